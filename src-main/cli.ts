@@ -1,0 +1,123 @@
+import { parseArgs } from 'node:util'
+import { resolve, join } from 'node:path'
+import { homedir } from 'node:os'
+import { fileURLToPath } from 'node:url'
+import { createRuntime } from './core/runtime'
+import { newSecret } from './core/util/ids'
+import { APP_VERSION } from './core/version'
+import { startServer } from './server'
+import type { StoreConfig } from './store/db'
+
+const HELP = `Agenta Studio ${APP_VERSION}
+
+Usage: agenta serve [options]
+
+Runs the studio's core and server without Electron: for a LAN box, a team server, CI and tests.
+
+Options (environment variable in brackets):
+  --port N          port to listen on, 0 for any free port       [AGENTA_PORT]      default 5001
+  --host ADDR       address to listen on; 0.0.0.0 opens the LAN  [AGENTA_HOST]      default 127.0.0.1
+  --data DIR        data folder (database, keys, files)          [AGENTA_DATA_DIR]  default ~/.agenta-studio
+  --token T         access token; generated and kept if absent   [AGENTA_TOKEN]
+  --db URL          team mode: mysql://user:pass@host:3306/db    [AGENTA_DB_URL]    default SQLite in the data folder
+  --allowed-host H  extra Host name to answer to (repeatable)    [AGENTA_ALLOWED_HOSTS, comma-separated]
+  -h, --help        this text
+`
+
+function fail(message: string): never {
+  process.stderr.write(`agenta: ${message}\n`)
+  process.exit(2)
+}
+
+export async function main(argv: string[]): Promise<void> {
+  let parsed
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        data: { type: 'string' },
+        token: { type: 'string' },
+        db: { type: 'string' },
+        'allowed-host': { type: 'string', multiple: true },
+        help: { type: 'boolean', short: 'h' }
+      }
+    })
+  } catch (err) {
+    fail(`${(err as Error).message}\n\n${HELP}`)
+  }
+  const { values, positionals } = parsed
+  if (values.help || positionals[0] !== 'serve') {
+    process.stdout.write(HELP)
+    if (!values.help) process.exit(positionals.length ? 2 : 0)
+    return
+  }
+
+  const env = process.env
+  const portText = values.port ?? env.AGENTA_PORT ?? '5001'
+  const port = Number(portText)
+  if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be a number from 0 to 65535, not "${portText}"`)
+  const host = values.host ?? env.AGENTA_HOST ?? '127.0.0.1'
+  const dataDir = resolve(values.data ?? env.AGENTA_DATA_DIR ?? join(homedir(), '.agenta-studio'))
+  const dbUrl = values.db ?? env.AGENTA_DB_URL
+  if (dbUrl && !/^mysql:\/\//.test(dbUrl)) fail(`--db takes a mysql:// URL, not "${dbUrl}"`)
+  const store: StoreConfig | undefined = dbUrl ? { kind: 'mysql', url: dbUrl } : undefined
+  const allowedHosts = [...(values['allowed-host'] ?? []), ...(env.AGENTA_ALLOWED_HOSTS?.split(',').map((h) => h.trim()).filter(Boolean) ?? [])]
+
+  let runtime
+  try {
+    runtime = await createRuntime({ dataDir, host: 'server', store })
+  } catch (err) {
+    fail(`cannot open the data in ${dbUrl ? 'the database' : dataDir}: ${(err as Error).message}`)
+  }
+
+  // A kept token means phones and scripts that were given the URL keep working after a restart.
+  let token = values.token ?? env.AGENTA_TOKEN
+  if (!token) {
+    token = (await runtime.settings.raw.get<string>('server.token')) ?? newSecret()
+    await runtime.settings.raw.set('server.token', token)
+  }
+
+  const rendererDir = fileURLToPath(new URL('../renderer', import.meta.url))
+  let server
+  try {
+    server = await startServer(runtime, { host, port, token, rendererDir, allowedHosts })
+  } catch (err) {
+    await runtime.close()
+    const e = err as NodeJS.ErrnoException
+    fail(e.code === 'EADDRINUSE' ? `port ${port} on ${host} is already in use; pick another with --port` : `cannot listen on ${host}:${port}: ${e.message}`)
+  }
+  runtime.setServerStatusSource(server.status)
+
+  const lines = [
+    `Agenta Studio ${APP_VERSION} is running (data: ${dbUrl ? 'MySQL' : dataDir})`,
+    `  Studio: ${server.url}/?token=${token}`,
+    `  API:    ${server.url}/api  (Authorization: Bearer ${token})`,
+    ...server.status().lanUrls.map((u) => `  LAN:    ${u}/?token=${token}`),
+    host === '127.0.0.1' ? '  Only this computer can connect; --host 0.0.0.0 opens it to the LAN.' : '  Listening beyond this computer: anyone with the token can use the studio.',
+    'Press Ctrl+C to stop.'
+  ]
+  process.stdout.write(lines.join('\n') + '\n')
+
+  let stopping = false
+  const stop = async (signal: string) => {
+    if (stopping) return
+    stopping = true
+    process.stdout.write(`\nReceived ${signal}, shutting down…\n`)
+    const force = setTimeout(() => {
+      process.stderr.write('agenta: shutdown took too long, exiting\n')
+      process.exit(1)
+    }, 10_000)
+    force.unref()
+    await server.close()
+    await runtime.close()
+    process.stdout.write('Stopped.\n')
+    process.exit(0)
+  }
+  process.on('SIGINT', () => void stop('SIGINT'))
+  process.on('SIGTERM', () => void stop('SIGTERM'))
+}
+
+void main(process.argv.slice(2))

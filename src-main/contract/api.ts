@@ -1,0 +1,92 @@
+import { z } from 'zod'
+import * as E from './entities'
+
+/**
+ * The one contract. Each endpoint is named once here; the REST routes, the IPC handlers, the
+ * renderer's two transports and /api/openapi.json are all derived from this table.
+ *
+ * `input` is what a caller sends: path params, query and body merged into one object.
+ */
+export interface Endpoint<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE'
+  path: string
+  summary: string
+  input: I
+  output: O
+}
+
+const ep = <I extends z.ZodType, O extends z.ZodType>(e: Endpoint<I, O>) => e
+const none = z.object({})
+const byId = z.object({ id: z.string().min(1).max(64) })
+const ok = z.object({ ok: z.literal(true) })
+
+export const endpoints = {
+  'app.info': ep({ method: 'GET', path: '/api/info', summary: 'App name, version and where data lives', input: none, output: E.AppInfo }),
+
+  'providers.presets': ep({ method: 'GET', path: '/api/provider-presets', summary: 'Known providers with their base URLs', input: none, output: z.array(E.ProviderPreset) }),
+  'providers.list': ep({ method: 'GET', path: '/api/providers', summary: 'List providers', input: none, output: z.array(E.Provider) }),
+  'providers.get': ep({ method: 'GET', path: '/api/providers/:id', summary: 'One provider', input: byId, output: E.Provider }),
+  'providers.create': ep({ method: 'POST', path: '/api/providers', summary: 'Add a provider', input: E.ProviderCreate, output: E.Provider }),
+  'providers.update': ep({ method: 'PUT', path: '/api/providers/:id', summary: 'Change a provider', input: byId.extend(E.ProviderUpdate.shape), output: E.Provider }),
+  'providers.delete': ep({ method: 'DELETE', path: '/api/providers/:id', summary: 'Delete a provider and its models', input: byId, output: ok }),
+  'providers.test': ep({ method: 'POST', path: '/api/providers/:id/test', summary: 'Check that the provider answers with this key', input: byId, output: E.ProviderTestResult }),
+  'providers.refreshModels': ep({ method: 'POST', path: '/api/providers/:id/refresh-models', summary: "Reload the provider's model list from its /models", input: byId, output: E.RefreshModelsResult }),
+
+  'models.list': ep({ method: 'GET', path: '/api/models', summary: 'List models, optionally of one provider or type', input: z.object({ providerId: z.string().optional(), type: E.ModelType.optional() }), output: z.array(E.Model) }),
+  'models.create': ep({ method: 'POST', path: '/api/models', summary: 'Add a model by hand', input: E.ModelCreate, output: E.Model }),
+  'models.update': ep({ method: 'PUT', path: '/api/models/:id', summary: 'Change a model type or enable it', input: byId.extend(E.ModelUpdate.shape), output: E.Model }),
+  'models.delete': ep({ method: 'DELETE', path: '/api/models/:id', summary: 'Delete a model', input: byId, output: ok }),
+
+  'agents.list': ep({ method: 'GET', path: '/api/agents', summary: 'List agents', input: none, output: z.array(E.Agent) }),
+  'agents.get': ep({ method: 'GET', path: '/api/agents/:id', summary: 'One agent, by id or uuid', input: byId, output: E.Agent }),
+  'agents.create': ep({ method: 'POST', path: '/api/agents', summary: 'Create an agent', input: E.AgentCreate, output: E.Agent }),
+  'agents.update': ep({ method: 'PUT', path: '/api/agents/:id', summary: 'Change an agent', input: byId.extend(E.AgentUpdate.shape), output: E.Agent }),
+  'agents.delete': ep({ method: 'DELETE', path: '/api/agents/:id', summary: 'Delete an agent', input: byId, output: ok }),
+
+  'tools.list': ep({ method: 'GET', path: '/api/tools', summary: 'List MCP servers', input: none, output: z.array(E.Tool) }),
+  'tools.get': ep({ method: 'GET', path: '/api/tools/:id', summary: 'One MCP server', input: byId, output: E.Tool }),
+  'tools.create': ep({ method: 'POST', path: '/api/tools', summary: 'Add an MCP server', input: E.ToolCreate, output: E.Tool }),
+  'tools.update': ep({ method: 'PUT', path: '/api/tools/:id', summary: 'Change an MCP server', input: byId.extend(E.ToolUpdate.shape), output: E.Tool }),
+  'tools.delete': ep({ method: 'DELETE', path: '/api/tools/:id', summary: 'Delete an MCP server', input: byId, output: ok }),
+
+  'knowledgeBases.list': ep({ method: 'GET', path: '/api/knowledge-bases', summary: 'List knowledge bases', input: none, output: z.array(E.KnowledgeBase) }),
+  'knowledgeBases.get': ep({ method: 'GET', path: '/api/knowledge-bases/:id', summary: 'One knowledge base', input: byId, output: E.KnowledgeBase }),
+  'knowledgeBases.create': ep({ method: 'POST', path: '/api/knowledge-bases', summary: 'Create a knowledge base', input: E.KnowledgeBaseCreate, output: E.KnowledgeBase }),
+  'knowledgeBases.update': ep({ method: 'PUT', path: '/api/knowledge-bases/:id', summary: 'Change a knowledge base', input: byId.extend(E.KnowledgeBaseUpdate.shape), output: E.KnowledgeBase }),
+  'knowledgeBases.delete': ep({ method: 'DELETE', path: '/api/knowledge-bases/:id', summary: 'Delete a knowledge base', input: byId, output: ok }),
+
+  'settings.get': ep({ method: 'GET', path: '/api/settings', summary: 'App settings', input: none, output: E.Settings }),
+  'settings.update': ep({ method: 'PUT', path: '/api/settings', summary: 'Change app settings', input: E.SettingsUpdate, output: E.Settings }),
+
+  'server.status': ep({ method: 'GET', path: '/api/server', summary: 'Whether the local server runs and where', input: none, output: E.ServerStatus })
+} as const
+
+export type Endpoints = typeof endpoints
+export type EndpointName = keyof Endpoints
+export type ApiInput<N extends EndpointName> = z.input<Endpoints[N]['input']>
+export type ApiOutput<N extends EndpointName> = z.output<Endpoints[N]['output']>
+
+/** What a host needs from the core: one async function per endpoint, given parsed input. */
+export type ApiHandlers = {
+  [N in EndpointName]: (input: z.output<Endpoints[N]['input']>) => Promise<z.input<Endpoints[N]['output']>>
+}
+
+/** What the renderer calls, whatever the transport. */
+export interface ApiClient {
+  call<N extends EndpointName>(name: N, input: ApiInput<N>): Promise<ApiOutput<N>>
+}
+
+/** Events pushed from the core to studio clients (IPC `webContents.send`, Socket.IO `studio` room). */
+export const studioEvents = {
+  'providers.changed': z.object({ id: z.string() }),
+  'agents.changed': z.object({ id: z.string() }),
+  'tools.changed': z.object({ id: z.string() }),
+  'knowledgeBases.changed': z.object({ id: z.string() }),
+  'settings.changed': E.Settings,
+  'server.changed': E.ServerStatus
+} as const
+export type StudioEventName = keyof typeof studioEvents
+export type StudioEvent<N extends StudioEventName> = z.infer<(typeof studioEvents)[N]>
+
+export const isEndpointName = (name: unknown): name is EndpointName =>
+  typeof name === 'string' && Object.prototype.hasOwnProperty.call(endpoints, name)

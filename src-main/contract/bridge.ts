@@ -1,0 +1,21 @@
+import type { ErrorBody } from './errors'
+
+/**
+ * What the preload script exposes as `window.agenta` (Electron only). The renderer's IPC
+ * transport is built on it; in a browser it is absent and the HTTP transport is used instead.
+ */
+export type BridgeResult = { ok: true; data: unknown } | { ok: false; error: ErrorBody['error'] }
+
+export interface AgentaBridge {
+  readonly host: 'electron'
+  /** Calls one endpoint of the contract by name. Never rejects: errors come back as values. */
+  call(name: string, input: unknown): Promise<BridgeResult>
+  /** Studio events from the core; returns the unsubscribe function. */
+  onEvent(listener: (name: string, payload: unknown) => void): () => void
+}
+
+/** IPC channel names, shared by the preload and the main process. */
+export const IPC_CHANNELS = {
+  call: 'agenta:call',
+  event: 'agenta:event'
+} as const

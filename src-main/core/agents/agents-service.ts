@@ -1,0 +1,66 @@
+import type { Kysely } from 'kysely'
+import type { z } from 'zod'
+import { AppError } from '../../contract/errors'
+import type { Agent, AgentCreate, AgentUpdate } from '../../contract/entities'
+import type { DB } from '../../store/schema'
+import { agentColumns, agentsRepo, toAgent, type AgentRow } from '../../store/repos/agents'
+import type { StudioEvents } from '../events'
+import { newId, newSecret } from '../util/ids'
+
+export type AgentsService = ReturnType<typeof agentsService>
+
+export function agentsService(db: Kysely<DB>, events: StudioEvents) {
+  const repo = agentsRepo(db)
+
+  async function row(idOrUuid: string): Promise<AgentRow> {
+    const r = await repo.find(idOrUuid)
+    if (!r) throw new AppError('not_found', `No agent with id or uuid ${idOrUuid}`)
+    return r
+  }
+
+  async function checkProvider(providerId: string | null | undefined) {
+    if (!providerId) return
+    const p = await db.selectFrom('providers').select('id').where('id', '=', providerId).executeTakeFirst()
+    if (!p) throw new AppError('validation_failed', `Invalid request: providerId: no provider with id ${providerId}`, { issues: [{ path: 'providerId', message: 'no such provider' }] })
+  }
+
+  return {
+    /** The stored row, for the runtime (public key, allowed origins). */
+    row,
+    list: async () => (await repo.list()).map(toAgent),
+    get: async (idOrUuid: string) => toAgent(await row(idOrUuid)),
+
+    async create(input: z.output<typeof AgentCreate>): Promise<Agent> {
+      await checkProvider(input.providerId)
+      const now = Date.now()
+      const r = {
+        id: newId(),
+        uuid: newId(),
+        ...(agentColumns(input) as Omit<AgentRow, 'id' | 'uuid' | 'public_key' | 'allowed_origins' | 'created_at' | 'updated_at'>),
+        // Minted now so publishing later only flips a flag; it is useless while unpublished.
+        public_key: `pk_${newSecret()}`,
+        allowed_origins: '[]',
+        created_at: now,
+        updated_at: now
+      } satisfies AgentRow
+      await repo.insert(r)
+      events.emit('agents.changed', { id: r.id })
+      return toAgent(r)
+    },
+
+    async update(idOrUuid: string, patch: z.output<typeof AgentUpdate>): Promise<Agent> {
+      const current = await row(idOrUuid)
+      await checkProvider(patch.providerId)
+      await repo.update(current.id, { ...agentColumns(patch), updated_at: Date.now() })
+      events.emit('agents.changed', { id: current.id })
+      return toAgent(await row(current.id))
+    },
+
+    async delete(idOrUuid: string): Promise<{ ok: true }> {
+      const current = await row(idOrUuid)
+      await repo.delete(current.id)
+      events.emit('agents.changed', { id: current.id })
+      return { ok: true }
+    }
+  }
+}

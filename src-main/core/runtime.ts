@@ -1,0 +1,118 @@
+import { join } from 'node:path'
+import type { ApiHandlers } from '../contract/api'
+import type { ServerStatus } from '../contract/entities'
+import { openStore, type Store, type StoreConfig } from '../store/db'
+import { agentsService } from './agents/agents-service'
+import { StudioEvents } from './events'
+import { knowledgeBasesService } from './knowledge/knowledge-bases-service'
+import { providerPresets } from './providers/presets'
+import { providersService } from './providers/providers-service'
+import { keyFileSecretBox, type SecretBox } from './secrets/secret-box'
+import { settingsService } from './settings/settings-service'
+import { toolsService } from './tools/tools-service'
+import { APP_VERSION } from './version'
+
+export interface RuntimeOptions {
+  /** Where the database, key file and later LanceDB tables and uploads live. */
+  dataDir: string
+  host: 'electron' | 'server'
+  /** Default: SQLite at <dataDir>/agenta.db. Team mode passes MySQL. */
+  store?: StoreConfig
+  /** Default: a key file in dataDir. Electron passes one backed by safeStorage. */
+  secrets?: SecretBox
+}
+
+export type Runtime = Awaited<ReturnType<typeof createRuntime>>
+
+const stoppedServer: ServerStatus = { running: false, url: null, lanUrls: [], token: null }
+
+/**
+ * Boots the core: the same function for Electron, `agenta serve` and the tests. Nothing here
+ * imports electron, express or socket.io.
+ */
+export async function createRuntime(opts: RuntimeOptions) {
+  const storeConfig: StoreConfig = opts.store ?? { kind: 'sqlite', file: join(opts.dataDir, 'agenta.db') }
+  const secrets = opts.secrets ?? keyFileSecretBox(join(opts.dataDir, 'secret.key'))
+  const store: Store = await openStore(storeConfig)
+  const events = new StudioEvents()
+  const db = store.db
+
+  const providers = providersService(db, secrets, events)
+  const agents = agentsService(db, events)
+  const tools = toolsService(db, events)
+  const knowledgeBases = knowledgeBasesService(db, events)
+  const settings = settingsService(db, events)
+
+  // Disposers run last-registered first, so later services stop before what they depend on.
+  const disposers: Array<() => unknown> = [() => store.close()]
+  let serverStatus: () => ServerStatus = () => stoppedServer
+  let closed: Promise<void> | undefined
+
+  const handlers: ApiHandlers = {
+    'app.info': async () => ({ name: 'Agenta Studio', version: APP_VERSION, host: opts.host, dataDir: opts.dataDir, dbKind: store.kind }),
+    'providers.presets': async () => providerPresets,
+    'providers.list': () => providers.list(),
+    'providers.get': ({ id }) => providers.get(id),
+    'providers.create': (input) => providers.create(input),
+    'providers.update': ({ id, ...patch }) => providers.update(id, patch),
+    'providers.delete': ({ id }) => providers.delete(id),
+    'providers.test': ({ id }) => providers.test(id),
+    'providers.refreshModels': ({ id }) => providers.refreshModels(id),
+    'models.list': (filter) => providers.models.list(filter),
+    'models.create': (input) => providers.models.create(input),
+    'models.update': ({ id, ...patch }) => providers.models.update(id, patch),
+    'models.delete': ({ id }) => providers.models.delete(id),
+    'agents.list': () => agents.list(),
+    'agents.get': ({ id }) => agents.get(id),
+    'agents.create': (input) => agents.create(input),
+    'agents.update': ({ id, ...patch }) => agents.update(id, patch),
+    'agents.delete': ({ id }) => agents.delete(id),
+    'tools.list': () => tools.list(),
+    'tools.get': ({ id }) => tools.get(id),
+    'tools.create': (input) => tools.create(input),
+    'tools.update': ({ id, ...patch }) => tools.update(id, patch),
+    'tools.delete': ({ id }) => tools.delete(id),
+    'knowledgeBases.list': () => knowledgeBases.list(),
+    'knowledgeBases.get': ({ id }) => knowledgeBases.get(id),
+    'knowledgeBases.create': (input) => knowledgeBases.create(input),
+    'knowledgeBases.update': ({ id, ...patch }) => knowledgeBases.update(id, patch),
+    'knowledgeBases.delete': ({ id }) => knowledgeBases.delete(id),
+    'settings.get': () => settings.get(),
+    'settings.update': (patch) => settings.update(patch),
+    'server.status': async () => serverStatus()
+  }
+
+  return {
+    dataDir: opts.dataDir,
+    host: opts.host,
+    store,
+    events,
+    secrets,
+    providers,
+    agents,
+    tools,
+    knowledgeBases,
+    settings,
+    handlers,
+    /** The host that runs the HTTP server reports it here, so every client sees the same status. */
+    setServerStatusSource(fn: () => ServerStatus) {
+      serverStatus = fn
+    },
+    onClose(fn: () => unknown) {
+      disposers.push(fn)
+    },
+    /** Stops timers, child processes and connections, then closes the database. Safe to call twice. */
+    close(): Promise<void> {
+      closed ??= (async () => {
+        for (const dispose of disposers.reverse()) {
+          try {
+            await dispose()
+          } catch (err) {
+            console.error('[agenta] error while shutting down:', err)
+          }
+        }
+      })()
+      return closed
+    }
+  }
+}

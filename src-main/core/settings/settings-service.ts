@@ -1,0 +1,35 @@
+import type { Kysely } from 'kysely'
+import type { z } from 'zod'
+import { defaultSettings, Settings, type SettingsUpdate } from '../../contract/entities'
+import type { DB } from '../../store/schema'
+import { settingsRepo } from '../../store/repos/settings'
+import type { StudioEvents } from '../events'
+
+export type SettingsService = ReturnType<typeof settingsService>
+
+const KEY = 'app'
+
+export function settingsService(db: Kysely<DB>, events: StudioEvents) {
+  const repo = settingsRepo(db)
+
+  async function get(): Promise<Settings> {
+    const stored = await repo.get<unknown>(KEY)
+    // Stored settings from an older version may lack newer fields: fill them from the defaults.
+    const merged = { ...defaultSettings, ...(stored as object), server: { ...defaultSettings.server, ...(stored as Settings | undefined)?.server } }
+    const parsed = Settings.safeParse(merged)
+    return parsed.success ? parsed.data : defaultSettings
+  }
+
+  return {
+    get,
+    async update(patch: z.output<typeof SettingsUpdate>): Promise<Settings> {
+      const current = await get()
+      const next = Settings.parse({ ...current, ...patch, server: { ...current.server, ...patch.server } })
+      await repo.set(KEY, next)
+      events.emit('settings.changed', next)
+      return next
+    },
+    /** Other keys (server token, window state) share the table. */
+    raw: repo
+  }
+}

@@ -1,0 +1,121 @@
+import express from 'express'
+import { createServer, type Server as HttpServer } from 'node:http'
+import { networkInterfaces } from 'node:os'
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { Server as IoServer } from 'socket.io'
+import type { ServerStatus } from '../contract/entities'
+import type { Runtime } from '../core/runtime'
+import { errorHandler } from './errors'
+import { openApiDocument } from './openapi'
+import { restRouter } from './rest'
+import { hostCheck, isLoopback, requireToken, securityHeaders, tokenToCookie } from './security'
+import { attachStudioSocket } from './studio-socket'
+
+export interface ServerOptions {
+  /** 127.0.0.1 unless the user opens the LAN (0.0.0.0). */
+  host: string
+  /** 0 picks a free port (tests). */
+  port: number
+  token: string
+  /** The built renderer (out/renderer); the studio is served at / when it exists. */
+  rendererDir?: string
+  /** Extra Host names to answer to besides loopback, IP literals and this machine's name. */
+  allowedHosts?: string[]
+  /** Largest JSON body accepted. */
+  bodyLimit?: string
+}
+
+export interface RunningServer {
+  url: string
+  port: number
+  host: string
+  token: string
+  http: HttpServer
+  io: IoServer
+  status(): ServerStatus
+  close(): Promise<void>
+}
+
+export function lanAddresses(): string[] {
+  return Object.values(networkInterfaces())
+    .flat()
+    .filter((a) => a && a.family === 'IPv4' && !a.internal)
+    .map((a) => a!.address)
+}
+
+export async function startServer(runtime: Runtime, opts: ServerOptions): Promise<RunningServer> {
+  const allowedHosts = opts.allowedHosts ?? []
+  const app = express()
+  app.disable('x-powered-by')
+  app.set('query parser', 'simple')
+  app.use(securityHeaders)
+  app.use(hostCheck(allowedHosts))
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ ok: true })
+  })
+  app.get('/api/openapi.json', (_req, res) => {
+    res.json(openApiDocument())
+  })
+  app.use('/api', requireToken(opts.token), express.json({ limit: opts.bodyLimit ?? '2mb' }), restRouter(runtime.handlers))
+
+  // The studio's HTML and scripts hold no data; the app asks for the token when the API says 401.
+  app.use(tokenToCookie(opts.token))
+  if (opts.rendererDir && existsSync(join(opts.rendererDir, 'index.html'))) {
+    const dir = opts.rendererDir
+    app.use(express.static(dir, { index: false, maxAge: '1h' }))
+    app.get(/^\/(?!api\/|socket\.io\/).*/, (_req, res) => {
+      res.setHeader('Cache-Control', 'no-cache')
+      res.sendFile(join(dir, 'index.html'))
+    })
+  } else {
+    app.get('/', (_req, res) => {
+      res.type('text/plain').send('Agenta Studio server is running. The studio UI is not built: run `npm run build`.')
+    })
+  }
+  app.use(errorHandler)
+
+  const http = createServer(app)
+  // Socket.IO: no CORS headers (closed by default); published agents get their own origins later.
+  const io = new IoServer(http, { serveClient: false, maxHttpBufferSize: 1e6 })
+  const unsubscribe = attachStudioSocket(io, runtime, opts.token, allowedHosts)
+
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject)
+    http.listen(opts.port, opts.host, () => {
+      http.off('error', reject)
+      resolve()
+    })
+  })
+  const port = (http.address() as { port: number }).port
+  const shownHost = opts.host === '0.0.0.0' || opts.host === '::' ? '127.0.0.1' : opts.host.includes(':') ? `[${opts.host}]` : opts.host
+  const url = `http://${shownHost}:${port}`
+  const lan = !isLoopback(opts.host)
+  const status = (): ServerStatus => ({
+    running: true,
+    url,
+    lanUrls: lan ? lanAddresses().map((a) => `http://${a}:${port}`) : [],
+    token: opts.token
+  })
+
+  let closing: Promise<void> | undefined
+  return {
+    url,
+    port,
+    host: opts.host,
+    token: opts.token,
+    http,
+    io,
+    status,
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        unsubscribe()
+        // io.close also closes the http server; open keep-alive sockets must not hold shutdown.
+        io.close(() => resolve())
+        http.closeAllConnections()
+      })
+      return closing
+    }
+  }
+}

@@ -1,0 +1,32 @@
+import { Router, type Request } from 'express'
+import { endpoints, type EndpointName } from '../contract/api'
+import { AppError } from '../contract/errors'
+import type { ApiHandlers } from '../contract/api'
+import { dispatch } from '../core/dispatch'
+
+/** Input of a request: query (GET/DELETE) or body (POST/PUT), then path params on top. */
+function rawInput(req: Request, method: string): Record<string, unknown> {
+  const { token: _token, ...query } = req.query as Record<string, unknown>
+  let base: Record<string, unknown> = query
+  if (method === 'POST' || method === 'PUT') {
+    const body = req.body
+    if (body === undefined || body === null) base = {}
+    else if (typeof body !== 'object' || Array.isArray(body)) throw new AppError('bad_request', 'Request body must be a JSON object')
+    else base = body as Record<string, unknown>
+  }
+  return { ...base, ...req.params }
+}
+
+/** REST routes for every endpoint in the contract; nothing is routed by hand. Mount at /api. */
+export function restRouter(handlers: ApiHandlers): Router {
+  const router = Router()
+  for (const [name, ep] of Object.entries(endpoints) as [EndpointName, (typeof endpoints)[EndpointName]][]) {
+    const method = ep.method.toLowerCase() as 'get' | 'post' | 'put' | 'delete'
+    router[method](ep.path.replace(/^\/api/, ''), async (req, res) => {
+      const data = await dispatch(handlers, name, rawInput(req, ep.method))
+      res.status(name.endsWith('.create') ? 201 : 200).json(data)
+    })
+  }
+  router.use((req, _res, next) => next(new AppError('not_found', `No API route ${req.method} ${req.baseUrl}${req.path}`)))
+  return router
+}

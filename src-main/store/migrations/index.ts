@@ -1,0 +1,15 @@
+import type { Migration, MigrationProvider } from 'kysely'
+import * as m001 from './001_initial'
+
+/**
+ * Listed by hand rather than read from disk: the main process is bundled, so there is no
+ * migrations folder at run time. Names sort in the order they run; never rename or edit one that
+ * has shipped, add the next.
+ */
+const migrations: Record<string, Migration> = {
+  '001_initial': m001
+}
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: async () => migrations
+}

@@ -1,0 +1,62 @@
+import type { Kysely, Selectable } from 'kysely'
+import type { AgentsTable, DB } from '../schema'
+import type { Agent } from '../../contract/entities'
+import { bool, json, num } from '../errors'
+
+export type AgentRow = Selectable<AgentsTable>
+
+export const toAgent = (r: AgentRow): Agent => ({
+  id: r.id,
+  uuid: r.uuid,
+  name: r.name,
+  description: r.description,
+  avatar: r.avatar,
+  providerId: r.provider_id,
+  model: r.model,
+  systemPrompt: r.system_prompt,
+  params: json(r.params, {}),
+  welcomeMessage: r.welcome_message,
+  quickPhrases: json(r.quick_phrases, []),
+  theme: json(r.theme, {}),
+  cardTemplates: json(r.card_templates, []),
+  digitalHuman: json(r.digital_human, null),
+  maxSteps: num(r.max_steps),
+  published: bool(r.published),
+  createdAt: num(r.created_at),
+  updatedAt: num(r.updated_at)
+})
+
+/** Entity fields → columns; only the fields present are written. */
+export function agentColumns(a: Partial<Agent>): Partial<AgentRow> {
+  const out: Partial<AgentRow> = {}
+  const set = <K extends keyof AgentRow>(k: K, v: AgentRow[K] | undefined) => {
+    if (v !== undefined) out[k] = v
+  }
+  set('name', a.name)
+  set('description', a.description)
+  set('avatar', a.avatar)
+  set('provider_id', a.providerId)
+  set('model', a.model)
+  set('system_prompt', a.systemPrompt)
+  set('params', a.params && JSON.stringify(a.params))
+  set('welcome_message', a.welcomeMessage)
+  set('quick_phrases', a.quickPhrases && JSON.stringify(a.quickPhrases))
+  set('theme', a.theme && JSON.stringify(a.theme))
+  set('card_templates', a.cardTemplates && JSON.stringify(a.cardTemplates))
+  set('digital_human', a.digitalHuman === undefined ? undefined : a.digitalHuman && JSON.stringify(a.digitalHuman))
+  set('max_steps', a.maxSteps)
+  set('published', a.published === undefined ? undefined : a.published ? 1 : 0)
+  return out
+}
+
+export function agentsRepo(db: Kysely<DB>) {
+  return {
+    list: () => db.selectFrom('agents').selectAll().orderBy('created_at').execute(),
+    /** By id or by the chat protocol's uuid: clients know one or the other. */
+    find: (idOrUuid: string) =>
+      db.selectFrom('agents').selectAll().where((eb) => eb.or([eb('id', '=', idOrUuid), eb('uuid', '=', idOrUuid)])).executeTakeFirst(),
+    insert: (row: AgentRow) => db.insertInto('agents').values(row).execute(),
+    update: (id: string, patch: Partial<AgentRow>) => db.updateTable('agents').set(patch).where('id', '=', id).execute(),
+    delete: (id: string) => db.deleteFrom('agents').where('id', '=', id).execute()
+  }
+}

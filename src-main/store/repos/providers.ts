@@ -1,0 +1,65 @@
+import type { Kysely, Selectable } from 'kysely'
+import type { DB, ModelsTable, ProvidersTable } from '../schema'
+import type { Model, ModelType, Provider, ProviderKind } from '../../contract/entities'
+import { bool, int, num, uniqueOr409 } from '../errors'
+
+export type ProviderRow = Selectable<ProvidersTable>
+
+export const toProvider = (r: ProviderRow): Provider => ({
+  id: r.id,
+  name: r.name,
+  kind: r.kind as ProviderKind,
+  baseUrl: r.base_url,
+  hasApiKey: r.api_key_enc !== null,
+  apiKeyHint: r.api_key_hint,
+  enabled: bool(r.enabled),
+  createdAt: num(r.created_at),
+  updatedAt: num(r.updated_at)
+})
+
+export const toModel = (r: Selectable<ModelsTable>): Model => ({
+  id: r.id,
+  providerId: r.provider_id,
+  modelId: r.model_id,
+  type: r.type as ModelType,
+  enabled: bool(r.enabled),
+  createdAt: num(r.created_at)
+})
+
+export function providersRepo(db: Kysely<DB>) {
+  const nameTaken = (name: string) => `A provider named "${name}" already exists`
+  return {
+    list: () => db.selectFrom('providers').selectAll().orderBy('created_at').execute(),
+    find: (id: string) => db.selectFrom('providers').selectAll().where('id', '=', id).executeTakeFirst(),
+    insert: (row: ProviderRow) => uniqueOr409(() => db.insertInto('providers').values(row).execute(), nameTaken(row.name)),
+    update: (id: string, patch: Partial<ProviderRow>) =>
+      uniqueOr409(() => db.updateTable('providers').set(patch).where('id', '=', id).execute(), nameTaken(patch.name ?? '')),
+    delete: (id: string) => db.deleteFrom('providers').where('id', '=', id).execute(),
+    agentsUsing: (id: string) => db.selectFrom('agents').select(['name']).where('provider_id', '=', id).execute(),
+
+    models: {
+      list: (filter: { providerId?: string; type?: string }) => {
+        let q = db.selectFrom('models').selectAll()
+        if (filter.providerId) q = q.where('provider_id', '=', filter.providerId)
+        if (filter.type) q = q.where('type', '=', filter.type)
+        return q.orderBy('provider_id').orderBy('model_id').execute()
+      },
+      find: (id: string) => db.selectFrom('models').selectAll().where('id', '=', id).executeTakeFirst(),
+      insert: (row: Selectable<ModelsTable>) =>
+        uniqueOr409(() => db.insertInto('models').values(row).execute(), `The model "${row.model_id}" is already listed for this provider`),
+      update: (id: string, patch: { type?: string; enabled?: boolean }) =>
+        db
+          .updateTable('models')
+          .set({ ...(patch.type ? { type: patch.type } : {}), ...(patch.enabled === undefined ? {} : { enabled: int(patch.enabled) }) })
+          .where('id', '=', id)
+          .execute(),
+      delete: (id: string) => db.deleteFrom('models').where('id', '=', id).execute(),
+      /** Applies a refresh in one transaction, so a failure leaves the old list whole. */
+      applyRefresh: (providerId: string, add: Selectable<ModelsTable>[], remove: string[]) =>
+        db.transaction().execute(async (trx) => {
+          if (remove.length) await trx.deleteFrom('models').where('provider_id', '=', providerId).where('model_id', 'in', remove).execute()
+          if (add.length) await trx.insertInto('models').values(add).execute()
+        })
+    }
+  }
+}

@@ -1,0 +1,48 @@
+import type { Kysely, Selectable } from 'kysely'
+import type { DB, ToolsTable } from '../schema'
+import type { Tool } from '../../contract/entities'
+import { bool, json, num, uniqueOr409 } from '../errors'
+
+export type ToolRow = Selectable<ToolsTable>
+
+export const toTool = (r: ToolRow): Tool => ({
+  id: r.id,
+  name: r.name,
+  remark: r.remark,
+  category: r.category,
+  icon: r.icon,
+  color: r.color,
+  toolType: r.tool_type as Tool['toolType'],
+  enabled: bool(r.enabled),
+  config: json(r.config, { transport: 'stdio', command: '', args: [], env: {} }),
+  createdAt: num(r.created_at),
+  updatedAt: num(r.updated_at)
+})
+
+export function toolColumns(t: Partial<Tool>): Partial<ToolRow> {
+  const out: Partial<ToolRow> = {}
+  if (t.name !== undefined) out.name = t.name
+  if (t.remark !== undefined) out.remark = t.remark
+  if (t.category !== undefined) out.category = t.category
+  if (t.icon !== undefined) out.icon = t.icon
+  if (t.color !== undefined) out.color = t.color
+  if (t.toolType !== undefined) out.tool_type = t.toolType
+  if (t.enabled !== undefined) out.enabled = t.enabled ? 1 : 0
+  if (t.config !== undefined) {
+    out.transport = t.config.transport
+    out.config = JSON.stringify(t.config)
+  }
+  return out
+}
+
+export function toolsRepo(db: Kysely<DB>) {
+  const taken = (name?: string) => `A tool named "${name}" already exists`
+  return {
+    list: () => db.selectFrom('tools').selectAll().orderBy('created_at').execute(),
+    find: (id: string) => db.selectFrom('tools').selectAll().where('id', '=', id).executeTakeFirst(),
+    insert: (row: ToolRow) => uniqueOr409(() => db.insertInto('tools').values(row).execute(), taken(row.name)),
+    update: (id: string, patch: Partial<ToolRow>) =>
+      uniqueOr409(() => db.updateTable('tools').set(patch).where('id', '=', id).execute(), taken(patch.name)),
+    delete: (id: string) => db.deleteFrom('tools').where('id', '=', id).execute()
+  }
+}

@@ -1,0 +1,210 @@
+import type { Generated } from 'kysely'
+
+/**
+ * Row types of the store. Portable across SQLite and MySQL/MariaDB: ids are strings made by the
+ * app, times are epoch milliseconds (bigint), booleans are 0/1 integers, structured values are
+ * JSON text. Repositories in ./repos turn rows into contract entities.
+ */
+type Bool = number
+type Json = string
+
+export interface ProvidersTable {
+  id: string
+  name: string
+  kind: string
+  base_url: string
+  api_key_enc: string | null
+  api_key_hint: string | null
+  enabled: Bool
+  created_at: number
+  updated_at: number
+}
+export interface ModelsTable {
+  id: string
+  provider_id: string
+  model_id: string
+  type: string
+  /** 'remote' rows come from the provider's /models and go when it drops them; 'manual' ones stay. */
+  source: string
+  enabled: Bool
+  created_at: number
+}
+export interface AgentsTable {
+  id: string
+  uuid: string
+  name: string
+  description: string
+  avatar: string
+  provider_id: string | null
+  model: string | null
+  system_prompt: string
+  params: Json
+  welcome_message: string
+  quick_phrases: Json
+  theme: Json
+  card_templates: Json
+  digital_human: Json | null
+  max_steps: number
+  published: Bool
+  public_key: string | null
+  allowed_origins: Json
+  created_at: number
+  updated_at: number
+}
+export interface ToolsTable {
+  id: string
+  name: string
+  remark: string
+  category: string
+  icon: string
+  color: string
+  tool_type: string
+  transport: string
+  config: Json
+  enabled: Bool
+  created_at: number
+  updated_at: number
+}
+export interface AgentToolsTable {
+  agent_id: string
+  tool_id: string
+  /** JSON array of enabled tool names, or null for all of the server's tools. */
+  enabled_tools: Json | null
+  require_confirmation: Bool
+}
+export interface KnowledgeBasesTable {
+  id: string
+  name: string
+  description: string
+  embedding_model_id: string | null
+  chunk_size: number
+  chunk_overlap: number
+  created_at: number
+  updated_at: number
+}
+export interface AgentKnowledgeBasesTable {
+  agent_id: string
+  kb_id: string
+  /** JSON retrieval settings for this binding (mode, topK, threshold, as tool or context). */
+  settings: Json
+}
+export interface DocumentsTable {
+  id: string
+  kb_id: string
+  name: string
+  source: string
+  content_hash: string | null
+  char_count: number
+  chunk_count: number
+  status: string
+  error: string | null
+  created_at: number
+  updated_at: number
+}
+export interface ChatSessionsTable {
+  id: string
+  agent_id: string
+  user_id: string
+  title: string
+  created_at: number
+  updated_at: number
+}
+export interface MessagesTable {
+  id: string
+  session_id: string
+  role: string
+  content: string
+  /** JSON: tool calls, card, sources, usage, status. */
+  meta: Json
+  created_at: number
+}
+export interface RunStepsTable {
+  id: string
+  run_id: string
+  session_id: string
+  kind: string
+  name: string
+  input: string
+  output: string
+  error: string | null
+  tokens_in: number
+  tokens_out: number
+  started_at: number
+  ended_at: number | null
+}
+export interface SchedulesTable {
+  id: string
+  name: string
+  instruction: string
+  agent_id: string
+  model_override: string | null
+  schedule: Json
+  timezone: string
+  loop_count: number
+  run_count: number
+  enabled: Bool
+  missed_policy: string
+  delivery: Json
+  next_run_at: number | null
+  created_at: number
+  updated_at: number
+}
+export interface ScheduleRunsTable {
+  id: string
+  schedule_id: string
+  session_id: string | null
+  status: string
+  output: string
+  error: string | null
+  started_at: number
+  ended_at: number | null
+}
+export interface MemoriesTable {
+  id: string
+  user_id: string
+  agent_id: string | null
+  text: string
+  created_at: number
+  updated_at: number
+}
+export interface UsersTable {
+  id: string
+  name: string
+  role: string
+  created_at: number
+}
+export interface ApiTokensTable {
+  id: string
+  user_id: string | null
+  name: string
+  token_hash: string
+  created_at: number
+  last_used_at: number | null
+}
+export interface SettingsTable {
+  key: string
+  value: Json
+}
+
+export interface DB {
+  providers: ProvidersTable
+  models: ModelsTable
+  agents: AgentsTable
+  tools: ToolsTable
+  agent_tools: AgentToolsTable
+  knowledge_bases: KnowledgeBasesTable
+  agent_knowledge_bases: AgentKnowledgeBasesTable
+  documents: DocumentsTable
+  chat_sessions: ChatSessionsTable
+  messages: MessagesTable
+  run_steps: RunStepsTable
+  schedules: SchedulesTable
+  schedule_runs: ScheduleRunsTable
+  memories: MemoriesTable
+  users: UsersTable
+  api_tokens: ApiTokensTable
+  settings: SettingsTable
+}
+
+// Generated is re-exported for migrations that add auto columns later.
+export type { Generated }
