@@ -4,7 +4,7 @@ import { resolve } from 'node:path'
 // One config for every suite. Unit and integration tests run the TypeScript sources directly;
 // tests under tests/e2e and tests/cli use the built app in out/ (npm test builds first).
 export default defineConfig({
-  resolve: { alias: { '@contract': resolve(__dirname, 'src-main/contract') } },
+  resolve: { alias: { '@contract': resolve(import.meta.dirname, 'src-main/contract') } },
   test: {
     include: ['tests/**/*.test.ts', 'mcp/**/*.test.ts'],
     environment: 'node',

@@ -1,0 +1,90 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { spawn, type ChildProcess } from 'node:child_process'
+import { resolve } from 'node:path'
+import { tempDir } from '../utils/boot'
+
+/** Drives the built `agenta` command as a user does (npm test builds it first). */
+const bin = resolve(import.meta.dirname, '../../bin/agenta.js')
+const children: ChildProcess[] = []
+
+function serve(args: string[], env: Record<string, string> = {}) {
+  const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  children.push(child)
+  let out = ''
+  let err = ''
+  child.stdout!.on('data', (d) => (out += d))
+  child.stderr!.on('data', (d) => (err += d))
+  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)))
+  const started = new Promise<{ url: string; token: string }>((res, rej) => {
+    const check = () => {
+      const m = out.match(/Studio: (http:\/\/\S+)\/\?token=(\S+)/)
+      if (m) res({ url: m[1], token: m[2] })
+    }
+    child.stdout!.on('data', check)
+    void exited.then((code) => rej(new Error(`exited ${code}: ${err}`)))
+  })
+  started.catch(() => {}) // tests that expect an early exit never await it
+  return { child, started, exited, output: () => out, errors: () => err }
+}
+
+afterEach(() => {
+  for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL')
+})
+
+describe('agenta serve', () => {
+  it('prints the URL with its token, serves the studio, and stops cleanly on SIGTERM', async () => {
+    const data = tempDir()
+    const s = serve(['serve', '--port', '0', '--data', data, '--token', 'tok-123'])
+    const { url, token } = await s.started
+    expect(token).toBe('tok-123')
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
+    expect(s.output()).toMatch(/Only this computer can connect/)
+    expect((await fetch(`${url}/healthz`)).status).toBe(200)
+    const res = await fetch(`${url}/api/info`, { headers: { authorization: `Bearer ${token}` } })
+    expect(await res.json()).toMatchObject({ host: 'server', dataDir: data, dbKind: 'sqlite' })
+    const page = await fetch(`${url}/`)
+    expect(await page.text()).toMatch(/<div id="root">/)
+    s.child.kill('SIGTERM')
+    expect(await s.exited).toBe(0)
+    expect(s.output()).toMatch(/Stopped\./)
+  })
+
+  it('keeps a generated token across restarts and takes its settings from the environment', async () => {
+    const data = tempDir()
+    const first = serve(['serve'], { AGENTA_PORT: '0', AGENTA_DATA_DIR: data })
+    const a = await first.started
+    const created = await fetch(`${a.url}/api/agents`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${a.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Survivor' })
+    })
+    expect(created.status).toBe(201)
+    first.child.kill('SIGINT')
+    expect(await first.exited).toBe(0)
+
+    const second = serve(['serve', '--port', '0', '--data', data])
+    const b = await second.started
+    expect(b.token).toBe(a.token)
+    const list = await (await fetch(`${b.url}/api/agents`, { headers: { authorization: `Bearer ${b.token}` } })).json()
+    expect(list.map((x: { name: string }) => x.name)).toEqual(['Survivor'])
+  })
+
+  it('refuses bad options with a clear message', async () => {
+    const s = serve(['serve', '--port', 'eighty'])
+    expect(await s.exited).toBe(2)
+    expect(s.errors()).toMatch(/--port must be a number/)
+    const db = serve(['serve', '--db', 'postgres://x'])
+    expect(await db.exited).toBe(2)
+    expect(db.errors()).toMatch(/mysql:\/\//)
+  })
+
+  it('says which port is taken', async () => {
+    const data = tempDir()
+    const first = serve(['serve', '--port', '0', '--data', data, '--token', 't'])
+    const { url } = await first.started
+    const port = new URL(url).port
+    const second = serve(['serve', '--port', port, '--data', tempDir(), '--token', 't'])
+    expect(await second.exited).toBe(2)
+    expect(second.errors()).toMatch(new RegExp(`port ${port} .*already in use`))
+  })
+})
