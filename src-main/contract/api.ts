@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import * as E from './entities'
+import * as C from './chat'
 
 /**
  * The one contract. Each endpoint is named once here; the REST routes, the IPC handlers, the
@@ -42,6 +43,16 @@ export const endpoints = {
   'agents.create': ep({ method: 'POST', path: '/api/agents', summary: 'Create an agent', input: E.AgentCreate, output: E.Agent }),
   'agents.update': ep({ method: 'PUT', path: '/api/agents/:id', summary: 'Change an agent', input: byId.extend(E.AgentUpdate.shape), output: E.Agent }),
   'agents.delete': ep({ method: 'DELETE', path: '/api/agents/:id', summary: 'Delete an agent', input: byId, output: ok }),
+  'agents.rotateKey': ep({ method: 'POST', path: '/api/agents/:id/rotate-key', summary: "Replace the agent's public key (old embeds stop working)", input: byId, output: E.Agent }),
+
+  'sessions.list': ep({ method: 'GET', path: '/api/sessions', summary: 'Chat sessions, newest first, optionally of one agent or user, or matching a search', input: C.SessionList, output: z.array(C.ChatSession) }),
+  'sessions.create': ep({ method: 'POST', path: '/api/sessions', summary: 'Start a chat session with an agent', input: C.SessionCreate, output: C.ChatSession }),
+  'sessions.get': ep({ method: 'GET', path: '/api/sessions/:id', summary: 'One chat session', input: byId, output: C.ChatSession }),
+  'sessions.rename': ep({ method: 'PUT', path: '/api/sessions/:id', summary: 'Rename a chat session', input: byId.extend({ title: z.string().trim().min(1).max(200) }), output: C.ChatSession }),
+  'sessions.delete': ep({ method: 'DELETE', path: '/api/sessions/:id', summary: 'Delete a chat session and its messages', input: byId, output: ok }),
+  'sessions.messages': ep({ method: 'GET', path: '/api/sessions/:id/messages', summary: 'Messages of a session, oldest first', input: byId, output: z.array(C.ChatMessage) }),
+  'runs.get': ep({ method: 'GET', path: '/api/runs/:id', summary: 'The trace of one turn: every model and tool call', input: byId, output: z.array(C.RunStep) }),
+  'chat.answerWait': ep({ method: 'POST', path: '/api/chat/waits/:waitId', summary: 'Answer a turn that waits for input', input: C.WaitAnswer, output: ok }),
 
   'tools.list': ep({ method: 'GET', path: '/api/tools', summary: 'List MCP servers', input: none, output: z.array(E.Tool) }),
   'tools.get': ep({ method: 'GET', path: '/api/tools/:id', summary: 'One MCP server', input: byId, output: E.Tool }),
@@ -87,6 +98,16 @@ export const studioEvents = {
 } as const
 export type StudioEventName = keyof typeof studioEvents
 export type StudioEvent<N extends StudioEventName> = z.infer<(typeof studioEvents)[N]>
+
+/**
+ * Streaming calls: an input, then a sequence of events. Over HTTP they are Server-Sent Events at
+ * `path`; over IPC they are events tagged with a stream id. Cancelling closes the stream.
+ */
+export const streams = {
+  'chat.turn': { path: '/api/chat/turn', input: C.TurnRequest }
+} as const
+export type StreamName = keyof typeof streams
+export type StreamEvent<N extends StreamName> = N extends 'chat.turn' ? C.TurnEvent : never
 
 export const isEndpointName = (name: unknown): name is EndpointName =>
   typeof name === 'string' && Object.prototype.hasOwnProperty.call(endpoints, name)

@@ -140,7 +140,9 @@ const agentFields = {
   cardTemplates: z.array(z.string().max(32)).max(20),
   digitalHuman: DigitalHumanChoice.nullable(),
   maxSteps: z.number().int().min(1).max(50),
-  published: z.boolean()
+  published: z.boolean(),
+  /** Web origins (https://shop.example) allowed to chat with the published agent from a browser. */
+  allowedOrigins: z.array(z.string().trim().regex(/^https?:\/\/[^/\s]+$/, 'must be an origin like https://example.com')).max(50)
 }
 
 export const Agent = z.object({
@@ -148,6 +150,8 @@ export const Agent = z.object({
   /** The chat protocol's `app_uuid`. */
   uuid: z.string(),
   ...agentFields,
+  /** Lets a website or phone chat with this agent (only while published, only its chat endpoints). */
+  publicKey: z.string(),
   createdAt: timestamp,
   updatedAt: timestamp
 })
@@ -167,7 +171,8 @@ export const AgentCreate = z.object({
   cardTemplates: agentFields.cardTemplates.default([]),
   digitalHuman: agentFields.digitalHuman.default(null),
   maxSteps: agentFields.maxSteps.default(8),
-  published: agentFields.published.default(false)
+  published: agentFields.published.default(false),
+  allowedOrigins: agentFields.allowedOrigins.default([])
 })
 export const AgentUpdate = z.object(agentFields).partial()
 

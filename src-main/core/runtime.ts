@@ -11,6 +11,8 @@ import { keyFileSecretBox, type SecretBox } from './secrets/secret-box'
 import { settingsService } from './settings/settings-service'
 import { toolsService } from './tools/tools-service'
 import { APP_VERSION } from './version'
+import { chatService } from './chat/chat-service'
+import type { TurnOptions } from './chat/turn'
 
 export interface RuntimeOptions {
   /** Where the database, key file and later LanceDB tables and uploads live. */
@@ -20,6 +22,8 @@ export interface RuntimeOptions {
   store?: StoreConfig
   /** Default: a key file in dataDir. Electron passes one backed by safeStorage. */
   secrets?: SecretBox
+  /** Retry, history and timeout settings of agent turns (tests shorten them). */
+  turn?: Partial<TurnOptions>
 }
 
 export type Runtime = Awaited<ReturnType<typeof createRuntime>>
@@ -42,9 +46,10 @@ export async function createRuntime(opts: RuntimeOptions) {
   const tools = toolsService(db, events)
   const knowledgeBases = knowledgeBasesService(db, events)
   const settings = settingsService(db, events)
+  const chat = chatService(db, agents, providers, opts.turn)
 
   // Disposers run last-registered first, so later services stop before what they depend on.
-  const disposers: Array<() => unknown> = [() => store.close()]
+  const disposers: Array<() => unknown> = [() => store.close(), () => chat.close()]
   let serverStatus: () => ServerStatus = () => stoppedServer
   let closed: Promise<void> | undefined
 
@@ -67,6 +72,15 @@ export async function createRuntime(opts: RuntimeOptions) {
     'agents.create': (input) => agents.create(input),
     'agents.update': ({ id, ...patch }) => agents.update(id, patch),
     'agents.delete': ({ id }) => agents.delete(id),
+    'agents.rotateKey': ({ id }) => agents.rotateKey(id),
+    'sessions.list': (f) => chat.sessions.list(f),
+    'sessions.create': (input) => chat.sessions.create(input),
+    'sessions.get': ({ id }) => chat.sessions.get(id),
+    'sessions.rename': ({ id, title }) => chat.sessions.rename(id, title),
+    'sessions.delete': ({ id }) => chat.sessions.delete(id),
+    'sessions.messages': ({ id }) => chat.sessions.messages(id),
+    'runs.get': ({ id }) => chat.runSteps(id),
+    'chat.answerWait': ({ waitId, data }) => Promise.resolve(chat.answerWait(waitId, data)),
     'tools.list': () => tools.list(),
     'tools.get': ({ id }) => tools.get(id),
     'tools.create': (input) => tools.create(input),
@@ -93,6 +107,7 @@ export async function createRuntime(opts: RuntimeOptions) {
     tools,
     knowledgeBases,
     settings,
+    chat,
     handlers,
     /** The host that runs the HTTP server reports it here, so every client sees the same status. */
     setServerStatusSource(fn: () => ServerStatus) {

@@ -5,6 +5,7 @@ import { bootRuntime, tempDir, type BootedRuntime } from '../utils/boot'
 import { createTempMysqlDb } from '../utils/mariadb'
 import type { StoreConfig } from '../../src-main/store/db'
 import { AppError } from '../../src-main/contract/errors'
+import { AgentCreate } from '../../src-main/contract/entities'
 
 /**
  * One contract for the store, run against every database that can start here: SQLite (the
@@ -45,11 +46,13 @@ for (const target of targets) {
       const rt = booted.runtime
       const p = await rt.providers.create({ name: 'Local', kind: 'ollama', baseUrl: 'http://127.0.0.1:11434/v1', apiKey: 'sk-secret-abcdef', enabled: true })
       const m = await rt.providers.models.create({ providerId: p.id, modelId: 'bge-m3', type: 'embedding' })
-      const a = await rt.agents.create({
-        name: '导游', description: '', avatar: '🧭', providerId: p.id, model: 'qwen2.5', systemPrompt: 'x'.repeat(70_000),
-        params: { temperature: 0.3 }, welcomeMessage: '欢迎', quickPhrases: ['门票多少钱？'], theme: { primaryColor: '#112233' },
-        cardTemplates: ['weather'], digitalHuman: { chatAvatarId: 'a1' }, maxSteps: 5, published: false
-      })
+      const a = await rt.agents.create(
+        AgentCreate.parse({
+          name: '导游', avatar: '🧭', providerId: p.id, model: 'qwen2.5', systemPrompt: 'x'.repeat(70_000),
+          params: { temperature: 0.3 }, welcomeMessage: '欢迎', quickPhrases: ['门票多少钱？'], theme: { primaryColor: '#112233' },
+          cardTemplates: ['weather'], digitalHuman: { chatAvatarId: 'a1' }, maxSteps: 5, allowedOrigins: ['https://shop.example']
+        })
+      )
       const tool = await rt.tools.create({ name: 'everything', remark: '', category: 'general', icon: '🔧', color: '#1677ff', toolType: 'external', enabled: true, config: { transport: 'stdio', command: 'npx', args: ['-y', 'x'], env: { A: '1' } } })
       const kb = await rt.knowledgeBases.create({ name: '景区资料', description: '', embeddingModelId: m.id, chunkSize: 500, chunkOverlap: 50 })
       await rt.settings.update({ language: 'en', server: { port: 6001 } })
@@ -62,7 +65,7 @@ for (const target of targets) {
       expect(await again.providers.apiKeyOf(p.id)).toBe('sk-secret-abcdef')
       expect(await again.providers.models.list({ type: 'embedding' })).toEqual([expect.objectContaining({ id: m.id, modelId: 'bge-m3' })])
       const agent = await again.agents.get(a.uuid)
-      expect(agent).toMatchObject({ id: a.id, name: '导游', params: { temperature: 0.3 }, quickPhrases: ['门票多少钱？'], digitalHuman: { chatAvatarId: 'a1' }, maxSteps: 5 })
+      expect(agent).toMatchObject({ id: a.id, name: '导游', params: { temperature: 0.3 }, quickPhrases: ['门票多少钱？'], digitalHuman: { chatAvatarId: 'a1' }, maxSteps: 5, allowedOrigins: ['https://shop.example'] })
       expect(agent.systemPrompt).toHaveLength(70_000)
       expect(agent.createdAt).toBe(a.createdAt)
       expect((await again.tools.get(tool.id)).config).toEqual({ transport: 'stdio', command: 'npx', args: ['-y', 'x'], env: { A: '1' } })
@@ -85,7 +88,7 @@ for (const target of targets) {
       const rt = booted.runtime
       const p = await rt.providers.create({ name: 'Temp', kind: 'custom', baseUrl: 'http://127.0.0.1:9/v1', enabled: true })
       await rt.providers.models.create({ providerId: p.id, modelId: 'm1', type: 'chat' })
-      const a = await rt.agents.create({ name: 'uses temp', description: '', avatar: '', providerId: p.id, model: 'm1', systemPrompt: '', params: {}, welcomeMessage: '', quickPhrases: [], theme: {}, cardTemplates: [], digitalHuman: null, maxSteps: 8, published: false })
+      const a = await rt.agents.create(AgentCreate.parse({ name: 'uses temp', providerId: p.id, model: 'm1' }))
       await expect(rt.providers.delete(p.id)).rejects.toMatchObject({ code: 'conflict', message: expect.stringContaining('uses temp') })
       await rt.agents.delete(a.id)
       await rt.providers.delete(p.id)

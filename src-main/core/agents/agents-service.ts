@@ -36,10 +36,9 @@ export function agentsService(db: Kysely<DB>, events: StudioEvents) {
       const r = {
         id: newId(),
         uuid: newId(),
-        ...(agentColumns(input) as Omit<AgentRow, 'id' | 'uuid' | 'public_key' | 'allowed_origins' | 'created_at' | 'updated_at'>),
+        ...(agentColumns(input) as Omit<AgentRow, 'id' | 'uuid' | 'public_key' | 'created_at' | 'updated_at'>),
         // Minted now so publishing later only flips a flag; it is useless while unpublished.
         public_key: `pk_${newSecret()}`,
-        allowed_origins: '[]',
         created_at: now,
         updated_at: now
       } satisfies AgentRow
@@ -52,6 +51,13 @@ export function agentsService(db: Kysely<DB>, events: StudioEvents) {
       const current = await row(idOrUuid)
       await checkProvider(patch.providerId)
       await repo.update(current.id, { ...agentColumns(patch), updated_at: Date.now() })
+      events.emit('agents.changed', { id: current.id })
+      return toAgent(await row(current.id))
+    },
+
+    async rotateKey(idOrUuid: string): Promise<Agent> {
+      const current = await row(idOrUuid)
+      await repo.update(current.id, { public_key: `pk_${newSecret()}`, updated_at: Date.now() })
       events.emit('agents.changed', { id: current.id })
       return toAgent(await row(current.id))
     },

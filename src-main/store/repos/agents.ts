@@ -22,6 +22,8 @@ export const toAgent = (r: AgentRow): Agent => ({
   digitalHuman: json(r.digital_human, null),
   maxSteps: num(r.max_steps),
   published: bool(r.published),
+  allowedOrigins: json(r.allowed_origins, []),
+  publicKey: r.public_key ?? '',
   createdAt: num(r.created_at),
   updatedAt: num(r.updated_at)
 })
@@ -46,6 +48,7 @@ export function agentColumns(a: Partial<Agent>): Partial<AgentRow> {
   set('digital_human', a.digitalHuman === undefined ? undefined : a.digitalHuman && JSON.stringify(a.digitalHuman))
   set('max_steps', a.maxSteps)
   set('published', a.published === undefined ? undefined : a.published ? 1 : 0)
+  set('allowed_origins', a.allowedOrigins && JSON.stringify(a.allowedOrigins))
   return out
 }
 

@@ -1,0 +1,153 @@
+import { z } from 'zod'
+
+/** Chat: sessions, messages, run traces, the events of a turn, and the wire shapes of the
+ *  original platform's chat protocol (HTTP + Socket.IO) and of the OpenAI-compatible API. */
+
+const id = z.string().min(1).max(128)
+
+export const ChatSession = z.object({
+  id,
+  agentId: z.string(),
+  userId: z.string(),
+  title: z.string(),
+  createdAt: z.number(),
+  updatedAt: z.number()
+})
+export type ChatSession = z.infer<typeof ChatSession>
+
+export const ToolCallRecord = z.object({ id: z.string(), name: z.string(), arguments: z.string() })
+export const Source = z.object({
+  kbId: z.string(),
+  docId: z.string(),
+  docName: z.string(),
+  chunkId: z.string(),
+  text: z.string(),
+  score: z.number(),
+  page: z.number().optional(),
+  headingPath: z.array(z.string()).optional()
+})
+export type Source = z.infer<typeof Source>
+export const Usage = z.object({ promptTokens: z.number(), completionTokens: z.number() })
+export type Usage = z.infer<typeof Usage>
+export const TurnStatus = z.enum(['ok', 'stopped', 'error'])
+export type TurnStatus = z.infer<typeof TurnStatus>
+
+export const MessageMeta = z.object({
+  runId: z.string().optional(),
+  toolCalls: z.array(ToolCallRecord).optional(),
+  toolCallId: z.string().optional(),
+  toolName: z.string().optional(),
+  isError: z.boolean().optional(),
+  cards: z.array(z.unknown()).optional(),
+  sources: z.array(Source).optional(),
+  usage: Usage.optional(),
+  status: TurnStatus.optional(),
+  error: z.string().optional(),
+  reasoning: z.string().optional()
+})
+export type MessageMeta = z.infer<typeof MessageMeta>
+
+export const ChatMessage = z.object({
+  id,
+  sessionId: z.string(),
+  role: z.enum(['user', 'assistant', 'tool']),
+  content: z.string(),
+  meta: MessageMeta,
+  createdAt: z.number()
+})
+export type ChatMessage = z.infer<typeof ChatMessage>
+
+export const RunStep = z.object({
+  id,
+  runId: z.string(),
+  sessionId: z.string(),
+  kind: z.enum(['model', 'tool']),
+  name: z.string(),
+  input: z.string(),
+  output: z.string(),
+  error: z.string().nullable(),
+  tokensIn: z.number(),
+  tokensOut: z.number(),
+  startedAt: z.number(),
+  endedAt: z.number().nullable()
+})
+export type RunStep = z.infer<typeof RunStep>
+
+/** What a running turn reports, in order. Every transport maps these to its own wire form. */
+export type TurnEvent =
+  | { type: 'start'; runId: string; sessionId: string }
+  | { type: 'delta'; content: string }
+  | { type: 'reasoning'; content: string }
+  | { type: 'tool_call'; id: string; name: string; arguments: string }
+  | { type: 'tool_result'; id: string; name: string; content: string; isError: boolean; durationMs: number }
+  | { type: 'card'; card: { type: string; data: Record<string, unknown> } }
+  | { type: 'sources'; sources: Source[] }
+  | { type: 'wait'; waitId: string; kind: 'input' | 'client' | 'digitalhuman'; schema?: unknown; text?: string }
+  | { type: 'error'; code: string; message: string }
+  | { type: 'done'; status: TurnStatus; messageId: string | null; usage: Usage }
+
+// ---------- studio chat endpoints ----------
+export const SessionCreate = z.object({ agentId: id, userId: z.string().max(128).default('studio'), title: z.string().max(200).default('') })
+export const SessionList = z.object({ agentId: z.string().optional(), userId: z.string().optional(), q: z.string().max(200).optional() })
+export const TurnRequest = z.object({
+  sessionId: id,
+  message: z.string().max(100_000).optional(),
+  /** Drop the last answer and answer the last user message again. */
+  regenerate: z.boolean().optional(),
+  /** Replace this user message (and drop everything after it) with `message`. */
+  editMessageId: z.string().optional(),
+  clientId: z.string().optional()
+})
+export const WaitAnswer = z.object({ waitId: id, data: z.unknown() })
+
+// ---------- the original chat protocol ----------
+export const ChatInitBody = z.object({
+  app_uuid: z.string().min(1, 'app_uuid is required'),
+  user_id: z.coerce.string().max(128).default('anonymous'),
+  session_id: z.string().max(128).optional().nullable()
+})
+export const ChatMessageBody = z.object({
+  message: z.string().min(1, 'message must not be empty').max(100_000),
+  stream: z.boolean().default(true),
+  session_id: z.string().min(1, 'session_id is required (from /chat-init)'),
+  socket_id: z.string().max(128).optional().nullable(),
+  app_uuid: z.string().min(1, 'app_uuid is required'),
+  user_id: z.coerce.string().max(128).default('anonymous'),
+  is_digitalhuman: z.boolean().default(false)
+})
+
+/** `systemdata` comes in two shapes in the wild: registered functions, or a page module. */
+export const SystemData = z.union([
+  z.object({
+    action: z.literal('register_functions'),
+    payload: z.array(z.object({ name: z.string().min(1).max(64), description: z.string().max(1000).default(''), parameters: z.record(z.string(), z.unknown()).optional() })).max(100)
+  }),
+  z.object({
+    type: z.literal('page_module'),
+    name: z.string().max(200).optional(),
+    description: z.string().max(2000).optional(),
+    userinfo: z.record(z.string(), z.unknown()).optional(),
+    pages: z.array(z.object({ code: z.string().min(1).max(128), name: z.string().max(200), description: z.string().max(1000).default('') })).max(200)
+  })
+])
+export type SystemData = z.infer<typeof SystemData>
+export const AgentResponse = z.object({ wait_id: z.string().min(1), response_data: z.unknown() })
+export const DigitalHumanCompletion = z.object({ wait_id: z.string().min(1), completion_data: z.unknown().optional() })
+
+// ---------- OpenAI-compatible API (the subset an agent needs) ----------
+const contentPart = z.object({ type: z.string(), text: z.string().optional() }).passthrough()
+export const OpenAiChatRequest = z.object({
+  model: z.string().min(1, 'model is required: an agent uuid or name'),
+  messages: z
+    .array(
+      z.object({
+        role: z.enum(['system', 'developer', 'user', 'assistant', 'tool']),
+        content: z.union([z.string(), z.array(contentPart), z.null()]).optional(),
+        name: z.string().optional()
+      }).passthrough()
+    )
+    .min(1, 'messages must not be empty'),
+  stream: z.boolean().default(false),
+  stream_options: z.object({ include_usage: z.boolean().optional() }).optional(),
+  user: z.string().max(128).optional()
+}).passthrough()

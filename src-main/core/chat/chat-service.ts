@@ -1,0 +1,166 @@
+import type { Kysely } from 'kysely'
+import type { TurnEvent } from '../../contract/chat'
+import { AppError } from '../../contract/errors'
+import type { DB } from '../../store/schema'
+import { chatRepo, toMessage, toSession, toStep } from '../../store/repos/chat'
+import type { AgentsService } from '../agents/agents-service'
+import type { ProvidersService } from '../providers/providers-service'
+import { EventQueue } from '../util/event-queue'
+import { newId } from '../util/ids'
+import { builtinTools } from './builtin-tools'
+import { ClientHub } from './client-hub'
+import { defaultRetry } from './model-call'
+import { ToolRegistry } from './tool-registry'
+import { runTurn, type TurnInput, type TurnOptions, type TurnSummary } from './turn'
+import { WaitRegistry } from './waits'
+
+export interface TurnHandle {
+  runId: Promise<string>
+  events: AsyncIterable<TurnEvent>
+  done: Promise<TurnSummary>
+  /** Stops the model request and the tools; the partial answer is kept as "stopped". */
+  cancel(): void
+}
+
+export type StartTurn = Omit<TurnInput, 'agent' | 'userId' | 'interactive' | 'isDigitalHuman'> & {
+  agentId?: string
+  userId?: string
+  interactive?: boolean
+  isDigitalHuman?: boolean
+  signal?: AbortSignal
+}
+
+export type ChatService = ReturnType<typeof chatService>
+
+export const defaultTurnOptions: TurnOptions = { retry: defaultRetry, historyBudget: 8_000, toolTimeoutMs: 60_000, speechTimeoutMs: 300_000 }
+
+export function chatService(db: Kysely<DB>, agents: AgentsService, providers: ProvidersService, options: Partial<TurnOptions> = {}) {
+  const repo = chatRepo(db)
+  const waits = new WaitRegistry()
+  const clients = new ClientHub(waits)
+  const registry = new ToolRegistry()
+  registry.register(builtinTools(clients))
+  registry.register(clients.toolProvider())
+  const turnOptions = { ...defaultTurnOptions, ...options }
+  // Turns on one session run one after another, so each sees the previous one's messages.
+  const sessionTails = new Map<string, Promise<unknown>>()
+  const running = new Set<AbortController>()
+
+  const deps = {
+    repo,
+    registry,
+    waits,
+    clients,
+    options: turnOptions,
+    client: async (providerId: string) => ({ client: await providers.client(providerId), baseUrl: (await providers.get(providerId)).baseUrl })
+  }
+
+  async function session(id: string) {
+    const s = await repo.sessions.find(id)
+    if (!s) throw new AppError('not_found', `No chat session with id ${id}`)
+    return s
+  }
+
+  return {
+    registry,
+    waits,
+    clients,
+
+    sessions: {
+      get: async (id: string) => toSession(await session(id)),
+      list: async (f: { agentId?: string; userId?: string; q?: string }) => {
+        const agentId = f.agentId ? (await agents.get(f.agentId)).id : undefined
+        return (await repo.sessions.list({ ...f, agentId })).map(toSession)
+      },
+      async create(input: { agentId: string; userId: string; title: string; id?: string }) {
+        const agent = await agents.get(input.agentId)
+        const now = Date.now()
+        const row = { id: input.id ?? newId(), agent_id: agent.id, user_id: input.userId, title: input.title, created_at: now, updated_at: now }
+        await repo.sessions.insert(row)
+        return toSession(row)
+      },
+      async rename(id: string, title: string) {
+        await session(id)
+        await repo.sessions.update(id, { title, updated_at: Date.now() })
+        return toSession(await session(id))
+      },
+      async delete(id: string) {
+        await session(id)
+        await repo.sessions.delete(id)
+        return { ok: true as const }
+      },
+      messages: async (id: string) => {
+        await session(id)
+        return (await repo.messages.list(id)).map(toMessage)
+      }
+    },
+
+    runSteps: async (runId: string) => {
+      const steps = (await repo.steps.forRun(runId)).map(toStep)
+      if (!steps.length) throw new AppError('not_found', `No run with id ${runId}`)
+      return steps
+    },
+
+    answerWait(waitId: string, data: unknown) {
+      if (!waits.answer(waitId, data)) throw new AppError('not_found', `Nothing is waiting under ${waitId} (answered already, timed out, or cancelled)`)
+      return { ok: true as const }
+    },
+
+    /**
+     * Starts a turn. Checks that fail before anything runs (unknown session or agent) reject;
+     * everything after is reported through the events and `done`.
+     */
+    async startTurn(req: StartTurn): Promise<TurnHandle> {
+      const s = await session(req.sessionId)
+      const agent = await agents.get(req.agentId ?? s.agent_id)
+      if (agent.id !== s.agent_id) throw new AppError('conflict', `Session ${s.id} belongs to another agent`)
+      const controller = new AbortController()
+      const onAbort = () => controller.abort()
+      if (req.signal?.aborted) controller.abort()
+      req.signal?.addEventListener('abort', onAbort, { once: true })
+      const queue = new EventQueue<TurnEvent>()
+      let resolveRunId!: (id: string) => void
+      const runId = new Promise<string>((r) => (resolveRunId = r))
+      const emit = (e: TurnEvent) => {
+        if (e.type === 'start') resolveRunId(e.runId)
+        queue.push(e)
+      }
+
+      const previous = sessionTails.get(s.id) ?? Promise.resolve()
+      const done = previous.then(async () => {
+        running.add(controller)
+        try {
+          return await runTurn(
+            deps,
+            {
+              ...req,
+              agent,
+              userId: req.userId ?? s.user_id,
+              interactive: req.interactive ?? !!req.clientId,
+              isDigitalHuman: req.isDigitalHuman ?? false
+            },
+            controller.signal,
+            emit
+          )
+        } finally {
+          running.delete(controller)
+          req.signal?.removeEventListener('abort', onAbort)
+          queue.end()
+        }
+      })
+      const tail = done.catch(() => undefined)
+      sessionTails.set(s.id, tail)
+      void tail.then(() => {
+        if (sessionTails.get(s.id) === tail) sessionTails.delete(s.id)
+      })
+      return { runId, events: queue, done, cancel: () => controller.abort() }
+    },
+
+    /** Stops every running turn and wait (shutdown). */
+    async close() {
+      for (const c of running) c.abort()
+      waits.cancelAll()
+      await Promise.all([...sessionTails.values()])
+    }
+  }
+}

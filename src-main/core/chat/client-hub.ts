@@ -1,0 +1,116 @@
+import type { SystemData } from '../../contract/chat'
+import type { ToolProvider, ToolSpec, ToolContext } from './tool-registry'
+import type { WaitRegistry } from './waits'
+
+type Send = (event: string, payload: unknown) => void
+
+interface Client {
+  send: Send
+  functions: { name: string; description: string; parameters?: Record<string, unknown> }[]
+  pageModule?: Extract<SystemData, { type: 'page_module' }>
+  waits: Set<string>
+}
+
+const PAGE_ACTIONS = ['router', 'query', 'add', 'modify', 'delete'] as const
+
+/**
+ * Chat clients connected over the control channel (Socket.IO in the server host). What they
+ * register with `systemdata` becomes tools of the turns they start; the agent calls them by
+ * sending `message` with a wait id and resumes on `agent_response`.
+ */
+export class ClientHub {
+  private readonly clients = new Map<string, Client>()
+  constructor(private readonly waits: WaitRegistry) {}
+
+  connect(id: string, send: Send): void {
+    this.clients.set(id, { send, functions: [], waits: new Set() })
+  }
+
+  disconnect(id: string): void {
+    const c = this.clients.get(id)
+    if (!c) return
+    this.clients.delete(id)
+    // Nobody is left to answer: end the turn's waits now instead of after the timeout.
+    for (const w of c.waits) this.waits.cancel(w)
+  }
+
+  has(id: string): boolean {
+    return this.clients.has(id)
+  }
+
+  setSystemData(id: string, data: SystemData): void {
+    const c = this.clients.get(id)
+    if (!c) return
+    if ('action' in data) c.functions = data.payload
+    else c.pageModule = data
+  }
+
+  send(id: string, event: string, payload: unknown): boolean {
+    const c = this.clients.get(id)
+    if (!c) return false
+    c.send(event, payload)
+    return true
+  }
+
+  /** Sends `message` to the client and waits for its `agent_response`. */
+  private async request(ctx: ToolContext, message: Record<string, unknown>) {
+    const client = ctx.clientId ? this.clients.get(ctx.clientId) : undefined
+    if (!client) return { content: 'The client that offered this tool is no longer connected.', isError: true }
+    let waitId = ''
+    const outcome = await ctx.waits.wait({
+      signal: ctx.signal,
+      start: (id) => {
+        waitId = id
+        client.waits.add(id)
+        ctx.emit({ type: 'wait', waitId: id, kind: 'client' })
+        client.send('message', { ...message, wait_id: id })
+      }
+    })
+    client.waits.delete(waitId)
+    if (outcome.status === 'answered') return { content: JSON.stringify(outcome.data ?? null) }
+    if (outcome.status === 'timeout') return { content: 'The client did not answer in time.', isError: true }
+    return { content: this.clients.has(ctx.clientId!) ? 'The request was cancelled.' : 'The client disconnected before answering.', isError: true }
+  }
+
+  toolProvider(): ToolProvider {
+    return {
+      name: 'client functions',
+      toolsFor: async (ctx) => {
+        const client = ctx.clientId ? this.clients.get(ctx.clientId) : undefined
+        if (!client) return []
+        const tools: ToolSpec[] = client.functions.map((f) => ({
+          name: f.name,
+          description: f.description || `Call ${f.name} on the user's device`,
+          parameters: f.parameters ?? { type: 'object', properties: {}, additionalProperties: true },
+          timeoutMs: Number.POSITIVE_INFINITY,
+          execute: (args, tctx) => this.request(tctx, { action: 'call', payload: { type: 'function', name: f.name, arguments: args } })
+        }))
+        const pm = client.pageModule
+        if (pm?.pages.length) {
+          const list = pm.pages.map((p) => `- ${p.code}: ${p.name}${p.description ? ` — ${p.description}` : ''}`).join('\n')
+          tools.push({
+            name: 'operate_page',
+            description: `Drive the user's application${pm.name ? ` "${pm.name}"` : ''}: open a page (router), or query, add, modify or delete on it. Pages:\n${list}`,
+            parameters: {
+              type: 'object',
+              properties: {
+                action: { type: 'string', enum: PAGE_ACTIONS },
+                code: { type: 'string', enum: pm.pages.map((p) => p.code) },
+                form: { type: 'object', description: 'Field values for query/add/modify', additionalProperties: true }
+              },
+              required: ['action', 'code']
+            },
+            timeoutMs: Number.POSITIVE_INFINITY,
+            execute: (args, tctx) => {
+              const page = pm.pages.find((p) => p.code === args.code)
+              if (!page) return Promise.resolve({ content: `No page with code ${String(args.code)}`, isError: true })
+              const action = PAGE_ACTIONS.includes(args.action as never) ? args.action : 'router'
+              return this.request(tctx, { action, payload: { type: 'page_module', code: page.code, name: page.name, ...(args.form ? { form: args.form } : {}) } })
+            }
+          })
+        }
+        return tools
+      }
+    }
+  }
+}

@@ -1,0 +1,301 @@
+import type OpenAI from 'openai'
+import type { MessageMeta, TurnEvent, TurnStatus, Usage } from '../../contract/chat'
+import type { Agent } from '../../contract/entities'
+import { AppError } from '../../contract/errors'
+import type { ChatRepo } from '../../store/repos/chat'
+import { toMessage } from '../../store/repos/chat'
+import { tick } from '../util/clock'
+import { newId } from '../util/ids'
+import type { ClientHub } from './client-hub'
+import { toModelMessages, windowHistory } from './history'
+import { ModelCallError, streamModelCall, type RetryPolicy } from './model-call'
+import { renderSystemPrompt } from './system-prompt'
+import type { ToolContext, ToolRegistry, ToolResult, ToolSpec } from './tool-registry'
+import type { WaitRegistry } from './waits'
+
+type Msg = OpenAI.Chat.Completions.ChatCompletionMessageParam
+
+export interface TurnDeps {
+  repo: ChatRepo
+  registry: ToolRegistry
+  waits: WaitRegistry
+  clients: ClientHub
+  client(providerId: string): Promise<{ client: OpenAI; baseUrl: string }>
+  options: TurnOptions
+}
+
+export interface TurnOptions {
+  retry: RetryPolicy
+  /** Tokens of history sent with each call (the system prompt and tools come on top). */
+  historyBudget: number
+  toolTimeoutMs: number
+  /** How long a digital human may take to speak an answer. */
+  speechTimeoutMs: number
+}
+
+export interface TurnInput {
+  agent: Agent
+  sessionId: string
+  userId: string
+  /** The user's message; absent when regenerating. */
+  message?: string
+  regenerate?: boolean
+  editMessageId?: string
+  clientId?: string
+  interactive: boolean
+  isDigitalHuman: boolean
+  /** Instructions a caller adds after the agent's own (the OpenAI API's system messages). */
+  extraSystem?: string
+  /** History given by the caller instead of the session's (stateless OpenAI API calls). */
+  history?: Msg[]
+  clientInfo?: string
+}
+
+export interface TurnSummary {
+  runId: string
+  status: TurnStatus
+  /** Everything the agent said in this turn, across its steps. */
+  text: string
+  cards: { type: string; data: Record<string, unknown> }[]
+  usage: Usage
+  messageId: string | null
+  error?: { code: string; message: string }
+}
+
+const TRACE_LIMIT = 8_000
+const clip = (s: string) => (s.length > TRACE_LIMIT ? `${s.slice(0, TRACE_LIMIT)}… (${s.length} chars)` : s)
+
+/**
+ * One agent turn: persist the user's message, stream the model, run the tools it calls (in
+ * parallel), feed their results back, until it answers or the step limit; every model and tool
+ * call traced. Never throws: failures end the turn with an error event and what was said is kept.
+ */
+export async function runTurn(deps: TurnDeps, input: TurnInput, signal: AbortSignal, emit: (e: TurnEvent) => void): Promise<TurnSummary> {
+  const { repo } = deps
+  const { agent, sessionId } = input
+  const runId = newId()
+  const usage: Usage = { promptTokens: 0, completionTokens: 0 }
+  const cards: TurnSummary['cards'] = []
+  let said = ''
+  emit({ type: 'start', runId, sessionId })
+
+  const save = async (role: 'user' | 'assistant' | 'tool', content: string, meta: MessageMeta) => {
+    const id = newId()
+    await repo.messages.insert({ id, session_id: sessionId, role, content, meta: JSON.stringify({ runId, ...meta }), created_at: tick() })
+    return id
+  }
+  const finish = async (status: TurnStatus, messageId: string | null, error?: { code: string; message: string }): Promise<TurnSummary> => {
+    await repo.sessions.update(sessionId, { updated_at: Date.now() })
+    if (error) emit({ type: 'error', ...error })
+    emit({ type: 'done', status, messageId, usage })
+    return { runId, status, text: said, cards, usage, messageId, ...(error && { error }) }
+  }
+
+  try {
+    const userText = await applyUserMessage(repo, input, save)
+    if (!agent.providerId || !agent.model) {
+      return await finish('error', null, { code: 'no_model', message: `The agent "${agent.name}" has no model yet: pick a provider and model in its settings` })
+    }
+    const { client, baseUrl } = await deps.client(agent.providerId)
+
+    const history = input.history ?? toModelMessages((await repo.messages.recent(sessionId, 400)).map(toMessage))
+    const windowed = windowHistory(input.history ? [...history, { role: 'user', content: userText }] : history, deps.options.historyBudget).messages
+    const system = [renderSystemPrompt(agent, { userId: input.userId, clientInfo: input.clientInfo }), input.extraSystem].filter(Boolean).join('\n\n')
+    const messages: Msg[] = [...(system ? [{ role: 'system' as const, content: system }] : []), ...windowed]
+
+    const ctx: ToolContext = {
+      agent,
+      sessionId,
+      userId: input.userId,
+      runId,
+      clientId: input.clientId,
+      interactive: input.interactive,
+      isDigitalHuman: input.isDigitalHuman,
+      signal,
+      waits: deps.waits,
+      emit
+    }
+    const tools = await deps.registry.toolsFor(ctx)
+    const byName = new Map(tools.map((t) => [t.name, t]))
+
+    for (let step = 1; ; step++) {
+      // The last allowed step gets no tools, so the model has to answer with what it has.
+      const offerTools = tools.length > 0 && step < agent.maxSteps
+      const started = Date.now()
+      const stepId = newId()
+      let result
+      try {
+        result = await streamModelCall(
+          client,
+          {
+            model: agent.model,
+            messages,
+            ...(offerTools && { tools: tools.map((t) => ({ type: 'function' as const, function: { name: t.name, description: t.description, parameters: t.parameters } })) }),
+            ...modelParams(agent)
+          },
+          {
+            signal,
+            baseUrl,
+            retry: deps.options.retry,
+            onDelta: (text) => {
+              said += text
+              emit({ type: 'delta', content: text })
+            },
+            onReasoning: (text) => emit({ type: 'reasoning', content: text })
+          }
+        )
+      } catch (err) {
+        if (!(err instanceof ModelCallError)) throw err
+        const p = err.partial
+        await trace(repo, { id: stepId, runId, sessionId, kind: 'model', name: agent.model, input: messages, output: p.text, error: err.aborted ? 'stopped' : err.fault.message, usage: p.usage, started })
+        const status: TurnStatus = err.aborted ? 'stopped' : 'error'
+        const messageId = p.text || cards.length ? await save('assistant', p.text, { status, cards, usage, ...(status === 'error' && { error: err.fault.message }) }) : null
+        return await finish(status, messageId, err.aborted ? undefined : { code: err.fault.code, message: err.fault.message })
+      }
+      usage.promptTokens += result.usage.promptTokens
+      usage.completionTokens += result.usage.completionTokens
+      await trace(repo, { id: stepId, runId, sessionId, kind: 'model', name: agent.model, input: messages, output: result.text + (result.toolCalls.length ? `\n${JSON.stringify(result.toolCalls)}` : ''), usage: result.usage, started })
+
+      if (!result.toolCalls.length || !offerTools) {
+        await waitForSpeech(deps, ctx, result.text)
+        const messageId = await save('assistant', result.text, { status: 'ok', cards, usage, ...(result.reasoning && { reasoning: result.reasoning }) })
+        return await finish('ok', messageId)
+      }
+
+      await save('assistant', result.text, { toolCalls: result.toolCalls, ...(result.reasoning && { reasoning: result.reasoning }) })
+      messages.push({ role: 'assistant', content: result.text || null, tool_calls: result.toolCalls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.arguments } })) })
+      await waitForSpeech(deps, ctx, result.text)
+      for (const c of result.toolCalls) emit({ type: 'tool_call', id: c.id, name: c.name, arguments: c.arguments })
+
+      const outcomes = await Promise.all(result.toolCalls.map((c) => callTool(deps, byName.get(c.name), c, ctx)))
+      for (const [i, c] of result.toolCalls.entries()) {
+        const { result: r, durationMs } = outcomes[i]
+        await save('tool', r.content, { toolCallId: c.id, toolName: c.name, isError: !!r.isError })
+        messages.push({ role: 'tool', tool_call_id: c.id, content: r.content })
+        emit({ type: 'tool_result', id: c.id, name: c.name, content: r.content, isError: !!r.isError, durationMs })
+        if (r.card) {
+          cards.push(r.card)
+          emit({ type: 'card', card: r.card })
+        }
+      }
+      if (signal.aborted) {
+        const messageId = await save('assistant', '', { status: 'stopped', cards, usage })
+        return await finish('stopped', messageId)
+      }
+    }
+  } catch (err) {
+    const appErr = err instanceof AppError ? err : null
+    if (!appErr) console.error('[agenta] turn failed:', err)
+    return await finish('error', null, { code: appErr?.code ?? 'internal', message: appErr?.message ?? 'The turn failed unexpectedly' })
+  }
+}
+
+/** Writes or replaces the user's message according to the mode; returns its text. */
+async function applyUserMessage(repo: ChatRepo, input: TurnInput, save: (role: 'user', content: string, meta: MessageMeta) => Promise<string>): Promise<string> {
+  if (input.history) return input.message ?? ''
+  if (input.editMessageId) {
+    const m = await repo.messages.find(input.editMessageId)
+    if (!m || m.session_id !== input.sessionId || m.role !== 'user') throw new AppError('not_found', `No user message ${input.editMessageId} in this session`)
+    if (!input.message) throw new AppError('validation_failed', 'Invalid request: message: the edited text is required')
+    await repo.messages.deleteFrom(input.sessionId, Number(m.created_at))
+  } else if (input.regenerate) {
+    const all = await repo.messages.list(input.sessionId)
+    const lastUser = [...all].reverse().find((m) => m.role === 'user')
+    if (!lastUser) throw new AppError('conflict', 'Nothing to regenerate: the session has no message yet')
+    // Drop the old answer (everything after the user's message), keep the question.
+    await repo.messages.deleteFrom(input.sessionId, Number(lastUser.created_at) + 1)
+    return lastUser.content
+  }
+  if (!input.message) throw new AppError('validation_failed', 'Invalid request: message: must not be empty')
+  await save('user', input.message, {})
+  const session = await repo.sessions.find(input.sessionId)
+  if (session && !session.title) await repo.sessions.update(input.sessionId, { title: input.message.replace(/\s+/g, ' ').slice(0, 40) })
+  return input.message
+}
+
+function modelParams(agent: Agent) {
+  const p = agent.params
+  return {
+    ...(p.temperature !== undefined && { temperature: p.temperature }),
+    ...(p.topP !== undefined && { top_p: p.topP }),
+    ...(p.maxTokens !== undefined && { max_tokens: p.maxTokens }),
+    ...(p.presencePenalty !== undefined && { presence_penalty: p.presencePenalty }),
+    ...(p.frequencyPenalty !== undefined && { frequency_penalty: p.frequencyPenalty })
+  }
+}
+
+/** Runs one tool call; whatever goes wrong becomes an error result the model can read. */
+async function callTool(deps: TurnDeps, tool: ToolSpec | undefined, call: { id: string; name: string; arguments: string }, ctx: ToolContext): Promise<{ result: ToolResult; durationMs: number }> {
+  const started = Date.now()
+  const stepId = newId()
+  let result: ToolResult
+  if (!tool) result = { content: `There is no tool named "${call.name}". Use one of the listed tools.`, isError: true }
+  else {
+    let args: Record<string, unknown> | undefined
+    try {
+      const parsed = call.arguments.trim() ? JSON.parse(call.arguments) : {}
+      args = parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? parsed : undefined
+    } catch {
+      args = undefined
+    }
+    if (!args) result = { content: `The arguments for ${call.name} are not a JSON object: ${call.arguments.slice(0, 200)}`, isError: true }
+    else {
+      const limit = tool.timeoutMs ?? deps.options.toolTimeoutMs
+      const timeout = new AbortController()
+      const signal = AbortSignal.any([ctx.signal, timeout.signal])
+      let timer: NodeJS.Timeout | undefined
+      try {
+        result = await Promise.race([
+          tool.execute(args, { ...ctx, signal }),
+          new Promise<ToolResult>((resolve) => {
+            if (Number.isFinite(limit)) {
+              timer = setTimeout(() => {
+                timeout.abort()
+                resolve({ content: `${call.name} did not finish within ${Math.round(limit / 1000)} s and was stopped.`, isError: true })
+              }, limit)
+            }
+          })
+        ])
+      } catch (err) {
+        result = { content: `${call.name} failed: ${(err as Error)?.message ?? String(err)}`, isError: true }
+      } finally {
+        clearTimeout(timer)
+      }
+    }
+  }
+  await trace(deps.repo, { id: stepId, runId: ctx.runId, sessionId: ctx.sessionId, kind: 'tool', name: call.name, input: call.arguments, output: result.content, error: result.isError ? result.content : undefined, started })
+  return { result, durationMs: Date.now() - started }
+}
+
+/** With a digital human, the turn goes on only once the avatar has finished speaking. */
+async function waitForSpeech(deps: TurnDeps, ctx: ToolContext, text: string): Promise<void> {
+  if (!ctx.isDigitalHuman || !text.trim()) return
+  await ctx.waits.wait({
+    signal: ctx.signal,
+    timeoutMs: deps.options.speechTimeoutMs,
+    start: (waitId) => {
+      ctx.emit({ type: 'wait', waitId, kind: 'digitalhuman', text })
+      if (ctx.clientId) deps.clients.send(ctx.clientId, 'wait_for_digitalhuman', { wait_id: waitId, text })
+    }
+  })
+}
+
+async function trace(
+  repo: ChatRepo,
+  s: { id: string; runId: string; sessionId: string; kind: 'model' | 'tool'; name: string; input: unknown; output: string; error?: string; usage?: { promptTokens: number; completionTokens: number }; started: number }
+) {
+  await repo.steps.insert({
+    id: s.id,
+    run_id: s.runId,
+    session_id: s.sessionId,
+    kind: s.kind,
+    name: s.name,
+    input: clip(typeof s.input === 'string' ? s.input : JSON.stringify(s.input)),
+    output: clip(s.output),
+    error: s.error ?? null,
+    tokens_in: s.usage?.promptTokens ?? 0,
+    tokens_out: s.usage?.completionTokens ?? 0,
+    started_at: s.started,
+    ended_at: Date.now()
+  })
+}

@@ -1,0 +1,60 @@
+import { newId } from '../util/ids'
+
+export const DEFAULT_WAIT_MS = 300_000
+
+export type WaitOutcome = { status: 'answered'; data: unknown } | { status: 'timeout' } | { status: 'cancelled' }
+
+interface Pending {
+  resolve(outcome: WaitOutcome): void
+  timer: NodeJS.Timeout
+}
+
+/**
+ * Turns that pause for someone: a person's input, a client function's answer, the avatar
+ * finishing its speech. Whoever answers only needs the wait id, over any transport.
+ */
+export class WaitRegistry {
+  private readonly pending = new Map<string, Pending>()
+
+  /** Creates a wait; `start` runs with its id (to send it out) before the wait begins. */
+  wait(opts: { timeoutMs?: number; signal?: AbortSignal; start: (waitId: string) => void }): Promise<WaitOutcome> {
+    const waitId = `wait_${newId()}`
+    return new Promise<WaitOutcome>((resolve) => {
+      const finish = (outcome: WaitOutcome) => {
+        const p = this.pending.get(waitId)
+        if (!p) return
+        clearTimeout(p.timer)
+        this.pending.delete(waitId)
+        opts.signal?.removeEventListener('abort', onAbort)
+        resolve(outcome)
+      }
+      const onAbort = () => finish({ status: 'cancelled' })
+      const timer = setTimeout(() => finish({ status: 'timeout' }), opts.timeoutMs ?? DEFAULT_WAIT_MS)
+      this.pending.set(waitId, { resolve: finish, timer })
+      if (opts.signal?.aborted) return finish({ status: 'cancelled' })
+      opts.signal?.addEventListener('abort', onAbort, { once: true })
+      opts.start(waitId)
+    })
+  }
+
+  /** Delivers an answer; false when no turn waits under that id (expired or never existed). */
+  answer(waitId: string, data: unknown): boolean {
+    const p = this.pending.get(waitId)
+    if (!p) return false
+    p.resolve({ status: 'answered', data })
+    return true
+  }
+
+  /** Ends a wait early as cancelled (its client went away). */
+  cancel(waitId: string): void {
+    this.pending.get(waitId)?.resolve({ status: 'cancelled' })
+  }
+
+  get size(): number {
+    return this.pending.size
+  }
+
+  cancelAll(): void {
+    for (const p of [...this.pending.values()]) p.resolve({ status: 'cancelled' })
+  }
+}

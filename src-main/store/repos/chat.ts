@@ -1,0 +1,80 @@
+import type { Kysely, Selectable } from 'kysely'
+import type { ChatSessionsTable, DB, MessagesTable, RunStepsTable } from '../schema'
+import type { ChatMessage, ChatSession, MessageMeta, RunStep } from '../../contract/chat'
+import { json, num } from '../errors'
+
+export const toSession = (r: Selectable<ChatSessionsTable>): ChatSession => ({
+  id: r.id,
+  agentId: r.agent_id,
+  userId: r.user_id,
+  title: r.title,
+  createdAt: num(r.created_at),
+  updatedAt: num(r.updated_at)
+})
+
+export const toMessage = (r: Selectable<MessagesTable>): ChatMessage => ({
+  id: r.id,
+  sessionId: r.session_id,
+  role: r.role as ChatMessage['role'],
+  content: r.content,
+  meta: json<MessageMeta>(r.meta, {}),
+  createdAt: num(r.created_at)
+})
+
+export const toStep = (r: Selectable<RunStepsTable>): RunStep => ({
+  id: r.id,
+  runId: r.run_id,
+  sessionId: r.session_id,
+  kind: r.kind as RunStep['kind'],
+  name: r.name,
+  input: r.input,
+  output: r.output,
+  error: r.error,
+  tokensIn: num(r.tokens_in),
+  tokensOut: num(r.tokens_out),
+  startedAt: num(r.started_at),
+  endedAt: r.ended_at === null ? null : num(r.ended_at)
+})
+
+export function chatRepo(db: Kysely<DB>) {
+  return {
+    sessions: {
+      find: (id: string) => db.selectFrom('chat_sessions').selectAll().where('id', '=', id).executeTakeFirst(),
+      list: (f: { agentId?: string; userId?: string; q?: string }) => {
+        let q = db.selectFrom('chat_sessions').selectAll()
+        if (f.agentId) q = q.where('agent_id', '=', f.agentId)
+        if (f.userId) q = q.where('user_id', '=', f.userId)
+        if (f.q) {
+          const like = `%${f.q.replace(/[%_\\]/g, (c) => '\\' + c)}%`
+          // A session matches by its title or by anything said in it.
+          q = q.where((eb) =>
+            eb.or([
+              eb('title', 'like', like),
+              eb.exists(eb.selectFrom('messages as m').select('m.id').whereRef('m.session_id', '=', 'chat_sessions.id').where('m.content', 'like', like))
+            ])
+          )
+        }
+        return q.orderBy('updated_at', 'desc').limit(500).execute()
+      },
+      insert: (row: Selectable<ChatSessionsTable>) => db.insertInto('chat_sessions').values(row).execute(),
+      update: (id: string, patch: Partial<Selectable<ChatSessionsTable>>) => db.updateTable('chat_sessions').set(patch).where('id', '=', id).execute(),
+      delete: (id: string) => db.deleteFrom('chat_sessions').where('id', '=', id).execute()
+    },
+    messages: {
+      list: (sessionId: string) => db.selectFrom('messages').selectAll().where('session_id', '=', sessionId).orderBy('created_at').orderBy('id').execute(),
+      /** The newest `limit` messages, oldest first: history windows never read a whole long session. */
+      recent: async (sessionId: string, limit: number) =>
+        (await db.selectFrom('messages').selectAll().where('session_id', '=', sessionId).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute()).reverse(),
+      find: (id: string) => db.selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirst(),
+      insert: (row: Selectable<MessagesTable>) => db.insertInto('messages').values(row).execute(),
+      update: (id: string, patch: Partial<Selectable<MessagesTable>>) => db.updateTable('messages').set(patch).where('id', '=', id).execute(),
+      deleteFrom: (sessionId: string, createdAt: number) => db.deleteFrom('messages').where('session_id', '=', sessionId).where('created_at', '>=', createdAt).execute()
+    },
+    steps: {
+      insert: (row: Selectable<RunStepsTable>) => db.insertInto('run_steps').values(row).execute(),
+      update: (id: string, patch: Partial<Selectable<RunStepsTable>>) => db.updateTable('run_steps').set(patch).where('id', '=', id).execute(),
+      forRun: (runId: string) => db.selectFrom('run_steps').selectAll().where('run_id', '=', runId).orderBy('started_at').orderBy('id').execute()
+    }
+  }
+}
+export type ChatRepo = ReturnType<typeof chatRepo>
