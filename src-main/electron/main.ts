@@ -1,0 +1,162 @@
+import { app, clipboard, dialog, safeStorage, session } from 'electron'
+import { join } from 'node:path'
+import type { Settings } from '../contract/entities'
+import { createRuntime, type Runtime } from '../core/runtime'
+import { registerIpc } from './ipc'
+import { lanServer, type LanServer } from './lan-server'
+import { appPaths } from './paths'
+import { installPermissionPolicy } from './permissions'
+import { installCsp } from './csp'
+import { safeStorageSecretBox } from './secret-box'
+import { createTray, type AppTray } from './tray'
+import { rendererLocation } from './trust'
+import { createMainWindow, guardWebContents, type MainWindow } from './window'
+
+/** Longest the app waits for the server and database to close before quitting anyway. */
+const SHUTDOWN_TIMEOUT_MS = 5000
+
+// A checkout gets its own data folder, so `npm run dev` never touches the installed app's agents
+// and keys. AGENTA_DATA_DIR (as for `agenta serve`) points both at one folder on purpose.
+// Set before the single-instance lock, whose lock file lives in userData.
+app.setPath('userData', process.env.AGENTA_DATA_DIR || join(app.getPath('appData'), app.isPackaged ? 'Agenta Studio' : 'Agenta Studio (dev)'))
+
+const paths = appPaths({ appPath: app.getAppPath(), packaged: app.isPackaged, resourcesPath: process.resourcesPath })
+// The dev server URL is an environment variable: a packaged app must never take it, or anyone able
+// to set the environment could load a remote page and hand it the IPC bridge.
+const renderer = rendererLocation({ rendererDir: paths.rendererDir, devServerUrl: app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL })
+
+let runtime: Runtime | null = null
+let lan: LanServer | null = null
+let mainWindow: MainWindow | null = null
+let tray: AppTray | null = null
+let disposeIpc: (() => void) | null = null
+let language: Settings['language'] = 'en'
+let phase: 'running' | 'shutting-down' | 'done' = 'running'
+let booting: Promise<void> = Promise.resolve()
+
+if (!app.requestSingleInstanceLock()) {
+  // Two processes on one SQLite file and one server port would fight; the first one takes over.
+  app.quit()
+} else {
+  // Every renderer sandboxed, including any a future feature forgets to configure.
+  app.enableSandbox()
+  if (process.platform === 'win32') app.setAppUserModelId('com.agenta.studio')
+
+  app.on('web-contents-created', (_event, contents) => guardWebContents(contents, renderer))
+  app.on('second-instance', () => showWindow())
+  app.on('activate', () => showWindow())
+  app.on('window-all-closed', () => {
+    // Windows only close for good when there is no tray to bring them back (see boot), or on macOS never.
+    if (process.platform !== 'darwin') app.quit()
+  })
+  app.on('before-quit', (event) => {
+    if (phase === 'done') return
+    event.preventDefault()
+    if (phase === 'shutting-down') return
+    phase = 'shutting-down'
+    void shutdown().finally(() => {
+      phase = 'done'
+      app.quit()
+      // A page's beforeunload can still veto app.quit(); the user asked to quit, so leave regardless.
+      setTimeout(() => app.exit(0), 3000).unref()
+    })
+  })
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => app.quit())
+
+  booting = app.whenReady().then(boot)
+  booting.catch((err: unknown) => {
+    const message = (err as Error)?.message ?? String(err)
+    const abi = /NODE_MODULE_VERSION|was compiled against a different Node\.js version/.test(message)
+    dialog.showErrorBox(
+      'Agenta Studio cannot start',
+      `${message}\n\n` + (abi ? 'A native module was built for Node.js instead of Electron. Run `npx electron-builder install-app-deps` and start again.' : `Data folder: ${app.getPath('userData')}`)
+    )
+    app.exit(1)
+  })
+}
+
+async function boot(): Promise<void> {
+  const dataDir = app.getPath('userData')
+  // After 'ready': safeStorage only knows whether a keyring exists once the app is ready.
+  const secrets = safeStorageSecretBox({ safeStorage, keyFile: join(dataDir, 'secret.key') })
+  const rt = await createRuntime({ dataDir, host: 'electron', secrets })
+  runtime = rt
+  if (phase !== 'running') return
+
+  installCsp(session.defaultSession, renderer)
+  installPermissionPolicy(session.defaultSession, renderer)
+  disposeIpc = registerIpc(rt, renderer)
+
+  language = (await rt.settings.get()).language
+  lan = lanServer(rt, { rendererDir: paths.rendererDir })
+  const lanReady = lan.init()
+
+  const win = await createMainWindow({ preload: paths.preload, renderer, store: rt.settings.raw, icon: join(paths.resourcesDir, 'icon.png') })
+  mainWindow = win
+  tray = createTray(join(paths.resourcesDir, process.platform === 'darwin' ? 'trayTemplate.png' : 'tray.png'), trayState, {
+    toggleWindow: () => (win.win.isVisible() && !win.win.isMinimized() ? win.win.hide() : showWindow()),
+    setServerEnabled: (on) => void rt.settings.update({ server: { autoStart: on } }).catch((err) => console.error('[agenta] cannot change the server setting:', err)),
+    copy: (text) => clipboard.writeText(text),
+    quit: () => app.quit()
+  })
+  rt.events.subscribe((name, payload) => {
+    if (name === 'settings.changed') language = (payload as Settings).language
+    if (name === 'settings.changed' || name === 'server.changed') tray?.refresh()
+  })
+  const refreshTray = () => tray?.refresh()
+  win.win.on('show', refreshTray)
+  win.win.on('hide', refreshTray)
+  win.win.on('minimize', refreshTray)
+  win.win.on('restore', refreshTray)
+
+  win.win.on('close', (event) => {
+    if (phase !== 'running') return
+    // With a tray (or the macOS dock) the app keeps serving LAN clients and running tasks while
+    // hidden; without one, closing the window must quit, or the app would run unreachable.
+    if (tray || process.platform === 'darwin') {
+      event.preventDefault()
+      win.win.hide()
+      void win.saveState().catch(() => undefined)
+    }
+  })
+  await lanReady
+}
+
+function trayState() {
+  const s = lan?.state()
+  return {
+    language,
+    windowVisible: !!mainWindow && mainWindow.win.isVisible() && !mainWindow.win.isMinimized(),
+    server: s?.status ?? { running: false, url: null, lanUrls: [], token: null },
+    serverError: s?.error ?? null
+  }
+}
+
+function showWindow(): void {
+  const win = mainWindow?.win
+  if (!win || win.isDestroyed()) return
+  if (win.isMinimized()) win.restore()
+  win.show()
+  win.focus()
+}
+
+/** Window state first (it needs the database), then the server, then the core. Bounded in time. */
+async function shutdown(): Promise<void> {
+  const steps = async () => {
+    await booting.catch(() => undefined)
+    await mainWindow?.saveState().catch((err) => console.warn('[agenta] could not save the window state:', err))
+    disposeIpc?.()
+    await lan?.close()
+    await runtime?.close()
+    tray?.destroy()
+  }
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(() => {
+      console.error(`[agenta] shutdown took longer than ${SHUTDOWN_TIMEOUT_MS / 1000}s; quitting anyway`)
+      resolve()
+    }, SHUTDOWN_TIMEOUT_MS)
+  })
+  await Promise.race([steps().catch((err) => console.error('[agenta] error while shutting down:', err)), timeout])
+  clearTimeout(timer)
+}

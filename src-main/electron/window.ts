@@ -1,0 +1,114 @@
+import { BrowserWindow, nativeTheme, screen, shell, type WebContents } from 'electron'
+import { navigationDecision, type RendererLocation } from './trust'
+import { DEFAULT_WINDOW_STATE, MIN_WINDOW_SIZE, restoreWindowState, WINDOW_STATE_KEY } from './window-state'
+
+/** The settings table's raw key/value access (runtime.settings.raw). */
+export interface KeyValueStore {
+  get<T>(key: string): Promise<T | undefined>
+  set(key: string, value: unknown): Promise<void>
+}
+
+export interface MainWindowOptions {
+  preload: string
+  renderer: RendererLocation
+  store: KeyValueStore
+  icon?: string
+}
+
+export interface MainWindow {
+  win: BrowserWindow
+  /** Writes size and position now; the app calls it before closing the database. */
+  saveState(): Promise<void>
+}
+
+const SAVE_DELAY_MS = 500
+
+export async function createMainWindow(opts: MainWindowOptions): Promise<MainWindow> {
+  const saved = await opts.store.get<unknown>(WINDOW_STATE_KEY).catch(() => undefined)
+  const state = restoreWindowState(saved ?? DEFAULT_WINDOW_STATE, screen.getAllDisplays().map((d) => d.workArea))
+
+  const win = new BrowserWindow({
+    ...(state.x !== undefined && state.y !== undefined ? { x: state.x, y: state.y } : {}),
+    width: state.width,
+    height: state.height,
+    minWidth: MIN_WINDOW_SIZE.width,
+    minHeight: MIN_WINDOW_SIZE.height,
+    title: 'Agenta Studio',
+    icon: opts.icon,
+    // Shown once painted, on a background of the right theme, so there is no white flash.
+    show: false,
+    backgroundColor: nativeTheme.shouldUseDarkColors ? '#111318' : '#ffffff',
+    autoHideMenuBar: true,
+    webPreferences: {
+      preload: opts.preload,
+      // The security baseline (see README.md): page scripts get only window.agenta, never Node.
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+      experimentalFeatures: false,
+      navigateOnDragDrop: false,
+      safeDialogs: true
+    }
+  })
+  if (state.maximized) win.maximize()
+  win.once('ready-to-show', () => win.show())
+
+  let timer: NodeJS.Timeout | undefined
+  const saveState = async () => {
+    clearTimeout(timer)
+    timer = undefined
+    if (win.isDestroyed()) return
+    // Normal bounds, so a maximized window comes back maximized over the size it had before.
+    const b = win.getNormalBounds()
+    await opts.store.set(WINDOW_STATE_KEY, { x: b.x, y: b.y, width: b.width, height: b.height, maximized: win.isMaximized() })
+  }
+  const saveSoon = () => {
+    clearTimeout(timer)
+    timer = setTimeout(() => void saveState().catch((err) => console.warn('[agenta] could not save the window state:', err)), SAVE_DELAY_MS)
+  }
+  win.on('resize', saveSoon)
+  win.on('move', saveSoon)
+  win.on('maximize', saveSoon)
+  win.on('unmaximize', saveSoon)
+  win.on('closed', () => clearTimeout(timer))
+
+  win.webContents.on('did-fail-load', (_e, code, description, url, isMainFrame) => {
+    if (isMainFrame) console.error(`[agenta] the studio page did not load (${code} ${description}): ${url}`)
+  })
+  const loading = opts.renderer.kind === 'dev' ? win.loadURL(opts.renderer.url) : win.loadFile(opts.renderer.indexFile)
+  // A failed load is reported by did-fail-load; the window stays so the user can reload or quit.
+  loading.catch(() => undefined)
+  return { win, saveState }
+}
+
+/**
+ * Applied to every WebContents the app creates (app 'web-contents-created'), not only the main
+ * window, so a window added later cannot forget it.
+ */
+export function guardWebContents(contents: WebContents, loc: RendererLocation, openExternal: (url: string) => Promise<void> = (url) => shell.openExternal(url)): void {
+  const open = (url: string | null) => {
+    if (url) openExternal(url).catch((err) => console.warn(`[agenta] could not open ${url}:`, err))
+  }
+  contents.on('will-navigate', (event) => {
+    const d = navigationDecision(event.url, loc, { allowInApp: true })
+    if (d.action === 'allow') return
+    event.preventDefault()
+    // A plain link to a web page (markdown in a chat answer) is something the user clicked: show it in their browser.
+    if (event.isMainFrame) open(d.openExternal)
+  })
+  contents.on('will-redirect', (event) => {
+    // Redirects are server-driven: never follow one out of our pages, and never open it either.
+    if (navigationDecision(event.url, loc, { allowInApp: true }).action !== 'allow') event.preventDefault()
+  })
+  contents.on('will-attach-webview', (event) => event.preventDefault())
+  contents.setWindowOpenHandler(({ url }) => {
+    const d = navigationDecision(url, loc, { allowInApp: false })
+    if (d.action === 'deny') open(d.openExternal)
+    return { action: 'deny' }
+  })
+}

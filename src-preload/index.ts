@@ -1,0 +1,31 @@
+import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron'
+import { IPC_CHANNELS, type AgentaBridge, type BridgeResult } from '../src-main/contract/bridge'
+
+/**
+ * The whole surface the studio's pages get from Electron: one object with one way in (call) and
+ * one way out (onEvent). ipcRenderer itself is never exposed — with it a page could send on any
+ * channel — and listeners never receive the IpcRendererEvent, which carries `sender` (ipcRenderer).
+ * This file must stay free of runtime imports other than electron: the sandboxed preload is one
+ * bundled CommonJS file with no access to node_modules.
+ */
+const bridge: AgentaBridge = {
+  host: 'electron',
+  async call(name: string, input: unknown): Promise<BridgeResult> {
+    try {
+      return (await ipcRenderer.invoke(IPC_CHANNELS.call, name, input)) as BridgeResult
+    } catch (err) {
+      // invoke rejects when the input cannot be cloned (a function, a DOM node) or the app is
+      // quitting; the contract promises a value, never a rejection.
+      return { ok: false, error: { code: 'internal', message: err instanceof Error ? err.message : 'The studio did not answer' } }
+    }
+  },
+  onEvent(listener: (name: string, payload: unknown) => void): () => void {
+    const forward = (_event: IpcRendererEvent, name: string, payload: unknown) => listener(name, payload)
+    ipcRenderer.on(IPC_CHANNELS.event, forward)
+    return () => {
+      ipcRenderer.removeListener(IPC_CHANNELS.event, forward)
+    }
+  }
+}
+
+contextBridge.exposeInMainWorld('agenta', bridge)
