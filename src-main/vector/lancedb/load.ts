@@ -1,0 +1,26 @@
+import { createRequire } from 'node:module'
+import { availableParallelism } from 'node:os'
+import type * as LanceDb from '@lancedb/lancedb'
+import type * as Arrow from 'apache-arrow'
+
+export type LanceModule = typeof LanceDb
+export type ArrowModule = typeof Arrow
+
+let loaded: { lancedb: LanceModule; arrow: ArrowModule } | undefined
+
+/**
+ * Loads LanceDB and Arrow on first use, guarding two measured traps:
+ * - With one worker thread (machines with ≤ 2 cores) full-text index builds hang forever at 0% CPU;
+ *   LanceDB reads LANCE_CPU_THREADS when its runtime starts, so it is set before the first call.
+ * - An apache-arrow loaded through ESM import is a second copy next to the one LanceDB requires;
+ *   tables built with it can be written as 0 rows without any error. Both come through one
+ *   require() here, so there is one Arrow. Everything else imports only their types.
+ */
+export function loadLance(): { lancedb: LanceModule; arrow: ArrowModule } {
+  if (!loaded) {
+    process.env.LANCE_CPU_THREADS ??= String(Math.max(2, availableParallelism()))
+    const require = createRequire(import.meta.url)
+    loaded = { lancedb: require('@lancedb/lancedb') as LanceModule, arrow: require('apache-arrow') as ArrowModule }
+  }
+  return loaded
+}
