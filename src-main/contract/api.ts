@@ -59,6 +59,11 @@ export const endpoints = {
   'tools.create': ep({ method: 'POST', path: '/api/tools', summary: 'Add an MCP server', input: E.ToolCreate, output: E.Tool }),
   'tools.update': ep({ method: 'PUT', path: '/api/tools/:id', summary: 'Change an MCP server', input: byId.extend(E.ToolUpdate.shape), output: E.Tool }),
   'tools.delete': ep({ method: 'DELETE', path: '/api/tools/:id', summary: 'Delete an MCP server', input: byId, output: ok }),
+  'tools.status': ep({ method: 'GET', path: '/api/tool-status', summary: 'Connection state and tool list of every MCP server', input: none, output: z.array(E.ToolStatus) }),
+  'tools.test': ep({ method: 'POST', path: '/api/tools/:id/test', summary: 'Connect to a saved MCP server and list its tools, or say exactly why not', input: byId, output: E.ToolTestResult }),
+  'tools.testConfig': ep({ method: 'POST', path: '/api/tool-test', summary: 'Try an MCP server configuration before saving it', input: z.object({ config: E.ToolConfig }), output: E.ToolTestResult }),
+  'agents.tools': ep({ method: 'GET', path: '/api/agents/:id/tools', summary: 'The MCP servers and tools an agent uses', input: byId, output: z.array(E.AgentToolBinding) }),
+  'agents.setTools': ep({ method: 'PUT', path: '/api/agents/:id/tools', summary: 'Choose the MCP servers and tools an agent uses', input: byId.extend({ bindings: z.array(E.AgentToolBinding).max(100) }), output: z.array(E.AgentToolBinding) }),
 
   'knowledgeBases.list': ep({ method: 'GET', path: '/api/knowledge-bases', summary: 'List knowledge bases', input: none, output: z.array(E.KnowledgeBase) }),
   'knowledgeBases.get': ep({ method: 'GET', path: '/api/knowledge-bases/:id', summary: 'One knowledge base', input: byId, output: E.KnowledgeBase }),
@@ -92,6 +97,7 @@ export const studioEvents = {
   'providers.changed': z.object({ id: z.string() }),
   'agents.changed': z.object({ id: z.string() }),
   'tools.changed': z.object({ id: z.string() }),
+  'tools.status': E.ToolStatus,
   'knowledgeBases.changed': z.object({ id: z.string() }),
   'settings.changed': E.Settings,
   'server.changed': E.ServerStatus

@@ -239,6 +239,40 @@ export const ToolCreate = z.object({
 })
 export const ToolUpdate = z.object(toolFields).partial()
 
+export const McpToolInfo = z.object({
+  name: z.string(),
+  description: z.string(),
+  inputSchema: z.record(z.string(), z.unknown())
+})
+export type McpToolInfo = z.infer<typeof McpToolInfo>
+
+/** Live state of one MCP server connection, pushed to the studio as it changes. */
+export const ToolStatus = z.object({
+  toolId: z.string(),
+  state: z.enum(['idle', 'connecting', 'ready', 'failed']),
+  /** Why it failed, in words a user can act on (e.g. the command and the PATH searched). */
+  error: z.string().nullable(),
+  tools: z.array(McpToolInfo),
+  updatedAt: timestamp
+})
+export type ToolStatus = z.infer<typeof ToolStatus>
+
+export const ToolTestResult = z.object({
+  ok: z.boolean(),
+  latencyMs: z.number(),
+  tools: z.array(McpToolInfo),
+  error: z.string().optional()
+})
+
+/** Which MCP servers an agent uses, which of their tools, and whether calls need a person's OK. */
+export const AgentToolBinding = z.object({
+  toolId: id,
+  /** null = every tool the server offers, now and later. */
+  enabledTools: z.array(z.string()).nullable().default(null),
+  requireConfirmation: z.boolean().default(false)
+})
+export type AgentToolBinding = z.infer<typeof AgentToolBinding>
+
 // ---------- knowledge bases ----------
 const kbFields = {
   name: name(64),

@@ -12,6 +12,7 @@ import { settingsService } from './settings/settings-service'
 import { toolsService } from './tools/tools-service'
 import { APP_VERSION } from './version'
 import { chatService } from './chat/chat-service'
+import { mcpService } from './mcp/mcp-service'
 import type { TurnOptions } from './chat/turn'
 
 export interface RuntimeOptions {
@@ -47,9 +48,11 @@ export async function createRuntime(opts: RuntimeOptions) {
   const knowledgeBases = knowledgeBasesService(db, events)
   const settings = settingsService(db, events)
   const chat = chatService(db, agents, providers, opts.turn)
+  const mcp = mcpService(db, tools, events)
+  chat.registry.register(mcp.toolProvider())
 
   // Disposers run last-registered first, so later services stop before what they depend on.
-  const disposers: Array<() => unknown> = [() => store.close(), () => chat.close()]
+  const disposers: Array<() => unknown> = [() => store.close(), () => chat.close(), () => mcp.close()]
   let serverStatus: () => ServerStatus = () => stoppedServer
   let closed: Promise<void> | undefined
 
@@ -86,6 +89,11 @@ export async function createRuntime(opts: RuntimeOptions) {
     'tools.create': (input) => tools.create(input),
     'tools.update': ({ id, ...patch }) => tools.update(id, patch),
     'tools.delete': ({ id }) => tools.delete(id),
+    'tools.status': () => mcp.status(),
+    'tools.test': ({ id }) => mcp.test(id),
+    'tools.testConfig': ({ config }) => mcp.testConfig(config),
+    'agents.tools': ({ id }) => mcp.agentTools(id),
+    'agents.setTools': ({ id, bindings }) => mcp.setAgentTools(id, bindings),
     'knowledgeBases.list': () => knowledgeBases.list(),
     'knowledgeBases.get': ({ id }) => knowledgeBases.get(id),
     'knowledgeBases.create': (input) => knowledgeBases.create(input),
@@ -108,6 +116,7 @@ export async function createRuntime(opts: RuntimeOptions) {
     knowledgeBases,
     settings,
     chat,
+    mcp,
     handlers,
     /** The host that runs the HTTP server reports it here, so every client sees the same status. */
     setServerStatusSource(fn: () => ServerStatus) {
