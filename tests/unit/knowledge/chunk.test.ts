@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest'
 import { chunkDocument, documentText, type Chunk } from '../../../src-main/core/knowledge/chunk'
 import type { ParsedDocument } from '../../../src-main/core/knowledge/parse'
 import { AppError } from '../../../src-main/contract/errors'
+import { parseDocument } from '../../../src-main/core/knowledge/parse'
+import { makeDocx, makePdf } from './fixtures'
 
 function doc(...sections: ParsedDocument['sections']): ParsedDocument {
   return { sections, charCount: sections.reduce((n, s) => n + s.text.length, 0) }
@@ -130,6 +132,18 @@ describe('chunkDocument', () => {
       const d = doc(...sections)
       checkInvariants(d, chunkDocument(d, { size, overlap }), size, overlap)
     }
+  })
+
+  it('carries page numbers and heading paths from parsed PDF and DOCX files into the chunks', async () => {
+    const line = 'Visitors buy tickets at the north gate before entering the old town.'
+    const pdf = await parseDocument({ fileName: 'r.pdf', buffer: await makePdf([Array(8).fill(line), Array(8).fill(line)]) })
+    const pdfChunks = chunkDocument(pdf, { size: 200, overlap: 40 })
+    checkInvariants(pdf, pdfChunks, 200, 40)
+    expect(new Set(pdfChunks.map((c) => c.page))).toEqual(new Set([1, 2]))
+    const docx = await parseDocument({ fileName: 'g.docx', buffer: await makeDocx() })
+    const docxChunks = chunkDocument(docx, { size: 30, overlap: 5 })
+    checkInvariants(docx, docxChunks, 30, 5)
+    expect(docxChunks.find((c) => c.text.includes('学生'))?.headingPath).toEqual(['Tickets', 'Discounts'])
   })
 
   it('rejects an overlap that is not smaller than the size, and sizes that are not positive integers', () => {

@@ -92,6 +92,20 @@ describe('parseDocument', () => {
     expect(doc.sections[1].text).toContain('# not a heading')
   })
 
+  it('takes the title from Markdown front matter and does not index the metadata', async () => {
+    const doc = await parse('note.md', '---\ntitle: "门票须知"\ntags: [a, b]\n---\n\nBody text.\n')
+    expect(doc.title).toBe('门票须知')
+    expect(doc.sections).toEqual([{ text: 'Body text.', headingPath: [] }])
+  })
+
+  it('ends a heading a sloppy page left open at the next block', async () => {
+    const doc = await parse('sloppy.htm', '<html><head><title>T</title><body><p>x</p><h2>Sub<p>after an unclosed h2</p>')
+    expect(doc.sections).toEqual([
+      { text: 'x', headingPath: [] },
+      { text: 'after an unclosed h2', headingPath: ['Sub'] }
+    ])
+  })
+
   it('reads HTML text and headings and drops scripts and styles', async () => {
     const html = `<!doctype html><html><head><title>古镇 Guide</title><style>body{color:red}</style><script>var secret = 1</script></head>
       <body><nav>Home</nav><h1>古镇</h1><p>古镇景点的门票价格是<b>八十八元</b>。</p><script>alert("x")</script>

@@ -37,6 +37,14 @@ export function htmlToSections(html: string): HtmlText {
     else builder.append(text)
     last = text[text.length - 1]
   }
+  const endHeading = () => {
+    if (!heading) return
+    const text = heading.text.replace(/\s+/g, ' ').trim()
+    if (heading.level === 1 && firstH1 === undefined && text) firstH1 = text
+    builder.heading(heading.level, text)
+    heading = null
+    last = '\n'
+  }
   const softSpace = () => {
     if (!/\s/.test(last)) write(' ')
   }
@@ -55,9 +63,12 @@ export function htmlToSections(html: string): HtmlText {
         }
         if (skipDepth) return
         if (/^h[1-6]$/.test(name)) {
+          endHeading()
           heading = { level: Number(name[1]), text: '' }
           return
         }
+        // Sloppy pages leave headings open ("<h2>Title<p>text"); a block ends the heading there.
+        if (heading && (BLOCK.has(name) || name === 'table')) endHeading()
         if (name === 'pre') preDepth++
         if (name === 'tr') {
           cellIndex = 0
@@ -100,11 +111,7 @@ export function htmlToSections(html: string): HtmlText {
         }
         if (skipDepth) return
         if (heading && name === `h${heading.level}`) {
-          const text = heading.text.replace(/\s+/g, ' ').trim()
-          if (heading.level === 1 && firstH1 === undefined && text) firstH1 = text
-          builder.heading(heading.level, text)
-          heading = null
-          last = '\n'
+          endHeading()
           return
         }
         if (name === 'pre') preDepth = Math.max(0, preDepth - 1)
@@ -121,6 +128,7 @@ export function htmlToSections(html: string): HtmlText {
   )
   parser.write(html)
   parser.end()
+  endHeading()
 
   const sections = builder.finish().map((s) => ({ ...s, text: cleanLines(s.text) })).filter((s) => s.text)
   const title = (titleText as string | null)?.replace(/\s+/g, ' ').trim() || firstH1

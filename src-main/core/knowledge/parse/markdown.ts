@@ -9,10 +9,10 @@ import { SectionBuilder } from './section-builder'
  * both people and models, and nothing is lost to rendering.
  */
 export const parseMarkdown: FormatParser = async (buffer) => {
-  const source = normalizeNewlines(decodeText(buffer))
-  const tokens = new Lexer({ gfm: true }).lex(source)
+  const { body, title: frontTitle } = splitFrontMatter(normalizeNewlines(decodeText(buffer)))
+  const tokens = new Lexer({ gfm: true }).lex(body)
   const builder = new SectionBuilder()
-  let title: string | undefined
+  let title = frontTitle
   for (const token of tokens) {
     if (token.type === 'heading') {
       const text = plainHeading(token.text as string)
@@ -31,4 +31,16 @@ function plainHeading(text: string): string {
     .replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1')
     .replace(/[*_`~]+/g, '')
     .trim()
+}
+
+/**
+ * YAML front matter (static-site and Obsidian notes) is metadata, not text; left in, marked would
+ * read its closing "---" as a setext underline and make a heading of the last key.
+ */
+function splitFrontMatter(source: string): { body: string; title?: string } {
+  const match = /^---\n([\s\S]*?)\n(?:---|\.\.\.)[ \t]*(?:\n|$)/.exec(source)
+  if (!match) return { body: source }
+  const titleLine = /^title:[ \t]*(.+)$/m.exec(match[1])
+  const title = titleLine?.[1].trim().replace(/^(["'])(.*)\1$/, '$2') || undefined
+  return { body: source.slice(match[0].length), title }
 }
