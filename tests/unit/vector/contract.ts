@@ -240,6 +240,20 @@ export function runVectorStoreContract(name: string, factory: () => Promise<Stor
         await store.dropCollection(c)
       })
 
+      it('takes concurrent writes to one collection without losing any', async () => {
+        const c = 'concurrent_kb'
+        await Promise.all([store.ensureCollection(c, { dim: FAKE_DIM }), store.ensureCollection(c, { dim: FAKE_DIM })])
+        const docs = Array.from({ length: 6 }, (_, d) =>
+          withVector(Array.from({ length: 10 }, (_, i) => ({ id: `d${d}-${i}`, docId: `doc-${d}`, kbId: 'k', text: `文档${d}第${i}段 document ${d} part ${i}` })))
+        )
+        await Promise.all([...docs.map((rows) => store.upsert(c, rows)), store.deleteByDoc(c, 'doc-0')])
+        await store.deleteByDoc(c, 'doc-1')
+        await store.optimize(c)
+        expect(await store.count(c)).toBe(4 * 10 + ((await store.search(c, { query: '文档0', mode: 'fulltext', topK: 50, filter: { docIds: ['doc-0'] } })).length))
+        expect(await store.search(c, { query: 'document', mode: 'fulltext', topK: 50, filter: { docIds: ['doc-1'] } })).toEqual([])
+        await store.dropCollection(c)
+      })
+
       it('deleteByDoc removes a document everywhere at once and never returns its rows again', async () => {
         const c = 'delete_kb'
         await store.ensureCollection(c, { dim: FAKE_DIM })
