@@ -6,8 +6,13 @@ import { join } from 'node:path'
 import { Server as IoServer } from 'socket.io'
 import type { ServerStatus } from '../contract/entities'
 import type { Runtime } from '../core/runtime'
+import { ChatAccess } from './chat/access'
+import { attachControlSocket } from './chat/control-socket'
+import { chatProtocolRouter } from './chat/protocol-routes'
+import { studioTurnRouter } from './chat/studio-turn'
 import { errorHandler } from './errors'
 import { openApiDocument } from './openapi'
+import { openAiRouter } from './openai/routes'
 import { restRouter } from './rest'
 import { hostCheck, isLoopback, requireToken, securityHeaders, tokenToCookie } from './security'
 import { attachStudioSocket } from './studio-socket'
@@ -58,7 +63,12 @@ export async function startServer(runtime: Runtime, opts: ServerOptions): Promis
   app.get('/api/openapi.json', (_req, res) => {
     res.json(openApiDocument())
   })
-  app.use('/api', requireToken(opts.token), express.json({ limit: opts.bodyLimit ?? '2mb' }), restRouter(runtime.handlers))
+  const bodyLimit = opts.bodyLimit ?? '2mb'
+  // Outside clients (widgets, phones, OpenAI SDKs) use a published agent's key instead of the token.
+  const access = new ChatAccess(runtime, opts.token)
+  app.use(chatProtocolRouter(runtime, access, { bodyLimit }))
+  app.use('/v1', openAiRouter(runtime, access, { bodyLimit }))
+  app.use('/api', requireToken(opts.token), express.json({ limit: bodyLimit }), studioTurnRouter(runtime), restRouter(runtime.handlers))
 
   // The studio's HTML and scripts hold no data; the app asks for the token when the API says 401.
   app.use(tokenToCookie(opts.token))
@@ -77,9 +87,10 @@ export async function startServer(runtime: Runtime, opts: ServerOptions): Promis
   app.use(errorHandler)
 
   const http = createServer(app)
-  // Socket.IO: no CORS headers (closed by default); published agents get their own origins later.
-  const io = new IoServer(http, { serveClient: false, maxHttpBufferSize: 1e6 })
+  // Socket.IO: closed to foreign browser origins except those a published agent lists.
+  const io = new IoServer(http, { serveClient: false, maxHttpBufferSize: 1e6, allowRequest: access.allowSocket, cors: { origin: access.socketCors } })
   const unsubscribe = attachStudioSocket(io, runtime, opts.token, allowedHosts)
+  const detachControl = attachControlSocket(io, runtime)
 
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject)
@@ -111,6 +122,8 @@ export async function startServer(runtime: Runtime, opts: ServerOptions): Promis
     close() {
       closing ??= new Promise<void>((resolve) => {
         unsubscribe()
+        detachControl()
+        access.close()
         // io.close also closes the http server; open keep-alive sockets must not hold shutdown.
         io.close(() => resolve())
         http.closeAllConnections()

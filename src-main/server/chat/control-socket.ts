@@ -1,0 +1,71 @@
+import type { Server as IoServer, Socket } from 'socket.io'
+import type { z } from 'zod'
+import { AgentResponse, DigitalHumanCompletion, SystemData } from '../../contract/chat'
+import type { Runtime } from '../../core/runtime'
+
+type Ack = (reply: { status: 'success' } | { status: 'error'; message: string }) => void
+
+/** Some clients send their payloads as JSON text rather than objects. */
+function decode(payload: unknown): unknown {
+  if (typeof payload !== 'string') return payload
+  try {
+    return JSON.parse(payload)
+  } catch {
+    return payload
+  }
+}
+
+function check<S extends z.ZodType>(schema: S, payload: unknown): { ok: true; data: z.output<S> } | { ok: false; message: string } {
+  const parsed = schema.safeParse(decode(payload))
+  if (parsed.success) return { ok: true, data: parsed.data }
+  const why = parsed.error.issues
+    .slice(0, 5)
+    .map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message))
+    .join('; ')
+  return { ok: false, message: `Invalid payload: ${why}` }
+}
+
+/**
+ * A handler that validates its payload and always acks (when the client asked for an ack): a bad
+ * payload gets an error reply, never an exception in the server.
+ */
+function on<S extends z.ZodType>(socket: Socket, event: string, schema: S, handle: (data: z.output<S>) => string | null) {
+  socket.on(event, (payload: unknown, ack?: unknown) => {
+    const reply: Ack = typeof ack === 'function' ? (ack as Ack) : () => undefined
+    const parsed = check(schema, payload)
+    if (!parsed.ok) return reply({ status: 'error', message: parsed.message })
+    try {
+      const problem = handle(parsed.data)
+      reply(problem ? { status: 'error', message: problem } : { status: 'success' })
+    } catch (err) {
+      console.error(`[agenta] socket event ${event} failed:`, err)
+      reply({ status: 'error', message: 'Internal error' })
+    }
+  })
+}
+
+const nothingWaiting = (waitId: string) => `Nothing is waiting under ${waitId} (answered already, timed out, or cancelled)`
+
+/**
+ * The original protocol's control channel on the default namespace: the client learns its id
+ * (the `socket_id` it sends with /chat-message), registers functions or a page module that become
+ * tools of its turns, and answers the waits those turns send it.
+ */
+export function attachControlSocket(io: IoServer, runtime: Runtime): () => void {
+  const { clients, waits } = runtime.chat
+  const nsp = io.of('/')
+  const onConnection = (socket: Socket) => {
+    clients.connect(socket.id, (event, payload) => socket.emit(event, payload))
+    socket.emit('connect_response', { status: 'connected', client_id: socket.id })
+
+    on(socket, 'systemdata', SystemData, (data) => {
+      clients.setSystemData(socket.id, data)
+      return null
+    })
+    on(socket, 'agent_response', AgentResponse, (d) => (waits.answer(d.wait_id, d.response_data) ? null : nothingWaiting(d.wait_id)))
+    on(socket, 'digitalhuman_completion', DigitalHumanCompletion, (d) => (waits.answer(d.wait_id, d.completion_data ?? null) ? null : nothingWaiting(d.wait_id)))
+    socket.on('disconnect', () => clients.disconnect(socket.id))
+  }
+  nsp.on('connection', onConnection)
+  return () => nsp.off('connection', onConnection)
+}

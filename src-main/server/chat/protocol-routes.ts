@@ -1,0 +1,82 @@
+import express, { Router } from 'express'
+import { ChatInitBody, ChatMessageBody } from '../../contract/chat'
+import { AppError } from '../../contract/errors'
+import type { Runtime } from '../../core/runtime'
+import { isUniqueViolation } from '../../store/errors'
+import type { ChatAccess, Caller } from './access'
+import { parseBody } from './body'
+import { protocolFrames } from './protocol-frames'
+import { cancelWhenGone, streamTurn } from './turn-stream'
+
+/**
+ * The original platform's chat endpoints, at the root as its clients expect:
+ * `POST /chat-init` and `POST /chat-message` (SSE `{content, card}` chunks, then `[DONE]`).
+ */
+export function chatProtocolRouter(runtime: Runtime, access: ChatAccess, opts: { bodyLimit: string }): Router {
+  const router = Router()
+  const json = express.json({ limit: opts.bodyLimit })
+  const paths = ['/chat-init', '/chat-message']
+  router.use(paths, access.cors)
+
+  router.post('/chat-init', access.identify, json, async (req, res) => {
+    const body = parseBody(ChatInitBody, req.body, '/chat-init request')
+    const agent = await access.agent(res.locals.caller as Caller, body.app_uuid, req)
+    access.narrowCors(res, agent)
+    const sessionId = body.session_id || undefined
+    if (sessionId) {
+      const existing = await runtime.chat.sessions.get(sessionId).catch((err: unknown) => {
+        if (err instanceof AppError && err.code === 'not_found') return null
+        throw err
+      })
+      if (existing) {
+        if (existing.agentId !== agent.id) throw new AppError('conflict', `The session ${sessionId} belongs to another agent`)
+        return void res.json({ session_id: existing.id })
+      }
+    }
+    try {
+      // A client may bring its own id (it kept one from before); the session starts under it.
+      const created = await runtime.chat.sessions.create({ agentId: agent.id, userId: body.user_id, title: '', ...(sessionId && { id: sessionId }) })
+      res.json({ session_id: created.id })
+    } catch (err) {
+      // Two inits with the same new id at once: the other one created it.
+      if (!sessionId || !isUniqueViolation(err)) throw err
+      const other = await runtime.chat.sessions.get(sessionId)
+      if (other.agentId !== agent.id) throw new AppError('conflict', `The session ${sessionId} belongs to another agent`)
+      res.json({ session_id: other.id })
+    }
+  })
+
+  router.post('/chat-message', access.identify, json, async (req, res) => {
+    const body = parseBody(ChatMessageBody, req.body, '/chat-message request')
+    const agent = await access.agent(res.locals.caller as Caller, body.app_uuid, req)
+    access.narrowCors(res, agent)
+    const session = await runtime.chat.sessions.get(body.session_id)
+    if (session.agentId !== agent.id) throw new AppError('conflict', `The session ${session.id} belongs to another agent, not ${body.app_uuid}`)
+    // Only a connected socket can answer waits; a stale socket_id must not leave the turn hanging.
+    const clientId = body.socket_id && runtime.chat.clients.has(body.socket_id) ? body.socket_id : undefined
+    const turn = await runtime.chat.startTurn({
+      sessionId: session.id,
+      agentId: agent.id,
+      message: body.message,
+      userId: body.user_id,
+      clientId,
+      isDigitalHuman: body.is_digitalhuman
+    })
+
+    if (body.stream) return streamTurn(req, res, turn, protocolFrames())
+
+    cancelWhenGone(res, turn)
+    const summary = await turn.done
+    res.json({
+      content: summary.text,
+      card: summary.cards.at(-1) ?? null,
+      cards: summary.cards,
+      session_id: session.id,
+      run_id: summary.runId,
+      status: summary.status,
+      ...(summary.error && { error: summary.error })
+    })
+  })
+
+  return router
+}

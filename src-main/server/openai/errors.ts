@@ -1,0 +1,54 @@
+import type { NextFunction, Request, Response } from 'express'
+import { AppError, toAppError } from '../../contract/errors'
+
+/** OpenAI's error body: clients (and its SDK) read `error.message`, `type` and `code`. */
+export interface OpenAiErrorBody {
+  error: { message: string; type: string; param: string | null; code: string | null }
+}
+
+export function openAiError(message: string, type: string, code: string | null = null, param: string | null = null): OpenAiErrorBody {
+  return { error: { message, type, param, code } }
+}
+
+/** An AppError as OpenAI would have said it: status, type and code its clients know. */
+export function toOpenAi(err: AppError): { status: number; body: OpenAiErrorBody } {
+  const issues = (err.details as { issues?: { path: string }[] } | undefined)?.issues
+  switch (err.code) {
+    case 'unauthorized':
+      return { status: 401, body: openAiError(err.message, 'invalid_request_error', 'invalid_api_key') }
+    case 'forbidden':
+      return { status: 403, body: openAiError(err.message, 'permission_error', 'permission_denied') }
+    case 'not_found':
+      return { status: 404, body: openAiError(err.message, 'invalid_request_error', 'model_not_found', 'model') }
+    case 'validation_failed':
+    case 'bad_request':
+    case 'conflict':
+      return { status: 400, body: openAiError(err.message, 'invalid_request_error', null, issues?.[0]?.path || null) }
+    case 'payload_too_large':
+      return { status: 413, body: openAiError(err.message, 'invalid_request_error', 'payload_too_large') }
+    default:
+      return { status: err.status, body: openAiError(err.message, 'server_error', err.code) }
+  }
+}
+
+/** A turn that failed upstream: the provider's fault keeps its meaning (rate limit, timeout). */
+export function turnFailure(error: { code: string; message: string }): { status: number; body: OpenAiErrorBody } {
+  if (error.code === 'rate_limited') return { status: 429, body: openAiError(error.message, 'rate_limit_error', 'rate_limit_exceeded') }
+  if (error.code === 'timeout') return { status: 504, body: openAiError(error.message, 'server_error', 'timeout') }
+  return { status: 502, body: openAiError(error.message, 'server_error', error.code) }
+}
+
+/** The last middleware of /v1: every error in OpenAI's shape. */
+export function openAiErrorHandler(err: unknown, req: Request, res: Response, _next: NextFunction) {
+  const e = err as { type?: string; limit?: number }
+  const appErr =
+    e?.type === 'entity.parse.failed'
+      ? new AppError('bad_request', 'We could not parse the JSON body of your request.')
+      : e?.type === 'entity.too.large'
+        ? new AppError('payload_too_large', `Request body is larger than the limit of ${e.limit} bytes`)
+        : toAppError(err)
+  if (appErr.code === 'internal' && !(err instanceof AppError)) console.error(`[agenta] ${req.method} ${req.originalUrl} failed:`, err)
+  if (res.headersSent) return res.end()
+  const { status, body } = toOpenAi(appErr)
+  res.status(status).json(body)
+}
