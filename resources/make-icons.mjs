@@ -33,7 +33,12 @@ function png(size, rgba) {
   ihdr[9] = 6 // RGBA
   const raw = Buffer.alloc(size * (size * 4 + 1))
   for (let y = 0; y < size; y++) rgba.copy(raw, y * (size * 4 + 1) + 1, y * size * 4, (y + 1) * size * 4)
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw, { level: 9 })), chunk('IEND', Buffer.alloc(0))])
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(raw, { level: 9 })),
+    chunk('IEND', Buffer.alloc(0))
+  ])
 }
 
 // Distance fields in unit coordinates (0..1); negative inside.
@@ -44,7 +49,10 @@ const roundedSquare = (x, y, inset, r) => {
   return Math.hypot(Math.max(qx, 0), Math.max(qy, 0)) + Math.min(Math.max(qx, qy), 0) - r
 }
 const segment = (x, y, ax, ay, bx, by, w) => {
-  const px = x - ax, py = y - ay, dx = bx - ax, dy = by - ay
+  const px = x - ax,
+    py = y - ay,
+    dx = bx - ax,
+    dy = by - ay
   const t = Math.max(0, Math.min(1, (px * dx + py * dy) / (dx * dx + dy * dy)))
   return Math.hypot(px - dx * t, py - dy * t) - w / 2
 }
@@ -66,19 +74,27 @@ function render(size, shade) {
   const n = 4
   for (let py = 0; py < size; py++) {
     for (let px = 0; px < size; px++) {
-      let r = 0, g = 0, b = 0, a = 0
+      let r = 0,
+        g = 0,
+        b = 0,
+        a = 0
       for (let sy = 0; sy < n; sy++) {
         for (let sx = 0; sx < n; sx++) {
           const x = (px + (sx + 0.5) / n) / size
           const y = (py + (sy + 0.5) / n) / size
           const c = shade(x, y)
           if (!c) continue
-          r += c[0] * c[3]; g += c[1] * c[3]; b += c[2] * c[3]; a += c[3]
+          r += c[0] * c[3]
+          g += c[1] * c[3]
+          b += c[2] * c[3]
+          a += c[3]
         }
       }
       const i = (py * size + px) * 4
       if (a > 0) {
-        out[i] = Math.round(r / a); out[i + 1] = Math.round(g / a); out[i + 2] = Math.round(b / a)
+        out[i] = Math.round(r / a)
+        out[i + 1] = Math.round(g / a)
+        out[i + 2] = Math.round(b / a)
       }
       out[i + 3] = Math.round((a / (n * n)) * 255)
     }
@@ -87,7 +103,10 @@ function render(size, shade) {
 }
 
 const mix = (c1, c2, t) => c1.map((v, i) => Math.round(v + (c2[i] - v) * t))
-const indigo = [79, 70, 229], violet = [139, 62, 232], white = [255, 255, 255], cyan = [103, 232, 249]
+const indigo = [79, 70, 229],
+  violet = [139, 62, 232],
+  white = [255, 255, 255],
+  cyan = [103, 232, 249]
 
 // Full-colour icon: the rounded square with a diagonal gradient, the mark in white.
 const appIcon = (inset) => (x, y) => {

@@ -86,8 +86,7 @@ export function lanServer(runtime: Runtime, opts: LanServerOptions): LanServer {
   }
 
   async function apply(want: ServerSettings, opts: { force: boolean }): Promise<void> {
-    const on = want.autoStart && !closed
-    if (!on) {
+    if (!want.autoStart) {
       const changed = server !== null || error !== null
       await stop()
       error = null

@@ -69,7 +69,10 @@ if (!app.requestSingleInstanceLock()) {
     const abi = /NODE_MODULE_VERSION|was compiled against a different Node\.js version/.test(message)
     dialog.showErrorBox(
       'Agenta Studio cannot start',
-      `${message}\n\n` + (abi ? 'A native module was built for Node.js instead of Electron. Run `npx electron-builder install-app-deps` and start again.' : `Data folder: ${app.getPath('userData')}`)
+      `${message}\n\n` +
+        (abi
+          ? 'A native module was built for Node.js instead of Electron. Run `npx electron-builder install-app-deps` and start again.'
+          : `Data folder: ${app.getPath('userData')}`)
     )
     app.exit(1)
   })
@@ -95,7 +98,8 @@ async function boot(): Promise<void> {
   mainWindow = win
   tray = createTray(join(paths.resourcesDir, process.platform === 'darwin' ? 'trayTemplate.png' : 'tray.png'), trayState, {
     toggleWindow: () => (win.win.isVisible() && !win.win.isMinimized() ? win.win.hide() : showWindow()),
-    setServerEnabled: (on) => void rt.settings.update({ server: { autoStart: on } }).catch((err) => console.error('[agenta] cannot change the server setting:', err)),
+    setServerEnabled: (on) =>
+      void rt.settings.update({ server: { autoStart: on } }).catch((err) => console.error('[agenta] cannot change the server setting:', err)),
     copy: (text) => clipboard.writeText(text),
     quit: () => app.quit()
   })

@@ -25,7 +25,10 @@ const SAVE_DELAY_MS = 500
 
 export async function createMainWindow(opts: MainWindowOptions): Promise<MainWindow> {
   const saved = await opts.store.get<unknown>(WINDOW_STATE_KEY).catch(() => undefined)
-  const state = restoreWindowState(saved ?? DEFAULT_WINDOW_STATE, screen.getAllDisplays().map((d) => d.workArea))
+  const state = restoreWindowState(
+    saved ?? DEFAULT_WINDOW_STATE,
+    screen.getAllDisplays().map((d) => d.workArea)
+  )
 
   const win = new BrowserWindow({
     ...(state.x !== undefined && state.y !== undefined ? { x: state.x, y: state.y } : {}),
@@ -90,7 +93,11 @@ export async function createMainWindow(opts: MainWindowOptions): Promise<MainWin
  * Applied to every WebContents the app creates (app 'web-contents-created'), not only the main
  * window, so a window added later cannot forget it.
  */
-export function guardWebContents(contents: WebContents, loc: RendererLocation, openExternal: (url: string) => Promise<void> = (url) => shell.openExternal(url)): void {
+export function guardWebContents(
+  contents: WebContents,
+  loc: RendererLocation,
+  openExternal: (url: string) => Promise<void> = (url) => shell.openExternal(url)
+): void {
   const open = (url: string | null) => {
     if (url) openExternal(url).catch((err) => console.warn(`[agenta] could not open ${url}:`, err))
   }

@@ -1,14 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import {
-  externalUrlToOpen,
-  isPermissionAllowed,
-  isRendererUrl,
-  isTrustedSender,
-  navigationDecision,
-  rendererLocation
-} from '../../../src-main/electron/trust'
+import { externalUrlToOpen, isPermissionAllowed, isRendererUrl, isTrustedSender, navigationDecision, rendererLocation } from '../../../src-main/electron/trust'
 import { appPaths } from '../../../src-main/electron/paths'
 
 const rendererDir = resolve('/opt/Agenta Studio/resources/app.asar/out/renderer')
@@ -87,7 +80,15 @@ describe('navigation, external links and permissions', () => {
   })
   it('opens only plain http(s) links outside', () => {
     expect(externalUrlToOpen('http://example.com/a?b=1')).toBe('http://example.com/a?b=1')
-    for (const url of ['file:///etc/passwd', 'smb://host/share', 'javascript:alert(1)', 'vscode://x', 'ms-msdt:/id', 'https://bank.com@evil.example/', 'nonsense']) {
+    for (const url of [
+      'file:///etc/passwd',
+      'smb://host/share',
+      'javascript:alert(1)',
+      'vscode://x',
+      'ms-msdt:/id',
+      'https://bank.com@evil.example/',
+      'nonsense'
+    ]) {
       expect(externalUrlToOpen(url)).toBeNull()
     }
   })
@@ -95,7 +96,8 @@ describe('navigation, external links and permissions', () => {
     expect(isPermissionAllowed('clipboard-sanitized-write', indexUrl, fileLoc)).toBe(true)
     expect(isPermissionAllowed('clipboard-sanitized-write', 'https://evil.example/', fileLoc)).toBe(false)
     expect(isPermissionAllowed('clipboard-sanitized-write', undefined, fileLoc)).toBe(false)
-    for (const p of ['media', 'geolocation', 'notifications', 'clipboard-read', 'openExternal', 'hid']) expect(isPermissionAllowed(p, indexUrl, fileLoc)).toBe(false)
+    for (const p of ['media', 'geolocation', 'notifications', 'clipboard-read', 'openExternal', 'hid'])
+      expect(isPermissionAllowed(p, indexUrl, fileLoc)).toBe(false)
   })
 })
 
@@ -108,4 +110,3 @@ describe('appPaths', () => {
     expect(appPaths({ appPath: '/src/agenta', packaged: false, resourcesPath: '/x' }).resourcesDir).toBe(join('/src/agenta', 'resources'))
   })
 })
-

@@ -1,0 +1,45 @@
+import { describe, expect, it, vi } from 'vitest'
+import { trayMenuTemplate, type TrayMenuState } from '../../../src-main/electron/tray-menu'
+
+const stopped = { running: false, url: null, lanUrls: [], token: null }
+const actions = () => ({ toggleWindow: vi.fn(), setServerEnabled: vi.fn(), copy: vi.fn(), quit: vi.fn() })
+const state = (patch: Partial<TrayMenuState> = {}): TrayMenuState => ({ language: 'en', windowVisible: true, server: stopped, serverError: null, ...patch })
+const labels = (items: ReturnType<typeof trayMenuTemplate>) => items.filter((i) => i.label).map((i) => i.label)
+const click = (items: ReturnType<typeof trayMenuTemplate>, label: RegExp) => (items.find((i) => label.test(i.label ?? ''))!.click as () => void)()
+
+describe('trayMenuTemplate', () => {
+  it('offers hide, status, start and quit when the server is off', () => {
+    const a = actions()
+    const items = trayMenuTemplate(state(), a)
+    expect(labels(items)).toEqual(['Hide Agenta Studio', 'Server: stopped', 'Start server', 'Quit'])
+    click(items, /Start server/)
+    expect(a.setServerEnabled).toHaveBeenCalledWith(true)
+    click(items, /Quit/)
+    expect(a.quit).toHaveBeenCalled()
+  })
+
+  it('shows where a running server listens and copies the LAN link with its token', () => {
+    const a = actions()
+    const server = { running: true, url: 'http://127.0.0.1:5001', lanUrls: ['http://192.168.1.20:5001'], token: 't/k' }
+    const items = trayMenuTemplate(state({ windowVisible: false, server }), a)
+    expect(labels(items)).toEqual([
+      'Show Agenta Studio',
+      'Server: running at http://192.168.1.20:5001',
+      'Copy studio link (with access token)',
+      'Stop server',
+      'Quit'
+    ])
+    click(items, /Copy/)
+    expect(a.copy).toHaveBeenCalledWith('http://192.168.1.20:5001/?token=t%2Fk')
+    click(items, /Stop server/)
+    expect(a.setServerEnabled).toHaveBeenCalledWith(false)
+    click(items, /Show/)
+    expect(a.toggleWindow).toHaveBeenCalled()
+  })
+
+  it('explains why the server is not running, in the UI language', () => {
+    const items = trayMenuTemplate(state({ language: 'zh-CN', serverError: 'port 5001 is already in use' }), actions())
+    expect(labels(items)).toEqual(['隐藏 Agenta Studio', '服务：未运行 — port 5001 is already in use', '启动服务', '退出'])
+    expect(items.find((i) => i.label?.startsWith('服务：'))?.enabled).toBe(false)
+  })
+})
