@@ -9,7 +9,8 @@ import { readCookie, tokensEqual, TOKEN_COOKIE } from '../security'
 export type Caller = { kind: 'studio' } | { kind: 'key'; key: string }
 
 const KEY_PREFIX = 'pk_'
-const HOW_TO_AUTH = 'send the studio token ("Authorization: Bearer <token>") or the agent\'s public key ("Authorization: Bearer pk_…", header "X-Agenta-Key" or "?key=")'
+const HOW_TO_AUTH =
+  'send the studio token ("Authorization: Bearer <token>") or the agent\'s public key ("Authorization: Bearer pk_…", header "X-Agenta-Key" or "?key=")'
 
 function sameOrigin(origin: string | undefined, host: string | undefined): boolean {
   if (!origin) return true
@@ -62,7 +63,10 @@ export class ChatAccess {
     const bearer = auth?.startsWith('Bearer ') ? auth.slice(7).trim() : undefined
     const query = req.query as Record<string, unknown>
     const header = req.headers['x-agenta-key']
-    const key = (typeof header === 'string' && header.trim()) || (bearer?.startsWith(KEY_PREFIX) ? bearer : undefined) || (typeof query.key === 'string' ? query.key : undefined)
+    const key =
+      (typeof header === 'string' && header.trim()) ||
+      (bearer?.startsWith(KEY_PREFIX) ? bearer : undefined) ||
+      (typeof query.key === 'string' ? query.key : undefined)
     if (key?.startsWith(KEY_PREFIX)) return { kind: 'key', key }
     // The cookie only counts on same-origin requests: a page on an allowed origin must not ride on
     // the studio's session to reach every agent.
@@ -82,7 +86,8 @@ export class ChatAccess {
   authorize(caller: Caller, agent: Agent, origin: string | undefined): Agent {
     if (caller.kind === 'studio') return agent
     if (!tokensEqual(caller.key, agent.publicKey)) throw new AppError('unauthorized', `This key is not valid for the agent ${agent.uuid}`)
-    if (!agent.published) throw new AppError('forbidden', `The agent "${agent.name}" is not published: publish it in the studio before chatting with its public key`)
+    if (!agent.published)
+      throw new AppError('forbidden', `The agent "${agent.name}" is not published: publish it in the studio before chatting with its public key`)
     if (origin && agent.allowedOrigins.length && !agent.allowedOrigins.map(normalOrigin).includes(normalOrigin(origin))) {
       throw new AppError('forbidden', `The origin ${origin} is not allowed for the agent "${agent.name}": add it to the agent's allowed origins`)
     }

@@ -63,7 +63,9 @@ export function attachControlSocket(io: IoServer, runtime: Runtime): () => void 
       return null
     })
     on(socket, 'agent_response', AgentResponse, (d) => (waits.answer(d.wait_id, d.response_data) ? null : nothingWaiting(d.wait_id)))
-    on(socket, 'digitalhuman_completion', DigitalHumanCompletion, (d) => (waits.answer(d.wait_id, d.completion_data ?? null) ? null : nothingWaiting(d.wait_id)))
+    on(socket, 'digitalhuman_completion', DigitalHumanCompletion, (d) =>
+      waits.answer(d.wait_id, d.completion_data ?? null) ? null : nothingWaiting(d.wait_id)
+    )
     socket.on('disconnect', () => clients.disconnect(socket.id))
   }
   nsp.on('connection', onConnection)

@@ -24,11 +24,26 @@ export function protocolFrames(): FrameMapper {
       case 'tool_call':
         return [{ content: '', card: null, type: 'tool_call', tool: { id: e.id, name: e.name, arguments: e.arguments } }]
       case 'tool_result':
-        return [{ content: '', card: null, type: 'tool_result', tool: { id: e.id, name: e.name, content: clip(e.content), is_error: e.isError, duration_ms: e.durationMs } }]
+        return [
+          {
+            content: '',
+            card: null,
+            type: 'tool_result',
+            tool: { id: e.id, name: e.name, content: clip(e.content), is_error: e.isError, duration_ms: e.durationMs }
+          }
+        ]
       case 'sources':
         return [{ content: '', card: null, type: 'sources', sources: e.sources }]
       case 'wait':
-        return [{ content: '', card: null, type: 'wait', wait_id: e.waitId, wait: { kind: e.kind, ...(e.schema !== undefined && { input_schema: e.schema }), ...(e.text !== undefined && { text: e.text }) } }]
+        return [
+          {
+            content: '',
+            card: null,
+            type: 'wait',
+            wait_id: e.waitId,
+            wait: { kind: e.kind, ...(e.schema !== undefined && { input_schema: e.schema }), ...(e.text !== undefined && { text: e.text }) }
+          }
+        ]
       case 'error':
         return [{ content: '', card: null, type: 'error', error: { code: e.code, message: e.message } }]
       case 'done':

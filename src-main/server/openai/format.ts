@@ -55,7 +55,16 @@ export function completionChunks(opts: { model: string; created: number; include
         return [turnFailure(e).body]
       case 'done': {
         const frames: unknown[] = failed ? [] : [chunk({}, 'stop')]
-        if (opts.includeUsage) frames.push({ id, object: 'chat.completion.chunk', created: opts.created, model: opts.model, system_fingerprint: null, choices: [], usage: usageOf(e.usage) })
+        if (opts.includeUsage)
+          frames.push({
+            id,
+            object: 'chat.completion.chunk',
+            created: opts.created,
+            model: opts.model,
+            system_fingerprint: null,
+            choices: [],
+            usage: usageOf(e.usage)
+          })
         frames.push('[DONE]')
         return frames
       }

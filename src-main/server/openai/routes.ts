@@ -33,7 +33,10 @@ export function openAiRouter(runtime: Runtime, access: ChatAccess, opts: { bodyL
     const exact = agents.find((a) => a.uuid === model || a.id === model)
     if (exact) return exact
     const named = agents.filter((a) => a.name === model)
-    if (named.length > 1) throw new AppError('validation_failed', `Several agents are named "${model}": use the uuid of the one you mean`, { issues: [{ path: 'model', message: 'ambiguous' }] })
+    if (named.length > 1)
+      throw new AppError('validation_failed', `Several agents are named "${model}": use the uuid of the one you mean`, {
+        issues: [{ path: 'model', message: 'ambiguous' }]
+      })
     if (!named.length) throw notFound()
     return named[0]
   }
@@ -58,7 +61,8 @@ export function openAiRouter(runtime: Runtime, access: ChatAccess, opts: { bodyL
     const turn = await runtime.chat.startTurn({ sessionId: session.id, agentId: agent.id, message, history, extraSystem, userId, interactive: false })
     const created = Math.floor(Date.now() / 1000)
 
-    if (body.stream) return streamTurn(req, res, turn, completionChunks({ model: body.model, created, includeUsage: body.stream_options?.include_usage === true }))
+    if (body.stream)
+      return streamTurn(req, res, turn, completionChunks({ model: body.model, created, includeUsage: body.stream_options?.include_usage === true }))
 
     cancelWhenGone(res, turn)
     const summary = await turn.done

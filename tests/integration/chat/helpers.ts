@@ -44,7 +44,11 @@ export async function chatEnv(): Promise<ChatEnv> {
 }
 
 /** POST /chat-message (studio token unless headers say otherwise). */
-export function postMessage(s: BootedServer, body: Record<string, unknown>, opts: { headers?: Record<string, string>; signal?: AbortSignal; path?: string } = {}) {
+export function postMessage(
+  s: BootedServer,
+  body: Record<string, unknown>,
+  opts: { headers?: Record<string, string>; signal?: AbortSignal; path?: string } = {}
+) {
   return fetch(s.url + (opts.path ?? '/chat-message'), {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${s.token}`, ...opts.headers },

@@ -159,7 +159,7 @@ describe('POST /chat-message', () => {
     } catch (err) {
       expect((err as Error).name).toBe('AbortError')
     }
-    const upstream = await until(() => env.llm.requests[0]?.aborted && env.llm.requests[0])
+    const upstream = await until(() => (env.llm.requests[0]?.aborted ? env.llm.requests[0] : undefined))
     expect(upstream.abortedAt! - abortedAt).toBeLessThan(100)
     const stopped = await until(async () => {
       const messages = (await env.s.api('GET', `/api/sessions/${sid}/messages`)).body
