@@ -12,9 +12,9 @@ export function textResult(text: string): CallToolResult {
   return { content: [{ type: 'text', text }] }
 }
 
-/** Models read text content only, so structured results travel as pretty JSON text. */
+/** Models read text content, so structured results travel as JSON text; compact, as every token costs. */
 export function jsonResult(value: unknown): CallToolResult {
-  return textResult(JSON.stringify(value, null, 2))
+  return textResult(JSON.stringify(value))
 }
 
 export function errorResult(message: string): CallToolResult {
