@@ -12,7 +12,7 @@ import { settingsService } from './settings/settings-service'
 import { toolsService } from './tools/tools-service'
 import { APP_VERSION } from './version'
 import { chatService } from './chat/chat-service'
-import { mcpService } from './mcp/mcp-service'
+import { mcpService, type McpOptions } from './mcp/mcp-service'
 import type { TurnOptions } from './chat/turn'
 
 export interface RuntimeOptions {
@@ -25,11 +25,13 @@ export interface RuntimeOptions {
   secrets?: SecretBox
   /** Retry, history and timeout settings of agent turns (tests shorten them). */
   turn?: Partial<TurnOptions>
+  /** MCP timeouts, reconnection and start-up behaviour (tests shorten them). */
+  mcp?: Partial<McpOptions>
 }
 
 export type Runtime = Awaited<ReturnType<typeof createRuntime>>
 
-const stoppedServer: ServerStatus = { running: false, url: null, lanUrls: [], token: null }
+const stoppedServer: ServerStatus = { running: false, url: null, lanUrls: [], token: null, error: null }
 
 /**
  * Boots the core: the same function for Electron, `agenta serve` and the tests. Nothing here
@@ -48,7 +50,7 @@ export async function createRuntime(opts: RuntimeOptions) {
   const knowledgeBases = knowledgeBasesService(db, events)
   const settings = settingsService(db, events)
   const chat = chatService(db, agents, providers, opts.turn)
-  const mcp = mcpService(db, tools, events)
+  const mcp = mcpService(db, tools, events, { clients: chat.clients, ...opts.mcp })
   chat.registry.register(mcp.toolProvider())
 
   // Disposers run last-registered first, so later services stop before what they depend on.
