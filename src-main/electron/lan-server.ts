@@ -30,7 +30,6 @@ export interface LanServer {
 }
 
 export const SERVER_TOKEN_KEY = 'server.token'
-const stopped: ServerStatus = { running: false, url: null, lanUrls: [], token: null }
 
 /**
  * The desktop app's copy of `agenta serve`: the same startServer over the same runtime, driven by
@@ -53,7 +52,7 @@ export function lanServer(runtime: Runtime, opts: LanServerOptions): LanServer {
     return queue
   }
 
-  const status = (): ServerStatus => (server ? server.status() : stopped)
+  const status = (): ServerStatus => (server ? server.status() : { running: false, url: null, lanUrls: [], token: null, error })
   const announce = () => runtime.events.emit('server.changed', status())
   runtime.setServerStatusSource(status)
 

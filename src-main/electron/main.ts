@@ -131,8 +131,7 @@ function trayState() {
   return {
     language,
     windowVisible: !!mainWindow && mainWindow.win.isVisible() && !mainWindow.win.isMinimized(),
-    server: s?.status ?? { running: false, url: null, lanUrls: [], token: null },
-    serverError: s?.error ?? null
+    server: s?.status ?? { running: false, url: null, lanUrls: [], token: null, error: null }
   }
 }
 

@@ -6,7 +6,6 @@ export interface TrayMenuState {
   windowVisible: boolean
   server: ServerStatus
   /** Why the server is not running, when it should be. */
-  serverError: string | null
 }
 
 export interface TrayMenuActions {
@@ -48,7 +47,7 @@ export function trayMenuTemplate(state: TrayMenuState, actions: TrayMenuActions)
   const s = state.server
   // A phone on the LAN needs the LAN address; this computer's browser can use the loopback one.
   const shareUrl = s.running && s.url ? `${s.lanUrls[0] ?? s.url}/?token=${encodeURIComponent(s.token ?? '')}` : null
-  const statusLabel = s.running && s.url ? t.running(s.lanUrls[0] ?? s.url) : state.serverError ? t.failed(state.serverError) : t.stopped
+  const statusLabel = s.running && s.url ? t.running(s.lanUrls[0] ?? s.url) : s.error ? t.failed(s.error) : t.stopped
   return [
     { label: state.windowVisible ? t.hide : t.show, click: () => actions.toggleWindow() },
     { type: 'separator' },

@@ -20,15 +20,24 @@ export function settingsService(db: Kysely<DB>, events: StudioEvents) {
     return parsed.success ? parsed.data : defaultSettings
   }
 
+  // Updates are read-modify-write: run them one at a time so none is lost.
+  let queue: Promise<unknown> = Promise.resolve()
+  const serial = <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = queue.then(fn, fn)
+    queue = run.catch(() => undefined)
+    return run
+  }
+
   return {
     get,
-    async update(patch: z.output<typeof SettingsUpdate>): Promise<Settings> {
-      const current = await get()
-      const next = Settings.parse({ ...current, ...patch, server: { ...current.server, ...patch.server } })
-      await repo.set(KEY, next)
-      events.emit('settings.changed', next)
-      return next
-    },
+    update: (patch: z.output<typeof SettingsUpdate>): Promise<Settings> =>
+      serial(async () => {
+        const current = await get()
+        const next = Settings.parse({ ...current, ...patch, server: { ...current.server, ...patch.server } })
+        await repo.set(KEY, next)
+        events.emit('settings.changed', next)
+        return next
+      }),
     /** Other keys (server token, window state) share the table. */
     raw: repo
   }

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely'
 import type { DB } from '../schema'
+import { isUniqueViolation } from '../errors'
 
 /** A key/value table: each value JSON text, so new settings need no migration. */
 export function settingsRepo(db: Kysely<DB>) {
@@ -12,7 +13,14 @@ export function settingsRepo(db: Kysely<DB>) {
       const text = JSON.stringify(value)
       // Update-then-insert is portable where ON CONFLICT / ON DUPLICATE KEY are not.
       const res = await db.updateTable('settings').set({ value: text }).where('key', '=', key).executeTakeFirst()
-      if (Number(res.numUpdatedRows) === 0) await db.insertInto('settings').values({ key, value: text }).execute()
+      if (Number(res.numUpdatedRows) > 0) return
+      try {
+        await db.insertInto('settings').values({ key, value: text }).execute()
+      } catch (err) {
+        // Another writer inserted the key between our update and insert: ours is the newer value.
+        if (!isUniqueViolation(err)) throw err
+        await db.updateTable('settings').set({ value: text }).where('key', '=', key).execute()
+      }
     }
   }
 }

@@ -44,7 +44,7 @@ const serverSettings = (patch: { autoStart?: boolean; lan?: boolean; port?: numb
 describe('LAN server controller', () => {
   it('stays off by default and reports not running', async () => {
     await ctl.init()
-    expect(ctl.state()).toEqual({ status: { running: false, url: null, lanUrls: [], token: null }, listening: null, error: null })
+    expect(ctl.state()).toEqual({ status: { running: false, url: null, lanUrls: [], token: null, error: null }, listening: null, error: null })
     expect(await booted.runtime.handlers['server.status']({})).toMatchObject({ running: false })
   })
 

@@ -1,9 +1,9 @@
 import { describe, expect, it, vi } from 'vitest'
 import { trayMenuTemplate, type TrayMenuState } from '../../../src-main/electron/tray-menu'
 
-const stopped = { running: false, url: null, lanUrls: [], token: null }
+const stopped = { running: false, url: null, lanUrls: [], token: null, error: null }
 const actions = () => ({ toggleWindow: vi.fn(), setServerEnabled: vi.fn(), copy: vi.fn(), quit: vi.fn() })
-const state = (patch: Partial<TrayMenuState> = {}): TrayMenuState => ({ language: 'en', windowVisible: true, server: stopped, serverError: null, ...patch })
+const state = (patch: Partial<TrayMenuState> = {}): TrayMenuState => ({ language: 'en', windowVisible: true, server: stopped, ...patch })
 const labels = (items: ReturnType<typeof trayMenuTemplate>) => items.filter((i) => i.label).map((i) => i.label)
 const click = (items: ReturnType<typeof trayMenuTemplate>, label: RegExp) => (items.find((i) => label.test(i.label ?? ''))!.click as () => void)()
 
@@ -20,7 +20,7 @@ describe('trayMenuTemplate', () => {
 
   it('shows where a running server listens and copies the LAN link with its token', () => {
     const a = actions()
-    const server = { running: true, url: 'http://127.0.0.1:5001', lanUrls: ['http://192.168.1.20:5001'], token: 't/k' }
+    const server = { running: true, url: 'http://127.0.0.1:5001', lanUrls: ['http://192.168.1.20:5001'], token: 't/k', error: null }
     const items = trayMenuTemplate(state({ windowVisible: false, server }), a)
     expect(labels(items)).toEqual([
       'Show Agenta Studio',
@@ -38,7 +38,7 @@ describe('trayMenuTemplate', () => {
   })
 
   it('explains why the server is not running, in the UI language', () => {
-    const items = trayMenuTemplate(state({ language: 'zh-CN', serverError: 'port 5001 is already in use' }), actions())
+    const items = trayMenuTemplate(state({ language: 'zh-CN', server: { ...stopped, error: 'port 5001 is already in use' } }), actions())
     expect(labels(items)).toEqual(['隐藏 Agenta Studio', '服务：未运行 — port 5001 is already in use', '启动服务', '退出'])
     expect(items.find((i) => i.label?.startsWith('服务：'))?.enabled).toBe(false)
   })
