@@ -16,6 +16,7 @@ import { openAiRouter } from './openai/routes'
 import { restRouter } from './rest'
 import { hostCheck, isLoopback, requireToken, securityHeaders, tokenToCookie } from './security'
 import { attachStudioSocket } from './studio-socket'
+import { mcpRouter } from './mcp/router'
 
 export interface ServerOptions {
   /** 127.0.0.1 unless the user opens the LAN (0.0.0.0). */
@@ -69,6 +70,8 @@ export async function startServer(runtime: Runtime, opts: ServerOptions): Promis
   app.use(chatProtocolRouter(runtime, access, { bodyLimit }))
   app.use('/v1', openAiRouter(runtime, access, { bodyLimit }))
   app.use('/api', requireToken(opts.token), express.json({ limit: bodyLimit }), studioTurnRouter(runtime), restRouter(runtime.handlers))
+  // Agents as MCP tools for other MCP clients (streamable HTTP), behind the same token.
+  app.use('/mcp', requireToken(opts.token), express.json({ limit: bodyLimit }), mcpRouter(runtime))
 
   // The studio's HTML and scripts hold no data; the app asks for the token when the API says 401.
   app.use(tokenToCookie(opts.token))

@@ -1,0 +1,79 @@
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js'
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js'
+import { z } from 'zod'
+import type { Agent } from '../../contract/entities'
+import type { Runtime } from '../../core/runtime'
+import { APP_VERSION } from '../../core/version'
+
+/** Sessions that MCP clients start belong to this user, so they are easy to find in the studio. */
+export const MCP_USER = 'mcp'
+
+const MAX_NAME = 64
+
+/**
+ * `ask_<agent name>` in the characters MCP clients and model providers accept. A name with no
+ * Latin letter or digit (e.g. "导游") falls back to the agent's id, which never changes; clashes
+ * get a numeric suffix in list order.
+ */
+export function askToolName(agent: Pick<Agent, 'id' | 'name'>, taken: Set<string>): string {
+  const cleaned = agent.name
+    .trim()
+    .toLowerCase()
+    .replace(/[^a-z0-9_-]+/g, '_')
+    .replace(/^_+|_+$/g, '')
+  const base = `ask_${/[a-z0-9]/.test(cleaned) ? cleaned : `agent_${agent.id.replace(/[^a-zA-Z0-9]/g, '').slice(0, 8)}`}`.slice(0, MAX_NAME)
+  let name = base
+  for (let i = 2; taken.has(name); i++) name = `${base.slice(0, MAX_NAME - String(i).length - 1)}_${i}`
+  taken.add(name)
+  return name
+}
+
+const failed = (text: string): CallToolResult => ({ content: [{ type: 'text', text }], isError: true })
+
+/** One full agent turn for an MCP caller: a new session unless it continues one. */
+async function ask(runtime: Runtime, agent: Agent, input: { message: string; session_id?: string }, signal: AbortSignal): Promise<CallToolResult> {
+  try {
+    const sessionId = input.session_id ?? (await runtime.chat.sessions.create({ agentId: agent.id, userId: MCP_USER, title: '' })).id
+    // Not interactive: nobody on an MCP connection can answer ask_user or a confirmation.
+    const handle = await runtime.chat.startTurn({ sessionId, agentId: agent.id, message: input.message, userId: MCP_USER, interactive: false, signal })
+    for await (const _event of handle.events) {
+      // Drained so the queue does not hold the whole turn; the summary carries the answer.
+    }
+    const summary = await handle.done
+    if (summary.status !== 'ok') return failed(summary.error?.message ?? `The agent's turn ended as ${summary.status}`)
+    return { content: [{ type: 'text', text: summary.text }], structuredContent: { answer: summary.text, session_id: sessionId } }
+  } catch (err) {
+    return failed((err as Error).message)
+  }
+}
+
+/**
+ * The studio as an MCP server: every agent is a tool. Built per request from the current agent
+ * list (the endpoint is stateless), so new and renamed agents show up without a restart.
+ */
+export async function createAgentsMcpServer(runtime: Runtime): Promise<McpServer> {
+  const server = new McpServer(
+    { name: 'agenta-studio', version: APP_VERSION },
+    { instructions: 'Each ask_* tool runs one of the agents built in Agenta Studio (with its own model, tools and knowledge) and returns its answer. Pass session_id from an earlier answer to continue that conversation.' }
+  )
+  const taken = new Set<string>()
+  for (const agent of await runtime.agents.list()) {
+    server.registerTool(
+      askToolName(agent, taken),
+      {
+        title: `Ask ${agent.name}`,
+        description: `Ask the agent "${agent.name}"${agent.description ? ` (${agent.description})` : ''} and get its answer. It may use its own tools and knowledge bases, so an answer can take a while.`,
+        inputSchema: {
+          message: z.string().min(1).max(100_000).describe('What to ask or tell the agent'),
+          session_id: z.string().max(64).optional().describe('Continue the conversation of an earlier answer (its session_id); omit to start a new one')
+        },
+        outputSchema: { answer: z.string(), session_id: z.string() },
+        annotations: { readOnlyHint: false, openWorldHint: true }
+      },
+      (input, extra) => ask(runtime, agent, input, extra.signal)
+    )
+  }
+  // TODO(knowledge search over MCP): expose each knowledge base as `search_<kb>` once the runtime
+  // has a retrieval API (`runtime.knowledge.search`); the knowledge service has only CRUD so far.
+  return server
+}
