@@ -10,14 +10,15 @@ export interface OpenedFile {
   path: string
 }
 
-async function load(file: OpenedFile): Promise<Workbook> {
+async function load(folder: DataFolder, file: OpenedFile): Promise<Workbook> {
+  // exceljs reports a missing file as a generic Error, so ask the file system first.
+  if (!(await folder.exists(file.path))) {
+    throw new ToolError(`No workbook "${file.name}" in the data folder (list_files shows what exists)`)
+  }
   const workbook = new ExcelJS.Workbook()
   try {
     await workbook.xlsx.readFile(file.path)
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new ToolError(`No workbook "${file.name}" in the data folder (list_files shows what exists)`)
-    }
     throw new ToolError(`"${file.name}" is not a readable .xlsx workbook: ${(error as Error).message}`)
   }
   return workbook
@@ -32,7 +33,7 @@ export async function save(folder: DataFolder, file: OpenedFile, workbook: Workb
 
 export async function readWorkbook(folder: DataFolder, fileName: string): Promise<{ file: OpenedFile; workbook: Workbook }> {
   const file = folder.file(fileName)
-  const workbook = await folder.locked(file.path, () => load(file))
+  const workbook = await folder.locked(file.path, () => load(folder, file))
   return { file, workbook }
 }
 
@@ -53,7 +54,7 @@ export async function updateWorkbook<T>(
   const file = folder.file(fileName)
   return folder.locked(file.path, async () => {
     const created = mode === 'replace' || (mode === 'create' && !(await folder.exists(file.path)))
-    const workbook = created ? new ExcelJS.Workbook() : await load(file)
+    const workbook = created ? new ExcelJS.Workbook() : await load(folder, file)
     const result = await change(workbook, { file, created })
     // A workbook without sheets is not a valid .xlsx for Excel.
     if (workbook.worksheets.length === 0) workbook.addWorksheet('Sheet1')
@@ -88,4 +89,13 @@ export function assertNoSheet(workbook: Workbook, name: string): void {
   if (workbook.worksheets.some((s) => s.name.toLowerCase() === name.toLowerCase())) {
     throw new ToolError(`A sheet named "${name}" already exists; the workbook has ${sheetNames(workbook)}`)
   }
+}
+
+/** Empties every cell but keeps formatting; exceljs' spliceRows cannot remove all rows of a sheet. */
+export function clearValues(sheet: Worksheet): void {
+  sheet.eachRow((row) =>
+    row.eachCell((cell) => {
+      cell.value = null
+    })
+  )
 }

@@ -4,7 +4,7 @@ import { guarded, jsonResult, ToolError } from '../../shared/results.js'
 import { displayValue, formatRange, parseCell, rangeFromValues } from '../cells.js'
 import { parseCsv, toCsv } from '../csv.js'
 import { fileName, optionalSheet } from '../fields.js'
-import { getOrAddSheet, getSheet, readWorkbook, updateWorkbook } from '../workbooks.js'
+import { clearValues, getOrAddSheet, getSheet, readWorkbook, updateWorkbook } from '../workbooks.js'
 import { writes, type ExcelTools } from './context.js'
 
 // CSV text longer than this is saved to the file but not echoed back into the conversation.
@@ -49,7 +49,7 @@ export function registerCsvTools({ server, folder }: ExcelTools): void {
         (workbook) => {
           const sheet = getOrAddSheet(workbook, input.sheetName)
           // Replace, not overlay: stale rows below a shorter import would silently corrupt the data.
-          if (sheet.rowCount > 0) sheet.spliceRows(1, sheet.rowCount)
+          clearValues(sheet)
           rows.forEach((row, r) => row.forEach((value, c) => (sheet.getCell(start.row + r, start.column + c).value = value)))
           return sheet.name
         },
