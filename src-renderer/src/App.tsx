@@ -1,0 +1,53 @@
+import { App as AntApp, ConfigProvider } from 'antd'
+import enUS from 'antd/locale/en_US'
+import zhCN from 'antd/locale/zh_CN'
+import { useEffect } from 'react'
+import { useTranslation } from 'react-i18next'
+import { useStore } from 'zustand'
+import type { AuthStore } from './stores/auth'
+import { StudioContext, useArea } from './stores/hooks'
+import type { Studio } from './stores/studio'
+import { guessLanguage } from './i18n'
+import { Boot } from './shell/Boot'
+import { ResolvedThemeContext, themeConfig, useResolvedTheme } from './shell/theme'
+
+const antdLocales = { 'zh-CN': zhCN, en: enUS }
+
+interface Props {
+  studio: Studio
+  auth: AuthStore
+}
+
+/** Theme and language come from Settings once they load; until then the browser's preferences. */
+function Themed({ auth }: { auth: AuthStore }) {
+  const settings = useArea('settings', (s) => s.settings)
+  const { i18n } = useTranslation()
+  const language = settings?.language ?? guessLanguage()
+  const resolved = useResolvedTheme(settings?.theme ?? 'system')
+
+  useEffect(() => {
+    if (i18n.language !== language) void i18n.changeLanguage(language)
+    document.documentElement.lang = language
+  }, [i18n, language])
+
+  return (
+    <ConfigProvider theme={themeConfig(resolved)} locale={antdLocales[language]}>
+      <ResolvedThemeContext.Provider value={resolved}>
+        <AntApp className="app-root">
+          <Boot auth={auth} />
+        </AntApp>
+      </ResolvedThemeContext.Provider>
+    </ConfigProvider>
+  )
+}
+
+export function StudioApp({ studio, auth }: Props) {
+  // Subscribed once for the app's life: every store stays fresh from studio events.
+  const status = useStore(auth, (s) => s.status)
+  useEffect(() => (status === 'ok' ? studio.listen() : undefined), [studio, status])
+  return (
+    <StudioContext.Provider value={studio}>
+      <Themed auth={auth} />
+    </StudioContext.Provider>
+  )
+}

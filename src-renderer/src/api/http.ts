@@ -1,0 +1,60 @@
+import { endpoints, type EndpointName } from '@contract/api'
+import { ApiError, apiErrorFrom } from './errors'
+import type { Transport } from './transport'
+
+export interface HttpOptions {
+  /** Sent as `Authorization: Bearer`; the browser studio relies on the server's cookie instead. */
+  token?: string
+  fetch?: typeof fetch
+}
+
+interface HttpRequest {
+  method: string
+  url: string
+  body?: string
+}
+
+/** Where and how a call goes, derived only from the endpoints table. */
+export function toHttpRequest(baseUrl: string, name: EndpointName, input: unknown): HttpRequest {
+  const ep = endpoints[name]
+  const rest: Record<string, unknown> = { ...((input ?? {}) as Record<string, unknown>) }
+  const path = ep.path.replace(/:([A-Za-z_]\w*)/g, (_m, key: string) => {
+    const value = rest[key]
+    if (value === undefined || value === null || value === '') throw new ApiError('bad_request', `Missing "${key}" for ${name}`, 400)
+    delete rest[key]
+    return encodeURIComponent(String(value))
+  })
+  if (ep.method === 'GET' || ep.method === 'DELETE') {
+    const query = new URLSearchParams()
+    for (const [key, value] of Object.entries(rest)) if (value !== undefined && value !== null) query.set(key, String(value))
+    const qs = query.toString()
+    return { method: ep.method, url: baseUrl + path + (qs ? `?${qs}` : '') }
+  }
+  return { method: ep.method, url: baseUrl + path, body: JSON.stringify(rest) }
+}
+
+/** The browser transport: REST under /api on the same origin (or `baseUrl`). */
+export function httpTransport(baseUrl = '', opts: HttpOptions = {}): Transport {
+  const doFetch = opts.fetch ?? ((...args: Parameters<typeof fetch>) => fetch(...args))
+  return async (name, input) => {
+    const req = toHttpRequest(baseUrl, name, input)
+    const headers: Record<string, string> = { accept: 'application/json' }
+    if (req.body !== undefined) headers['content-type'] = 'application/json'
+    if (opts.token) headers.authorization = `Bearer ${opts.token}`
+    let res: Response
+    try {
+      res = await doFetch(req.url, { method: req.method, headers, body: req.body, credentials: 'same-origin' })
+    } catch (err) {
+      throw new ApiError('internal', `Cannot reach the server: ${err instanceof Error ? err.message : String(err)}`, 0)
+    }
+    const text = await res.text()
+    let body: unknown = undefined
+    try {
+      body = text ? JSON.parse(text) : undefined
+    } catch {
+      // A proxy's HTML error page: the status alone has to tell the story.
+    }
+    if (!res.ok) throw apiErrorFrom(body, res.status)
+    return body
+  }
+}

@@ -1,0 +1,84 @@
+import { ClockCircleOutlined, CopyOutlined, DeleteOutlined, EditOutlined, MoreOutlined } from '@ant-design/icons'
+import type { Agent } from '@contract/entities'
+import { App, Button, Dropdown, Tag, Tooltip, type ButtonProps } from 'antd'
+import { useTranslation } from 'react-i18next'
+import { useArea, useStudio } from '../../stores/hooks'
+import { EmojiAvatar } from '../../ui/EmojiAvatar'
+import { useFeedback } from '../../ui/feedback'
+import { useFormatDate } from '../../ui/format'
+import { duplicateInput } from './agent-form'
+
+export function AgentCard({ agent, onEdit }: { agent: Agent; onEdit: () => void }) {
+  const { t } = useTranslation()
+  const studio = useStudio()
+  const { modal } = App.useApp()
+  const { fail, ok } = useFeedback()
+  const formatDate = useFormatDate()
+  const provider = useArea('providers', (s) => s.items.find((p) => p.id === agent.providerId))
+
+  const duplicate = async () => {
+    try {
+      await studio.agents.getState().create(duplicateInput(agent, t('agents.copyName', { name: agent.name })))
+      ok(t('agents.duplicated'))
+    } catch (err) {
+      fail(err)
+    }
+  }
+  const remove = () =>
+    modal.confirm({
+      title: t('agents.deleteTitle', { name: agent.name }),
+      content: t('agents.deleteBody'),
+      okText: t('common.delete'),
+      okButtonProps: { danger: true, 'data-testid': 'confirm-delete' } as ButtonProps,
+      cancelText: t('common.cancel'),
+      onOk: () =>
+        studio.agents
+          .getState()
+          .remove(agent.id)
+          .then(() => ok(t('common.deleted')))
+          .catch((err) => fail(err))
+    })
+
+  const menu = {
+    items: [
+      { key: 'edit', icon: <EditOutlined />, label: t('common.edit'), onClick: onEdit },
+      { key: 'duplicate', icon: <CopyOutlined />, label: <span data-testid="agent-duplicate">{t('agents.duplicate')}</span>, onClick: () => void duplicate() },
+      { type: 'divider' as const },
+      { key: 'delete', icon: <DeleteOutlined />, danger: true, label: <span data-testid="agent-delete">{t('common.delete')}</span>, onClick: remove }
+    ]
+  }
+
+  return (
+    <div className="entity-card" data-testid="agent-card" role="button" tabIndex={0} onClick={onEdit} onKeyDown={(e) => e.key === 'Enter' && onEdit()}>
+      <div className="entity-card-head">
+        <EmojiAvatar value={agent.avatar} />
+        <div className="entity-card-title">
+          <div className="entity-name" data-testid="agent-name">
+            {agent.name}
+          </div>
+          <div className="entity-meta">
+            <ClockCircleOutlined /> {formatDate(agent.updatedAt)}
+          </div>
+        </div>
+        <span onClick={(e) => e.stopPropagation()} onKeyDown={(e) => e.stopPropagation()}>
+          <Dropdown menu={menu} trigger={['click']} placement="bottomRight">
+            <Button type="text" size="small" icon={<MoreOutlined />} aria-label={t('common.more')} data-testid="agent-menu" />
+          </Dropdown>
+        </span>
+      </div>
+      <p className="entity-desc">{agent.description || <span className="muted">{t('agents.noDescription')}</span>}</p>
+      <div className="entity-card-foot">
+        {agent.model ? (
+          <Tooltip title={provider?.name}>
+            <Tag color="blue" variant="filled" className="model-tag">
+              {agent.model}
+            </Tag>
+          </Tooltip>
+        ) : (
+          <Tag variant="filled">{t('agents.noModel')}</Tag>
+        )}
+        {agent.quickPhrases.length > 0 && <Tag variant="filled">{t('agents.phraseCount', { count: agent.quickPhrases.length })}</Tag>}
+      </div>
+    </div>
+  )
+}

@@ -1,0 +1,59 @@
+import { PlusOutlined, SearchOutlined } from '@ant-design/icons'
+import type { Agent } from '@contract/entities'
+import { Button, Input, Skeleton } from 'antd'
+import { useEffect, useMemo, useState } from 'react'
+import { useTranslation } from 'react-i18next'
+import { useArea, useStudio } from '../../stores/hooks'
+import { useErrorToast } from '../../ui/feedback'
+import { PageHeader } from '../../ui/PageHeader'
+import { AgentCard } from './AgentCard'
+import { AgentEditor } from './AgentEditor'
+import { CreateCard } from '../../ui/CreateCard'
+
+export function AgentsScreen() {
+  const { t } = useTranslation()
+  const studio = useStudio()
+  const agents = useArea('agents', (s) => s.items)
+  const loaded = useArea('agents', (s) => s.loaded)
+  const error = useArea('agents', (s) => s.error)
+  const [query, setQuery] = useState('')
+  const [editing, setEditing] = useState<Agent | 'new' | null>(null)
+  useErrorToast(error)
+
+  useEffect(() => {
+    void studio.agents.getState().load()
+  }, [studio])
+
+  const shown = useMemo(() => {
+    const q = query.trim().toLowerCase()
+    return q ? agents.filter((a) => `${a.name} ${a.description}`.toLowerCase().includes(q)) : agents
+  }, [agents, query])
+
+  return (
+    <div className="page">
+      <PageHeader
+        title={t('nav.agents')}
+        subtitle={t('agents.subtitle', { count: agents.length })}
+        extra={
+          <>
+            <Input allowClear prefix={<SearchOutlined />} placeholder={t('agents.search')} value={query} onChange={(e) => setQuery(e.target.value)} className="page-search" />
+            <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing('new')} data-testid="agent-new">
+              {t('agents.new')}
+            </Button>
+          </>
+        }
+      />
+      {!loaded ? (
+        <Skeleton active />
+      ) : (
+        <div className="card-grid" data-testid="agent-grid">
+          {!query && <CreateCard title={t('agents.createTitle')} hint={t('agents.createHint')} onClick={() => setEditing('new')} />}
+          {shown.map((a) => (
+            <AgentCard key={a.id} agent={a} onEdit={() => setEditing(a)} />
+          ))}
+        </div>
+      )}
+      <AgentEditor open={editing !== null} agent={editing === 'new' ? null : editing} onClose={() => setEditing(null)} />
+    </div>
+  )
+}

@@ -1,0 +1,73 @@
+import { ClockCircleOutlined, DeleteOutlined, FileTextOutlined, ScissorOutlined } from '@ant-design/icons'
+import type { KnowledgeBase } from '@contract/entities'
+import { App, Button, Tag, Tooltip, type ButtonProps } from 'antd'
+import { useTranslation } from 'react-i18next'
+import { useArea, useStudio } from '../../stores/hooks'
+import { EmojiAvatar } from '../../ui/EmojiAvatar'
+import { useFeedback } from '../../ui/feedback'
+import { useFormatDate } from '../../ui/format'
+
+export function KnowledgeCard({ base, onEdit }: { base: KnowledgeBase; onEdit: () => void }) {
+  const { t } = useTranslation()
+  const studio = useStudio()
+  const { modal } = App.useApp()
+  const { fail, ok } = useFeedback()
+  const formatDate = useFormatDate()
+  const embedding = useArea('providers', (s) => s.models.find((m) => m.id === base.embeddingModelId))
+
+  const remove = () =>
+    modal.confirm({
+      title: t('knowledge.deleteTitle', { name: base.name }),
+      content: t('knowledge.deleteBody', { count: base.documentCount }),
+      okText: t('common.delete'),
+      okButtonProps: { danger: true, 'data-testid': 'confirm-delete' } as ButtonProps,
+      cancelText: t('common.cancel'),
+      onOk: () =>
+        studio.knowledgeBases
+          .getState()
+          .remove(base.id)
+          .then(() => ok(t('common.deleted')))
+          .catch((err) => fail(err))
+    })
+  const stop = (e: { stopPropagation(): void }) => e.stopPropagation()
+
+  return (
+    <div className="entity-card" data-testid="kb-card" role="button" tabIndex={0} onClick={onEdit} onKeyDown={(e) => e.key === 'Enter' && onEdit()}>
+      <div className="entity-card-head">
+        <EmojiAvatar value="📚" color="var(--soft-green)" />
+        <div className="entity-card-title">
+          <div className="entity-name" data-testid="kb-name">
+            {base.name}
+          </div>
+          <div className="entity-meta">
+            <ClockCircleOutlined /> {formatDate(base.updatedAt)}
+          </div>
+        </div>
+      </div>
+      <p className="entity-desc">{base.description || <span className="muted">{t('knowledge.noDescription')}</span>}</p>
+      <div className="entity-stats">
+        <span>
+          <FileTextOutlined /> {t('knowledge.docCount', { count: base.documentCount })}
+        </span>
+        <span>
+          <ScissorOutlined /> {t('knowledge.chunking', { size: base.chunkSize, overlap: base.chunkOverlap })}
+        </span>
+      </div>
+      <div className="entity-card-foot">
+        {embedding ? (
+          <Tag color="purple" variant="filled" className="model-tag">
+            {embedding.modelId}
+          </Tag>
+        ) : (
+          <Tag variant="filled">{base.embeddingModelId ? t('knowledge.embeddingMissing') : t('knowledge.fullTextOnly')}</Tag>
+        )}
+        <span className="grow" />
+        <span onClick={stop} onKeyDown={stop}>
+          <Tooltip title={t('common.delete')}>
+            <Button type="text" size="small" danger icon={<DeleteOutlined />} onClick={remove} aria-label={t('common.delete')} data-testid="kb-delete" />
+          </Tooltip>
+        </span>
+      </div>
+    </div>
+  )
+}

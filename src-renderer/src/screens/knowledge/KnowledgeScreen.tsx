@@ -1,0 +1,59 @@
+import { PlusOutlined, SearchOutlined } from '@ant-design/icons'
+import type { KnowledgeBase } from '@contract/entities'
+import { Button, Input, Skeleton } from 'antd'
+import { useEffect, useMemo, useState } from 'react'
+import { useTranslation } from 'react-i18next'
+import { useArea, useStudio } from '../../stores/hooks'
+import { CreateCard } from '../../ui/CreateCard'
+import { useErrorToast } from '../../ui/feedback'
+import { PageHeader } from '../../ui/PageHeader'
+import { KnowledgeCard } from './KnowledgeCard'
+import { KnowledgeEditor } from './KnowledgeEditor'
+
+export function KnowledgeScreen() {
+  const { t } = useTranslation()
+  const studio = useStudio()
+  const bases = useArea('knowledgeBases', (s) => s.items)
+  const loaded = useArea('knowledgeBases', (s) => s.loaded)
+  const error = useArea('knowledgeBases', (s) => s.error)
+  const [query, setQuery] = useState('')
+  const [editing, setEditing] = useState<KnowledgeBase | 'new' | null>(null)
+  useErrorToast(error)
+
+  useEffect(() => {
+    void studio.knowledgeBases.getState().load()
+  }, [studio])
+
+  const shown = useMemo(() => {
+    const q = query.trim().toLowerCase()
+    return q ? bases.filter((b) => `${b.name} ${b.description}`.toLowerCase().includes(q)) : bases
+  }, [bases, query])
+
+  return (
+    <div className="page">
+      <PageHeader
+        title={t('nav.knowledge')}
+        subtitle={t('knowledge.subtitle', { count: bases.length })}
+        extra={
+          <>
+            <Input allowClear prefix={<SearchOutlined />} placeholder={t('knowledge.search')} value={query} onChange={(e) => setQuery(e.target.value)} className="page-search" />
+            <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing('new')} data-testid="kb-new">
+              {t('knowledge.new')}
+            </Button>
+          </>
+        }
+      />
+      {!loaded ? (
+        <Skeleton active />
+      ) : (
+        <div className="card-grid" data-testid="kb-grid">
+          {!query && <CreateCard title={t('knowledge.createTitle')} hint={t('knowledge.createHint')} onClick={() => setEditing('new')} />}
+          {shown.map((b) => (
+            <KnowledgeCard key={b.id} base={b} onEdit={() => setEditing(b)} />
+          ))}
+        </div>
+      )}
+      <KnowledgeEditor open={editing !== null} base={editing === 'new' ? null : editing} onClose={() => setEditing(null)} />
+    </div>
+  )
+}

@@ -1,0 +1,104 @@
+import type { ProviderKind, ProviderPreset } from '@contract/entities'
+import { Form, Input, Modal, type ButtonProps } from 'antd'
+import { useEffect, useState } from 'react'
+import { useTranslation } from 'react-i18next'
+import { useArea, useStudio } from '../../stores/hooks'
+import { useFeedback } from '../../ui/feedback'
+import { ProviderMark } from './ProviderMark'
+
+interface Values {
+  kind: ProviderKind
+  name: string
+  baseUrl: string
+  apiKey?: string
+}
+
+interface Props {
+  open: boolean
+  onClose: () => void
+  onCreated: (id: string) => void
+}
+
+export function AddProviderModal({ open, onClose, onCreated }: Props) {
+  const { t } = useTranslation()
+  const studio = useStudio()
+  const { fail, ok } = useFeedback()
+  const presets = useArea('providers', (s) => s.presets)
+  const [form] = Form.useForm<Values>()
+  const [saving, setSaving] = useState(false)
+  const kind = Form.useWatch('kind', form)
+  const preset = presets.find((p) => p.kind === kind)
+
+  useEffect(() => {
+    if (!open) return
+    studio.providers
+      .getState()
+      .loadPresets()
+      .catch((err) => fail(err))
+    form.resetFields()
+  }, [open, studio, form, fail])
+
+  const choose = (p: ProviderPreset) => form.setFieldsValue({ kind: p.kind, name: p.kind === 'custom' ? '' : p.name, baseUrl: p.baseUrl })
+
+  const save = async (values: Values) => {
+    setSaving(true)
+    try {
+      const created = await studio.providers.getState().create({ ...values, apiKey: values.apiKey?.trim() || undefined })
+      ok(t('models.providerAdded', { name: created.name }))
+      onCreated(created.id)
+    } catch (err) {
+      fail(err, form)
+    } finally {
+      setSaving(false)
+    }
+  }
+
+  return (
+    <Modal
+      open={open}
+      title={t('models.addProvider')}
+      onCancel={onClose}
+      onOk={() => form.submit()}
+      okText={t('common.add')}
+      cancelText={t('common.cancel')}
+      confirmLoading={saving}
+      okButtonProps={{ 'data-testid': 'provider-create' } as ButtonProps}
+      width={640}
+      destroyOnHidden
+    >
+      <Form form={form} layout="vertical" onFinish={save} initialValues={{ kind: 'custom' }} requiredMark="optional">
+        <Form.Item name="kind" label={t('models.preset')}>
+          <PresetGrid presets={presets} value={kind} onPick={choose} />
+        </Form.Item>
+        <Form.Item name="name" label={t('models.providerName')} rules={[{ required: true, whitespace: true, message: t('models.nameRequired') }]}>
+          <Input maxLength={64} placeholder={t('models.providerNamePlaceholder')} data-testid="provider-name" />
+        </Form.Item>
+        <Form.Item name="baseUrl" label={t('models.baseUrl')} rules={[{ required: true, message: t('models.baseUrlRequired') }]} extra={t('models.baseUrlHint')}>
+          <Input placeholder="http://127.0.0.1:11434/v1" className="mono" data-testid="provider-url" />
+        </Form.Item>
+        <Form.Item
+          name="apiKey"
+          label={t('models.apiKey')}
+          extra={preset && !preset.needsApiKey ? t('models.apiKeyOptional') : undefined}
+        >
+          <Input.Password placeholder={t('models.apiKeyPlaceholder')} autoComplete="off" data-testid="provider-key" />
+        </Form.Item>
+      </Form>
+    </Modal>
+  )
+}
+
+/** Presets as tiles: picking one fills name and URL. */
+function PresetGrid({ presets, value, onPick }: { presets: ProviderPreset[]; value?: ProviderKind; onPick: (p: ProviderPreset) => void }) {
+  const { t } = useTranslation()
+  return (
+    <div className="preset-grid">
+      {presets.map((p) => (
+        <button type="button" key={p.kind} className={`preset-tile ${p.kind === value ? 'active' : ''}`} onClick={() => onPick(p)} data-testid={`preset-${p.kind}`}>
+          <ProviderMark kind={p.kind} name={p.kind === 'custom' ? '+' : p.name} size={24} />
+          <span className="preset-name">{p.kind === 'custom' ? t('models.customPreset') : p.name}</span>
+        </button>
+      ))}
+    </div>
+  )
+}

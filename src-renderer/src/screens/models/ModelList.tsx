@@ -1,0 +1,129 @@
+import { DeleteOutlined, PlusOutlined, SyncOutlined } from '@ant-design/icons'
+import { ModelType, type Model, type Provider } from '@contract/entities'
+import { Button, Empty, Form, Input, Popconfirm, Popover, Select, Tag } from 'antd'
+import { useMemo, useState } from 'react'
+import { useTranslation } from 'react-i18next'
+import { useArea, useStudio } from '../../stores/hooks'
+import { useFeedback } from '../../ui/feedback'
+
+const TYPES = ModelType.options
+const TYPE_COLORS: Record<ModelType, string> = { chat: 'blue', embedding: 'purple', rerank: 'cyan', tts: 'orange', stt: 'gold' }
+
+export function ModelList({ provider }: { provider: Provider }) {
+  const { t } = useTranslation()
+  const studio = useStudio()
+  const { fail, ok } = useFeedback()
+  const all = useArea('providers', (s) => s.models)
+  const [refreshing, setRefreshing] = useState(false)
+  const models = useMemo(() => all.filter((m) => m.providerId === provider.id), [all, provider.id])
+  const groups = TYPES.map((type) => ({ type, models: models.filter((m) => m.type === type) })).filter((g) => g.models.length)
+
+  const refresh = async () => {
+    setRefreshing(true)
+    try {
+      const r = await studio.providers.getState().refreshModels(provider.id)
+      ok(t('models.refreshed', { added: r.added, removed: r.removed }))
+    } catch (err) {
+      fail(err)
+    } finally {
+      setRefreshing(false)
+    }
+  }
+
+  return (
+    <div className="detail-section">
+      <div className="section-title-row">
+        <div className="section-title">
+          {t('models.models')} <span className="muted">· {t('models.modelCount', { count: models.length })}</span>
+        </div>
+        <div className="section-actions">
+          <Button icon={<SyncOutlined spin={refreshing} />} disabled={refreshing} onClick={() => void refresh()} data-testid="models-refresh">
+            {t('models.refresh')}
+          </Button>
+          <AddModel providerId={provider.id} />
+        </div>
+      </div>
+      {groups.length === 0 ? (
+        <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('models.noModels')} />
+      ) : (
+        <div className="model-groups" data-testid="model-groups">
+          {groups.map((g) => (
+            <div key={g.type} className="model-group">
+              <div className="model-group-title">
+                <Tag color={TYPE_COLORS[g.type]} variant="filled">
+                  {t(`models.type.${g.type}`)}
+                </Tag>
+                <span className="muted">{g.models.length}</span>
+              </div>
+              {g.models.map((m) => (
+                <ModelRow key={m.id} model={m} />
+              ))}
+            </div>
+          ))}
+        </div>
+      )}
+    </div>
+  )
+}
+
+function ModelRow({ model }: { model: Model }) {
+  const { t } = useTranslation()
+  const studio = useStudio()
+  const { fail } = useFeedback()
+  const setType = (type: ModelType) => studio.providers.getState().setModelType(model.id, type).catch((err) => fail(err))
+  const remove = () => studio.providers.getState().removeModel(model.id).catch((err) => fail(err))
+  return (
+    <div className="model-row" data-testid="model-row">
+      <span className="mono model-id">{model.modelId}</span>
+      <Select
+        size="small"
+        value={model.type}
+        onChange={setType}
+        options={TYPES.map((type) => ({ value: type, label: t(`models.type.${type}`) }))}
+        className="model-type"
+        aria-label={t('models.modelType')}
+        popupMatchSelectWidth={false}
+      />
+      <Popconfirm title={t('models.deleteModel')} okText={t('common.delete')} cancelText={t('common.cancel')} okButtonProps={{ danger: true }} onConfirm={remove}>
+        <Button type="text" size="small" icon={<DeleteOutlined />} aria-label={t('common.delete')} />
+      </Popconfirm>
+    </div>
+  )
+}
+
+/** A model the provider's /models does not list (common with local servers). */
+function AddModel({ providerId }: { providerId: string }) {
+  const { t } = useTranslation()
+  const studio = useStudio()
+  const { fail, ok } = useFeedback()
+  const [open, setOpen] = useState(false)
+  const [form] = Form.useForm<{ modelId: string; type: ModelType }>()
+  const save = async (v: { modelId: string; type: ModelType }) => {
+    try {
+      await studio.providers.getState().addModel({ providerId, ...v })
+      ok(t('models.modelAdded'))
+      form.resetFields()
+      setOpen(false)
+    } catch (err) {
+      fail(err, form)
+    }
+  }
+  const content = (
+    <Form form={form} layout="vertical" onFinish={save} initialValues={{ type: 'chat' }} className="add-model-form" requiredMark={false}>
+      <Form.Item name="modelId" label={t('models.modelId')} rules={[{ required: true, whitespace: true, message: t('models.modelIdRequired') }]}>
+        <Input className="mono" placeholder="qwen2.5:7b" autoFocus />
+      </Form.Item>
+      <Form.Item name="type" label={t('models.modelType')}>
+        <Select options={TYPES.map((type) => ({ value: type, label: t(`models.type.${type}`) }))} />
+      </Form.Item>
+      <Button type="primary" htmlType="submit" block>
+        {t('common.add')}
+      </Button>
+    </Form>
+  )
+  return (
+    <Popover content={content} title={t('models.addModel')} trigger="click" open={open} onOpenChange={setOpen} placement="bottomRight">
+      <Button icon={<PlusOutlined />}>{t('models.addModel')}</Button>
+    </Popover>
+  )
+}

@@ -1,0 +1,62 @@
+import { CloudServerOutlined } from '@ant-design/icons'
+import type { ApiInput } from '@contract/api'
+import { Badge, InputNumber, Switch, Typography } from 'antd'
+import { useTranslation } from 'react-i18next'
+import { useArea, useStudio } from '../../stores/hooks'
+import { useFeedback } from '../../ui/feedback'
+import { SettingCard, SettingRow } from './SettingRow'
+
+export function ServerSection() {
+  const { t } = useTranslation()
+  const studio = useStudio()
+  const { fail } = useFeedback()
+  const settings = useArea('settings', (s) => s.settings)
+  const server = useArea('settings', (s) => s.server)
+  const update = (patch: ApiInput<'settings.update'>) => studio.settings.getState().update(patch).catch((err) => fail(err))
+  if (!settings || !server) return null
+
+  return (
+    <SettingCard title={t('settings.server.title')} icon={<CloudServerOutlined />} testId="settings-server">
+      <SettingRow label={t('settings.server.status')}>
+        <Badge status={server.running ? 'success' : 'default'} text={server.running ? t('settings.server.running') : t('settings.server.stopped')} />
+      </SettingRow>
+      {server.url && (
+        <SettingRow label={t('settings.server.url')} help={t('settings.server.urlHelp')}>
+          <Typography.Text copyable className="mono" data-testid="server-url">
+            {server.url}
+          </Typography.Text>
+        </SettingRow>
+      )}
+      <SettingRow label={t('settings.server.lanUrls')} help={server.lanUrls.length ? t('settings.server.lanUrlsHelp') : t('settings.server.lanOff')}>
+        <div className="url-list">
+          {server.lanUrls.length ? (
+            server.lanUrls.map((u) => (
+              <Typography.Text key={u} copyable className="mono">
+                {u}
+              </Typography.Text>
+            ))
+          ) : (
+            <span className="muted">—</span>
+          )}
+        </div>
+      </SettingRow>
+      <SettingRow label={t('settings.server.lan')} help={t('settings.server.lanHelp')}>
+        <Switch checked={settings.server.lan} onChange={(lan) => void update({ server: { lan } })} />
+      </SettingRow>
+      <SettingRow label={t('settings.server.port')} help={t('settings.server.restartHelp')}>
+        <InputNumber
+          min={1}
+          max={65535}
+          value={settings.server.port}
+          onBlur={(e) => {
+            const port = Number(e.target.value)
+            if (Number.isInteger(port) && port !== settings.server.port) void update({ server: { port } })
+          }}
+        />
+      </SettingRow>
+      <SettingRow label={t('settings.server.autoStart')} help={t('settings.server.autoStartHelp')}>
+        <Switch checked={settings.server.autoStart} onChange={(autoStart) => void update({ server: { autoStart } })} />
+      </SettingRow>
+    </SettingCard>
+  )
+}

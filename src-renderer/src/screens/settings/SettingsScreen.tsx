@@ -1,0 +1,17 @@
+import { useTranslation } from 'react-i18next'
+import { PageHeader } from '../../ui/PageHeader'
+import { AboutSection } from './AboutSection'
+import { GeneralSection } from './GeneralSection'
+import { ServerSection } from './ServerSection'
+
+export function SettingsScreen() {
+  const { t } = useTranslation()
+  return (
+    <div className="page page-narrow">
+      <PageHeader title={t('nav.settings')} subtitle={t('settings.subtitle')} />
+      <GeneralSection />
+      <ServerSection />
+      <AboutSection />
+    </div>
+  )
+}

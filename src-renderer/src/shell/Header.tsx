@@ -1,0 +1,44 @@
+import { GlobalOutlined, MoonOutlined, SunOutlined } from '@ant-design/icons'
+import { Badge, Button, Tag, Tooltip } from 'antd'
+import { useContext } from 'react'
+import { useTranslation } from 'react-i18next'
+import { ResolvedThemeContext } from './theme'
+import { useArea, useStudio } from '../stores/hooks'
+import { Logo } from '../ui/Logo'
+import { useFeedback } from '../ui/feedback'
+
+export function Header() {
+  const { t } = useTranslation()
+  const studio = useStudio()
+  const { fail } = useFeedback()
+  const info = useArea('settings', (s) => s.info)
+  const server = useArea('settings', (s) => s.server)
+  const dark = useContext(ResolvedThemeContext) === 'dark'
+
+  // A quick flip between light and dark; "follow the system" stays in Settings.
+  const toggleTheme = () => studio.settings.getState().update({ theme: dark ? 'light' : 'dark' }).catch((err) => fail(err))
+
+  return (
+    <header className="app-header">
+      <div className="brand">
+        <Logo size={30} />
+        <span className="brand-name">{t('app.name')}</span>
+        {info && <Tag className="brand-version" variant="filled">v{info.version}</Tag>}
+      </div>
+      <div className="header-actions">
+        {server && (
+          <Tooltip title={server.running ? server.url : t('settings.server.stopped')}>
+            <span className="header-server">
+              <Badge status={server.running ? 'success' : 'default'} />
+              <GlobalOutlined />
+              <span className="header-server-text">{studio.connection.host === 'electron' ? t('shell.hostDesktop') : t('shell.hostBrowser')}</span>
+            </span>
+          </Tooltip>
+        )}
+        <Tooltip title={dark ? t('shell.lightMode') : t('shell.darkMode')}>
+          <Button type="text" shape="circle" icon={dark ? <SunOutlined /> : <MoonOutlined />} onClick={toggleTheme} data-testid="theme-toggle" aria-label={t('shell.toggleTheme')} />
+        </Tooltip>
+      </div>
+    </header>
+  )
+}

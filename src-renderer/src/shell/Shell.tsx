@@ -1,0 +1,39 @@
+import { Layout } from 'antd'
+import { useEffect, useState } from 'react'
+import { useStudio } from '../stores/hooks'
+import { ALL_AREAS } from './areas'
+import { Header } from './Header'
+import { useRoute } from './route'
+import { Sidebar } from './Sidebar'
+
+const COLLAPSED_KEY = 'agenta.sidebarCollapsed'
+
+export function Shell() {
+  const studio = useStudio()
+  const [area, go] = useRoute()
+  const [collapsed, setCollapsed] = useState(() => localStorage.getItem(COLLAPSED_KEY) === '1')
+
+  useEffect(() => {
+    localStorage.setItem(COLLAPSED_KEY, collapsed ? '1' : '0')
+  }, [collapsed])
+
+  // The pickers of every screen need providers and models: load them once for the whole shell.
+  useEffect(() => {
+    const p = studio.providers.getState()
+    void p.load()
+    void p.loadModels()
+  }, [studio])
+
+  const { Screen } = ALL_AREAS.find((a) => a.key === area) ?? ALL_AREAS[0]
+  return (
+    <Layout className="shell" data-testid="shell">
+      <Header />
+      <Layout hasSider>
+        <Sidebar area={area} onSelect={go} collapsed={collapsed} onCollapse={setCollapsed} />
+        <Layout.Content className="shell-content" data-testid={`screen-${area}`}>
+          <Screen />
+        </Layout.Content>
+      </Layout>
+    </Layout>
+  )
+}

@@ -1,0 +1,39 @@
+import { MenuFoldOutlined, MenuUnfoldOutlined } from '@ant-design/icons'
+import { Button, Layout, Menu, Tooltip } from 'antd'
+import { useTranslation } from 'react-i18next'
+import { MAIN_AREAS, SETTINGS_AREA, type AreaDef } from './areas'
+import type { Area } from './route'
+
+interface Props {
+  area: Area
+  onSelect: (area: Area) => void
+  collapsed: boolean
+  onCollapse: (collapsed: boolean) => void
+}
+
+export function Sidebar({ area, onSelect, collapsed, onCollapse }: Props) {
+  const { t } = useTranslation()
+  const items = (defs: AreaDef[]) =>
+    defs.map((a) => ({ key: a.key, icon: a.icon, label: <span data-testid={`nav-${a.key}`}>{t(`nav.${a.key}`)}</span> }))
+  const select = ({ key }: { key: string }) => onSelect(key as Area)
+  return (
+    <Layout.Sider className="sidebar" width={208} collapsedWidth={64} collapsed={collapsed} trigger={null}>
+      <nav className="sidebar-inner">
+        <Menu mode="inline" selectedKeys={[area]} items={items(MAIN_AREAS)} onClick={select} className="sidebar-menu" />
+        <div className="sidebar-bottom">
+          <Menu mode="inline" selectedKeys={[area]} items={items([SETTINGS_AREA])} onClick={select} className="sidebar-menu" />
+          <Tooltip title={collapsed ? t('shell.expand') : t('shell.collapse')} placement="right">
+            <Button
+              type="text"
+              className="sidebar-toggle"
+              icon={collapsed ? <MenuUnfoldOutlined /> : <MenuFoldOutlined />}
+              onClick={() => onCollapse(!collapsed)}
+              aria-label={collapsed ? t('shell.expand') : t('shell.collapse')}
+              data-testid="sidebar-toggle"
+            />
+          </Tooltip>
+        </div>
+      </nav>
+    </Layout.Sider>
+  )
+}

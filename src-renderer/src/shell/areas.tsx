@@ -1,0 +1,38 @@
+import {
+  ApiOutlined,
+  BookOutlined,
+  MessageOutlined,
+  RobotOutlined,
+  ScheduleOutlined,
+  SettingOutlined,
+  ToolOutlined
+} from '@ant-design/icons'
+import type { ComponentType, ReactNode } from 'react'
+import { AgentsScreen } from '../screens/agents/AgentsScreen'
+import { ComingSoon } from '../screens/ComingSoon'
+import { KnowledgeScreen } from '../screens/knowledge/KnowledgeScreen'
+import { ModelsScreen } from '../screens/models/ModelsScreen'
+import { SettingsScreen } from '../screens/settings/SettingsScreen'
+import { ToolsScreen } from '../screens/tools/ToolsScreen'
+import type { Area } from './route'
+
+export interface AreaDef {
+  key: Area
+  icon: ReactNode
+  Screen: ComponentType
+}
+
+const ChatSoon = () => <ComingSoon area="chat" icon={<MessageOutlined />} />
+const EmployeesSoon = () => <ComingSoon area="employees" icon={<ScheduleOutlined />} />
+
+/** The sidebar's order; settings sits apart at the bottom. */
+export const MAIN_AREAS: AreaDef[] = [
+  { key: 'agents', icon: <RobotOutlined />, Screen: AgentsScreen },
+  { key: 'chat', icon: <MessageOutlined />, Screen: ChatSoon },
+  { key: 'models', icon: <ApiOutlined />, Screen: ModelsScreen },
+  { key: 'tools', icon: <ToolOutlined />, Screen: ToolsScreen },
+  { key: 'knowledge', icon: <BookOutlined />, Screen: KnowledgeScreen },
+  { key: 'employees', icon: <ScheduleOutlined />, Screen: EmployeesSoon }
+]
+export const SETTINGS_AREA: AreaDef = { key: 'settings', icon: <SettingOutlined />, Screen: SettingsScreen }
+export const ALL_AREAS = [...MAIN_AREAS, SETTINGS_AREA]

@@ -1,0 +1,49 @@
+import { studioEvents, type StudioEventName } from '@contract/api'
+import type { Connection } from '../api'
+import type { Settings, ServerStatus } from '@contract/entities'
+import { createCollectionStore, type CollectionStore } from './collection'
+import { createProvidersStore, type ProvidersStore } from './providers'
+import { createSettingsStore, type SettingsStore } from './settings'
+
+export interface Studio {
+  connection: Connection
+  providers: ProvidersStore
+  agents: CollectionStore<'agents'>
+  tools: CollectionStore<'tools'>
+  knowledgeBases: CollectionStore<'knowledgeBases'>
+  settings: SettingsStore
+  /** Keeps every store fresh from studio events; returns the unsubscribe function. */
+  listen(): () => void
+}
+
+/** The renderer's state, one store per area, all on one connection. */
+export function createStudio(connection: Connection): Studio {
+  const { api } = connection
+  const studio: Omit<Studio, 'listen'> = {
+    connection,
+    providers: createProvidersStore(api),
+    agents: createCollectionStore(api, 'agents'),
+    tools: createCollectionStore(api, 'tools'),
+    knowledgeBases: createCollectionStore(api, 'knowledgeBases'),
+    settings: createSettingsStore(api)
+  }
+  const refreshers: Record<string, (payload: unknown) => void> = {
+    'providers.changed': () => {
+      void studio.providers.getState().load()
+      void studio.providers.getState().loadModels()
+    },
+    'agents.changed': () => void studio.agents.getState().load(),
+    'tools.changed': () => void studio.tools.getState().load(),
+    'knowledgeBases.changed': () => void studio.knowledgeBases.getState().load(),
+    'settings.changed': (payload) => studio.settings.getState().apply({ settings: payload as Settings }),
+    'server.changed': (payload) => studio.settings.getState().apply({ server: payload as ServerStatus })
+  }
+  return {
+    ...studio,
+    listen: () =>
+      connection.events((name, payload) => {
+        const parsed = studioEvents[name as StudioEventName]?.safeParse(payload)
+        if (parsed?.success) refreshers[name]?.(parsed.data)
+      })
+  }
+}
