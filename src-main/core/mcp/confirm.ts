@@ -7,7 +7,28 @@ export interface ClientSender {
 
 export type Confirmation = 'yes' | 'no' | 'timeout' | 'cancelled' | 'nobody'
 
-const YES = new Set(['yes', 'y', 'true', 'ok', 'okay', 'allow', 'approve', 'approved', 'confirm', 'confirmed', '1', '是', '是的', '好', '好的', '确认', '确定', '同意', '允许', '可以'])
+const YES = new Set([
+  'yes',
+  'y',
+  'true',
+  'ok',
+  'okay',
+  'allow',
+  'approve',
+  'approved',
+  'confirm',
+  'confirmed',
+  '1',
+  '是',
+  '是的',
+  '好',
+  '好的',
+  '确认',
+  '确定',
+  '同意',
+  '允许',
+  '可以'
+])
 
 /** Clients answer in many shapes: true, "yes", "确认", {confirmed:true}, {value:"yes"}… Anything else is a no. */
 export function isYes(data: unknown): boolean {

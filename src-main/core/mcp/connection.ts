@@ -193,7 +193,8 @@ export class McpConnection {
     // A server with a huge (or endless) listing still gets bounded.
     for (let page = 0; page < 50; page++) {
       const res = await client.listTools(cursor ? { cursor } : undefined, { timeout: this.opts.connectTimeoutMs })
-      for (const t of res.tools) tools.push({ name: t.name, description: t.description ?? t.title ?? '', inputSchema: t.inputSchema as Record<string, unknown> })
+      for (const t of res.tools)
+        tools.push({ name: t.name, description: t.description ?? t.title ?? '', inputSchema: t.inputSchema as Record<string, unknown> })
       cursor = res.nextCursor
       if (!cursor) break
     }
@@ -261,8 +262,14 @@ export class McpConnection {
       } catch (err) {
         throw new McpCallError(`the MCP server is unavailable: ${(err as Error).message}`)
       }
+      // The SDK never removes its abort listener, and fires it (sending notifications/cancelled)
+      // whenever the signal aborts later: a per-call signal keeps a long-lived turn signal clean.
+      const local = new AbortController()
+      const forward = () => local.abort(opts.signal?.reason)
+      if (opts.signal?.aborted) forward()
+      opts.signal?.addEventListener('abort', forward, { once: true })
       try {
-        return (await session.client.callTool({ name, arguments: args }, undefined, { timeout: timeoutMs, signal: opts.signal })) as CallToolResult
+        return (await session.client.callTool({ name, arguments: args }, undefined, { timeout: timeoutMs, signal: local.signal })) as CallToolResult
       } catch (err) {
         if (opts.signal?.aborted) throw new McpCallError(`the call to ${name} was cancelled`)
         // A remote server that restarted forgot our session: the call never ran, so one fresh
@@ -271,7 +278,11 @@ export class McpConnection {
           await this.dropSession(session)
           continue
         }
-        throw new McpCallError(session.dropReason ? `${session.dropReason} (during the call to ${name})` : describeCallError(err, name, timeoutMs, session.handle))
+        throw new McpCallError(
+          session.dropReason ? `${session.dropReason} (during the call to ${name})` : describeCallError(err, name, timeoutMs, session.handle)
+        )
+      } finally {
+        opts.signal?.removeEventListener('abort', forward)
       }
     }
   }
@@ -306,7 +317,11 @@ export class McpConnection {
 function dropText(handle: TransportHandle): string {
   if (handle.kind !== 'stdio') return `the connection to ${handle.target} was lost`
   const exit = handle.exit()
-  const what = !exit ? 'the server process ended' : exit.signal ? `the server process was killed (${exit.signal})` : `the server process exited with code ${exit.code}`
+  const what = !exit
+    ? 'the server process ended'
+    : exit.signal
+      ? `the server process was killed (${exit.signal})`
+      : `the server process exited with code ${exit.code}`
   const tail = handle.stderrTail()
   return tail ? `${what}. Last output on stderr:\n${tail}` : what
 }

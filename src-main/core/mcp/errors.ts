@@ -43,7 +43,9 @@ export function isDisconnect(err: unknown): boolean {
   if (networkCode(err)) return true
   const text = String((err as Error)?.message ?? err)
   if (err instanceof SseError && (err.code === undefined || err.code === -1)) return true
-  return /SSE stream disconnected|fetch failed|terminated|other side closed|socket hang up|Maximum reconnection attempts|Failed to reconnect SSE stream/i.test(text)
+  return /SSE stream disconnected|fetch failed|terminated|other side closed|socket hang up|Maximum reconnection attempts|Failed to reconnect SSE stream/i.test(
+    text
+  )
 }
 
 function httpStatus(err: unknown): number | undefined {
@@ -83,12 +85,17 @@ export function describeConnectError(err: unknown, handle?: TransportHandle): Mc
     const body = String((err as Error).message)
       .replace(/^(Streamable HTTP error|SSE error): /, '')
       .replace(/^Error POSTing to endpoint: /, '')
-    const reason = status === 401 ? 'unauthorized: check the headers (token)' : status === 403 ? 'forbidden' : status === 404 ? 'not found: check the URL path' : ''
-    return new McpConnectError(clip(`HTTP ${status} from ${handle?.target ?? 'the server'}${reason ? ` (${reason})` : ''}: ${body}`), status >= 500 || status === 429)
+    const reason =
+      status === 401 ? 'unauthorized: check the headers (token)' : status === 403 ? 'forbidden' : status === 404 ? 'not found: check the URL path' : ''
+    return new McpConnectError(
+      clip(`HTTP ${status} from ${handle?.target ?? 'the server'}${reason ? ` (${reason})` : ''}: ${body}`),
+      status >= 500 || status === 429
+    )
   }
   const code = networkCode(err)
   if (code) return new McpConnectError(`${networkHints[code]} ${handle?.target ?? 'the server'}`, true)
-  if (isDisconnect(err)) return new McpConnectError(clip(`the connection to ${handle?.target ?? 'the server'} was lost: ${(err as Error)?.message ?? err}`), true)
+  if (isDisconnect(err))
+    return new McpConnectError(clip(`the connection to ${handle?.target ?? 'the server'} was lost: ${(err as Error)?.message ?? err}`), true)
   const message = (err as Error)?.message ?? String(err)
   return new McpConnectError(withStderr(clip(message), handle), handle?.kind === 'stdio' ? !!handle.exit() : true)
 }

@@ -142,7 +142,11 @@ export function mcpService(db: Kysely<DB>, tools: ToolsService, events: StudioEv
             timeoutMs: Number.POSITIVE_INFINITY,
             async execute(args, tctx) {
               if (binding.requireConfirmation) {
-                const answer = await askConfirmation(tctx, { server: tool.name, tool: info.name, args }, { clients: opts.clients, timeoutMs: opts.confirmTimeoutMs })
+                const answer = await askConfirmation(
+                  tctx,
+                  { server: tool.name, tool: info.name, args },
+                  { clients: opts.clients, timeoutMs: opts.confirmTimeoutMs }
+                )
                 if (answer !== 'yes') return { content: declined(answer, name), isError: true }
               }
               try {

@@ -25,7 +25,18 @@ export interface TransportHandle {
  * non-ASCII output, temp dirs, and proxies so `npx`/`uvx` can download behind a company proxy.
  * The app's other variables (API keys, tokens) are not handed to third-party programs.
  */
-const EXTRA_INHERITED = new Set(['LANG', 'LC_ALL', 'LC_CTYPE', 'TMPDIR', 'TEMP', 'TMP', 'XDG_RUNTIME_DIR', 'XDG_CONFIG_HOME', 'XDG_CACHE_HOME', 'XDG_DATA_HOME'])
+const EXTRA_INHERITED = new Set([
+  'LANG',
+  'LC_ALL',
+  'LC_CTYPE',
+  'TMPDIR',
+  'TEMP',
+  'TMP',
+  'XDG_RUNTIME_DIR',
+  'XDG_CONFIG_HOME',
+  'XDG_CACHE_HOME',
+  'XDG_DATA_HOME'
+])
 const PROXY = /^(https?_proxy|all_proxy|no_proxy|npm_config_registry)$/i
 
 export function childEnv(path: string, own: Record<string, string>, parent: NodeJS.ProcessEnv = process.env): Record<string, string> {

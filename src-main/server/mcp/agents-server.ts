@@ -54,7 +54,10 @@ async function ask(runtime: Runtime, agent: Agent, input: { message: string; ses
 export async function createAgentsMcpServer(runtime: Runtime): Promise<McpServer> {
   const server = new McpServer(
     { name: 'agenta-studio', version: APP_VERSION },
-    { instructions: 'Each ask_* tool runs one of the agents built in Agenta Studio (with its own model, tools and knowledge) and returns its answer. Pass session_id from an earlier answer to continue that conversation.' }
+    {
+      instructions:
+        'Each ask_* tool runs one of the agents built in Agenta Studio (with its own model, tools and knowledge) and returns its answer. Pass session_id from an earlier answer to continue that conversation.'
+    }
   )
   const taken = new Set<string>()
   for (const agent of await runtime.agents.list()) {

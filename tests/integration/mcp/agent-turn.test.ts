@@ -49,7 +49,10 @@ describe('an agent turn with MCP tools', () => {
     expect(offered).toEqual(expect.arrayContaining(['everything__echo', 'everything__get-sum']))
     expect(offered).not.toContain('everything__get-tiny-image')
     const echo = first.tools.find((t: { function: { name: string } }) => t.function.name === 'everything__echo').function
-    expect(echo).toMatchObject({ description: 'Echoes back the input string', parameters: { type: 'object', properties: { message: { type: 'string' } }, required: ['message'] } })
+    expect(echo).toMatchObject({
+      description: 'Echoes back the input string',
+      parameters: { type: 'object', properties: { message: { type: 'string' } }, required: ['message'] }
+    })
     expect(second.messages.find((m: { role: string }) => m.role === 'tool')).toMatchObject({ content: 'Echo: ping' })
     expect(toolResults(events)).toEqual([expect.objectContaining({ name: 'everything__echo', content: 'Echo: ping', isError: false })])
     const steps = await b.runtime.chat.runSteps(summary.runId)
@@ -103,9 +106,21 @@ describe('an agent turn with MCP tools', () => {
       { toolId: everythingId, enabledTools: ['echo'], requireConfirmation: false },
       { toolId: other.id, enabledTools: ['echo'], requireConfirmation: false }
     ])
-    llm.script({ toolCalls: [{ name: 'everything__echo', arguments: { message: 'a' } }, { name: 'mirror__echo', arguments: { message: 'b' } }] }, { text: 'both' })
+    llm.script(
+      {
+        toolCalls: [
+          { name: 'everything__echo', arguments: { message: 'a' } },
+          { name: 'mirror__echo', arguments: { message: 'b' } }
+        ]
+      },
+      { text: 'both' }
+    )
     const { events } = await turn('both')
-    expect(chatBodies()[0].tools.map((t: { function: { name: string } }) => t.function.name).filter((n: string) => n.endsWith('__echo'))).toEqual(['everything__echo', 'mirror__echo'])
+    expect(
+      chatBodies()[0]
+        .tools.map((t: { function: { name: string } }) => t.function.name)
+        .filter((n: string) => n.endsWith('__echo'))
+    ).toEqual(['everything__echo', 'mirror__echo'])
     expect(toolResults(events).map((r) => [r.name, r.content])).toEqual([
       ['everything__echo', 'Echo: a'],
       ['mirror__echo', 'Echo: b']

@@ -33,7 +33,11 @@ describe('/mcp', () => {
     const { tools } = await client.listTools()
     const guide = tools.find((t) => t.name === 'ask_museum_guide')
     expect(guide).toMatchObject({ title: 'Ask Museum Guide', description: expect.stringContaining('"Museum Guide" (Knows the halls)') })
-    expect(guide!.inputSchema).toMatchObject({ type: 'object', properties: { message: { type: 'string' }, session_id: { type: 'string' } }, required: ['message'] })
+    expect(guide!.inputSchema).toMatchObject({
+      type: 'object',
+      properties: { message: { type: 'string' }, session_id: { type: 'string' } },
+      required: ['message']
+    })
     const chinese = (await s.runtime.agents.list()).find((a) => a.name === '导游')!
     expect(tools.map((t) => t.name).sort()).toEqual(['ask_museum_guide', 'ask_no_model', `ask_agent_${chinese.id.replace(/-/g, '').slice(0, 8)}`].sort())
   })
@@ -52,7 +56,9 @@ describe('/mcp', () => {
     expect(second.structuredContent).toEqual({ answer: 'Turn left.', session_id: sessionId })
     // The model saw the earlier exchange.
     const body = llm.requests.filter((r) => r.path.endsWith('/chat/completions'))[1].body
-    expect(body.messages.map((m: { content: string }) => m.content)).toEqual(expect.arrayContaining(['Where are the mummies?', 'Hall 3 has the mummies.', 'How do I get there?']))
+    expect(body.messages.map((m: { content: string }) => m.content)).toEqual(
+      expect.arrayContaining(['Where are the mummies?', 'Hall 3 has the mummies.', 'How do I get there?'])
+    )
     expect(await s.runtime.chat.sessions.messages(sessionId)).toHaveLength(4)
   })
 
@@ -64,12 +70,24 @@ describe('/mcp', () => {
   })
 
   it('requires the studio token; our own client connects to it with headers given as key:value lines', async () => {
-    const bare = await fetch(`${s.url}/mcp`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body: '{}' })
+    const bare = await fetch(`${s.url}/mcp`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      body: '{}'
+    })
     expect(bare.status).toBe(401)
     const denied = await s.api('POST', '/api/tool-test', { config: { transport: 'streamable-http', url: `${s.url}/mcp`, headers: '' } })
     expect(denied.status).toBe(200)
-    expect(denied.body).toMatchObject({ ok: false, tools: [], error: expect.stringMatching(/^HTTP 401 from http:\/\/127\.0\.0\.1:\d+\/mcp \(unauthorized: check the headers \(token\)\): .*Missing or wrong access token/) })
-    const allowed = await s.api('POST', '/api/tool-test', { config: { transport: 'streamable-http', url: `${s.url}/mcp`, headers: `Authorization: Bearer ${s.token}\nX-Trace: 1` } })
+    expect(denied.body).toMatchObject({
+      ok: false,
+      tools: [],
+      error: expect.stringMatching(
+        /^HTTP 401 from http:\/\/127\.0\.0\.1:\d+\/mcp \(unauthorized: check the headers \(token\)\): .*Missing or wrong access token/
+      )
+    })
+    const allowed = await s.api('POST', '/api/tool-test', {
+      config: { transport: 'streamable-http', url: `${s.url}/mcp`, headers: `Authorization: Bearer ${s.token}\nX-Trace: 1` }
+    })
     expect(allowed.body).toMatchObject({ ok: true, tools: expect.arrayContaining([expect.objectContaining({ name: 'ask_museum_guide' })]) })
     expect(allowed.body.latencyMs).toBeGreaterThanOrEqual(0)
   })

@@ -24,7 +24,11 @@ afterAll(async () => {
   await Promise.all(peers.map((p) => p.stop()))
 })
 
-const cases: { transport: ToolConfig['transport']; peer?: 'sse' | 'streamableHttp' }[] = [{ transport: 'stdio' }, { transport: 'sse', peer: 'sse' }, { transport: 'streamable-http', peer: 'streamableHttp' }]
+const cases: { transport: ToolConfig['transport']; peer?: 'sse' | 'streamableHttp' }[] = [
+  { transport: 'stdio' },
+  { transport: 'sse', peer: 'sse' },
+  { transport: 'streamable-http', peer: 'streamableHttp' }
+]
 
 describe.each(cases)('server-everything over $transport', ({ transport, peer: mode }) => {
   let toolId: string
@@ -47,7 +51,10 @@ describe.each(cases)('server-everything over $transport', ({ transport, peer: mo
     await conn.ready()
     const names = conn.tools.map((t) => t.name)
     expect(names).toEqual(expect.arrayContaining(['echo', 'get-tiny-image', 'trigger-long-running-operation']))
-    expect(conn.tools.find((t) => t.name === 'echo')).toMatchObject({ description: 'Echoes back the input string', inputSchema: { type: 'object', properties: { message: { type: 'string' } } } })
+    expect(conn.tools.find((t) => t.name === 'echo')).toMatchObject({
+      description: 'Echoes back the input string',
+      inputSchema: { type: 'object', properties: { message: { type: 'string' } } }
+    })
     expect(conn.prompts.length).toBeGreaterThan(0)
     expect(conn.resources.length).toBeGreaterThan(0)
     const status = (await b.runtime.mcp.status()).find((s) => s.toolId === toolId)
@@ -77,6 +84,14 @@ describe.each(cases)('server-everything over $transport', ({ transport, peer: mo
     expect((await b.runtime.mcp.call(toolId, 'echo', { message: 'still here' })).content).toBe('Echo: still here')
   })
 
+  it('cancels a call when the turn is stopped', async () => {
+    const stop = new AbortController()
+    setTimeout(() => stop.abort(), 200)
+    await expect(b.runtime.mcp.call(toolId, 'trigger-long-running-operation', { duration: 5, steps: 5 }, { signal: stop.signal })).rejects.toThrow(
+      'the call to trigger-long-running-operation was cancelled'
+    )
+  })
+
   it('fails a call in flight when the server dies, then reconnects and works', async () => {
     const conn = await b.runtime.mcp.connection(toolId)
     const pid = conn.pid
@@ -93,7 +108,12 @@ describe.each(cases)('server-everything over $transport', ({ transport, peer: mo
     expect(Date.now() - started).toBeLessThan(5_000)
     if (transport === 'stdio') expect(message).toMatch(/the server process was killed \(SIGKILL\) during the call to trigger-long-running-operation/)
     else expect(message).toMatch(/the connection to http:\/\/127\.0\.0\.1:\d+\/(sse|mcp) (was lost|closed)|connection refused/)
-    await waitFor(async () => (await b.runtime.mcp.status()).find((s) => s.toolId === toolId)?.state === 'failed' || statuses.some((s) => s.toolId === toolId && s.state === 'failed'), 'failed status')
+    await waitFor(
+      async () =>
+        (await b.runtime.mcp.status()).find((s) => s.toolId === toolId)?.state === 'failed' ||
+        statuses.some((s) => s.toolId === toolId && s.state === 'failed'),
+      'failed status'
+    )
 
     if (peer) await peer.restart()
     // Reconnection happens in the background (backoff); a call also reconnects on demand.

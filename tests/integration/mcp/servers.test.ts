@@ -54,14 +54,28 @@ describe('real servers through the connection manager', () => {
 
   it('draws a chart with the bundled chart server, as a chart card', async () => {
     const id = await addTool('chart', bundledStdio('chart'))
-    const r = await s.runtime.mcp.call(id, 'generate_column_chart', { title: 'Visitors', data: [{ category: 'Mon', value: 3 }, { category: 'Tue', value: 5 }] })
+    const r = await s.runtime.mcp.call(id, 'generate_column_chart', {
+      title: 'Visitors',
+      data: [
+        { category: 'Mon', value: 3 },
+        { category: 'Tue', value: 5 }
+      ]
+    })
     expect(r.isError).toBeUndefined()
     expect(r.card).toMatchObject({ type: 'chart', data: { title: 'Visitors', option: { series: [{ type: 'bar', data: [3, 5] }] } } })
   })
 
   it('writes and reads a workbook with the bundled excel server', async () => {
     const id = await addTool('excel', bundledStdio('excel', { AGENTA_EXCEL_DIR: join(dir, 'excel') }))
-    const written = await s.runtime.mcp.call(id, 'write_range', { fileName: 'stock.xlsx', values: [['Item', 'Qty'], ['Pen', 3], ['Ink', 4], ['Total', '=SUM(B2:B3)']] })
+    const written = await s.runtime.mcp.call(id, 'write_range', {
+      fileName: 'stock.xlsx',
+      values: [
+        ['Item', 'Qty'],
+        ['Pen', 3],
+        ['Ink', 4],
+        ['Total', '=SUM(B2:B3)']
+      ]
+    })
     expect(written.isError).toBeUndefined()
     const read = JSON.parse((await s.runtime.mcp.call(id, 'read_range', { fileName: 'stock.xlsx', range: 'A1:B2' })).content)
     expect(read.values).toEqual([
@@ -71,7 +85,10 @@ describe('real servers through the connection manager', () => {
   })
 
   it('sends a mail with the bundled email server to a local SMTP sink', async () => {
-    const id = await addTool('email', bundledStdio('email', { SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtpPort), SMTP_SECURE: 'false', SMTP_FROM: 'studio@example.com' }))
+    const id = await addTool(
+      'email',
+      bundledStdio('email', { SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtpPort), SMTP_SECURE: 'false', SMTP_FROM: 'studio@example.com' })
+    )
     const r = await s.runtime.mcp.call(id, 'notify', { to: 'ops@example.com', subject: 'Hall 3 closed', content: 'Cleaning until noon.' })
     expect(r.isError).toBeUndefined()
     expect(JSON.parse(r.content)).toMatchObject({ sent: true })
@@ -90,7 +107,12 @@ describe('broken configurations say why', () => {
   })
 
   it('a server that exits at once: the exit code and its last stderr lines', async () => {
-    const r = await s.runtime.mcp.testConfig({ transport: 'stdio', command: process.execPath, args: ['-e', 'console.error("missing API key FOO_TOKEN"); process.exit(3)'], env: {} })
+    const r = await s.runtime.mcp.testConfig({
+      transport: 'stdio',
+      command: process.execPath,
+      args: ['-e', 'console.error("missing API key FOO_TOKEN"); process.exit(3)'],
+      env: {}
+    })
     expect(r).toMatchObject({ ok: false, tools: [] })
     expect(r.error).toBe('the server process exited with code 3 before it was ready. Last output on stderr:\nmissing API key FOO_TOKEN')
   })
@@ -104,11 +126,17 @@ describe('broken configurations say why', () => {
 
 describe('REST', () => {
   it('tests a saved server, shows status, and binds tools to an agent', async () => {
-    const everything = await s.api('POST', '/api/tools', { name: 'everything', config: { transport: 'stdio', command: process.execPath, args: everythingStdio().args } })
+    const everything = await s.api('POST', '/api/tools', {
+      name: 'everything',
+      config: { transport: 'stdio', command: process.execPath, args: everythingStdio().args }
+    })
     expect(everything.status).toBe(201)
     const tested = await s.api('POST', `/api/tools/${everything.body.id}/test`)
     expect(tested.status).toBe(200)
-    expect(tested.body).toMatchObject({ ok: true, tools: expect.arrayContaining([expect.objectContaining({ name: 'echo', description: 'Echoes back the input string' })]) })
+    expect(tested.body).toMatchObject({
+      ok: true,
+      tools: expect.arrayContaining([expect.objectContaining({ name: 'echo', description: 'Echoes back the input string' })])
+    })
     // Testing uses a fresh connection and leaves the live one alone.
     const status = (await s.api('GET', '/api/tool-status')).body as ToolStatus[]
     expect(status.find((x) => x.toolId === everything.body.id)).toMatchObject({ state: 'idle' })

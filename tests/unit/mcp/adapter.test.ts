@@ -51,7 +51,14 @@ describe('tool names', () => {
 
 describe('result mapping', () => {
   it('keeps text and isError', () => {
-    expect(mapResult({ content: [{ type: 'text', text: 'a' }, { type: 'text', text: 'b' }] })).toEqual({ content: 'a\nb' })
+    expect(
+      mapResult({
+        content: [
+          { type: 'text', text: 'a' },
+          { type: 'text', text: 'b' }
+        ]
+      })
+    ).toEqual({ content: 'a\nb' })
     expect(mapResult({ content: [{ type: 'text', text: 'no such file' }], isError: true })).toEqual({ content: 'no such file', isError: true })
     expect(mapResult({ content: [], isError: true })).toEqual({ content: 'The tool failed without saying why.', isError: true })
   })
@@ -66,7 +73,12 @@ describe('result mapping', () => {
       ]
     })
     expect(r.images).toEqual(['data:image/png;base64,iVBORw0KGgo='])
-    expect(r.content.split('\n')).toEqual(['[image 1: image/png, 8 B, attached for viewing]', 'file body', '[binary resource file:///b.bin (application/octet-stream), 3 B]', '[resource: c <file:///c>]'])
+    expect(r.content.split('\n')).toEqual([
+      '[image 1: image/png, 8 B, attached for viewing]',
+      'file body',
+      '[binary resource file:///b.bin (application/octet-stream), 3 B]',
+      '[resource: c <file:///c>]'
+    ])
   })
 
   it('makes a chart card from the chart server’s JSON, and nothing from other JSON', () => {
