@@ -11,19 +11,71 @@ const months = ['Jan', 'Feb', 'Mar']
 /** One valid input per tool: every chart the server offers must render in real ECharts. */
 const samples: Record<string, Record<string, unknown>> = {
   generate_line_chart: { title: 'Sales', data: months.map((time, i) => ({ time, value: 10 + i })) },
-  generate_area_chart: { stack: true, data: months.flatMap((time, i) => [{ time, value: i, group: 'A' }, { time, value: 2 * i, group: 'B' }]) },
-  generate_column_chart: { data: [{ category: 'a', value: 1 }, { category: 'b', value: 2 }] },
-  generate_bar_chart: { data: [{ category: 'a', value: 1, group: 'x' }, { category: 'a', value: 3, group: 'y' }] },
-  generate_pie_chart: { innerRadius: 0.5, data: [{ category: 'a', value: 1 }, { category: 'b', value: 3 }] },
-  generate_scatter_chart: { data: [{ x: 1, y: 2 }, { x: 2, y: 3, group: 'g' }] },
+  generate_area_chart: {
+    stack: true,
+    data: months.flatMap((time, i) => [
+      { time, value: i, group: 'A' },
+      { time, value: 2 * i, group: 'B' }
+    ])
+  },
+  generate_column_chart: {
+    data: [
+      { category: 'a', value: 1 },
+      { category: 'b', value: 2 }
+    ]
+  },
+  generate_bar_chart: {
+    data: [
+      { category: 'a', value: 1, group: 'x' },
+      { category: 'a', value: 3, group: 'y' }
+    ]
+  },
+  generate_pie_chart: {
+    innerRadius: 0.5,
+    data: [
+      { category: 'a', value: 1 },
+      { category: 'b', value: 3 }
+    ]
+  },
+  generate_scatter_chart: {
+    data: [
+      { x: 1, y: 2 },
+      { x: 2, y: 3, group: 'g' }
+    ]
+  },
   generate_radar_chart: { data: ['speed', 'power', 'range'].map((name, i) => ({ name, value: i + 1 })) },
-  generate_funnel_chart: { data: [{ category: 'visit', value: 100 }, { category: 'order', value: 10 }] },
+  generate_funnel_chart: {
+    data: [
+      { category: 'visit', value: 100 },
+      { category: 'order', value: 10 }
+    ]
+  },
   generate_histogram_chart: { data: [1, 2, 2, 3, 3, 3, 4, 9] },
   generate_boxplot_chart: { data: [1, 2, 3, 4, 5, 40].map((value) => ({ category: 'x', value })) },
-  generate_heatmap_chart: { data: [{ x: 'Mon', y: 'AM', value: 1 }, { x: 'Tue', y: 'PM', value: 5 }] },
-  generate_treemap_chart: { data: [{ name: 'root', children: [{ name: 'a', value: 1 }, { name: 'b', value: 2 }] }] },
+  generate_heatmap_chart: {
+    data: [
+      { x: 'Mon', y: 'AM', value: 1 },
+      { x: 'Tue', y: 'PM', value: 5 }
+    ]
+  },
+  generate_treemap_chart: {
+    data: [
+      {
+        name: 'root',
+        children: [
+          { name: 'a', value: 1 },
+          { name: 'b', value: 2 }
+        ]
+      }
+    ]
+  },
   generate_sunburst_chart: { data: [{ name: 'root', children: [{ name: 'a', value: 1 }] }] },
-  generate_word_cloud_chart: { data: [{ text: 'agent', value: 10 }, { text: 'chart', value: 2 }] },
+  generate_word_cloud_chart: {
+    data: [
+      { text: 'agent', value: 10 },
+      { text: 'chart', value: 2 }
+    ]
+  },
   generate_dual_axes_chart: {
     categories: [2022, 2023],
     series: [
@@ -33,7 +85,12 @@ const samples: Record<string, Record<string, unknown>> = {
   },
   generate_gauge_chart: { value: 42, unit: '%' },
   generate_candlestick_chart: { data: [{ time: 'd1', open: 1, close: 2, low: 0.5, high: 2.5 }] },
-  generate_sankey_chart: { data: [{ source: 'a', target: 'b', value: 2 }, { source: 'b', target: 'c', value: 1 }] },
+  generate_sankey_chart: {
+    data: [
+      { source: 'a', target: 'b', value: 2 },
+      { source: 'b', target: 'c', value: 1 }
+    ]
+  },
   generate_network_graph_chart: { nodes: [{ name: 'a', group: 'g' }, { name: 'b' }], edges: [{ source: 'a', target: 'b', name: 'knows' }] },
   generate_mind_map: { data: { name: 'topic', children: [{ name: 'idea' }] } },
   generate_organization_chart: { data: { name: 'CEO', children: [{ name: 'CTO' }, { name: 'CFO' }] } }
@@ -94,7 +151,13 @@ describe.each<TransportName>(['stdio', 'http'])('chart server over %s', (transpo
 
   it('builds a pie from categories', async () => {
     const chart = await chartOf(peer.client, 'generate_pie_chart', samples.generate_pie_chart)
-    expect(chart.series[0]).toMatchObject({ type: 'pie', data: [{ name: 'a', value: 1 }, { name: 'b', value: 3 }] })
+    expect(chart.series[0]).toMatchObject({
+      type: 'pie',
+      data: [
+        { name: 'a', value: 1 },
+        { name: 'b', value: 3 }
+      ]
+    })
   })
 
   it('answers bad data with an error result naming the field', async () => {
@@ -137,7 +200,12 @@ describe('chart options', () => {
   })
 
   it('lists horizontal bar categories top-down in the given order', async () => {
-    const chart = await chartOf(client, 'generate_bar_chart', { data: [{ category: 'first', value: 1 }, { category: 'second', value: 2 }] })
+    const chart = await chartOf(client, 'generate_bar_chart', {
+      data: [
+        { category: 'first', value: 1 },
+        { category: 'second', value: 2 }
+      ]
+    })
     expect(chart.xAxis.type).toBe('value')
     expect(chart.yAxis).toMatchObject({ type: 'category', data: ['first', 'second'], inverse: true })
   })
@@ -176,13 +244,42 @@ describe('chart options', () => {
   })
 
   it.each([
-    ['generate_dual_axes_chart', { categories: ['a', 'b'], series: [{ type: 'line', data: [1] }, { type: 'column', data: [1, 2] }] }, /series\[0\] has 1 values but there are 2 categories/],
+    [
+      'generate_dual_axes_chart',
+      {
+        categories: ['a', 'b'],
+        series: [
+          { type: 'line', data: [1] },
+          { type: 'column', data: [1, 2] }
+        ]
+      },
+      /series\[0\] has 1 values but there are 2 categories/
+    ],
     ['generate_gauge_chart', { value: 120 }, /outside the gauge range 0–100/],
-    ['generate_radar_chart', { data: [{ name: 'a', value: 1 }, { name: 'b', value: 1 }, { name: 'a', value: 2, group: 'g' }] }, /at least 3 dimensions/],
+    [
+      'generate_radar_chart',
+      {
+        data: [
+          { name: 'a', value: 1 },
+          { name: 'b', value: 1 },
+          { name: 'a', value: 2, group: 'g' }
+        ]
+      },
+      /at least 3 dimensions/
+    ],
     ['generate_network_graph_chart', { nodes: [{ name: 'a' }], edges: [{ source: 'a', target: 'z' }] }, /"z", which is not in nodes/],
     ['generate_treemap_chart', { data: [{ name: 'root', children: [{ name: 'leaf' }] }] }, /Leaf "root\/leaf" has no value/],
     ['generate_candlestick_chart', { data: [{ time: 'd', open: 1, close: 2, low: 1.5, high: 3 }] }, /low must be ≤ open and close/],
-    ['generate_line_chart', { data: [{ time: 'Jan', value: 1 }, { time: 'Jan', value: 2 }] }, /Duplicate time "Jan"/],
+    [
+      'generate_line_chart',
+      {
+        data: [
+          { time: 'Jan', value: 1 },
+          { time: 'Jan', value: 2 }
+        ]
+      },
+      /Duplicate time "Jan"/
+    ],
     ['generate_heatmap_chart', { data: [{ x: 1, y: 1, value: Number.NaN }] }, /value/]
   ])('%s refuses inconsistent data', async (tool, args, message) => {
     expect(await callError(client, tool, args)).toMatch(message)

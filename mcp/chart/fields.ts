@@ -14,11 +14,7 @@ export const axisFields = {
 /** Models send years and ids as numbers as often as strings; both mean a label here. */
 export const label = z.union([z.string().min(1), z.number()])
 
-export const group = z
-  .string()
-  .min(1)
-  .optional()
-  .describe('Series name: points sharing a group form one series (one line, one set of bars)')
+export const group = z.string().min(1).optional().describe('Series name: points sharing a group form one series (one line, one set of bars)')
 
 export const timePoint = z.object({
   time: label.describe('Position on the x axis, e.g. "2024-01" or 2024; kept in the given order'),

@@ -163,9 +163,7 @@ describe('excel server in process', () => {
   })
 
   it('keeps every write when calls on one file overlap', async () => {
-    await Promise.all(
-      Array.from({ length: 8 }, (_, i) => callJson(client, 'write_range', { fileName: 'busy.xlsx', startCell: `A${i + 1}`, values: [[i]] }))
-    )
+    await Promise.all(Array.from({ length: 8 }, (_, i) => callJson(client, 'write_range', { fileName: 'busy.xlsx', startCell: `A${i + 1}`, values: [[i]] })))
     const sheet = (await openWorkbook(join(dataDir, 'busy.xlsx'))).worksheets[0]
     expect(Array.from({ length: 8 }, (_, i) => sheet.getCell(`A${i + 1}`).value)).toEqual([0, 1, 2, 3, 4, 5, 6, 7])
     expect((await readdir(dataDir)).filter((name) => name.startsWith('.'))).toEqual([])

@@ -1,10 +1,6 @@
 import { z } from 'zod'
 
-export const fileName = z
-  .string()
-  .min(1)
-  .max(180)
-  .describe('Workbook file name in the data folder, e.g. "sales.xlsx" (no folders; .xlsx is added if missing)')
+export const fileName = z.string().min(1).max(180).describe('Workbook file name in the data folder, e.g. "sales.xlsx" (no folders; .xlsx is added if missing)')
 
 // Excel's own rules for sheet names; checking them here gives a clear error instead of a broken file.
 export const sheetName = z

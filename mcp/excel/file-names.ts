@@ -18,8 +18,7 @@ export function resolveFileName(
   defaultKind: FileKind = kinds[0]
 ): { name: string; path: string; kind: FileKind } {
   const trimmed = rawName.trim()
-  const refuse = (why: string) =>
-    new ToolError(`Refused file name "${rawName}": ${why}. Use a plain name such as "report.${defaultKind}".`)
+  const refuse = (why: string) => new ToolError(`Refused file name "${rawName}": ${why}. Use a plain name such as "report.${defaultKind}".`)
   if (trimmed === '') throw refuse('it is empty')
   if (/[/\\:]/.test(trimmed)) throw refuse('folders and drive letters are not allowed, files live in the data folder')
   // eslint-disable-next-line no-control-regex

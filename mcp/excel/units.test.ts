@@ -12,12 +12,9 @@ describe('file names', () => {
     expect(resolveFileName(dir, 'out.CSV', ['xlsx', 'csv']).kind).toBe('csv')
   })
 
-  it.each(['../x.xlsx', '..', '.', 'a/../../x.xlsx', '/etc/passwd', 'C:\\x.xlsx', 'x\u0000.xlsx', 'CON.xlsx', '.env', ''])(
-    'refuses %j',
-    (name) => {
-      expect(() => resolveFileName(dir, name, ['xlsx'])).toThrow(/^Refused file name/)
-    }
-  )
+  it.each(['../x.xlsx', '..', '.', 'a/../../x.xlsx', '/etc/passwd', 'C:\\x.xlsx', 'x\u0000.xlsx', 'CON.xlsx', '.env', ''])('refuses %j', (name) => {
+    expect(() => resolveFileName(dir, name, ['xlsx'])).toThrow(/^Refused file name/)
+  })
 
   it('refuses other file types', () => {
     expect(() => resolveFileName(dir, 'script.sh', ['xlsx'])).toThrow(/only .xlsx files/)
@@ -26,7 +23,12 @@ describe('file names', () => {
 
 describe('cell addresses', () => {
   it('converts column letters both ways', () => {
-    for (const [letters, n] of [['A', 1], ['Z', 26], ['AA', 27], ['XFD', 16384]] as const) {
+    for (const [letters, n] of [
+      ['A', 1],
+      ['Z', 26],
+      ['AA', 27],
+      ['XFD', 16384]
+    ] as const) {
       expect(columnNumber(letters)).toBe(n)
       expect(columnLetters(n)).toBe(letters)
     }

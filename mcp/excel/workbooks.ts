@@ -71,9 +71,7 @@ function sheetNames(workbook: Workbook): string {
 export function getSheet(workbook: Workbook, name?: string): Worksheet {
   const sheet = name === undefined ? workbook.worksheets[0] : workbook.getWorksheet(name)
   if (!sheet) {
-    throw new ToolError(
-      name === undefined ? 'The workbook has no sheets' : `No sheet "${name}"; the workbook has ${sheetNames(workbook)}`
-    )
+    throw new ToolError(name === undefined ? 'The workbook has no sheets' : `No sheet "${name}"; the workbook has ${sheetNames(workbook)}`)
   }
   return sheet
 }

@@ -37,11 +37,7 @@ const transportFlags: FlagSpecs = {
   help: { type: 'boolean', description: 'show this help' }
 }
 
-export function parseServerArgs<F extends FlagSpecs>(
-  argv: string[],
-  serverFlags: F,
-  defaultPort: number
-): ParsedArgs<F> {
+export function parseServerArgs<F extends FlagSpecs>(argv: string[], serverFlags: F, defaultPort: number): ParsedArgs<F> {
   const all = { ...transportFlags, ...serverFlags }
   let values: Record<string, string | boolean | undefined>
   try {

@@ -46,9 +46,7 @@ export function describeError(error: unknown): string {
  * Wraps a tool handler so that every failure becomes an `isError` result instead of a protocol error:
  * the model then sees why the call failed and can retry with better input.
  */
-export function guarded<A extends unknown[]>(
-  handler: (...args: A) => Promise<CallToolResult> | CallToolResult
-): (...args: A) => Promise<CallToolResult> {
+export function guarded<A extends unknown[]>(handler: (...args: A) => Promise<CallToolResult> | CallToolResult): (...args: A) => Promise<CallToolResult> {
   return async (...args) => {
     try {
       return await handler(...args)

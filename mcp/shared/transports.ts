@@ -30,10 +30,7 @@ const methodNotAllowed = JSON.stringify({
  * transport per POST, so requests share nothing but the process and no session can leak or pile up.
  * The SDK's express app adds DNS-rebinding protection when bound to a loopback address.
  */
-export async function serveHttp(
-  factory: ServerFactory,
-  options: { host: string; port: number }
-): Promise<RunningServer> {
+export async function serveHttp(factory: ServerFactory, options: { host: string; port: number }): Promise<RunningServer> {
   const app = createMcpExpressApp({ host: options.host })
 
   app.post('/mcp', async (req, res) => {

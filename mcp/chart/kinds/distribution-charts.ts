@@ -35,8 +35,7 @@ export const histogramChart = defineChart({
 export const boxplotChart = defineChart({
   name: 'generate_boxplot_chart',
   title: 'Box plot',
-  description:
-    'A box plot: the spread of raw values per category (quartiles, whiskers at 1.5 IQR, outliers as points); groups compare side by side.',
+  description: 'A box plot: the spread of raw values per category (quartiles, whiskers at 1.5 IQR, outliers as points); groups compare side by side.',
   input: {
     ...titleFields,
     ...axisFields,
@@ -60,10 +59,7 @@ export const boxplotChart = defineChart({
         for (const value of summary.outliers) outliers.push([index, value])
       })
       const name = seriesName(group, input.axisYTitle)
-      return [
-        { type: 'boxplot', name, data: boxes },
-        ...(outliers.length ? [{ type: 'scatter', name: legend ? name : 'outlier', data: outliers }] : [])
-      ]
+      return [{ type: 'boxplot', name, data: boxes }, ...(outliers.length ? [{ type: 'scatter', name: legend ? name : 'outlier', data: outliers }] : [])]
     })
     return {
       ...frame(input.title, { legend }),
@@ -78,12 +74,14 @@ export const boxplotChart = defineChart({
 export const heatmapChart = defineChart({
   name: 'generate_heatmap_chart',
   title: 'Heatmap',
-  description:
-    'A heatmap: a value for each pair of two categories (e.g. weekday × hour), shown as colour intensity.',
+  description: 'A heatmap: a value for each pair of two categories (e.g. weekday × hour), shown as colour intensity.',
   input: {
     ...titleFields,
     ...axisFields,
-    data: z.array(z.object({ x: label, y: label, value: z.number() })).min(1).describe('[{x, y, value}], one per cell')
+    data: z
+      .array(z.object({ x: label, y: label, value: z.number() }))
+      .min(1)
+      .describe('[{x, y, value}], one per cell')
   },
   build(input) {
     // pivot() gives the x order and rejects two values for the same cell.

@@ -1,24 +1,8 @@
 import type { ChartKind } from '../define.js'
 import { boxplotChart, heatmapChart, histogramChart } from './distribution-charts.js'
-import {
-  funnelChart,
-  gaugeChart,
-  pieChart,
-  radarChart,
-  sunburstChart,
-  treemapChart,
-  wordCloudChart
-} from './part-charts.js'
+import { funnelChart, gaugeChart, pieChart, radarChart, sunburstChart, treemapChart, wordCloudChart } from './part-charts.js'
 import { mindMapChart, networkGraphChart, organizationChart, sankeyChart } from './relation-charts.js'
-import {
-  areaChart,
-  barChart,
-  candlestickChart,
-  columnChart,
-  dualAxesChart,
-  lineChart,
-  scatterChart
-} from './series-charts.js'
+import { areaChart, barChart, candlestickChart, columnChart, dualAxesChart, lineChart, scatterChart } from './series-charts.js'
 
 export const chartKinds: ChartKind[] = [
   lineChart,

@@ -184,7 +184,10 @@ export const wordCloudChart = defineChart({
   description: 'A word cloud: words sized by weight (frequency, importance).',
   input: {
     ...titleFields,
-    data: z.array(z.object({ text: z.string().min(1), value: z.number().positive() })).min(1).describe('[{text, value}]')
+    data: z
+      .array(z.object({ text: z.string().min(1), value: z.number().positive() }))
+      .min(1)
+      .describe('[{text, value}]')
   },
   build(input) {
     const words = distinct(input.data.map((d) => d.text))

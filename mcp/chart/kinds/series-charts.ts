@@ -48,8 +48,7 @@ export const lineChart = defineChart({
 export const areaChart = defineChart({
   name: 'generate_area_chart',
   title: 'Area chart',
-  description:
-    'An area chart: a trend over time with the area under the line filled; with stack, shows how groups add up to a total.',
+  description: 'An area chart: a trend over time with the area under the line filled; with stack, shows how groups add up to a total.',
   input: trendInput,
   build: (input) => trend(input, true)
 })
@@ -95,8 +94,7 @@ export const columnChart = defineChart({
 export const barChart = defineChart({
   name: 'generate_bar_chart',
   title: 'Bar chart',
-  description:
-    'A bar chart (horizontal bars): compares values across categories, good for long category names or rankings.',
+  description: 'A bar chart (horizontal bars): compares values across categories, good for long category names or rankings.',
   input: barInput,
   build: (input) => bars(input, true)
 })
@@ -155,9 +153,7 @@ export const dualAxesChart = defineChart({
   build(input) {
     input.series.forEach((s, i) => {
       if (s.data.length !== input.categories.length) {
-        throw new ToolError(
-          `series[${i}] has ${s.data.length} values but there are ${input.categories.length} categories: give one value per category`
-        )
+        throw new ToolError(`series[${i}] has ${s.data.length} values but there are ${input.categories.length} categories: give one value per category`)
       }
     })
     return {
@@ -203,7 +199,10 @@ export const candlestickChart = defineChart({
     return {
       ...frame(input.title, { tooltip: 'axis' }),
       grid: grid(false),
-      xAxis: categoryAxis(input.data.map((p) => String(p.time)), input.axisXTitle),
+      xAxis: categoryAxis(
+        input.data.map((p) => String(p.time)),
+        input.axisXTitle
+      ),
       yAxis: valueAxis(input.axisYTitle, true),
       series: [{ type: 'candlestick', name: seriesName(undefined, input.axisYTitle), data: input.data.map((p) => [p.open, p.close, p.low, p.high]) }]
     }

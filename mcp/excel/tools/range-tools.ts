@@ -25,8 +25,7 @@ export function registerRangeTools({ server, folder, maxReadCells }: ExcelTools)
     'read_range',
     {
       title: 'Read range',
-      description:
-        'Read cell values from a sheet as rows. Formulas come back as {formula, result}. Without a range, reads the used part of the sheet.',
+      description: 'Read cell values from a sheet as rows. Formulas come back as {formula, result}. Without a range, reads the used part of the sheet.',
       inputSchema: {
         fileName,
         sheetName: optionalSheet,
@@ -53,9 +52,7 @@ export function registerRangeTools({ server, folder, maxReadCells }: ExcelTools)
         sheet: sheet.name,
         range: formatRange(shown),
         values,
-        ...(shown.bottom < range.bottom
-          ? { truncated: `Showing ${formatRange(shown)} of ${formatRange(range)}; read the rest with a narrower range` }
-          : {})
+        ...(shown.bottom < range.bottom ? { truncated: `Showing ${formatRange(shown)} of ${formatRange(range)}; read the rest with a narrower range` } : {})
       })
     })
   )
@@ -78,7 +75,11 @@ export function registerRangeTools({ server, folder, maxReadCells }: ExcelTools)
       const start = parseCell(input.startCell ?? 'A1')
       const range = rangeFromValues(start, input.values)
       let formulas = 0
-      const { file, result: sheet, created } = await updateWorkbook(
+      const {
+        file,
+        result: sheet,
+        created
+      } = await updateWorkbook(
         folder,
         input.fileName,
         (workbook) => {

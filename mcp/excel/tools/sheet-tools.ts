@@ -69,7 +69,7 @@ export function registerSheetTools({ server, folder }: ExcelTools): void {
     'rename_sheet',
     {
       title: 'Rename sheet',
-      description: 'Rename a sheet.',
+      description: 'Rename a sheet. Formulas on other sheets that refer to the old name are not rewritten.',
       inputSchema: { fileName, sheetName, newName: sheetName.describe('The new sheet name') },
       annotations: writes
     },
