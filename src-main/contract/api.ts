@@ -1,6 +1,8 @@
 import { z } from 'zod'
 import * as E from './entities'
 import * as C from './chat'
+import * as S from './schedules'
+import * as M from './memory'
 
 /**
  * The one contract. Each endpoint is named once here; the REST routes, the IPC handlers, the
@@ -74,7 +76,29 @@ export const endpoints = {
   'settings.get': ep({ method: 'GET', path: '/api/settings', summary: 'App settings', input: none, output: E.Settings }),
   'settings.update': ep({ method: 'PUT', path: '/api/settings', summary: 'Change app settings', input: E.SettingsUpdate, output: E.Settings }),
 
-  'server.status': ep({ method: 'GET', path: '/api/server', summary: 'Whether the local server runs and where', input: none, output: E.ServerStatus })
+  'server.status': ep({ method: 'GET', path: '/api/server', summary: 'Whether the local server runs and where', input: none, output: E.ServerStatus }),
+
+  'schedules.list': ep({ method: 'GET', path: '/api/schedules', summary: 'Scheduled tasks (digital employees), newest first, optionally of one agent', input: S.ScheduleList, output: z.array(S.Schedule) }),
+  'schedules.get': ep({ method: 'GET', path: '/api/schedules/:id', summary: 'One scheduled task with its next run times', input: byId, output: S.Schedule }),
+  'schedules.create': ep({ method: 'POST', path: '/api/schedules', summary: 'Create a scheduled task', input: S.ScheduleCreate, output: S.Schedule }),
+  'schedules.update': ep({ method: 'PUT', path: '/api/schedules/:id', summary: 'Change a scheduled task', input: byId.extend(S.ScheduleUpdate.shape), output: S.Schedule }),
+  'schedules.delete': ep({ method: 'DELETE', path: '/api/schedules/:id', summary: 'Delete a scheduled task, its runs and their sessions', input: byId, output: ok }),
+  'schedules.runNow': ep({ method: 'POST', path: '/api/schedules/:id/run', summary: 'Run a task now (409 if a run of it is still going)', input: S.RunNowInput, output: S.ScheduleRun }),
+  'schedules.cancelRun': ep({ method: 'POST', path: '/api/schedules/:id/cancel', summary: 'Stop the run of a task that is going', input: byId, output: S.ScheduleRun }),
+  'schedules.pause': ep({ method: 'POST', path: '/api/schedules/:id/pause', summary: 'Pause a task (a run going on is not stopped)', input: byId, output: S.Schedule }),
+  'schedules.resume': ep({ method: 'POST', path: '/api/schedules/:id/resume', summary: 'Resume a task from now on (a finished loop starts again)', input: byId, output: S.Schedule }),
+  'schedules.runs': ep({ method: 'GET', path: '/api/schedules/:id/runs', summary: 'Runs of a task, newest first, with output, error and deliveries', input: S.ScheduleRunsQuery, output: z.array(S.ScheduleRun) }),
+  'schedules.preview': ep({ method: 'POST', path: '/api/schedule-preview', summary: 'Check a schedule and list its next run times (for the task dialog)', input: S.SchedulePreviewInput, output: S.SchedulePreview }),
+  'scheduler.smtp': ep({ method: 'GET', path: '/api/scheduler/smtp', summary: 'SMTP server for email delivery of task results', input: none, output: S.SmtpSettings }),
+  'scheduler.setSmtp': ep({ method: 'PUT', path: '/api/scheduler/smtp', summary: 'Change the SMTP server for email delivery', input: S.SmtpSettingsUpdate, output: S.SmtpSettings }),
+  'scheduler.testSmtp': ep({ method: 'POST', path: '/api/scheduler/smtp/test', summary: 'Send a test message and say exactly what failed', input: S.SmtpTestInput, output: S.SmtpTestResult }),
+
+  'memories.list': ep({ method: 'GET', path: '/api/memories', summary: 'Memories, newest first, of a user and/or as one agent sees them', input: M.MemoryList, output: z.array(M.Memory) }),
+  'memories.users': ep({ method: 'GET', path: '/api/memory-users', summary: 'Users with memories, most recently updated first', input: none, output: z.array(M.MemoryUser) }),
+  'memories.create': ep({ method: 'POST', path: '/api/memories', summary: 'Add a memory about a user', input: M.MemoryCreate, output: M.Memory }),
+  'memories.update': ep({ method: 'PUT', path: '/api/memories/:id', summary: 'Change a memory', input: byId.extend(M.MemoryUpdate.shape), output: M.Memory }),
+  'memories.delete': ep({ method: 'DELETE', path: '/api/memories/:id', summary: 'Delete one memory', input: byId, output: ok }),
+  'memories.forget': ep({ method: 'DELETE', path: '/api/memory-users/:userId', summary: 'Forget a user: delete all their memories (or one agent\'s own)', input: M.ForgetInput, output: M.ForgetResult })
 } as const
 
 export type Endpoints = typeof endpoints
@@ -100,7 +124,11 @@ export const studioEvents = {
   'tools.status': E.ToolStatus,
   'knowledgeBases.changed': z.object({ id: z.string() }),
   'settings.changed': E.Settings,
-  'server.changed': E.ServerStatus
+  'server.changed': E.ServerStatus,
+  'schedules.changed': z.object({ id: z.string() }),
+  /** A run started or ended; the Electron host shows a notification for final events with `notify`. */
+  'schedules.run': S.ScheduleRunEvent,
+  'memories.changed': z.object({ userId: z.string(), agentId: z.string().nullable() })
 } as const
 export type StudioEventName = keyof typeof studioEvents
 export type StudioEvent<N extends StudioEventName> = z.infer<(typeof studioEvents)[N]>

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { AgentMemorySettings } from './memory'
 
 /**
  * The product's entities as they cross every boundary (REST, IPC, renderer). Stored rows map to
@@ -142,7 +143,9 @@ const agentFields = {
   maxSteps: z.number().int().min(1).max(50),
   published: z.boolean(),
   /** Web origins (https://shop.example) allowed to chat with the published agent from a browser. */
-  allowedOrigins: z.array(z.string().trim().regex(/^https?:\/\/[^/\s]+$/, 'must be an origin like https://example.com')).max(50)
+  allowedOrigins: z.array(z.string().trim().regex(/^https?:\/\/[^/\s]+$/, 'must be an origin like https://example.com')).max(50),
+  /** Long-term memory of users (src-main/core/memory). */
+  memory: AgentMemorySettings
 }
 
 export const Agent = z.object({
@@ -172,7 +175,8 @@ export const AgentCreate = z.object({
   digitalHuman: agentFields.digitalHuman.default(null),
   maxSteps: agentFields.maxSteps.default(8),
   published: agentFields.published.default(false),
-  allowedOrigins: agentFields.allowedOrigins.default([])
+  allowedOrigins: agentFields.allowedOrigins.default([]),
+  memory: agentFields.memory.default({ enabled: false, shared: false })
 })
 export const AgentUpdate = z.object(agentFields).partial()
 

@@ -14,6 +14,8 @@ import { APP_VERSION } from './version'
 import { chatService } from './chat/chat-service'
 import { mcpService, type McpOptions } from './mcp/mcp-service'
 import type { TurnOptions } from './chat/turn'
+import { memoryService, type MemoryOptions } from './memory/memory-service'
+import { schedulerService, type SchedulerOptions } from './scheduler/scheduler-service'
 
 export interface RuntimeOptions {
   /** Where the database, key file and later LanceDB tables and uploads live. */
@@ -25,6 +27,10 @@ export interface RuntimeOptions {
   secrets?: SecretBox
   /** Retry, history and timeout settings of agent turns (tests shorten them). */
   turn?: Partial<TurnOptions>
+  /** Digital employees: whether this process fires tasks, timer and retention settings. */
+  scheduler?: Partial<SchedulerOptions>
+  /** Long-term memory limits. */
+  memory?: Partial<MemoryOptions>
   /** MCP timeouts, reconnection and start-up behaviour (tests shorten them). */
   mcp?: Partial<McpOptions>
 }
@@ -49,12 +55,19 @@ export async function createRuntime(opts: RuntimeOptions) {
   const tools = toolsService(db, events)
   const knowledgeBases = knowledgeBasesService(db, events)
   const settings = settingsService(db, events)
-  const chat = chatService(db, agents, providers, opts.turn)
+  const memory = memoryService(db, agents, providers, events, opts.memory)
+  const chat = chatService(db, agents, providers, { ...opts.turn, memory: memory.hooks })
   const mcp = mcpService(db, tools, events, { clients: chat.clients, ...opts.mcp })
   chat.registry.register(mcp.toolProvider())
 
   // Disposers run last-registered first, so later services stop before what they depend on.
   const disposers: Array<() => unknown> = [() => store.close(), () => chat.close(), () => mcp.close()]
+  const scheduler = schedulerService({ db, chat, agents, settings, secrets, events }, opts.scheduler)
+  // Scheduled runs stop first (recorded as cancelled), then pending memory extractions.
+  disposers.push(
+    () => memory.close(),
+    () => scheduler.close()
+  )
   let serverStatus: () => ServerStatus = () => stoppedServer
   let closed: Promise<void> | undefined
 
@@ -103,8 +116,30 @@ export async function createRuntime(opts: RuntimeOptions) {
     'knowledgeBases.delete': ({ id }) => knowledgeBases.delete(id),
     'settings.get': () => settings.get(),
     'settings.update': (patch) => settings.update(patch),
-    'server.status': async () => serverStatus()
+    'server.status': async () => serverStatus(),
+    'schedules.list': (f) => scheduler.list(f),
+    'schedules.get': ({ id }) => scheduler.get(id),
+    'schedules.create': (input) => scheduler.create(input),
+    'schedules.update': ({ id, ...patch }) => scheduler.update(id, patch),
+    'schedules.delete': ({ id }) => scheduler.delete(id),
+    'schedules.runNow': ({ id, wait }) => scheduler.runNow(id, wait),
+    'schedules.cancelRun': ({ id }) => scheduler.cancelRun(id),
+    'schedules.pause': ({ id }) => scheduler.pause(id),
+    'schedules.resume': ({ id }) => scheduler.resume(id),
+    'schedules.runs': ({ id, limit, before }) => scheduler.runs(id, { limit, before }),
+    'schedules.preview': async ({ schedule, timezone, count }) => scheduler.preview(schedule, timezone, count),
+    'scheduler.smtp': () => scheduler.delivery.smtp.get(),
+    'scheduler.setSmtp': (patch) => scheduler.delivery.smtp.update(patch),
+    'scheduler.testSmtp': ({ to }) => scheduler.delivery.smtp.test(to),
+    'memories.list': (f) => memory.list(f),
+    'memories.users': () => memory.users(),
+    'memories.create': (input) => memory.create(input),
+    'memories.update': ({ id, ...patch }) => memory.update(id, patch),
+    'memories.delete': ({ id }) => memory.delete(id),
+    'memories.forget': ({ userId, agentId }) => memory.forget(userId, agentId)
   }
+
+  await scheduler.start()
 
   return {
     dataDir: opts.dataDir,
@@ -119,6 +154,8 @@ export async function createRuntime(opts: RuntimeOptions) {
     settings,
     chat,
     mcp,
+    memory,
+    scheduler,
     handlers,
     /** The host that runs the HTTP server reports it here, so every client sees the same status. */
     setServerStatusSource(fn: () => ServerStatus) {

@@ -48,6 +48,8 @@ export interface AgentsTable {
   published: Bool
   public_key: string | null
   allowed_origins: Json
+  /** JSON {enabled, shared}; null = memory off (rows from before migration 002). */
+  memory: Json | null
   created_at: number
   updated_at: number
 }
@@ -146,6 +148,7 @@ export interface SchedulesTable {
   missed_policy: string
   delivery: Json
   next_run_at: number | null
+  timeout_sec: number
   created_at: number
   updated_at: number
 }
@@ -158,6 +161,13 @@ export interface ScheduleRunsTable {
   error: string | null
   started_at: number
   ended_at: number | null
+  /** The chat turn's run id, for its trace. */
+  run_id: string | null
+  /** schedule | manual | missed */
+  run_trigger: string
+  scheduled_for: number | null
+  /** JSON array of delivery results. */
+  deliveries: Json | null
 }
 export interface MemoriesTable {
   id: string

@@ -31,6 +31,15 @@ export interface TurnOptions {
   toolTimeoutMs: number
   /** How long a digital human may take to speak an answer. */
   speechTimeoutMs: number
+  /** Long-term memory (src-main/core/memory): recalled into the system prompt, fed each answered turn. */
+  memory?: TurnMemory
+}
+
+export interface TurnMemory {
+  /** Text to add to the system prompt ('' = nothing). Must not throw: memory never breaks a turn. */
+  recall(q: { agent: Agent; userId: string; message: string }): Promise<string>
+  /** Called once the answer is out; works in the background, so it never delays the answer. */
+  remember(t: { agent: Agent; userId: string; sessionId: string; runId: string; message: string; answer: string }): void
 }
 
 export interface TurnInput {
@@ -49,6 +58,8 @@ export interface TurnInput {
   /** History given by the caller instead of the session's (stateless OpenAI API calls). */
   history?: Msg[]
   clientInfo?: string
+  /** Another model for this turn only (a scheduled task's own model choice). */
+  modelOverride?: { providerId: string; model: string }
 }
 
 export interface TurnSummary {
@@ -72,7 +83,8 @@ const clip = (s: string) => (s.length > TRACE_LIMIT ? `${s.slice(0, TRACE_LIMIT)
  */
 export async function runTurn(deps: TurnDeps, input: TurnInput, signal: AbortSignal, emit: (e: TurnEvent) => void): Promise<TurnSummary> {
   const { repo } = deps
-  const { agent, sessionId } = input
+  const { sessionId } = input
+  const agent = input.modelOverride ? { ...input.agent, ...input.modelOverride } : input.agent
   const runId = newId()
   const usage: Usage = { promptTokens: 0, completionTokens: 0 }
   const cards: TurnSummary['cards'] = []
@@ -100,7 +112,8 @@ export async function runTurn(deps: TurnDeps, input: TurnInput, signal: AbortSig
 
     const history = input.history ?? toModelMessages((await repo.messages.recent(sessionId, 400)).map(toMessage))
     const windowed = windowHistory(input.history ? [...history, { role: 'user', content: userText }] : history, deps.options.historyBudget).messages
-    const system = [renderSystemPrompt(agent, { userId: input.userId, clientInfo: input.clientInfo }), input.extraSystem].filter(Boolean).join('\n\n')
+    const remembered = (await deps.options.memory?.recall({ agent, userId: input.userId, message: userText })) ?? ''
+    const system = [renderSystemPrompt(agent, { userId: input.userId, clientInfo: input.clientInfo }), input.extraSystem, remembered].filter(Boolean).join('\n\n')
     const messages: Msg[] = [...(system ? [{ role: 'system' as const, content: system }] : []), ...windowed]
 
     const ctx: ToolContext = {
@@ -159,7 +172,9 @@ export async function runTurn(deps: TurnDeps, input: TurnInput, signal: AbortSig
       if (!result.toolCalls.length || !offerTools) {
         await waitForSpeech(deps, ctx, result.text)
         const messageId = await save('assistant', result.text, { status: 'ok', cards, usage, ...(result.reasoning && { reasoning: result.reasoning }) })
-        return await finish('ok', messageId)
+        const summary = await finish('ok', messageId)
+        deps.options.memory?.remember({ agent, userId: input.userId, sessionId, runId, message: userText, answer: said })
+        return summary
       }
 
       await save('assistant', result.text, { toolCalls: result.toolCalls, ...(result.reasoning && { reasoning: result.reasoning }) })

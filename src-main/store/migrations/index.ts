@@ -1,5 +1,6 @@
 import type { Migration, MigrationProvider } from 'kysely'
 import * as m001 from './001_initial'
+import * as m002 from './002_scheduler_memory'
 
 /**
  * Listed by hand rather than read from disk: the main process is bundled, so there is no
@@ -7,7 +8,8 @@ import * as m001 from './001_initial'
  * has shipped, add the next.
  */
 const migrations: Record<string, Migration> = {
-  '001_initial': m001
+  '001_initial': m001,
+  '002_scheduler_memory': m002
 }
 
 export const migrationProvider: MigrationProvider = {

@@ -23,6 +23,7 @@ export const toAgent = (r: AgentRow): Agent => ({
   maxSteps: num(r.max_steps),
   published: bool(r.published),
   allowedOrigins: json(r.allowed_origins, []),
+  memory: json(r.memory, { enabled: false, shared: false }),
   publicKey: r.public_key ?? '',
   createdAt: num(r.created_at),
   updatedAt: num(r.updated_at)
@@ -49,6 +50,7 @@ export function agentColumns(a: Partial<Agent>): Partial<AgentRow> {
   set('max_steps', a.maxSteps)
   set('published', a.published === undefined ? undefined : a.published ? 1 : 0)
   set('allowed_origins', a.allowedOrigins && JSON.stringify(a.allowedOrigins))
+  set('memory', a.memory && JSON.stringify(a.memory))
   return out
 }
 

@@ -1,0 +1,201 @@
+import cron from 'node-cron'
+import { AppError } from '../../contract/errors'
+import type { ScheduleSpec } from '../../contract/schedules'
+import { addDays, daysInMonth, localParts, zonedToUtc } from './zoned-time'
+
+/**
+ * When a task runs next. Pure functions of (schedule, time zone, a point in time), so every rule
+ * is unit-tested without waiting; node-cron parses and validates cron expressions and decides
+ * which days a cron expression matches.
+ */
+
+/** A cron expression that finds no day within this many years is refused as "never runs". */
+const CRON_HORIZON_DAYS = 366 * 8
+
+const FIELDS = [
+  { key: 'minute', label: 'minute', min: 0, max: 59, names: '' },
+  { key: 'hour', label: 'hour', min: 0, max: 23, names: '' },
+  { key: 'dayOfMonth', label: 'day of month', min: 1, max: 31, names: '' },
+  { key: 'month', label: 'month', min: 1, max: 12, names: ' or JAN–DEC' },
+  { key: 'dayOfWeek', label: 'weekday', min: 0, max: 7, names: ' or SUN–SAT' }
+] as const
+
+function invalid(path: string, message: string): AppError {
+  return new AppError('validation_failed', `Invalid schedule: ${message}`, { issues: [{ path, message }] })
+}
+
+/** node-cron's findings, said so a person can fix the expression ("minute 61 is out of range (0–59)"). */
+function explainCronError(err: { field: string; value?: string; message: string }, parts: string[]): string {
+  const f = FIELDS.find((x) => x.key === err.field)
+  if (!f) return err.message
+  const value = err.value ?? ''
+  const range = `${f.min}–${f.max}${f.names}`
+  const outOfRange = (value.match(/\d+/g) ?? []).map(Number).find((n) => n < f.min || n > f.max)
+  if (outOfRange !== undefined)
+    return /^\d+$/.test(value) ? `${f.label} ${value} is out of range (${range})` : `${f.label} ${outOfRange} is out of range (${range}) in "${value}"`
+  if (/impossible/i.test(err.message)) return `day ${parts[2]} never occurs in month ${parts[3]}`
+  return `"${value}" is not a valid ${f.label} (${range})`
+}
+
+/** Throws a 422 naming the problem unless the expression is a valid five-field cron expression. */
+export function checkCron(expression: string): void {
+  const parts = expression.trim().split(/\s+/)
+  if (parts.length === 6) throw invalid('schedule.expression', 'use five fields (minute hour day-of-month month weekday); seconds are not supported')
+  if (parts.length !== 5) throw invalid('schedule.expression', `expected five fields (minute hour day-of-month month weekday) but got ${parts.length}`)
+  const v = cron.validateDetailed(parts.join(' '))
+  if (!v.valid) throw invalid('schedule.expression', v.errors.map((e) => explainCronError(e, parts)).join('; '))
+}
+
+/** Steps through the matches of a cron expression; dispose() when done (node-cron keeps a registry). */
+function cronStepper(expression: string, tz: string) {
+  const parts = expression.trim().split(/\s+/)
+  const fields = cron.parse(parts.join(' '))
+  const sortNums = (xs: (number | string)[]) => xs.filter((x): x is number => typeof x === 'number').sort((a, b) => a - b)
+  const hours = sortNums(fields.hour)
+  const minutes = sortNums(fields.minute)
+  // Whether a day matches does not depend on the time, so one check at noon (which exists on
+  // every day in every zone) decides it, whatever day-of-month/weekday syntax the expression uses.
+  const dayMatcher = cron.createTask(`0 12 ${parts[2]} ${parts[3]} ${parts[4]}`, () => undefined, { timezone: tz })
+  // Plain numeric fields rule most days out without the (Intl-heavy) matcher: a yearly
+  // expression would otherwise cost thousands of time-zone conversions.
+  const numeric = (xs: (number | string)[]) => (xs.every((x) => typeof x === 'number') ? new Set(xs as number[]) : null)
+  const months = numeric(fields.month)
+  const doms = numeric(fields.dayOfMonth)
+  const dows = numeric(fields.dayOfWeek.map((x) => (x === 7 ? 0 : x)))
+  return {
+    next(after: number): number | null {
+      const start = localParts(after, tz)
+      for (let k = 0; k < CRON_HORIZON_DAYS; k++) {
+        const d = addDays(start.year, start.month, start.day, k)
+        if ((months && !months.has(d.month)) || (doms && !doms.has(d.day)) || (dows && !dows.has(d.weekday))) continue
+        if (!dayMatcher.match(new Date(zonedToUtc(d.year, d.month, d.day, 12, 0, tz)))) continue
+        for (const h of hours) {
+          for (const m of minutes) {
+            const t = zonedToUtc(d.year, d.month, d.day, h, m, tz)
+            if (t > after) return t
+          }
+        }
+      }
+      return null
+    },
+    dispose: () => void dayMatcher.destroy()
+  }
+}
+
+const clock = (time: string) => time.split(':').map(Number) as [number, number]
+
+/** The instant of a `once` schedule, or null if `at` is not a real date and time. */
+export function onceInstant(at: string, tz: string): number | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?(Z|[+-]\d{2}:?\d{2})?$/.exec(at.trim())
+  if (!m) return null
+  const [year, month, day, hour, minute, second] = [1, 2, 3, 4, 5, 6].map((i) => Number(m[i] ?? 0))
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 || minute > 59 || second > 59) return null
+  const ms = Number((m[7] ?? '0').padEnd(3, '0'))
+  if (m[8]) {
+    const zone = m[8] === 'Z' ? 0 : (m[8][0] === '-' ? -1 : 1) * (Number(m[8].slice(1, 3)) * 60 + Number(m[8].slice(-2)))
+    return Date.UTC(year, month - 1, day, hour, minute, second, ms) - zone * 60_000
+  }
+  return zonedToUtc(year, month, day, hour, minute, tz) + second * 1000 + ms
+}
+
+type Stepper = { next(after: number): number | null; dispose(): void }
+
+function stepper(spec: ScheduleSpec, tz: string, anchor?: number): Stepper {
+  const done = () => undefined
+  switch (spec.type) {
+    case 'cron':
+      return cronStepper(spec.expression, tz)
+    case 'interval': {
+      const every = spec.every * (spec.unit === 'hours' ? 3_600_000 : 60_000)
+      // Anchored to the previous slot so a late wake-up does not shift every later run.
+      return {
+        next: (after) => (anchor === undefined ? after + every : anchor > after ? anchor : anchor + (Math.floor((after - anchor) / every) + 1) * every),
+        dispose: done
+      }
+    }
+    case 'once': {
+      const at = onceInstant(spec.at, tz)
+      return { next: (after) => (at !== null && at > after ? at : null), dispose: done }
+    }
+    case 'daily':
+    case 'weekly': {
+      const [h, m] = clock(spec.time)
+      return {
+        next(after) {
+          const s = localParts(after, tz)
+          for (let k = 0; k <= 8; k++) {
+            const d = addDays(s.year, s.month, s.day, k)
+            if (spec.type === 'weekly' && d.weekday !== spec.weekday) continue
+            const t = zonedToUtc(d.year, d.month, d.day, h, m, tz)
+            if (t > after) return t
+          }
+          return null
+        },
+        dispose: done
+      }
+    }
+    case 'monthly': {
+      const [h, m] = clock(spec.time)
+      return {
+        next(after) {
+          const s = localParts(after, tz)
+          for (let i = 0; i <= 2; i++) {
+            const year = s.year + Math.floor((s.month - 1 + i) / 12)
+            const month = ((s.month - 1 + i) % 12) + 1
+            // Day 31 means "the last day" in shorter months rather than skipping them.
+            const t = zonedToUtc(year, month, Math.min(spec.day, daysInMonth(year, month)), h, m, tz)
+            if (t > after) return t
+          }
+          return null
+        },
+        dispose: done
+      }
+    }
+  }
+}
+
+/**
+ * The first run strictly after `after`. `anchor` is the previous slot of an interval task (its
+ * runs stay on that grid); calendar schedules ignore it.
+ */
+export function nextAfter(spec: ScheduleSpec, tz: string, after: number, anchor?: number): number | null {
+  const s = stepper(spec, tz, anchor)
+  try {
+    return s.next(after)
+  } finally {
+    s.dispose()
+  }
+}
+
+/** Up to `count` run times: `first` (already planned) or the first after `after`, then onwards. */
+export function nextRuns(spec: ScheduleSpec, tz: string, o: { after: number; first?: number | null; count: number }): number[] {
+  const out: number[] = []
+  const s = stepper(spec, tz, o.first ?? undefined)
+  try {
+    let t = o.first ?? s.next(o.after)
+    while (t !== null && out.length < o.count) {
+      out.push(t)
+      t = s.next(t)
+    }
+    return out
+  } finally {
+    s.dispose()
+  }
+}
+
+/** Throws a 422 saying exactly what is wrong, or returns the first run after `now`. */
+export function checkSchedule(spec: ScheduleSpec, tz: string, now: number): number {
+  if (spec.type === 'cron') checkCron(spec.expression)
+  if (spec.type === 'once') {
+    const at = onceInstant(spec.at, tz)
+    if (at === null) throw invalid('schedule.at', `${spec.at} is not a real date and time`)
+    if (at <= now) throw invalid('schedule.at', `${spec.at} is in the past`)
+  }
+  const first = nextAfter(spec, tz, now)
+  if (first === null)
+    throw invalid(
+      spec.type === 'cron' ? 'schedule.expression' : 'schedule',
+      `"${spec.type === 'cron' ? spec.expression : spec.type}" never runs (no match in the next 8 years)`
+    )
+  return first
+}

@@ -1,0 +1,520 @@
+import type { Kysely } from 'kysely'
+import type { z } from 'zod'
+import { AppError } from '../../contract/errors'
+import type { RunStatus, RunTrigger, Schedule, ScheduleCreate, ScheduleRun, ScheduleSpec, ScheduleUpdate } from '../../contract/schedules'
+import {
+  schedulesRepo,
+  scheduleColumns,
+  toScheduleRun,
+  toStoredSchedule,
+  type ScheduleRow,
+  type ScheduleRunRow,
+  type StoredSchedule
+} from '../../store/repos/schedules'
+import { num } from '../../store/errors'
+import type { DB } from '../../store/schema'
+import type { AgentsService } from '../agents/agents-service'
+import type { ChatService, TurnHandle } from '../chat/chat-service'
+import type { StudioEvents } from '../events'
+import type { SecretBox } from '../secrets/secret-box'
+import type { SettingsService } from '../settings/settings-service'
+import { newId } from '../util/ids'
+import { deliveryService, type DeliveryOptions } from './delivery'
+import { checkSchedule, nextAfter, nextRuns } from './next-run'
+import { systemTimeZone } from './zoned-time'
+
+export interface SchedulerOptions {
+  /** Run tasks in this process. Off = tasks can be edited but nothing fires (a second process on the same data). */
+  enabled: boolean
+  /** Longest sleep between checks, so wall-clock jumps (laptop sleep, clock changes) are noticed soon. */
+  maxSleepMs: number
+  /** A slot found this late counts as missed and follows the task's missed-run policy. */
+  missedGraceMs: number
+  /** Runs kept per task; older ones go, with their chat sessions. */
+  keepRuns: number
+  /** The chat user id of scheduled runs (memories, session lists). */
+  userId: string
+  /** SMTP given by the host instead of the stored settings. */
+  smtp?: DeliveryOptions['smtp']
+}
+
+export const defaultSchedulerOptions: SchedulerOptions = { enabled: true, maxSleepMs: 60_000, missedGraceMs: 120_000, keepRuns: 200, userId: 'scheduler' }
+
+/** Told to the agent on every scheduled run: nobody is there to answer its questions. */
+export const SCHEDULED_RUN_NOTE =
+  'This turn is a scheduled task (a "digital employee" run): nobody is chatting with you now. Do the task with your tools and knowledge, then answer with the result itself; it is saved and may be emailed or posted as it is. Do not ask questions: if something is missing, say what and do what you can.'
+
+const ORPHAN_ERROR = 'The app stopped while this run was going (crash or forced quit)'
+
+interface Active {
+  runId: string
+  startedAt: number
+  handle?: TurnHandle
+  reason?: 'timeout' | 'user' | 'closing'
+  done: Promise<ScheduleRun>
+  cancel(reason: 'timeout' | 'user' | 'closing'): void
+}
+
+export interface SchedulerDeps {
+  db: Kysely<DB>
+  chat: ChatService
+  agents: AgentsService
+  settings: SettingsService
+  secrets: SecretBox
+  events: StudioEvents
+}
+
+export type SchedulerService = ReturnType<typeof schedulerService>
+
+const seconds = (s: number) => (s % 3600 === 0 ? `${s / 3600} h` : s % 60 === 0 ? `${s / 60} min` : `${s} s`)
+const localTime = (ms: number, tz: string) => new Date(ms).toLocaleString('sv-SE', { timeZone: tz }).slice(0, 16)
+const loopDone = (s: { loopCount: number; runCount: number }) => s.loopCount > 0 && s.runCount >= s.loopCount
+
+/**
+ * Digital employees: agent tasks on a schedule. One timer sleeps until the soonest due task
+ * (at most maxSleepMs); the next run time is stored, so downtime is noticed at start-up and
+ * missed runs follow each task's policy. See README.md beside this file.
+ */
+export function schedulerService(deps: SchedulerDeps, opts: Partial<SchedulerOptions> = {}) {
+  const options = { ...defaultSchedulerOptions, ...opts }
+  const { db, chat, agents, events } = deps
+  const repo = schedulesRepo(db)
+  const delivery = deliveryService(deps.settings, deps.secrets, { smtp: options.smtp })
+  /** Enabled tasks with a next run: id → next_run_at. */
+  const due = new Map<string, number>()
+  /** The run going now, per task: the no-overlap rule. */
+  const active = new Map<string, Active>()
+  let timer: NodeJS.Timeout | undefined
+  let started = false
+  let closed = false
+  let ticking: Promise<void> = Promise.resolve()
+
+  async function stored(id: string): Promise<StoredSchedule> {
+    const r = await repo.find(id)
+    if (!r) throw new AppError('not_found', `No scheduled task with id ${id}`)
+    return toStoredSchedule(r)
+  }
+
+  function present(s: StoredSchedule, last: ScheduleRunRow | undefined): Schedule {
+    let upcoming: number[] = []
+    if (s.enabled && s.nextRunAt !== null) {
+      const left = s.loopCount > 0 ? s.loopCount - s.runCount : 3
+      try {
+        upcoming = nextRuns(s.schedule, s.timezone, { after: Date.now(), first: s.nextRunAt, count: Math.max(1, Math.min(3, left)) })
+      } catch {
+        upcoming = [s.nextRunAt]
+      }
+    }
+    const { nextRunAt, ...rest } = s
+    const lastRun = last ? toScheduleRun(last) : null
+    return {
+      ...rest,
+      status: !s.enabled ? 'paused' : nextRunAt === null ? 'finished' : 'active',
+      running: active.has(s.id),
+      nextRunAt,
+      nextRuns: upcoming,
+      lastRun: lastRun && { id: lastRun.id, status: lastRun.status, startedAt: lastRun.startedAt, endedAt: lastRun.endedAt, error: lastRun.error },
+      createdAt: s.createdAt,
+      updatedAt: s.updatedAt
+    }
+  }
+
+  async function get(id: string): Promise<Schedule> {
+    const s = await stored(id)
+    return present(s, (await repo.runs.latest([id])).get(id))
+  }
+
+  const unprocessable = (path: string, message: string) =>
+    new AppError('validation_failed', `Invalid request: ${path}: ${message}`, { issues: [{ path, message }] })
+
+  async function checkRefs(agentId: string | undefined, modelId: string | null | undefined): Promise<string | undefined> {
+    let resolved: string | undefined
+    if (agentId !== undefined) {
+      const agent = await agents.row(agentId).catch(() => undefined)
+      if (!agent) throw unprocessable('agentId', `no agent with id ${agentId}`)
+      resolved = agent.id
+    }
+    if (modelId) {
+      const m = await db.selectFrom('models').select(['type']).where('id', '=', modelId).executeTakeFirst()
+      if (!m) throw unprocessable('modelId', `no model with id ${modelId}`)
+      if (m.type !== 'chat') throw unprocessable('modelId', `model ${modelId} is a ${m.type} model, not a chat model`)
+    }
+    return resolved
+  }
+
+  const changed = (id: string) => events.emit('schedules.changed', { id })
+
+  function setDue(id: string, at: number | null) {
+    if (at === null) due.delete(id)
+    else due.set(id, at)
+    plan()
+  }
+
+  // ---------- the timer ----------
+  function plan() {
+    clearTimeout(timer)
+    timer = undefined
+    if (!started || closed || !due.size) return
+    const soonest = Math.min(...due.values())
+    timer = setTimeout(() => void tick(), Math.min(Math.max(soonest - Date.now(), 0), options.maxSleepMs))
+    // A waiting task must not keep `agenta serve` or a test process alive on its own.
+    timer.unref?.()
+  }
+
+  function tick(): Promise<void> {
+    ticking = ticking
+      .then(async () => {
+        timer = undefined
+        const now = Date.now()
+        for (const [id, at] of [...due]) {
+          if (closed) return
+          if (at > now) continue
+          try {
+            await fire(id)
+          } catch (err) {
+            console.error(`[agenta] scheduler: task ${id} could not start:`, err)
+            setDue(id, null) // retried when the task is edited or the app restarts, not in a hot loop
+          }
+        }
+      })
+      .finally(plan)
+    return ticking
+  }
+
+  /** A task's slot has come: run it, or record why not, and move on to its next slot. */
+  async function fire(id: string): Promise<void> {
+    const r = await repo.find(id)
+    const s = r && toStoredSchedule(r)
+    if (!s || !s.enabled || s.nextRunAt === null) return setDue(id, null)
+    const now = Date.now()
+    if (s.nextRunAt > now) return setDue(id, s.nextRunAt)
+    const slot = s.nextRunAt
+    const late = now - slot > options.missedGraceMs
+    let next: number | null
+    try {
+      next = nextAfter(s.schedule, s.timezone, now, slot)
+    } catch {
+      next = null
+    }
+    const busy = active.get(id)
+    if (busy || (late && s.missedPolicy === 'skip')) {
+      await repo.update(id, { next_run_at: next })
+      setDue(id, next)
+      const why = busy
+        ? `Skipped: the previous run (started ${localTime(busy.startedAt, s.timezone)}) was still going`
+        : `Missed at ${localTime(slot, s.timezone)} (${s.timezone}) while the app was not running; this task skips missed runs`
+      await recordSkipped(s, late ? 'missed' : 'schedule', slot, why)
+      changed(id)
+      return
+    }
+    const runCount = s.runCount + 1
+    if (loopDone({ loopCount: s.loopCount, runCount })) next = null
+    await repo.update(id, { run_count: runCount, next_run_at: next })
+    setDue(id, next)
+    await startRun({ ...s, runCount, nextRunAt: next }, late ? 'missed' : 'schedule', slot)
+    changed(id)
+  }
+
+  async function recordSkipped(s: StoredSchedule, trigger: RunTrigger, slot: number, why: string) {
+    const now = Date.now()
+    const row: ScheduleRunRow = {
+      id: newId(),
+      schedule_id: s.id,
+      session_id: null,
+      status: 'skipped',
+      output: '',
+      error: why,
+      started_at: now,
+      ended_at: now,
+      run_id: null,
+      run_trigger: trigger,
+      scheduled_for: slot,
+      deliveries: null
+    }
+    await repo.runs.insert(row)
+    emitRun(s, toScheduleRun(row), false)
+  }
+
+  function emitRun(s: StoredSchedule, run: ScheduleRun, notify: boolean) {
+    events.emit('schedules.run', { ...run, scheduleName: s.name, notify })
+  }
+
+  // ---------- runs ----------
+  /** Records the run and starts it; resolves once it is under way (its end comes through `done`). */
+  async function startRun(s: StoredSchedule, trigger: RunTrigger, slot: number | null): Promise<{ run: ScheduleRun; done: Promise<ScheduleRun> }> {
+    let finish!: (run: ScheduleRun) => void
+    const entry: Active = {
+      runId: newId(),
+      startedAt: Date.now(),
+      done: new Promise<ScheduleRun>((resolve) => (finish = resolve)),
+      cancel(reason) {
+        entry.reason ??= reason
+        entry.handle?.cancel()
+      }
+    }
+    // Taken before the first await, so two "run now" clicks cannot both start a run.
+    active.set(s.id, entry)
+    const row: ScheduleRunRow = {
+      id: entry.runId,
+      schedule_id: s.id,
+      session_id: null,
+      status: 'running',
+      output: '',
+      error: null,
+      started_at: entry.startedAt,
+      ended_at: null,
+      run_id: null,
+      run_trigger: trigger,
+      scheduled_for: slot,
+      deliveries: null
+    }
+    try {
+      await repo.runs.insert(row)
+    } catch (err) {
+      active.delete(s.id)
+      throw err
+    }
+    const run = toScheduleRun(row)
+    emitRun(s, run, false)
+    void execute(s, entry, row).then(finish, (err) => {
+      console.error(`[agenta] scheduler: run of task ${s.id} failed to finish:`, err)
+      active.delete(s.id)
+      finish({ ...run, status: 'error', error: 'Internal error', endedAt: Date.now() })
+    })
+    return { run, done: entry.done }
+  }
+
+  async function modelOverride(modelId: string | null) {
+    if (!modelId) return undefined
+    const m = await db.selectFrom('models').select(['provider_id', 'model_id']).where('id', '=', modelId).executeTakeFirst()
+    if (!m) throw new AppError('conflict', 'The model chosen for this task no longer exists: pick another one')
+    return { providerId: m.provider_id, model: m.model_id }
+  }
+
+  async function execute(s: StoredSchedule, entry: Active, row: ScheduleRunRow): Promise<ScheduleRun> {
+    let status: RunStatus = 'ok'
+    let error: string | null = null
+    let output = ''
+    const timeout = setTimeout(() => entry.cancel('timeout'), s.timeoutSeconds * 1000)
+    try {
+      const session = await chat.sessions.create({
+        agentId: s.agentId,
+        userId: options.userId,
+        title: `⏰ ${s.name} · ${localTime(entry.startedAt, s.timezone)}`
+      })
+      row.session_id = session.id
+      await repo.runs.update(row.id, { session_id: session.id })
+      if (entry.reason) throw new Error('stopped before it began')
+      const handle = await chat.startTurn({
+        sessionId: session.id,
+        message: s.instruction,
+        userId: options.userId,
+        interactive: false,
+        extraSystem: SCHEDULED_RUN_NOTE,
+        modelOverride: await modelOverride(s.modelId)
+      })
+      entry.handle = handle
+      // Nobody streams a scheduled run: end the event queue so deltas are dropped, not buffered.
+      void handle.events[Symbol.asyncIterator]().return?.()
+      if (entry.reason) handle.cancel()
+      void handle.runId.then((id) => {
+        row.run_id = id
+        return repo.runs.update(row.id, { run_id: id })
+      })
+      const summary = await handle.done
+      row.run_id = summary.runId
+      output = summary.text
+      if (summary.status === 'error') {
+        status = 'error'
+        error = summary.error?.message ?? 'The agent turn failed'
+      }
+    } catch (err) {
+      status = 'error'
+      error = err instanceof AppError ? err.message : ((err as Error)?.message ?? String(err))
+    } finally {
+      clearTimeout(timeout)
+    }
+    if (entry.reason === 'timeout') {
+      status = 'timeout'
+      error = `The run did not finish within ${seconds(s.timeoutSeconds)} and was stopped`
+    } else if (entry.reason) {
+      status = 'cancelled'
+      error = entry.reason === 'closing' ? 'The app was closing, so the run was stopped' : 'Stopped by the user'
+    }
+    Object.assign(row, { status, output, error, ended_at: Date.now() })
+    await repo.runs.update(row.id, { status, output, error, ended_at: row.ended_at, run_id: row.run_id, session_id: row.session_id })
+
+    // Delivery uses the task as it is now: it may have been edited (or deleted) during the run.
+    const current = await repo.find(s.id)
+    const task = current ? toStoredSchedule(current) : s
+    if (current && status !== 'cancelled') {
+      const results = await delivery.deliver(task, toScheduleRun(row))
+      if (results.length) {
+        row.deliveries = JSON.stringify(results)
+        await repo.runs.update(row.id, { deliveries: row.deliveries })
+      }
+    }
+    active.delete(s.id)
+    const final = toScheduleRun(row)
+    emitRun(task, final, task.delivery.notify && status !== 'cancelled')
+    changed(s.id)
+    if (current) await prune(s.id).catch((err) => console.warn('[agenta] scheduler: pruning old runs failed:', err))
+    return final
+  }
+
+  async function prune(id: string) {
+    const old = await repo.runs.beyond(id, options.keepRuns)
+    if (!old.length) return
+    await repo.runs.deleteMany(old.map((r) => r.id))
+    await repo.deleteSessions(old.flatMap((r) => (r.session_id ? [r.session_id] : [])))
+  }
+
+  return {
+    delivery,
+
+    /** Marks runs a crash left `running` as failed, then starts the timer (missed runs are handled on its first tick). */
+    async start(): Promise<void> {
+      if (!options.enabled || started || closed) return
+      await repo.runs.failOrphans(ORPHAN_ERROR, Date.now())
+      for (const r of await repo.due()) due.set(r.id, num(r.next_run_at))
+      started = true
+      void tick()
+    },
+
+    async list(f: { agentId?: string } = {}): Promise<Schedule[]> {
+      const agentId = f.agentId ? (await agents.get(f.agentId)).id : undefined
+      const rows = (await repo.list({ agentId })).map(toStoredSchedule)
+      const last = await repo.runs.latest(rows.map((r) => r.id))
+      return rows.map((s) => present(s, last.get(s.id)))
+    },
+    get,
+
+    async create(input: z.output<typeof ScheduleCreate>): Promise<Schedule> {
+      const agentId = (await checkRefs(input.agentId, input.modelId))!
+      const timezone = input.timezone ?? systemTimeZone()
+      const now = Date.now()
+      const first = checkSchedule(input.schedule, timezone, now)
+      const s: StoredSchedule = {
+        ...input,
+        agentId,
+        timezone,
+        runCount: 0,
+        nextRunAt: input.enabled ? first : null,
+        id: newId(),
+        createdAt: now,
+        updatedAt: now
+      }
+      await repo.insert({
+        id: s.id,
+        created_at: now,
+        updated_at: now,
+        ...(scheduleColumns(s) as Omit<ScheduleRow, 'id' | 'created_at' | 'updated_at'>),
+        next_run_at: s.nextRunAt
+      })
+      setDue(s.id, s.nextRunAt)
+      changed(s.id)
+      return get(s.id)
+    },
+
+    async update(id: string, patch: z.output<typeof ScheduleUpdate>): Promise<Schedule> {
+      const cur = await stored(id)
+      const agentId = await checkRefs(patch.agentId, patch.modelId)
+      const next: StoredSchedule = { ...cur, ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)), ...(agentId && { agentId }) }
+      const now = Date.now()
+      const timing = JSON.stringify([next.schedule, next.timezone]) !== JSON.stringify([cur.schedule, cur.timezone])
+      const first = timing ? checkSchedule(next.schedule as ScheduleSpec, next.timezone, now) : undefined
+      if (!next.enabled || loopDone(next)) next.nextRunAt = null
+      else if (timing || !cur.enabled || cur.nextRunAt === null) next.nextRunAt = first ?? nextAfter(next.schedule, next.timezone, now)
+      await repo.update(id, { ...scheduleColumns(next), next_run_at: next.nextRunAt, updated_at: now })
+      setDue(id, next.nextRunAt)
+      changed(id)
+      return get(id)
+    },
+
+    async delete(id: string): Promise<{ ok: true }> {
+      await stored(id)
+      active.get(id)?.cancel('user')
+      const sessions = (await repo.runs.beyond(id, 0)).flatMap((r) => (r.session_id ? [r.session_id] : []))
+      await repo.delete(id)
+      await repo.deleteSessions(sessions)
+      setDue(id, null)
+      changed(id)
+      return { ok: true }
+    },
+
+    async pause(id: string): Promise<Schedule> {
+      await stored(id)
+      await repo.update(id, { enabled: 0, next_run_at: null, updated_at: Date.now() })
+      setDue(id, null)
+      changed(id)
+      return get(id)
+    },
+
+    /** Re-enables a task from now on; a task that used up its loop count starts a new count. */
+    async resume(id: string): Promise<Schedule> {
+      const s = await stored(id)
+      if (s.enabled && s.nextRunAt !== null) return get(id)
+      const now = Date.now()
+      const nextRunAt = nextAfter(s.schedule, s.timezone, now)
+      if (nextRunAt === null) throw new AppError('conflict', `"${s.name}" has no run left: its time has passed. Change its schedule to run it again`)
+      await repo.update(id, { enabled: 1, run_count: loopDone(s) ? 0 : s.runCount, next_run_at: nextRunAt, updated_at: now })
+      setDue(id, nextRunAt)
+      changed(id)
+      return get(id)
+    },
+
+    /** Starts a run now, outside the schedule (does not count toward the loop count). */
+    async runNow(id: string, wait = false): Promise<ScheduleRun> {
+      const s = await stored(id)
+      if (closed) throw new AppError('conflict', 'The app is shutting down')
+      const busy = active.get(id)
+      if (busy) throw new AppError('conflict', `"${s.name}" is already running (started ${localTime(busy.startedAt, s.timezone)}); wait for it or stop it`)
+      const { run, done } = await startRun(s, 'manual', null)
+      changed(id)
+      return wait ? done : run
+    },
+
+    async cancelRun(id: string): Promise<ScheduleRun> {
+      const s = await stored(id)
+      const busy = active.get(id)
+      if (!busy) throw new AppError('conflict', `"${s.name}" is not running`)
+      busy.cancel('user')
+      return busy.done
+    },
+
+    async runs(id: string, o: { limit: number; before?: number }): Promise<ScheduleRun[]> {
+      await stored(id)
+      return (await repo.runs.list(id, o)).map(toScheduleRun)
+    },
+
+    preview(spec: ScheduleSpec, timezone: string | undefined, count: number) {
+      const tz = timezone ?? systemTimeZone()
+      const now = Date.now()
+      checkSchedule(spec, tz, now)
+      return { timezone: tz, nextRuns: nextRuns(spec, tz, { after: now, count }) }
+    },
+
+    /** Resolves when no tick is pending and no run is going (tests, scripted hosts). */
+    async idle(): Promise<void> {
+      for (;;) {
+        await ticking
+        if (!active.size) return
+        await Promise.all([...active.values()].map((a) => a.done))
+      }
+    },
+
+    /** Stops the timer and every run (recorded as cancelled). */
+    async close(): Promise<void> {
+      closed = true
+      clearTimeout(timer)
+      for (const a of active.values()) a.cancel('closing')
+      await Promise.all([...active.values()].map((a) => a.done))
+      await ticking
+    },
+
+    /** For the host: whether this process fires tasks. */
+    get enabled() {
+      return options.enabled && started && !closed
+    }
+  }
+}
