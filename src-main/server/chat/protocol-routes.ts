@@ -50,12 +50,11 @@ export function chatProtocolRouter(runtime: Runtime, access: ChatAccess, opts: {
     const body = parseBody(ChatMessageBody, req.body, '/chat-message request')
     const agent = await access.agent(res.locals.caller as Caller, body.app_uuid, req)
     access.narrowCors(res, agent)
-    const session = await runtime.chat.sessions.get(body.session_id)
-    if (session.agentId !== agent.id) throw new AppError('conflict', `The session ${session.id} belongs to another agent, not ${body.app_uuid}`)
     // Only a connected socket can answer waits; a stale socket_id must not leave the turn hanging.
     const clientId = body.socket_id && runtime.chat.clients.has(body.socket_id) ? body.socket_id : undefined
+    // startTurn checks the session: 404 when unknown, 409 when it belongs to another agent.
     const turn = await runtime.chat.startTurn({
-      sessionId: session.id,
+      sessionId: body.session_id,
       agentId: agent.id,
       message: body.message,
       userId: body.user_id,
@@ -71,7 +70,7 @@ export function chatProtocolRouter(runtime: Runtime, access: ChatAccess, opts: {
       content: summary.text,
       card: summary.cards.at(-1) ?? null,
       cards: summary.cards,
-      session_id: session.id,
+      session_id: body.session_id,
       run_id: summary.runId,
       status: summary.status,
       ...(summary.error && { error: summary.error })
