@@ -25,6 +25,8 @@ const go = async (area: string) => {
   await byTestId(`nav-${area}`).click()
   await byTestId(`screen-${area}`).waitFor()
 }
+/** An item of the dropdown menu that is open now (closed menus stay in the DOM, hidden). */
+const menuItem = (id: string) => page.locator('.ant-dropdown:not(.ant-dropdown-hidden)').getByTestId(id)
 /** Opens an antd Select and picks the option with this exact label. */
 async function pick(selectTestId: string, label: string) {
   await byTestId(selectTestId).click()
@@ -66,6 +68,15 @@ describe('studio shell in the browser', () => {
     await expect(byTestId('nav-agents').textContent()).resolves.toBe('智能体')
   })
 
+  test('the sidebar collapses to icons and expands again', async () => {
+    const sider = page.locator('.sidebar')
+    await byTestId('sidebar-toggle').click()
+    await expect.poll(() => sider.evaluate((el) => el.getBoundingClientRect().width)).toBe(64)
+    await shot('sidebar-collapsed')
+    await byTestId('sidebar-toggle').click()
+    await expect.poll(() => sider.evaluate((el) => el.getBoundingClientRect().width)).toBe(208)
+  })
+
   test('switching the language to English applies at once', async () => {
     await go('settings')
     await pick('language-select', 'English')
@@ -81,8 +92,15 @@ describe('studio shell in the browser', () => {
     await byTestId('provider-add').click()
     await byTestId('preset-custom').click()
     await byTestId('provider-name').fill('Fake LLM')
-    await byTestId('provider-url').fill(llm.baseUrl)
     await byTestId('provider-key').fill(API_KEY)
+
+    // The server's validation lands on the field and in a toast.
+    await byTestId('provider-url').fill('ftp://files.example')
+    await byTestId('provider-create').click()
+    await page.locator('.ant-form-item-explain-error').filter({ hasText: 'must start with http:// or https://' }).waitFor()
+    await page.locator('.ant-message').filter({ hasText: 'Invalid request' }).waitFor()
+
+    await byTestId('provider-url').fill(llm.baseUrl)
     await shot('provider-add')
     await byTestId('provider-create').click()
 
@@ -116,7 +134,17 @@ describe('studio shell in the browser', () => {
     await card.waitFor()
     await expect(card.textContent()).resolves.toContain('fake-chat')
     await expect(srv.api('GET', '/api/agents').then((r) => r.body[0])).resolves.toMatchObject({ name: 'Museum guide', model: 'fake-chat', quickPhrases: ['Where is the exit?'] })
+
+    await card.getByTestId('agent-menu').click()
+    await menuItem('agent-duplicate').click()
+    const copy = byTestId('agent-card').filter({ hasText: 'Museum guide (copy)' })
+    await copy.waitFor()
     await shot('agents')
+    await copy.getByTestId('agent-menu').click()
+    await menuItem('agent-delete').click()
+    await byTestId('confirm-delete').click()
+    await copy.waitFor({ state: 'detached' })
+    await expect(byTestId('agent-card').count()).resolves.toBe(1)
   })
 
   test('tools and knowledge bases: created in the UI, and refreshed live when created elsewhere', async () => {
@@ -174,7 +202,7 @@ describe('studio shell in the browser', () => {
   })
 
   test('the page ran without script errors', () => {
-    // 401s on the token screen are the expected way the app learns it needs a token.
-    expect(errors.filter((e) => !/status of 401/.test(e))).toEqual([])
+    // Chromium logs every 4xx; the 401s (token screen) and the 422 (invalid URL) above were provoked.
+    expect(errors.filter((e) => !/status of (401|422)/.test(e))).toEqual([])
   })
 })

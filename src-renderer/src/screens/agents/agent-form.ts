@@ -50,9 +50,9 @@ export const toInput = (v: AgentFormValues): ApiInput<'agents.create'> => ({
   quickPhrases: (v.quickPhrases ?? []).map((p) => p?.trim()).filter(Boolean)
 })
 
-/** A copy keeps everything but identity; the name says it is a copy. */
+/** A copy keeps everything but identity (ids, public key); the name says it is a copy. */
 export function duplicateInput(a: Agent, name: string): ApiInput<'agents.create'> {
-  const { id: _id, uuid: _uuid, createdAt: _c, updatedAt: _u, ...fields } = a
+  const { id: _id, uuid: _uuid, publicKey: _key, createdAt: _c, updatedAt: _u, ...fields } = a
   return { ...fields, name: name.slice(0, 64), published: false }
 }
 

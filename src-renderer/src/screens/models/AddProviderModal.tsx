@@ -66,7 +66,7 @@ export function AddProviderModal({ open, onClose, onCreated }: Props) {
       width={640}
       destroyOnHidden
     >
-      <Form form={form} layout="vertical" onFinish={save} initialValues={{ kind: 'custom' }} requiredMark="optional">
+      <Form form={form} layout="vertical" onFinish={save} initialValues={{ kind: 'custom' }} requiredMark={false}>
         <Form.Item name="kind" label={t('models.preset')}>
           <PresetGrid presets={presets} value={kind} onPick={choose} />
         </Form.Item>
@@ -94,7 +94,7 @@ function PresetGrid({ presets, value, onPick }: { presets: ProviderPreset[]; val
   return (
     <div className="preset-grid">
       {presets.map((p) => (
-        <button type="button" key={p.kind} className={`preset-tile ${p.kind === value ? 'active' : ''}`} onClick={() => onPick(p)} data-testid={`preset-${p.kind}`}>
+        <button type="button" key={p.kind} className={`preset-tile ${p.kind === value ? 'active' : ''}`} title={p.baseUrl || undefined} onClick={() => onPick(p)} data-testid={`preset-${p.kind}`}>
           <ProviderMark kind={p.kind} name={p.kind === 'custom' ? '+' : p.name} size={24} />
           <span className="preset-name">{p.kind === 'custom' ? t('models.customPreset') : p.name}</span>
         </button>

@@ -1,6 +1,6 @@
 import { CloudServerOutlined } from '@ant-design/icons'
 import type { ApiInput } from '@contract/api'
-import { Badge, InputNumber, Switch, Typography } from 'antd'
+import { Alert, Badge, InputNumber, Switch, Typography } from 'antd'
 import { useTranslation } from 'react-i18next'
 import { useArea, useStudio } from '../../stores/hooks'
 import { useFeedback } from '../../ui/feedback'
@@ -18,8 +18,9 @@ export function ServerSection() {
   return (
     <SettingCard title={t('settings.server.title')} icon={<CloudServerOutlined />} testId="settings-server">
       <SettingRow label={t('settings.server.status')}>
-        <Badge status={server.running ? 'success' : 'default'} text={server.running ? t('settings.server.running') : t('settings.server.stopped')} />
+        <Badge status={server.running ? 'success' : server.error ? 'error' : 'default'} text={server.running ? t('settings.server.running') : t('settings.server.stopped')} />
       </SettingRow>
+      {server.error && <Alert type="error" showIcon title={server.error} className="setting-alert" />}
       {server.url && (
         <SettingRow label={t('settings.server.url')} help={t('settings.server.urlHelp')}>
           <Typography.Text copyable className="mono" data-testid="server-url">
