@@ -22,7 +22,11 @@ function formatter(tz: string, kind: 'date' | 'time' | 'weekday'): Intl.DateTime
   let f = formatters.get(key)
   if (!f) {
     const opts: Intl.DateTimeFormatOptions =
-      kind === 'date' ? { year: 'numeric', month: '2-digit', day: '2-digit' } : kind === 'time' ? { hour: '2-digit', minute: '2-digit', hour12: false } : { weekday: 'long' }
+      kind === 'date'
+        ? { year: 'numeric', month: '2-digit', day: '2-digit' }
+        : kind === 'time'
+          ? { hour: '2-digit', minute: '2-digit', hour12: false }
+          : { weekday: 'long' }
     f = new Intl.DateTimeFormat('en-CA', { timeZone: tz, ...opts })
     if (formatters.size > 256) formatters.clear()
     formatters.set(key, f)
