@@ -1,4 +1,4 @@
-import { flagOrEnv, parseBoolean, parseInteger, type FlagSpecs, type FlagValues } from '../shared/args.js'
+import { parseBoolean, settingReader, parseInteger, type FlagSpecs, type FlagValues } from '../shared/args.js'
 
 export interface SmtpSettings {
   host: string
@@ -30,7 +30,7 @@ export const smtpFlags = {
 
 /** Undefined when no host is set: the server still starts and notify explains what to configure. */
 export function smtpSettingsFrom(flags: FlagValues<typeof smtpFlags>, env: NodeJS.ProcessEnv): SmtpSettings | undefined {
-  const read = (flag: keyof typeof smtpFlags) => flagOrEnv(flags[flag], env, smtpFlags[flag].env)
+  const read = settingReader(smtpFlags, flags, env)
   const host = read('smtp-host')
   if (!host) return undefined
   const portText = read('smtp-port')

@@ -1,4 +1,4 @@
-import { flagOrEnv, parseInteger, type FlagSpecs, type FlagValues } from '../shared/args.js'
+import { parseInteger, settingReader, type FlagSpecs, type FlagValues } from '../shared/args.js'
 
 export const excelFlags = {
   'data-dir': { type: 'string', description: 'folder holding the workbooks (default ./excel-files)', env: 'AGENTA_EXCEL_DIR' },
@@ -17,7 +17,7 @@ export interface ExcelSettings {
 }
 
 export function excelSettingsFrom(flags: FlagValues<typeof excelFlags>, env: NodeJS.ProcessEnv): ExcelSettings {
-  const read = (flag: keyof typeof excelFlags) => flagOrEnv(flags[flag], env, excelFlags[flag].env)
+  const read = settingReader(excelFlags, flags, env)
   return {
     dataDir: read('data-dir') ?? './excel-files',
     downloadBaseUrl: read('download-base-url'),

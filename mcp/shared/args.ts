@@ -78,6 +78,15 @@ export function flagOrEnv(flag: string | undefined, env: NodeJS.ProcessEnv, name
   return value === undefined || value === '' ? undefined : value
 }
 
+/** Reads a server flag, falling back to the env var its spec names. */
+export function settingReader<F extends FlagSpecs>(specs: F, flags: FlagValues<F>, env: NodeJS.ProcessEnv) {
+  return (name: keyof F & string): string | undefined => {
+    const flag = flags[name]
+    const envName = specs[name].env
+    return flagOrEnv(typeof flag === 'string' ? flag : undefined, env, envName ?? '')
+  }
+}
+
 export function parseBoolean(text: string | boolean | undefined, what: string): boolean | undefined {
   if (text === undefined || typeof text === 'boolean') return text
   const normalized = text.trim().toLowerCase()
