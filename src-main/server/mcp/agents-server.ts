@@ -1,7 +1,9 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js'
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js'
 import { z } from 'zod'
+import { isEndpointName } from '../../contract/api'
 import type { Agent } from '../../contract/entities'
+import { dispatch } from '../../core/dispatch'
 import type { Runtime } from '../../core/runtime'
 import { APP_VERSION } from '../../core/version'
 
@@ -11,22 +13,25 @@ export const MCP_USER = 'mcp'
 const MAX_NAME = 64
 
 /**
- * `ask_<agent name>` in the characters MCP clients and model providers accept. A name with no
- * Latin letter or digit (e.g. "导游") falls back to the agent's id, which never changes; clashes
- * get a numeric suffix in list order.
+ * `<prefix>_<name>` in the characters MCP clients and model providers accept. A name with no
+ * Latin letter or digit (e.g. "导游") falls back to the id, which never changes; clashes get a
+ * numeric suffix in list order.
  */
-export function askToolName(agent: Pick<Agent, 'id' | 'name'>, taken: Set<string>): string {
-  const cleaned = agent.name
+function toolNameFor(prefix: string, fallback: string, item: { id: string; name: string }, taken: Set<string>): string {
+  const cleaned = item.name
     .trim()
     .toLowerCase()
     .replace(/[^a-z0-9_-]+/g, '_')
     .replace(/^_+|_+$/g, '')
-  const base = `ask_${/[a-z0-9]/.test(cleaned) ? cleaned : `agent_${agent.id.replace(/[^a-zA-Z0-9]/g, '').slice(0, 8)}`}`.slice(0, MAX_NAME)
+  const base = `${prefix}_${/[a-z0-9]/.test(cleaned) ? cleaned : `${fallback}_${item.id.replace(/[^a-zA-Z0-9]/g, '').slice(0, 8)}`}`.slice(0, MAX_NAME)
   let name = base
   for (let i = 2; taken.has(name); i++) name = `${base.slice(0, MAX_NAME - String(i).length - 1)}_${i}`
   taken.add(name)
   return name
 }
+
+export const askToolName = (agent: Pick<Agent, 'id' | 'name'>, taken: Set<string>) => toolNameFor('ask', 'agent', agent, taken)
+export const searchToolName = (kb: { id: string; name: string }, taken: Set<string>) => toolNameFor('search', 'kb', kb, taken)
 
 const failed = (text: string): CallToolResult => ({ content: [{ type: 'text', text }], isError: true })
 
@@ -48,7 +53,7 @@ async function ask(runtime: Runtime, agent: Agent, input: { message: string; ses
 }
 
 /**
- * The studio as an MCP server: every agent is a tool. Built per request from the current agent
+ * The studio as an MCP server: every agent is a tool, and every knowledge base a search tool. Built per request from the current agent
  * list (the endpoint is stateless), so new and renamed agents show up without a restart.
  */
 export async function createAgentsMcpServer(runtime: Runtime): Promise<McpServer> {
@@ -76,7 +81,47 @@ export async function createAgentsMcpServer(runtime: Runtime): Promise<McpServer
       (input, extra) => ask(runtime, agent, input, extra.signal)
     )
   }
-  // TODO(knowledge search over MCP): expose each knowledge base as `search_<kb>` once the runtime
-  // has a retrieval API (`runtime.knowledge.search`); the knowledge service has only CRUD so far.
+  await registerKnowledgeSearch(server, runtime, taken)
   return server
+}
+
+const KB_SEARCH = 'knowledgeBases.search'
+
+interface Hit {
+  docName: string
+  text: string
+  score: number
+  page?: number
+}
+
+/**
+ * `search_<kb>` for every knowledge base, through the contract's `knowledgeBases.search` endpoint
+ * (validation and retrieval defaults included). While that endpoint does not exist yet, the
+ * server simply offers no search tools.
+ */
+async function registerKnowledgeSearch(server: McpServer, runtime: Runtime, taken: Set<string>) {
+  if (!isEndpointName(KB_SEARCH)) return
+  for (const kb of await runtime.knowledgeBases.list()) {
+    server.registerTool(
+      searchToolName(kb, taken),
+      {
+        title: `Search ${kb.name}`,
+        description: `Search the knowledge base "${kb.name}"${kb.description ? ` (${kb.description})` : ''}: the most relevant passages, each with its document name.`,
+        inputSchema: {
+          query: z.string().min(1).max(2000).describe('What to look for, in the documents’ language'),
+          top_k: z.number().int().min(1).max(20).optional().describe('How many passages (default 5)')
+        },
+        annotations: { readOnlyHint: true, openWorldHint: false }
+      },
+      async ({ query, top_k }) => {
+        try {
+          const { hits } = (await dispatch(runtime.handlers, KB_SEARCH, { id: kb.id, query, ...(top_k && { topK: top_k }) })) as { hits: Hit[] }
+          const text = hits.map((h, i) => `[${i + 1}] ${h.docName}${h.page ? `, page ${h.page}` : ''} (score ${h.score.toFixed(3)})\n${h.text}`).join('\n\n')
+          return { content: [{ type: 'text', text: text || 'No passage matched.' }] }
+        } catch (err) {
+          return failed((err as Error).message)
+        }
+      }
+    )
+  }
 }
