@@ -3,6 +3,7 @@ import * as E from './entities'
 import * as C from './chat'
 import * as S from './schedules'
 import * as M from './memory'
+import * as K from './knowledge'
 
 /**
  * The one contract. Each endpoint is named once here; the REST routes, the IPC handlers, the
@@ -72,6 +73,22 @@ export const endpoints = {
   'knowledgeBases.create': ep({ method: 'POST', path: '/api/knowledge-bases', summary: 'Create a knowledge base', input: E.KnowledgeBaseCreate, output: E.KnowledgeBase }),
   'knowledgeBases.update': ep({ method: 'PUT', path: '/api/knowledge-bases/:id', summary: 'Change a knowledge base', input: byId.extend(E.KnowledgeBaseUpdate.shape), output: E.KnowledgeBase }),
   'knowledgeBases.delete': ep({ method: 'DELETE', path: '/api/knowledge-bases/:id', summary: 'Delete a knowledge base', input: byId, output: ok }),
+  'knowledgeBases.status': ep({ method: 'GET', path: '/api/knowledge-bases/:id/status', summary: 'Document counts, ingestion progress and the embedding model search uses now', input: byId, output: K.KnowledgeBaseStatus }),
+  'knowledgeBases.reindex': ep({ method: 'POST', path: '/api/knowledge-bases/:id/reindex', summary: 'Parse, chunk and index every document again (after a chunk size change)', input: byId, output: z.object({ queued: z.number().int() }) }),
+  'knowledgeBases.documents': ep({ method: 'GET', path: '/api/knowledge-bases/:id/documents', summary: 'Documents of a knowledge base, newest first, with counts by status', input: K.DocumentListInput, output: K.DocumentPage }),
+  'knowledgeBases.document': ep({ method: 'GET', path: '/api/knowledge-bases/:id/documents/:docId', summary: 'One document and its ingestion state', input: byId.extend({ docId: z.string().min(1).max(64) }), output: K.KbDocument }),
+  'knowledgeBases.chunks': ep({ method: 'GET', path: '/api/knowledge-bases/:id/documents/:docId/chunks', summary: 'The chunks of a document, in order', input: K.ChunkListInput, output: K.ChunkPage }),
+  'knowledgeBases.deleteDocument': ep({ method: 'DELETE', path: '/api/knowledge-bases/:id/documents/:docId', summary: 'Remove a document and its chunks', input: byId.extend({ docId: z.string().min(1).max(64) }), output: ok }),
+  'knowledgeBases.reindexDocument': ep({ method: 'POST', path: '/api/knowledge-bases/:id/documents/:docId/reindex', summary: 'Read a document again and replace its chunks (also retries a failed one)', input: byId.extend({ docId: z.string().min(1).max(64) }), output: K.KbDocument }),
+  'knowledgeBases.addPaths': ep({ method: 'POST', path: '/api/knowledge-bases/:id/add-paths', summary: 'Queue files and folders (recursively) on the machine that runs the server', input: K.AddPathsInput, output: K.AddResult }),
+  'knowledgeBases.search': ep({ method: 'POST', path: '/api/knowledge-bases/:id/search', summary: 'Search a knowledge base (full-text, vector or hybrid, optionally reranked)', input: K.KbSearchInput, output: K.KbSearchResult }),
+  'knowledgeBases.sources': ep({ method: 'GET', path: '/api/knowledge-bases/:id/sources', summary: 'Database and API sources of a knowledge base', input: byId, output: z.array(K.KnowledgeSource) }),
+  'knowledgeBases.createSource': ep({ method: 'POST', path: '/api/knowledge-bases/:id/sources', summary: 'Add a database or API source', input: byId.extend(K.KnowledgeSourceCreate.shape), output: K.KnowledgeSource }),
+  'knowledgeBases.updateSource': ep({ method: 'PUT', path: '/api/knowledge-bases/:id/sources/:sourceId', summary: 'Change a source', input: byId.extend({ sourceId: z.string().min(1).max(64), ...K.KnowledgeSourceUpdate.shape }), output: K.KnowledgeSource }),
+  'knowledgeBases.deleteSource': ep({ method: 'DELETE', path: '/api/knowledge-bases/:id/sources/:sourceId', summary: 'Remove a source and its documents', input: byId.extend({ sourceId: z.string().min(1).max(64) }), output: ok }),
+  'knowledgeBases.syncSource': ep({ method: 'POST', path: '/api/knowledge-bases/:id/sources/:sourceId/sync', summary: 'Read a source now: new and changed items are queued, removed ones deleted', input: byId.extend({ sourceId: z.string().min(1).max(64) }), output: K.SyncResult }),
+  'agents.knowledgeBases': ep({ method: 'GET', path: '/api/agents/:id/knowledge-bases', summary: 'The knowledge bases an agent uses and how', input: byId, output: z.array(K.AgentKnowledgeBinding) }),
+  'agents.setKnowledgeBases': ep({ method: 'PUT', path: '/api/agents/:id/knowledge-bases', summary: 'Choose the knowledge bases an agent uses and how it searches them', input: byId.extend({ bindings: z.array(K.AgentKnowledgeBinding).max(50) }), output: z.array(K.AgentKnowledgeBinding) }),
 
   'settings.get': ep({ method: 'GET', path: '/api/settings', summary: 'App settings', input: none, output: E.Settings }),
   'settings.update': ep({ method: 'PUT', path: '/api/settings', summary: 'Change app settings', input: E.SettingsUpdate, output: E.Settings }),
@@ -123,6 +140,11 @@ export const studioEvents = {
   'tools.changed': z.object({ id: z.string() }),
   'tools.status': E.ToolStatus,
   'knowledgeBases.changed': z.object({ id: z.string() }),
+  /** Ingestion of a knowledge base: documents, chunks, bytes, ETA; at most twice a second. */
+  'knowledge.progress': K.IngestionProgress,
+  /** Documents that changed status, were added or removed (refresh those rows). */
+  'knowledge.documents': K.DocumentsChanged,
+  'knowledge.sources': K.SourceChanged,
   'settings.changed': E.Settings,
   'server.changed': E.ServerStatus,
   'schedules.changed': z.object({ id: z.string() }),

@@ -4,7 +4,8 @@ import type { ServerStatus } from '../contract/entities'
 import { openStore, type Store, type StoreConfig } from '../store/db'
 import { agentsService } from './agents/agents-service'
 import { StudioEvents } from './events'
-import { knowledgeBasesService } from './knowledge/knowledge-bases-service'
+import { knowledgeService, type KnowledgeOptions } from './knowledge/knowledge-service'
+import { createLanceDbStore, type VectorStore } from '../vector'
 import { providerPresets } from './providers/presets'
 import { providersService } from './providers/providers-service'
 import { keyFileSecretBox, type SecretBox } from './secrets/secret-box'
@@ -25,6 +26,10 @@ export interface RuntimeOptions {
   store?: StoreConfig
   /** Default: a key file in dataDir. Electron passes one backed by safeStorage. */
   secrets?: SecretBox
+  /** Default: LanceDB in <dataDir>/vectors. Team mode passes Milvus. */
+  vector?: VectorStore
+  /** Ingestion limits and concurrency, embedding batches (tests and the benchmark tune them). */
+  knowledge?: Partial<KnowledgeOptions>
   /** Retry, history and timeout settings of agent turns (tests shorten them). */
   turn?: Partial<TurnOptions>
   /** Digital employees: whether this process fires tasks, timer and retention settings. */
@@ -53,15 +58,27 @@ export async function createRuntime(opts: RuntimeOptions) {
   const providers = providersService(db, secrets, events)
   const agents = agentsService(db, events)
   const tools = toolsService(db, events)
-  const knowledgeBases = knowledgeBasesService(db, events)
+  const knowledge = knowledgeService({
+    db,
+    events,
+    secrets,
+    dataDir: opts.dataDir,
+    vector: opts.vector ?? createLanceDbStore({ dir: join(opts.dataDir, 'vectors') }),
+    clientFor: (providerId, o) => providers.client(providerId, o),
+    options: opts.knowledge
+  })
+  const knowledgeBases = knowledge.bases
   const settings = settingsService(db, events)
   const memory = memoryService(db, agents, providers, events, opts.memory)
-  const chat = chatService(db, agents, providers, { ...opts.turn, memory: memory.hooks })
+  const chat = chatService(db, agents, providers, { ...opts.turn, memory: memory.hooks, knowledge: { context: knowledge.turnContext } })
   const mcp = mcpService(db, tools, events, { clients: chat.clients, ...opts.mcp })
   chat.registry.register(mcp.toolProvider())
+  chat.registry.register(knowledge.toolProvider())
 
   // Disposers run last-registered first, so later services stop before what they depend on.
   const disposers: Array<() => unknown> = [() => store.close(), () => chat.close(), () => mcp.close()]
+  // The ingestion queue saves its progress before the store closes.
+  disposers.push(() => knowledge.close())
   const scheduler = schedulerService({ db, chat, agents, settings, secrets, events }, opts.scheduler)
   // Scheduled runs stop first (recorded as cancelled), then pending memory extractions.
   disposers.push(
@@ -114,6 +131,22 @@ export async function createRuntime(opts: RuntimeOptions) {
     'knowledgeBases.create': (input) => knowledgeBases.create(input),
     'knowledgeBases.update': ({ id, ...patch }) => knowledgeBases.update(id, patch),
     'knowledgeBases.delete': ({ id }) => knowledgeBases.delete(id),
+    'knowledgeBases.status': ({ id }) => knowledge.status(id),
+    'knowledgeBases.reindex': ({ id }) => knowledge.documents.reindexAll(id),
+    'knowledgeBases.documents': ({ id, ...f }) => knowledge.documents.list(id, f),
+    'knowledgeBases.document': ({ id, docId }) => knowledge.documents.get(id, docId),
+    'knowledgeBases.chunks': ({ id, docId, offset, limit }) => knowledge.documents.chunks(id, docId, offset, limit),
+    'knowledgeBases.deleteDocument': ({ id, docId }) => knowledge.documents.delete(id, docId),
+    'knowledgeBases.reindexDocument': ({ id, docId }) => knowledge.documents.reindex(id, docId),
+    'knowledgeBases.addPaths': ({ id, paths }) => knowledge.documents.addPaths(id, paths),
+    'knowledgeBases.search': (input) => knowledge.search(input),
+    'knowledgeBases.sources': ({ id }) => knowledge.sources.list(id),
+    'knowledgeBases.createSource': ({ id, ...input }) => knowledge.sources.create(id, input),
+    'knowledgeBases.updateSource': ({ id, sourceId, ...patch }) => knowledge.sources.update(id, sourceId, patch),
+    'knowledgeBases.deleteSource': ({ id, sourceId }) => knowledge.sources.delete(id, sourceId),
+    'knowledgeBases.syncSource': ({ id, sourceId }) => knowledge.sources.sync(id, sourceId),
+    'agents.knowledgeBases': ({ id }) => knowledge.bindings(id),
+    'agents.setKnowledgeBases': ({ id, bindings }) => knowledge.setBindings(id, bindings),
     'settings.get': () => settings.get(),
     'settings.update': (patch) => settings.update(patch),
     'server.status': async () => serverStatus(),
@@ -139,6 +172,7 @@ export async function createRuntime(opts: RuntimeOptions) {
     'memories.forget': ({ userId, agentId }) => memory.forget(userId, agentId)
   }
 
+  await knowledge.start()
   await scheduler.start()
 
   return {
@@ -151,6 +185,7 @@ export async function createRuntime(opts: RuntimeOptions) {
     agents,
     tools,
     knowledgeBases,
+    knowledge,
     settings,
     chat,
     mcp,

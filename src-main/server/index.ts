@@ -90,10 +90,10 @@ export async function startServer(runtime: Runtime, opts: ServerOptions): Promis
   app.use(errorHandler)
 
   const http = createServer(app)
-  // Socket.IO: closed to foreign browser origins except those a published agent lists.
-  const io = new IoServer(http, { serveClient: false, maxHttpBufferSize: 1e6, allowRequest: access.allowSocket, cors: { origin: access.socketCors } })
+  // Socket.IO: polling is closed to foreign browser origins except those a published agent lists.
+  const io = new IoServer(http, { serveClient: false, maxHttpBufferSize: 1e6, cors: { origin: access.socketCors } })
   const unsubscribe = attachStudioSocket(io, runtime, opts.token, allowedHosts)
-  const detachControl = attachControlSocket(io, runtime)
+  const detachControl = attachControlSocket(io, runtime, access)
 
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject)

@@ -1,5 +1,5 @@
 import type OpenAI from 'openai'
-import type { MessageMeta, TurnEvent, TurnStatus, Usage } from '../../contract/chat'
+import type { MessageMeta, Source, TurnEvent, TurnStatus, Usage } from '../../contract/chat'
 import type { Agent } from '../../contract/entities'
 import { AppError } from '../../contract/errors'
 import type { ChatRepo } from '../../store/repos/chat'
@@ -31,6 +31,8 @@ export interface TurnOptions {
   toolTimeoutMs: number
   /** How long a digital human may take to speak an answer. */
   speechTimeoutMs: number
+  /** Knowledge bases bound to the agent as context (src-main/core/knowledge). */
+  knowledge?: TurnKnowledge
   /** Long-term memory (src-main/core/memory): recalled into the system prompt, fed each answered turn. */
   memory?: TurnMemory
 }
@@ -40,6 +42,11 @@ export interface TurnMemory {
   recall(q: { agent: Agent; userId: string; message: string }): Promise<string>
   /** Called once the answer is out; works in the background, so it never delays the answer. */
   remember(t: { agent: Agent; userId: string; sessionId: string; runId: string; message: string; answer: string }): void
+}
+
+export interface TurnKnowledge {
+  /** Passages for the user's message as a system-prompt section, and their sources; null when none. */
+  context(q: { agent: Agent; query: string; runId: string; signal?: AbortSignal }): Promise<{ system: string; sources: Source[] } | null>
 }
 
 export interface TurnInput {
@@ -81,7 +88,13 @@ const clip = (s: string) => (s.length > TRACE_LIMIT ? `${s.slice(0, TRACE_LIMIT)
  * parallel), feed their results back, until it answers or the step limit; every model and tool
  * call traced. Never throws: failures end the turn with an error event and what was said is kept.
  */
-export async function runTurn(deps: TurnDeps, input: TurnInput, signal: AbortSignal, emit: (e: TurnEvent) => void): Promise<TurnSummary> {
+export async function runTurn(deps: TurnDeps, input: TurnInput, signal: AbortSignal, emitEvent: (e: TurnEvent) => void): Promise<TurnSummary> {
+  // Sources (automatic context and search_knowledge calls) are kept with the answer, so its [n] citations stay resolvable.
+  const sources: Source[] = []
+  const emit = (e: TurnEvent) => {
+    if (e.type === 'sources') sources.push(...e.sources)
+    emitEvent(e)
+  }
   const { repo } = deps
   const { sessionId } = input
   const agent = input.modelOverride ? { ...input.agent, ...input.modelOverride } : input.agent
@@ -114,7 +127,10 @@ export async function runTurn(deps: TurnDeps, input: TurnInput, signal: AbortSig
     const windowed = windowHistory(input.history ? [...history, { role: 'user', content: userText }] : history, deps.options.historyBudget).messages
     const remembered = (await deps.options.memory?.recall({ agent, userId: input.userId, message: userText })) ?? ''
     const system = [renderSystemPrompt(agent, { userId: input.userId, clientInfo: input.clientInfo }), input.extraSystem, remembered].filter(Boolean).join('\n\n')
-    const messages: Msg[] = [...(system ? [{ role: 'system' as const, content: system }] : []), ...windowed]
+    const knowledge = await knowledgeContext(deps, { agent, query: userText, runId, signal })
+    if (knowledge) emit({ type: 'sources', sources: knowledge.sources })
+    const prompt = [system, knowledge?.system].filter(Boolean).join('\n\n')
+    const messages: Msg[] = [...(prompt ? [{ role: 'system' as const, content: prompt }] : []), ...windowed]
 
     const ctx: ToolContext = {
       agent,
@@ -162,7 +178,7 @@ export async function runTurn(deps: TurnDeps, input: TurnInput, signal: AbortSig
         const p = err.partial
         await trace(repo, { id: stepId, runId, sessionId, kind: 'model', name: agent.model, input: messages, output: p.text, error: err.aborted ? 'stopped' : err.fault.message, usage: p.usage, started })
         const status: TurnStatus = err.aborted ? 'stopped' : 'error'
-        const messageId = p.text || cards.length ? await save('assistant', p.text, { status, cards, usage, ...(status === 'error' && { error: err.fault.message }) }) : null
+        const messageId = p.text || cards.length ? await save('assistant', p.text, { status, cards, usage, ...(sources.length && { sources }), ...(status === 'error' && { error: err.fault.message }) }) : null
         return await finish(status, messageId, err.aborted ? undefined : { code: err.fault.code, message: err.fault.message })
       }
       usage.promptTokens += result.usage.promptTokens
@@ -171,7 +187,7 @@ export async function runTurn(deps: TurnDeps, input: TurnInput, signal: AbortSig
 
       if (!result.toolCalls.length || !offerTools) {
         await waitForSpeech(deps, ctx, result.text)
-        const messageId = await save('assistant', result.text, { status: 'ok', cards, usage, ...(result.reasoning && { reasoning: result.reasoning }) })
+        const messageId = await save('assistant', result.text, { status: 'ok', cards, usage, ...(sources.length && { sources }), ...(result.reasoning && { reasoning: result.reasoning }) })
         const summary = await finish('ok', messageId)
         deps.options.memory?.remember({ agent, userId: input.userId, sessionId, runId, message: userText, answer: said })
         return summary
@@ -202,6 +218,17 @@ export async function runTurn(deps: TurnDeps, input: TurnInput, signal: AbortSig
     const appErr = err instanceof AppError ? err : null
     if (!appErr) console.error('[agenta] turn failed:', err)
     return await finish('error', null, { code: appErr?.code ?? 'internal', message: appErr?.message ?? 'The turn failed unexpectedly' })
+  }
+}
+
+/** Passages from the agent's knowledge bases for this message; a failed search costs only the context, never the turn. */
+async function knowledgeContext(deps: TurnDeps, q: { agent: Agent; query: string; runId: string; signal: AbortSignal }) {
+  if (!deps.options.knowledge || !q.query.trim()) return null
+  try {
+    return await deps.options.knowledge.context(q)
+  } catch (err) {
+    console.warn(`[agenta] knowledge search for this turn failed: ${(err as Error).message}`)
+    return null
   }
 }
 

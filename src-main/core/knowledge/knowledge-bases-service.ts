@@ -9,7 +9,14 @@ import { newId } from '../util/ids'
 
 export type KnowledgeBasesService = ReturnType<typeof knowledgeBasesService>
 
-export function knowledgeBasesService(db: Kysely<DB>, events: StudioEvents) {
+/** What the ingestion side needs to hear about (a model change starts a re-embed; a delete drops vectors and files). */
+export interface KnowledgeBaseHooks {
+  afterUpdate?(kb: KnowledgeBase, before: KnowledgeBase): Promise<void> | void
+  beforeDelete?(id: string): Promise<void> | void
+  afterDelete?(id: string): Promise<void> | void
+}
+
+export function knowledgeBasesService(db: Kysely<DB>, events: StudioEvents, hooks: KnowledgeBaseHooks = {}) {
   const repo = knowledgeBasesRepo(db)
 
   async function get(id: string): Promise<KnowledgeBase> {
@@ -46,11 +53,15 @@ export function knowledgeBasesService(db: Kysely<DB>, events: StudioEvents) {
       }
       await repo.update(id, { ...knowledgeBaseColumns(patch), updated_at: Date.now() })
       events.emit('knowledgeBases.changed', { id })
-      return get(id)
+      const updated = await get(id)
+      await hooks.afterUpdate?.(updated, current)
+      return updated
     },
     async delete(id: string) {
       await get(id)
+      await hooks.beforeDelete?.(id)
       await repo.delete(id)
+      await hooks.afterDelete?.(id)
       events.emit('knowledgeBases.changed', { id })
       return { ok: true as const }
     }

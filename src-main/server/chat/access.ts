@@ -1,4 +1,3 @@
-import type { IncomingMessage } from 'node:http'
 import type { NextFunction, Request, Response } from 'express'
 import type { Agent } from '../../contract/entities'
 import { AppError } from '../../contract/errors'
@@ -134,16 +133,12 @@ export class ChatAccess {
   }
 
   /**
-   * Socket.IO handshakes: WebSockets ignore CORS, so browsers on foreign origins are refused here
-   * unless a published agent lists them. Non-browser clients send no Origin and pass.
+   * The control channel's handshakes: WebSockets ignore CORS, so browsers on foreign origins are
+   * refused here unless a published agent lists them. Non-browser clients send no Origin and pass.
    */
-  readonly allowSocket = (req: IncomingMessage, done: (err: string | null | undefined, ok: boolean) => void) => {
-    const origin = req.headers.origin
-    if (!origin || sameOrigin(origin, req.headers.host)) return done(null, true)
-    this.publishedOrigins().then(
-      (set) => (set.has(normalOrigin(origin)) ? done(null, true) : done('origin not allowed', false)),
-      () => done('origin check failed', false)
-    )
+  async socketAllowed(origin: string | undefined, host: string | undefined): Promise<boolean> {
+    if (!origin || sameOrigin(origin, host)) return true
+    return (await this.publishedOrigins()).has(normalOrigin(origin))
   }
 
   /** The `cors` option of Socket.IO's polling transport, with the same rule. */

@@ -2,6 +2,7 @@ import type { Server as IoServer, Socket } from 'socket.io'
 import type { z } from 'zod'
 import { AgentResponse, DigitalHumanCompletion, SystemData } from '../../contract/chat'
 import type { Runtime } from '../../core/runtime'
+import type { ChatAccess } from './access'
 
 type Ack = (reply: { status: 'success' } | { status: 'error'; message: string }) => void
 
@@ -51,9 +52,16 @@ const nothingWaiting = (waitId: string) => `Nothing is waiting under ${waitId} (
  * (the `socket_id` it sends with /chat-message), registers functions or a page module that become
  * tools of its turns, and answers the waits those turns send it.
  */
-export function attachControlSocket(io: IoServer, runtime: Runtime): () => void {
+export function attachControlSocket(io: IoServer, runtime: Runtime, access: ChatAccess): () => void {
   const { clients, waits } = runtime.chat
   const nsp = io.of('/')
+  nsp.use((socket, next) => {
+    const { origin, host } = socket.handshake.headers
+    access.socketAllowed(origin, host).then(
+      (ok) => next(ok ? undefined : new Error(`origin ${origin} is not allowed`)),
+      () => next(new Error('origin check failed'))
+    )
+  })
   const onConnection = (socket: Socket) => {
     clients.connect(socket.id, (event, payload) => socket.emit(event, payload))
     socket.emit('connect_response', { status: 'connected', client_id: socket.id })

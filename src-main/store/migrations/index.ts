@@ -1,6 +1,7 @@
 import type { Migration, MigrationProvider } from 'kysely'
 import * as m001 from './001_initial'
 import * as m002 from './002_scheduler_memory'
+import * as m003 from './003_knowledge_ingestion'
 
 /**
  * Listed by hand rather than read from disk: the main process is bundled, so there is no
@@ -9,7 +10,8 @@ import * as m002 from './002_scheduler_memory'
  */
 const migrations: Record<string, Migration> = {
   '001_initial': m001,
-  '002_scheduler_memory': m002
+  '002_scheduler_memory': m002,
+  '003_knowledge_ingestion': m003
 }
 
 export const migrationProvider: MigrationProvider = {

@@ -1,0 +1,111 @@
+import type OpenAI from 'openai'
+import type { Kysely } from 'kysely'
+import { AppError } from '../../contract/errors'
+import type { DB } from '../../store/schema'
+import { describeProviderFault } from '../providers/provider-errors'
+import { Semaphore } from './util/semaphore'
+
+export interface EmbedderOptions {
+  /** Texts per /embeddings request (providers differ: DashScope takes 10, OpenAI 2048). */
+  batchSize: number
+  /** Requests in flight at once, across every document and knowledge base. */
+  concurrency: number
+  timeoutMs: number
+}
+
+interface ModelTarget {
+  client: OpenAI
+  model: string
+  providerId: string
+}
+
+/**
+ * Embeddings through any OpenAI-compatible /embeddings endpoint, batched and bounded. A batch the
+ * provider refuses as too large is split in halves, and the smaller size is remembered for that
+ * model, so a conservative provider costs a few failed requests once rather than a setting.
+ */
+export class Embedder {
+  private readonly limit: Semaphore
+  private readonly maxBatch = new Map<string, number>()
+  private readonly dims = new Map<string, number>()
+  private readonly queryCache = new Map<string, number[]>()
+
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly clientFor: (providerId: string, opts: { timeout: number; maxRetries: number }) => Promise<OpenAI>,
+    private readonly opts: EmbedderOptions
+  ) {
+    this.limit = new Semaphore(opts.concurrency)
+  }
+
+  /** The model row (of type embedding) and a client for its provider. */
+  async target(modelRowId: string): Promise<ModelTarget> {
+    const m = await this.db.selectFrom('models').select(['provider_id', 'model_id', 'type']).where('id', '=', modelRowId).executeTakeFirst()
+    if (!m) throw new AppError('not_found', `The embedding model ${modelRowId} no longer exists; choose another one for this knowledge base`)
+    if (m.type !== 'embedding') throw new AppError('validation_failed', `Model ${m.model_id} is a ${m.type} model, not an embedding model`)
+    return { client: await this.clientFor(m.provider_id, { timeout: this.opts.timeoutMs, maxRetries: 2 }), model: m.model_id, providerId: m.provider_id }
+  }
+
+  /** The model's vector length, asked once per process. */
+  async dimension(modelRowId: string): Promise<number> {
+    const known = this.dims.get(modelRowId)
+    if (known) return known
+    const [v] = await this.embed(modelRowId, ['dimension probe'])
+    this.dims.set(modelRowId, v.length)
+    return v.length
+  }
+
+  /** One vector per text, in order. */
+  async embed(modelRowId: string, texts: string[], signal?: AbortSignal): Promise<number[][]> {
+    if (!texts.length) return []
+    const t = await this.target(modelRowId)
+    const size = Math.min(this.opts.batchSize, this.maxBatch.get(modelRowId) ?? Infinity)
+    const batches: string[][] = []
+    for (let i = 0; i < texts.length; i += size) batches.push(texts.slice(i, i + size))
+    const out = await Promise.all(batches.map((b) => this.limit.run(() => this.request(modelRowId, t, b, signal))))
+    const vectors = out.flat()
+    const dim = this.dims.get(modelRowId)
+    if (dim === undefined && vectors[0]) this.dims.set(modelRowId, vectors[0].length)
+    return vectors
+  }
+
+  /** A query's vector; recent queries are cached (the same question is often asked twice). */
+  async embedQuery(modelRowId: string, text: string, signal?: AbortSignal): Promise<number[]> {
+    const key = `${modelRowId}\u0000${text}`
+    const hit = this.queryCache.get(key)
+    if (hit) {
+      this.queryCache.delete(key)
+      this.queryCache.set(key, hit)
+      return hit
+    }
+    const [v] = await this.embed(modelRowId, [text], signal)
+    this.queryCache.set(key, v)
+    if (this.queryCache.size > 256) this.queryCache.delete(this.queryCache.keys().next().value as string)
+    return v
+  }
+
+  forget(modelRowId: string) {
+    this.dims.delete(modelRowId)
+  }
+
+  private async request(modelRowId: string, t: ModelTarget, texts: string[], signal?: AbortSignal): Promise<number[][]> {
+    let res: OpenAI.Embeddings.CreateEmbeddingResponse
+    try {
+      res = await t.client.embeddings.create({ model: t.model, input: texts }, { signal })
+    } catch (err) {
+      const status = (err as { status?: number }).status
+      if (texts.length > 1 && status !== undefined && status >= 400 && status < 500 && ![401, 403, 404, 429].includes(status)) {
+        const half = Math.ceil(texts.length / 2)
+        this.maxBatch.set(modelRowId, Math.min(this.maxBatch.get(modelRowId) ?? Infinity, half))
+        const [a, b] = await Promise.all([this.request(modelRowId, t, texts.slice(0, half), signal), this.request(modelRowId, t, texts.slice(half), signal)])
+        return [...a, ...b]
+      }
+      if (signal?.aborted) throw err
+      const fault = describeProviderFault(err, '')
+      throw new AppError('upstream_error', `Embedding with ${t.model} failed: ${fault.message}`, { reason: fault.code })
+    }
+    const data = [...res.data].sort((a, b) => a.index - b.index)
+    if (data.length !== texts.length) throw new AppError('upstream_error', `Embedding with ${t.model} returned ${data.length} vectors for ${texts.length} texts`)
+    return data.map((d) => d.embedding)
+  }
+}

@@ -1,0 +1,570 @@
+import { AppError } from '../../../contract/errors'
+import type { VectorRow, VectorStore } from '../../../vector'
+import { versionKey, type DocumentRow, type DocumentsRepo } from '../../../store/repos/documents'
+import { chunkId, type ChunkRow, type KnowledgeChunksRepo } from '../../../store/repos/knowledge-chunks'
+import { chunkDocument, type Chunk } from '../chunk'
+import type { Embedder } from '../embedder'
+import { newId } from '../../util/ids'
+import { Collections, type LiveCollection } from './collections'
+import { readContent } from './content'
+import type { ProgressTracker } from './progress'
+import { WriteBuffer, type DocMark } from './write-buffer'
+import { Reembedder } from './reembed'
+
+export interface IngestionOptions {
+  /** Documents parsed and embedded at once. */
+  docConcurrency: number
+  /** Chunks per embedding call of one document (the embedder splits further by provider limits). */
+  embedChunks: number
+  /** Rows held before a vector write. */
+  flushRows: number
+  flushIdleMs: number
+  /** A batch ends (index folded in, documents made ready) after this long or this many documents, or when the queue is empty. */
+  batchMaxMs: number
+  batchMaxDocs: number
+  /** A worker's claim on a document; renewed while it works, taken over after a crash once expired. */
+  leaseMs: number
+  /** Attempts for failures that may pass (network, provider, store), then the document is failed. */
+  maxAttempts: number
+  retryBaseMs: number
+  maxFileBytes: number
+}
+
+export const defaultIngestionOptions: IngestionOptions = {
+  docConcurrency: 2,
+  embedChunks: 64,
+  flushRows: 4000,
+  flushIdleMs: 500,
+  batchMaxMs: 30_000,
+  batchMaxDocs: 2000,
+  leaseMs: 30_000,
+  maxAttempts: 3,
+  retryBaseMs: 2_000,
+  maxFileBytes: 100 * 1_048_576
+}
+
+/** Text a chunk is indexed and embedded with: its headings make it findable by them too. */
+export function indexedText(c: { text: string; headingPath: string[] }): string {
+  return c.headingPath.length ? `${c.headingPath.join(' > ')}\n${c.text}` : c.text
+}
+
+/** Failures that another attempt cannot fix: the file itself is bad, gone or too big. */
+function isPermanent(err: unknown): boolean {
+  return err instanceof AppError && (err.code === 'validation_failed' || err.code === 'not_found' || err.code === 'bad_request' || err.code === 'payload_too_large')
+}
+/** The document was taken from this worker (deleted, re-queued, re-indexed): stop quietly. */
+class LostLease extends Error {}
+
+const messageOf = (err: unknown) => (err instanceof AppError ? err.message : `Ingestion failed: ${(err as Error)?.message ?? String(err)}`)
+
+interface Active {
+  kbId: string
+  abort: AbortController
+}
+
+interface Awaiting {
+  kbId: string
+  /** docId → version written */
+  docs: Map<string, number>
+  since: number
+}
+
+/**
+ * The ingestion queue. Each document row is a job whose `status` is its stage:
+ * queued → parsing → chunking (chunks saved in the store) → embedding (rows written to the vector
+ * collection in batches, `chunks_done` saved after each write) → indexing (all rows written,
+ * waiting for the batch end) → ready (the batch end folded the rows into the index and made this
+ * version the served one). A restart resumes each document at its saved stage; a version is only
+ * served once it is ready, so nothing half-written is ever found.
+ */
+export class IngestionQueue {
+  readonly owner = newId()
+  readonly buffer: WriteBuffer
+  private readonly active = new Map<string, Active>()
+  private readonly awaiting = new Map<string, Awaiting>()
+  private readonly finalizing = new Map<string, Promise<void>>()
+  private readonly reembedder: Reembedder
+  private readonly reembedding = new Map<string, Promise<void>>()
+  private pumping = false
+  private pumpAgain = false
+  private scheduled = false
+  private closed = false
+  private wake: NodeJS.Timeout | undefined
+  private heartbeat: NodeJS.Timeout | undefined
+  private readonly idleWaiters: Array<() => void> = []
+
+  constructor(
+    private readonly docs: DocumentsRepo,
+    private readonly chunks: KnowledgeChunksRepo,
+    private readonly collections: Collections,
+    private readonly vector: VectorStore,
+    private readonly embedder: Embedder,
+    private readonly progress: ProgressTracker,
+    private readonly opts: IngestionOptions
+  ) {
+    this.buffer = new WriteBuffer(vector, { flushed: (c, m) => this.flushed(c, m), failed: (c, m, e) => this.flushFailed(c, m, e) }, { maxRows: opts.flushRows, idleMs: opts.flushIdleMs })
+    this.reembedder = new Reembedder(docs, chunks, collections, vector, embedder, progress, { embedChunks: opts.embedChunks })
+  }
+
+  start(): void {
+    this.heartbeat = setInterval(() => {
+      void this.docs.renewLeases(this.owner, Date.now() + this.opts.leaseMs).catch(() => undefined)
+    }, Math.max(200, Math.floor(this.opts.leaseMs / 3)))
+    this.heartbeat.unref()
+    this.kick()
+  }
+
+  /** Something was queued or changed: look for work soon. */
+  kick(): void {
+    if (this.closed || this.scheduled) return
+    this.scheduled = true
+    setImmediate(() => {
+      this.scheduled = false
+      void this.pump()
+    })
+  }
+
+  /** Resolves once nothing is queued, in progress or waiting for a batch end (tests, the benchmark, shutdown of a CLI import). */
+  whenIdle(): Promise<void> {
+    return new Promise((resolve) => {
+      this.idleWaiters.push(resolve)
+      this.kick()
+    })
+  }
+
+  isWorkingOn(docId: string): boolean {
+    return this.active.has(docId)
+  }
+
+  /** Stops work on a document that is being deleted or re-queued; its buffered rows are dropped. */
+  cancel(docId: string): void {
+    this.active.get(docId)?.abort.abort()
+    this.buffer.drop(docId)
+    for (const a of this.awaiting.values()) a.docs.delete(docId)
+  }
+
+  /** A knowledge base is being deleted: stop everything of it. */
+  cancelKb(kbId: string): void {
+    for (const [id, a] of this.active) if (a.kbId === kbId) this.cancel(id)
+    for (const [collection, a] of this.awaiting) if (a.kbId === kbId) this.awaiting.delete(collection)
+    this.reembedder.cancel(kbId)
+  }
+
+  async close(): Promise<void> {
+    this.closed = true
+    if (this.wake) clearTimeout(this.wake)
+    if (this.heartbeat) clearInterval(this.heartbeat)
+    for (const a of this.active.values()) a.abort.abort()
+    this.reembedder.cancelAll()
+    // Let running documents reach a checkpoint; what is buffered is written so progress is kept.
+    await this.settled()
+    await this.buffer.flushAll().catch(() => undefined)
+    this.buffer.clearTimers()
+    await Promise.allSettled([...this.finalizing.values(), ...this.reembedding.values()])
+    // Leases are released so a new process can resume at once rather than after they expire.
+    await this.docs.db.updateTable('documents').set({ lease_owner: null, lease_until: null }).where('lease_owner', '=', this.owner).execute().catch(() => undefined)
+  }
+
+  private async settled(): Promise<void> {
+    while (this.active.size) await new Promise((r) => setTimeout(r, 20))
+  }
+
+  // ---------- scheduling ----------
+
+  private async pump(): Promise<void> {
+    if (this.closed) return
+    if (this.pumping) {
+      this.pumpAgain = true
+      return
+    }
+    this.pumping = true
+    try {
+      do {
+        this.pumpAgain = false
+        await this.fillSlots()
+        this.batchEnds(false)
+        if (this.active.size === 0 && !this.closed) await this.idleWork()
+      } while (this.pumpAgain && !this.closed)
+    } catch (err) {
+      console.error('[knowledge] ingestion queue error:', err)
+    } finally {
+      this.pumping = false
+    }
+    await this.scheduleWake()
+  }
+
+  private async fillSlots(): Promise<void> {
+    let free = this.opts.docConcurrency - this.active.size
+    if (free <= 0) return
+    const now = Date.now()
+    const busy = [...this.active.keys()]
+    for (const a of this.awaiting.values()) busy.push(...a.docs.keys())
+    const candidates = await this.docs.claimable(now, free + 8, busy)
+    for (const c of candidates) {
+      if (free <= 0 || this.closed) break
+      if (!(await this.docs.lease(c.id, this.owner, now, this.opts.leaseMs))) continue
+      free--
+      this.startDoc(c.id)
+    }
+  }
+
+  private startDoc(id: string): void {
+    const abort = new AbortController()
+    const entry: Active = { kbId: '', abort }
+    this.active.set(id, entry)
+    void this.processDoc(id, entry)
+      .catch((err) => console.error(`[knowledge] document ${id} crashed the worker:`, err))
+      .finally(() => {
+        this.active.delete(id)
+        this.kick()
+      })
+  }
+
+  /** Ends batches that are big or old enough; `all` ends every batch (the queue is empty). */
+  private batchEnds(all: boolean): Promise<void>[] {
+    const now = Date.now()
+    const out: Promise<void>[] = []
+    for (const [collection, a] of this.awaiting) {
+      if (all || a.docs.size >= this.opts.batchMaxDocs || now - a.since >= this.opts.batchMaxMs) out.push(this.finalize(collection))
+    }
+    return out
+  }
+
+  private async idleWork(): Promise<void> {
+    await this.buffer.flushAll()
+    await this.adoptOrphans()
+    await Promise.all(this.batchEnds(true))
+    await this.cleanStale()
+    await this.startReembeds()
+    const idle = this.active.size === 0 && this.awaiting.size === 0 && this.reembedding.size === 0 && this.buffer.isEmpty()
+    if (idle) {
+      const now = Date.now()
+      const more = await this.docs.claimable(now, 1, [])
+      if (more.length) {
+        this.pumpAgain = true
+        return
+      }
+      await this.progress.flush()
+      for (const resolve of this.idleWaiters.splice(0)) resolve()
+    }
+  }
+
+  private async scheduleWake(): Promise<void> {
+    if (this.closed) return
+    if (this.wake) clearTimeout(this.wake)
+    let delay: number
+    if (this.active.size || this.awaiting.size || this.reembedding.size) delay = 1_000
+    else {
+      const due = await this.nextDue().catch(() => null)
+      if (due === null) return
+      // At least a second: documents of a knowledge base waiting for a re-embed are due but not claimable.
+      delay = Math.max(1_000, due - Date.now())
+    }
+    this.wake = setTimeout(() => this.kick(), Math.min(delay, 60_000))
+    this.wake.unref()
+  }
+
+  /** When the next waiting document becomes claimable: a retry's time, or a dead worker's lease running out. */
+  private async nextDue(): Promise<number | null> {
+    const rows = await this.docs.db
+      .selectFrom('documents')
+      .select(['next_attempt_at', 'lease_until', 'lease_owner'])
+      .where('status', 'in', ['queued', 'parsing', 'chunking', 'embedding', 'indexing'])
+      .orderBy('next_attempt_at')
+      .limit(50)
+      .execute()
+    let due: number | null = null
+    for (const r of rows) {
+      const t = Math.max(Number(r.next_attempt_at), r.lease_owner && r.lease_owner !== this.owner ? Number(r.lease_until ?? 0) : 0)
+      due = due === null ? t : Math.min(due, t)
+    }
+    return due
+  }
+
+  // ---------- one document ----------
+
+  private async processDoc(id: string, entry: Active): Promise<void> {
+    const doc = await this.docs.findFull(id)
+    if (!doc) return
+    entry.kbId = doc.kb_id
+    const signal = entry.abort.signal
+    try {
+      let live = await this.collections.live(doc.kb_id)
+      let chunks: Chunk[] | null = null
+      let gen = Number(doc.gen)
+      const needsChunks = doc.status === 'queued' || doc.status === 'parsing' || doc.status === 'chunking'
+      if (needsChunks) {
+        const res = await this.parseAndChunk(doc, signal)
+        if (!res) return
+        ;({ chunks, gen } = res)
+        live = await this.collections.live(doc.kb_id)
+      }
+      if (signal.aborted) return
+      await this.embedAndWrite(doc, gen, chunks, live, signal)
+    } catch (err) {
+      if (signal.aborted || err instanceof LostLease) return
+      await this.fail(doc, err)
+    }
+  }
+
+  /** Writes a stage change only while this worker still holds the document. */
+  private async own(id: string, patch: Partial<DocumentRow>): Promise<void> {
+    const r = await this.docs.db
+      .updateTable('documents')
+      .set({ ...patch, updated_at: Date.now() })
+      .where('id', '=', id)
+      .where('lease_owner', '=', this.owner)
+      .executeTakeFirst()
+    if (Number(r.numUpdatedRows) !== 1) throw new LostLease()
+  }
+
+  /** Reads, hashes, parses and chunks; saves the chunks. Null = nothing more to do (unchanged or gone). */
+  private async parseAndChunk(doc: DocumentRow, signal: AbortSignal): Promise<{ chunks: Chunk[]; gen: number } | null> {
+    const now = Date.now()
+    await this.own(doc.id, { status: 'parsing', started_at: now })
+    this.progress.touch(doc.kb_id, [doc.id])
+    const content = await readContent(doc, this.opts.maxFileBytes)
+    if (signal.aborted) return null
+    if (doc.served_gen !== null && doc.content_hash === content.hash) {
+      // Same content as the served version: nothing to re-index.
+      await this.own(doc.id, { status: 'ready', error: null, attempts: 0, lease_owner: null, lease_until: null, work_hash: content.hash, mtime_ms: content.mtimeMs, bytes: content.bytes, finished_at: Date.now() })
+      this.progress.docFinished(doc.kb_id, doc.id, content.bytes, false)
+      return null
+    }
+    const parsed = await content.parse()
+    if (signal.aborted) return null
+    const kb = await this.collections.state(doc.kb_id)
+    await this.own(doc.id, { status: 'chunking' })
+    const chunks = chunkDocument(parsed, { size: Number(kb.chunk_size), overlap: Number(kb.chunk_overlap) })
+    // The served version stays untouched; a new version number separates the new rows from it.
+    const gen = doc.served_gen !== null && Number(doc.gen) === Number(doc.served_gen) ? Number(doc.gen) + 1 : Number(doc.gen)
+    const live = await this.collections.live(doc.kb_id)
+    // An interrupted attempt at this version may have left rows; its chunks could differ now.
+    await this.vector.deleteByDoc(live.name, versionKey(doc.id, gen))
+    this.buffer.drop(doc.id)
+    const rows: ChunkRow[] = chunks.map((c) => ({
+      id: chunkId(doc.id, gen, c.index),
+      kb_id: doc.kb_id,
+      doc_id: doc.id,
+      gen,
+      idx: c.index,
+      text: c.text,
+      heading_path: JSON.stringify(c.headingPath),
+      page: c.page ?? null,
+      char_start: c.charStart
+    }))
+    await this.chunks.replaceVersion(doc.id, gen, rows)
+    if (signal.aborted) return null
+    await this.own(doc.id, {
+      status: 'embedding',
+      gen,
+      work_hash: content.hash,
+      mtime_ms: content.mtimeMs,
+      bytes: content.bytes,
+      char_count: parsed.charCount,
+      chunk_count: chunks.length,
+      chunks_done: 0
+    })
+    return { chunks, gen }
+  }
+
+  /** Embeds (when the collection has vectors) and hands rows to the write buffer, from the saved resume point. */
+  private async embedAndWrite(doc: DocumentRow, gen: number, inMemory: Chunk[] | null, live: LiveCollection, signal: AbortSignal): Promise<void> {
+    const fresh = await this.docs.find(doc.id)
+    if (!fresh) return
+    const total = Number(fresh.chunk_count)
+    let from = inMemory ? 0 : Number(fresh.chunks_done)
+    if (fresh.status !== 'embedding') await this.own(doc.id, { status: 'embedding' })
+    if (total === 0) {
+      await this.own(doc.id, { status: 'indexing' })
+      this.markWritten(live.name, doc.kb_id, doc.id, gen)
+      return
+    }
+    const step = live.dim === null ? Math.max(this.opts.embedChunks, 512) : this.opts.embedChunks
+    while (from < total) {
+      if (signal.aborted) return
+      const batch: Array<{ idx: number; text: string; headingPath: string[]; page: number | null; charStart: number }> = inMemory
+        ? inMemory.slice(from, from + step).map((c) => ({ idx: c.index, text: c.text, headingPath: c.headingPath, page: c.page ?? null, charStart: c.charStart }))
+        : (await this.chunks.page(doc.id, gen, from, step)).map((r) => ({ idx: Number(r.idx), text: r.text, headingPath: JSON.parse(r.heading_path) as string[], page: r.page === null ? null : Number(r.page), charStart: Number(r.char_start) }))
+      if (!batch.length) throw new AppError('internal', `Chunks ${from}–${total} of ${doc.name} are missing from the store`)
+      const texts = batch.map(indexedText)
+      const vectors = live.dim !== null && live.modelId ? await this.embedder.embed(live.modelId, texts, signal) : null
+      if (signal.aborted) return
+      const rows: VectorRow[] = batch.map((c, i) => ({
+        id: chunkId(doc.id, gen, c.idx),
+        docId: versionKey(doc.id, gen),
+        kbId: doc.kb_id,
+        text: texts[i],
+        ...(vectors ? { vector: vectors[i] } : {}),
+        meta: { i: c.idx, h: c.headingPath, ...(c.page === null ? {} : { p: c.page }), s: c.charStart }
+      }))
+      from += batch.length
+      const complete = from >= total
+      if (complete) await this.own(doc.id, { status: 'indexing' })
+      await this.buffer.add(live.name, rows, { docId: doc.id, kbId: doc.kb_id, gen, upto: from, complete, rows: rows.length })
+    }
+  }
+
+  private markWritten(collection: string, kbId: string, docId: string, gen: number): void {
+    let a = this.awaiting.get(collection)
+    if (!a) this.awaiting.set(collection, (a = { kbId, docs: new Map(), since: Date.now() }))
+    a.docs.set(docId, gen)
+  }
+
+  /** Rows are durable: save each document's resume point; completed ones wait for the batch end. */
+  private async flushed(collection: string, marks: DocMark[]): Promise<void> {
+    for (const m of marks) {
+      const r = await this.docs.db
+        .updateTable('documents')
+        .set({ chunks_done: m.upto, updated_at: Date.now() })
+        .where('id', '=', m.docId)
+        .where('gen', '=', m.gen)
+        .executeTakeFirst()
+      if (Number(r.numUpdatedRows) === 0) {
+        // Deleted or re-queued while its rows were buffered: they must not linger.
+        await this.vector.deleteByDoc(collection, versionKey(m.docId, m.gen)).catch(() => undefined)
+        continue
+      }
+      this.progress.chunksWritten(m.kbId, m.rows)
+      if (m.complete) this.markWritten(collection, m.kbId, m.docId, m.gen)
+    }
+    if (marks.length) this.kick()
+  }
+
+  private async flushFailed(_collection: string, marks: DocMark[], err: unknown): Promise<void> {
+    for (const m of marks) {
+      const doc = await this.docs.findFull(m.docId)
+      if (doc && Number(doc.gen) === m.gen) await this.fail(doc, err)
+    }
+  }
+
+  /**
+   * The batch end: fold the written rows into the index, then make each document's new version
+   * the served one (and its old version stale) in one transaction.
+   */
+  private finalize(collection: string): Promise<void> {
+    const running = this.finalizing.get(collection)
+    if (running) return running
+    const p = (async () => {
+      await this.buffer.flush(collection)
+      const batch = this.awaiting.get(collection)
+      if (!batch || !batch.docs.size) return
+      this.awaiting.delete(collection)
+      await this.vector.optimize(collection)
+      await this.collections.lock.run(batch.kbId, async () => {
+        const kb = await this.collections.state(batch.kbId).catch(() => null)
+        const ids = [...batch.docs.keys()]
+        if (!kb) return
+        if (kb.collection !== collection) {
+          // The knowledge base switched collection meanwhile: index these again into the new one.
+          await this.docs.updateMany(ids, { status: 'embedding', chunks_done: 0, lease_owner: null, lease_until: null })
+          return
+        }
+        const now = Date.now()
+        const finished: Array<{ id: string; bytes: number }> = []
+        await this.docs.db.transaction().execute(async (tx) => {
+          for (const [id, gen] of batch.docs) {
+            const d = await tx.selectFrom('documents').select(['id', 'gen', 'served_gen', 'status', 'chunks_done', 'chunk_count', 'work_hash', 'bytes']).where('id', '=', id).executeTakeFirst()
+            if (!d || Number(d.gen) !== gen || d.status !== 'indexing' || Number(d.chunks_done) < Number(d.chunk_count)) continue
+            const old = d.served_gen === null ? null : Number(d.served_gen)
+            await tx
+              .updateTable('documents')
+              .set({
+                status: 'ready',
+                served_gen: gen,
+                stale_gen: old !== null && old !== gen ? old : null,
+                content_hash: d.work_hash,
+                error: null,
+                attempts: 0,
+                lease_owner: null,
+                lease_until: null,
+                finished_at: now,
+                updated_at: now
+              })
+              .where('id', '=', id)
+              .execute()
+            finished.push({ id, bytes: Number(d.bytes) })
+          }
+        })
+        for (const f of finished) this.progress.docFinished(batch.kbId, f.id, f.bytes, false)
+      })
+      await this.cleanStale()
+    })()
+      .catch((err) => console.error(`[knowledge] batch end of ${collection} failed:`, err))
+      .finally(() => {
+        this.finalizing.delete(collection)
+        this.kick()
+      })
+    this.finalizing.set(collection, p)
+    return p
+  }
+
+  /** Documents fully written by a worker that is gone (a crash): they only need the batch end. */
+  private async adoptOrphans(): Promise<void> {
+    const now = Date.now()
+    const rows = await this.docs.orphanedWritten(now, 5000)
+    for (const r of rows) {
+      if (!(await this.docs.lease(r.id, this.owner, now, this.opts.leaseMs))) continue
+      const doc = await this.docs.find(r.id)
+      const kb = await this.collections.state(r.kb_id).catch(() => null)
+      if (!doc || !kb?.collection) continue
+      this.markWritten(kb.collection, r.kb_id, r.id, Number(doc.gen))
+    }
+  }
+
+  /** Deletes the rows of versions replaced by newer ones (after the swap, so search never had a gap). */
+  private async cleanStale(): Promise<void> {
+    const rows = await this.docs.staleVersions(500)
+    for (const r of rows) {
+      const kb = await this.collections.state(r.kb_id).catch(() => null)
+      const gen = Number(r.stale_gen)
+      if (kb?.collection) await this.vector.deleteByDoc(kb.collection, versionKey(r.id, gen))
+      if (kb?.next_collection) await this.vector.deleteByDoc(kb.next_collection, versionKey(r.id, gen))
+      await this.chunks.deleteVersion(r.id, gen)
+      await this.docs.db.updateTable('documents').set({ stale_gen: null }).where('id', '=', r.id).where('stale_gen', '=', gen).execute()
+    }
+  }
+
+  private async fail(doc: DocumentRow, err: unknown): Promise<void> {
+    const message = messageOf(err)
+    const attempts = Number(doc.attempts) + 1
+    const permanent = isPermanent(err) || attempts >= this.opts.maxAttempts
+    if (!(err instanceof AppError)) console.warn(`[knowledge] ${doc.name}: ${message}`)
+    const now = Date.now()
+    const current = await this.docs.find(doc.id)
+    // Gone, or re-queued by someone else meanwhile: their state wins.
+    if (!current || current.lease_owner !== this.owner) return
+    if (permanent) {
+      await this.docs.update(doc.id, { status: 'failed', error: message, attempts, lease_owner: null, lease_until: null, finished_at: now, updated_at: now })
+      this.progress.docFinished(doc.kb_id, doc.id, 0, true)
+    } else {
+      // The stage is kept: the retry resumes at the saved point, not from the start.
+      await this.docs.update(doc.id, {
+        error: message,
+        attempts,
+        next_attempt_at: now + this.opts.retryBaseMs * 4 ** (attempts - 1),
+        lease_owner: null,
+        lease_until: null,
+        ...(current.status === 'indexing' ? { status: 'embedding' } : {}),
+        updated_at: now
+      })
+      this.progress.touch(doc.kb_id, [doc.id])
+    }
+  }
+
+  // ---------- embedding model changes ----------
+
+  /** Starts re-embedding knowledge bases whose model changed, once nothing of theirs is in flight. */
+  private async startReembeds(): Promise<void> {
+    for (const kbId of await this.reembedder.pending()) {
+      if (this.reembedding.has(kbId) || this.closed) continue
+      const busy = [...this.active.values()].some((a) => a.kbId === kbId) || [...this.awaiting.values()].some((a) => a.kbId === kbId)
+      if (busy) continue
+      const p = this.reembedder.run(kbId).finally(() => {
+        this.reembedding.delete(kbId)
+        this.kick()
+      })
+      this.reembedding.set(kbId, p)
+    }
+  }
+}

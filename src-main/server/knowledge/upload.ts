@@ -1,0 +1,118 @@
+import busboy from 'busboy'
+import { createHash, randomBytes } from 'node:crypto'
+import { createWriteStream } from 'node:fs'
+import { mkdir, rm } from 'node:fs/promises'
+import { basename, join } from 'node:path'
+import { Transform } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import { Router, type Request, type Response } from 'express'
+import { AppError, type ErrorCode } from '../../contract/errors'
+import { detectFormat, supportedExtensions } from '../../core/knowledge/parse'
+import type { Runtime } from '../../core/runtime'
+
+// A request can hold many files; the limit is per file. This caps what one request may claim to send.
+const MAX_FILES = 100
+
+interface Received {
+  fileName: string
+  tempPath: string
+  hash: string
+  bytes: number
+}
+
+/** Statuses the contract's error codes cannot express (415 has no code of its own). */
+function send(res: Response, status: number, code: ErrorCode, message: string, details?: unknown) {
+  res.status(status).json({ error: { code, message, ...(details === undefined ? {} : { details }) } })
+}
+
+/**
+ * POST /api/knowledge-bases/:id/upload — multipart/form-data, any number of file fields. Each file
+ * is streamed to the data folder while it is hashed (never held in memory), then registered as a
+ * document: 201 { documents: [{ id, name, status, duplicate }] }. All or nothing: a file over the
+ * size limit → 413, an unsupported type → 415, no file or an empty one → 422; nothing is kept then.
+ * The desktop app adds files by path instead (knowledgeBases.addPaths).
+ */
+export function knowledgeUploadRouter(runtime: Runtime): Router {
+  const router = Router()
+  router.post('/knowledge-bases/:id/upload', async (req: Request, res: Response, next) => {
+    const kbId = String(req.params.id)
+    const limit = runtime.knowledge.maxUploadBytes
+    const received: Received[] = []
+    const cleanup = () => Promise.all(received.map((r) => rm(r.tempPath, { force: true })))
+    try {
+      if (!/^multipart\/form-data\b/i.test(req.headers['content-type'] ?? '')) {
+        return send(res, 415, 'bad_request', 'Send the files as multipart/form-data (a form with file fields)')
+      }
+      await runtime.knowledgeBases.get(kbId)
+      const declared = Number(req.headers['content-length'] ?? 0)
+      if (declared > limit * MAX_FILES) return send(res, 413, 'payload_too_large', `The upload is larger than ${MAX_FILES} files of the ${mib(limit)} limit`)
+
+      const incoming = runtime.knowledge.documents.incomingDir()
+      await mkdir(incoming, { recursive: true })
+      const tooLarge: string[] = []
+      const unsupported: string[] = []
+      const empty: string[] = []
+      const writes: Promise<void>[] = []
+
+      await new Promise<void>((resolve, reject) => {
+        let bb: busboy.Busboy
+        try {
+          bb = busboy({ headers: req.headers, limits: { fileSize: limit, files: MAX_FILES, fields: 50 }, defParamCharset: 'utf8' })
+        } catch (err) {
+          return reject(new AppError('bad_request', `Not a valid multipart request: ${(err as Error).message}`))
+        }
+        bb.on('file', (_field, stream, info) => {
+          const fileName = basename(String(info.filename ?? '').replace(/\\/g, '/')).trim()
+          if (!fileName || !detectFormat(fileName, info.mimeType)) {
+            unsupported.push(fileName || '(a file without a name)')
+            stream.resume()
+            return
+          }
+          const tempPath = join(incoming, `${Date.now()}-${randomBytes(8).toString('hex')}`)
+          const entry: Received = { fileName, tempPath, hash: '', bytes: 0 }
+          received.push(entry)
+          const hash = createHash('sha256')
+          const meter = new Transform({
+            transform(chunk: Buffer, _enc, cb) {
+              hash.update(chunk)
+              entry.bytes += chunk.length
+              cb(null, chunk)
+            }
+          })
+          stream.on('limit', () => tooLarge.push(fileName))
+          writes.push(
+            pipeline(stream, meter, createWriteStream(tempPath)).then(() => {
+              entry.hash = hash.digest('hex')
+              if (entry.bytes === 0) empty.push(fileName)
+            })
+          )
+        })
+        bb.on('filesLimit', () => reject(new AppError('payload_too_large', `At most ${MAX_FILES} files per upload`)))
+        bb.on('error', (err) => reject(new AppError('bad_request', `Not a valid multipart request: ${(err as Error).message}`)))
+        bb.on('close', () => resolve())
+        req.on('aborted', () => reject(new AppError('bad_request', 'The upload was interrupted')))
+        req.pipe(bb)
+      })
+      await Promise.all(writes)
+
+      if (tooLarge.length) return send(res, 413, 'payload_too_large', `Over the ${mib(limit)} limit per file: ${tooLarge.join(', ')}`, { files: tooLarge, limitBytes: limit })
+      if (unsupported.length) {
+        return send(res, 415, 'bad_request', `Unsupported file type: ${unsupported.join(', ')} (supported: ${supportedExtensions.join(' ')})`, { files: unsupported })
+      }
+      if (!received.length) return send(res, 422, 'validation_failed', 'No file in the upload: add one or more file fields')
+      if (empty.length) return send(res, 422, 'validation_failed', `Empty file: ${empty.join(', ')}`, { files: empty })
+
+      const documents = []
+      for (const r of received) documents.push(await runtime.knowledge.documents.addUpload(kbId, r))
+      received.length = 0 // registered: the files now belong to their documents
+      res.status(201).json({ documents })
+    } catch (err) {
+      next(err)
+    } finally {
+      await cleanup()
+    }
+  })
+  return router
+}
+
+const mib = (bytes: number) => `${Math.round((bytes / 1_048_576) * 10) / 10} MB`

@@ -1,0 +1,19 @@
+import type { Kysely, Selectable } from 'kysely'
+import type { DB } from '../schema'
+import { knowledgeDb, type KbKnowledgeBasesTable } from './knowledge-schema'
+
+export type KbStateRow = Selectable<KbKnowledgeBasesTable>
+
+/** Which vector collection and embedding model serve a knowledge base, and the one being built. */
+export function knowledgeCollectionsRepo(base: Kysely<DB>) {
+  const db = knowledgeDb(base)
+  return {
+    find: (kbId: string) => db.selectFrom('knowledge_bases').selectAll().where('id', '=', kbId).executeTakeFirst(),
+    update: (kbId: string, patch: Partial<KbStateRow>) => db.updateTable('knowledge_bases').set(patch).where('id', '=', kbId).execute(),
+    /** Knowledge bases whose chosen embedding model is not the one their collection was built with. */
+    needingReembed: async () => {
+      const rows = await db.selectFrom('knowledge_bases').select(['id', 'embedding_model_id', 'collection_model_id', 'collection']).where('collection', 'is not', null).execute()
+      return rows.filter((r) => r.embedding_model_id !== r.collection_model_id).map((r) => r.id)
+    }
+  }
+}
