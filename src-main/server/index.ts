@@ -14,6 +14,7 @@ import { errorHandler } from './errors'
 import { openApiDocument } from './openapi'
 import { openAiRouter } from './openai/routes'
 import { restRouter } from './rest'
+import { knowledgeUploadRouter } from './knowledge/upload'
 import { hostCheck, isLoopback, requireToken, securityHeaders, tokenToCookie } from './security'
 import { attachStudioSocket } from './studio-socket'
 import { mcpRouter } from './mcp/router'
@@ -69,6 +70,8 @@ export async function startServer(runtime: Runtime, opts: ServerOptions): Promis
   const access = new ChatAccess(runtime, opts.token)
   app.use(chatProtocolRouter(runtime, access, { bodyLimit }))
   app.use('/v1', openAiRouter(runtime, access, { bodyLimit }))
+  // Multipart uploads stream to disk, so they are routed before the JSON body parser and its limit.
+  app.use('/api', requireToken(opts.token), knowledgeUploadRouter(runtime))
   app.use('/api', requireToken(opts.token), express.json({ limit: bodyLimit }), studioTurnRouter(runtime), restRouter(runtime.handlers))
   // Agents as MCP tools for other MCP clients (streamable HTTP), behind the same token.
   app.use('/mcp', requireToken(opts.token), express.json({ limit: bodyLimit }), mcpRouter(runtime))
@@ -95,13 +98,20 @@ export async function startServer(runtime: Runtime, opts: ServerOptions): Promis
   const unsubscribe = attachStudioSocket(io, runtime, opts.token, allowedHosts)
   const detachControl = attachControlSocket(io, runtime, access)
 
-  await new Promise<void>((resolve, reject) => {
-    http.once('error', reject)
-    http.listen(opts.port, opts.host, () => {
-      http.off('error', reject)
-      resolve()
+  try {
+    await new Promise<void>((resolve, reject) => {
+      http.once('error', reject)
+      http.listen(opts.port, opts.host, () => {
+        http.off('error', reject)
+        resolve()
+      })
     })
-  })
+  } catch (err) {
+    // Nothing may outlive a failed start: the caller may retry on another port.
+    unsubscribe()
+    io.close()
+    throw err
+  }
   const port = (http.address() as { port: number }).port
   const shownHost = opts.host === '0.0.0.0' || opts.host === '::' ? '127.0.0.1' : opts.host.includes(':') ? `[${opts.host}]` : opts.host
   const url = `http://${shownHost}:${port}`
@@ -110,7 +120,8 @@ export async function startServer(runtime: Runtime, opts: ServerOptions): Promis
     running: true,
     url,
     lanUrls: lan ? lanAddresses().map((a) => `http://${a}:${port}`) : [],
-    token: opts.token
+    token: opts.token,
+    error: null
   })
 
   let closing: Promise<void> | undefined
