@@ -38,7 +38,11 @@ export function AddProviderModal({ open, onClose, onCreated }: Props) {
     form.resetFields()
   }, [open, studio, form, fail])
 
-  const choose = (p: ProviderPreset) => form.setFieldsValue({ kind: p.kind, name: p.kind === 'custom' ? '' : p.name, baseUrl: p.baseUrl })
+  // Picking a preset fills in its name and URL; both stay editable.
+  const onValuesChange = (changed: Partial<Values>) => {
+    const p = changed.kind && presets.find((x) => x.kind === changed.kind)
+    if (p) form.setFieldsValue({ name: p.kind === 'custom' ? '' : p.name, baseUrl: p.baseUrl })
+  }
 
   const save = async (values: Values) => {
     setSaving(true)
@@ -66,9 +70,9 @@ export function AddProviderModal({ open, onClose, onCreated }: Props) {
       width={640}
       destroyOnHidden
     >
-      <Form form={form} layout="vertical" onFinish={save} initialValues={{ kind: 'custom' }} requiredMark={false}>
+      <Form form={form} layout="vertical" onFinish={save} onValuesChange={onValuesChange} initialValues={{ kind: 'custom' }} requiredMark={false}>
         <Form.Item name="kind" label={t('models.preset')}>
-          <PresetGrid presets={presets} value={kind} onPick={choose} />
+          <PresetGrid presets={presets} />
         </Form.Item>
         <Form.Item name="name" label={t('models.providerName')} rules={[{ required: true, whitespace: true, message: t('models.nameRequired') }]}>
           <Input maxLength={64} placeholder={t('models.providerNamePlaceholder')} data-testid="provider-name" />
@@ -88,13 +92,13 @@ export function AddProviderModal({ open, onClose, onCreated }: Props) {
   )
 }
 
-/** Presets as tiles: picking one fills name and URL. */
-function PresetGrid({ presets, value, onPick }: { presets: ProviderPreset[]; value?: ProviderKind; onPick: (p: ProviderPreset) => void }) {
+/** A form control: presets as tiles, the value is the chosen kind. */
+function PresetGrid({ presets, value, onChange }: { presets: ProviderPreset[]; value?: ProviderKind; onChange?: (kind: ProviderKind) => void }) {
   const { t } = useTranslation()
   return (
     <div className="preset-grid">
       {presets.map((p) => (
-        <button type="button" key={p.kind} className={`preset-tile ${p.kind === value ? 'active' : ''}`} title={p.baseUrl || undefined} onClick={() => onPick(p)} data-testid={`preset-${p.kind}`}>
+        <button type="button" key={p.kind} className={`preset-tile ${p.kind === value ? 'active' : ''}`} title={p.baseUrl || undefined} onClick={() => onChange?.(p.kind)} data-testid={`preset-${p.kind}`}>
           <ProviderMark kind={p.kind} name={p.kind === 'custom' ? '+' : p.name} size={24} />
           <span className="preset-name">{p.kind === 'custom' ? t('models.customPreset') : p.name}</span>
         </button>
