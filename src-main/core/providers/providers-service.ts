@@ -145,16 +145,21 @@ export function providersService(db: Kysely<DB>, secrets: SecretBox, events: Stu
         await row(input.providerId)
         const m = { id: newId(), provider_id: input.providerId, model_id: input.modelId, type: input.type, source: 'manual', enabled: 1, created_at: Date.now() }
         await repo.models.insert(m)
+        events.emit('providers.changed', { id: input.providerId })
         return toModel(m)
       },
       async update(id: string, patch: z.output<typeof ModelUpdate>) {
-        if (!(await repo.models.find(id))) throw new AppError('not_found', `No model with id ${id}`)
+        const before = await repo.models.find(id)
+        if (!before) throw new AppError('not_found', `No model with id ${id}`)
         await repo.models.update(id, patch)
+        events.emit('providers.changed', { id: before.provider_id })
         return toModel((await repo.models.find(id))!)
       },
       async delete(id: string) {
-        if (!(await repo.models.find(id))) throw new AppError('not_found', `No model with id ${id}`)
+        const before = await repo.models.find(id)
+        if (!before) throw new AppError('not_found', `No model with id ${id}`)
         await repo.models.delete(id)
+        events.emit('providers.changed', { id: before.provider_id })
         return { ok: true as const }
       }
     }
