@@ -142,8 +142,12 @@ export function memoryService(db: Kysely<DB>, agents: AgentsService, providers: 
     let answer = ''
     let usage = { prompt_tokens: 0, completion_tokens: 0 }
     let failure: string | undefined
+    // A signal of its own, linked to shutdown: the SDK leaves a listener on the signal it is given.
+    const abort = new AbortController()
+    const onClose = () => abort.abort()
+    closing.signal.addEventListener('abort', onClose, { once: true })
     try {
-      const res = await client.chat.completions.create({ model: agent.model, messages, stream: false }, { signal: closing.signal })
+      const res = await client.chat.completions.create({ model: agent.model, messages, stream: false }, { signal: abort.signal })
       answer = res.choices[0]?.message?.content ?? ''
       usage = { prompt_tokens: res.usage?.prompt_tokens ?? 0, completion_tokens: res.usage?.completion_tokens ?? 0 }
       const ops = parseOperations(answer)
@@ -152,6 +156,7 @@ export function memoryService(db: Kysely<DB>, agents: AgentsService, providers: 
       failure = (err as Error)?.message ?? String(err)
       throw err
     } finally {
+      closing.signal.removeEventListener('abort', onClose)
       // The extraction shows in the turn's trace next to the answer it learned from.
       await steps
         .insert({
