@@ -16,7 +16,9 @@ export interface BootedRuntime {
 /** A runtime on a fresh temp data folder (real SQLite file), as every host boots it. */
 export async function bootRuntime(opts: Partial<RuntimeOptions> = {}): Promise<BootedRuntime> {
   const dataDir = opts.dataDir ?? tempDir()
-  const runtime = await createRuntime({ host: 'server', ...opts, dataDir })
+  // MCP servers saved by a test connect when used, not at start-up: a config like `npx -y x` must
+  // not reach for the registry in the background. Tests of start-up behaviour opt in.
+  const runtime = await createRuntime({ host: 'server', ...opts, mcp: { autoConnect: false, ...opts.mcp }, dataDir })
   return {
     runtime,
     dataDir,

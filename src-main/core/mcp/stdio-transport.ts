@@ -65,14 +65,15 @@ export class StdioTransport implements Transport {
     if (this.child) throw new Error('StdioTransport already started')
     installExitHook()
     return new Promise((resolve, reject) => {
+      // Windows runs .cmd shims (npx.cmd) only through cmd.exe, which needs the line quoted by us.
       const isScript = process.platform === 'win32' && /\.(cmd|bat)$/i.test(this.params.command)
-      const child = spawn(this.params.command, this.params.args, {
+      const [file, args] = isScript ? [[this.params.command, ...this.params.args].map(winQuote).join(' '), []] : [this.params.command, this.params.args]
+      const child = spawn(file, args, {
         env: this.params.env,
         cwd: this.params.cwd,
         stdio: ['pipe', 'pipe', 'pipe'],
         detached: this.group,
         windowsHide: true,
-        // Windows runs .cmd shims (npx.cmd) only through the shell.
         shell: isScript
       })
       this.child = child
@@ -174,6 +175,12 @@ export class StdioTransport implements Transport {
     this.buffer.clear()
     this.onclose?.()
   }
+}
+
+/** One argument for cmd.exe: quoted when it holds spaces or shell characters, inner quotes escaped. */
+export function winQuote(arg: string): string {
+  if (arg && !/[\s"&|<>^%()!,;=]/.test(arg)) return arg
+  return `"${arg.replace(/(\\*)"/g, '$1$1\\"').replace(/(\\+)$/, '$1$1')}"`
 }
 
 const delay = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref())

@@ -13,7 +13,16 @@ export const toBinding = (r: AgentToolRow): AgentToolBinding => ({
 
 export function agentToolsRepo(db: Kysely<DB>) {
   return {
-    forAgent: (agentId: string) => db.selectFrom('agent_tools').selectAll().where('agent_id', '=', agentId).execute(),
+    /** In the order the servers were added to the studio: the primary key alone would order by random ids. */
+    forAgent: (agentId: string) =>
+      db
+        .selectFrom('agent_tools as at')
+        .innerJoin('tools as t', 't.id', 'at.tool_id')
+        .selectAll('at')
+        .where('at.agent_id', '=', agentId)
+        .orderBy('t.created_at')
+        .orderBy('t.id')
+        .execute(),
     /** Swaps the whole set at once: a failure half-way must not leave the agent with half its tools. */
     replace: (agentId: string, bindings: AgentToolBinding[]) =>
       db.transaction().execute(async (trx) => {

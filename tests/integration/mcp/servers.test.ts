@@ -177,7 +177,7 @@ describe('start-up and shut-down', () => {
     await first.close({ keepData: true })
 
     const started = Date.now()
-    const b = await bootRuntime({ dataDir, mcp: { connectTimeoutMs: 1_500, reconnect: { initialMs: 60_000, maxMs: 60_000, attempts: 1 } } })
+    const b = await bootRuntime({ dataDir, mcp: { autoConnect: true, connectTimeoutMs: 1_500, reconnect: { initialMs: 60_000, maxMs: 60_000, attempts: 1 } } })
     expect(Date.now() - started).toBeLessThan(1_000)
     const state = async (id: string) => (await b.runtime.mcp.status()).find((x) => x.toolId === id)!
     await waitFor(async () => (await state(ready.id)).state === 'ready', 'everything ready')

@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { isYes } from '../../../src-main/core/mcp/confirm'
 import { CommandNotFoundError, loginShellPath, mergePaths, resolveCommand } from '../../../src-main/core/mcp/shell-path'
 import { mapResult, namespacedName, selectTools, serverPrefix, toParameters } from '../../../src-main/core/mcp/tool-adapter'
+import { winQuote } from '../../../src-main/core/mcp/stdio-transport'
 import { childEnv } from '../../../src-main/core/mcp/transports'
 
 const dir = mkdtempSync(join(tmpdir(), 'agenta-mcp-unit-'))
@@ -131,6 +132,17 @@ describe('PATH for stdio servers', () => {
     expect(() => resolveCommand('not-exec', { path: bin })).toThrow(`command not found: not-exec (searched PATH: ${bin})`)
     expect(() => resolveCommand('nope', { path: '/x:/y' })).toThrow(CommandNotFoundError)
     expect(() => resolveCommand('./bin/nope', { path: '', cwd: dir })).toThrow(`command not found: ./bin/nope (no executable file at ${join(dir, 'bin/nope')})`)
+  })
+
+  it('quotes a Windows .cmd command line for cmd.exe', () => {
+    expect(['C:\\Program Files\\nodejs\\npx.cmd', '-y', '@scope/server', 'a"b', '', 'C:\\dir with space\\'].map(winQuote)).toEqual([
+      '"C:\\Program Files\\nodejs\\npx.cmd"',
+      '-y',
+      '@scope/server',
+      '"a\\"b"',
+      '""',
+      '"C:\\dir with space\\\\"'
+    ])
   })
 
   it('gives children the PATH, locale and proxies but not the app’s secrets', () => {
