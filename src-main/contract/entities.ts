@@ -337,7 +337,9 @@ export const ServerStatus = z.object({
   url: z.string().nullable(),
   /** LAN URLs (one per interface address) when the server listens beyond loopback. */
   lanUrls: z.array(z.string()),
-  token: z.string().nullable()
+  token: z.string().nullable(),
+  /** Why the server is not running when it should be (e.g. the port is taken). */
+  error: z.string().nullable().default(null)
 })
 export type ServerStatus = z.infer<typeof ServerStatus>
 
