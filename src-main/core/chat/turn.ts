@@ -209,6 +209,17 @@ export async function runTurn(deps: TurnDeps, input: TurnInput, signal: AbortSig
           emit({ type: 'card', card: r.card })
         }
       }
+      // Tool messages can only hold text; images reach vision models as a user message right after.
+      const images = result.toolCalls.flatMap((c, i) => (outcomes[i].result.images ?? []).map((url) => ({ name: c.name, url })))
+      if (images.length) {
+        messages.push({
+          role: 'user',
+          content: [
+            { type: 'text', text: `Images returned by ${[...new Set(images.map((im) => im.name))].join(', ')}:` },
+            ...images.map((im) => ({ type: 'image_url' as const, image_url: { url: im.url } }))
+          ]
+        })
+      }
       if (signal.aborted) {
         const messageId = await save('assistant', '', { status: 'stopped', cards, usage })
         return await finish('stopped', messageId)
