@@ -166,7 +166,10 @@ export const DatabaseConnection = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('mysql'),
     /** mysql://user:password@host:3306/db — stored encrypted; the password is shown masked. */
-    url: z.string().trim().regex(/^mysql:\/\/.+/i, 'must be a URL like mysql://user:password@host:3306/db')
+    url: z
+      .string()
+      .trim()
+      .regex(/^mysql:\/\/.+/i, 'must be a URL like mysql://user:password@host:3306/db')
   })
 ])
 export const DatabaseSourceConfig = z.object({
@@ -184,7 +187,10 @@ const fieldPath = z.string().trim().min(1).max(300)
 export const ApiSourceConfig = z.object({
   kind: z.literal('api'),
   method: z.enum(['GET', 'POST', 'PUT']).default('GET'),
-  url: z.string().trim().regex(/^https?:\/\/\S+$/i, 'must start with http:// or https://'),
+  url: z
+    .string()
+    .trim()
+    .regex(/^https?:\/\/\S+$/i, 'must start with http:// or https://'),
   /** Stored encrypted (they often hold a key); values are shown masked. */
   headers: z.record(z.string(), z.string()).default({}),
   /** Sent as is (JSON text usually); only for POST and PUT. */
@@ -199,7 +205,13 @@ export const ApiSourceConfig = z.object({
 export const SourceConfig = z.discriminatedUnion('kind', [DatabaseSourceConfig, ApiSourceConfig])
 export type SourceConfig = z.infer<typeof SourceConfig>
 
-export const SyncStats = z.object({ added: z.number().int(), updated: z.number().int(), unchanged: z.number().int(), removed: z.number().int(), skipped: z.number().int() })
+export const SyncStats = z.object({
+  added: z.number().int(),
+  updated: z.number().int(),
+  unchanged: z.number().int(),
+  removed: z.number().int(),
+  skipped: z.number().int()
+})
 export type SyncStats = z.infer<typeof SyncStats>
 
 export const KnowledgeSource = z.object({

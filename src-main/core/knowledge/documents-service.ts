@@ -137,7 +137,8 @@ export function documentsService(deps: {
       const same = Number(known.bytes) === f.bytes && known.mtime_ms !== null && Number(known.mtime_ms) === f.mtimeMs
       if (same && known.status !== 'failed') {
         result.unchanged++
-        if (result.documents.length < MAX_LISTED) result.documents.push({ id: known.id, name: known.name, status: known.status as DocumentStatus, duplicate: true })
+        if (result.documents.length < MAX_LISTED)
+          result.documents.push({ id: known.id, name: known.name, status: known.status as DocumentStatus, duplicate: true })
         continue
       }
       // Changed on disk (or failed before): read it again. An identical hash then ends as "ready" with nothing rewritten.
@@ -217,7 +218,7 @@ export function documentsService(deps: {
     async reindexAll(kbId: string): Promise<{ queued: number }> {
       await deps.kbExists(kbId)
       let queued = 0
-      for (let after = ''; ; ) {
+      for (let after = ''; ;) {
         const page = await docs.idsOfKb(kbId, after, 500)
         if (!page.length) break
         after = page[page.length - 1].id
@@ -322,7 +323,12 @@ export function documentsService(deps: {
       const id = newId()
       const dir = join(deps.uploadsDir, kbId)
       await mkdir(dir, { recursive: true })
-      const path = join(dir, `${id}${extname(u.fileName).toLowerCase().replace(/[^.a-z0-9]/g, '')}`)
+      const path = join(
+        dir,
+        `${id}${extname(u.fileName)
+          .toLowerCase()
+          .replace(/[^.a-z0-9]/g, '')}`
+      )
       await rename(u.tempPath, path)
       const row = newDocumentRow({ id, kbId, name: u.fileName, location: path, sourceType: 'upload', key, bytes: u.bytes })
       await docs.insertMany([row])

@@ -11,6 +11,8 @@ export interface EmbedderOptions {
   /** Requests in flight at once, across every document and knowledge base. */
   concurrency: number
   timeoutMs: number
+  /** The SDK's own retries of 429/5xx/connection errors per request (the queue retries documents on top). */
+  maxRetries: number
 }
 
 interface ModelTarget {
@@ -43,7 +45,11 @@ export class Embedder {
     const m = await this.db.selectFrom('models').select(['provider_id', 'model_id', 'type']).where('id', '=', modelRowId).executeTakeFirst()
     if (!m) throw new AppError('not_found', `The embedding model ${modelRowId} no longer exists; choose another one for this knowledge base`)
     if (m.type !== 'embedding') throw new AppError('validation_failed', `Model ${m.model_id} is a ${m.type} model, not an embedding model`)
-    return { client: await this.clientFor(m.provider_id, { timeout: this.opts.timeoutMs, maxRetries: 2 }), model: m.model_id, providerId: m.provider_id }
+    return {
+      client: await this.clientFor(m.provider_id, { timeout: this.opts.timeoutMs, maxRetries: this.opts.maxRetries }),
+      model: m.model_id,
+      providerId: m.provider_id
+    }
   }
 
   /** The model's vector length, asked once per process. */
@@ -101,11 +107,12 @@ export class Embedder {
         return [...a, ...b]
       }
       if (signal?.aborted) throw err
-      const fault = describeProviderFault(err, '')
+      const fault = describeProviderFault(err, t.client.baseURL)
       throw new AppError('upstream_error', `Embedding with ${t.model} failed: ${fault.message}`, { reason: fault.code })
     }
     const data = [...res.data].sort((a, b) => a.index - b.index)
-    if (data.length !== texts.length) throw new AppError('upstream_error', `Embedding with ${t.model} returned ${data.length} vectors for ${texts.length} texts`)
+    if (data.length !== texts.length)
+      throw new AppError('upstream_error', `Embedding with ${t.model} returned ${data.length} vectors for ${texts.length} texts`)
     return data.map((d) => d.embedding)
   }
 }

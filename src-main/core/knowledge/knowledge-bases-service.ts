@@ -29,7 +29,8 @@ export function knowledgeBasesService(db: Kysely<DB>, events: StudioEvents, hook
     if (!modelId) return
     const m = await db.selectFrom('models').select(['type']).where('id', '=', modelId).executeTakeFirst()
     const issue = !m ? 'no such model' : m.type !== 'embedding' ? `is a ${m.type} model, not an embedding model` : null
-    if (issue) throw new AppError('validation_failed', `Invalid request: embeddingModelId: ${issue}`, { issues: [{ path: 'embeddingModelId', message: issue }] })
+    if (issue)
+      throw new AppError('validation_failed', `Invalid request: embeddingModelId: ${issue}`, { issues: [{ path: 'embeddingModelId', message: issue }] })
   }
 
   return {
@@ -38,7 +39,12 @@ export function knowledgeBasesService(db: Kysely<DB>, events: StudioEvents, hook
     async create(input: z.output<typeof KnowledgeBaseCreate>): Promise<KnowledgeBase> {
       await checkEmbeddingModel(input.embeddingModelId)
       const now = Date.now()
-      const r = { id: newId(), ...(knowledgeBaseColumns(input) as Omit<KnowledgeBaseRow, 'id' | 'created_at' | 'updated_at'>), created_at: now, updated_at: now }
+      const r = {
+        id: newId(),
+        ...(knowledgeBaseColumns(input) as Omit<KnowledgeBaseRow, 'id' | 'created_at' | 'updated_at'>),
+        created_at: now,
+        updated_at: now
+      }
       await repo.insert(r)
       events.emit('knowledgeBases.changed', { id: r.id })
       return get(r.id)
@@ -49,7 +55,9 @@ export function knowledgeBasesService(db: Kysely<DB>, events: StudioEvents, hook
       const size = patch.chunkSize ?? current.chunkSize
       const overlap = patch.chunkOverlap ?? current.chunkOverlap
       if (overlap >= size) {
-        throw new AppError('validation_failed', `Invalid request: chunkOverlap: must be smaller than chunkSize (${overlap} ≥ ${size})`, { issues: [{ path: 'chunkOverlap', message: 'must be smaller than chunkSize' }] })
+        throw new AppError('validation_failed', `Invalid request: chunkOverlap: must be smaller than chunkSize (${overlap} ≥ ${size})`, {
+          issues: [{ path: 'chunkOverlap', message: 'must be smaller than chunkSize' }]
+        })
       }
       await repo.update(id, { ...knowledgeBaseColumns(patch), updated_at: Date.now() })
       events.emit('knowledgeBases.changed', { id })

@@ -49,7 +49,7 @@ export function knowledgeService(deps: {
 }) {
   const { db, events, vector } = deps
   const ingestion = { ...defaultIngestionOptions, ...deps.options?.ingestion }
-  const embedder = new Embedder(db, deps.clientFor, { batchSize: 32, concurrency: 4, timeoutMs: 60_000, ...deps.options?.embedder })
+  const embedder = new Embedder(db, deps.clientFor, { batchSize: 32, concurrency: 4, timeoutMs: 60_000, maxRetries: 2, ...deps.options?.embedder })
   const collections = new Collections(knowledgeCollectionsRepo(db), vector, embedder)
   const docs = documentsRepo(db)
   const chunks = knowledgeChunksRepo(db)
@@ -83,8 +83,26 @@ export function knowledgeService(deps: {
     await bases.get(kbId)
   }
 
-  const documents = documentsService({ db, vector, collections, queue, progress, uploadsDir: join(deps.dataDir, 'knowledge', 'uploads'), maxFileBytes: ingestion.maxFileBytes, kbExists })
-  const sources = sourcesService({ db, docs, secrets: deps.secrets, events, queue, progress, kbExists, removeDocuments: (kbId, ids) => documents.remove(kbId, ids) })
+  const documents = documentsService({
+    db,
+    vector,
+    collections,
+    queue,
+    progress,
+    uploadsDir: join(deps.dataDir, 'knowledge', 'uploads'),
+    maxFileBytes: ingestion.maxFileBytes,
+    kbExists
+  })
+  const sources = sourcesService({
+    db,
+    docs,
+    secrets: deps.secrets,
+    events,
+    queue,
+    progress,
+    kbExists,
+    removeDocuments: (kbId, ids) => documents.remove(kbId, ids)
+  })
 
   const agents = agentKnowledge({
     bindings: (agentId) => bindingsRepo.forAgent(agentId),
@@ -96,7 +114,11 @@ export function knowledgeService(deps: {
   })
 
   async function agentId(idOrUuid: string): Promise<string> {
-    const a = await db.selectFrom('agents').select('id').where((eb) => eb.or([eb('id', '=', idOrUuid), eb('uuid', '=', idOrUuid)])).executeTakeFirst()
+    const a = await db
+      .selectFrom('agents')
+      .select('id')
+      .where((eb) => eb.or([eb('id', '=', idOrUuid), eb('uuid', '=', idOrUuid)]))
+      .executeTakeFirst()
     if (!a) throw new AppError('not_found', `No agent with id ${idOrUuid}`)
     return a.id
   }
@@ -116,6 +138,8 @@ export function knowledgeService(deps: {
     queue,
     embedder,
     retriever,
+    collections,
+    vector,
     /** The hook a turn calls for automatic context (see TurnOptions.knowledge). */
     turnContext: agents.context,
     toolProvider: agents.toolProvider,
@@ -141,14 +165,25 @@ export function knowledgeService(deps: {
 
     async status(kbId: string): Promise<KnowledgeBaseStatus> {
       await kbExists(kbId)
-      const [counts, snapshot, state, chunkTotal] = await Promise.all([docs.countsByStatus(kbId), progress.snapshot(kbId), collections.state(kbId), docs.chunkTotal(kbId)])
+      const [counts, snapshot, state, chunkTotal] = await Promise.all([
+        docs.countsByStatus(kbId),
+        progress.snapshot(kbId),
+        collections.state(kbId),
+        docs.chunkTotal(kbId)
+      ])
       const byStatus: KnowledgeBaseStatus['counts']['byStatus'] = {}
       let total = 0
       for (const c of counts) {
         byStatus[c.status as keyof typeof byStatus] = c.n
         total += c.n
       }
-      return { kbId, counts: { total, byStatus }, progress: snapshot, activeEmbeddingModelId: state.collection ? state.collection_model_id : state.embedding_model_id, chunks: chunkTotal }
+      return {
+        kbId,
+        counts: { total, byStatus },
+        progress: snapshot,
+        activeEmbeddingModelId: state.collection ? state.collection_model_id : state.embedding_model_id,
+        chunks: chunkTotal
+      }
     },
 
     async bindings(agent: string): Promise<AgentKnowledgeBinding[]> {

@@ -95,9 +95,12 @@ export function knowledgeUploadRouter(runtime: Runtime): Router {
       })
       await Promise.all(writes)
 
-      if (tooLarge.length) return send(res, 413, 'payload_too_large', `Over the ${mib(limit)} limit per file: ${tooLarge.join(', ')}`, { files: tooLarge, limitBytes: limit })
+      if (tooLarge.length)
+        return send(res, 413, 'payload_too_large', `Over the ${mib(limit)} limit per file: ${tooLarge.join(', ')}`, { files: tooLarge, limitBytes: limit })
       if (unsupported.length) {
-        return send(res, 415, 'bad_request', `Unsupported file type: ${unsupported.join(', ')} (supported: ${supportedExtensions.join(' ')})`, { files: unsupported })
+        return send(res, 415, 'bad_request', `Unsupported file type: ${unsupported.join(', ')} (supported: ${supportedExtensions.join(' ')})`, {
+          files: unsupported
+        })
       }
       if (!received.length) return send(res, 422, 'validation_failed', 'No file in the upload: add one or more file fields')
       if (empty.length) return send(res, 422, 'validation_failed', `Empty file: ${empty.join(', ')}`, { files: empty })

@@ -103,8 +103,26 @@ export async function down(db: Kysely<unknown>): Promise<void> {
     await db.schema.alterTable('knowledge_bases').dropColumn(column).execute()
   }
   for (const column of [
-    'source_type', 'source_id', 'source_key', 'bytes', 'mtime_ms', 'body', 'work_hash', 'gen', 'served_gen', 'stale_gen', 'chunks_done',
-    'attempts', 'next_attempt_at', 'lease_owner', 'lease_until', 'queued_at', 'started_at', 'finished_at', 'sync_stamp', 'reembed_gen'
+    'source_type',
+    'source_id',
+    'source_key',
+    'bytes',
+    'mtime_ms',
+    'body',
+    'work_hash',
+    'gen',
+    'served_gen',
+    'stale_gen',
+    'chunks_done',
+    'attempts',
+    'next_attempt_at',
+    'lease_owner',
+    'lease_until',
+    'queued_at',
+    'started_at',
+    'finished_at',
+    'sync_stamp',
+    'reembed_gen'
   ]) {
     await db.schema.alterTable('documents').dropColumn(column).execute()
   }

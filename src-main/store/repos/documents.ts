@@ -10,9 +10,36 @@ export type DocumentRow = Selectable<KbDocumentsTable>
 export type DocumentHead = Omit<DocumentRow, 'body'>
 
 export const documentHeadColumns = [
-  'id', 'kb_id', 'name', 'source', 'content_hash', 'char_count', 'chunk_count', 'status', 'error', 'created_at', 'updated_at',
-  'source_type', 'source_id', 'source_key', 'bytes', 'mtime_ms', 'work_hash', 'gen', 'served_gen', 'stale_gen', 'chunks_done',
-  'attempts', 'next_attempt_at', 'lease_owner', 'lease_until', 'queued_at', 'started_at', 'finished_at', 'sync_stamp', 'reembed_gen'
+  'id',
+  'kb_id',
+  'name',
+  'source',
+  'content_hash',
+  'char_count',
+  'chunk_count',
+  'status',
+  'error',
+  'created_at',
+  'updated_at',
+  'source_type',
+  'source_id',
+  'source_key',
+  'bytes',
+  'mtime_ms',
+  'work_hash',
+  'gen',
+  'served_gen',
+  'stale_gen',
+  'chunks_done',
+  'attempts',
+  'next_attempt_at',
+  'lease_owner',
+  'lease_until',
+  'queued_at',
+  'started_at',
+  'finished_at',
+  'sync_stamp',
+  'reembed_gen'
 ] as const satisfies readonly (keyof DocumentRow)[]
 
 const nullableNum = (v: number | string | null) => (v === null ? null : Number(v))
@@ -59,7 +86,8 @@ export function documentsRepo(base: Kysely<DB>) {
     find: (id: string) => head().where('id', '=', id).executeTakeFirst(),
     findFull: (id: string) => db.selectFrom('documents').selectAll().where('id', '=', id).executeTakeFirst(),
     findByKey: (kbId: string, key: string) => head().where('kb_id', '=', kbId).where('source_key', '=', key).executeTakeFirst(),
-    findByKeys: (kbId: string, keys: string[]) => (keys.length ? head().where('kb_id', '=', kbId).where('source_key', 'in', keys).execute() : Promise.resolve([])),
+    findByKeys: (kbId: string, keys: string[]) =>
+      keys.length ? head().where('kb_id', '=', kbId).where('source_key', 'in', keys).execute() : Promise.resolve([]),
     findByHash: (kbId: string, hash: string) =>
       head()
         .where('kb_id', '=', kbId)
@@ -80,7 +108,12 @@ export function documentsRepo(base: Kysely<DB>) {
       return { items, total: num(total.n) }
     },
     async countsByStatus(kbId: string) {
-      const rows = await db.selectFrom('documents').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).where('kb_id', '=', kbId).groupBy('status').execute()
+      const rows = await db
+        .selectFrom('documents')
+        .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+        .where('kb_id', '=', kbId)
+        .groupBy('status')
+        .execute()
       return rows.map((r) => ({ status: r.status, n: num(r.n) }))
     },
     /** Documents still to ingest and their bytes. */
@@ -102,9 +135,23 @@ export function documentsRepo(base: Kysely<DB>) {
         .executeTakeFirstOrThrow()
       return num(r.n ?? 0)
     },
+    anyActive: async () =>
+      !!(await db
+        .selectFrom('documents')
+        .select('id')
+        .where('status', 'in', [...activeDocumentStatuses])
+        .limit(1)
+        .executeTakeFirst()),
     /** KBs with work waiting, for the progress tracker after a restart. */
     kbsWithPending: async () =>
-      (await db.selectFrom('documents').select('kb_id').distinct().where('status', 'in', [...activeDocumentStatuses]).execute()).map((r) => r.kb_id),
+      (
+        await db
+          .selectFrom('documents')
+          .select('kb_id')
+          .distinct()
+          .where('status', 'in', [...activeDocumentStatuses])
+          .execute()
+      ).map((r) => r.kb_id),
 
     insertMany: (rows: DocumentRow[]) => (rows.length ? db.insertInto('documents').values(rows).execute() : Promise.resolve()),
     update: (id: string, patch: Partial<DocumentRow>, d: Db = db) => d.updateTable('documents').set(patch).where('id', '=', id).executeTakeFirst(),
@@ -150,7 +197,12 @@ export function documentsRepo(base: Kysely<DB>) {
       return Number(r.numUpdatedRows) === 1
     },
     renewLeases: (owner: string, until: number) =>
-      db.updateTable('documents').set({ lease_until: until }).where('lease_owner', '=', owner).where('status', 'in', [...activeDocumentStatuses]).execute(),
+      db
+        .updateTable('documents')
+        .set({ lease_until: until })
+        .where('lease_owner', '=', owner)
+        .where('status', 'in', [...activeDocumentStatuses])
+        .execute(),
     /** Fully written documents whose worker is gone (a restart): they only need the batch end. */
     orphanedWritten: (now: number, limit: number) =>
       db
@@ -221,4 +273,3 @@ export function documentsRepo(base: Kysely<DB>) {
   }
 }
 export type DocumentsRepo = ReturnType<typeof documentsRepo>
-

@@ -30,7 +30,11 @@ export function knowledgeChunksRepo(base: Kysely<DB>) {
     async replaceVersion(docId: string, gen: number, rows: ChunkRow[]) {
       await db.transaction().execute(async (tx) => {
         await tx.deleteFrom('knowledge_chunks').where('doc_id', '=', docId).where('gen', '=', gen).execute()
-        for (let i = 0; i < rows.length; i += INSERT_ROWS) await tx.insertInto('knowledge_chunks').values(rows.slice(i, i + INSERT_ROWS)).execute()
+        for (let i = 0; i < rows.length; i += INSERT_ROWS)
+          await tx
+            .insertInto('knowledge_chunks')
+            .values(rows.slice(i, i + INSERT_ROWS))
+            .execute()
       })
     },
     deleteVersion: (docId: string, gen: number) => db.deleteFrom('knowledge_chunks').where('doc_id', '=', docId).where('gen', '=', gen).execute(),

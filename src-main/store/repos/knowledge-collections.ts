@@ -12,7 +12,11 @@ export function knowledgeCollectionsRepo(base: Kysely<DB>) {
     update: (kbId: string, patch: Partial<KbStateRow>) => db.updateTable('knowledge_bases').set(patch).where('id', '=', kbId).execute(),
     /** Knowledge bases whose chosen embedding model is not the one their collection was built with. */
     needingReembed: async () => {
-      const rows = await db.selectFrom('knowledge_bases').select(['id', 'embedding_model_id', 'collection_model_id', 'collection']).where('collection', 'is not', null).execute()
+      const rows = await db
+        .selectFrom('knowledge_bases')
+        .select(['id', 'embedding_model_id', 'collection_model_id', 'collection'])
+        .where('collection', 'is not', null)
+        .execute()
       return rows.filter((r) => r.embedding_model_id !== r.collection_model_id).map((r) => r.id)
     }
   }

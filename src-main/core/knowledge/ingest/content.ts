@@ -35,7 +35,10 @@ export async function readContent(doc: Pick<DocumentRow, 'source_type' | 'source
     info = await stat(doc.source)
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code
-    throw new AppError(code === 'ENOENT' ? 'not_found' : 'validation_failed', `Cannot read ${doc.name}: ${code === 'ENOENT' ? 'the file is gone' : (err as Error).message}`)
+    throw new AppError(
+      code === 'ENOENT' ? 'not_found' : 'validation_failed',
+      `Cannot read ${doc.name}: ${code === 'ENOENT' ? 'the file is gone' : (err as Error).message}`
+    )
   }
   if (!info.isFile()) throw new AppError('validation_failed', `Cannot read ${doc.name}: not a file`)
   if (info.size > maxBytes) throw new AppError('validation_failed', `Cannot read ${doc.name}: ${mb(info.size)} is over the ${mb(maxBytes)} limit per file`)

@@ -50,7 +50,9 @@ export function indexedText(c: { text: string; headingPath: string[] }): string 
 
 /** Failures that another attempt cannot fix: the file itself is bad, gone or too big. */
 function isPermanent(err: unknown): boolean {
-  return err instanceof AppError && (err.code === 'validation_failed' || err.code === 'not_found' || err.code === 'bad_request' || err.code === 'payload_too_large')
+  return (
+    err instanceof AppError && (err.code === 'validation_failed' || err.code === 'not_found' || err.code === 'bad_request' || err.code === 'payload_too_large')
+  )
 }
 /** The document was taken from this worker (deleted, re-queued, re-indexed): stop quietly. */
 class LostLease extends Error {}
@@ -102,14 +104,21 @@ export class IngestionQueue {
     private readonly progress: ProgressTracker,
     private readonly opts: IngestionOptions
   ) {
-    this.buffer = new WriteBuffer(vector, { flushed: (c, m) => this.flushed(c, m), failed: (c, m, e) => this.flushFailed(c, m, e) }, { maxRows: opts.flushRows, idleMs: opts.flushIdleMs })
+    this.buffer = new WriteBuffer(
+      vector,
+      { flushed: (c, m) => this.flushed(c, m), failed: (c, m, e) => this.flushFailed(c, m, e) },
+      { maxRows: opts.flushRows, idleMs: opts.flushIdleMs }
+    )
     this.reembedder = new Reembedder(docs, chunks, collections, vector, embedder, progress, { embedChunks: opts.embedChunks })
   }
 
   start(): void {
-    this.heartbeat = setInterval(() => {
-      void this.docs.renewLeases(this.owner, Date.now() + this.opts.leaseMs).catch(() => undefined)
-    }, Math.max(200, Math.floor(this.opts.leaseMs / 3)))
+    this.heartbeat = setInterval(
+      () => {
+        void this.docs.renewLeases(this.owner, Date.now() + this.opts.leaseMs).catch(() => undefined)
+      },
+      Math.max(200, Math.floor(this.opts.leaseMs / 3))
+    )
     this.heartbeat.unref()
     this.kick()
   }
@@ -162,7 +171,12 @@ export class IngestionQueue {
     this.buffer.clearTimers()
     await Promise.allSettled([...this.finalizing.values(), ...this.reembedding.values()])
     // Leases are released so a new process can resume at once rather than after they expire.
-    await this.docs.db.updateTable('documents').set({ lease_owner: null, lease_until: null }).where('lease_owner', '=', this.owner).execute().catch(() => undefined)
+    await this.docs.db
+      .updateTable('documents')
+      .set({ lease_owner: null, lease_until: null })
+      .where('lease_owner', '=', this.owner)
+      .execute()
+      .catch(() => undefined)
   }
 
   private async settled(): Promise<void> {
@@ -238,14 +252,15 @@ export class IngestionQueue {
     await this.startReembeds()
     const idle = this.active.size === 0 && this.awaiting.size === 0 && this.reembedding.size === 0 && this.buffer.isEmpty()
     if (idle) {
-      const now = Date.now()
-      const more = await this.docs.claimable(now, 1, [])
-      if (more.length) {
+      if ((await this.docs.claimable(Date.now(), 1, [])).length) {
         this.pumpAgain = true
         return
       }
-      await this.progress.flush()
-      for (const resolve of this.idleWaiters.splice(0)) resolve()
+      // Documents waiting for a retry are still work: idle means nothing is left in the queue at all.
+      if (this.idleWaiters.length && !(await this.docs.anyActive())) {
+        await this.progress.flush()
+        for (const resolve of this.idleWaiters.splice(0)) resolve()
+      }
     }
   }
 
@@ -257,8 +272,8 @@ export class IngestionQueue {
     else {
       const due = await this.nextDue().catch(() => null)
       if (due === null) return
-      // At least a second: documents of a knowledge base waiting for a re-embed are due but not claimable.
-      delay = Math.max(1_000, due - Date.now())
+      // Not a busy loop: documents of a knowledge base waiting for a re-embed are due but not claimable.
+      delay = Math.max(Math.min(1_000, this.opts.retryBaseMs), due - Date.now())
     }
     this.wake = setTimeout(() => this.kick(), Math.min(delay, 60_000))
     this.wake.unref()
@@ -327,7 +342,17 @@ export class IngestionQueue {
     if (signal.aborted) return null
     if (doc.served_gen !== null && doc.content_hash === content.hash) {
       // Same content as the served version: nothing to re-index.
-      await this.own(doc.id, { status: 'ready', error: null, attempts: 0, lease_owner: null, lease_until: null, work_hash: content.hash, mtime_ms: content.mtimeMs, bytes: content.bytes, finished_at: Date.now() })
+      await this.own(doc.id, {
+        status: 'ready',
+        error: null,
+        attempts: 0,
+        lease_owner: null,
+        lease_until: null,
+        work_hash: content.hash,
+        mtime_ms: content.mtimeMs,
+        bytes: content.bytes,
+        finished_at: Date.now()
+      })
       this.progress.docFinished(doc.kb_id, doc.id, content.bytes, false)
       return null
     }
@@ -384,8 +409,16 @@ export class IngestionQueue {
     while (from < total) {
       if (signal.aborted) return
       const batch: Array<{ idx: number; text: string; headingPath: string[]; page: number | null; charStart: number }> = inMemory
-        ? inMemory.slice(from, from + step).map((c) => ({ idx: c.index, text: c.text, headingPath: c.headingPath, page: c.page ?? null, charStart: c.charStart }))
-        : (await this.chunks.page(doc.id, gen, from, step)).map((r) => ({ idx: Number(r.idx), text: r.text, headingPath: JSON.parse(r.heading_path) as string[], page: r.page === null ? null : Number(r.page), charStart: Number(r.char_start) }))
+        ? inMemory
+            .slice(from, from + step)
+            .map((c) => ({ idx: c.index, text: c.text, headingPath: c.headingPath, page: c.page ?? null, charStart: c.charStart }))
+        : (await this.chunks.page(doc.id, gen, from, step)).map((r) => ({
+            idx: Number(r.idx),
+            text: r.text,
+            headingPath: JSON.parse(r.heading_path) as string[],
+            page: r.page === null ? null : Number(r.page),
+            charStart: Number(r.char_start)
+          }))
       if (!batch.length) throw new AppError('internal', `Chunks ${from}–${total} of ${doc.name} are missing from the store`)
       const texts = batch.map(indexedText)
       const vectors = live.dim !== null && live.modelId ? await this.embedder.embed(live.modelId, texts, signal) : null
@@ -464,7 +497,11 @@ export class IngestionQueue {
         const finished: Array<{ id: string; bytes: number }> = []
         await this.docs.db.transaction().execute(async (tx) => {
           for (const [id, gen] of batch.docs) {
-            const d = await tx.selectFrom('documents').select(['id', 'gen', 'served_gen', 'status', 'chunks_done', 'chunk_count', 'work_hash', 'bytes']).where('id', '=', id).executeTakeFirst()
+            const d = await tx
+              .selectFrom('documents')
+              .select(['id', 'gen', 'served_gen', 'status', 'chunks_done', 'chunk_count', 'work_hash', 'bytes'])
+              .where('id', '=', id)
+              .executeTakeFirst()
             if (!d || Number(d.gen) !== gen || d.status !== 'indexing' || Number(d.chunks_done) < Number(d.chunk_count)) continue
             const old = d.served_gen === null ? null : Number(d.served_gen)
             await tx

@@ -33,7 +33,11 @@ export class Reembedder {
 
   /** Knowledge bases whose chosen model differs from the one their collection was built with (and not waiting after a failure). */
   async pending(): Promise<string[]> {
-    const rows = await this.docs.db.selectFrom('knowledge_bases').select(['id', 'embedding_model_id', 'collection_model_id', 'collection']).where('collection', 'is not', null).execute()
+    const rows = await this.docs.db
+      .selectFrom('knowledge_bases')
+      .select(['id', 'embedding_model_id', 'collection_model_id', 'collection'])
+      .where('collection', 'is not', null)
+      .execute()
     const now = Date.now()
     return rows.filter((r) => r.embedding_model_id !== r.collection_model_id && (this.failures.get(r.id)?.retryAt ?? 0) <= now).map((r) => r.id)
   }
@@ -77,7 +81,9 @@ export class Reembedder {
     if (kb.next_collection && kb.next_model_id !== target) {
       // The model changed again mid-way: what was built for the previous choice is useless.
       await this.vector.dropCollection(kb.next_collection)
-      await this.collections.lock.run(kbId, () => this.docs.db.updateTable('knowledge_bases').set({ next_collection: null, next_model_id: null }).where('id', '=', kbId).execute())
+      await this.collections.lock.run(kbId, () =>
+        this.docs.db.updateTable('knowledge_bases').set({ next_collection: null, next_model_id: null }).where('id', '=', kbId).execute()
+      )
       kb = await this.collections.state(kbId)
     }
     let dim: number | null
@@ -107,7 +113,8 @@ export class Reembedder {
     let pendingDocs: Array<{ id: string; gen: number }> = []
     const write = async () => {
       if (rows.length) await this.vector.upsert(next, rows)
-      for (const d of pendingDocs) await this.docs.db.updateTable('documents').set({ reembed_gen: d.gen }).where('id', '=', d.id).where('served_gen', '=', d.gen).execute()
+      for (const d of pendingDocs)
+        await this.docs.db.updateTable('documents').set({ reembed_gen: d.gen }).where('id', '=', d.id).where('served_gen', '=', d.gen).execute()
       done += pendingDocs.length
       rows = []
       pendingDocs = []
@@ -122,7 +129,7 @@ export class Reembedder {
       if (!batch.length) break
       for (const d of batch) {
         const gen = Number(d.served_gen)
-        for (let from = 0; ; ) {
+        for (let from = 0; ;) {
           if (this.stopped(kbId)) return
           const page = await this.chunks.page(d.id, gen, from, this.opts.embedChunks)
           if (!page.length) break
@@ -164,7 +171,12 @@ export class Reembedder {
           .where('id', '=', kbId)
           .execute()
         // Unfinished documents wrote into the old collection: they are indexed again into the new one.
-        await tx.updateTable('documents').set({ status: 'embedding', chunks_done: 0 }).where('kb_id', '=', kbId).where('status', 'in', ['embedding', 'indexing']).execute()
+        await tx
+          .updateTable('documents')
+          .set({ status: 'embedding', chunks_done: 0 })
+          .where('kb_id', '=', kbId)
+          .where('status', 'in', ['embedding', 'indexing'])
+          .execute()
       })
       return true
     })

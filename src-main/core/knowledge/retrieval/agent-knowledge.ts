@@ -52,7 +52,10 @@ export function agentKnowledge(deps: {
         )
       )
     )
-    return results.flat().sort((a, b) => b.score - a.score).slice(0, MAX_CONTEXT_PASSAGES)
+    return results
+      .flat()
+      .sort((a, b) => b.score - a.score)
+      .slice(0, MAX_CONTEXT_PASSAGES)
   }
 
   return {

@@ -73,7 +73,12 @@ export class Retriever {
 
     let reranked = false
     if (req.rerankModelId && hits.length) {
-      const scores = await this.rerank(req.rerankModelId, req.query, hits.map((h) => h.source.text), signal)
+      const scores = await this.rerank(
+        req.rerankModelId,
+        req.query,
+        hits.map((h) => h.source.text),
+        signal
+      )
       hits.forEach((h, i) => (h.source.score = scores[i] ?? 0))
       hits.sort((a, b) => b.source.score - a.source.score)
       reranked = true
@@ -115,7 +120,8 @@ export class Retriever {
     }
     if (!Array.isArray(res?.results)) throw new AppError('upstream_error', `Rerank with ${m.model_id} returned no results list`)
     const scores = new Array<number>(documents.length).fill(0)
-    for (const r of res.results) if (Number.isInteger(r.index) && r.index >= 0 && r.index < documents.length) scores[r.index] = Number(r.relevance_score ?? r.score ?? 0)
+    for (const r of res.results)
+      if (Number.isInteger(r.index) && r.index >= 0 && r.index < documents.length) scores[r.index] = Number(r.relevance_score ?? r.score ?? 0)
     return scores
   }
 }

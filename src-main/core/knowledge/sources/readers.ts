@@ -45,7 +45,10 @@ export function buildItem(get: (name: string) => unknown, textFields: string[], 
 function checkColumns(has: (name: string) => boolean, available: string[], wanted: Array<string | null>, what: 'column' | 'field'): void {
   const missing = wanted.filter((c): c is string => !!c && !has(c))
   if (missing.length) {
-    throw new AppError('validation_failed', `The ${what}${missing.length > 1 ? 's' : ''} ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} not in the result (it has: ${available.slice(0, 30).join(', ') || 'nothing'})`)
+    throw new AppError(
+      'validation_failed',
+      `The ${what}${missing.length > 1 ? 's' : ''} ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} not in the result (it has: ${available.slice(0, 30).join(', ') || 'nothing'})`
+    )
   }
 }
 
@@ -82,7 +85,14 @@ export async function* readDatabase(cfg: DatabaseConfig): AsyncGenerator<SourceI
     return
   }
   const mysql = await import('mysql2')
-  const conn = mysql.createConnection({ uri: cfg.connection.url, charset: 'utf8mb4', dateStrings: true, connectTimeout: 10_000, supportBigNumbers: true, bigNumberStrings: true })
+  const conn = mysql.createConnection({
+    uri: cfg.connection.url,
+    charset: 'utf8mb4',
+    dateStrings: true,
+    connectTimeout: 10_000,
+    supportBigNumbers: true,
+    bigNumberStrings: true
+  })
   const run = (q: string) => new Promise<void>((resolve, reject) => conn.query(q, (err) => (err ? reject(err) : resolve())))
   try {
     try {
@@ -95,7 +105,8 @@ export async function* readDatabase(cfg: DatabaseConfig): AsyncGenerator<SourceI
     const stream = conn.query(cfg.query).stream({ highWaterMark: 200 })
     try {
       for await (const row of stream as AsyncIterable<Record<string, unknown>>) {
-        if (Array.isArray(row) || typeof row !== 'object' || row === null || 'affectedRows' in row) throw new AppError('validation_failed', 'The query must return rows (a SELECT)')
+        if (Array.isArray(row) || typeof row !== 'object' || row === null || 'affectedRows' in row)
+          throw new AppError('validation_failed', 'The query must return rows (a SELECT)')
         yield toItem(row)
       }
     } catch (err) {
@@ -149,7 +160,10 @@ export async function* readApi(cfg: ApiConfig, signal?: AbortSignal): AsyncGener
     })
   } catch (err) {
     const e = err as Error & { cause?: Error }
-    throw new AppError('upstream_error', `Cannot reach ${cfg.url}: ${e.name === 'TimeoutError' ? `no answer within ${API_TIMEOUT_MS / 1000} s` : (e.cause?.message ?? e.message)}`)
+    throw new AppError(
+      'upstream_error',
+      `Cannot reach ${cfg.url}: ${e.name === 'TimeoutError' ? `no answer within ${API_TIMEOUT_MS / 1000} s` : (e.cause?.message ?? e.message)}`
+    )
   }
   const length = Number(res.headers.get('content-length') ?? 0)
   if (length > MAX_API_BYTES) throw new AppError('validation_failed', `The response of ${cfg.url} is larger than ${MAX_API_BYTES / 1_048_576} MB`)
@@ -163,7 +177,10 @@ export async function* readApi(cfg: ApiConfig, signal?: AbortSignal): AsyncGener
   }
   const list = cfg.itemsPath ? getPath(json, cfg.itemsPath) : json
   if (!Array.isArray(list)) {
-    throw new AppError('validation_failed', `No list at "${cfg.itemsPath || '(the response itself)'}" in the response of ${cfg.url}${json && typeof json === 'object' ? ` (top-level keys: ${Object.keys(json).slice(0, 20).join(', ')})` : ''}`)
+    throw new AppError(
+      'validation_failed',
+      `No list at "${cfg.itemsPath || '(the response itself)'}" in the response of ${cfg.url}${json && typeof json === 'object' ? ` (top-level keys: ${Object.keys(json).slice(0, 20).join(', ')})` : ''}`
+    )
   }
   const wanted = [...cfg.fields, cfg.titleField, cfg.idField]
   for (const [i, item] of list.entries()) {

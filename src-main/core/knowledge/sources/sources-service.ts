@@ -64,7 +64,9 @@ export function sourcesService(deps: {
       if (next.connection.url === redactUrl(prev.connection.url)) return { ...next, connection: prev.connection }
     }
     if (next.kind === 'api' && prev.kind === 'api') {
-      const headers = Object.fromEntries(Object.entries(next.headers).map(([k, v]) => [k, prev.headers[k] !== undefined && v === secretHint(prev.headers[k]) ? prev.headers[k] : v]))
+      const headers = Object.fromEntries(
+        Object.entries(next.headers).map(([k, v]) => [k, prev.headers[k] !== undefined && v === secretHint(prev.headers[k]) ? prev.headers[k] : v])
+      )
       return { ...next, headers }
     }
     return next
@@ -72,7 +74,9 @@ export function sourcesService(deps: {
 
   function checkSchedule(s: string | null | undefined) {
     if (s && !cronValidate(s)) {
-      throw new AppError('validation_failed', `Invalid request: schedule: "${s}" is not a cron expression (minute hour day month weekday, e.g. "0 3 * * *")`, { issues: [{ path: 'schedule', message: 'not a cron expression' }] })
+      throw new AppError('validation_failed', `Invalid request: schedule: "${s}" is not a cron expression (minute hour day month weekday, e.g. "0 3 * * *")`, {
+        issues: [{ path: 'schedule', message: 'not a cron expression' }]
+      })
     }
   }
 
@@ -127,7 +131,19 @@ export function sourcesService(deps: {
       const hash = itemHash(name.slice(0, 255), it.text)
       const known = existing.get(key)
       if (!known) {
-        fresh.push(newDocumentRow({ kbId: r.kb_id, name, location: `${r.name} #${it.key}`, sourceType: kind, sourceId: r.id, key, bytes: Buffer.byteLength(it.text), body: it.text, syncStamp: stamp }))
+        fresh.push(
+          newDocumentRow({
+            kbId: r.kb_id,
+            name,
+            location: `${r.name} #${it.key}`,
+            sourceType: kind,
+            sourceId: r.id,
+            key,
+            bytes: Buffer.byteLength(it.text),
+            body: it.text,
+            syncStamp: stamp
+          })
+        )
         stats.added++
       } else if (known.content_hash === hash || known.work_hash === hash) {
         seen.push(known.id)
@@ -175,7 +191,10 @@ export function sourcesService(deps: {
       for (;;) {
         const gone = await deps.docs.unseen(r.id, stamp, 500)
         if (!gone.length) break
-        await deps.removeDocuments(r.kb_id, gone.map((g) => g.id))
+        await deps.removeDocuments(
+          r.kb_id,
+          gone.map((g) => g.id)
+        )
         stats.removed += gone.length
       }
     } catch (err) {
@@ -270,7 +289,10 @@ export function sourcesService(deps: {
         for (;;) {
           const ids = await deps.docs.idsOfSource(id, 500)
           if (!ids.length) break
-          await deps.removeDocuments(kbId, ids.map((d) => d.id))
+          await deps.removeDocuments(
+            kbId,
+            ids.map((d) => d.id)
+          )
         }
         await repo.delete(id)
       })
