@@ -1,5 +1,5 @@
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron'
-import { IPC_CHANNELS, type AgentaBridge, type BridgeResult } from '../src-main/contract/bridge'
+import { IPC_CHANNELS, type AgentaBridge, type BridgeResult, type BridgeStreamMessage } from '../src-main/contract/bridge'
 
 /**
  * The whole surface the studio's pages get from Electron: one object with one way in (call) and
@@ -8,6 +8,8 @@ import { IPC_CHANNELS, type AgentaBridge, type BridgeResult } from '../src-main/
  * This file must stay free of runtime imports other than electron: the sandboxed preload is one
  * bundled CommonJS file with no access to node_modules.
  */
+let streamSeq = 0
+
 const bridge: AgentaBridge = {
   host: 'electron',
   async call(name: string, input: unknown): Promise<BridgeResult> {
@@ -24,6 +26,34 @@ const bridge: AgentaBridge = {
     ipcRenderer.on(IPC_CHANNELS.event, forward)
     return () => {
       ipcRenderer.removeListener(IPC_CHANNELS.event, forward)
+    }
+  },
+  stream(name: string, input: unknown, onMessage: (message: BridgeStreamMessage) => void): () => void {
+    // Ids only need to be unique per window: the main process keys streams by sender and id.
+    const id = `s${++streamSeq}`
+    let open = true
+    const close = () => {
+      open = false
+      ipcRenderer.removeListener(IPC_CHANNELS.streamMessage, forward)
+    }
+    const forward = (_event: IpcRendererEvent, streamId: string, message: BridgeStreamMessage) => {
+      if (streamId !== id || !open) return
+      if (message.type !== 'event') close()
+      onMessage(message)
+    }
+    ipcRenderer.on(IPC_CHANNELS.streamMessage, forward)
+    try {
+      ipcRenderer.send(IPC_CHANNELS.streamStart, id, name, input)
+    } catch (err) {
+      // Same as call: an input that cannot be cloned is an error value, never a throw.
+      close()
+      queueMicrotask(() => onMessage({ type: 'error', error: { code: 'internal', message: err instanceof Error ? err.message : 'The studio did not answer' } }))
+    }
+    return () => {
+      if (!open) return
+      close()
+      ipcRenderer.send(IPC_CHANNELS.streamCancel, id)
+      onMessage({ type: 'end' })
     }
   }
 }

@@ -12,10 +12,23 @@ export interface AgentaBridge {
   call(name: string, input: unknown): Promise<BridgeResult>
   /** Studio events from the core; returns the unsubscribe function. */
   onEvent(listener: (name: string, payload: unknown) => void): () => void
+  /**
+   * Starts a streaming call (`streams` in the contract). Messages arrive in order and end with
+   * exactly one `end` or `error`; the returned function cancels (the core stops the work).
+   */
+  stream(name: string, input: unknown, onMessage: (message: BridgeStreamMessage) => void): () => void
 }
+
+export type BridgeStreamMessage = { type: 'event'; event: unknown } | { type: 'end' } | { type: 'error'; error: ErrorBody['error'] }
 
 /** IPC channel names, shared by the preload and the main process. */
 export const IPC_CHANNELS = {
   call: 'agenta:call',
-  event: 'agenta:event'
+  event: 'agenta:event',
+  /** renderer → main: (streamId, name, input) */
+  streamStart: 'agenta:stream-start',
+  /** renderer → main: (streamId) */
+  streamCancel: 'agenta:stream-cancel',
+  /** main → renderer: (streamId, BridgeStreamMessage) */
+  streamMessage: 'agenta:stream-message'
 } as const

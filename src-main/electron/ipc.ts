@@ -1,7 +1,8 @@
-import { BrowserWindow, ipcMain, type IpcMainInvokeEvent } from 'electron'
-import type { ApiHandlers } from '../contract/api'
-import { IPC_CHANNELS, type BridgeResult } from '../contract/bridge'
-import { AppError } from '../contract/errors'
+import { BrowserWindow, ipcMain, type IpcMainEvent, type IpcMainInvokeEvent } from 'electron'
+import { streams, type ApiHandlers } from '../contract/api'
+import { IPC_CHANNELS, type BridgeResult, type BridgeStreamMessage } from '../contract/bridge'
+import type { TurnEvent } from '../contract/chat'
+import { AppError, toAppError, validationError } from '../contract/errors'
 import { dispatchSafe } from '../core/dispatch'
 import type { StudioEvents } from '../core/events'
 import { isRendererUrl, isTrustedSender, type RendererLocation } from './trust'
@@ -18,6 +19,43 @@ export async function handleCall(handlers: ApiHandlers, trusted: boolean, name: 
   return result.ok ? result : { ok: false, error: result.error.toBody().error }
 }
 
+/** The part of the chat service a streamed turn needs (the runtime's `chat`). */
+export interface TurnStarter {
+  startTurn(req: { sessionId: string; message?: string; regenerate?: boolean; editMessageId?: string; clientId?: string; interactive?: boolean }): Promise<{
+    events: AsyncIterable<TurnEvent>
+    cancel(): void
+  }>
+}
+
+/**
+ * One streamed call: validated like a call, then every event of the turn as a message, ending with
+ * exactly one `end` or `error`. Returns the function that cancels the turn.
+ */
+export function runStream(chat: TurnStarter, trusted: boolean, name: unknown, input: unknown, send: (message: BridgeStreamMessage) => void): () => void {
+  let cancelled = false
+  let cancelTurn: (() => void) | undefined
+  void (async () => {
+    try {
+      if (!trusted) throw new AppError('forbidden', 'This page may not call the studio')
+      if (name !== 'chat.turn') throw new AppError('not_found', `No stream named ${String(name)}`)
+      const parsed = streams[name].input.safeParse(input ?? {})
+      if (!parsed.success) throw validationError(parsed.error)
+      // Same as the HTTP route: the studio answers waits itself, so its turns may ask.
+      const turn = await chat.startTurn({ ...parsed.data, interactive: true })
+      cancelTurn = () => turn.cancel()
+      if (cancelled) turn.cancel()
+      for await (const event of turn.events) send({ type: 'event', event })
+      send({ type: 'end' })
+    } catch (err) {
+      send({ type: 'error', error: toAppError(err).toBody().error })
+    }
+  })()
+  return () => {
+    cancelled = true
+    cancelTurn?.()
+  }
+}
+
 function ourWindows(): BrowserWindow[] {
   return BrowserWindow.getAllWindows().filter((w) => !w.isDestroyed() && !w.webContents.isDestroyed())
 }
@@ -26,13 +64,43 @@ function ourWindows(): BrowserWindow[] {
  * Serves the bridge's one channel and pushes core events to every studio window. Returns the
  * function that undoes both (the app calls it while quitting so no call reaches a closing core).
  */
-export function registerIpc(runtime: { handlers: ApiHandlers; events: StudioEvents }, loc: RendererLocation): () => void {
+export function registerIpc(runtime: { handlers: ApiHandlers; events: StudioEvents; chat?: TurnStarter }, loc: RendererLocation): () => void {
   ipcMain.handle(IPC_CHANNELS.call, (event: IpcMainInvokeEvent, name: unknown, input: unknown) => {
     const ids = new Set(ourWindows().map((w) => w.webContents.id))
     const trusted = isTrustedSender(event, ids, loc)
     if (!trusted) console.warn(`[agenta] refused IPC call ${String(name)} from ${event.senderFrame?.url ?? 'a destroyed frame'}`)
     return handleCall(runtime.handlers, trusted, name, input)
   })
+  // Streams are keyed by window and the renderer's id; a closed window cancels its turns.
+  const running = new Map<string, () => void>()
+  const watched = new WeakSet<object>()
+  const onStreamStart = (event: IpcMainEvent, id: unknown, name: unknown, input: unknown) => {
+    const sender = event.sender
+    const key = `${sender.id}:${String(id)}`
+    const trusted = isTrustedSender(event, new Set(ourWindows().map((w) => w.webContents.id)), loc) && typeof id === 'string' && !!runtime.chat
+    if (!trusted) console.warn(`[agenta] refused IPC stream ${String(name)} from ${event.senderFrame?.url ?? 'a destroyed frame'}`)
+    const send = (message: BridgeStreamMessage) => {
+      if (message.type !== 'event') running.delete(key)
+      if (!sender.isDestroyed()) sender.send(IPC_CHANNELS.streamMessage, id, message)
+    }
+    const cancel = runStream(runtime.chat ?? { startTurn: () => Promise.reject(new AppError('internal', 'Chat is not available')) }, trusted, name, input, send)
+    if (!trusted) return
+    running.set(key, cancel)
+    if (watched.has(sender)) return
+    watched.add(sender)
+    const prefix = `${sender.id}:`
+    sender.once('destroyed', () => {
+      for (const [k, stop] of running) if (k.startsWith(prefix)) stop()
+    })
+  }
+  const onStreamCancel = (event: IpcMainEvent, id: unknown) => {
+    const key = `${event.sender.id}:${String(id)}`
+    running.get(key)?.()
+    running.delete(key)
+  }
+  ipcMain.on(IPC_CHANNELS.streamStart, onStreamStart)
+  ipcMain.on(IPC_CHANNELS.streamCancel, onStreamCancel)
+
   const unsubscribe = runtime.events.subscribe((name, payload) => {
     for (const win of ourWindows()) {
       // A window that somehow shows a foreign page must not receive studio data.
@@ -41,6 +109,10 @@ export function registerIpc(runtime: { handlers: ApiHandlers; events: StudioEven
   })
   return () => {
     ipcMain.removeHandler(IPC_CHANNELS.call)
+    ipcMain.removeListener(IPC_CHANNELS.streamStart, onStreamStart)
+    ipcMain.removeListener(IPC_CHANNELS.streamCancel, onStreamCancel)
+    for (const cancel of running.values()) cancel()
+    running.clear()
     unsubscribe()
   }
 }

@@ -7,19 +7,23 @@ import { bootRuntime, type BootedRuntime } from '../../utils/boot'
 
 const electron = vi.hoisted(() => {
   const handlers = new Map<string, (...args: any[]) => unknown>()
+  const listeners = new Map<string, (...args: any[]) => unknown>()
   return {
     handlers,
+    listeners,
     windows: [] as any[],
     ipcMain: {
       handle: vi.fn((channel: string, fn: (...args: any[]) => unknown) => handlers.set(channel, fn)),
-      removeHandler: vi.fn((channel: string) => handlers.delete(channel))
+      removeHandler: vi.fn((channel: string) => handlers.delete(channel)),
+      on: vi.fn((channel: string, fn: (...args: any[]) => unknown) => listeners.set(channel, fn)),
+      removeListener: vi.fn((channel: string) => listeners.delete(channel))
     },
     BrowserWindow: { getAllWindows: vi.fn(() => electron.windows) }
   }
 })
 vi.mock('electron', () => ({ ipcMain: electron.ipcMain, BrowserWindow: electron.BrowserWindow }))
 
-const { handleCall, registerIpc } = await import('../../../src-main/electron/ipc')
+const { handleCall, registerIpc, runStream } = await import('../../../src-main/electron/ipc')
 
 const rendererDir = resolve('/app/out/renderer')
 const loc = rendererLocation({ rendererDir })
@@ -39,6 +43,7 @@ afterAll(() => booted.close())
 beforeEach(() => {
   electron.windows.length = 0
   electron.handlers.clear()
+  electron.listeners.clear()
 })
 
 describe('handleCall', () => {
@@ -97,5 +102,78 @@ describe('registerIpc', () => {
     ours.webContents.send.mockClear()
     booted.runtime.events.emit('agents.changed', { id: 'a2' })
     expect(ours.webContents.send).not.toHaveBeenCalled()
+  })
+})
+
+describe('streams over IPC', () => {
+  const turnOf = (events: any[]) => {
+    const cancel = vi.fn()
+    return {
+      cancel,
+      startTurn: vi.fn(async () => ({
+        cancel,
+        events: (async function* () {
+          yield* events
+        })()
+      }))
+    }
+  }
+  const collect = () => {
+    const messages: any[] = []
+    let resolve!: () => void
+    const ended = new Promise<void>((r) => (resolve = r))
+    return {
+      messages,
+      ended,
+      send: (m: any) => {
+        messages.push(m)
+        if (m.type !== 'event') resolve()
+      }
+    }
+  }
+
+  it('relays every event of the turn, then end; the studio turn may ask (interactive)', async () => {
+    const chat = turnOf([{ type: 'start', runId: 'r', sessionId: 's' }, { type: 'delta', content: 'Hi' }])
+    const out = collect()
+    runStream(chat, true, 'chat.turn', { sessionId: 's', message: 'hello' }, out.send)
+    await out.ended
+    expect(chat.startTurn).toHaveBeenCalledWith({ sessionId: 's', message: 'hello', interactive: true })
+    expect(out.messages).toEqual([
+      { type: 'event', event: { type: 'start', runId: 'r', sessionId: 's' } },
+      { type: 'event', event: { type: 'delta', content: 'Hi' } },
+      { type: 'end' }
+    ])
+  })
+
+  it('refuses untrusted senders, unknown streams and invalid input with one error message', async () => {
+    for (const [trusted, name, input, code] of [
+      [false, 'chat.turn', { sessionId: 's' }, 'forbidden'],
+      [true, 'fs.read', {}, 'not_found'],
+      [true, 'chat.turn', { message: 'no session' }, 'validation_failed']
+    ] as const) {
+      const chat = turnOf([])
+      const out = collect()
+      runStream(chat, trusted, name, input, out.send)
+      await out.ended
+      expect(out.messages).toEqual([{ type: 'error', error: expect.objectContaining({ code }) }])
+      expect(chat.startTurn).not.toHaveBeenCalled()
+    }
+  })
+
+  it('registerIpc: a window closing or cancelling stops its turn', async () => {
+    electron.windows.push(fakeWindow(1, indexUrl))
+    const dispose = registerIpc(booted.runtime, loc)
+    const start = electron.listeners.get(IPC_CHANNELS.streamStart)!
+    const cancel = electron.listeners.get(IPC_CHANNELS.streamCancel)!
+    const sent: any[] = []
+    const sender = { id: 1, isDestroyed: () => false, send: (...args: any[]) => sent.push(args), once: vi.fn() }
+    // A session that does not exist: the core's 404 comes back as the stream's error.
+    start({ sender, senderFrame: { url: indexUrl, parent: null } }, 's1', 'chat.turn', { sessionId: 'nope', message: 'hi' })
+    await vi.waitFor(() => expect(sent).toHaveLength(1))
+    expect(sent[0]).toEqual([IPC_CHANNELS.streamMessage, 's1', { type: 'error', error: expect.objectContaining({ code: 'not_found' }) }])
+    expect(sender.once).toHaveBeenCalledWith('destroyed', expect.any(Function))
+    cancel({ sender }, 's1')
+    dispose()
+    expect(electron.listeners.size).toBe(0)
   })
 })

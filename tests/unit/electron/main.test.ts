@@ -103,7 +103,7 @@ const fake = await vi.hoisted(async () => {
     shell: { openExternal: vi.fn(async () => {}) },
     clipboard: { writeText: vi.fn() },
     dialog: { showErrorBox: vi.fn() },
-    ipcMain: { handle: (c: string, fn: any) => state.ipc.set(c, fn), removeHandler: (c: string) => state.ipc.delete(c) },
+    ipcMain: { handle: (c: string, fn: any) => state.ipc.set(c, fn), removeHandler: (c: string) => state.ipc.delete(c), on: vi.fn(), removeListener: vi.fn() },
     safeStorage: {
       isEncryptionAvailable: () => true,
       getSelectedStorageBackend: () => 'gnome_libsecret',

@@ -23,9 +23,9 @@ beforeEach(() => {
 })
 
 describe('preload bridge', () => {
-  it('exposes one object with host, call and onEvent — nothing else', async () => {
+  it('exposes one object with host, call, onEvent and stream — nothing else', async () => {
     const api = await loadBridge()
-    expect(Object.keys(api).sort()).toEqual(['call', 'host', 'onEvent'])
+    expect(Object.keys(api).sort()).toEqual(['call', 'host', 'onEvent', 'stream'])
     expect(api.host).toBe('electron')
     expect(Object.values(api)).not.toContain(electron.ipcRenderer)
   })
@@ -74,5 +74,24 @@ describe('preload bridge', () => {
     offA()
     expect(electron.ipcRenderer.removeListener).toHaveBeenCalledTimes(1)
     expect(electron.ipcRenderer.removeListener).toHaveBeenCalledWith(IPC_CHANNELS.event, a)
+  })
+})
+
+describe('preload bridge streams', () => {
+  it('sends start with an id, forwards only its own messages until the end, and cancels once', async () => {
+    const api = await loadBridge()
+    const got: unknown[] = []
+    const cancel = api.stream('chat.turn', { sessionId: 's' }, (m) => got.push(m))
+    const [channel, id, name, input] = electron.ipcRenderer.send.mock.calls[0]
+    expect([channel, name, input]).toEqual([IPC_CHANNELS.streamStart, 'chat.turn', { sessionId: 's' }])
+    const forward = electron.ipcRenderer.on.mock.calls.find((c) => c[0] === IPC_CHANNELS.streamMessage)![1]
+    forward({}, 'other', { type: 'event', event: { type: 'delta', content: 'x' } })
+    forward({}, id, { type: 'event', event: { type: 'delta', content: 'a' } })
+    cancel()
+    expect(electron.ipcRenderer.send).toHaveBeenLastCalledWith(IPC_CHANNELS.streamCancel, id)
+    forward({}, id, { type: 'event', event: { type: 'delta', content: 'late' } })
+    cancel()
+    expect(got).toEqual([{ type: 'event', event: { type: 'delta', content: 'a' } }, { type: 'end' }])
+    expect(electron.ipcRenderer.removeListener).toHaveBeenCalledWith(IPC_CHANNELS.streamMessage, forward)
   })
 })
