@@ -24,6 +24,8 @@ const { values } = parseArgs({
     'first-token-delay': { type: 'string', default: '0' },
     /** Seconds one phase may take before its unfinished streams count as errors. */
     'phase-timeout': { type: 'string', default: '120' },
+    /** Rounds per N, alternating which side goes first; the samples are pooled. */
+    rounds: { type: 'string', default: '2' },
     /** Write a V8 CPU profile of the server to this folder (open it in Chrome DevTools). */
     profile: { type: 'string' }
   }
@@ -33,8 +35,9 @@ const CHUNKS = Number(values.chunks)
 const DELAY = Number(values['chunk-delay'])
 const FIRST = Number(values['first-token-delay'])
 const PHASE_TIMEOUT_MS = Number(values['phase-timeout']) * 1000
+const ROUNDS = Math.max(1, Number(values.rounds) || 1)
 if (!counts.every((n) => Number.isInteger(n) && n > 0) || !(CHUNKS >= 3) || !(DELAY >= 0)) {
-  console.error('usage: run.ts [--n 1,100,1000] [--chunks 50] [--chunk-delay 20] [--first-token-delay 0] [--phase-timeout 120]')
+  console.error('usage: run.ts [--n 1,100,1000] [--chunks 50] [--chunk-delay 20] [--first-token-delay 0] [--rounds 2] [--phase-timeout 120] [--profile DIR]')
   process.exit(2)
 }
 // The fake echoes "You said: <message>", one chunk per word: 2 + (CHUNKS - 2) words.
@@ -70,7 +73,7 @@ const overall = setTimeout(
     console.error('bench: overall time limit reached')
     process.exit(1)
   },
-  counts.length * 2 * PHASE_TIMEOUT_MS + 120_000
+  counts.length * ROUNDS * 2 * PHASE_TIMEOUT_MS + 120_000
 )
 overall.unref()
 
@@ -115,6 +118,13 @@ function memKb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   } catch {
     return 0
   }
+}
+
+interface Cpu {
+  wallMs: number
+  llmMs: number
+  serverMs: number
+  benchMs: number
 }
 
 interface StreamResult {
@@ -269,7 +279,7 @@ async function main() {
   }
 
   /** Runs one phase and reports the CPU each process spent on it: who saturates the two cores. */
-  async function phase<T>(run: () => Promise<T>) {
+  async function phase<T>(run: () => Promise<T>): Promise<{ result: T; cpu: Cpu }> {
     const before = { llm: cpuMs(llm.child.pid!), server: cpuMs(serverPid), bench: process.cpuUsage(), wall: performance.now() }
     const result = await run()
     const bench = process.cpuUsage(before.bench)
@@ -284,25 +294,42 @@ async function main() {
     }
   }
 
+  const sumCpu = (a: Cpu | undefined, b: Cpu): Cpu =>
+    a ? { wallMs: a.wallMs + b.wallMs, llmMs: a.llmMs + b.llmMs, serverMs: a.serverMs + b.serverMs, benchMs: a.benchMs + b.benchMs } : b
   const rows: Record<string, unknown>[] = []
   for (const n of counts) {
-    const sessions = await inBatches(n, 50, newSession)
     const loadAvg = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')
-    const dp = await phase(async () =>
-      summarise(await Promise.all(Array.from({ length: n }, () => directStream(direct, AbortSignal.timeout(PHASE_TIMEOUT_MS)))))
-    )
-    const d = dp.result
-    await new Promise((r) => setTimeout(r, 500))
-    let peakRss = memKb(serverPid, 'VmRSS')
-    const poll = setInterval(() => (peakRss = Math.max(peakRss, memKb(serverPid, 'VmRSS'))), 50)
-    const tp = await phase(async () =>
-      summarise(await Promise.all(sessions.map((sid) => relayStream(url, agent.uuid, sid, AbortSignal.timeout(PHASE_TIMEOUT_MS)))))
-    )
-    const t = tp.result
-    clearInterval(poll)
-    const serverCpuMs = tp.cpu.serverMs
+    const directRuns: StreamResult[] = []
+    const relayRuns: StreamResult[] = []
+    let cpuDirect: Cpu | undefined
+    let cpuRelay: Cpu | undefined
+    let peakRss = 0
+    // Other work on the machine comes and goes: alternate which side runs first and pool rounds.
+    for (let round = 0; round < ROUNDS; round++) {
+      const sessions = await inBatches(n, 50, newSession)
+      const runDirect = async () => {
+        const p = await phase(() => Promise.all(Array.from({ length: n }, () => directStream(direct, AbortSignal.timeout(PHASE_TIMEOUT_MS)))))
+        directRuns.push(...p.result)
+        cpuDirect = sumCpu(cpuDirect, p.cpu)
+      }
+      const runRelay = async () => {
+        peakRss = Math.max(peakRss, memKb(serverPid, 'VmRSS'))
+        const poll = setInterval(() => (peakRss = Math.max(peakRss, memKb(serverPid, 'VmRSS'))), 50)
+        const p = await phase(() => Promise.all(sessions.map((sid) => relayStream(url, agent.uuid, sid, AbortSignal.timeout(PHASE_TIMEOUT_MS)))))
+        clearInterval(poll)
+        relayRuns.push(...p.result)
+        cpuRelay = sumCpu(cpuRelay, p.cpu)
+      }
+      for (const run of round % 2 ? [runRelay, runDirect] : [runDirect, runRelay]) {
+        await run()
+        await new Promise((r) => setTimeout(r, 500))
+      }
+    }
+    const d = summarise(directRuns)
+    const t = summarise(relayRuns)
     const row = {
       n,
+      rounds: ROUNDS,
       errorsDirect: d.errors,
       errorsRelay: t.errors,
       gapP50Added: t.gapP50 - d.gapP50,
@@ -313,15 +340,14 @@ async function main() {
       direct: d,
       relay: t,
       serverPeakRssMb: Math.round(peakRss / 1024),
-      serverCpuMsPerStream: serverCpuMs / n,
+      serverCpuMsPerStream: cpuRelay!.serverMs / (n * ROUNDS),
       serverHwmMb: Math.round(memKb(serverPid, 'VmHWM') / 1024),
-      cpuDirect: dp.cpu,
-      cpuRelay: tp.cpu,
+      cpuDirect,
+      cpuRelay,
       loadAvgBefore: loadAvg
     }
     rows.push(row)
     if (d.firstError || t.firstError) console.error(`N=${n} first errors: direct=${d.firstError ?? '-'} relay=${t.firstError ?? '-'}`)
-    await new Promise((r) => setTimeout(r, 1000))
   }
 
   const f = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : '-')

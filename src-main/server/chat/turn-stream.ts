@@ -14,6 +14,8 @@ export type FrameMapper = (event: TurnEvent) => unknown[]
 export async function streamTurn(req: Request, res: Response, turn: TurnHandle, frames: FrameMapper): Promise<void> {
   const sse = openSse(req, res)
   sse.signal.addEventListener('abort', () => turn.cancel(), { once: true })
+  // Its outcome reaches the client through the events; a rejection must not go unhandled.
+  turn.done.catch(() => undefined)
   let sawDone = false
   for await (const event of turn.events) {
     if (event.type === 'done') sawDone = true
