@@ -19,7 +19,11 @@ export default defineConfig({
         input: {
           // The Electron host and the headless `agenta serve` host share every chunk of the core.
           index: resolve(__dirname, 'src-main/electron/main.ts'),
-          cli: resolve(__dirname, 'src-main/cli.ts')
+          cli: resolve(__dirname, 'src-main/cli.ts'),
+          // The bundled MCP servers, run as child processes of either host (see core/mcp/bundled-servers.ts).
+          'mcp-chart': resolve(__dirname, 'mcp/chart/main.ts'),
+          'mcp-email': resolve(__dirname, 'mcp/email/main.ts'),
+          'mcp-excel': resolve(__dirname, 'mcp/excel/main.ts')
         }
       }
     }

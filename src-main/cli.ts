@@ -21,6 +21,7 @@ Options (environment variable in brackets):
   --token T         access token; generated and kept if absent   [AGENTA_TOKEN]
   --db URL          team mode: mysql://user:pass@host:3306/db    [AGENTA_DB_URL]    default SQLite in the data folder
   --allowed-host H  extra Host name to answer to (repeatable)    [AGENTA_ALLOWED_HOSTS, comma-separated]
+  --no-scheduler    do not run digital employees here (another process on the same data does)
   -h, --help        this text
 `
 
@@ -42,6 +43,7 @@ export async function main(argv: string[]): Promise<void> {
         token: { type: 'string' },
         db: { type: 'string' },
         'allowed-host': { type: 'string', multiple: true },
+        'no-scheduler': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' }
       }
     })
@@ -68,7 +70,7 @@ export async function main(argv: string[]): Promise<void> {
 
   let runtime
   try {
-    runtime = await createRuntime({ dataDir, host: 'server', store })
+    runtime = await createRuntime({ dataDir, host: 'server', store, bundledMcpDir: fileURLToPath(new URL('.', import.meta.url)), scheduler: { enabled: !values['no-scheduler'] } })
   } catch (err) {
     fail(`cannot open the data in ${dbUrl ? 'the database' : dataDir}: ${(err as Error).message}`)
   }

@@ -14,6 +14,7 @@ import { toolsService } from './tools/tools-service'
 import { APP_VERSION } from './version'
 import { chatService } from './chat/chat-service'
 import { mcpService, type McpOptions } from './mcp/mcp-service'
+import { seedBundledTools } from './mcp/bundled-servers'
 import type { TurnOptions } from './chat/turn'
 import { memoryService, type MemoryOptions } from './memory/memory-service'
 import { schedulerService, type SchedulerOptions } from './scheduler/scheduler-service'
@@ -38,6 +39,8 @@ export interface RuntimeOptions {
   memory?: Partial<MemoryOptions>
   /** MCP timeouts, reconnection and start-up behaviour (tests shorten them). */
   mcp?: Partial<McpOptions>
+  /** Hosts that ship the bundled MCP servers: the folder of their built entries (out/main). They are added as tools on first start. */
+  bundledMcpDir?: string
 }
 
 export type Runtime = Awaited<ReturnType<typeof createRuntime>>
@@ -71,7 +74,11 @@ export async function createRuntime(opts: RuntimeOptions) {
   const settings = settingsService(db, events)
   const memory = memoryService(db, agents, providers, events, opts.memory)
   const chat = chatService(db, agents, providers, { ...opts.turn, memory: memory.hooks, knowledge: { context: knowledge.turnContext } })
-  const mcp = mcpService(db, tools, events, { clients: chat.clients, ...opts.mcp })
+  // Declared before the MCP service: the bundled Excel server links its files through the running server.
+  let serverStatus: () => ServerStatus = () => stoppedServer
+  const bundled = opts.bundledMcpDir ? { dir: opts.bundledMcpDir, dataDir: opts.dataDir, downloadBaseUrl: () => serverStatus().url ?? undefined } : undefined
+  if (bundled) await seedBundledTools(tools, settings)
+  const mcp = mcpService(db, tools, events, { clients: chat.clients, bundled, ...opts.mcp })
   chat.registry.register(mcp.toolProvider())
   chat.registry.register(knowledge.toolProvider())
 
@@ -85,7 +92,6 @@ export async function createRuntime(opts: RuntimeOptions) {
     () => memory.close(),
     () => scheduler.close()
   )
-  let serverStatus: () => ServerStatus = () => stoppedServer
   let closed: Promise<void> | undefined
 
   const handlers: ApiHandlers = {

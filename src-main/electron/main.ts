@@ -1,6 +1,9 @@
-import { app, clipboard, dialog, safeStorage, session } from 'electron'
+import { app, clipboard, dialog, Notification, safeStorage, session } from 'electron'
+import { fileURLToPath } from 'node:url'
 import { join } from 'node:path'
 import type { Settings } from '../contract/entities'
+import type { ScheduleRunEvent } from '../contract/schedules'
+import { runNotification } from './run-notifications'
 import { createRuntime, type Runtime } from '../core/runtime'
 import { registerIpc } from './ipc'
 import { lanServer, type LanServer } from './lan-server'
@@ -82,7 +85,8 @@ async function boot(): Promise<void> {
   const dataDir = app.getPath('userData')
   // After 'ready': safeStorage only knows whether a keyring exists once the app is ready.
   const secrets = safeStorageSecretBox({ safeStorage, keyFile: join(dataDir, 'secret.key') })
-  const rt = await createRuntime({ dataDir, host: 'electron', secrets })
+  // The bundled MCP servers are built next to this file (out/main) and run by this binary as Node.
+  const rt = await createRuntime({ dataDir, host: 'electron', secrets, bundledMcpDir: fileURLToPath(new URL('.', import.meta.url)) })
   runtime = rt
   if (phase !== 'running') return
 
@@ -106,6 +110,14 @@ async function boot(): Promise<void> {
   rt.events.subscribe((name, payload) => {
     if (name === 'settings.changed') language = (payload as Settings).language
     if (name === 'settings.changed' || name === 'server.changed') tray?.refresh()
+    if (name === 'schedules.run') {
+      const spec = runNotification(payload as ScheduleRunEvent)
+      if (spec && Notification.isSupported()) {
+        const n = new Notification(spec)
+        n.on('click', showWindow)
+        n.show()
+      }
+    }
   })
   const refreshTray = () => tray?.refresh()
   win.win.on('show', refreshTray)

@@ -11,6 +11,7 @@ import { attachControlSocket } from './chat/control-socket'
 import { chatProtocolRouter } from './chat/protocol-routes'
 import { studioTurnRouter } from './chat/studio-turn'
 import { errorHandler } from './errors'
+import { filesRouter } from './files'
 import { openApiDocument } from './openapi'
 import { openAiRouter } from './openai/routes'
 import { restRouter } from './rest'
@@ -75,6 +76,8 @@ export async function startServer(runtime: Runtime, opts: ServerOptions): Promis
   app.use('/api', requireToken(opts.token), express.json({ limit: bodyLimit }), studioTurnRouter(runtime), restRouter(runtime.handlers))
   // Agents as MCP tools for other MCP clients (streamable HTTP), behind the same token.
   app.use('/mcp', requireToken(opts.token), express.json({ limit: bodyLimit }), mcpRouter(runtime))
+
+  app.use('/files', requireToken(opts.token), filesRouter(runtime.dataDir))
 
   // The studio's HTML and scripts hold no data; the app asks for the token when the API says 401.
   app.use(tokenToCookie(opts.token))

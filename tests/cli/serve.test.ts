@@ -69,6 +69,20 @@ describe('agenta serve', () => {
     expect(list.map((x: { name: string }) => x.name)).toEqual(['Survivor'])
   })
 
+  it('ships the bundled chart, email and excel MCP servers as ready-to-use tools', async () => {
+    const s = serve(['serve', '--port', '0', '--data', tempDir(), '--token', 't'])
+    const { url } = await s.started
+    const auth = { authorization: 'Bearer t', 'content-type': 'application/json' }
+    const tools = (await (await fetch(`${url}/api/tools`, { headers: auth })).json()) as { id: string; name: string; toolType: string }[]
+    expect(tools.map((t) => [t.name, t.toolType]).sort()).toEqual([['chart', 'internal'], ['email', 'internal'], ['excel', 'internal']])
+    for (const t of tools) {
+      const res = await (await fetch(`${url}/api/tools/${t.id}/test`, { method: 'POST', headers: auth })).json()
+      expect(res.error).toBeUndefined()
+      expect(res.ok).toBe(true)
+      expect(res.tools.length).toBeGreaterThan(0)
+    }
+  })
+
   it('refuses bad options with a clear message', async () => {
     const s = serve(['serve', '--port', 'eighty'])
     expect(await s.exited).toBe(2)

@@ -157,6 +157,23 @@ describe('providers and agents over REST', () => {
   })
 })
 
+describe('files made by tools', () => {
+  it('offers them for download behind the token, and never a path outside their folder', async () => {
+    const { mkdirSync, writeFileSync } = await import('node:fs')
+    const { join } = await import('node:path')
+    mkdirSync(join(s.dataDir, 'files', 'excel'), { recursive: true })
+    writeFileSync(join(s.dataDir, 'files', 'excel', 'report.xlsx'), 'workbook-bytes')
+    writeFileSync(join(s.dataDir, 'secret.txt'), 'do not serve')
+    const ok = await s.api('GET', '/files/excel/report.xlsx')
+    expect(ok.status).toBe(200)
+    expect(ok.body).toBe('workbook-bytes')
+    expect(ok.headers.get('content-disposition')).toMatch(/attachment; filename="?report.xlsx"?/)
+    expect((await s.api('GET', '/files/excel/report.xlsx', undefined, { token: null })).status).toBe(401)
+    expect((await s.api('GET', '/files/excel/..%2F..%2Fsecret.txt')).status).toBe(400)
+    expect((await s.api('GET', '/files/excel/missing.xlsx')).status).toBe(404)
+  })
+})
+
 describe('the API describes itself', () => {
   it('serves an OpenAPI document with every endpoint of the contract', async () => {
     const res = await s.api('GET', '/api/openapi.json', undefined, { token: null })

@@ -5,6 +5,7 @@ import type { McpToolInfo, ToolConfig, ToolStatus } from '../../contract/entitie
 import { APP_VERSION } from '../version'
 import { describeCallError, describeConnectError, formatSeconds, isDisconnect, McpConnectError } from './errors'
 import { createTransport, type TransportHandle } from './transports'
+import type { BundledServersOptions } from './bundled-servers'
 
 export interface ReconnectPolicy {
   /** First delay after a drop; doubles per failed attempt. */
@@ -20,6 +21,8 @@ export interface ConnectionOptions {
   reconnect: ReconnectPolicy
   /** The PATH for stdio children (the login shell's, resolved once). */
   path: () => Promise<string>
+  /** Where the bundled servers (agenta-mcp:<name>) are, when the host ships them. */
+  bundled?: BundledServersOptions
 }
 
 export interface PromptInfo {
@@ -134,7 +137,7 @@ export class McpConnection {
     let client: Client | undefined
     let timer: NodeJS.Timeout | undefined
     try {
-      handle = await createTransport(this.config, { path: this.opts.path })
+      handle = await createTransport(this.config, { path: this.opts.path, bundled: this.opts.bundled })
       client = new Client(
         { name: 'agenta-studio', version: APP_VERSION },
         { capabilities: {}, listChanged: { tools: { autoRefresh: false, onChanged: () => void this.refreshTools(generation) } } }

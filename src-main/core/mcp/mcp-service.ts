@@ -4,6 +4,7 @@ import { AppError } from '../../contract/errors'
 import { agentToolsRepo, toBinding } from '../../store/repos/agent-tools'
 import { agentsRepo } from '../../store/repos/agents'
 import type { DB } from '../../store/schema'
+import type { BundledServersOptions } from './bundled-servers'
 import type { ToolProvider, ToolSpec } from '../chat/tool-registry'
 import type { StudioEvents } from '../events'
 import type { ToolsService } from '../tools/tools-service'
@@ -31,6 +32,8 @@ export interface McpOptions {
   loginShellPath: () => Promise<string>
   /** Reaches socket clients for confirmation questions (the chat's ClientHub). */
   clients?: ClientSender
+  /** Hosts that ship the bundled servers (mcp/) say where their built entries are. */
+  bundled?: BundledServersOptions
 }
 
 export const defaultMcpOptions: McpOptions = {
@@ -69,7 +72,8 @@ export function mcpService(db: Kysely<DB>, tools: ToolsService, events: StudioEv
     connectTimeoutMs: opts.connectTimeoutMs,
     reconnect: opts.reconnect,
     // Resolved once, on the first stdio start: a login shell costs tens of milliseconds to seconds.
-    path: () => (path ??= opts.loginShellPath())
+    path: () => (path ??= opts.loginShellPath()),
+    bundled: opts.bundled
   }
   const manager = new ConnectionManager(tools, events, { ...connOpts, autoConnect: opts.autoConnect })
   manager.start()

@@ -4,6 +4,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js'
 import type { ToolConfig } from '../../contract/entities'
 import { resolveCommand } from './shell-path'
+import { expandBundled, type BundledServersOptions } from './bundled-servers'
 import { StdioTransport } from './stdio-transport'
 
 /** One transport plus what error messages need to know about it. */
@@ -48,7 +49,8 @@ export function childEnv(path: string, own: Record<string, string>, parent: Node
   return { ...env, ...own }
 }
 
-export async function createTransport(config: ToolConfig, opts: { path: () => Promise<string> }): Promise<TransportHandle> {
+export async function createTransport(saved: ToolConfig, opts: { path: () => Promise<string>; bundled?: BundledServersOptions }): Promise<TransportHandle> {
+  const config = expandBundled(saved, opts.bundled)
   if (config.transport === 'stdio') {
     // A PATH set in the tool's own env wins: the user said exactly where to look.
     const path = config.env.PATH ?? (await opts.path())
@@ -57,7 +59,7 @@ export async function createTransport(config: ToolConfig, opts: { path: () => Pr
     return {
       transport,
       kind: 'stdio',
-      target: [config.command, ...config.args].join(' '),
+      target: saved.transport === 'stdio' && saved.command !== config.command ? saved.command : [config.command, ...config.args].join(' '),
       pid: () => transport.pid,
       stderrTail: () => transport.stderrTail(),
       exit: () => transport.exit
