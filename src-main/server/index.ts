@@ -112,6 +112,8 @@ export async function startServer(runtime: Runtime, opts: ServerOptions): Promis
   } catch (err) {
     // Nothing may outlive a failed start: the caller may retry on another port.
     unsubscribe()
+    detachControl()
+    access.close()
     io.close()
     throw err
   }
