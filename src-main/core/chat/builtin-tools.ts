@@ -70,7 +70,7 @@ function askUser(clients: ClientHub): ToolSpec {
     async execute(args, ctx) {
       const question = String(args.question ?? '')
       const inputSchema = { type: typeof args.type === 'string' ? args.type : 'string', description: question }
-      const outcome = await ctx.waits.wait({
+      const outcome = await clients.waitOn(ctx.clientId, {
         signal: ctx.signal,
         start: (waitId) => {
           ctx.emit({ type: 'wait', waitId, kind: 'input', schema: inputSchema, text: question })

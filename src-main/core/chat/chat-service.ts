@@ -52,7 +52,7 @@ export function chatService(db: Kysely<DB>, agents: AgentsService, providers: Pr
     waits,
     clients,
     options: turnOptions,
-    client: async (providerId: string) => ({ client: await providers.client(providerId), baseUrl: (await providers.get(providerId)).baseUrl })
+    client: (providerId: string) => providers.turnClient(providerId)
   }
 
   async function session(id: string) {

@@ -1,6 +1,6 @@
 import type { SystemData } from '../../contract/chat'
 import type { ToolProvider, ToolSpec, ToolContext } from './tool-registry'
-import type { WaitRegistry } from './waits'
+import type { WaitOutcome, WaitRegistry } from './waits'
 
 type Send = (event: string, payload: unknown) => void
 
@@ -52,21 +52,33 @@ export class ClientHub {
     return true
   }
 
+  /** A wait that ends at once, as cancelled, if this client disconnects (nobody is left to answer it). */
+  async waitOn(clientId: string | undefined, opts: Parameters<WaitRegistry['wait']>[0]): Promise<WaitOutcome> {
+    const client = clientId ? this.clients.get(clientId) : undefined
+    let waitId = ''
+    const outcome = await this.waits.wait({
+      ...opts,
+      start: (id) => {
+        waitId = id
+        client?.waits.add(id)
+        opts.start(id)
+      }
+    })
+    client?.waits.delete(waitId)
+    return outcome
+  }
+
   /** Sends `message` to the client and waits for its `agent_response`. */
   private async request(ctx: ToolContext, message: Record<string, unknown>) {
     const client = ctx.clientId ? this.clients.get(ctx.clientId) : undefined
     if (!client) return { content: 'The client that offered this tool is no longer connected.', isError: true }
-    let waitId = ''
-    const outcome = await ctx.waits.wait({
+    const outcome = await this.waitOn(ctx.clientId, {
       signal: ctx.signal,
       start: (id) => {
-        waitId = id
-        client.waits.add(id)
         ctx.emit({ type: 'wait', waitId: id, kind: 'client' })
         client.send('message', { ...message, wait_id: id })
       }
     })
-    client.waits.delete(waitId)
     if (outcome.status === 'answered') return { content: JSON.stringify(outcome.data ?? null) }
     if (outcome.status === 'timeout') return { content: 'The client did not answer in time.', isError: true }
     return { content: this.clients.has(ctx.clientId!) ? 'The request was cancelled.' : 'The client disconnected before answering.', isError: true }

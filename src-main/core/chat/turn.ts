@@ -245,7 +245,11 @@ async function knowledgeContext(deps: TurnDeps, q: { agent: Agent; query: string
 
 /** Writes or replaces the user's message according to the mode; returns its text. */
 async function applyUserMessage(repo: ChatRepo, input: TurnInput, save: (role: 'user', content: string, meta: MessageMeta) => Promise<string>): Promise<string> {
-  if (input.history) return input.message ?? ''
+  if (input.history) {
+    // Stateless callers (the OpenAI API) bring their own history; the session still records the exchange.
+    if (input.message) await save('user', input.message, {})
+    return input.message ?? ''
+  }
   if (input.editMessageId) {
     const m = await repo.messages.find(input.editMessageId)
     if (!m || m.session_id !== input.sessionId || m.role !== 'user') throw new AppError('not_found', `No user message ${input.editMessageId} in this session`)
@@ -323,7 +327,7 @@ async function callTool(deps: TurnDeps, tool: ToolSpec | undefined, call: { id: 
 /** With a digital human, the turn goes on only once the avatar has finished speaking. */
 async function waitForSpeech(deps: TurnDeps, ctx: ToolContext, text: string): Promise<void> {
   if (!ctx.isDigitalHuman || !text.trim()) return
-  await ctx.waits.wait({
+  await deps.clients.waitOn(ctx.clientId, {
     signal: ctx.signal,
     timeoutMs: deps.options.speechTimeoutMs,
     start: (waitId) => {

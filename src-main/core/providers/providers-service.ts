@@ -9,6 +9,7 @@ import type { SecretBox } from '../secrets/secret-box'
 import { secretHint } from '../secrets/secret-box'
 import type { StudioEvents } from '../events'
 import { newId } from '../util/ids'
+import { tick } from '../util/clock'
 import { describeProviderFault } from './provider-errors'
 import { guessModelType } from './presets'
 
@@ -40,6 +41,19 @@ export function providersService(db: Kysely<DB>, secrets: SecretBox, events: Stu
     return new OpenAI({ baseURL: r.base_url, apiKey: apiKeyOf(r) ?? 'not-needed', timeout: opts.timeout, maxRetries: opts.maxRetries ?? 0 })
   }
 
+  // Turns reuse one client per provider (its connection pool, no key decryption per turn); a
+  // changed row (new key or URL, also from another process in team mode) makes a new one.
+  const turnClients = new Map<string, { version: number; client: OpenAI; baseUrl: string }>()
+  async function turnClient(id: string): Promise<{ client: OpenAI; baseUrl: string }> {
+    const r = await row(id)
+    const version = Number(r.updated_at)
+    const cached = turnClients.get(id)
+    if (cached?.version === version) return cached
+    const fresh = { version, baseUrl: r.base_url, client: new OpenAI({ baseURL: r.base_url, apiKey: apiKeyOf(r) ?? 'not-needed', maxRetries: 0 }) }
+    turnClients.set(id, fresh)
+    return fresh
+  }
+
   function sealKey(key: string | null | undefined): Pick<ProviderRow, 'api_key_enc' | 'api_key_hint'> | object {
     if (key === undefined) return {}
     if (key === null || key === '') return { api_key_enc: null, api_key_hint: null }
@@ -61,6 +75,7 @@ export function providersService(db: Kysely<DB>, secrets: SecretBox, events: Stu
 
   return {
     client,
+    turnClient,
     apiKeyOf: async (id: string) => apiKeyOf(await row(id)),
 
     list: async () => (await repo.list()).map(toProvider),
@@ -93,7 +108,8 @@ export function providersService(db: Kysely<DB>, secrets: SecretBox, events: Stu
         ...(patch.baseUrl !== undefined && { base_url: patch.baseUrl }),
         ...(patch.enabled !== undefined && { enabled: patch.enabled ? 1 : 0 }),
         ...sealKey(patch.apiKey),
-        updated_at: Date.now()
+        // tick(): strictly increasing, so two quick edits never look like one version to turnClient.
+        updated_at: tick()
       })
       events.emit('providers.changed', { id })
       return toProvider(await row(id))
@@ -107,6 +123,7 @@ export function providersService(db: Kysely<DB>, secrets: SecretBox, events: Stu
         throw new AppError('conflict', `"${r.name}" is used by ${names}; pick another model for them first`)
       }
       await repo.delete(id)
+      turnClients.delete(id)
       events.emit('providers.changed', { id })
       return { ok: true }
     },
