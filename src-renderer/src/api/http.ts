@@ -1,6 +1,7 @@
-import { endpoints, type EndpointName } from '@contract/api'
+import { endpoints, streams, type EndpointName } from '@contract/api'
 import { ApiError, apiErrorFrom } from './errors'
-import type { Transport } from './transport'
+import { readSse } from './sse'
+import type { StreamTransport, Transport } from './transport'
 
 export interface HttpOptions {
   /** Sent as `Authorization: Bearer`; the browser studio relies on the server's cookie instead. */
@@ -56,5 +57,42 @@ export function httpTransport(baseUrl = '', opts: HttpOptions = {}): Transport {
     }
     if (!res.ok) throw apiErrorFrom(body, res.status)
     return body
+  }
+}
+
+const unreachable = (err: unknown) => new ApiError('internal', `Cannot reach the server: ${err instanceof Error ? err.message : String(err)}`, 0)
+
+async function errorOf(res: Response): Promise<ApiError> {
+  const text = await res.text().catch(() => '')
+  try {
+    return apiErrorFrom(text ? JSON.parse(text) : undefined, res.status)
+  } catch {
+    return apiErrorFrom(undefined, res.status)
+  }
+}
+
+/** Streams over HTTP: a POST answered with Server-Sent Events, one JSON event per `data:`. */
+export function httpStream(baseUrl = '', opts: HttpOptions = {}): StreamTransport {
+  const doFetch = opts.fetch ?? ((...args: Parameters<typeof fetch>) => fetch(...args))
+  return async (name, input, onEvent, signal) => {
+    const headers: Record<string, string> = { accept: 'text/event-stream', 'content-type': 'application/json' }
+    if (opts.token) headers.authorization = `Bearer ${opts.token}`
+    try {
+      const res = await doFetch(baseUrl + streams[name].path, { method: 'POST', headers, body: JSON.stringify(input ?? {}), credentials: 'same-origin', signal })
+      if (!res.ok) throw await errorOf(res)
+      if (!res.body) throw new ApiError('internal', 'The server answered without a stream', res.status)
+      await readSse(res.body, (data) => {
+        let event: unknown
+        try {
+          event = JSON.parse(data)
+        } catch {
+          return // not ours (a proxy's note): the events around it still count
+        }
+        onEvent(event)
+      })
+    } catch (err) {
+      if (signal.aborted) return
+      throw err instanceof ApiError ? err : unreachable(err)
+    }
   }
 }

@@ -1,6 +1,6 @@
 import type { AgentaBridge } from '@contract/bridge'
 import { ApiError } from './errors'
-import type { EventSource, Transport } from './transport'
+import type { EventSource, StreamTransport, Transport } from './transport'
 
 /** The Electron transport: the preload's `window.agenta`, which answers with values instead of throwing. */
 export function ipcTransport(bridge: AgentaBridge): Transport {
@@ -15,3 +15,22 @@ export const ipcEvents =
   (bridge: AgentaBridge): EventSource =>
   (listener) =>
     bridge.onEvent(listener)
+
+/** Streams over the preload's bridge: its messages become events, the end, or an ApiError. */
+export const ipcStream =
+  (bridge: AgentaBridge): StreamTransport =>
+  (name, input, onEvent, signal) =>
+    new Promise<void>((resolve, reject) => {
+      if (signal.aborted) return resolve()
+      const cancel = bridge.stream(name, input, (message) => {
+        if (message.type === 'event') return onEvent(message.event)
+        signal.removeEventListener('abort', onAbort)
+        if (message.type === 'end') resolve()
+        else reject(new ApiError(message.error.code, message.error.message, undefined, message.error.details))
+      })
+      const onAbort = () => {
+        cancel()
+        resolve()
+      }
+      signal.addEventListener('abort', onAbort, { once: true })
+    })

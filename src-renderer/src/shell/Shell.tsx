@@ -1,5 +1,5 @@
-import { Layout } from 'antd'
-import { useEffect, useState } from 'react'
+import { Layout, Spin } from 'antd'
+import { Suspense, useEffect, useState } from 'react'
 import { useStudio } from '../stores/hooks'
 import { ALL_AREAS } from './areas'
 import { Header } from './Header'
@@ -31,7 +31,15 @@ export function Shell() {
       <Layout hasSider>
         <Sidebar area={area} onSelect={go} collapsed={collapsed} onCollapse={setCollapsed} />
         <Layout.Content className="shell-content" data-testid={`screen-${area}`}>
-          <Screen />
+          <Suspense
+            fallback={
+              <div className="center-screen">
+                <Spin />
+              </div>
+            }
+          >
+            <Screen />
+          </Suspense>
         </Layout.Content>
       </Layout>
     </Layout>

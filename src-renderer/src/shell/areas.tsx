@@ -7,7 +7,7 @@ import {
   SettingOutlined,
   ToolOutlined
 } from '@ant-design/icons'
-import type { ComponentType, ReactNode } from 'react'
+import { lazy, type ComponentType, type ReactNode } from 'react'
 import { AgentsScreen } from '../screens/agents/AgentsScreen'
 import { ComingSoon } from '../screens/ComingSoon'
 import { KnowledgeScreen } from '../screens/knowledge/KnowledgeScreen'
@@ -22,13 +22,14 @@ export interface AreaDef {
   Screen: ComponentType
 }
 
-const ChatSoon = () => <ComingSoon area="chat" icon={<MessageOutlined />} />
+// Chat brings Markdown, math and highlighting: loaded when first opened, not with the studio.
+const ChatScreen = lazy(() => import('../screens/chat/ChatScreen').then((m) => ({ default: m.ChatScreen })))
 const EmployeesSoon = () => <ComingSoon area="employees" icon={<ScheduleOutlined />} />
 
 /** The sidebar's order; settings sits apart at the bottom. */
 export const MAIN_AREAS: AreaDef[] = [
   { key: 'agents', icon: <RobotOutlined />, Screen: AgentsScreen },
-  { key: 'chat', icon: <MessageOutlined />, Screen: ChatSoon },
+  { key: 'chat', icon: <MessageOutlined />, Screen: ChatScreen },
   { key: 'models', icon: <ApiOutlined />, Screen: ModelsScreen },
   { key: 'tools', icon: <ToolOutlined />, Screen: ToolsScreen },
   { key: 'knowledge', icon: <BookOutlined />, Screen: KnowledgeScreen },

@@ -11,7 +11,7 @@ export function useStudio(): Studio {
   return studio
 }
 
-type StoreKey = 'providers' | 'agents' | 'tools' | 'knowledgeBases' | 'settings'
+type StoreKey = 'providers' | 'agents' | 'tools' | 'knowledgeBases' | 'settings' | 'sessions' | 'chat'
 type StateOf<K extends StoreKey> = Studio[K] extends StoreApi<infer S> ? S : never
 
 /** Reads one area's store: `useArea('agents', (s) => s.items)`. */

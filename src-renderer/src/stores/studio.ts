@@ -2,6 +2,8 @@ import { studioEvents, type StudioEventName } from '@contract/api'
 import type { Connection } from '../api'
 import type { Settings, ServerStatus } from '@contract/entities'
 import { createCollectionStore, type CollectionStore } from './collection'
+import { createConversationStore, type ConversationStore } from './conversation'
+import { createSessionsStore, type SessionsStore } from './sessions'
 import { createProvidersStore, type ProvidersStore } from './providers'
 import { createSettingsStore, type SettingsStore } from './settings'
 
@@ -12,6 +14,9 @@ export interface Studio {
   tools: CollectionStore<'tools'>
   knowledgeBases: CollectionStore<'knowledgeBases'>
   settings: SettingsStore
+  /** The chat screen's sessions list and its open conversation. */
+  sessions: SessionsStore
+  chat: ConversationStore
   /** Keeps every store fresh from studio events; returns the unsubscribe function. */
   listen(): () => void
 }
@@ -19,13 +24,21 @@ export interface Studio {
 /** The renderer's state, one store per area, all on one connection. */
 export function createStudio(connection: Connection): Studio {
   const { api } = connection
+  const sessions = createSessionsStore(api)
   const studio: Omit<Studio, 'listen'> = {
     connection,
     providers: createProvidersStore(api),
     agents: createCollectionStore(api, 'agents'),
     tools: createCollectionStore(api, 'tools'),
     knowledgeBases: createCollectionStore(api, 'knowledgeBases'),
-    settings: createSettingsStore(api)
+    settings: createSettingsStore(api),
+    sessions,
+    chat: createConversationStore(api, {
+      onSessionChange: (session) => {
+        if ('title' in session) sessions.getState().add(session)
+        else void sessions.getState().refresh()
+      }
+    })
   }
   const refreshers: Record<string, (payload: unknown) => void> = {
     'providers.changed': () => {

@@ -87,6 +87,7 @@ describe('ipcTransport', () => {
     const bridge = {
       host: 'electron' as const,
       onEvent: () => () => {},
+      stream: () => () => {},
       call: vi.fn(async (name: string) =>
         name === 'app.info'
           ? { ok: true as const, data: { name: 'Agenta Studio', version: '1.0.0', host: 'electron', dataDir: '/d', dbKind: 'sqlite' } }

@@ -1,5 +1,4 @@
 import { PlusOutlined, SearchOutlined } from '@ant-design/icons'
-import type { Agent } from '@contract/entities'
 import { Button, Input, Skeleton } from 'antd'
 import { useEffect, useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
@@ -9,15 +8,23 @@ import { PageHeader } from '../../ui/PageHeader'
 import { AgentCard } from './AgentCard'
 import { AgentEditor } from './AgentEditor'
 import { CreateCard } from '../../ui/CreateCard'
+import { routeTo, useRouteParam } from '../../shell/route'
+import { AgentWorkspace } from './workspace/AgentWorkspace'
 
+/** The grid, or one agent's editor when the route names it (#/agents/<id>). */
 export function AgentsScreen() {
+  const id = useRouteParam()
+  return id ? <AgentWorkspace key={id} agentId={id} /> : <AgentGrid />
+}
+
+function AgentGrid() {
   const { t } = useTranslation()
   const studio = useStudio()
   const agents = useArea('agents', (s) => s.items)
   const loaded = useArea('agents', (s) => s.loaded)
   const error = useArea('agents', (s) => s.error)
   const [query, setQuery] = useState('')
-  const [editing, setEditing] = useState<Agent | 'new' | null>(null)
+  const [editing, setEditing] = useState<'new' | null>(null)
   useErrorToast(error)
 
   useEffect(() => {
@@ -49,11 +56,11 @@ export function AgentsScreen() {
         <div className="card-grid" data-testid="agent-grid">
           {!query && <CreateCard title={t('agents.createTitle')} hint={t('agents.createHint')} onClick={() => setEditing('new')} />}
           {shown.map((a) => (
-            <AgentCard key={a.id} agent={a} onEdit={() => setEditing(a)} />
+            <AgentCard key={a.id} agent={a} onEdit={() => routeTo('agents', a.id)} />
           ))}
         </div>
       )}
-      <AgentEditor open={editing !== null} agent={editing === 'new' ? null : editing} onClose={() => setEditing(null)} />
+      <AgentEditor open={editing !== null} agent={null} onClose={() => setEditing(null)} />
     </div>
   )
 }

@@ -1,0 +1,55 @@
+import { CheckCircleFilled, CloseCircleFilled, LoadingOutlined, ToolOutlined } from '@ant-design/icons'
+import { Collapse } from 'antd'
+import { useTranslation } from 'react-i18next'
+import type { ToolStep } from './model'
+
+/** JSON pretty-printed when it is JSON; anything else as it came. */
+export function pretty(text: string | undefined): string {
+  if (!text) return ''
+  try {
+    return JSON.stringify(JSON.parse(text), null, 2)
+  } catch {
+    return text
+  }
+}
+
+function StepLabel({ step }: { step: ToolStep }) {
+  const { t } = useTranslation()
+  const icon =
+    step.result === undefined ? <LoadingOutlined className="step-running" /> : step.isError ? <CloseCircleFilled className="step-failed" /> : <CheckCircleFilled className="step-ok" />
+  return (
+    <span className="step-label" data-testid="tool-step-label">
+      {icon}
+      <ToolOutlined className="muted" />
+      <span className="mono">{step.name}</span>
+      <span className="muted small">
+        {step.result === undefined ? t('chat.toolRunning') : step.isError ? t('chat.toolFailed') : t('chat.toolDone')}
+        {step.durationMs !== undefined && ` · ${t('chat.ms', { ms: step.durationMs })}`}
+      </span>
+    </span>
+  )
+}
+
+/** The tool calls of one step of the agent, collapsed to one line each; open to see arguments and result. */
+export function ToolSteps({ steps }: { steps: ToolStep[] }) {
+  const { t } = useTranslation()
+  const items = steps.map((step) => ({
+    key: step.id,
+    label: <StepLabel step={step} />,
+    children: (
+      <div className="step-detail">
+        <div className="step-detail-title">{t('chat.arguments')}</div>
+        <pre className="step-pre">{pretty(step.arguments) || '{}'}</pre>
+        {step.result !== undefined && (
+          <>
+            <div className="step-detail-title">{t('chat.result')}</div>
+            <pre className={`step-pre ${step.isError ? 'step-pre-error' : ''}`} data-testid="tool-step-result">
+              {pretty(step.result)}
+            </pre>
+          </>
+        )}
+      </div>
+    )
+  }))
+  return <Collapse size="small" className="tool-steps" items={items} data-testid="tool-steps" />
+}

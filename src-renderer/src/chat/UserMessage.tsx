@@ -1,0 +1,62 @@
+import { CopyOutlined, EditOutlined } from '@ant-design/icons'
+import { Button, Input, Tooltip } from 'antd'
+import { memo, useState } from 'react'
+import { useTranslation } from 'react-i18next'
+import type { UserItem } from './model'
+
+interface Props {
+  item: UserItem
+  busy: boolean
+  onEdit: (id: string, text: string) => void
+  onCopy: (text: string) => void
+}
+
+/** The user's message; editing it sends the new text and drops what followed it. */
+export const UserMessage = memo(function UserMessage({ item, busy, onEdit, onCopy }: Props) {
+  const { t } = useTranslation()
+  const [draft, setDraft] = useState<string | null>(null)
+  if (draft !== null) {
+    const submit = () => {
+      if (!draft.trim()) return
+      onEdit(item.id, draft)
+      setDraft(null)
+    }
+    return (
+      <div className="msg msg-user editing" data-testid="msg-user-edit">
+        <div className="msg-edit">
+          <Input.TextArea
+            value={draft}
+            onChange={(e) => setDraft(e.target.value)}
+            autoSize={{ minRows: 2, maxRows: 10 }}
+            autoFocus
+            onKeyDown={(e) => e.key === 'Enter' && (e.ctrlKey || e.metaKey) && submit()}
+            data-testid="edit-input"
+          />
+          <div className="msg-edit-actions">
+            <Button size="small" onClick={() => setDraft(null)}>
+              {t('common.cancel')}
+            </Button>
+            <Button size="small" type="primary" disabled={!draft.trim() || busy} onClick={submit} data-testid="edit-send">
+              {t('chat.editSend')}
+            </Button>
+          </div>
+        </div>
+      </div>
+    )
+  }
+  return (
+    <div className="msg msg-user" data-testid="msg-user">
+      <div className="msg-user-col">
+        <div className="bubble-user">{item.content}</div>
+        <div className="msg-actions msg-actions-user">
+          <Tooltip title={t('chat.copy')}>
+            <Button type="text" size="small" icon={<CopyOutlined />} onClick={() => onCopy(item.content)} aria-label={t('chat.copy')} />
+          </Tooltip>
+          <Tooltip title={t('chat.edit')}>
+            <Button type="text" size="small" icon={<EditOutlined />} disabled={busy} onClick={() => setDraft(item.content)} aria-label={t('chat.edit')} data-testid="msg-edit" />
+          </Tooltip>
+        </div>
+      </div>
+    </div>
+  )
+})

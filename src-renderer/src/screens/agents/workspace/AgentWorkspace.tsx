@@ -1,0 +1,158 @@
+import { ArrowLeftOutlined, MessageOutlined } from '@ant-design/icons'
+import type { AgentToolBinding } from '@contract/entities'
+import type { AgentKnowledgeBinding } from '@contract/knowledge'
+import { Button, Form, Result, Skeleton, Tabs } from 'antd'
+import { useCallback, useEffect, useMemo, useState } from 'react'
+import { useTranslation } from 'react-i18next'
+import { routeTo } from '../../../shell/route'
+import { useArea, useStudio } from '../../../stores/hooks'
+import { EmojiAvatar } from '../../../ui/EmojiAvatar'
+import { useFeedback } from '../../../ui/feedback'
+import { BasicsSection, CardsSection, MemorySection, ModelSection, PromptSection, ThemeSection, WelcomeSection } from './ConfigSections'
+import { toUpdate, toWorkspaceValues, workspaceFieldFor, type WorkspaceValues } from './form'
+import { KnowledgeSection } from './KnowledgeSection'
+import { Preview } from './Preview'
+import { PublishPanel } from './PublishPanel'
+import { ToolsSection } from './ToolsSection'
+import './workspace.css'
+
+const sameBindings = (a: unknown[], b: unknown[]) => JSON.stringify(a) === JSON.stringify(b)
+
+/** The agent editor: configuration on the left, a live chat preview on the right; publishing in its own tab. */
+export function AgentWorkspace({ agentId }: { agentId: string }) {
+  const { t } = useTranslation()
+  const studio = useStudio()
+  const { fail, ok } = useFeedback()
+  const agent = useArea('agents', (s) => s.items.find((a) => a.id === agentId) ?? null)
+  const loaded = useArea('agents', (s) => s.loaded)
+  const [form] = Form.useForm<WorkspaceValues>()
+  const [tab, setTab] = useState('config')
+  const [saving, setSaving] = useState(false)
+  const [formDirty, setFormDirty] = useState(false)
+  const [tools, setTools] = useState<AgentToolBinding[] | null>(null)
+  const [kbs, setKbs] = useState<AgentKnowledgeBinding[] | null>(null)
+  const [saved, setSaved] = useState<{ tools: AgentToolBinding[]; kbs: AgentKnowledgeBinding[] } | null>(null)
+
+  const reset = useCallback(() => {
+    if (!agent) return
+    form.setFieldsValue(toWorkspaceValues(agent))
+    setFormDirty(false)
+  }, [agent, form])
+  // The form starts from the stored agent once; later changes by others do not wipe an edit.
+  const [initialised, setInitialised] = useState(false)
+  useEffect(() => {
+    if (agent && !initialised) {
+      reset()
+      setInitialised(true)
+    }
+  }, [agent, initialised, reset])
+
+  useEffect(() => {
+    void studio.agents.getState().load()
+    const { api } = studio.connection
+    Promise.all([api.call('agents.tools', { id: agentId }), api.call('agents.knowledgeBases', { id: agentId })]).then(
+      ([tb, kb]) => {
+        setTools(tb)
+        setKbs(kb)
+        setSaved({ tools: tb, kbs: kb })
+      },
+      (err: unknown) => fail(err)
+    )
+  }, [studio, agentId, fail])
+
+  const watched = Form.useWatch([], form) as WorkspaceValues | undefined
+  const dirty = formDirty || (!!saved && ((tools && !sameBindings(tools, saved.tools)) || (kbs && !sameBindings(kbs, saved.kbs)))) === true
+  const persona = useMemo(
+    () => ({
+      name: watched?.name || agent?.name || '',
+      avatar: watched?.avatar || agent?.avatar || '🤖',
+      welcomeMessage: watched?.welcomeMessage ?? agent?.welcomeMessage ?? '',
+      quickPhrases: (watched?.quickPhrases ?? agent?.quickPhrases ?? []).filter((p) => p?.trim()),
+      notice: agent && !agent.model ? t('chat.noModelNotice') : undefined
+    }),
+    [watched, agent, t]
+  )
+
+  const save = async (values: WorkspaceValues) => {
+    if (!agent) return
+    setSaving(true)
+    try {
+      const { api } = studio.connection
+      await studio.agents.getState().update(agent.id, toUpdate(values))
+      const [tb, kb] = await Promise.all([
+        tools && saved && !sameBindings(tools, saved.tools) ? api.call('agents.setTools', { id: agent.id, bindings: tools }) : Promise.resolve(saved?.tools ?? []),
+        kbs && saved && !sameBindings(kbs, saved.kbs) ? api.call('agents.setKnowledgeBases', { id: agent.id, bindings: kbs }) : Promise.resolve(saved?.kbs ?? [])
+      ])
+      setTools(tb)
+      setKbs(kb)
+      setSaved({ tools: tb, kbs: kb })
+      setFormDirty(false)
+      ok(t('common.saved'))
+    } catch (err) {
+      fail(err, form, workspaceFieldFor)
+    } finally {
+      setSaving(false)
+    }
+  }
+
+  if (!agent) {
+    if (!loaded) return <Skeleton active className="page" />
+    return <Result status="404" title={t('workspace.notFound')} extra={<Button onClick={() => routeTo('agents')}>{t('workspace.back')}</Button>} />
+  }
+
+  return (
+    <div className="workspace" data-testid="agent-workspace">
+      <div className="ws-head">
+        <Button type="text" icon={<ArrowLeftOutlined />} onClick={() => routeTo('agents')} aria-label={t('workspace.back')} data-testid="ws-back" />
+        <EmojiAvatar value={persona.avatar} size={32} />
+        <div className="ws-title">{persona.name}</div>
+        <Tabs
+          activeKey={tab}
+          onChange={setTab}
+          className="ws-tabs"
+          items={[
+            { key: 'config', label: <span data-testid="ws-tab-config">{t('workspace.configure')}</span> },
+            { key: 'publish', label: <span data-testid="ws-tab-publish">{t('workspace.publish')}</span> }
+          ]}
+        />
+        <span className="grow" />
+        <Button icon={<MessageOutlined />} onClick={() => routeTo('chat', agent.id)}>
+          {t('workspace.openChat')}
+        </Button>
+        {tab === 'config' && (
+          <>
+            <Button disabled={!dirty || saving} onClick={() => {
+              reset()
+              if (saved) {
+                setTools(saved.tools)
+                setKbs(saved.kbs)
+              }
+            }}>
+              {t('workspace.discard')}
+            </Button>
+            <Button type="primary" loading={saving} disabled={!dirty} onClick={() => form.submit()} data-testid="ws-save">
+              {t('common.save')}
+            </Button>
+          </>
+        )}
+      </div>
+      <div className="ws-body">
+        <div className="ws-config">
+          <Form form={form} layout="vertical" onFinish={save} onValuesChange={() => setFormDirty(true)} requiredMark={false} className={tab === 'config' ? '' : 'hidden'}>
+            <BasicsSection />
+            <ModelSection />
+            <PromptSection />
+            {tools ? <ToolsSection value={tools} onChange={setTools} /> : <Skeleton active />}
+            {kbs ? <KnowledgeSection value={kbs} onChange={setKbs} /> : null}
+            <WelcomeSection />
+            <CardsSection />
+            <ThemeSection />
+            <MemorySection />
+          </Form>
+          {tab === 'publish' && <PublishPanel agent={agent} />}
+        </div>
+        <Preview agent={agent} persona={persona} color={watched?.primaryColor} dirty={dirty} />
+      </div>
+    </div>
+  )
+}

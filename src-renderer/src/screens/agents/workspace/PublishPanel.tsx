@@ -1,0 +1,132 @@
+import { CloudUploadOutlined, CodeOutlined, GlobalOutlined, KeyOutlined, MobileOutlined, SyncOutlined } from '@ant-design/icons'
+import type { Agent } from '@contract/entities'
+import { Alert, Button, Popconfirm, QRCode, Select, Switch, Typography } from 'antd'
+import { useEffect, useState } from 'react'
+import { useTranslation } from 'react-i18next'
+import { routeTo } from '../../../shell/route'
+import { useArea, useStudio } from '../../../stores/hooks'
+import { useFeedback } from '../../../ui/feedback'
+import { Section } from './Section'
+
+/** Where phones and websites reach this server: a LAN address when LAN access is on, else this page's own origin. */
+function useBaseUrls(): { lan: string[]; local: string } {
+  const server = useArea('settings', (s) => s.server)
+  const local = server?.url ?? window.location.origin
+  return { lan: server?.lanUrls ?? [], local: window.location.protocol.startsWith('http') ? window.location.origin : local }
+}
+
+export const embedSnippet = (base: string, agent: Agent) => `<script src="${base}/embed.js" data-agent="${agent.uuid}" data-key="${agent.publicKey}" defer></script>`
+
+export function PublishPanel({ agent }: { agent: Agent }) {
+  const { t } = useTranslation()
+  const studio = useStudio()
+  const { fail, ok } = useFeedback()
+  const { lan, local } = useBaseUrls()
+  const [busy, setBusy] = useState<string | null>(null)
+  const [origins, setOrigins] = useState(agent.allowedOrigins)
+  useEffect(() => setOrigins(agent.allowedOrigins), [agent.allowedOrigins])
+
+  const run = async (what: string, fn: () => Promise<unknown>, done: string) => {
+    setBusy(what)
+    try {
+      await fn()
+      ok(done)
+    } catch (err) {
+      fail(err)
+    } finally {
+      setBusy(null)
+    }
+  }
+  const agents = studio.agents.getState()
+  const publish = (published: boolean) => run('publish', () => agents.update(agent.id, { published }), published ? t('publish.published') : t('publish.unpublished'))
+  const rotate = () =>
+    run(
+      'rotate',
+      async () => {
+        const next = await studio.connection.api.call('agents.rotateKey', { id: agent.id })
+        // The collection store keeps the agent list; the new key must show at once.
+        await studio.agents.getState().load()
+        return next
+      },
+      t('publish.rotated')
+    )
+  const saveOrigins = () => run('origins', () => agents.update(agent.id, { allowedOrigins: origins }), t('common.saved'))
+
+  const base = lan[0] ?? local
+  const phoneUrls = (lan.length ? lan : [local]).map((u) => `${u}/chat/${agent.uuid}`)
+  const originsChanged = origins.join('\n') !== agent.allowedOrigins.join('\n')
+
+  return (
+    <div className="publish" data-testid="publish-panel">
+      <Section icon={<CloudUploadOutlined />} title={t('publish.title')}>
+        <div className="publish-row">
+          <div>
+            <div className="publish-state">{agent.published ? t('publish.isPublished') : t('publish.isDraft')}</div>
+            <div className="muted small">{t('publish.explain')}</div>
+          </div>
+          <Switch checked={agent.published} loading={busy === 'publish'} onChange={(on) => void publish(on)} data-testid="publish-switch" />
+        </div>
+        {!agent.published && <Alert type="info" showIcon title={t('publish.draftNotice')} />}
+      </Section>
+
+      <Section icon={<KeyOutlined />} title={t('publish.key')}>
+        <div className="publish-row">
+          <Typography.Text copyable className="mono" data-testid="public-key">
+            {agent.publicKey}
+          </Typography.Text>
+          <Popconfirm title={t('publish.rotateTitle')} description={t('publish.rotateBody')} okText={t('publish.rotate')} cancelText={t('common.cancel')} onConfirm={() => void rotate()}>
+            <Button icon={<SyncOutlined />} loading={busy === 'rotate'} data-testid="rotate-key">
+              {t('publish.rotate')}
+            </Button>
+          </Popconfirm>
+        </div>
+      </Section>
+
+      <Section icon={<MobileOutlined />} title={t('publish.phone')}>
+        <div className="publish-phone">
+          <QRCode value={phoneUrls[0]} size={148} bordered={false} status={agent.published ? 'active' : 'expired'} statusRender={() => <span className="muted small">{t('publish.qrDraft')}</span>} data-testid="publish-qr" />
+          <div className="publish-urls">
+            {phoneUrls.map((u) => (
+              <Typography.Text key={u} copyable className="mono" data-testid="phone-url">
+                <a href={u} target="_blank" rel="noreferrer">
+                  {u}
+                </a>
+              </Typography.Text>
+            ))}
+            {!lan.length && (
+              <Alert
+                type="warning"
+                showIcon
+                title={t('publish.lanOff')}
+                action={
+                  <Button size="small" onClick={() => routeTo('settings')}>
+                    {t('publish.openSettings')}
+                  </Button>
+                }
+              />
+            )}
+          </div>
+        </div>
+      </Section>
+
+      <Section icon={<CodeOutlined />} title={t('publish.embed')}>
+        <p className="muted small">{t('publish.embedHint')}</p>
+        <Typography.Paragraph copyable={{ text: embedSnippet(base, agent) }} className="publish-snippet">
+          <pre className="mono" data-testid="embed-snippet">
+            {embedSnippet(base, agent)}
+          </pre>
+        </Typography.Paragraph>
+      </Section>
+
+      <Section icon={<GlobalOutlined />} title={t('publish.origins')}>
+        <p className="muted small">{t('publish.originsHint')}</p>
+        <div className="publish-row">
+          <Select mode="tags" className="grow" value={origins} onChange={setOrigins} tokenSeparators={[' ', ',']} placeholder="https://shop.example.com" open={false} data-testid="allowed-origins" />
+          <Button type="primary" disabled={!originsChanged} loading={busy === 'origins'} onClick={() => void saveOrigins()} data-testid="origins-save">
+            {t('common.save')}
+          </Button>
+        </div>
+      </Section>
+    </div>
+  )
+}
