@@ -48,7 +48,8 @@ export default defineConfig({
       outDir: 'out/renderer',
       // Phones and kiosks load it over the LAN: ship it small.
       minify: true,
-      rollupOptions: { input: { index: resolve(__dirname, 'src-renderer/index.html') } }
+      // phone.html: the chat page for phones and embeds (/chat/<uuid>), without the studio's antd.
+      rollupOptions: { input: { index: resolve(__dirname, 'src-renderer/index.html'), phone: resolve(__dirname, 'src-renderer/phone.html') } }
     }
   }
 })

@@ -19,6 +19,7 @@ import { knowledgeUploadRouter } from './knowledge/upload'
 import { hostCheck, isLoopback, requireToken, securityHeaders, tokenToCookie } from './security'
 import { attachStudioSocket } from './studio-socket'
 import { mcpRouter } from './mcp/router'
+import { webRouter } from './web'
 
 export interface ServerOptions {
   /** 127.0.0.1 unless the user opens the LAN (0.0.0.0). */
@@ -78,6 +79,9 @@ export async function startServer(runtime: Runtime, opts: ServerOptions): Promis
   app.use('/mcp', requireToken(opts.token), express.json({ limit: bodyLimit }), mcpRouter(runtime))
 
   app.use('/files', requireToken(opts.token), filesRouter(runtime.dataDir))
+
+  // Public pages for phones and websites (published agents only): /chat/<uuid> and /embed.js.
+  app.use(webRouter(runtime, { rendererDir: opts.rendererDir }))
 
   // The studio's HTML and scripts hold no data; the app asks for the token when the API says 401.
   app.use(tokenToCookie(opts.token))

@@ -95,7 +95,9 @@ export class ChatAccess {
 
   /** The agent a caller names (id or uuid) and may use. */
   async agent(caller: Caller, idOrUuid: string, req: Request): Promise<Agent> {
-    return this.authorize(caller, await this.runtime.agents.get(idOrUuid), req.headers.origin)
+    // The server's own pages (the phone chat page, the embed iframe) are not a foreign website.
+    const origin = sameOrigin(req.headers.origin, req.headers.host) ? undefined : req.headers.origin
+    return this.authorize(caller, await this.runtime.agents.get(idOrUuid), origin)
   }
 
   /** The agent whose public key this is; 401 when none. */

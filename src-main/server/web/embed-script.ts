@@ -1,0 +1,70 @@
+/**
+ * The script behind `<script src=".../embed.js" data-agent="<uuid>" data-key="pk_…">`: a chat
+ * bubble that opens the agent's phone page in an iframe. It runs on someone else's website, so it
+ * is plain ES2017 with no dependency, draws inside a shadow root (the site's CSS cannot reach it)
+ * and loads the iframe only on the first click. Which sites may frame the page is decided by the
+ * page's own `frame-ancestors` (the agent's allowed origins), not by this script.
+ */
+export const EMBED_SCRIPT = `(function () {
+  'use strict';
+  var script = document.currentScript;
+  if (!script) return;
+  var agent = script.getAttribute('data-agent');
+  var key = script.getAttribute('data-key');
+  if (!agent || !key) {
+    console.error('[agenta] embed.js needs data-agent="<agent uuid>" and data-key="pk_…" on its script tag');
+    return;
+  }
+  var base = new URL(script.src, location.href).origin;
+  var color = /^#[0-9a-f]{6}$/i.test(script.getAttribute('data-color') || '') ? script.getAttribute('data-color') : '#4f6ef7';
+  var side = script.getAttribute('data-position') === 'left' ? 'left' : 'right';
+  var zh = /^zh/i.test(document.documentElement.lang || navigator.language || '');
+  var label = { open: zh ? '打开聊天' : 'Open chat', close: zh ? '关闭聊天' : 'Close chat', title: zh ? '聊天' : 'Chat' };
+
+  var host = document.createElement('div');
+  host.setAttribute('data-agenta-embed', agent);
+  var root = host.attachShadow ? host.attachShadow({ mode: 'open' }) : host;
+  var style = document.createElement('style');
+  style.textContent =
+    ':host{all:initial}' +
+    '.bubble{position:fixed;bottom:20px;' + side + ':20px;width:56px;height:56px;border-radius:50%;border:none;cursor:pointer;' +
+    'background:' + color + ';color:#fff;box-shadow:0 6px 20px rgba(0,0,0,.25);z-index:2147483646;display:flex;align-items:center;justify-content:center;transition:transform .15s}' +
+    '.bubble:hover{transform:scale(1.06)}.bubble svg{width:26px;height:26px}' +
+    '.panel{position:fixed;bottom:88px;' + side + ':20px;width:380px;height:min(640px,calc(100vh - 110px));border-radius:16px;overflow:hidden;' +
+    'box-shadow:0 12px 40px rgba(0,0,0,.28);z-index:2147483647;background:#fff;display:none}' +
+    '.panel.open{display:block}.panel iframe{width:100%;height:100%;border:0;display:block}' +
+    '@media (max-width:480px){.panel{left:0;right:0;bottom:0;width:100%;height:100%;border-radius:0}}';
+  var chatIcon = '<svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round"><path d="M21 15a2 2 0 0 1-2 2H7l-4 4V5a2 2 0 0 1 2-2h14a2 2 0 0 1 2 2z"/></svg>';
+  var closeIcon = '<svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round"><path d="M18 6 6 18M6 6l12 12"/></svg>';
+  var button = document.createElement('button');
+  button.className = 'bubble';
+  button.type = 'button';
+  button.setAttribute('data-testid', 'agenta-bubble');
+  button.setAttribute('aria-label', label.open);
+  button.innerHTML = chatIcon;
+  var panel = document.createElement('div');
+  panel.className = 'panel';
+  panel.setAttribute('role', 'dialog');
+  panel.setAttribute('aria-label', label.title);
+  var frame = null;
+  var open = false;
+  button.addEventListener('click', function () {
+    open = !open;
+    if (open && !frame) {
+      frame = document.createElement('iframe');
+      frame.src = base + '/chat/' + encodeURIComponent(agent) + '?embed=1&key=' + encodeURIComponent(key);
+      frame.title = label.title;
+      frame.setAttribute('data-testid', 'agenta-frame');
+      frame.setAttribute('allow', 'clipboard-write');
+      panel.appendChild(frame);
+    }
+    panel.className = open ? 'panel open' : 'panel';
+    button.innerHTML = open ? closeIcon : chatIcon;
+    button.setAttribute('aria-label', open ? label.close : label.open);
+  });
+  root.appendChild(style);
+  root.appendChild(panel);
+  root.appendChild(button);
+  (document.body || document.documentElement).appendChild(host);
+})();
+`

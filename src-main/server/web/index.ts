@@ -1,0 +1,97 @@
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { Router, type Response } from 'express'
+import { AppError } from '../../contract/errors'
+import type { Runtime } from '../../core/runtime'
+import { tokensEqual } from '../security'
+import { EMBED_SCRIPT } from './embed-script'
+import { messagePage, phoneConfig, renderPhonePage } from './pages'
+
+export interface WebOptions {
+  /** The built renderer (out/renderer) with phone.html; without it the page says so. */
+  rendererDir?: string
+}
+
+const normalOrigin = (o: string) => o.trim().toLowerCase().replace(/\/+$/, '')
+
+/** The phone page's CSP: the server's own, except that the agent's allowed origins may frame it (the embed widget). */
+function pageCsp(frameAncestors: string[]): string {
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob: https:",
+    "connect-src 'self'",
+    "font-src 'self' data:",
+    `frame-ancestors ${["'self'", ...frameAncestors].join(' ')}`,
+    "base-uri 'none'",
+    "form-action 'self'",
+    "object-src 'none'"
+  ].join('; ')
+}
+
+function sendMessagePage(res: Response, status: number, kind: 'unavailable' | 'key' | 'unbuilt') {
+  const text = {
+    unavailable: [
+      { en: 'This agent is not available', zh: '这个智能体暂不可用' },
+      { en: 'It does not exist, or it has not been published yet. Ask whoever shared this link.', zh: '它不存在或尚未发布，请联系分享此链接的人。' }
+    ],
+    key: [
+      { en: 'This link has expired', zh: '此链接已失效' },
+      { en: "The agent's key was replaced. The website that embeds it needs the new snippet.", zh: '智能体的公钥已更换，嵌入它的网站需要更新代码。' }
+    ],
+    unbuilt: [
+      { en: 'The chat page is not built', zh: '聊天页面尚未构建' },
+      { en: 'Run `npm run build` on the server, then reload.', zh: '请在服务器上运行 `npm run build` 后刷新。' }
+    ]
+  }[kind]
+  res.status(status).setHeader('Cache-Control', 'no-store').type('html').send(messagePage(text[0], text[1]))
+}
+
+/**
+ * Public pages for LAN clients and websites, no studio token: `/chat/<uuid>` (the phone chat page
+ * of a published agent, also the embed widget's iframe) and `/embed.js`. An unpublished or unknown
+ * agent gets the same "not available" page, so the page does not tell which agents exist.
+ */
+export function webRouter(runtime: Runtime, opts: WebOptions = {}): Router {
+  const router = Router()
+  let template: Promise<string | null> | null = null
+  const phoneTemplate = () => {
+    // Read once; a missing build is retried on the next request (someone may build meanwhile).
+    template ??= opts.rendererDir
+      ? readFile(join(opts.rendererDir, 'phone.html'), 'utf8').catch(() => {
+          template = null
+          return null
+        })
+      : Promise.resolve(null)
+    return template
+  }
+
+  router.get('/embed.js', (_req, res) => {
+    res.setHeader('Content-Type', 'text/javascript; charset=utf-8')
+    res.setHeader('Cache-Control', 'public, max-age=300')
+    // Loaded by other sites' pages: it must be allowed to cross origins.
+    res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin')
+    res.send(EMBED_SCRIPT)
+  })
+
+  router.get('/chat/:uuid', async (req, res) => {
+    const agent = await runtime.agents.get(req.params.uuid).catch((err: unknown) => {
+      if (err instanceof AppError && (err.code === 'not_found' || err.code === 'validation_failed')) return null
+      throw err
+    })
+    if (!agent || !agent.published) return sendMessagePage(res, 404, 'unavailable')
+    const key = typeof req.query.key === 'string' ? req.query.key : undefined
+    if (key !== undefined && !tokensEqual(key, agent.publicKey)) return sendMessagePage(res, 403, 'key')
+    const html = await phoneTemplate()
+    if (!html) return sendMessagePage(res, 503, 'unbuilt')
+    const ancestors = agent.allowedOrigins.map(normalOrigin)
+    res.setHeader('Content-Security-Policy', pageCsp(ancestors))
+    // X-Frame-Options cannot list origins; frame-ancestors above says who may frame the page.
+    if (ancestors.length) res.removeHeader('X-Frame-Options')
+    res.setHeader('Cache-Control', 'no-store')
+    res.type('html').send(renderPhonePage(html, phoneConfig(agent, req.query.embed === '1')))
+  })
+
+  return router
+}

@@ -1,0 +1,131 @@
+import { useEffect, useRef, useState } from 'react'
+import { useTranslation } from 'react-i18next'
+import { useStore } from 'zustand'
+import { CardView } from '../chat/cards/CardView'
+import { Markdown } from '../chat/markdown/Markdown'
+import { EmojiAvatar } from '../ui/EmojiAvatar'
+import type { PhoneConfig } from './protocol'
+import type { PhoneItem, PhoneStore } from './store'
+
+function Answer({ item, avatar, onSend }: { item: Extract<PhoneItem, { kind: 'assistant' }>; avatar: string; onSend?: (text: string) => void }) {
+  const { t } = useTranslation()
+  return (
+    <div className="p-msg p-assistant" data-testid="phone-answer">
+      <EmojiAvatar value={avatar} size={30} />
+      <div className="p-body">
+        {item.tools.length > 0 && (
+          <div className="p-tools">
+            {item.tools.map((tool) => (
+              <span key={tool.id} className={`p-tool ${tool.done ? (tool.isError ? 'failed' : 'done') : ''}`} data-testid="phone-tool">
+                ⚙ {tool.name}
+              </span>
+            ))}
+          </div>
+        )}
+        {item.text && (
+          <div className="p-bubble">
+            <Markdown text={item.text} streaming={item.streaming} />
+          </div>
+        )}
+        {item.streaming && !item.text && (
+          <span className="typing" aria-label="…">
+            <i />
+            <i />
+            <i />
+          </span>
+        )}
+        {item.cards.map((card, i) => (
+          <CardView key={i} card={card} onSend={onSend} />
+        ))}
+        {item.error && (
+          <div className="p-error" role="alert" data-testid="phone-error">
+            {t('phone.failed', { message: item.error })}
+          </div>
+        )}
+      </div>
+    </div>
+  )
+}
+
+/** The chat page phones (QR code) and embedded widgets open: the agent's welcome, its phrases, and the conversation. */
+export function PhoneApp({ config, store }: { config: PhoneConfig; store: PhoneStore }) {
+  const { t } = useTranslation()
+  const items = useStore(store, (s) => s.items)
+  const streaming = useStore(store, (s) => s.streaming)
+  const [text, setText] = useState('')
+  const end = useRef<HTMLDivElement>(null)
+  const send = (value: string) => {
+    if (!value.trim() || streaming) return
+    void store.getState().send(value)
+    setText('')
+  }
+  useEffect(() => end.current?.scrollIntoView({ block: 'end' }), [items])
+
+  return (
+    <div className={`phone ${config.embed ? 'embedded' : ''}`} data-testid="phone-app">
+      <header className="p-head">
+        <EmojiAvatar value={config.avatar} size={34} />
+        <div className="p-title">
+          <div className="p-name" data-testid="phone-agent-name">
+            {config.name}
+          </div>
+          {config.description && <div className="p-desc">{config.description}</div>}
+        </div>
+        <button type="button" className="p-new" onClick={() => store.getState().reset()} disabled={!items.length}>
+          {t('phone.newChat')}
+        </button>
+      </header>
+      <main className="p-list">
+        <section className="p-welcome" data-testid="phone-welcome">
+          <div className="p-hello">{t('chat.hello')}</div>
+          <div className="p-welcome-text">{config.welcomeMessage || t('chat.defaultWelcome', { name: config.name })}</div>
+          {config.quickPhrases.length > 0 && (
+            <div className="p-phrases">
+              <div className="p-try">{t('chat.tryAsking')}</div>
+              {config.quickPhrases.map((p) => (
+                <button key={p} type="button" className="card-question" onClick={() => send(p)} disabled={streaming} data-testid="phone-phrase">
+                  <span className="card-question-mark">#</span>
+                  {p}
+                </button>
+              ))}
+            </div>
+          )}
+        </section>
+        {items.map((item) =>
+          item.kind === 'user' ? (
+            <div key={item.id} className="p-msg p-user" data-testid="phone-user">
+              <div className="p-bubble">{item.content}</div>
+            </div>
+          ) : (
+            <Answer key={item.id} item={item} avatar={config.avatar} onSend={streaming ? undefined : send} />
+          )
+        )}
+        <div ref={end} />
+      </main>
+      <footer className="p-input">
+        <textarea
+          value={text}
+          rows={1}
+          placeholder={t('phone.placeholder')}
+          onChange={(e) => setText(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
+              e.preventDefault()
+              send(text)
+            }
+          }}
+          data-testid="phone-input"
+        />
+        {streaming ? (
+          <button type="button" className="p-send stop" onClick={() => store.getState().stop()} data-testid="phone-stop">
+            {t('phone.stop')}
+          </button>
+        ) : (
+          <button type="button" className="p-send" onClick={() => send(text)} disabled={!text.trim()} data-testid="phone-send">
+            {t('phone.send')}
+          </button>
+        )}
+      </footer>
+    </div>
+  )
+}
