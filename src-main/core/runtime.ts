@@ -66,7 +66,9 @@ export async function createRuntime(opts: RuntimeOptions) {
     events,
     secrets,
     dataDir: opts.dataDir,
-    vector: opts.vector ?? createLanceDbStore({ dir: join(opts.dataDir, 'vectors') }),
+    // The ingestion queue folds new rows into the indexes at its batch ends; the store's own
+    // maintenance would add more full index merges during a bulk import (each costs as much as all rows).
+    vector: opts.vector ?? createLanceDbStore({ dir: join(opts.dataDir, 'vectors'), maintenance: false }),
     clientFor: (providerId, o) => providers.client(providerId, o),
     options: opts.knowledge
   })

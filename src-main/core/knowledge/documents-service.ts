@@ -192,10 +192,9 @@ export function documentsService(deps: {
     /** The served version's chunks; before the first one is ready, those of the version being ingested. */
     async chunks(kbId: string, docId: string, offset: number, limit: number): Promise<{ items: ChunkView[]; total: number }> {
       const d = await docOf(kbId, docId)
-      const gen = d.served_gen ?? d.gen
-      const total = d.served_gen !== null && Number(d.served_gen) !== Number(d.gen) ? null : Number(d.chunk_count)
-      const items = (await chunks.page(docId, Number(gen), offset, limit)).map(toChunkView)
-      return { items, total: total ?? (await countChunks(docId, Number(gen))) }
+      const gen = Number(d.served_gen ?? d.gen)
+      const all = (await chunks.loadVersion(docId, gen)) ?? []
+      return { items: all.slice(offset, offset + limit).map((c) => toChunkView(docId, gen, c)), total: all.length }
     },
 
     async delete(kbId: string, docId: string) {
@@ -209,7 +208,7 @@ export function documentsService(deps: {
       const d = await docOf(kbId, docId)
       deps.queue.cancel(docId)
       // No content hash: the same content is chunked and indexed again (e.g. after a chunk size change).
-      await docs.update(d.id, requeuePatch({ content_hash: null, work_hash: null }))
+      await docs.update(d.id, requeuePatch({ content_hash: null }))
       deps.progress.touch(kbId, [docId])
       deps.queue.kick()
       return toKbDocument((await docs.find(docId)) as DocumentHead)
@@ -225,7 +224,7 @@ export function documentsService(deps: {
         for (const p of page) deps.queue.cancel(p.id)
         await docs.updateMany(
           page.map((p) => p.id),
-          requeuePatch({ content_hash: null, work_hash: null })
+          requeuePatch({ content_hash: null })
         )
         queued += page.length
       }
@@ -343,15 +342,5 @@ export function documentsService(deps: {
     async removeUploadsOf(kbId: string) {
       await rm(join(deps.uploadsDir, kbId), { recursive: true, force: true })
     }
-  }
-
-  async function countChunks(docId: string, gen: number): Promise<number> {
-    const r = await docs.db
-      .selectFrom('knowledge_chunks')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('doc_id', '=', docId)
-      .where('gen', '=', gen)
-      .executeTakeFirstOrThrow()
-    return Number(r.n)
   }
 }

@@ -2,6 +2,7 @@ import type { Migration, MigrationProvider } from 'kysely'
 import * as m001 from './001_initial'
 import * as m002 from './002_scheduler_memory'
 import * as m003 from './003_knowledge_ingestion'
+import * as m004 from './004_knowledge_versions'
 
 /**
  * Listed by hand rather than read from disk: the main process is bundled, so there is no
@@ -11,7 +12,8 @@ import * as m003 from './003_knowledge_ingestion'
 const migrations: Record<string, Migration> = {
   '001_initial': m001,
   '002_scheduler_memory': m002,
-  '003_knowledge_ingestion': m003
+  '003_knowledge_ingestion': m003,
+  '004_knowledge_versions': m004
 }
 
 export const migrationProvider: MigrationProvider = {

@@ -1,54 +1,75 @@
-import type { Kysely, Selectable } from 'kysely'
+import type { Kysely } from 'kysely'
 import type { ChunkView } from '../../contract/knowledge'
 import type { DB } from '../schema'
-import { json, num } from '../errors'
-import { knowledgeDb, type KnowledgeChunksTable } from './knowledge-schema'
-
-export type ChunkRow = Selectable<KnowledgeChunksTable>
+import { knowledgeDb } from './knowledge-schema'
 
 export const chunkId = (docId: string, gen: number, idx: number) => `${docId}:${gen}:${idx}`
 
-export function toChunkView(r: ChunkRow): ChunkView {
-  return {
-    id: r.id,
-    index: num(r.idx),
-    text: r.text,
-    headingPath: json<string[]>(r.heading_path, []),
-    page: r.page === null ? null : num(r.page),
-    charStart: num(r.char_start)
-  }
+export interface StoredChunk {
+  index: number
+  text: string
+  headingPath: string[]
+  page?: number
+  charStart: number
 }
 
-// Rows per INSERT: 9 columns × 400 stays far below SQLite's and MySQL's placeholder limits.
-const INSERT_ROWS = 400
+export const toChunkView = (docId: string, gen: number, c: StoredChunk): ChunkView => ({
+  id: chunkId(docId, gen, c.index),
+  index: c.index,
+  text: c.text,
+  headingPath: c.headingPath,
+  page: c.page ?? null,
+  charStart: c.charStart
+})
 
-/** Chunks of every version being ingested or served, so they can be shown and re-embedded without the source. */
+/**
+ * The chunks of every version being ingested or served, so they can be shown and re-embedded
+ * without the source. One row per version: the document text and each chunk's slice of it.
+ */
 export function knowledgeChunksRepo(base: Kysely<DB>) {
   const db = knowledgeDb(base)
   return {
-    /** Replaces the chunks of one version in one transaction: a crash leaves all or none of them. */
-    async replaceVersion(docId: string, gen: number, rows: ChunkRow[]) {
+    /** Replaces one version's chunks (one row, so a crash leaves all or nothing). */
+    async saveVersion(docId: string, kbId: string, gen: number, text: string, chunks: StoredChunk[]) {
+      const headings: string[][] = []
+      const headingIndex = new Map<string, number>()
+      const slices = chunks.map((c) => {
+        const key = JSON.stringify(c.headingPath)
+        let h = headingIndex.get(key)
+        if (h === undefined) {
+          h = headings.push(c.headingPath) - 1
+          headingIndex.set(key, h)
+        }
+        return [c.charStart, c.text.length, h, c.page ?? null]
+      })
       await db.transaction().execute(async (tx) => {
-        await tx.deleteFrom('knowledge_chunks').where('doc_id', '=', docId).where('gen', '=', gen).execute()
-        for (let i = 0; i < rows.length; i += INSERT_ROWS)
-          await tx
-            .insertInto('knowledge_chunks')
-            .values(rows.slice(i, i + INSERT_ROWS))
-            .execute()
+        await tx.deleteFrom('knowledge_versions').where('doc_id', '=', docId).where('gen', '=', gen).execute()
+        await tx
+          .insertInto('knowledge_versions')
+          .values({ doc_id: docId, gen, kb_id: kbId, text, chunks: JSON.stringify(slices), headings: JSON.stringify(headings) })
+          .execute()
       })
     },
-    deleteVersion: (docId: string, gen: number) => db.deleteFrom('knowledge_chunks').where('doc_id', '=', docId).where('gen', '=', gen).execute(),
-    /** In order, from position `fromIdx`. */
-    page: (docId: string, gen: number, fromIdx: number, limit: number) =>
-      db
-        .selectFrom('knowledge_chunks')
-        .selectAll()
+    deleteVersion: (docId: string, gen: number) => db.deleteFrom('knowledge_versions').where('doc_id', '=', docId).where('gen', '=', gen).execute(),
+    /** All chunks of a version in order; null when it was never saved. */
+    async loadVersion(docId: string, gen: number): Promise<StoredChunk[] | null> {
+      const r = await db
+        .selectFrom('knowledge_versions')
+        .select(['text', 'chunks', 'headings'])
         .where('doc_id', '=', docId)
         .where('gen', '=', gen)
-        .where('idx', '>=', fromIdx)
-        .orderBy('idx')
-        .limit(limit)
-        .execute()
+        .executeTakeFirst()
+      if (!r) return null
+      const headings = JSON.parse(r.headings) as string[][]
+      const slices = JSON.parse(r.chunks) as Array<[number, number, number, number | null]>
+      return slices.map(([start, length, h, page], index) => ({
+        index,
+        text: r.text.slice(start, start + length),
+        headingPath: headings[h] ?? [],
+        ...(page === null ? {} : { page }),
+        charStart: start
+      }))
+    }
   }
 }
 export type KnowledgeChunksRepo = ReturnType<typeof knowledgeChunksRepo>

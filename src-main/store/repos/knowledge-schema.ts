@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely'
 import type { DB, DocumentsTable, KnowledgeBasesTable } from '../schema'
 
 /**
- * Row types added by migration 003 (knowledge ingestion). Kept next to the knowledge repositories
+ * Row types added by migrations 003 and 004 (knowledge ingestion). Kept next to the knowledge repositories
  * rather than in schema.ts so the knowledge store evolves without touching the shared schema file;
  * `knowledgeDb` widens a store handle to see them.
  */
@@ -53,16 +53,16 @@ export interface KbKnowledgeBasesTable extends KnowledgeBasesTable {
   collection_seq: number
 }
 
-export interface KnowledgeChunksTable {
-  id: string
-  kb_id: string
+/** One document version's chunks (migration 004): the text once, the chunks as slices of it. */
+export interface KnowledgeVersionsTable {
   doc_id: string
   gen: number
-  idx: number
+  kb_id: string
   text: string
-  heading_path: Json
-  page: number | null
-  char_start: number
+  /** JSON [charStart, length, heading index, page | null][] in chunk order. */
+  chunks: Json
+  /** JSON string[][]: the distinct heading paths the chunks point into. */
+  headings: Json
 }
 
 export interface KnowledgeSourcesTable {
@@ -86,7 +86,7 @@ export interface KnowledgeSourcesTable {
 export type KnowledgeDB = Omit<DB, 'documents' | 'knowledge_bases'> & {
   documents: KbDocumentsTable
   knowledge_bases: KbKnowledgeBasesTable
-  knowledge_chunks: KnowledgeChunksTable
+  knowledge_versions: KnowledgeVersionsTable
   knowledge_sources: KnowledgeSourcesTable
 }
 

@@ -59,7 +59,14 @@ describe('ingestion failures', () => {
     db.close()
     const source = await rt.knowledge.sources.create(kb.id, {
       name: 'every second',
-      config: { kind: 'database', connection: { type: 'sqlite', path: file }, query: 'SELECT id, body FROM t', textColumns: ['body'], titleColumn: null, idColumn: 'id' },
+      config: {
+        kind: 'database',
+        connection: { type: 'sqlite', path: file },
+        query: 'SELECT id, body FROM t',
+        textColumns: ['body'],
+        titleColumn: null,
+        idColumn: 'id'
+      },
       schedule: '* * * * * *',
       enabled: true
     })

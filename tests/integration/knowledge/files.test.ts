@@ -34,7 +34,11 @@ const idle = () => s.runtime.knowledge.queue.whenIdle()
 const search = async (query: string, mode: 'fulltext' | 'vector' | 'hybrid', extra: Record<string, unknown> = {}) => {
   const r = await s.api('POST', `/api/knowledge-bases/${kbId}/search`, { query, mode, topK: 5, ...extra })
   expect(r.status, JSON.stringify(r.body)).toBe(200)
-  return r.body as { hits: Array<{ docName: string; text: string; score: number; page?: number; headingPath?: string[]; docId: string; chunkId: string }>; mode: string; reranked: boolean }
+  return r.body as {
+    hits: Array<{ docName: string; text: string; score: number; page?: number; headingPath?: string[]; docId: string; chunkId: string }>
+    mode: string
+    reranked: boolean
+  }
 }
 const docs = async () => (await s.api('GET', `/api/knowledge-bases/${kbId}/documents?limit=100`)).body
 
@@ -81,7 +85,10 @@ describe('knowledge files', () => {
         expect(r.mode).toBe(mode)
         expect(r.hits[0]?.docName, `${mode}: ${query}`).toBe(doc)
         // The fake embedding is a bag of words: in vector mode the right passage need only be near the top.
-        expect(r.hits.slice(0, mode === 'vector' ? 3 : 1).some((h) => text.test(h.text)), `${mode}: ${query}`).toBe(true)
+        expect(
+          r.hits.slice(0, mode === 'vector' ? 3 : 1).some((h) => text.test(h.text)),
+          `${mode}: ${query}`
+        ).toBe(true)
         for (const h of r.hits) expect(h.score).toBeGreaterThanOrEqual(0)
         for (const h of r.hits) expect(h.score).toBeLessThanOrEqual(1)
       }
@@ -125,7 +132,8 @@ describe('knowledge files', () => {
     expect(after.id).toBe(before.id)
     expect(after.status).toBe('ready')
     expect((await search('500 coaches', 'fulltext')).hits[0]?.docName).toBe('notes.txt')
-    for (const mode of ['fulltext', 'hybrid'] as const) expect((await search('ERR_CONNECTION_RESET', mode)).hits.map((h) => h.text).join('\n')).not.toContain('ERR_CONNECTION_RESET')
+    for (const mode of ['fulltext', 'hybrid'] as const)
+      expect((await search('ERR_CONNECTION_RESET', mode)).hits.map((h) => h.text).join('\n')).not.toContain('ERR_CONNECTION_RESET')
     const chunks = await s.api('GET', `/api/knowledge-bases/${kbId}/documents/${after.id}/chunks`)
     expect(chunks.body.total).toBe(after.chunks)
     expect(chunks.body.items.map((c: any) => c.text).join(' ')).toContain('500 coaches')
@@ -164,7 +172,10 @@ describe('knowledge files', () => {
     const up = await fetch(`${s.url}/api/knowledge-bases/${kbId}/upload`, { method: 'POST', headers: { authorization: `Bearer ${s.token}` }, body: form })
     const body = await up.json()
     expect(up.status, JSON.stringify(body)).toBe(201)
-    expect(body.documents.map((d: any) => [d.name, d.duplicate])).toEqual([['索道说明.md', false], ['lockers.txt', false]])
+    expect(body.documents.map((d: any) => [d.name, d.duplicate])).toEqual([
+      ['索道说明.md', false],
+      ['lockers.txt', false]
+    ])
     await idle()
     expect((await search('缆车票价', 'hybrid')).hits[0]).toMatchObject({ docName: '索道说明.md', headingPath: ['索道'] })
 

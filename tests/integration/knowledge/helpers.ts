@@ -29,12 +29,22 @@ export async function writeEveryType(dir: string): Promise<Record<string, string
   const files: Record<string, string | Buffer> = {
     'notes.txt': `Parking\n\nThe car park behind the north gate holds 300 cars. ERR_CONNECTION_RESET appears when the kiosk loses Wi-Fi.`,
     'guide.md': `---\ntitle: Visitor guide\n---\n# 门票\n\n${TICKETS_ZH}\n\n## Opening hours\n\n${HOURS_EN}\n`,
-    'nested/page.html': '<html><head><title>x</title><script>var secret = 1</script></head><body><h1>交通</h1><p>从火车站乘坐 K12 路公交车可以直达景区南门。</p></body></html>',
-    'nested/deeper/report.pdf': await makePdf([['Annual report', 'Visitor numbers grew by twelve percent in spring.'], ['Page two', 'The bamboo garden was restored in autumn.']], 'Annual report'),
+    'nested/page.html':
+      '<html><head><title>x</title><script>var secret = 1</script></head><body><h1>交通</h1><p>从火车站乘坐 K12 路公交车可以直达景区南门。</p></body></html>',
+    'nested/deeper/report.pdf': await makePdf(
+      [
+        ['Annual report', 'Visitor numbers grew by twelve percent in spring.'],
+        ['Page two', 'The bamboo garden was restored in autumn.']
+      ],
+      'Annual report'
+    ),
     'brochure.docx': await makeDocx(),
     'prices.xlsx': await makeXlsx(),
     'staff.csv': 'name,role,phone\nZhang Wei,ticket office,555-0101\nLi Na,tour guide,555-0102\n',
-    'faq.json': JSON.stringify([{ q: 'Can I bring a dog?', a: 'Dogs on a leash are welcome in the outer park.' }, { q: '可以带宠物吗', a: '外园允许牵绳的宠物进入。' }])
+    'faq.json': JSON.stringify([
+      { q: 'Can I bring a dog?', a: 'Dogs on a leash are welcome in the outer park.' },
+      { q: '可以带宠物吗', a: '外园允许牵绳的宠物进入。' }
+    ])
   }
   const paths: Record<string, string> = {}
   for (const [name, content] of Object.entries(files)) {

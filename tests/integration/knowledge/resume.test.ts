@@ -72,11 +72,24 @@ describe('resumable ingestion', () => {
     const kb = await rt.knowledge.collections.state(kbId)
     // Exactly one row per served chunk: nothing from the interrupted attempts survives.
     expect(await rt.knowledge.vector.count(kb.collection!)).toBe(chunkSum)
-    const stored = await rt.store.db.selectFrom('knowledge_chunks' as any).select((eb: any) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()
-    expect(Number((stored as any).n)).toBe(chunkSum)
+    // One stored version per document (the replaced and interrupted ones are gone), with all its chunks.
+    const versions = await rt.store.db
+      .selectFrom('knowledge_versions' as any)
+      .select(['doc_id', 'chunks'] as any)
+      .execute()
+    expect(versions).toHaveLength(FILES)
+    expect(versions.reduce((n: number, v: any) => n + JSON.parse(v.chunks).length, 0)).toBe(chunkSum)
 
     for (const i of [0, 57, 123, 199]) {
-      const r = await rt.knowledge.search({ id: kbId, query: `DOC${i}MARK`, mode: 'hybrid', topK: 5, scoreThreshold: 0, hybridWeight: 0.5, rerankModelId: null })
+      const r = await rt.knowledge.search({
+        id: kbId,
+        query: `DOC${i}MARK`,
+        mode: 'hybrid',
+        topK: 5,
+        scoreThreshold: 0,
+        hybridWeight: 0.5,
+        rerankModelId: null
+      })
       expect(r.hits[0].docName).toBe(`doc-${String(i).padStart(3, '0')}.md`)
       expect(new Set(r.hits.map((h) => h.chunkId)).size).toBe(r.hits.length)
       expect(new Set(r.hits.map((h) => h.text)).size).toBe(r.hits.length)

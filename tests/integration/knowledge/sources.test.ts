@@ -39,7 +39,8 @@ afterAll(async () => {
 })
 
 const idle = () => s.runtime.knowledge.queue.whenIdle()
-const find = async (query: string) => (await s.api('POST', `/api/knowledge-bases/${kbId}/search`, { query, mode: 'fulltext', topK: 3 })).body.hits as Array<{ docName: string; text: string }>
+const find = async (query: string) =>
+  (await s.api('POST', `/api/knowledge-bases/${kbId}/search`, { query, mode: 'fulltext', topK: 3 })).body.hits as Array<{ docName: string; text: string }>
 const sync = async (id: string) => {
   const r = await s.api('POST', `/api/knowledge-bases/${kbId}/sources/${id}/sync`)
   expect(r.status, JSON.stringify(r.body)).toBe(200)
@@ -59,7 +60,14 @@ describe('database and API sources', () => {
 
     const created = await s.api('POST', `/api/knowledge-bases/${kbId}/sources`, {
       name: 'Shop',
-      config: { kind: 'database', connection: { type: 'sqlite', path: file }, query: 'SELECT id, name, description, price FROM products', textColumns: ['description', 'price'], titleColumn: 'name', idColumn: 'id' }
+      config: {
+        kind: 'database',
+        connection: { type: 'sqlite', path: file },
+        query: 'SELECT id, name, description, price FROM products',
+        textColumns: ['description', 'price'],
+        titleColumn: 'name',
+        idColumn: 'id'
+      }
     })
     expect(created.status, JSON.stringify(created.body)).toBe(200)
     const source = created.body
@@ -112,11 +120,23 @@ describe('database and API sources', () => {
       const { createConnection } = await import('mysql2/promise')
       const c = await createConnection({ uri: temp.url, charset: 'utf8mb4' })
       await c.query('CREATE TABLE notices (id INT PRIMARY KEY, title VARCHAR(100), body TEXT) CHARACTER SET utf8mb4')
-      await c.query('INSERT INTO notices VALUES (1, ?, ?), (2, ?, ?)', ['闭园通知', '台风期间景区暂停开放，恢复时间另行通知。', 'Night tour', 'Night tours start at 19:30 from the west gate.'])
+      await c.query('INSERT INTO notices VALUES (1, ?, ?), (2, ?, ?)', [
+        '闭园通知',
+        '台风期间景区暂停开放，恢复时间另行通知。',
+        'Night tour',
+        'Night tours start at 19:30 from the west gate.'
+      ])
       const url = temp.url.replace('mysql://root@', 'mysql://root:@')
       const created = await s.api('POST', `/api/knowledge-bases/${kbId}/sources`, {
         name: 'Notices',
-        config: { kind: 'database', connection: { type: 'mysql', url }, query: 'SELECT id, title, body FROM notices ORDER BY id', textColumns: ['body'], titleColumn: 'title', idColumn: 'id' },
+        config: {
+          kind: 'database',
+          connection: { type: 'mysql', url },
+          query: 'SELECT id, title, body FROM notices ORDER BY id',
+          textColumns: ['body'],
+          titleColumn: 'title',
+          idColumn: 'id'
+        },
         schedule: '0 3 * * *'
       })
       expect(created.status, JSON.stringify(created.body)).toBe(200)
@@ -144,11 +164,25 @@ describe('database and API sources', () => {
       { id: 'a1', question: { text: 'Is there Wi-Fi?' }, answer: 'Free Wi-Fi covers the visitor centre.', tags: ['wifi'] },
       { id: 'a2', question: { text: '有没有储物柜？' }, answer: '东门有储物柜，每天五元。', tags: [] }
     ]
-    const bad = await s.api('POST', `/api/knowledge-bases/${kbId}/sources`, { name: 'Bad', config: { kind: 'api', url: apiUrl, fields: ['answer'] }, schedule: 'every day' })
+    const bad = await s.api('POST', `/api/knowledge-bases/${kbId}/sources`, {
+      name: 'Bad',
+      config: { kind: 'api', url: apiUrl, fields: ['answer'] },
+      schedule: 'every day'
+    })
     expect(bad.status).toBe(422)
     const created = await s.api('POST', `/api/knowledge-bases/${kbId}/sources`, {
       name: 'FAQ',
-      config: { kind: 'api', method: 'POST', url: apiUrl, headers: { authorization: 'Bearer s3cret' }, body: '{"lang":"all"}', itemsPath: 'data.items', fields: ['answer'], titleField: 'question.text', idField: 'id' }
+      config: {
+        kind: 'api',
+        method: 'POST',
+        url: apiUrl,
+        headers: { authorization: 'Bearer s3cret' },
+        body: '{"lang":"all"}',
+        itemsPath: 'data.items',
+        fields: ['answer'],
+        titleField: 'question.text',
+        idField: 'id'
+      }
     })
     expect(created.status, JSON.stringify(created.body)).toBe(200)
     expect(created.body.config.headers.authorization).not.toContain('s3cret')

@@ -20,7 +20,15 @@ beforeAll(async () => {
   const rt = b.runtime
   const m = await fakeModels(rt, llm)
   agent = await rt.agents.create(AgentCreate.parse({ name: 'Guide', providerId: m.provider.id, model: 'fake-chat', systemPrompt: 'You are a guide.' }))
-  kbId = (await rt.knowledgeBases.create({ name: 'Scenic', description: 'tickets, hours and transport', embeddingModelId: m.embed.id, chunkSize: 300, chunkOverlap: 30 })).id
+  kbId = (
+    await rt.knowledgeBases.create({
+      name: 'Scenic',
+      description: 'tickets, hours and transport',
+      embeddingModelId: m.embed.id,
+      chunkSize: 300,
+      chunkOverlap: 30
+    })
+  ).id
   const dir = newDir('turn')
   writeFileSync(join(dir, 'tickets.md'), `# 门票\n\n${TICKETS_ZH}`)
   writeFileSync(join(dir, 'hours.md'), `# Opening hours\n\n${HOURS_EN}`)
@@ -107,9 +115,15 @@ describe('knowledge in turns', () => {
   })
 
   it('rejects bindings to unknown knowledge bases or non-rerank models', async () => {
-    await expect(dispatch(b.runtime.handlers, 'agents.setKnowledgeBases', { id: agent.id, bindings: [{ kbId: 'nope' }] })).rejects.toMatchObject({ code: 'not_found' })
-    await expect(bind({ rerankModelId: (await b.runtime.providers.models.list({ type: 'embedding' }))[0].id })).rejects.toMatchObject({ code: 'validation_failed' })
+    await expect(dispatch(b.runtime.handlers, 'agents.setKnowledgeBases', { id: agent.id, bindings: [{ kbId: 'nope' }] })).rejects.toMatchObject({
+      code: 'not_found'
+    })
+    await expect(bind({ rerankModelId: (await b.runtime.providers.models.list({ type: 'embedding' }))[0].id })).rejects.toMatchObject({
+      code: 'validation_failed'
+    })
     await bind({})
-    expect(await dispatch(b.runtime.handlers, 'agents.knowledgeBases', { id: agent.uuid })).toEqual([{ kbId, settings: { use: 'context', mode: 'hybrid', topK: 5, scoreThreshold: 0, hybridWeight: 0.5, rerankModelId: null } }])
+    expect(await dispatch(b.runtime.handlers, 'agents.knowledgeBases', { id: agent.uuid })).toEqual([
+      { kbId, settings: { use: 'context', mode: 'hybrid', topK: 5, scoreThreshold: 0, hybridWeight: 0.5, rerankModelId: null } }
+    ])
   })
 })

@@ -1,6 +1,7 @@
 import type { VectorRow, VectorStore } from '../../../vector'
 import { versionKey, type DocumentsRepo } from '../../../store/repos/documents'
-import type { KnowledgeChunksRepo } from '../../../store/repos/knowledge-chunks'
+import { chunkId, type KnowledgeChunksRepo } from '../../../store/repos/knowledge-chunks'
+import { indexedText } from './indexed-text'
 import type { Embedder } from '../embedder'
 import { collectionName, type Collections } from './collections'
 import type { ProgressTracker } from './progress'
@@ -129,24 +130,20 @@ export class Reembedder {
       if (!batch.length) break
       for (const d of batch) {
         const gen = Number(d.served_gen)
-        for (let from = 0; ;) {
+        const chunks = (await this.chunks.loadVersion(d.id, gen)) ?? []
+        for (let from = 0; from < chunks.length; from += this.opts.embedChunks) {
           if (this.stopped(kbId)) return
-          const page = await this.chunks.page(d.id, gen, from, this.opts.embedChunks)
-          if (!page.length) break
-          from = Number(page[page.length - 1].idx) + 1
-          const texts = page.map((c) => {
-            const headingPath = JSON.parse(c.heading_path) as string[]
-            return headingPath.length ? `${headingPath.join(' > ')}\n${c.text}` : c.text
-          })
+          const page = chunks.slice(from, from + this.opts.embedChunks)
+          const texts = page.map(indexedText)
           const vectors = target && dim !== null ? await this.embedder.embed(target, texts) : null
           page.forEach((c, i) => {
             rows.push({
-              id: c.id,
+              id: chunkId(d.id, gen, c.index),
               docId: versionKey(d.id, gen),
               kbId,
               text: texts[i],
               ...(vectors ? { vector: vectors[i] } : {}),
-              meta: { i: Number(c.idx), h: JSON.parse(c.heading_path) as string[], ...(c.page === null ? {} : { p: Number(c.page) }), s: Number(c.char_start) }
+              meta: { i: c.index, h: c.headingPath, ...(c.page === undefined ? {} : { p: c.page }), s: c.charStart }
             })
           })
           if (rows.length >= WRITE_ROWS) await write()

@@ -37,6 +37,8 @@ interface Pending {
 export class WriteBuffer {
   private readonly pending = new Map<string, Pending>()
   private readonly lock = new KeyedLock()
+  /** Writes started and not finished, per collection. */
+  private readonly queued = new Map<string, number>()
 
   constructor(
     private readonly vector: VectorStore,
@@ -52,7 +54,7 @@ export class WriteBuffer {
   async add(collection: string, rows: VectorRow[], mark: DocMark): Promise<void> {
     let p = this.pending.get(collection)
     if (p && p.rows.length + rows.length > this.opts.maxRows) {
-      await this.flush(collection)
+      await this.handOff(collection)
       p = this.pending.get(collection)
     }
     if (!p) {
@@ -66,24 +68,40 @@ export class WriteBuffer {
     if (p.timer) clearTimeout(p.timer)
     p.timer = setTimeout(() => void this.flush(collection).catch(() => undefined), this.opts.idleMs)
     p.timer.unref()
-    if (p.rows.length >= this.opts.maxRows) await this.flush(collection)
+    if (p.rows.length >= this.opts.maxRows) await this.handOff(collection)
+  }
+
+  /**
+   * Starts writing a full buffer and lets the caller go on filling the next one, so parsing and
+   * the store's write overlap. Waits only when a write is already queued behind the running one:
+   * at most two buffers are ever held besides the one being filled.
+   */
+  private async handOff(collection: string): Promise<void> {
+    const write = this.flush(collection)
+    if ((this.queued.get(collection) ?? 0) > 1) await write
   }
 
   /** Writes what is held for the collection; resolves when it (and any write before it) is done. */
   flush(collection: string): Promise<void> {
+    // Detached now, so rows added from here on go to the next write.
+    const p = this.pending.get(collection)
+    this.pending.delete(collection)
+    if (p?.timer) clearTimeout(p.timer)
+    this.queued.set(collection, (this.queued.get(collection) ?? 0) + 1)
     return this.lock.run(collection, async () => {
-      const p = this.pending.get(collection)
-      if (!p) return
-      this.pending.delete(collection)
-      if (p.timer) clearTimeout(p.timer)
-      const marks = [...p.marks.values()]
       try {
-        if (p.rows.length) await this.vector.upsert(collection, p.rows)
-      } catch (err) {
-        await this.hooks.failed(collection, marks, err)
-        return
+        if (!p) return
+        const marks = [...p.marks.values()]
+        try {
+          if (p.rows.length) await this.vector.upsert(collection, p.rows)
+        } catch (err) {
+          await this.hooks.failed(collection, marks, err)
+          return
+        }
+        await this.hooks.flushed(collection, marks)
+      } finally {
+        this.queued.set(collection, (this.queued.get(collection) ?? 1) - 1)
       }
-      await this.hooks.flushed(collection, marks)
     })
   }
 
@@ -101,6 +119,7 @@ export class WriteBuffer {
   }
 
   isEmpty(): boolean {
+    for (const n of this.queued.values()) if (n > 0) return false
     for (const p of this.pending.values()) if (p.marks.size || p.rows.length) return false
     return true
   }

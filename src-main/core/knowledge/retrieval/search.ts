@@ -21,8 +21,6 @@ export interface RetrievalRequest {
 
 // A reranker sees this many candidates per wanted hit (at least 20, at most 50).
 const RERANK_POOL = 4
-// Extra hits asked for, so that rows of versions not (or no longer) served can be dropped.
-const SLACK = 5
 
 /**
  * Search over one knowledge base. Every hit is checked against the store: only rows of a
@@ -60,7 +58,9 @@ export class Retriever {
     }
 
     const want = req.rerankModelId ? Math.min(50, Math.max(req.topK * RERANK_POOL, 20)) : req.topK
-    let fetch = want + SLACK
+    // Rows of versions not (or no longer) served are rare (a changed document being ingested):
+    // ask for exactly what is wanted, and look deeper only when some were dropped.
+    let fetch = want
     let raw = await this.vector.search(kb.collection, { query: req.query, vector, mode, topK: fetch, hybridWeight: req.hybridWeight })
     let hits = await this.served(raw)
     if (hits.length < want && raw.length === fetch) {

@@ -1,0 +1,177 @@
+// Search latency at N chunks, in its own process: our search (Retriever: served-version check,
+// names, score scale) next to the same kind of query sent straight to LanceDB, in the same run,
+// on the same table and the same query vectors.
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Table } from '@lancedb/lancedb'
+import { createRuntime } from '../../src-main/core/runtime'
+import { newDocumentRow, sourceKey } from '../../src-main/core/knowledge/documents-service'
+import { versionKey } from '../../src-main/store/repos/documents'
+import { loadLance } from '../../src-main/vector/lancedb/load'
+import { embed } from '../../tests/utils/fake-llm'
+import { makeVocabulary, paragraph, rng } from './corpus'
+
+const args = JSON.parse(process.argv[2]) as { dataDir: string; chunks: number; embedUrl: string; dim: number; queries: number; rounds: number }
+const log = (...a: unknown[]) => console.error('[search]', ...a)
+const TOP_K = 10
+const CHUNKS_PER_DOC = 20
+const BATCH = 10_000
+
+const rt = await createRuntime({ host: 'server', dataDir: args.dataDir })
+const provider = await rt.providers.create({ name: 'fake', kind: 'custom', baseUrl: args.embedUrl, enabled: true })
+const model = await rt.providers.models.create({ providerId: provider.id, modelId: 'fake-embed', type: 'embedding' })
+const kb = await rt.knowledgeBases.create({ name: 'bench', description: '', embeddingModelId: model.id, chunkSize: 800, chunkOverlap: 100 })
+const live = await rt.knowledge.collections.live(kb.id)
+if (live.dim !== args.dim) throw new Error(`fake server embeds with dim ${live.dim}, expected ${args.dim}`)
+
+// ---- build: documents as the queue leaves them (ready, version 0 served) and their rows ----
+const rand = rng(7)
+const vocab = makeVocabulary(rand)
+const pick = () => Math.min(vocab.length - 1, Math.floor(vocab.length ** rand()) - 1)
+const queries: { en: string[]; zh: string[] } = { en: [], zh: [] }
+let t0 = performance.now()
+let written = 0
+while (written < args.chunks) {
+  const docs = []
+  const rows = []
+  for (let d = 0; d < BATCH / CHUNKS_PER_DOC && written < args.chunks; d++) {
+    const doc = newDocumentRow({
+      kbId: kb.id,
+      name: `doc-${written / CHUNKS_PER_DOC}.md`,
+      location: `/bench/doc-${written}`,
+      sourceType: 'file',
+      key: sourceKey('file', `/bench/${written}`),
+      bytes: 0
+    })
+    Object.assign(doc, { status: 'ready', served_gen: 0, gen: 0, chunk_count: CHUNKS_PER_DOC, chunks_done: CHUNKS_PER_DOC, queued_at: 0 })
+    docs.push(doc)
+    for (let c = 0; c < CHUNKS_PER_DOC && written < args.chunks; c++, written++) {
+      let text = ''
+      while (text.length < 600) {
+        const p = paragraph(rand, vocab, pick)
+        text += `${p.en} ${p.zh} `
+        if (queries.en.length < args.queries && rand() < 0.002) queries.en.push(p.en.split(' ').slice(1, 3).join(' '))
+        if (queries.zh.length < args.queries && rand() < 0.002) queries.zh.push(p.zh.replace(/[，。]/g, '').slice(3, 7))
+      }
+      rows.push({ id: `${doc.id}:0:${c}`, docId: versionKey(doc.id, 0), kbId: kb.id, text: text.trim(), vector: embed(text, args.dim), meta: { i: c, h: [] } })
+    }
+  }
+  await rt.knowledge.documents.docs.insertMany(docs)
+  await rt.knowledge.vector.upsert(live.name, rows)
+  if ((written / BATCH) % 10 === 0) log(`${written} rows, ${((performance.now() - t0) / 1000).toFixed(0)} s`)
+}
+const writeSeconds = (performance.now() - t0) / 1000
+t0 = performance.now()
+await rt.knowledge.vector.optimize(live.name)
+const indexSeconds = (performance.now() - t0) / 1000
+log(`built ${written} rows: write ${writeSeconds.toFixed(1)} s, indexes ${indexSeconds.toFixed(1)} s`)
+
+// ---- the raw side: a second connection to the same table ----
+const { lancedb } = loadLance()
+const conn = await lancedb.connect(join(args.dataDir, 'vectors'))
+const table: Table = await conn.openTable(live.name)
+const indexed = (await table.listIndices()).some((i) => i.columns.includes('vector'))
+const rrf = await lancedb.rerankers.RRFReranker.create()
+const COLUMNS = ['id', 'doc_id', 'kb_id', 'text', 'meta']
+const ftsQuery = (q: string) =>
+  new lancedb.BooleanQuery([
+    [lancedb.Occur.Should, new lancedb.MatchQuery(q, 'text', { operator: lancedb.Operator.Or })],
+    [lancedb.Occur.Should, new lancedb.MatchQuery(q, 'text', { operator: lancedb.Operator.And, boost: 3 })]
+  ])
+const vectorQuery = (v: number[], columns = [...COLUMNS, '_distance']) => {
+  let b = table.query().nearestTo(Float32Array.from(v)).distanceType('cosine').select(columns).limit(TOP_K)
+  if (indexed) b = b.nprobes(50).refineFactor(10)
+  return b
+}
+const raw = {
+  fulltext: (q: string) =>
+    table
+      .query()
+      .fullTextSearch(ftsQuery(q), { columns: 'text' })
+      .select([...COLUMNS, '_score'])
+      .limit(TOP_K)
+      .toArray(),
+  vector: (_q: string, v: number[]) => vectorQuery(v).toArray(),
+  // LanceDB's own hybrid (one query, fused by its RRF reranker) with the same full-text query as ours.
+  hybrid: (q: string, v: number[]) => vectorQuery(v, COLUMNS).fullTextSearch(ftsQuery(q), { columns: 'text' }).rerank(rrf).limit(TOP_K).toArray()
+}
+
+const all = [...queries.en, ...queries.zh]
+const vectors = new Map<string, number[]>()
+const embedMs: number[] = []
+for (const q of all) {
+  // Uncached: what a first-time question costs at the (fake) embedding server over HTTP.
+  const t = performance.now()
+  vectors.set(q, await rt.knowledge.embedder.embedQuery(model.id, q))
+  embedMs.push(performance.now() - t)
+}
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b)
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]
+}
+const stats = (xs: number[]) => ({ p50: +pct(xs, 50).toFixed(2), p99: +pct(xs, 99).toFixed(2), mean: +(xs.reduce((a, b) => a + b, 0) / xs.length).toFixed(2) })
+
+const results: Record<string, unknown> = {}
+for (const mode of ['fulltext', 'vector', 'hybrid'] as const) {
+  const ours: number[] = []
+  const theirs: number[] = []
+  let oursHits = 0
+  let rawHits = 0
+  // Warm both paths (file caches, index pages), then alternate which goes first per query.
+  for (const q of all.slice(0, 20)) {
+    await rt.knowledge.retriever.search(kb.id, { query: q, mode, topK: TOP_K, scoreThreshold: 0, hybridWeight: 0.5, rerankModelId: null })
+    await raw[mode](q, vectors.get(q)!)
+  }
+  for (let r = 0; r < args.rounds; r++) {
+    for (const [i, q] of all.entries()) {
+      const v = vectors.get(q)!
+      const runOurs = async () => {
+        const t = performance.now()
+        const res = await rt.knowledge.retriever.search(kb.id, { query: q, mode, topK: TOP_K, scoreThreshold: 0, hybridWeight: 0.5, rerankModelId: null })
+        ours.push(performance.now() - t)
+        oursHits += res.hits.length
+      }
+      const runRaw = async () => {
+        const t = performance.now()
+        const res = await raw[mode](q, v)
+        theirs.push(performance.now() - t)
+        rawHits += res.length
+      }
+      if ((i + r) % 2) {
+        await runOurs()
+        await runRaw()
+      } else {
+        await runRaw()
+        await runOurs()
+      }
+    }
+  }
+  const o = stats(ours)
+  const t = stats(theirs)
+  results[mode] = {
+    ours: o,
+    raw: t,
+    overheadP50: +(o.p50 / t.p50 - 1).toFixed(3),
+    hitsPerQuery: { ours: +(oursHits / ours.length).toFixed(1), raw: +(rawHits / theirs.length).toFixed(1) }
+  }
+  log(mode, JSON.stringify(results[mode]))
+}
+const hwm = Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? 0) * 1024
+process.stdout.write(
+  JSON.stringify({
+    chunks: written,
+    dim: args.dim,
+    vectorIndex: indexed,
+    writeSeconds,
+    indexSeconds,
+    queries: all.length,
+    rounds: args.rounds,
+    queryEmbeddingMs: stats(embedMs),
+    results,
+    peakRss: hwm
+  }) + '\n'
+)
+table.close()
+conn.close()
+await rt.close()
+process.exit(0)
