@@ -174,9 +174,10 @@ describe('studio shell in the browser', () => {
     await byTestId('kb-card').filter({ hasText: 'Exhibits' }).waitFor()
     await shot('knowledge')
 
+    // The chat opens on the agent made above, with its welcome (chat itself: tests/e2e/chat.test.ts).
     await go('chat')
-    await byTestId('coming-soon-chat').waitFor()
-    await shot('chat')
+    await byTestId('chat-welcome').waitFor()
+    await expect(byTestId('chat-welcome').textContent()).resolves.toContain('Where is the exit?')
   })
 
   test('switching the theme to dark applies at once', async () => {

@@ -42,7 +42,7 @@ export function MessageList({ items, listKey, render, header }: Props) {
       onWheel={leave}
       onTouchMove={() => (stick.current = false)}
       increaseViewportBy={{ top: 600, bottom: 300 }}
-      components={header ? { Header: () => <>{header}</> } : undefined}
+      {...(header ? { components: { Header: () => <>{header}</> } } : {})}
       data-testid="message-list"
     />
   )

@@ -59,7 +59,9 @@ export function PhoneApp({ config, store }: { config: PhoneConfig; store: PhoneS
     void store.getState().send(value)
     setText('')
   }
-  useEffect(() => end.current?.scrollIntoView({ block: 'end' }), [items])
+  useEffect(() => {
+    end.current?.scrollIntoView({ block: 'end' })
+  }, [items])
 
   return (
     <div className={`phone ${config.embed ? 'embedded' : ''}`} data-testid="phone-app">

@@ -116,7 +116,7 @@ export function AgentWorkspace({ agentId }: { agentId: string }) {
           ]}
         />
         <span className="grow" />
-        <Button icon={<MessageOutlined />} onClick={() => routeTo('chat', agent.id)}>
+        <Button icon={<MessageOutlined />} onClick={() => routeTo('chat', agent.id)} data-testid="ws-open-chat">
           {t('workspace.openChat')}
         </Button>
         {tab === 'config' && (

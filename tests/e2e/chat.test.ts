@@ -1,0 +1,230 @@
+// Chat, the agent editor, publishing, the phone page and the embed widget in real Chromium against
+// `agenta serve`'s server with the fake LLM (out/renderer must be built: `npx electron-vite build`).
+// Steps share one page and run in order.
+import { createServer, type Server } from 'node:http'
+import { existsSync, mkdirSync } from 'node:fs'
+import type { AddressInfo } from 'node:net'
+import { resolve } from 'node:path'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { bootServer, type BootedServer } from '../utils/boot'
+import { launchBrowser, openPage } from '../utils/browser'
+import { startFakeLlm, type FakeLlm } from '../utils/fake-llm'
+
+const RENDERER = resolve(__dirname, '../../out/renderer/phone.html')
+const SHOTS = resolve(__dirname, '../../test-results/screenshots')
+const API_KEY = 'sk-test-chat-0000'
+const WEATHER = { type: 'weather', data: { city: 'Hangzhou', condition: 'Sunny', temperature: 21, high: 24, low: 14, humidity: 40, wind: 'NE 2' } }
+
+let srv: BootedServer
+let llm: FakeLlm
+let browser: Browser
+let page: Page
+let errors: string[]
+let site: Server
+let siteOrigin: string
+let agent: { id: string; uuid: string; publicKey: string }
+
+const byTestId = (id: string, p: Page = page) => p.getByTestId(id)
+const shot = (name: string, p: Page = page) => p.screenshot({ path: `${SHOTS}/${name}.png`, animations: 'disabled', style: '.ant-message { display: none !important; }' })
+const lastAnswer = () => byTestId('msg-assistant').last()
+async function pick(selectTestId: string, label: string) {
+  await byTestId(selectTestId).click()
+  await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option').filter({ hasText: new RegExp(`^${label}$`) }).click()
+}
+const words = (n: number, prefix = 'word') => Array.from({ length: n }, (_, i) => `${prefix}${i} `)
+
+beforeAll(async () => {
+  if (!existsSync(RENDERER)) throw new Error(`${RENDERER} is missing: run \`npx electron-vite build\` before the e2e tests`)
+  mkdirSync(SHOTS, { recursive: true })
+  ;[srv, llm, browser] = await Promise.all([bootServer(), startFakeLlm({ apiKey: API_KEY }), launchBrowser()])
+  // A plain website on another origin that embeds the agent with one script tag.
+  site = createServer((req, res) => {
+    res.setHeader('content-type', 'text/html; charset=utf-8')
+    res.end(`<!doctype html><html lang="en"><head><title>Shop</title></head><body style="font-family:sans-serif;background:#fafafa"><h1>A shop on another origin</h1><p>Opening hours, products and a chat bubble.</p>
+<script src="${srv.url}/embed.js" data-agent="${agent.uuid}" data-key="${agent.publicKey}" defer></script></body></html>`)
+  })
+  await new Promise<void>((r) => site.listen(0, '127.0.0.1', r))
+  siteOrigin = `http://127.0.0.1:${(site.address() as AddressInfo).port}`
+
+  await srv.api('PUT', '/api/settings', { language: 'en', theme: 'light' })
+  const provider = await srv.api('POST', '/api/providers', { name: 'Fake LLM', baseUrl: llm.baseUrl, apiKey: API_KEY })
+  await srv.api('POST', `/api/providers/${provider.body.id}/refresh-models`)
+  ;({ page, errors } = await openPage(browser, { locale: 'en-US' }))
+  page.setDefaultTimeout(8_000)
+})
+
+afterAll(async () => {
+  await browser?.close()
+  site?.close()
+  await Promise.all([srv?.close(), llm?.close()])
+})
+
+describe('chat, editor, publishing, phone page and embed', () => {
+  test('an agent made in the UI is configured in the editor: weather card, welcome, phrases', async () => {
+    await page.goto(`${srv.url}/?token=${srv.token}#/agents`)
+    await byTestId('agent-new').click()
+    await byTestId('agent-name-input').fill('Guide')
+    await pick('agent-model', 'fake-chat')
+    await byTestId('agent-save').click()
+    await byTestId('agent-card').filter({ hasText: 'Guide' }).click()
+
+    await byTestId('agent-workspace').waitFor()
+    await byTestId('ws-welcome').fill('Welcome to the museum!')
+    await byTestId('ws-add-phrase').click()
+    await page.getByPlaceholder("e.g. What are today's opening hours?").fill('What is the weather?')
+    await byTestId('card-template-weather').click()
+    // The preview follows the form before saving.
+    await expect.poll(() => byTestId('ws-preview').textContent()).toContain('Welcome to the museum!')
+    await byTestId('ws-save').click()
+    await expect.poll(async () => (await srv.api('GET', '/api/agents')).body[0]).toMatchObject({ cardTemplates: ['weather'], welcomeMessage: 'Welcome to the museum!', quickPhrases: ['What is the weather?'] })
+    agent = (await srv.api('GET', '/api/agents')).body[0]
+    await page.locator('.ws-config').evaluate((el) => el.scrollTo(0, 0))
+    await shot('agent-workspace')
+  })
+
+  test('a streamed answer shows while it arrives, then as Markdown with highlighted code', async () => {
+    await byTestId('ws-open-chat').click()
+    await byTestId('chat-welcome').waitFor()
+    llm.script({ chunks: ['**Hello** ', ...words(40), '\n\n```js\nconst answer = 42\n```\n'], chunkDelayMs: 25 })
+    await byTestId('chat-input').fill('Hi there')
+    await byTestId('chat-input').press('Enter')
+    // Mid-stream: some words are on screen and the stop button is offered.
+    await expect.poll(() => lastAnswer().textContent()).toMatch(/Hello word\d+/)
+    expect(await byTestId('chat-stop').isVisible()).toBe(true)
+    await expect.poll(() => lastAnswer().getAttribute('data-status')).toBe('ok')
+    await expect(lastAnswer().locator('strong').textContent()).resolves.toBe('Hello')
+    await expect(lastAnswer().locator('.hljs-keyword').first().textContent()).resolves.toBe('const')
+    await byTestId('session-item').filter({ hasText: 'Hi there' }).waitFor()
+  })
+
+  test('a tool step and a weather card, with the run trace', async () => {
+    llm.script(
+      { toolCalls: [{ name: 'current_time', arguments: {} }] },
+      { toolCalls: [{ name: 'show_card', arguments: WEATHER }] },
+      { text: 'It is **sunny** in Hangzhou.' }
+    )
+    await byTestId('chat-input').fill('What is the weather?')
+    await byTestId('chat-send').click()
+    await expect.poll(() => lastAnswer().getAttribute('data-status')).toBe('ok')
+    await expect(lastAnswer().getByTestId('tool-step-label').allTextContents()).resolves.toEqual([expect.stringContaining('current_time'), expect.stringContaining('show_card')])
+    await lastAnswer().getByTestId('tool-step-label').first().click()
+    await expect(lastAnswer().getByTestId('tool-step-result').first().textContent()).resolves.toContain('"iso"')
+    await expect(lastAnswer().getByTestId('card-weather').textContent()).resolves.toMatch(/21°.*Hangzhou/)
+    await lastAnswer().getByTestId('run-trace-open').click()
+    await expect.poll(() => byTestId('trace-row').count()).toBe(5) // 3 model calls, 2 tools
+    await byTestId('run-trace').waitFor({ state: 'visible' })
+    await shot('chat')
+    await page.keyboard.press('Escape')
+  })
+
+  test('regenerate replaces the last answer; edit-and-resend replaces from that message on', async () => {
+    llm.script({ text: 'A second opinion.' })
+    await lastAnswer().getByTestId('regenerate').click()
+    await expect.poll(() => lastAnswer().textContent()).toContain('A second opinion.')
+    await expect(byTestId('msg-assistant').count()).resolves.toBe(2)
+
+    llm.script({ text: 'Answer to the edited question.' })
+    await byTestId('msg-user').first().hover()
+    await byTestId('msg-edit').first().click()
+    await byTestId('edit-input').fill('Hello again')
+    await byTestId('edit-send').click()
+    await expect.poll(() => lastAnswer().textContent()).toContain('Answer to the edited question.')
+    await expect(byTestId('msg-user').allTextContents()).resolves.toEqual([expect.stringContaining('Hello again')])
+  })
+
+  test('stop ends the answer and the model request', async () => {
+    llm.script({ chunks: words(400, 'slow'), chunkDelayMs: 40 })
+    await byTestId('chat-input').fill('Tell me everything')
+    await byTestId('chat-send').click()
+    await expect.poll(() => lastAnswer().textContent()).toMatch(/slow3/)
+    await byTestId('chat-stop').click()
+    await expect.poll(() => lastAnswer().getAttribute('data-status')).toBe('stopped')
+    await expect.poll(() => llm.requests.at(-1)?.aborted).toBe(true)
+  })
+
+  test('sessions: rename and search', async () => {
+    await byTestId('session-item').first().hover()
+    await byTestId('session-rename').first().click()
+    await byTestId('session-rename-input').fill('Museum visit')
+    await byTestId('session-rename-input').press('Enter')
+    await byTestId('session-title').filter({ hasText: 'Museum visit' }).waitFor()
+    await byTestId('session-search').fill('zzz-nothing')
+    await expect.poll(() => byTestId('session-item').count()).toBe(0)
+    await byTestId('session-search').fill('')
+    await expect.poll(() => byTestId('session-item').count()).toBe(1)
+  })
+
+  test('publish: key, allowed origin, snippet and QR code', async () => {
+    await page.goto(`${srv.url}/#/agents/${agent.id}`)
+    await byTestId('ws-tab-publish').click()
+    await byTestId('publish-switch').click()
+    await expect.poll(async () => (await srv.api('GET', `/api/agents/${agent.id}`)).body.published).toBe(true)
+    await byTestId('allowed-origins').locator('input').fill(siteOrigin)
+    await byTestId('allowed-origins').locator('input').press('Enter')
+    await byTestId('origins-save').click()
+    await expect.poll(async () => (await srv.api('GET', `/api/agents/${agent.id}`)).body.allowedOrigins).toEqual([siteOrigin])
+    await expect(byTestId('embed-snippet').textContent()).resolves.toContain(`data-key="${agent.publicKey}"`)
+    await expect(byTestId('phone-url').first().textContent()).resolves.toContain(`/chat/${agent.uuid}`)
+    await byTestId('publish-qr').waitFor()
+    await shot('publish')
+  })
+
+  test('the phone page chats over the original protocol with the public key', async () => {
+    const { page: phone, errors: phoneErrors } = await openPage(browser, { viewport: { width: 390, height: 780 }, locale: 'en-US', isMobile: true, hasTouch: true })
+    phone.setDefaultTimeout(8_000)
+    await phone.goto(`${srv.url}/chat/${agent.uuid}`)
+    await expect(byTestId('phone-agent-name', phone).textContent()).resolves.toBe('Guide')
+    await expect(byTestId('phone-welcome', phone).textContent()).resolves.toContain('Welcome to the museum!')
+    llm.script({ toolCalls: [{ name: 'show_card', arguments: WEATHER }] }, { text: 'Sunny all day.' })
+    await byTestId('phone-phrase', phone).click()
+    await expect.poll(() => byTestId('phone-answer', phone).textContent()).toContain('Sunny all day.')
+    await byTestId('card-weather', phone).waitFor()
+    const chatMessage = llm.requests.at(-1)
+    expect(chatMessage?.body.messages.at(-2)).toMatchObject({ role: 'assistant' })
+    await shot('phone', phone)
+
+    // Unknown and unpublished agents get the same clear page.
+    expect(phoneErrors).toEqual([])
+    await phone.goto(`${srv.url}/chat/not-an-agent`)
+    await byTestId('phone-unavailable', phone).waitFor()
+    await phone.context().close()
+  })
+
+  test('the embed widget opens the agent on a page of another (allowed) origin', async () => {
+    const visitor = await openPage(browser, { locale: 'en-US' })
+    visitor.page.setDefaultTimeout(8_000)
+    await visitor.page.goto(siteOrigin)
+    await visitor.page.getByTestId('agenta-bubble').click()
+    const frame = visitor.page.frameLocator('[data-testid="agenta-frame"]')
+    await frame.getByTestId('phone-agent-name').waitFor()
+    llm.script({ text: 'Hello from the widget.' })
+    await frame.getByTestId('phone-input').fill('Hi')
+    await frame.getByTestId('phone-send').click()
+    await expect.poll(() => frame.getByTestId('phone-answer').textContent()).toContain('Hello from the widget.')
+    await shot('embed', visitor.page)
+    expect(visitor.errors).toEqual([])
+    await visitor.page.context().close()
+
+    // Only listed origins may frame the page.
+    const res = await fetch(`${srv.url}/chat/${agent.uuid}?embed=1&key=${agent.publicKey}`)
+    expect(res.headers.get('content-security-policy')).toContain(`frame-ancestors 'self' ${siteOrigin}`)
+    expect((await fetch(`${srv.url}/chat/${agent.uuid}?key=pk_wrong`)).status).toBe(403)
+  })
+
+  test('language and theme switch apply to the chat at once', async () => {
+    await page.goto(`${srv.url}/#/chat/${agent.id}`)
+    await byTestId('chat-view').waitFor()
+    await byTestId('theme-toggle').click()
+    await expect.poll(() => page.locator('html').getAttribute('data-theme')).toBe('dark')
+    await srv.api('PUT', '/api/settings', { language: 'zh-CN' })
+    await expect.poll(() => byTestId('chat-new').textContent()).toBe('新对话')
+    await byTestId('session-item').first().click()
+    await byTestId('msg-text').first().waitFor({ state: 'visible' })
+    await shot('chat-dark-zh')
+  })
+
+  test('the pages ran without script errors', () => {
+    expect(errors).toEqual([])
+  })
+})
