@@ -111,10 +111,15 @@ const pct = (xs: number[], p: number) => {
 }
 const stats = (xs: number[]) => ({ p50: +pct(xs, 50).toFixed(2), p99: +pct(xs, 99).toFixed(2), mean: +(xs.reduce((a, b) => a + b, 0) / xs.length).toFixed(2) })
 
+// The store layer alone (VectorStore.search, no served-version check), to tell which layer costs what.
+const storeSearch = (q: string, mode: 'fulltext' | 'vector' | 'hybrid') =>
+  rt.knowledge.vector.search(live.name, { query: q, vector: mode === 'fulltext' ? undefined : vectors.get(q), mode, topK: TOP_K, hybridWeight: 0.5 })
+
 const results: Record<string, unknown> = {}
 for (const mode of ['fulltext', 'vector', 'hybrid'] as const) {
   const ours: number[] = []
   const theirs: number[] = []
+  const store: number[] = []
   let oursHits = 0
   let rawHits = 0
   // Warm both paths (file caches, index pages), then alternate which goes first per query.
@@ -137,25 +142,47 @@ for (const mode of ['fulltext', 'vector', 'hybrid'] as const) {
         theirs.push(performance.now() - t)
         rawHits += res.length
       }
-      if ((i + r) % 2) {
-        await runOurs()
-        await runRaw()
-      } else {
-        await runRaw()
-        await runOurs()
+      const runStore = async () => {
+        const t = performance.now()
+        await storeSearch(q, mode)
+        store.push(performance.now() - t)
       }
+      // Rotating the order, so no side always runs on warmer caches.
+      const order = [runOurs, runRaw, runStore]
+      for (let k = 0; k < order.length; k++) await order[(i + r + k) % order.length]()
     }
   }
   const o = stats(ours)
   const t = stats(theirs)
+  const st = stats(store)
   results[mode] = {
     ours: o,
+    store: st,
     raw: t,
     overheadP50: +(o.p50 / t.p50 - 1).toFixed(3),
+    retrieverOverheadP50: +(o.p50 / st.p50 - 1).toFixed(3),
     hitsPerQuery: { ours: +(oursHits / ours.length).toFixed(1), raw: +(rawHits / theirs.length).toFixed(1) }
   }
   log(mode, JSON.stringify(results[mode]))
 }
+// Where full-text time goes: the store sends Or and And (boosted) in one BooleanQuery; each alone is far cheaper.
+const variants = {
+  'MatchQuery Or': (q: string) => new lancedb.MatchQuery(q, 'text', { operator: lancedb.Operator.Or }),
+  'MatchQuery And': (q: string) => new lancedb.MatchQuery(q, 'text', { operator: lancedb.Operator.And }),
+  'BooleanQuery(Or, And^3)': ftsQuery
+}
+const ftsVariants: Record<string, unknown> = {}
+for (const [label, make] of Object.entries(variants)) {
+  const ms: number[] = []
+  for (const q of all) {
+    const t = performance.now()
+    await table.query().fullTextSearch(make(q), { columns: 'text' }).select(['id', '_score']).limit(TOP_K).toArray()
+    ms.push(performance.now() - t)
+  }
+  ftsVariants[label] = stats(ms)
+}
+log('full-text variants', JSON.stringify(ftsVariants))
+
 const hwm = Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? 0) * 1024
 process.stdout.write(
   JSON.stringify({
@@ -168,6 +195,7 @@ process.stdout.write(
     rounds: args.rounds,
     queryEmbeddingMs: stats(embedMs),
     results,
+    ftsVariants,
     peakRss: hwm
   }) + '\n'
 )

@@ -271,6 +271,8 @@ export const KnowledgeBaseStatus = z.object({
   progress: IngestionProgress,
   /** The embedding model that search uses now (differs from the chosen one while re-embedding). */
   activeEmbeddingModelId: z.string().nullable(),
+  /** Why the last re-embed for a new model failed (it is retried, 30 s doubling to 10 min). */
+  reembedError: z.string().nullable(),
   chunks: z.number().int()
 })
 export type KnowledgeBaseStatus = z.infer<typeof KnowledgeBaseStatus>

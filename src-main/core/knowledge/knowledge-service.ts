@@ -182,6 +182,7 @@ export function knowledgeService(deps: {
         counts: { total, byStatus },
         progress: snapshot,
         activeEmbeddingModelId: state.collection ? state.collection_model_id : state.embedding_model_id,
+        reembedError: queue.reembedError(kbId),
         chunks: chunkTotal
       }
     },

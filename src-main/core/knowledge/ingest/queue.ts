@@ -146,6 +146,10 @@ export class IngestionQueue {
     })
   }
 
+  reembedError(kbId: string): string | null {
+    return this.reembedder.lastError(kbId)
+  }
+
   isWorkingOn(docId: string): boolean {
     return this.active.has(docId)
   }

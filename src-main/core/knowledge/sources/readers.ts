@@ -122,13 +122,8 @@ export async function* readDatabase(cfg: DatabaseConfig): AsyncGenerator<SourceI
 
 /** The password of a MySQL URL replaced, for messages and for what the API shows. */
 export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url)
-    if (u.password) u.password = '••••••'
-    return u.toString()
-  } catch {
-    return url.replace(/:\/\/([^:/@]+):[^@]*@/, '://$1:••••••@')
-  }
+  // Not through URL: it would percent-encode the mask.
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*:)[^@]*@/i, '$1••••••@')
 }
 
 /** `data.items`, `data.items[0].list`, `$.results`: dots and [n] indexes. */
