@@ -41,7 +41,7 @@ export function MessageList({ items, listKey, render, header }: Props) {
       totalListHeightChanged={follow}
       onWheel={leave}
       onTouchMove={() => (stick.current = false)}
-      increaseViewportBy={{ top: 600, bottom: 300 }}
+      increaseViewportBy={{ top: 200, bottom: 200 }}
       {...(header ? { components: { Header: () => <>{header}</> } } : {})}
       data-testid="message-list"
     />

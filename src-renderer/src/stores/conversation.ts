@@ -120,6 +120,8 @@ export function createConversationStore(api: Api, opts: ConversationOptions = {}
         if (!sessionId) return
         try {
           const messages = await api.call('sessions.messages', { id: sessionId })
+          // Reading a long session (JSON, validation) and drawing it are two tasks, not one long one.
+          await new Promise((resolve) => setTimeout(resolve, 0))
           if (seq === openSeq) set({ items: groupMessages(messages), loading: false })
         } catch (err) {
           if (seq === openSeq) set({ error: toApiError(err), loading: false })

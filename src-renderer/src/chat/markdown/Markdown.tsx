@@ -1,46 +1,47 @@
 import 'katex/dist/katex.min.css'
-import { memo, useMemo, useRef, type AnchorHTMLAttributes } from 'react'
-import ReactMarkdown, { type Components } from 'react-markdown'
-import rehypeHighlight from 'rehype-highlight'
-import rehypeKatex from 'rehype-katex'
-import remarkGfm from 'remark-gfm'
-import remarkMath from 'remark-math'
+import { memo, useDeferredValue, useMemo, useRef, type AnchorHTMLAttributes } from 'react'
+import type { Components } from 'hast-util-to-jsx-runtime'
 import { emptyCache, growBlocks, splitBlocks } from './blocks'
 import { CodeBlock } from './CodeBlock'
+import { renderMarkdown } from './render'
 import './markdown.css'
-
-const remarkPlugins = [remarkGfm, remarkMath]
-// A model writing a bad formula must not break the answer: KaTeX shows it in red instead.
-const rehypePlugins = [[rehypeKatex, { throwOnError: false, strict: 'ignore' }], [rehypeHighlight, { detect: false }]] as never
 
 // Links leave the app (the Electron host opens http(s) links in the system browser).
 const Link = (props: AnchorHTMLAttributes<HTMLAnchorElement>) => <a {...props} target="_blank" rel="noreferrer noopener" />
-const components: Components = { pre: CodeBlock, a: Link }
+const components = { pre: CodeBlock, a: Link } as Partial<Components>
+
+/** Characters above which a finished answer is drawn block by block in the background. */
+const LARGE = 6000
+const NONE: string[] = []
 
 const Block = memo(function Block({ text }: { text: string }) {
-  return (
-    <ReactMarkdown remarkPlugins={remarkPlugins} rehypePlugins={rehypePlugins} components={components}>
-      {text}
-    </ReactMarkdown>
-  )
+  return <>{renderMarkdown(text, components)}</>
 })
 
 /**
  * Markdown with GFM tables, task lists, code highlighting (highlight.js via rehype-highlight),
- * copy buttons and KaTeX math. Rendered block by block: while `streaming`, only the last block
- * re-renders as text arrives. Raw HTML is shown as text, never parsed.
+ * copy buttons and KaTeX math. While `streaming`, the text is split into top-level blocks and only
+ * the last one re-renders as text arrives; an answer read from history renders in one pass. Raw HTML is
+ * dropped, never parsed.
  */
 export function Markdown({ text, streaming = false }: { text: string; streaming?: boolean }) {
   const cache = useRef(emptyCache())
+  const large = !streaming && !cache.current.text && text.length > LARGE
   const blocks = useMemo(() => {
-    if (!streaming) return splitBlocks(text)
+    if (large) return splitBlocks(text)
+    // An answer that streamed here keeps its blocks when it ends: re-rendering it whole would be
+    // one long task at the very end of a long answer.
+    if (!streaming && !cache.current.text) return [text]
     const next = growBlocks(cache.current, text)
     cache.current = next.cache
     return next.blocks
-  }, [text, streaming])
+  }, [text, streaming, large])
+  // A long answer from history is drawn in a background render that React splits between its
+  // blocks, so opening a session that ends with one does not block the page.
+  const shown = useDeferredValue(blocks, large ? NONE : blocks)
   return (
     <div className="md">
-      {blocks.map((b, i) => (
+      {shown.map((b, i) => (
         <Block key={i} text={b} />
       ))}
     </div>
