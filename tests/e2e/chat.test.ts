@@ -210,6 +210,12 @@ describe('chat, editor, publishing, phone page and embed', () => {
     const res = await fetch(`${srv.url}/chat/${agent.uuid}?embed=1&key=${agent.publicKey}`)
     expect(res.headers.get('content-security-policy')).toContain(`frame-ancestors 'self' ${siteOrigin}`)
     expect((await fetch(`${srv.url}/chat/${agent.uuid}?key=pk_wrong`)).status).toBe(403)
+    // An unpublished agent is not available, and says nothing more than an unknown one.
+    const draft = (await srv.api('POST', '/api/agents', { name: 'Draft' })).body
+    const page404 = await fetch(`${srv.url}/chat/${draft.uuid}`)
+    expect(page404.status).toBe(404)
+    expect(await page404.text()).toContain('not available')
+    expect((await fetch(`${srv.url}/embed.js`)).headers.get('content-type')).toContain('javascript')
   })
 
   test('language and theme switch apply to the chat at once', async () => {

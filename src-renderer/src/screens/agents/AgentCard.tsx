@@ -1,4 +1,4 @@
-import { ClockCircleOutlined, CopyOutlined, DeleteOutlined, EditOutlined, MoreOutlined } from '@ant-design/icons'
+import { ClockCircleOutlined, CopyOutlined, DeleteOutlined, EditOutlined, MessageOutlined, MoreOutlined } from '@ant-design/icons'
 import type { Agent } from '@contract/entities'
 import { App, Button, Dropdown, Tag, Tooltip, type ButtonProps } from 'antd'
 import { useTranslation } from 'react-i18next'
@@ -6,6 +6,7 @@ import { useArea, useStudio } from '../../stores/hooks'
 import { EmojiAvatar } from '../../ui/EmojiAvatar'
 import { useFeedback } from '../../ui/feedback'
 import { useFormatDate } from '../../ui/format'
+import { routeTo } from '../../shell/route'
 import { duplicateInput } from './agent-form'
 
 export function AgentCard({ agent, onEdit }: { agent: Agent; onEdit: () => void }) {
@@ -42,6 +43,7 @@ export function AgentCard({ agent, onEdit }: { agent: Agent; onEdit: () => void 
   const menu = {
     items: [
       { key: 'edit', icon: <EditOutlined />, label: t('common.edit'), onClick: onEdit },
+      { key: 'chat', icon: <MessageOutlined />, label: <span data-testid="agent-chat">{t('workspace.openChat')}</span>, onClick: () => routeTo('chat', agent.id) },
       { key: 'duplicate', icon: <CopyOutlined />, label: <span data-testid="agent-duplicate">{t('agents.duplicate')}</span>, onClick: () => void duplicate() },
       { type: 'divider' as const },
       { key: 'delete', icon: <DeleteOutlined />, danger: true, label: <span data-testid="agent-delete">{t('common.delete')}</span>, onClick: remove }

@@ -15,7 +15,8 @@ function useBaseUrls(): { lan: string[]; local: string } {
   return { lan: server?.lanUrls ?? [], local: window.location.protocol.startsWith('http') ? window.location.origin : local }
 }
 
-export const embedSnippet = (base: string, agent: Agent) => `<script src="${base}/embed.js" data-agent="${agent.uuid}" data-key="${agent.publicKey}" defer></script>`
+export const embedSnippet = (base: string, agent: Agent) =>
+  `<script src="${base}/embed.js" data-agent="${agent.uuid}" data-key="${agent.publicKey}"${agent.theme.primaryColor ? ` data-color="${agent.theme.primaryColor}"` : ''} defer></script>`
 
 export function PublishPanel({ agent }: { agent: Agent }) {
   const { t } = useTranslation()
