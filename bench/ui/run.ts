@@ -82,7 +82,11 @@ async function serve() {
   const server = await startServer(runtime, { host: '127.0.0.1', port: 0, token, rendererDir: resolve(import.meta.dirname, '../../out/renderer') })
   runtime.setServerStatusSource(server.status)
   const api = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(server.url + path, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) })
+    const res = await fetch(server.url + path, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body)
+    })
     return { status: res.status, body: (await res.json()) as any }
   }
   return {
@@ -119,7 +123,11 @@ async function main() {
         created_at: t0 + i * 1000
       }
     })
-    for (let i = 0; i < rows.length; i += 200) await srv.runtime.store.db.insertInto('messages').values(rows.slice(i, i + 200)).execute()
+    for (let i = 0; i < rows.length; i += 200)
+      await srv.runtime.store.db
+        .insertInto('messages')
+        .values(rows.slice(i, i + 200))
+        .execute()
 
     for (let run = 1; run <= RUNS; run++) {
       const { page, errors } = await openPage(browser, { locale: 'en-US' })
@@ -151,7 +159,13 @@ async function main() {
       await page.getByTestId('chat-input').click()
       const openMs = Math.round((await now(page)) - openStart)
       if (cdp) {
-        const { profile } = (await cdp.send('Profiler.stop')) as { profile: { nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number }[]; samples: number[]; timeDeltas: number[] } }
+        const { profile } = (await cdp.send('Profiler.stop')) as {
+          profile: {
+            nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number }[]
+            samples: number[]
+            timeDeltas: number[]
+          }
+        }
         const self = new Map<number, number>()
         profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)))
         const kids = new Map<number, number[]>((profile.nodes as any[]).map((n) => [n.id, n.children ?? []]))
@@ -161,7 +175,13 @@ async function main() {
           const key = `${n.callFrame.functionName || '(anon)'} ${n.callFrame.url.split('/').pop()}:${n.callFrame.lineNumber}`
           byFn.set(key, Math.max(byFn.get(key) ?? 0, total(n.id) / 1000))
         }
-        console.log([...byFn].sort((a, b) => b[1] - a[1]).slice(0, 45).map(([k, v]) => `${v.toFixed(1)}ms ${k}`).join('\n'))
+        console.log(
+          [...byFn]
+            .sort((a, b) => b[1] - a[1])
+            .slice(0, 45)
+            .map(([k, v]) => `${v.toFixed(1)}ms ${k}`)
+            .join('\n')
+        )
       }
       await page.waitForTimeout(500)
       const openTasks = await longTasks(page, openStart)
@@ -196,10 +216,34 @@ async function main() {
 
       console.log(`\nrun ${run}: ${MESSAGES} messages in the session, ${chunks.length} chunks streamed at ${DELAY} ms`)
       console.table({
-        'load studio (chat screen)': { ms: loadMs, longTasks: loadTasks.count, longestMs: loadTasks.longest, totalLongMs: loadTasks.total, over100ms: loadTasks.over100 },
-        'open 2,000-message session': { ms: openMs, longTasks: openTasks.count, longestMs: openTasks.longest, totalLongMs: openTasks.total, over100ms: openTasks.over100 },
-        'open it again (warm)': { ms: reopenMs, longTasks: reopenTasks.count, longestMs: reopenTasks.longest, totalLongMs: reopenTasks.total, over100ms: reopenTasks.over100 },
-        'stream 10,000 tokens': { ms: streamMs, longTasks: streamTasks.count, longestMs: streamTasks.longest, totalLongMs: streamTasks.total, over100ms: streamTasks.over100 }
+        'load studio (chat screen)': {
+          ms: loadMs,
+          longTasks: loadTasks.count,
+          longestMs: loadTasks.longest,
+          totalLongMs: loadTasks.total,
+          over100ms: loadTasks.over100
+        },
+        'open 2,000-message session': {
+          ms: openMs,
+          longTasks: openTasks.count,
+          longestMs: openTasks.longest,
+          totalLongMs: openTasks.total,
+          over100ms: openTasks.over100
+        },
+        'open it again (warm)': {
+          ms: reopenMs,
+          longTasks: reopenTasks.count,
+          longestMs: reopenTasks.longest,
+          totalLongMs: reopenTasks.total,
+          over100ms: reopenTasks.over100
+        },
+        'stream 10,000 tokens': {
+          ms: streamMs,
+          longTasks: streamTasks.count,
+          longestMs: streamTasks.longest,
+          totalLongMs: streamTasks.total,
+          over100ms: streamTasks.over100
+        }
       })
       console.log(`messages in the DOM after opening: ${rendered} user of ${MESSAGES / 2}; JS heap after streaming: ${(heap / 1e6).toFixed(1)} MB`)
       console.log(`target (no task over 100 ms while streaming): ${streamTasks.over100 === 0 ? 'met' : 'MISSED'}`)

@@ -26,11 +26,15 @@ let siteOrigin: string
 let agent: { id: string; uuid: string; publicKey: string }
 
 const byTestId = (id: string, p: Page = page) => p.getByTestId(id)
-const shot = (name: string, p: Page = page) => p.screenshot({ path: `${SHOTS}/${name}.png`, animations: 'disabled', style: '.ant-message { display: none !important; }' })
+const shot = (name: string, p: Page = page) =>
+  p.screenshot({ path: `${SHOTS}/${name}.png`, animations: 'disabled', style: '.ant-message { display: none !important; }' })
 const lastAnswer = () => byTestId('msg-assistant').last()
 async function pick(selectTestId: string, label: string) {
   await byTestId(selectTestId).click()
-  await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option').filter({ hasText: new RegExp(`^${label}$`) }).click()
+  await page
+    .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option')
+    .filter({ hasText: new RegExp(`^${label}$`) })
+    .click()
 }
 const words = (n: number, prefix = 'word') => Array.from({ length: n }, (_, i) => `${prefix}${i} `)
 
@@ -77,7 +81,9 @@ describe('chat, editor, publishing, phone page and embed', () => {
     // The preview follows the form before saving.
     await expect.poll(() => byTestId('ws-preview').textContent()).toContain('Welcome to the museum!')
     await byTestId('ws-save').click()
-    await expect.poll(async () => (await srv.api('GET', '/api/agents')).body[0]).toMatchObject({ cardTemplates: ['weather'], welcomeMessage: 'Welcome to the museum!', quickPhrases: ['What is the weather?'] })
+    await expect
+      .poll(async () => (await srv.api('GET', '/api/agents')).body[0])
+      .toMatchObject({ cardTemplates: ['weather'], welcomeMessage: 'Welcome to the museum!', quickPhrases: ['What is the weather?'] })
     agent = (await srv.api('GET', '/api/agents')).body[0]
     await page.locator('.ws-config').evaluate((el) => el.scrollTo(0, 0))
     await shot('agent-workspace')
@@ -107,7 +113,10 @@ describe('chat, editor, publishing, phone page and embed', () => {
     await byTestId('chat-input').fill('What is the weather?')
     await byTestId('chat-send').click()
     await expect.poll(() => lastAnswer().getAttribute('data-status')).toBe('ok')
-    await expect(lastAnswer().getByTestId('tool-step-label').allTextContents()).resolves.toEqual([expect.stringContaining('current_time'), expect.stringContaining('show_card')])
+    await expect(lastAnswer().getByTestId('tool-step-label').allTextContents()).resolves.toEqual([
+      expect.stringContaining('current_time'),
+      expect.stringContaining('show_card')
+    ])
     await lastAnswer().getByTestId('tool-step-label').first().click()
     await expect(lastAnswer().getByTestId('tool-step-result').first().textContent()).resolves.toContain('"iso"')
     await expect(lastAnswer().getByTestId('card-weather').textContent()).resolves.toMatch(/21°.*Hangzhou/)
@@ -171,7 +180,12 @@ describe('chat, editor, publishing, phone page and embed', () => {
   })
 
   test('the phone page chats over the original protocol with the public key', async () => {
-    const { page: phone, errors: phoneErrors } = await openPage(browser, { viewport: { width: 390, height: 780 }, locale: 'en-US', isMobile: true, hasTouch: true })
+    const { page: phone, errors: phoneErrors } = await openPage(browser, {
+      viewport: { width: 390, height: 780 },
+      locale: 'en-US',
+      isMobile: true,
+      hasTouch: true
+    })
     phone.setDefaultTimeout(8_000)
     await phone.goto(`${srv.url}/chat/${agent.uuid}`)
     await expect(byTestId('phone-agent-name', phone).textContent()).resolves.toBe('Guide')

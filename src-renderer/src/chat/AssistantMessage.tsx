@@ -51,7 +51,13 @@ export const AssistantMessage = memo(function AssistantMessage({ item, avatar, s
             ghost
             size="small"
             className="reasoning"
-            items={[{ key: 'r', label: <span className="muted">{streaming && !segs.length ? t('chat.thinking') : t('chat.thought')}</span>, children: <div className="reasoning-text">{item.reasoning}</div> }]}
+            items={[
+              {
+                key: 'r',
+                label: <span className="muted">{streaming && !segs.length ? t('chat.thinking') : t('chat.thought')}</span>,
+                children: <div className="reasoning-text">{item.reasoning}</div>
+              }
+            ]}
           />
         )}
         {segs.map((s, i) =>
@@ -70,7 +76,9 @@ export const AssistantMessage = memo(function AssistantMessage({ item, avatar, s
             <i />
           </span>
         )}
-        {item.wait && !(item.wait.answered && item.wait.kind !== 'input') && <WaitForm wait={item.wait} onAnswer={(data) => store.getState().answerWait(item.wait!.waitId, data)} />}
+        {item.wait && !(item.wait.answered && item.wait.kind !== 'input') && (
+          <WaitForm wait={item.wait} onAnswer={(data) => store.getState().answerWait(item.wait!.waitId, data)} />
+        )}
         {item.cards.length > 0 && (
           <div className="msg-cards">
             {item.cards.map((card, i) => (
@@ -88,7 +96,15 @@ export const AssistantMessage = memo(function AssistantMessage({ item, avatar, s
             </Tooltip>
             {isLast && (
               <Tooltip title={t('chat.regenerate')}>
-                <Button type="text" size="small" icon={<ReloadOutlined />} disabled={busy} onClick={() => void store.getState().regenerate()} aria-label={t('chat.regenerate')} data-testid="regenerate" />
+                <Button
+                  type="text"
+                  size="small"
+                  icon={<ReloadOutlined />}
+                  disabled={busy}
+                  onClick={() => void store.getState().regenerate()}
+                  aria-label={t('chat.regenerate')}
+                  data-testid="regenerate"
+                />
               </Tooltip>
             )}
             {item.runId && <RunTrace store={store} runId={item.runId} />}

@@ -33,8 +33,22 @@ export function ChatView({ store, persona, onRetry }: { store: ConversationStore
   const error = useStore(store, (s) => s.error)
   const sessionId = useStore(store, (s) => s.sessionId)
 
-  const send = useCallback((text: string) => void store.getState().send(text).catch((err: unknown) => fail(err)), [store, fail])
-  const edit = useCallback((id: string, text: string) => void store.getState().edit(id, text).catch((err: unknown) => fail(err)), [store, fail])
+  const send = useCallback(
+    (text: string) =>
+      void store
+        .getState()
+        .send(text)
+        .catch((err: unknown) => fail(err)),
+    [store, fail]
+  )
+  const edit = useCallback(
+    (id: string, text: string) =>
+      void store
+        .getState()
+        .edit(id, text)
+        .catch((err: unknown) => fail(err)),
+    [store, fail]
+  )
   const copy = useCallback(
     (text: string) =>
       void navigator.clipboard?.writeText(text).then(
@@ -70,7 +84,13 @@ export function ChatView({ store, persona, onRetry }: { store: ConversationStore
           </div>
         ) : items.length === 0 ? (
           <div className="chat-empty">
-            <Welcome name={persona.name} avatar={persona.avatar} welcomeMessage={persona.welcomeMessage} quickPhrases={persona.quickPhrases} onSend={streaming ? undefined : send} />
+            <Welcome
+              name={persona.name}
+              avatar={persona.avatar}
+              welcomeMessage={persona.welcomeMessage}
+              quickPhrases={persona.quickPhrases}
+              onSend={streaming ? undefined : send}
+            />
           </div>
         ) : (
           <MessageList items={items} listKey={sessionId ?? 'new'} render={render} />

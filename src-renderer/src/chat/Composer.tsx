@@ -62,7 +62,15 @@ export function Composer({ streaming, disabled, placeholder, phrases = [], onSen
             </Tooltip>
           ) : (
             <Tooltip title={t('chat.send')}>
-              <Button shape="circle" type="primary" icon={<ArrowUpOutlined />} disabled={!text.trim() || disabled} onClick={send} aria-label={t('chat.send')} data-testid="chat-send" />
+              <Button
+                shape="circle"
+                type="primary"
+                icon={<ArrowUpOutlined />}
+                disabled={!text.trim() || disabled}
+                onClick={send}
+                aria-label={t('chat.send')}
+                data-testid="chat-send"
+              />
             </Tooltip>
           )}
         </div>

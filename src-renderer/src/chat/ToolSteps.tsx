@@ -16,7 +16,13 @@ export function pretty(text: string | undefined): string {
 function StepLabel({ step }: { step: ToolStep }) {
   const { t } = useTranslation()
   const icon =
-    step.result === undefined ? <LoadingOutlined className="step-running" /> : step.isError ? <CloseCircleFilled className="step-failed" /> : <CheckCircleFilled className="step-ok" />
+    step.result === undefined ? (
+      <LoadingOutlined className="step-running" />
+    ) : step.isError ? (
+      <CloseCircleFilled className="step-failed" />
+    ) : (
+      <CheckCircleFilled className="step-ok" />
+    )
   return (
     <span className="step-label" data-testid="tool-step-label">
       {icon}

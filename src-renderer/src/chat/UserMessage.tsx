@@ -53,7 +53,15 @@ export const UserMessage = memo(function UserMessage({ item, busy, onEdit, onCop
             <Button type="text" size="small" icon={<CopyOutlined />} onClick={() => onCopy(item.content)} aria-label={t('chat.copy')} />
           </Tooltip>
           <Tooltip title={t('chat.edit')}>
-            <Button type="text" size="small" icon={<EditOutlined />} disabled={busy} onClick={() => setDraft(item.content)} aria-label={t('chat.edit')} data-testid="msg-edit" />
+            <Button
+              type="text"
+              size="small"
+              icon={<EditOutlined />}
+              disabled={busy}
+              onClick={() => setDraft(item.content)}
+              aria-label={t('chat.edit')}
+              data-testid="msg-edit"
+            />
           </Tooltip>
         </div>
       </div>

@@ -44,7 +44,14 @@ export function WaitForm({ wait, onAnswer }: { wait: WaitState; onAnswer: (data:
           ) : kind === 'number' ? (
             <InputNumber value={value as number | null} onChange={(v) => setValue(v)} className="grow" />
           ) : (
-            <Input value={String(value ?? '')} onChange={(e) => setValue(e.target.value)} onPressEnter={() => !empty && void submit()} className="grow" data-testid="wait-input" autoFocus />
+            <Input
+              value={String(value ?? '')}
+              onChange={(e) => setValue(e.target.value)}
+              onPressEnter={() => !empty && void submit()}
+              className="grow"
+              data-testid="wait-input"
+              autoFocus
+            />
           )}
           <Button type="primary" loading={sending} disabled={empty} onClick={() => void submit()} data-testid="wait-submit">
             {t('chat.wait.send')}

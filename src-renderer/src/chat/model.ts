@@ -59,9 +59,19 @@ export const isTemp = (id: string) => id.startsWith('tmp-')
 let tmpSeq = 0
 export const tempId = () => `tmp-${Date.now().toString(36)}-${++tmpSeq}`
 
-export const emptyAssistant = (id = tempId()): AssistantItem => ({ kind: 'assistant', id, parts: [], reasoning: '', cards: [], sources: [], status: 'streaming', createdAt: Date.now() })
+export const emptyAssistant = (id = tempId()): AssistantItem => ({
+  kind: 'assistant',
+  id,
+  parts: [],
+  reasoning: '',
+  cards: [],
+  sources: [],
+  status: 'streaming',
+  createdAt: Date.now()
+})
 
-const isCard = (c: unknown): c is CardData => typeof c === 'object' && c !== null && typeof (c as CardData).type === 'string' && typeof (c as CardData).data === 'object'
+const isCard = (c: unknown): c is CardData =>
+  typeof c === 'object' && c !== null && typeof (c as CardData).type === 'string' && typeof (c as CardData).data === 'object'
 
 /** Stored messages (oldest first) → list items. */
 export function groupMessages(messages: ChatMessage[]): ChatItem[] {
@@ -81,7 +91,11 @@ export function groupMessages(messages: ChatMessage[]): ChatItem[] {
     if (m.role === 'tool') {
       const part = run.parts.find((p) => p.type === 'tool' && p.step.id === m.meta.toolCallId)
       if (part?.type === 'tool') part.step = { ...part.step, result: m.content, isError: !!m.meta.isError }
-      else run.parts.push({ type: 'tool', step: { id: m.meta.toolCallId ?? m.id, name: m.meta.toolName ?? '?', arguments: '', result: m.content, isError: !!m.meta.isError } })
+      else
+        run.parts.push({
+          type: 'tool',
+          step: { id: m.meta.toolCallId ?? m.id, name: m.meta.toolName ?? '?', arguments: '', result: m.content, isError: !!m.meta.isError }
+        })
       continue
     }
     if (m.content) run.parts.push({ type: 'text', text: m.content })
@@ -113,7 +127,9 @@ export function applyTurnEvent(item: AssistantItem, e: TurnEvent): AssistantItem
     case 'tool_result':
       return {
         ...item,
-        parts: item.parts.map((p) => (p.type === 'tool' && p.step.id === e.id ? { type: 'tool', step: { ...p.step, result: e.content, isError: e.isError, durationMs: e.durationMs } } : p))
+        parts: item.parts.map((p) =>
+          p.type === 'tool' && p.step.id === e.id ? { type: 'tool', step: { ...p.step, result: e.content, isError: e.isError, durationMs: e.durationMs } } : p
+        )
       }
     case 'card':
       return { ...item, cards: [...item.cards, e.card] }

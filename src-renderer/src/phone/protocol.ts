@@ -46,7 +46,11 @@ export function protocolClient(cfg: Pick<PhoneConfig, 'uuid' | 'key'>, base = ''
   const headers = { 'content-type': 'application/json', 'x-agenta-key': cfg.key }
   return {
     async init(userId: string, sessionId?: string | null): Promise<string> {
-      const res = await doFetch(`${base}/chat-init`, { method: 'POST', headers, body: JSON.stringify({ app_uuid: cfg.uuid, user_id: userId, session_id: sessionId ?? null }) })
+      const res = await doFetch(`${base}/chat-init`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ app_uuid: cfg.uuid, user_id: userId, session_id: sessionId ?? null })
+      })
       if (!res.ok) throw await failure(res)
       return ((await res.json()) as { session_id: string }).session_id
     },

@@ -41,7 +41,8 @@ export function applyChunk(item: Extract<PhoneItem, { kind: 'assistant' }>, c: P
   if (c.content) next = { ...next, text: next.text + c.content }
   if (c.card) next = { ...next, cards: [...next.cards, c.card] }
   if (c.type === 'tool_call' && c.tool) next = { ...next, tools: [...next.tools, { id: c.tool.id, name: c.tool.name, done: false, isError: false }] }
-  if (c.type === 'tool_result' && c.tool) next = { ...next, tools: next.tools.map((t) => (t.id === c.tool!.id ? { ...t, done: true, isError: !!c.tool!.is_error } : t)) }
+  if (c.type === 'tool_result' && c.tool)
+    next = { ...next, tools: next.tools.map((t) => (t.id === c.tool!.id ? { ...t, done: true, isError: !!c.tool!.is_error } : t)) }
   if (c.type === 'error' && c.error) next = { ...next, error: c.error.message }
   return next
 }
@@ -71,7 +72,11 @@ export function createPhoneStore(client: ProtocolClient, agentUuid: string, stor
         const message = text.trim()
         if (!message || get().streaming) return
         set((s) => ({
-          items: [...s.items, { kind: 'user', id: nextId(), content: message }, { kind: 'assistant', id: nextId(), text: '', cards: [], tools: [], streaming: true }],
+          items: [
+            ...s.items,
+            { kind: 'user', id: nextId(), content: message },
+            { kind: 'assistant', id: nextId(), text: '', cards: [], tools: [], streaming: true }
+          ],
           streaming: true,
           error: null
         }))

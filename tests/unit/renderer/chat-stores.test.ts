@@ -11,7 +11,13 @@ import { createSessionsStore, PREVIEW_USER } from '../../../src-renderer/src/sto
 import { bootServer, type BootedServer } from '../../utils/boot'
 import { startFakeLlm, type FakeLlm } from '../../utils/fake-llm'
 
-const msg = (m: Partial<ChatMessage> & Pick<ChatMessage, 'role' | 'content'>, i: number): ChatMessage => ({ id: `m${i}`, sessionId: 's', meta: {}, createdAt: i, ...m })
+const msg = (m: Partial<ChatMessage> & Pick<ChatMessage, 'role' | 'content'>, i: number): ChatMessage => ({
+  id: `m${i}`,
+  sessionId: 's',
+  meta: {},
+  createdAt: i,
+  ...m
+})
 
 describe('chat model', () => {
   test('stored messages of one run group into one answer: text, tool steps with results, cards, status', () => {
@@ -20,7 +26,11 @@ describe('chat model', () => {
         { role: 'user', content: 'Weather?' },
         { role: 'assistant', content: 'Checking.', meta: { runId: 'r1', toolCalls: [{ id: 'c1', name: 'current_time', arguments: '{}' }] } },
         { role: 'tool', content: '{"iso":"x"}', meta: { runId: 'r1', toolCallId: 'c1', toolName: 'current_time' } },
-        { role: 'assistant', content: 'Sunny.', meta: { runId: 'r1', status: 'ok', cards: [{ type: 'weather', data: { city: 'X' } }, 'junk'], usage: { promptTokens: 3, completionTokens: 2 } } },
+        {
+          role: 'assistant',
+          content: 'Sunny.',
+          meta: { runId: 'r1', status: 'ok', cards: [{ type: 'weather', data: { city: 'X' } }, 'junk'], usage: { promptTokens: 3, completionTokens: 2 } }
+        },
         { role: 'user', content: 'Again' },
         { role: 'assistant', content: 'Partial', meta: { runId: 'r2', status: 'stopped' } }
       ].map((m, i) => msg(m as ChatMessage, i))
@@ -108,7 +118,10 @@ describe('conversation and sessions stores against the server', () => {
   test('tool steps and cards; the trace; regenerate; edit-and-resend; reopening reads the same items', async () => {
     const store = createConversationStore(api(), { flushMs: 5 })
     await store.getState().open(agentId, null)
-    llm.script({ toolCalls: [{ name: 'show_card', arguments: { type: 'weather', data: { city: 'X', condition: 'Sunny', temperature: 20 } } }] }, { text: 'Here.' })
+    llm.script(
+      { toolCalls: [{ name: 'show_card', arguments: { type: 'weather', data: { city: 'X', condition: 'Sunny', temperature: 20 } } }] },
+      { text: 'Here.' }
+    )
     await store.getState().send('Weather')
     const answer = store.getState().items[1] as AssistantItem
     expect(answer.parts.map((p) => p.type)).toEqual(['tool', 'text'])
@@ -124,7 +137,10 @@ describe('conversation and sessions stores against the server', () => {
     llm.script({ text: 'Edited answer.' })
     const user = store.getState().items[0]
     await store.getState().edit(user.id, 'Weather please')
-    expect(store.getState().items.map((i) => (i.kind === 'user' ? i.content : i.parts.map((p) => (p.type === 'text' ? p.text : '')).join('')))).toEqual(['Weather please', 'Edited answer.'])
+    expect(store.getState().items.map((i) => (i.kind === 'user' ? i.content : i.parts.map((p) => (p.type === 'text' ? p.text : '')).join('')))).toEqual([
+      'Weather please',
+      'Edited answer.'
+    ])
 
     const again = createConversationStore(api())
     await again.getState().open(agentId, store.getState().sessionId)
@@ -178,7 +194,14 @@ describe('conversation and sessions stores against the server', () => {
   })
 
   test('phone store: the original protocol with the public key; unpublished says why', async () => {
-    const agent = (await srv.api('POST', '/api/agents', { name: 'Pub', providerId: (await srv.api('GET', '/api/providers')).body[0].id, model: 'fake-chat', published: false })).body
+    const agent = (
+      await srv.api('POST', '/api/agents', {
+        name: 'Pub',
+        providerId: (await srv.api('GET', '/api/providers')).body[0].id,
+        model: 'fake-chat',
+        published: false
+      })
+    ).body
     const mem = new Map<string, string>()
     const storage = { get: (k: string) => mem.get(k) ?? null, set: (k: string, v: string) => void mem.set(k, v), remove: (k: string) => void mem.delete(k) }
     const store = createPhoneStore(protocolClient({ uuid: agent.uuid, key: agent.publicKey }, srv.url), agent.uuid, storage)

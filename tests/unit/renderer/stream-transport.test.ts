@@ -54,7 +54,12 @@ describe('httpStream against the server', () => {
     const h = api().stream('chat.turn', { sessionId, message: 'hi' }, (e) => events.push(e))
     await h.done
     expect(events[0]).toMatchObject({ type: 'start', sessionId })
-    expect(events.filter((e) => e.type === 'delta').map((e) => (e as { content: string }).content).join('')).toBe('Hello')
+    expect(
+      events
+        .filter((e) => e.type === 'delta')
+        .map((e) => (e as { content: string }).content)
+        .join('')
+    ).toBe('Hello')
     expect(events.at(-1)).toMatchObject({ type: 'done', status: 'ok' })
   })
 

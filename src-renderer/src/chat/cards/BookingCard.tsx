@@ -26,7 +26,14 @@ export function BookingCard({ data, onSend }: CardProps<'booking'>) {
       {data.dates?.length ? (
         <div className="card-chips" role="radiogroup" aria-label={t('cards.date')}>
           {data.dates.map((d) => (
-            <button key={d} type="button" role="radio" aria-checked={d === date} className={`card-chip ${d === date ? 'active' : ''}`} onClick={() => setDate(d)}>
+            <button
+              key={d}
+              type="button"
+              role="radio"
+              aria-checked={d === date}
+              className={`card-chip ${d === date ? 'active' : ''}`}
+              onClick={() => setDate(d)}
+            >
               {d}
             </button>
           ))}
@@ -34,7 +41,14 @@ export function BookingCard({ data, onSend }: CardProps<'booking'>) {
       ) : null}
       <div className="card-booking-options" role="radiogroup" aria-label={t('cards.option')}>
         {data.options.map((o, i) => (
-          <button key={i} type="button" role="radio" aria-checked={i === option} className={`card-booking-option ${i === option ? 'active' : ''}`} onClick={() => setOption(i)}>
+          <button
+            key={i}
+            type="button"
+            role="radio"
+            aria-checked={i === option}
+            className={`card-booking-option ${i === option ? 'active' : ''}`}
+            onClick={() => setOption(i)}
+          >
             <span>{o.name}</span>
             <span className="card-price">{money(o.price, o.currency, i18n.language)}</span>
           </button>

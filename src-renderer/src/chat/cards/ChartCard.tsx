@@ -35,7 +35,11 @@ export function ChartCard({ data }: CardProps<'chart'>) {
   return (
     <div className="card-chart">
       {data.title && <div className="card-title">{data.title}</div>}
-      {error ? <div className="card-error">{t('cards.chartFailed', { message: error })}</div> : <div ref={el} className="card-chart-canvas" data-testid="card-chart-canvas" />}
+      {error ? (
+        <div className="card-error">{t('cards.chartFailed', { message: error })}</div>
+      ) : (
+        <div ref={el} className="card-chart-canvas" data-testid="card-chart-canvas" />
+      )}
     </div>
   )
 }

@@ -100,7 +100,14 @@ export function ChatScreen() {
           <Button type="primary" icon={<PlusOutlined />} block onClick={() => open(null)} disabled={!agentId} data-testid="chat-new">
             {t('chat.newChat')}
           </Button>
-          <Input allowClear prefix={<SearchOutlined />} placeholder={t('chat.searchSessions')} value={query} onChange={(e) => setQuery(e.target.value)} data-testid="session-search" />
+          <Input
+            allowClear
+            prefix={<SearchOutlined />}
+            placeholder={t('chat.searchSessions')}
+            value={query}
+            onChange={(e) => setQuery(e.target.value)}
+            data-testid="session-search"
+          />
         </div>
         <div className="split-side-list">
           <SessionList activeId={sessionId} onOpen={(id) => open(id)} />

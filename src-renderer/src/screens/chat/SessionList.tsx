@@ -73,7 +73,14 @@ function SessionItem({ session, active, onOpen }: { session: ChatSession; active
       </div>
     )
   return (
-    <div className={`side-item session-item ${active ? 'active' : ''}`} role="button" tabIndex={0} onClick={onOpen} onKeyDown={(e) => e.key === 'Enter' && onOpen()} data-testid="session-item">
+    <div
+      className={`side-item session-item ${active ? 'active' : ''}`}
+      role="button"
+      tabIndex={0}
+      onClick={onOpen}
+      onKeyDown={(e) => e.key === 'Enter' && onOpen()}
+      data-testid="session-item"
+    >
       <MessageOutlined className="muted" />
       <div className="side-item-text">
         <div className="side-item-name" data-testid="session-title">
@@ -90,9 +97,22 @@ function SessionItem({ session, active, onOpen }: { session: ChatSession; active
       </div>
       <span className="session-actions" onClick={stop} onKeyDown={stop}>
         <Tooltip title={t('chat.rename')}>
-          <Button type="text" size="small" icon={<EditOutlined />} onClick={() => setRenaming(session.title)} aria-label={t('chat.rename')} data-testid="session-rename" />
+          <Button
+            type="text"
+            size="small"
+            icon={<EditOutlined />}
+            onClick={() => setRenaming(session.title)}
+            aria-label={t('chat.rename')}
+            data-testid="session-rename"
+          />
         </Tooltip>
-        <Popconfirm title={t('chat.deleteSession')} okText={t('common.delete')} cancelText={t('common.cancel')} okButtonProps={{ danger: true }} onConfirm={() => void remove()}>
+        <Popconfirm
+          title={t('chat.deleteSession')}
+          okText={t('common.delete')}
+          cancelText={t('common.cancel')}
+          okButtonProps={{ danger: true }}
+          onConfirm={() => void remove()}
+        >
           <Button type="text" size="small" icon={<DeleteOutlined />} aria-label={t('common.delete')} data-testid="session-delete" />
         </Popconfirm>
       </span>

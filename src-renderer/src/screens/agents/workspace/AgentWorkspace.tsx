@@ -61,7 +61,8 @@ export function AgentWorkspace({ agentId }: { agentId: string }) {
   }, [studio, agentId, fail])
 
   const watched = Form.useWatch([], form) as WorkspaceValues | undefined
-  const dirty = formDirty || (!!saved && ((tools && !sameBindings(tools, saved.tools)) || (kbs && !sameBindings(kbs, saved.kbs)))) === true
+  const bindingsDirty = !!saved && ((!!tools && !sameBindings(tools, saved.tools)) || (!!kbs && !sameBindings(kbs, saved.kbs)))
+  const dirty = formDirty || bindingsDirty
   const persona = useMemo(
     () => ({
       name: watched?.name || agent?.name || '',
@@ -80,8 +81,12 @@ export function AgentWorkspace({ agentId }: { agentId: string }) {
       const { api } = studio.connection
       await studio.agents.getState().update(agent.id, toUpdate(values))
       const [tb, kb] = await Promise.all([
-        tools && saved && !sameBindings(tools, saved.tools) ? api.call('agents.setTools', { id: agent.id, bindings: tools }) : Promise.resolve(saved?.tools ?? []),
-        kbs && saved && !sameBindings(kbs, saved.kbs) ? api.call('agents.setKnowledgeBases', { id: agent.id, bindings: kbs }) : Promise.resolve(saved?.kbs ?? [])
+        tools && saved && !sameBindings(tools, saved.tools)
+          ? api.call('agents.setTools', { id: agent.id, bindings: tools })
+          : Promise.resolve(saved?.tools ?? []),
+        kbs && saved && !sameBindings(kbs, saved.kbs)
+          ? api.call('agents.setKnowledgeBases', { id: agent.id, bindings: kbs })
+          : Promise.resolve(saved?.kbs ?? [])
       ])
       setTools(tb)
       setKbs(kb)
@@ -121,13 +126,16 @@ export function AgentWorkspace({ agentId }: { agentId: string }) {
         </Button>
         {tab === 'config' && (
           <>
-            <Button disabled={!dirty || saving} onClick={() => {
-              reset()
-              if (saved) {
-                setTools(saved.tools)
-                setKbs(saved.kbs)
-              }
-            }}>
+            <Button
+              disabled={!dirty || saving}
+              onClick={() => {
+                reset()
+                if (saved) {
+                  setTools(saved.tools)
+                  setKbs(saved.kbs)
+                }
+              }}
+            >
               {t('workspace.discard')}
             </Button>
             <Button type="primary" loading={saving} disabled={!dirty} onClick={() => form.submit()} data-testid="ws-save">
@@ -138,7 +146,14 @@ export function AgentWorkspace({ agentId }: { agentId: string }) {
       </div>
       <div className="ws-body">
         <div className="ws-config">
-          <Form form={form} layout="vertical" onFinish={save} onValuesChange={() => setFormDirty(true)} requiredMark={false} className={tab === 'config' ? '' : 'hidden'}>
+          <Form
+            form={form}
+            layout="vertical"
+            onFinish={save}
+            onValuesChange={() => setFormDirty(true)}
+            requiredMark={false}
+            className={tab === 'config' ? '' : 'hidden'}
+          >
             <BasicsSection />
             <ModelSection />
             <PromptSection />

@@ -1,4 +1,14 @@
-import { AppstoreOutlined, BgColorsOutlined, BulbOutlined, DatabaseOutlined, DeleteOutlined, MessageOutlined, PlusOutlined, SlidersOutlined, UserOutlined } from '@ant-design/icons'
+import {
+  AppstoreOutlined,
+  BgColorsOutlined,
+  BulbOutlined,
+  DatabaseOutlined,
+  DeleteOutlined,
+  MessageOutlined,
+  PlusOutlined,
+  SlidersOutlined,
+  UserOutlined
+} from '@ant-design/icons'
 import type { Model } from '@contract/entities'
 import { Button, ColorPicker, Empty, Form, Input, InputNumber, Segmented, Select, Switch } from 'antd'
 import { useTranslation } from 'react-i18next'

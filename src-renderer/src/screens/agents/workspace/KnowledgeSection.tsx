@@ -66,7 +66,12 @@ export function KnowledgeSection({ value, onChange }: Props) {
                 {s && (
                   <div className="ws-row-body ws-grid">
                     <span className="ws-label">{t('workspace.kbUse')}</span>
-                    <Segmented size="small" value={s.use} onChange={(use) => set(kb.id, { use: use as BindingSettings['use'] })} options={['context', 'tool'].map((v) => ({ value: v, label: t(`workspace.kbUses.${v}`) }))} />
+                    <Segmented
+                      size="small"
+                      value={s.use}
+                      onChange={(use) => set(kb.id, { use: use as BindingSettings['use'] })}
+                      options={['context', 'tool'].map((v) => ({ value: v, label: t(`workspace.kbUses.${v}`) }))}
+                    />
                     <span className="ws-label">{t('workspace.kbMode')}</span>
                     <Segmented
                       size="small"

@@ -35,7 +35,14 @@ export function Preview({ agent, persona, color, dirty }: Props) {
         <span className="ws-preview-title">{t('workspace.preview')}</span>
         {dirty && <span className="muted small">{t('workspace.previewUnsaved')}</span>}
         <Tooltip title={t('workspace.previewRestart')}>
-          <Button type="text" size="small" icon={<ReloadOutlined />} onClick={() => void store.getState().open(agent.id, null)} aria-label={t('workspace.previewRestart')} data-testid="preview-restart" />
+          <Button
+            type="text"
+            size="small"
+            icon={<ReloadOutlined />}
+            onClick={() => void store.getState().open(agent.id, null)}
+            aria-label={t('workspace.previewRestart')}
+            data-testid="preview-restart"
+          />
         </Tooltip>
       </div>
       <ConfigProvider theme={color ? { token: { colorPrimary: color } } : undefined}>

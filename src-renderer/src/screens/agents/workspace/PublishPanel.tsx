@@ -39,7 +39,8 @@ export function PublishPanel({ agent }: { agent: Agent }) {
     }
   }
   const agents = studio.agents.getState()
-  const publish = (published: boolean) => run('publish', () => agents.update(agent.id, { published }), published ? t('publish.published') : t('publish.unpublished'))
+  const publish = (published: boolean) =>
+    run('publish', () => agents.update(agent.id, { published }), published ? t('publish.published') : t('publish.unpublished'))
   const rotate = () =>
     run(
       'rotate',
@@ -75,7 +76,13 @@ export function PublishPanel({ agent }: { agent: Agent }) {
           <Typography.Text copyable className="mono" data-testid="public-key">
             {agent.publicKey}
           </Typography.Text>
-          <Popconfirm title={t('publish.rotateTitle')} description={t('publish.rotateBody')} okText={t('publish.rotate')} cancelText={t('common.cancel')} onConfirm={() => void rotate()}>
+          <Popconfirm
+            title={t('publish.rotateTitle')}
+            description={t('publish.rotateBody')}
+            okText={t('publish.rotate')}
+            cancelText={t('common.cancel')}
+            onConfirm={() => void rotate()}
+          >
             <Button icon={<SyncOutlined />} loading={busy === 'rotate'} data-testid="rotate-key">
               {t('publish.rotate')}
             </Button>
@@ -85,7 +92,14 @@ export function PublishPanel({ agent }: { agent: Agent }) {
 
       <Section icon={<MobileOutlined />} title={t('publish.phone')}>
         <div className="publish-phone">
-          <QRCode value={phoneUrls[0]} size={148} bordered={false} status={agent.published ? 'active' : 'expired'} statusRender={() => <span className="muted small">{t('publish.qrDraft')}</span>} data-testid="publish-qr" />
+          <QRCode
+            value={phoneUrls[0]}
+            size={148}
+            bordered={false}
+            status={agent.published ? 'active' : 'expired'}
+            statusRender={() => <span className="muted small">{t('publish.qrDraft')}</span>}
+            data-testid="publish-qr"
+          />
           <div className="publish-urls">
             {phoneUrls.map((u) => (
               <Typography.Text key={u} copyable className="mono" data-testid="phone-url">
@@ -122,7 +136,16 @@ export function PublishPanel({ agent }: { agent: Agent }) {
       <Section icon={<GlobalOutlined />} title={t('publish.origins')}>
         <p className="muted small">{t('publish.originsHint')}</p>
         <div className="publish-row">
-          <Select mode="tags" className="grow" value={origins} onChange={setOrigins} tokenSeparators={[' ', ',']} placeholder="https://shop.example.com" open={false} data-testid="allowed-origins" />
+          <Select
+            mode="tags"
+            className="grow"
+            value={origins}
+            onChange={setOrigins}
+            tokenSeparators={[' ', ',']}
+            placeholder="https://shop.example.com"
+            open={false}
+            data-testid="allowed-origins"
+          />
           <Button type="primary" disabled={!originsChanged} loading={busy === 'origins'} onClick={() => void saveOrigins()} data-testid="origins-save">
             {t('common.save')}
           </Button>

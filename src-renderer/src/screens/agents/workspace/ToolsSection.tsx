@@ -62,7 +62,14 @@ export function ToolsSection({ value, onChange }: Props) {
       ) : (
         <div className="ws-rows">
           {tools.map((tool) => (
-            <ToolRow key={tool.id} tool={tool} status={status[tool.id]} binding={value.find((b) => b.toolId === tool.id)} onPatch={(next) => patch(tool.id, next)} onStatus={(s) => setStatus((all) => ({ ...all, [tool.id]: s }))} />
+            <ToolRow
+              key={tool.id}
+              tool={tool}
+              status={status[tool.id]}
+              binding={value.find((b) => b.toolId === tool.id)}
+              onPatch={(next) => patch(tool.id, next)}
+              onStatus={(s) => setStatus((all) => ({ ...all, [tool.id]: s }))}
+            />
           ))}
         </div>
       )}
