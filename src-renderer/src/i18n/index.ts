@@ -3,10 +3,11 @@ import { initReactI18next } from 'react-i18next'
 import type { Settings } from '@contract/entities'
 import en from './en.json'
 import zhCN from './zh-CN.json'
+import { withAreas } from './areas'
 
 export type Language = Settings['language']
 
-export const resources = { 'zh-CN': { translation: zhCN }, en: { translation: en } } as const
+export const resources = { 'zh-CN': { translation: withAreas(zhCN, 'zh-CN') }, en: { translation: withAreas(en, 'en') } } as const
 
 /** Before settings load (or on the token screen) the browser's language is the best guess. */
 export function guessLanguage(): Language {

@@ -1,6 +1,7 @@
 import {
   ApiOutlined,
   BookOutlined,
+  BulbOutlined,
   MessageOutlined,
   RobotOutlined,
   ScheduleOutlined,
@@ -9,7 +10,6 @@ import {
 } from '@ant-design/icons'
 import { lazy, type ComponentType, type ReactNode } from 'react'
 import { AgentsScreen } from '../screens/agents/AgentsScreen'
-import { ComingSoon } from '../screens/ComingSoon'
 import { KnowledgeScreen } from '../screens/knowledge/KnowledgeScreen'
 import { ModelsScreen } from '../screens/models/ModelsScreen'
 import { SettingsScreen } from '../screens/settings/SettingsScreen'
@@ -24,7 +24,9 @@ export interface AreaDef {
 
 // Chat brings Markdown, math and highlighting: loaded when first opened, not with the studio.
 const ChatScreen = lazy(() => import('../screens/chat/ChatScreen').then((m) => ({ default: m.ChatScreen })))
-const EmployeesSoon = () => <ComingSoon area="employees" icon={<ScheduleOutlined />} />
+// Run output is Markdown too, and memory is rarely opened: both load on first use.
+const EmployeesScreen = lazy(() => import('../screens/employees/EmployeesScreen').then((m) => ({ default: m.EmployeesScreen })))
+const MemoryScreen = lazy(() => import('../screens/memory/MemoryScreen').then((m) => ({ default: m.MemoryScreen })))
 
 /** The sidebar's order; settings sits apart at the bottom. */
 export const MAIN_AREAS: AreaDef[] = [
@@ -33,7 +35,8 @@ export const MAIN_AREAS: AreaDef[] = [
   { key: 'models', icon: <ApiOutlined />, Screen: ModelsScreen },
   { key: 'tools', icon: <ToolOutlined />, Screen: ToolsScreen },
   { key: 'knowledge', icon: <BookOutlined />, Screen: KnowledgeScreen },
-  { key: 'employees', icon: <ScheduleOutlined />, Screen: EmployeesSoon }
+  { key: 'employees', icon: <ScheduleOutlined />, Screen: EmployeesScreen },
+  { key: 'memory', icon: <BulbOutlined />, Screen: MemoryScreen }
 ]
 export const SETTINGS_AREA: AreaDef = { key: 'settings', icon: <SettingOutlined />, Screen: SettingsScreen }
 export const ALL_AREAS = [...MAIN_AREAS, SETTINGS_AREA]

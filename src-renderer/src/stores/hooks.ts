@@ -1,6 +1,7 @@
 import { createContext, useContext } from 'react'
 import { useStore } from 'zustand'
 import type { StoreApi } from 'zustand/vanilla'
+import type { AreaStoreKey } from './areas'
 import type { Studio } from './studio'
 
 export const StudioContext = createContext<Studio | null>(null)
@@ -11,7 +12,7 @@ export function useStudio(): Studio {
   return studio
 }
 
-type StoreKey = 'providers' | 'agents' | 'tools' | 'knowledgeBases' | 'settings' | 'sessions' | 'chat'
+type StoreKey = 'providers' | 'agents' | 'tools' | 'knowledgeBases' | 'settings' | 'sessions' | 'chat' | AreaStoreKey
 type StateOf<K extends StoreKey> = Studio[K] extends StoreApi<infer S> ? S : never
 
 /** Reads one area's store: `useArea('agents', (s) => s.items)`. */

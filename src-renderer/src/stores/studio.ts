@@ -6,8 +6,9 @@ import { createConversationStore, type ConversationStore } from './conversation'
 import { createSessionsStore, type SessionsStore } from './sessions'
 import { createProvidersStore, type ProvidersStore } from './providers'
 import { createSettingsStore, type SettingsStore } from './settings'
+import { createAreaStores, areaRefreshers, type AreaStores } from './areas'
 
-export interface Studio {
+export interface Studio extends AreaStores {
   connection: Connection
   providers: ProvidersStore
   agents: CollectionStore<'agents'>
@@ -33,6 +34,7 @@ export function createStudio(connection: Connection): Studio {
     knowledgeBases: createCollectionStore(api, 'knowledgeBases'),
     settings: createSettingsStore(api),
     sessions,
+    ...createAreaStores(connection),
     chat: createConversationStore(api, {
       onSessionChange: (session) => {
         if ('title' in session) sessions.getState().add(session)
@@ -49,7 +51,8 @@ export function createStudio(connection: Connection): Studio {
     'tools.changed': () => void studio.tools.getState().load(),
     'knowledgeBases.changed': () => void studio.knowledgeBases.getState().load(),
     'settings.changed': (payload) => studio.settings.getState().apply({ settings: payload as Settings }),
-    'server.changed': (payload) => studio.settings.getState().apply({ server: payload as ServerStatus })
+    'server.changed': (payload) => studio.settings.getState().apply({ server: payload as ServerStatus }),
+    ...areaRefreshers(studio)
   }
   return {
     ...studio,

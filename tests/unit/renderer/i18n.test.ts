@@ -1,8 +1,11 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { describe, expect, test } from 'vitest'
-import en from '../../../src-renderer/src/i18n/en.json'
-import zhCN from '../../../src-renderer/src/i18n/zh-CN.json'
+import { resources } from '../../../src-renderer/src/i18n'
+
+// The strings the app runs with: the main files plus the per-area files (i18n/areas) merged in.
+const en = resources.en.translation
+const zhCN = resources['zh-CN'].translation
 
 const SRC = resolve(__dirname, '../../../src-renderer/src')
 

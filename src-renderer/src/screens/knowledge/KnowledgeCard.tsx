@@ -1,13 +1,18 @@
-import { ClockCircleOutlined, DeleteOutlined, FileTextOutlined, ScissorOutlined } from '@ant-design/icons'
+import { BookOutlined, ClockCircleOutlined, DeleteOutlined, EditOutlined, FileTextOutlined, ScissorOutlined } from '@ant-design/icons'
 import type { KnowledgeBase } from '@contract/entities'
 import { App, Button, Tag, Tooltip, type ButtonProps } from 'antd'
 import { useTranslation } from 'react-i18next'
 import { useArea, useStudio } from '../../stores/hooks'
-import { EmojiAvatar } from '../../ui/EmojiAvatar'
 import { useFeedback } from '../../ui/feedback'
 import { useFormatDate } from '../../ui/format'
 
-export function KnowledgeCard({ base, onEdit }: { base: KnowledgeBase; onEdit: () => void }) {
+interface Props {
+  base: KnowledgeBase
+  onOpen: () => void
+  onEdit: () => void
+}
+
+export function KnowledgeCard({ base, onOpen, onEdit }: Props) {
   const { t } = useTranslation()
   const studio = useStudio()
   const { modal } = App.useApp()
@@ -32,9 +37,11 @@ export function KnowledgeCard({ base, onEdit }: { base: KnowledgeBase; onEdit: (
   const stop = (e: { stopPropagation(): void }) => e.stopPropagation()
 
   return (
-    <div className="entity-card" data-testid="kb-card" role="button" tabIndex={0} onClick={onEdit} onKeyDown={(e) => e.key === 'Enter' && onEdit()}>
+    <div className="entity-card" data-testid="kb-card" role="button" tabIndex={0} onClick={onOpen} onKeyDown={(e) => e.key === 'Enter' && onOpen()}>
       <div className="entity-card-head">
-        <EmojiAvatar value="📚" color="var(--soft-green)" />
+        <span className="kb-avatar">
+          <BookOutlined />
+        </span>
         <div className="entity-card-title">
           <div className="entity-name" data-testid="kb-name">
             {base.name}
@@ -63,6 +70,9 @@ export function KnowledgeCard({ base, onEdit }: { base: KnowledgeBase; onEdit: (
         )}
         <span className="grow" />
         <span onClick={stop} onKeyDown={stop}>
+          <Tooltip title={t('common.edit')}>
+            <Button type="text" size="small" icon={<EditOutlined />} onClick={onEdit} aria-label={t('common.edit')} data-testid="kb-edit" />
+          </Tooltip>
           <Tooltip title={t('common.delete')}>
             <Button type="text" size="small" danger icon={<DeleteOutlined />} onClick={remove} aria-label={t('common.delete')} data-testid="kb-delete" />
           </Tooltip>

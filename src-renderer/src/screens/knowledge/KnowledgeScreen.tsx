@@ -3,14 +3,23 @@ import type { KnowledgeBase } from '@contract/entities'
 import { Button, Input, Skeleton } from 'antd'
 import { useEffect, useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
+import { routeTo, useRouteParam } from '../../shell/route'
 import { useArea, useStudio } from '../../stores/hooks'
 import { CreateCard } from '../../ui/CreateCard'
 import { useErrorToast } from '../../ui/feedback'
 import { PageHeader } from '../../ui/PageHeader'
 import { KnowledgeCard } from './KnowledgeCard'
+import { KnowledgeDetail } from './KnowledgeDetail'
 import { KnowledgeEditor } from './KnowledgeEditor'
+import './knowledge.css'
 
+/** The grid of knowledge bases, or one of them (#/knowledge/<id>). */
 export function KnowledgeScreen() {
+  const kbId = useRouteParam()
+  return kbId ? <KnowledgeDetail kbId={kbId} /> : <KnowledgeList />
+}
+
+function KnowledgeList() {
   const { t } = useTranslation()
   const studio = useStudio()
   const bases = useArea('knowledgeBases', (s) => s.items)
@@ -49,7 +58,7 @@ export function KnowledgeScreen() {
         <div className="card-grid" data-testid="kb-grid">
           {!query && <CreateCard title={t('knowledge.createTitle')} hint={t('knowledge.createHint')} onClick={() => setEditing('new')} />}
           {shown.map((b) => (
-            <KnowledgeCard key={b.id} base={b} onEdit={() => setEditing(b)} />
+            <KnowledgeCard key={b.id} base={b} onOpen={() => routeTo('knowledge', b.id)} onEdit={() => setEditing(b)} />
           ))}
         </div>
       )}

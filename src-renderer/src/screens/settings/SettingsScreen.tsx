@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next'
 import { PageHeader } from '../../ui/PageHeader'
 import { AboutSection } from './AboutSection'
+import { EmailSection } from './EmailSection'
 import { GeneralSection } from './GeneralSection'
 import { ServerSection } from './ServerSection'
 
@@ -11,6 +12,7 @@ export function SettingsScreen() {
       <PageHeader title={t('nav.settings')} subtitle={t('settings.subtitle')} />
       <GeneralSection />
       <ServerSection />
+      <EmailSection />
       <AboutSection />
     </div>
   )

@@ -1,0 +1,64 @@
+import { z } from 'zod'
+import { DocumentStatus } from '@contract/knowledge'
+import { ApiError, apiErrorFrom } from './errors'
+
+/** What the multipart route answers (201): one entry per file sent. */
+export const UploadAnswer = z.object({
+  documents: z.array(z.object({ id: z.string(), name: z.string(), status: DocumentStatus, duplicate: z.boolean() }))
+})
+export type UploadedDocument = z.infer<typeof UploadAnswer>['documents'][number]
+
+export interface UploadOptions {
+  baseUrl?: string
+  token?: string
+  onProgress?: (sent: number, total: number) => void
+  signal?: AbortSignal
+}
+
+/**
+ * Sends one file to `POST /api/knowledge-bases/:id/upload` (browser only: IPC has no multipart).
+ * XMLHttpRequest rather than fetch because only it reports upload progress.
+ */
+export function uploadFile(kbId: string, file: File, opts: UploadOptions = {}): Promise<UploadedDocument[]> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest()
+    xhr.open('POST', `${opts.baseUrl ?? ''}/api/knowledge-bases/${encodeURIComponent(kbId)}/upload`)
+    xhr.withCredentials = true
+    if (opts.token) xhr.setRequestHeader('authorization', `Bearer ${opts.token}`)
+    xhr.setRequestHeader('accept', 'application/json')
+    xhr.upload.onprogress = (e) => opts.onProgress?.(e.loaded, e.lengthComputable ? e.total : file.size)
+    xhr.onerror = () => reject(new ApiError('internal', 'Cannot reach the server', 0))
+    xhr.onabort = () => reject(new ApiError('bad_request', 'Upload cancelled', 0))
+    xhr.onload = () => {
+      let body: unknown
+      try {
+        body = xhr.responseText ? JSON.parse(xhr.responseText) : undefined
+      } catch {
+        // a proxy's HTML page: the status tells the story
+      }
+      if (xhr.status < 200 || xhr.status >= 300) return reject(apiErrorFrom(body, xhr.status))
+      const parsed = UploadAnswer.safeParse(body)
+      if (!parsed.success) return reject(new ApiError('internal', 'Unexpected answer from the upload', xhr.status))
+      resolve(parsed.data.documents)
+    }
+    opts.signal?.addEventListener('abort', () => xhr.abort(), { once: true })
+    const form = new FormData()
+    // webkitRelativePath keeps a dropped folder's structure visible; the server keeps only the base name.
+    form.append('file', file, file.name)
+    xhr.send(form)
+  })
+}
+
+/**
+ * The path on disk of a file dropped into the Electron window. Needs the preload to expose
+ * `pathForFile` (Electron's webUtils.getPathForFile: `File.path` is gone since Electron 32);
+ * undefined when it does not, or in a browser.
+ */
+export function pathForFile(file: File): string | undefined {
+  const bridge = (typeof window === 'undefined' ? undefined : window.agenta) as { pathForFile?: (f: File) => string } | undefined
+  const path = bridge?.pathForFile?.(file)
+  return path || undefined
+}
+
+/** True when this window can turn dropped files into paths (see pathForFile). */
+export const canResolvePaths = () => typeof (typeof window === 'undefined' ? undefined : (window.agenta as { pathForFile?: unknown } | undefined))?.pathForFile === 'function'

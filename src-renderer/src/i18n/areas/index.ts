@@ -1,0 +1,30 @@
+import employeesEn from './employees.en.json'
+import employeesZh from './employees.zh-CN.json'
+import knowledgeEn from './knowledge.en.json'
+import knowledgeZh from './knowledge.zh-CN.json'
+import memoryEn from './memory.en.json'
+import memoryZh from './memory.zh-CN.json'
+import emailEn from './email.en.json'
+import emailZh from './email.zh-CN.json'
+
+type Tree = { [key: string]: string | Tree }
+
+/**
+ * Strings of whole areas live in their own files, so two people can add screens without editing
+ * the same big resource file. They merge into the main tree (a key of both: the area file wins).
+ */
+export const areaStrings: Record<'zh-CN' | 'en', Tree[]> = {
+  'zh-CN': [knowledgeZh, employeesZh, memoryZh, emailZh],
+  en: [knowledgeEn, employeesEn, memoryEn, emailEn]
+}
+
+function merge(base: Tree, extra: Tree): Tree {
+  const out: Tree = { ...base }
+  for (const [key, value] of Object.entries(extra)) {
+    const cur = out[key]
+    out[key] = typeof value === 'object' && typeof cur === 'object' ? merge(cur, value) : value
+  }
+  return out
+}
+
+export const withAreas = <T extends object>(base: T, language: 'zh-CN' | 'en'): T => areaStrings[language].reduce<Tree>(merge, base as Tree) as T

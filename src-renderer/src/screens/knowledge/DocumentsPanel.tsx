@@ -1,0 +1,17 @@
+import { ChunkDrawer } from './ChunkDrawer'
+import { DocumentsTable } from './DocumentsTable'
+import { IngestionBanner } from './IngestionBanner'
+import { UploadList } from './UploadList'
+import { UploadZone } from './UploadZone'
+
+export function DocumentsPanel() {
+  return (
+    <div className="kb-panel">
+      <UploadZone />
+      <UploadList />
+      <IngestionBanner />
+      <DocumentsTable />
+      <ChunkDrawer />
+    </div>
+  )
+}

@@ -1,0 +1,110 @@
+import { ArrowLeftOutlined, BookOutlined, EditOutlined, SyncOutlined } from '@ant-design/icons'
+import { App, Button, Result, Skeleton, Tabs, Tag, Tooltip } from 'antd'
+import { useEffect, useState } from 'react'
+import { useTranslation } from 'react-i18next'
+import { routeTo } from '../../shell/route'
+import { useArea, useStudio } from '../../stores/hooks'
+import { useFeedback } from '../../ui/feedback'
+import { useUnits } from '../../ui/units'
+import { DocumentsPanel } from './DocumentsPanel'
+import { KnowledgeEditor } from './KnowledgeEditor'
+import { SearchPlayground } from './SearchPlayground'
+import { SourcesPanel } from './SourcesPanel'
+
+/** One knowledge base: its documents and uploads, the search playground and its sources. */
+export function KnowledgeDetail({ kbId }: { kbId: string }) {
+  const { t } = useTranslation()
+  const studio = useStudio()
+  const { modal } = App.useApp()
+  const { fail, ok } = useFeedback()
+  const units = useUnits()
+  const base = useArea('knowledgeBases', (s) => s.items.find((b) => b.id === kbId))
+  const loaded = useArea('knowledgeBases', (s) => s.loaded)
+  const status = useArea('knowledge', (s) => s.status)
+  const embedding = useArea('providers', (s) => s.models.find((m) => m.id === base?.embeddingModelId))
+  const [editing, setEditing] = useState(false)
+
+  useEffect(() => {
+    void studio.knowledgeBases.getState().load()
+    void studio.knowledge.getState().open(kbId)
+    void studio.knowledgeSources.getState().load(kbId)
+    studio.knowledgeSearch.getState().reset()
+    return () => studio.knowledge.getState().close()
+  }, [studio, kbId])
+
+  if (!base) {
+    if (!loaded) return <Skeleton active className="page" />
+    return (
+      <Result
+        status="404"
+        title={t('kb.notFound')}
+        extra={
+          <Button type="primary" onClick={() => routeTo('knowledge')}>
+            {t('kb.back')}
+          </Button>
+        }
+      />
+    )
+  }
+
+  const reindexAll = () =>
+    modal.confirm({
+      title: t('kb.reindexAllTitle'),
+      content: t('kb.reindexAllBody'),
+      okText: t('kb.reindexAll'),
+      cancelText: t('common.cancel'),
+      onOk: () =>
+        studio.knowledge
+          .getState()
+          .reindexAll()
+          .then((n) => ok(t('kb.reindexQueued', { count: n })))
+          .catch((err) => fail(err))
+    })
+
+  const tabs = [
+    { key: 'documents', label: t('kb.tabs.documents'), children: <DocumentsPanel /> },
+    { key: 'search', label: <span data-testid="kb-tab-search">{t('kb.tabs.search')}</span>, children: <SearchPlayground kbId={kbId} /> },
+    { key: 'sources', label: <span data-testid="kb-tab-sources">{t('kb.tabs.sources')}</span>, children: <SourcesPanel /> }
+  ]
+
+  return (
+    <div className="page kb-detail" data-testid="kb-detail">
+      <div className="kb-head">
+        <Tooltip title={t('kb.back')}>
+          <Button type="text" icon={<ArrowLeftOutlined />} onClick={() => routeTo('knowledge')} aria-label={t('kb.back')} data-testid="kb-back" />
+        </Tooltip>
+        <span className="kb-avatar kb-avatar-lg">
+          <BookOutlined />
+        </span>
+        <div className="kb-head-text">
+          <h1 className="page-title" data-testid="kb-title">
+            {base.name}
+          </h1>
+          <div className="kb-head-meta">
+            <Tag variant="filled">{t('knowledge.docCount', { count: status?.counts.total ?? base.documentCount })}</Tag>
+            <Tag variant="filled">{t('kb.chunkCount', { count: status?.chunks ?? 0, n: units.number(status?.chunks ?? 0) })}</Tag>
+            {embedding ? (
+              <Tag color="purple" variant="filled">
+                {embedding.modelId}
+              </Tag>
+            ) : (
+              <Tag variant="filled">{base.embeddingModelId ? t('knowledge.embeddingMissing') : t('knowledge.fullTextOnly')}</Tag>
+            )}
+            <Tag variant="filled">{t('knowledge.chunking', { size: base.chunkSize, overlap: base.chunkOverlap })}</Tag>
+            {base.description && <span className="muted kb-head-desc">{base.description}</span>}
+          </div>
+        </div>
+        <div className="page-header-extra">
+          <Button icon={<SyncOutlined />} onClick={reindexAll} data-testid="kb-reindex-all">
+            {t('kb.reindexAll')}
+          </Button>
+          <Button icon={<EditOutlined />} onClick={() => setEditing(true)} data-testid="kb-settings">
+            {t('kb.settings')}
+          </Button>
+        </div>
+      </div>
+      <Tabs items={tabs} className="kb-tabs" destroyOnHidden={false} />
+      <KnowledgeEditor open={editing} base={base} onClose={() => setEditing(false)} />
+    </div>
+  )
+}

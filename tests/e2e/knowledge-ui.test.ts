@@ -1,0 +1,150 @@
+// The knowledge screen in real Chromium against `agenta serve`'s server and the built renderer
+// (out/renderer: run `npx electron-vite build` first). Steps share one page and run in order.
+import { createServer, type Server } from 'node:http'
+import { existsSync, mkdirSync } from 'node:fs'
+import type { AddressInfo } from 'node:net'
+import { resolve } from 'node:path'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { bootServer, type BootedServer } from '../utils/boot'
+import { launchBrowser, openPage } from '../utils/browser'
+
+const RENDERER = resolve(__dirname, '../../out/renderer/index.html')
+const SHOTS = resolve(__dirname, '../../test-results/screenshots')
+
+const GUIDE = `# Museum guide
+
+## Opening hours
+
+The museum opens at 09:00 and closes at 17:30, every day except Monday.
+
+## Tickets
+
+Adults pay 60 yuan. Students and seniors pay 30 yuan. Children under 1.2 m enter free.
+
+## 古镇门票
+
+古镇景点的门票价格是八十八元，夜游另收二十元。
+`
+
+let srv: BootedServer
+let browser: Browser
+let page: Page
+let errors: string[]
+let api: Server
+let apiUrl: string
+let kbId: string
+
+const byTestId = (id: string) => page.getByTestId(id)
+const shot = (name: string) => page.screenshot({ path: `${SHOTS}/${name}.png`, animations: 'disabled', style: '.ant-message { display: none !important; }' })
+
+beforeAll(async () => {
+  if (!existsSync(RENDERER)) throw new Error(`${RENDERER} is missing: run \`npx electron-vite build\` before the e2e tests`)
+  mkdirSync(SHOTS, { recursive: true })
+  // A JSON API for the API source: items under data.items.
+  api = createServer((_req, res) => {
+    res.setHeader('content-type', 'application/json')
+    res.end(JSON.stringify({ data: { items: [{ id: 1, title: 'Audio guide', body: 'Audio guides cost 20 yuan at the entrance.' }, { id: 2, title: 'Lockers', body: 'Free lockers are next to the cloakroom.' }] } }))
+  })
+  await new Promise<void>((r) => api.listen(0, '127.0.0.1', r))
+  apiUrl = `http://127.0.0.1:${(api.address() as AddressInfo).port}/articles`
+  ;[srv, browser] = await Promise.all([bootServer(), launchBrowser()])
+  await srv.api('PUT', '/api/settings', { language: 'en', theme: 'light' })
+  const kb = await srv.api('POST', '/api/knowledge-bases', { name: 'Visitor FAQ', description: 'What visitors ask at the desk', chunkSize: 200, chunkOverlap: 20 })
+  kbId = kb.body.id
+  ;({ page, errors } = await openPage(browser, { locale: 'en-US' }))
+  page.setDefaultTimeout(10_000)
+})
+
+afterAll(async () => {
+  await browser?.close()
+  api?.close()
+  await srv?.close()
+})
+
+describe('knowledge screen', () => {
+  test('a knowledge base card opens its page', async () => {
+    await page.goto(`${srv.url}/?token=${srv.token}#/knowledge`)
+    await byTestId('kb-card').filter({ hasText: 'Visitor FAQ' }).click()
+    await byTestId('kb-detail').waitFor()
+    expect(page.url()).toContain(`#/knowledge/${kbId}`)
+    await expect(byTestId('kb-title').textContent()).resolves.toBe('Visitor FAQ')
+  })
+
+  test('files uploaded in the browser show their progress and reach "ready"; a broken one says why', async () => {
+    const input = page.locator('.kb-upload-actions input[type=file]').first()
+    await input.setInputFiles([
+      { name: 'museum-guide.md', mimeType: 'text/markdown', buffer: Buffer.from(GUIDE) },
+      { name: 'broken.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4 this is not really a PDF') }
+    ])
+    await byTestId('upload-list').waitFor()
+    await expect.poll(() => byTestId('upload-row').count()).toBe(2)
+
+    const guide = byTestId('doc-table').locator('tr').filter({ hasText: 'museum-guide.md' })
+    await expect.poll(() => guide.getByTestId('doc-status').textContent(), { timeout: 20_000 }).toBe('Ready')
+    expect(Number(await guide.getByTestId('doc-chunk-count').textContent())).toBeGreaterThan(1)
+
+    const broken = byTestId('doc-table').locator('tr').filter({ hasText: 'broken.pdf' })
+    await expect.poll(() => broken.getByTestId('doc-status').textContent(), { timeout: 20_000 }).toBe('Failed')
+    await expect(broken.getByTestId('doc-error').textContent()).resolves.toMatch(/broken\.pdf/)
+    await shot('knowledge-documents')
+  })
+
+  test('the chunk viewer lists a document\'s chunks with their heading path', async () => {
+    await byTestId('doc-table').locator('tr').filter({ hasText: 'museum-guide.md' }).getByTestId('doc-chunks').click()
+    await byTestId('chunk-drawer').waitFor()
+    await expect.poll(() => byTestId('chunk').count()).toBeGreaterThan(1)
+    await expect(byTestId('chunk-heading').allTextContents()).resolves.toContain('Museum guide › Tickets')
+    await shot('knowledge-chunks')
+    await page.keyboard.press('Escape')
+    await byTestId('chunk-drawer').waitFor({ state: 'detached' })
+  })
+
+  test('the search playground finds the passage, in English and in Chinese', async () => {
+    await byTestId('kb-tab-search').click()
+    await byTestId('search-query').fill('how much do students pay')
+    await byTestId('search-mode-fulltext').click()
+    await byTestId('search-run').click()
+    await byTestId('search-hit').first().waitFor()
+    await expect(byTestId('search-hit').first().textContent()).resolves.toContain('Students and seniors pay 30 yuan')
+    await expect(byTestId('hit-doc').first().textContent()).resolves.toBe('museum-guide.md')
+    await expect(byTestId('search-meta').textContent()).resolves.toMatch(/hits? · Full text · \d+ ms/)
+
+    await byTestId('search-query').fill('古镇门票多少钱')
+    await byTestId('search-run').click()
+    await expect.poll(() => byTestId('search-hit').first().textContent()).toContain('八十八元')
+    await shot('knowledge-search')
+  })
+
+  test('an API source made in its dialog syncs its items into documents', async () => {
+    await byTestId('kb-tab-sources').click()
+    await byTestId('source-add').click()
+    await byTestId('source-add-api').click()
+    await byTestId('source-name').fill('Articles')
+    await byTestId('source-url').fill(apiUrl)
+    await byTestId('source-items-path').fill('data.items')
+    await byTestId('source-fields').locator('input').fill('body')
+    await page.keyboard.press('Enter')
+    await shot('knowledge-source-editor')
+    await byTestId('source-save').click()
+
+    const card = byTestId('source-card').filter({ hasText: 'Articles' })
+    await card.waitFor()
+    await card.getByTestId('source-sync').click()
+    await expect.poll(() => card.getByTestId('source-last-sync').textContent(), { timeout: 15_000 }).toMatch(/Synced .*2 new/)
+    await shot('knowledge-sources')
+  })
+
+  test('the page looks right in the dark', async () => {
+    await srv.api('PUT', '/api/settings', { theme: 'dark' })
+    await expect.poll(() => page.locator('html').getAttribute('data-theme')).toBe('dark')
+    await page.getByRole('tab', { name: 'Documents' }).click()
+    await expect.poll(() => byTestId('doc-table').locator('tr').filter({ hasText: 'Articles' }).count(), { timeout: 15_000 }).toBe(2)
+    await shot('knowledge-dark')
+  })
+
+  test('the page ran without script errors', () => {
+    // Chromium logs every 4xx; none was provoked here.
+    expect(errors).toEqual([])
+  })
+})
