@@ -2,7 +2,9 @@
 // `agenta serve`'s server with the fake LLM (out/renderer must be built: `npx electron-vite build`).
 // Steps share one page and run in order.
 import { createServer, type Server } from 'node:http'
-import { existsSync, mkdirSync } from 'node:fs'
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { tempDir } from '../utils/boot'
 import type { AddressInfo } from 'node:net'
 import { resolve } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
@@ -54,6 +56,16 @@ beforeAll(async () => {
   await srv.api('PUT', '/api/settings', { language: 'en', theme: 'light' })
   const provider = await srv.api('POST', '/api/providers', { name: 'Fake LLM', baseUrl: llm.baseUrl, apiKey: API_KEY })
   await srv.api('POST', `/api/providers/${provider.body.id}/refresh-models`)
+  // An MCP server to bind (saved disabled: nothing is spawned) and a knowledge base with one document.
+  await srv.api('POST', '/api/tools', { name: 'Files', enabled: false, config: { transport: 'stdio', command: '/bin/true' } })
+  const kb = (await srv.api('POST', '/api/knowledge-bases', { name: 'Museum FAQ' })).body
+  const doc = join(tempDir('agenta-e2e-doc-'), 'opening-hours.md')
+  writeFileSync(doc, '# Opening hours\n\nThe museum opens at 9:00 and closes at 17:00 every day except Monday.\n')
+  await srv.api('POST', `/api/knowledge-bases/${kb.id}/add-paths`, { paths: [doc] })
+  for (let i = 0; (await srv.api('GET', `/api/knowledge-bases/${kb.id}/documents`)).body.items[0]?.status !== 'ready'; i++) {
+    if (i > 200) throw new Error('the test document did not reach "ready" in 20 s')
+    await new Promise((r) => setTimeout(r, 100))
+  }
   ;({ page, errors } = await openPage(browser, { locale: 'en-US' }))
   page.setDefaultTimeout(8_000)
 })
@@ -78,6 +90,8 @@ describe('chat, editor, publishing, phone page and embed', () => {
     await byTestId('ws-add-phrase').click()
     await page.getByPlaceholder("e.g. What are today's opening hours?").fill('What is the weather?')
     await byTestId('card-template-weather').click()
+    await byTestId('ws-tool-switch').click()
+    await byTestId('ws-kb-switch').click()
     // The preview follows the form before saving.
     await expect.poll(() => byTestId('ws-preview').textContent()).toContain('Welcome to the museum!')
     await byTestId('ws-save').click()
@@ -85,6 +99,8 @@ describe('chat, editor, publishing, phone page and embed', () => {
       .poll(async () => (await srv.api('GET', '/api/agents')).body[0])
       .toMatchObject({ cardTemplates: ['weather'], welcomeMessage: 'Welcome to the museum!', quickPhrases: ['What is the weather?'] })
     agent = (await srv.api('GET', '/api/agents')).body[0]
+    await expect.poll(async () => (await srv.api('GET', `/api/agents/${agent.id}/tools`)).body).toEqual([expect.objectContaining({ enabledTools: null })])
+    await expect(srv.api('GET', `/api/agents/${agent.id}/knowledge-bases`).then((r) => r.body)).resolves.toEqual([expect.objectContaining({ settings: expect.objectContaining({ use: 'context' }) })])
     await page.locator('.ws-config').evaluate((el) => el.scrollTo(0, 0))
     await shot('agent-workspace')
   })
@@ -127,19 +143,37 @@ describe('chat, editor, publishing, phone page and embed', () => {
     await page.keyboard.press('Escape')
   })
 
+  test('an answer from the knowledge base lists its sources with the cited passage', async () => {
+    llm.script({ text: 'It opens at 9:00 [1].' })
+    await byTestId('chat-input').fill('When does the museum open?')
+    await byTestId('chat-send').click()
+    await expect.poll(() => lastAnswer().getAttribute('data-status')).toBe('ok')
+    await lastAnswer().getByTestId('sources').getByText('1 source').click()
+    await expect(lastAnswer().getByTestId('source').first().textContent()).resolves.toMatch(/opening-hours\.md.*opens at 9:00/)
+    // The passages went into the model's prompt.
+    expect(JSON.stringify(llm.requests.at(-1)?.body.messages)).toContain('closes at 17:00')
+  })
+
   test('regenerate replaces the last answer; edit-and-resend replaces from that message on', async () => {
     llm.script({ text: 'A second opinion.' })
     await lastAnswer().getByTestId('regenerate').click()
     await expect.poll(() => lastAnswer().textContent()).toContain('A second opinion.')
-    await expect(byTestId('msg-assistant').count()).resolves.toBe(2)
+    // The list is virtualised, so the stored session tells what was replaced.
+    const sessionId = (await srv.api('GET', `/api/sessions?agentId=${agent.id}`)).body[0].id
+    const stored = (await srv.api('GET', `/api/sessions/${sessionId}/messages`)).body.map((m: { content: string }) => m.content)
+    expect(stored).toContain('A second opinion.')
+    expect(stored).not.toContain('It opens at 9:00 [1].')
 
     llm.script({ text: 'Answer to the edited question.' })
-    await byTestId('msg-user').first().hover()
-    await byTestId('msg-edit').first().click()
+    await byTestId('msg-user').last().hover()
+    await byTestId('msg-user').last().getByTestId('msg-edit').click()
     await byTestId('edit-input').fill('Hello again')
     await byTestId('edit-send').click()
     await expect.poll(() => lastAnswer().textContent()).toContain('Answer to the edited question.')
-    await expect(byTestId('msg-user').allTextContents()).resolves.toEqual([expect.stringContaining('Hello again')])
+    const after = (await srv.api('GET', `/api/sessions/${sessionId}/messages`)).body.map((m: { content: string }) => m.content)
+    expect(after).toContain('Hello again')
+    expect(after).not.toContain('When does the museum open?')
+    expect(after).not.toContain('A second opinion.')
   })
 
   test('stop ends the answer and the model request', async () => {
