@@ -227,6 +227,11 @@ describe('knowledge files', () => {
     expect(r.body.mode).toBe('fulltext')
     expect(r.body.hits[0].text).toBe(TICKETS_ZH)
     expect((await s.api('POST', `/api/knowledge-bases/${kb.id}/search`, { query: '门票', mode: 'vector' })).body.mode).toBe('fulltext')
+    const collection = (await s.runtime.knowledge.collections.state(kb.id)).collection!
+    expect(await s.runtime.knowledge.vector.hasCollection(collection)).toBe(true)
     expect((await s.api('DELETE', `/api/knowledge-bases/${kb.id}`)).status).toBe(200)
+    // Deleting a knowledge base takes its vectors and its documents with it.
+    expect(await s.runtime.knowledge.vector.hasCollection(collection)).toBe(false)
+    expect((await s.api('GET', `/api/knowledge-bases/${kb.id}/documents`)).status).toBe(404)
   })
 })

@@ -220,9 +220,9 @@ export class IngestionQueue {
     let free = this.opts.docConcurrency - this.active.size
     if (free <= 0) return
     const now = Date.now()
-    const busy = [...this.active.keys()]
-    for (const a of this.awaiting.values()) busy.push(...a.docs.keys())
-    const candidates = await this.docs.claimable(now, free + 8, busy)
+    // Documents this worker holds are leased, which already keeps them out; the active ones are
+    // named too in case a lease ran out under a stalled event loop.
+    const candidates = await this.docs.claimable(now, free + 8, [...this.active.keys()])
     for (const c of candidates) {
       if (free <= 0 || this.closed) break
       if (!(await this.docs.lease(c.id, this.owner, now, this.opts.leaseMs))) continue
