@@ -16,6 +16,7 @@ import { startFakeLlm, type FakeLlm } from '../utils/fake-llm'
 const RENDERER = resolve(__dirname, '../../out/renderer/phone.html')
 const SHOTS = resolve(__dirname, '../../test-results/screenshots')
 const API_KEY = 'sk-test-chat-0000'
+const CHART = { type: 'chart', data: { title: 'Visitors', option: { xAxis: { type: 'category', data: ['9', '10', '11'] }, yAxis: { type: 'value' }, series: [{ type: 'bar', data: [120, 340, 560] }] } } }
 const WEATHER = { type: 'weather', data: { city: 'Hangzhou', condition: 'Sunny', temperature: 21, high: 24, low: 14, humidity: 40, wind: 'NE 2' } }
 
 let srv: BootedServer
@@ -224,12 +225,15 @@ describe('chat, editor, publishing, phone page and embed', () => {
     await phone.goto(`${srv.url}/chat/${agent.uuid}`)
     await expect(byTestId('phone-agent-name', phone).textContent()).resolves.toBe('Guide')
     await expect(byTestId('phone-welcome', phone).textContent()).resolves.toContain('Welcome to the museum!')
-    llm.script({ toolCalls: [{ name: 'show_card', arguments: WEATHER }] }, { text: 'Sunny all day.' })
+    await srv.api('PUT', `/api/agents/${agent.id}`, { cardTemplates: ['weather', 'chart'] })
+    llm.script({ toolCalls: [{ name: 'show_card', arguments: WEATHER }, { name: 'show_card', arguments: CHART }] }, { text: 'Sunny all day.' })
     await byTestId('phone-phrase', phone).click()
     await expect.poll(() => byTestId('phone-answer', phone).textContent()).toContain('Sunny all day.')
     await byTestId('card-weather', phone).waitFor()
-    const chatMessage = llm.requests.at(-1)
-    expect(chatMessage?.body.messages.at(-2)).toMatchObject({ role: 'assistant' })
+    // ECharts is loaded on first use and draws on a canvas.
+    await byTestId('card-chart-canvas', phone).locator('canvas').waitFor()
+    // The turn ran through the agent's tools like a studio turn.
+    expect(llm.requests.at(-1)?.body.messages.filter((m: { role: string }) => m.role === 'tool')).toHaveLength(2)
     await shot('phone', phone)
 
     // Unknown and unpublished agents get the same clear page.
