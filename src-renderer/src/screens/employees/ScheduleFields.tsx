@@ -1,5 +1,5 @@
 import { CalendarOutlined, ExclamationCircleOutlined, LoadingOutlined } from '@ant-design/icons'
-import { Form, Input, InputNumber, Segmented, Select } from 'antd'
+import { Form, Input, InputNumber, Radio, Select } from 'antd'
 import { useTranslation } from 'react-i18next'
 import { useScheduleText } from './schedule-text'
 import { EXPRESSION_MODES, toScheduleSpec, type TaskFormValues } from './task-form'
@@ -91,7 +91,9 @@ export function ScheduleFields({ open }: { open: boolean }) {
   return (
     <div className="emp-schedule">
       <Form.Item name="scheduleKind" label={t('employees.form.scheduleKind')}>
-        <Segmented
+        <Radio.Group
+          optionType="button"
+          buttonStyle="solid"
           options={[
             { value: 'interval', label: <span data-testid="kind-interval">{t('employees.form.kinds.interval')}</span> },
             { value: 'expression', label: <span data-testid="kind-expression">{t('employees.form.kinds.expression')}</span> }

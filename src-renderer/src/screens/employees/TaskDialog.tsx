@@ -57,7 +57,7 @@ function DeliveryFields() {
   return (
     <>
       <div className="emp-section-title">{t('employees.form.delivery')}</div>
-      <Form.Item name="notify" label={t('employees.form.notify')} valuePropName="checked" tooltip={t('employees.form.notifyHelp')} className="emp-inline-switch">
+      <Form.Item name="notify" label={t('employees.form.notify')} valuePropName="checked" tooltip={t('employees.form.notifyHelp')} layout="horizontal" className="emp-inline-switch">
         <Switch data-testid="task-notify" />
       </Form.Item>
       <Form.Item name="emailTo" label={t('employees.form.email')} extra={t('employees.form.emailHint')}>

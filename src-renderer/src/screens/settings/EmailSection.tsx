@@ -19,7 +19,8 @@ interface Values {
 
 type TestState = { ok: true; to: string } | { ok: false; error: string } | null
 
-function SmtpTest() {
+/** Sends a test message; unsaved edits of the form are saved first, so the test tries what is shown. */
+function SmtpTest({ saveEdits }: { saveEdits: () => Promise<boolean> }) {
   const { t } = useTranslation()
   const studio = useStudio()
   const { fail } = useFeedback()
@@ -31,6 +32,7 @@ function SmtpTest() {
     setSending(true)
     setResult(null)
     try {
+      if (!(await saveEdits())) return
       const r = await studio.smtp.getState().test(to.trim() || undefined)
       setResult(r.ok ? { ok: true, to: to.trim() } : { ok: false, error: r.error ?? t('email.testFailedUnknown') })
     } catch (err) {
@@ -74,15 +76,30 @@ export function EmailSection() {
     if (smtp) form.setFieldsValue({ host: smtp.host, port: smtp.port, secure: smtp.secure, user: smtp.user, password: '', from: smtp.from })
   }, [smtp, form])
 
+  const persist = async (v: Values) => {
+    await studio.smtp.getState().save({ host: v.host ?? '', port: v.port, secure: v.secure, user: v.user ?? '', from: v.from ?? '', ...(v.password && { password: v.password }) })
+    form.resetFields(['password'])
+  }
   const save = async (v: Values) => {
     setSaving(true)
     try {
-      await studio.smtp.getState().save({ host: v.host ?? '', port: v.port, secure: v.secure, user: v.user ?? '', from: v.from ?? '', ...(v.password && { password: v.password }) })
+      await persist(v)
       ok(t('common.saved'))
     } catch (err) {
       fail(err, form)
     } finally {
       setSaving(false)
+    }
+  }
+  const saveEdits = async () => {
+    if (!form.isFieldsTouched()) return true
+    try {
+      await persist(await form.validateFields())
+      return true
+    } catch (err) {
+      // validateFields rejects with the form's own errors, already shown on the fields.
+      if (!(err as { errorFields?: unknown }).errorFields) fail(err, form)
+      return false
     }
   }
   const removePassword = () =>
@@ -138,7 +155,7 @@ export function EmailSection() {
           <Input placeholder="Agenta <agenta@example.com>" data-testid="smtp-from" />
         </Form.Item>
         <div className="smtp-actions">
-          <SmtpTest />
+          <SmtpTest saveEdits={saveEdits} />
           <Button type="primary" htmlType="submit" loading={saving} data-testid="smtp-save">
             {t('common.save')}
           </Button>

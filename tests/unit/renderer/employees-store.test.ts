@@ -1,0 +1,189 @@
+// The digital-employee, SMTP and memory stores against a real server and the fake LLM.
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import type { ScheduleRunEvent } from '@contract/schedules'
+import { createApi, type Api } from '../../../src-renderer/src/api/client'
+import { ApiError } from '../../../src-renderer/src/api/errors'
+import { httpTransport } from '../../../src-renderer/src/api/http'
+import { createEmployeesStore } from '../../../src-renderer/src/stores/employees'
+import { createMemoryStore } from '../../../src-renderer/src/stores/memory'
+import { createSmtpStore } from '../../../src-renderer/src/stores/smtp'
+import { bootServer, type BootedServer } from '../../utils/boot'
+import { startFakeLlm, type FakeLlm } from '../../utils/fake-llm'
+
+const KEY = 'sk-fake-employees-01'
+let srv: BootedServer
+let llm: FakeLlm
+let api: Api
+let agentId: string
+let otherAgentId: string
+
+beforeAll(async () => {
+  ;[srv, llm] = await Promise.all([bootServer(), startFakeLlm({ apiKey: KEY })])
+  api = createApi(httpTransport(srv.url, { token: srv.token }))
+  const provider = await api.call('providers.create', { name: 'Fake', baseUrl: llm.baseUrl, apiKey: KEY })
+  await api.call('providers.refreshModels', { id: provider.id })
+  agentId = (await api.call('agents.create', { name: 'Reporter', providerId: provider.id, model: 'fake-chat' })).id
+  otherAgentId = (await api.call('agents.create', { name: 'Guide', providerId: provider.id, model: 'fake-chat' })).id
+})
+afterAll(() => Promise.all([srv.close(), llm.close()]))
+
+describe('employees store', () => {
+  test('previews a schedule, or rejects with what is wrong', async () => {
+    const store = createEmployeesStore(api)
+    const ok = await store.getState().preview({ schedule: { type: 'daily', time: '08:00' }, timezone: 'Asia/Shanghai', count: 3 })
+    expect(ok.timezone).toBe('Asia/Shanghai')
+    expect(ok.nextRuns).toHaveLength(3)
+    expect(ok.nextRuns[1] - ok.nextRuns[0]).toBe(24 * 3600_000)
+
+    const err = (await store
+      .getState()
+      .preview({ schedule: { type: 'cron', expression: '61 * * * *' } })
+      .catch((e: unknown) => e)) as ApiError
+    expect(err).toBeInstanceOf(ApiError)
+    expect(err.status).toBe(422)
+    expect(err.issues).toEqual([{ path: 'schedule.expression', message: expect.stringContaining('minute 61 is out of range') }])
+  })
+
+  test('creates a task, runs it now, reads the run and its trace, pauses, resumes and deletes it', async () => {
+    llm.script({ text: 'Report: **all good**' })
+    const store = createEmployeesStore(api)
+    await store.getState().load()
+    expect(store.getState()).toMatchObject({ loaded: true, items: [] })
+
+    const task = await store.getState().create({ name: 'Daily report', instruction: 'Summarise the day', agentId, schedule: { type: 'interval', every: 2, unit: 'hours' }, timezone: 'UTC' })
+    expect(store.getState().items.map((x) => x.name)).toEqual(['Daily report'])
+    expect(task).toMatchObject({ status: 'active', running: false })
+    expect(task.nextRuns.length).toBeGreaterThan(0)
+
+    const started = await store.getState().runNow(task.id)
+    expect(started).toMatchObject({ trigger: 'manual' })
+    expect(store.getState().runs[task.id].items[0].id).toBe(started.id)
+    await expect
+      .poll(async () => {
+        await store.getState().loadRuns(task.id)
+        return store.getState().runs[task.id].items[0]?.status
+      })
+      .toBe('ok')
+    const run = store.getState().runs[task.id].items[0]
+    expect(run.output).toBe('Report: **all good**')
+    expect(store.getState().runs[task.id]).toMatchObject({ loading: false, error: null, hasMore: false })
+    const steps = await store.getState().trace(run.runId!)
+    expect(steps[0]).toMatchObject({ kind: 'model', name: expect.stringContaining('fake-chat') })
+    // Read once, then kept.
+    expect(store.getState().trace(run.runId!)).toBe(store.getState().trace(run.runId!))
+
+    expect((await store.getState().pause(task.id)).status).toBe('paused')
+    expect(store.getState().items[0].status).toBe('paused')
+    expect((await store.getState().resume(task.id)).status).toBe('active')
+
+    const edited = await store.getState().update(task.id, { schedule: { type: 'weekly', weekday: 1, time: '09:30' } })
+    expect(edited.schedule).toEqual({ type: 'weekly', weekday: 1, time: '09:30' })
+    const bad = (await store
+      .getState()
+      .update(task.id, { schedule: { type: 'monthly', day: 32, time: '08:00' } })
+      .catch((e: unknown) => e)) as ApiError
+    expect(bad.issues[0]?.path).toBe('schedule.day')
+
+    await store.getState().remove(task.id)
+    expect(store.getState().items).toEqual([])
+    expect(store.getState().runs[task.id]).toBeUndefined()
+  })
+
+  test('events: a run event updates an open history; a change event re-reads or drops the task', async () => {
+    const store = createEmployeesStore(api)
+    const task = await store.getState().create({ name: 'Watcher', instruction: 'Look around', agentId, schedule: { type: 'daily', time: '07:00' } })
+    await store.getState().loadRuns(task.id)
+    const event: ScheduleRunEvent = {
+      id: 'run-1',
+      scheduleId: task.id,
+      sessionId: null,
+      runId: null,
+      trigger: 'schedule',
+      status: 'running',
+      output: '',
+      error: null,
+      scheduledFor: Date.now(),
+      startedAt: Date.now(),
+      endedAt: null,
+      durationMs: null,
+      deliveries: [],
+      scheduleName: 'Watcher',
+      notify: false
+    }
+    store.getState().onRun(event)
+    expect(store.getState().runs[task.id].items.map((r) => [r.id, r.status])).toEqual([['run-1', 'running']])
+    store.getState().onRun({ ...event, status: 'ok', output: 'done', notify: true })
+    expect(store.getState().runs[task.id].items.map((r) => [r.id, r.status, r.output])).toEqual([['run-1', 'ok', 'done']])
+    // Histories never opened are left alone.
+    store.getState().onRun({ ...event, scheduleId: 'other', id: 'run-2' })
+    expect(store.getState().runs.other).toBeUndefined()
+
+    // Deleted elsewhere: the change event finds it gone.
+    await api.call('schedules.delete', { id: task.id })
+    store.getState().onChanged(task.id)
+    await expect.poll(() => store.getState().items.length).toBe(0)
+  })
+})
+
+describe('smtp store', () => {
+  test('loads, saves without returning the password, and a failed test is a result', async () => {
+    const store = createSmtpStore(api)
+    await store.getState().load()
+    expect(store.getState().smtp).toMatchObject({ configured: false, hasPassword: false })
+    const saved = await store.getState().save({ host: '127.0.0.1', port: 9, secure: false, user: 'bot', password: 'secret', from: 'bot@example.com' })
+    expect(saved).toMatchObject({ host: '127.0.0.1', port: 9, configured: true, hasPassword: true })
+    expect(JSON.stringify(saved)).not.toContain('secret')
+    const result = await store.getState().test('someone@example.com')
+    expect(result.ok).toBe(false)
+    expect(result.error).toBeTruthy()
+    expect((await store.getState().save({ password: null })).hasPassword).toBe(false)
+  })
+})
+
+describe('memory store', () => {
+  test('picks the latest user, filters by agent and text, edits, deletes and forgets', async () => {
+    await api.call('memories.create', { userId: 'bob', text: 'Visits on Sundays' })
+    const store = createMemoryStore(api)
+    await store.getState().create({ userId: 'alice', agentId, text: 'Prefers green tea' })
+    await store.getState().create({ userId: 'alice', agentId: otherAgentId, text: 'Asks about exhibits' })
+    await store.getState().create({ userId: 'alice', text: 'Lives in Hangzhou' })
+
+    await store.getState().loadUsers()
+    expect(store.getState().users.map((u) => [u.userId, u.count])).toEqual([
+      ['alice', 3],
+      ['bob', 1]
+    ])
+    expect(store.getState().userId).toBe('alice')
+    await expect.poll(() => store.getState().items.length).toBe(3)
+
+    await store.getState().setFilter({ kind: 'shared' })
+    expect(store.getState().items.map((m) => m.text)).toEqual(['Lives in Hangzhou'])
+    // What one agent sees: its own (its memory setting is not shared, so not the pool).
+    await store.getState().setFilter({ kind: 'agent', agentId })
+    expect(store.getState().items.map((m) => m.text)).toEqual(['Prefers green tea'])
+    await store.getState().setFilter({ kind: 'all' })
+    await store.getState().search('tea')
+    expect(store.getState().items.map((m) => m.text)).toEqual(['Prefers green tea'])
+    await store.getState().search('')
+
+    const tea = store.getState().items.find((m) => m.text === 'Prefers green tea')!
+    await store.getState().update(tea.id, { text: 'Prefers jasmine tea' })
+    expect(store.getState().items.find((m) => m.id === tea.id)?.text).toBe('Prefers jasmine tea')
+    await store.getState().remove(tea.id)
+    expect(store.getState().items).toHaveLength(2)
+
+    const err = (await store
+      .getState()
+      .create({ userId: 'alice', text: ' ' })
+      .catch((e: unknown) => e)) as ApiError
+    expect(err.issues[0]?.path).toBe('text')
+
+    // One agent's own memories only, then everything.
+    expect(await store.getState().forget('alice', otherAgentId)).toBe(1)
+    expect(store.getState().items.map((m) => m.text)).toEqual(['Lives in Hangzhou'])
+    expect(await store.getState().forget('alice')).toBe(1)
+    expect(store.getState().users.map((u) => u.userId)).toEqual(['bob'])
+    // The page moves on to the next user.
+    expect(store.getState().userId).toBe('bob')
+  })
+})
