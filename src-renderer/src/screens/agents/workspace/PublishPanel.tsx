@@ -8,11 +8,14 @@ import { useArea, useStudio } from '../../../stores/hooks'
 import { useFeedback } from '../../../ui/feedback'
 import { Section } from './Section'
 
-/** Where phones and websites reach this server: a LAN address when LAN access is on, else this page's own origin. */
-function useBaseUrls(): { lan: string[]; local: string } {
+/**
+ * Where phones and websites reach this server: a LAN address when LAN access is on, else the
+ * address this page came from (browser) or the local server's (desktop). null: no server runs.
+ */
+function useBaseUrls(): { lan: string[]; local: string | null } {
   const server = useArea('settings', (s) => s.server)
-  const local = server?.url ?? window.location.origin
-  return { lan: server?.lanUrls ?? [], local: window.location.protocol.startsWith('http') ? window.location.origin : local }
+  const fromPage = window.location.protocol.startsWith('http') ? window.location.origin : null
+  return { lan: server?.running ? server.lanUrls : [], local: fromPage ?? (server?.running ? server.url : null) }
 }
 
 export const embedSnippet = (base: string, agent: Agent) =>
@@ -54,8 +57,8 @@ export function PublishPanel({ agent }: { agent: Agent }) {
     )
   const saveOrigins = () => run('origins', () => agents.update(agent.id, { allowedOrigins: origins }), t('common.saved'))
 
-  const base = lan[0] ?? local
-  const phoneUrls = (lan.length ? lan : [local]).map((u) => `${u}/chat/${agent.uuid}`)
+  const base = lan[0] ?? local ?? ''
+  const phoneUrls = (lan.length ? lan : local ? [local] : []).map((u) => `${u}/chat/${agent.uuid}`)
   const originsChanged = origins.join('\n') !== agent.allowedOrigins.join('\n')
 
   return (
@@ -91,7 +94,20 @@ export function PublishPanel({ agent }: { agent: Agent }) {
       </Section>
 
       <Section icon={<MobileOutlined />} title={t('publish.phone')}>
-        <div className="publish-phone">
+        {!phoneUrls.length && (
+          <Alert
+            type="warning"
+            showIcon
+            title={t('publish.serverOff')}
+            action={
+              <Button size="small" onClick={() => routeTo('settings')}>
+                {t('publish.openSettings')}
+              </Button>
+            }
+            data-testid="publish-server-off"
+          />
+        )}
+        <div className={`publish-phone ${phoneUrls.length ? '' : 'hidden'}`}>
           <QRCode
             value={phoneUrls[0]}
             size={148}
@@ -108,7 +124,7 @@ export function PublishPanel({ agent }: { agent: Agent }) {
                 </a>
               </Typography.Text>
             ))}
-            {!lan.length && (
+            {!lan.length && phoneUrls.length > 0 && (
               <Alert
                 type="warning"
                 showIcon
