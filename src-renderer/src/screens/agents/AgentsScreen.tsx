@@ -1,6 +1,6 @@
 import { PlusOutlined, SearchOutlined } from '@ant-design/icons'
 import { Button, Input, Skeleton } from 'antd'
-import { useEffect, useMemo, useState } from 'react'
+import { lazy, useEffect, useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { useArea, useStudio } from '../../stores/hooks'
 import { useErrorToast } from '../../ui/feedback'
@@ -9,7 +9,9 @@ import { AgentCard } from './AgentCard'
 import { AgentEditor } from './AgentEditor'
 import { CreateCard } from '../../ui/CreateCard'
 import { routeTo, useRouteParam } from '../../shell/route'
-import { AgentWorkspace } from './workspace/AgentWorkspace'
+
+// The editor brings the chat preview (Markdown, math, highlighting): loaded when an agent is opened.
+const AgentWorkspace = lazy(() => import('./workspace/AgentWorkspace').then((m) => ({ default: m.AgentWorkspace })))
 
 /** The grid, or one agent's editor when the route names it (#/agents/<id>). */
 export function AgentsScreen() {
