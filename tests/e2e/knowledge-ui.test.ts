@@ -34,6 +34,8 @@ let errors: string[]
 let api: Server
 let apiUrl: string
 let kbId: string
+let embedder: Server
+let embedderUrl: string
 
 const byTestId = (id: string) => page.getByTestId(id)
 const shot = (name: string) => page.screenshot({ path: `${SHOTS}/${name}.png`, animations: 'disabled', style: '.ant-message { display: none !important; }' })
@@ -48,6 +50,20 @@ beforeAll(async () => {
   })
   await new Promise<void>((r) => api.listen(0, '127.0.0.1', r))
   apiUrl = `http://127.0.0.1:${(api.address() as AddressInfo).port}/articles`
+  // A slow embedding server: ingestion takes long enough to watch its progress.
+  embedder = createServer((req, res) => {
+    res.setHeader('content-type', 'application/json')
+    if (req.method === 'GET') return res.end(JSON.stringify({ object: 'list', data: [{ id: 'slow-embed', object: 'model', owned_by: 'test' }] }))
+    let body = ''
+    req.on('data', (c: Buffer) => (body += c.toString()))
+    req.on('end', () => {
+      const input = JSON.parse(body).input as string[]
+      const data = input.map((t, index) => ({ object: 'embedding', index, embedding: Array.from({ length: 8 }, (_, i) => Math.sin(t.length + i)) }))
+      setTimeout(() => res.end(JSON.stringify({ object: 'list', data, model: 'slow-embed', usage: { prompt_tokens: 1, total_tokens: 1 } })), 250)
+    })
+  })
+  await new Promise<void>((r) => embedder.listen(0, '127.0.0.1', r))
+  embedderUrl = `http://127.0.0.1:${(embedder.address() as AddressInfo).port}/v1`
   ;[srv, browser] = await Promise.all([bootServer(), launchBrowser()])
   await srv.api('PUT', '/api/settings', { language: 'en', theme: 'light' })
   const kb = await srv.api('POST', '/api/knowledge-bases', { name: 'Visitor FAQ', description: 'What visitors ask at the desk', chunkSize: 200, chunkOverlap: 20 })
@@ -60,6 +76,7 @@ afterAll(async () => {
   await browser?.close()
   api?.close()
   await srv?.close()
+  embedder?.close()
 })
 
 describe('knowledge screen', () => {
@@ -78,6 +95,8 @@ describe('knowledge screen', () => {
       { name: 'broken.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4 this is not really a PDF') }
     ])
     await byTestId('upload-list').waitFor()
+    await expect.poll(() => byTestId('upload-list').textContent()).toContain('Uploaded 2 of 2')
+    await byTestId('upload-toggle').click()
     await expect.poll(() => byTestId('upload-row').count()).toBe(2)
 
     const guide = byTestId('doc-table').locator('tr').filter({ hasText: 'museum-guide.md' })
@@ -133,6 +152,33 @@ describe('knowledge screen', () => {
     await card.getByTestId('source-sync').click()
     await expect.poll(() => card.getByTestId('source-last-sync').textContent(), { timeout: 15_000 }).toMatch(/Synced .*2 new/)
     await shot('knowledge-sources')
+  })
+
+  test('with an embedding model, ingestion shows its live progress', async () => {
+    const provider = await srv.api('POST', '/api/providers', { name: 'Slow embedder', baseUrl: embedderUrl })
+    const models = await srv.api('POST', `/api/providers/${provider.body.id}/refresh-models`)
+    const model = models.body.models[0]
+    if (model.type !== 'embedding') await srv.api('PUT', `/api/models/${model.id}`, { type: 'embedding' })
+    const kb = await srv.api('POST', '/api/knowledge-bases', { name: 'Exhibit labels', embeddingModelId: model.id })
+    await page.goto(`${srv.url}/?token=${srv.token}#/knowledge/${kb.body.id}`)
+    await byTestId('kb-detail').waitFor()
+    const files = Array.from({ length: 24 }, (_, i) => ({ name: `label-${i}.txt`, mimeType: 'text/plain', buffer: Buffer.from(`Exhibit ${i}: a bronze vessel from the Shang dynasty, room ${i % 5}.`) }))
+    await page.locator('.kb-upload-actions input[type=file]').first().setInputFiles(files)
+    await byTestId('kb-progress').waitFor({ timeout: 15_000 })
+    // Documents count as done when their batch is served; meanwhile the stages they reached move.
+    await expect.poll(() => byTestId('kb-progress').textContent()).toMatch(/Ingesting\d+ \/ 24 documents.*Indexing [1-9]/)
+    await expect.poll(() => byTestId('doc-table').getByTestId('doc-status').allTextContents()).toContain('Indexing')
+    await shot('knowledge-progress')
+    await expect.poll(() => byTestId('doc-table').getByTestId('doc-status').allTextContents(), { timeout: 30_000 }).toEqual(Array(20).fill('Ready'))
+    await byTestId('kb-progress').waitFor({ state: 'detached' })
+
+    await byTestId('kb-tab-search').click()
+    await byTestId('search-query').fill('bronze vessel room 3')
+    await byTestId('search-mode-hybrid').click()
+    await byTestId('search-run').click()
+    await expect.poll(() => byTestId('search-meta').textContent()).toMatch(/· Hybrid ·/)
+    await page.goto(`${srv.url}/?token=${srv.token}#/knowledge/${kbId}`)
+    await byTestId('kb-detail').waitFor()
   })
 
   test('the page looks right in the dark', async () => {

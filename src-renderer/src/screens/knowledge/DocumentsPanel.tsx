@@ -8,8 +8,8 @@ export function DocumentsPanel() {
   return (
     <div className="kb-panel">
       <UploadZone />
-      <UploadList />
       <IngestionBanner />
+      <UploadList />
       <DocumentsTable />
       <ChunkDrawer />
     </div>

@@ -1,3 +1,4 @@
+import { activeDocumentStatuses, type KnowledgeBaseStatus } from '@contract/knowledge'
 import { Alert, Progress } from 'antd'
 import { useTranslation } from 'react-i18next'
 import { useArea } from '../../stores/hooks'
@@ -8,6 +9,7 @@ export function IngestionBanner() {
   const { t } = useTranslation()
   const units = useUnits()
   const progress = useArea('knowledge', (s) => s.progress)
+  const counts = useArea('knowledge', (s) => s.counts)
   const reembedError = useArea('knowledge', (s) => s.status?.reembedError ?? null)
   const reembed = progress?.reembed
 
@@ -22,9 +24,18 @@ export function IngestionBanner() {
             {progress.bytesTotal > 0 && <span>{t('kb.progress.bytes', { done: units.bytes(progress.bytesDone), total: units.bytes(progress.bytesTotal) })}</span>}
             {progress.documentsFailed > 0 && <span className="kb-upload-error">{t('kb.progress.failed', { count: progress.documentsFailed })}</span>}
             <span className="grow" />
+            <span className="kb-stages">
+              {activeDocumentStatuses
+                .filter((st) => counts.byStatus[st])
+                .map((st) => (
+                  <span key={st} className="kb-stage">
+                    {t(`kb.status.${st}`)} {counts.byStatus[st]}
+                  </span>
+                ))}
+            </span>
             <span className="muted">{progress.etaMs === null ? t('kb.progress.etaUnknown') : t('kb.progress.eta', { time: units.duration(progress.etaMs) })}</span>
           </div>
-          <Progress percent={percentOf(progress.documentsDone, progress.documentsTotal)} status="active" showInfo={false} />
+          <Progress percent={runPercent(progress.documentsDone, progress.documentsTotal, counts)} status="active" showInfo={false} />
         </div>
       )}
       {reembed && (
@@ -42,3 +53,12 @@ export function IngestionBanner() {
 }
 
 const percentOf = (done: number, total: number) => (total ? Math.floor((done / total) * 100) : 0)
+
+// Documents count as done only when a batch is served, all at once; until then the stage each
+// in-flight document has reached moves the bar (only this run's documents can be in those stages).
+const STAGE_WEIGHT = { queued: 0, parsing: 0.1, chunking: 0.2, embedding: 0.5, indexing: 0.9 } as const
+function runPercent(done: number, total: number, counts: KnowledgeBaseStatus['counts']): number {
+  if (!total) return 0
+  const partial = activeDocumentStatuses.reduce((n, st) => n + (counts.byStatus[st] ?? 0) * STAGE_WEIGHT[st], 0)
+  return Math.min(99, Math.floor(((done + partial) / total) * 100))
+}

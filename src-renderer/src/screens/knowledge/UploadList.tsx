@@ -1,6 +1,6 @@
 import { CheckCircleFilled, CloseCircleFilled, LoadingOutlined } from '@ant-design/icons'
 import { Button, Progress, Tooltip } from 'antd'
-import { useMemo } from 'react'
+import { useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { UploadItem } from '../../stores/knowledge'
 import { useArea, useStudio } from '../../stores/hooks'
@@ -42,7 +42,16 @@ export function UploadList() {
   const { t } = useTranslation()
   const studio = useStudio()
   const uploads = useArea('knowledge', (s) => s.uploads)
-  const shown = useMemo(() => uploads.slice().sort((a, b) => order[a.state] - order[b.state]).slice(0, MAX_ROWS), [uploads])
+  const [showDone, setShowDone] = useState(false)
+  // Files that went through need no row each: the summary counts them, a click lists them.
+  const shown = useMemo(
+    () =>
+      uploads
+        .filter((u) => showDone || u.state !== 'done')
+        .sort((a, b) => order[a.state] - order[b.state])
+        .slice(0, MAX_ROWS),
+    [uploads, showDone]
+  )
   if (!uploads.length) return null
   const done = uploads.filter((u) => u.state === 'done').length
   const failed = uploads.filter((u) => u.state === 'failed').length
@@ -53,6 +62,11 @@ export function UploadList() {
         <span>{t('kb.upload.summary', { done, total: uploads.length })}</span>
         {failed > 0 && <span className="kb-upload-error">{t('kb.upload.failedCount', { count: failed })}</span>}
         <span className="grow" />
+        {done > 0 && (
+          <Button size="small" type="text" onClick={() => setShowDone(!showDone)} data-testid="upload-toggle">
+            {showDone ? t('kb.upload.hideDone') : t('kb.upload.showDone')}
+          </Button>
+        )}
         {busy === 0 && (
           <Button size="small" type="text" onClick={() => studio.knowledge.getState().clearUploads()}>
             {t('kb.upload.clear')}
@@ -62,7 +76,7 @@ export function UploadList() {
       {shown.map((u) => (
         <UploadRow key={u.uid} item={u} />
       ))}
-      {uploads.length > shown.length && <div className="muted small">{t('kb.upload.more', { count: uploads.length - shown.length })}</div>}
+      {shown.length === MAX_ROWS && uploads.length > MAX_ROWS && <div className="muted small">{t('kb.upload.more', { count: uploads.length - MAX_ROWS })}</div>}
     </div>
   )
 }
