@@ -16,6 +16,8 @@ export function TaskCard({ task, onOpen }: { task: Schedule; onOpen: () => void 
   const formatDate = useFormatDate()
   const { describe, runTime } = useScheduleText()
   const agent = useArea('agents', (s) => s.items.find((a) => a.id === task.agentId))
+  // Until the agents have loaded, a missing one is not yet a deleted one.
+  const agentsLoaded = useArea('agents', (s) => s.loaded)
   const store = studio.employees.getState()
   const stop = (e: { stopPropagation(): void }) => e.stopPropagation()
 
@@ -49,7 +51,7 @@ export function TaskCard({ task, onOpen }: { task: Schedule; onOpen: () => void 
       <p className="entity-desc">{task.instruction}</p>
       <div className="emp-facts">
         <span>
-          <RobotOutlined /> {agent?.name ?? t('employees.agentMissing')}
+          <RobotOutlined /> {agent?.name ?? (agentsLoaded ? t('employees.agentMissing') : '…')}
         </span>
         <span>
           <ScheduleOutlined /> {describe(task.schedule)}

@@ -86,6 +86,8 @@ function TaskFacts({ task }: { task: Schedule }) {
   const { t } = useTranslation()
   const { describe, runTime } = useScheduleText()
   const agent = useArea('agents', (s) => s.items.find((a) => a.id === task.agentId))
+  // Until the agents have loaded, a missing one is not yet a deleted one.
+  const agentsLoaded = useArea('agents', (s) => s.loaded)
   const model = useArea('providers', (s) => s.models.find((m) => m.id === task.modelId))
   const d = task.delivery
   const channels = [d.notify && t('employees.channels.notify'), d.email && t('employees.channels.email', { to: d.email.to.join(', ') }), d.webhook && t('employees.channels.webhook', { url: d.webhook.url })].filter(Boolean)
@@ -93,7 +95,7 @@ function TaskFacts({ task }: { task: Schedule }) {
     <div className="emp-facts-panel">
       <div className="emp-instruction">{task.instruction}</div>
       <div className="emp-fact-grid">
-        <Fact label={t('employees.form.agent')}>{agent?.name ?? t('employees.agentMissing')}</Fact>
+        <Fact label={t('employees.form.agent')}>{agent?.name ?? (agentsLoaded ? t('employees.agentMissing') : '…')}</Fact>
         <Fact label={t('employees.form.model')}>{model?.modelId ?? t('employees.agentModel')}</Fact>
         <Fact label={t('employees.schedule')}>
           {describe(task.schedule)} · {task.timezone}

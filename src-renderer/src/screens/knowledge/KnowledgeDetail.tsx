@@ -103,7 +103,7 @@ export function KnowledgeDetail({ kbId }: { kbId: string }) {
           </Button>
         </div>
       </div>
-      <Tabs items={tabs} className="kb-tabs" destroyOnHidden={false} />
+      <Tabs key={kbId} items={tabs} className="kb-tabs" destroyOnHidden={false} />
       <KnowledgeEditor open={editing} base={base} onClose={() => setEditing(false)} />
     </div>
   )

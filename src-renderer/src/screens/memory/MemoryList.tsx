@@ -19,13 +19,15 @@ function MemoryRow({ memory, onEdit }: { memory: Memory; onEdit: () => void }) {
   const { fail, ok } = useFeedback()
   const formatDate = useFormatDate()
   const agent = useArea('agents', (s) => s.items.find((a) => a.id === memory.agentId))
+  // Until the agents have loaded, a missing one is not yet a deleted one.
+  const agentsLoaded = useArea('agents', (s) => s.loaded)
   return (
     <div className="mem-row" data-testid="memory-row">
       <div className="mem-text" data-testid="memory-text-view">
         {memory.text}
       </div>
       <div className="mem-meta">
-        {memory.agentId === null ? <Tag color="geekblue">{t('memory.shared')}</Tag> : <Tag color="purple">{agent?.name ?? t('memory.unknownAgent')}</Tag>}
+        {memory.agentId === null ? <Tag color="geekblue">{t('memory.shared')}</Tag> : <Tag color="purple">{agent?.name ?? (agentsLoaded ? t('memory.unknownAgent') : '…')}</Tag>}
         <span className="muted small">{formatDate(memory.updatedAt)}</span>
         <span className="grow" />
         <Tooltip title={t('common.edit')}>
