@@ -1,4 +1,4 @@
-import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron'
+import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron'
 import { IPC_CHANNELS, type AgentaBridge, type BridgeResult, type BridgeStreamMessage } from '../src-main/contract/bridge'
 
 /**
@@ -55,7 +55,10 @@ const bridge: AgentaBridge = {
       ipcRenderer.send(IPC_CHANNELS.streamCancel, id)
       onMessage({ type: 'end' })
     }
-  }
+  },
+  // Dropped files reach knowledge bases by path (File.path is gone since Electron 32). Only a path
+  // the user handed over by dropping the file is revealed; nothing here reads the disk.
+  pathForFile: (file: File) => webUtils.getPathForFile(file)
 }
 
 contextBridge.exposeInMainWorld('agenta', bridge)

@@ -17,6 +17,8 @@ export interface AgentaBridge {
    * exactly one `end` or `error`; the returned function cancels (the core stops the work).
    */
   stream(name: string, input: unknown, onMessage: (message: BridgeStreamMessage) => void): () => void
+  /** The path on disk of a file dropped into the window ('' for files that are not on disk). */
+  pathForFile(file: File): string
 }
 
 export type BridgeStreamMessage = { type: 'event'; event: unknown } | { type: 'end' } | { type: 'error'; error: ErrorBody['error'] }

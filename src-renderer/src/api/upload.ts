@@ -55,10 +55,9 @@ export function uploadFile(kbId: string, file: File, opts: UploadOptions = {}): 
  * undefined when it does not, or in a browser.
  */
 export function pathForFile(file: File): string | undefined {
-  const bridge = (typeof window === 'undefined' ? undefined : window.agenta) as { pathForFile?: (f: File) => string } | undefined
-  const path = bridge?.pathForFile?.(file)
-  return path || undefined
+  const bridge = typeof window === 'undefined' ? undefined : window.agenta
+  return bridge?.pathForFile(file) || undefined
 }
 
 /** True when this window can turn dropped files into paths (see pathForFile). */
-export const canResolvePaths = () => typeof (typeof window === 'undefined' ? undefined : (window.agenta as { pathForFile?: unknown } | undefined))?.pathForFile === 'function'
+export const canResolvePaths = () => typeof window !== 'undefined' && typeof window.agenta?.pathForFile === 'function'

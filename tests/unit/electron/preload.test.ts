@@ -4,7 +4,8 @@ import { IPC_CHANNELS, type AgentaBridge } from '../../../src-main/contract/brid
 // The sandboxed preload only sees electron's renderer modules; these stand in for them.
 const electron = vi.hoisted(() => ({
   contextBridge: { exposeInMainWorld: vi.fn() },
-  ipcRenderer: { invoke: vi.fn(), on: vi.fn(), removeListener: vi.fn(), send: vi.fn(), sendSync: vi.fn() }
+  ipcRenderer: { invoke: vi.fn(), on: vi.fn(), removeListener: vi.fn(), send: vi.fn(), sendSync: vi.fn() },
+  webUtils: { getPathForFile: vi.fn((f: { name: string }) => `/home/me/${f.name}`) }
 }))
 vi.mock('electron', () => electron)
 
@@ -23,11 +24,16 @@ beforeEach(() => {
 })
 
 describe('preload bridge', () => {
-  it('exposes one object with host, call, onEvent and stream — nothing else', async () => {
+  it('exposes one object with host, call, onEvent, stream and pathForFile — nothing else', async () => {
     const api = await loadBridge()
-    expect(Object.keys(api).sort()).toEqual(['call', 'host', 'onEvent', 'stream'])
+    expect(Object.keys(api).sort()).toEqual(['call', 'host', 'onEvent', 'pathForFile', 'stream'])
     expect(api.host).toBe('electron')
     expect(Object.values(api)).not.toContain(electron.ipcRenderer)
+  })
+
+  it('turns a dropped file into its path through webUtils', async () => {
+    const api = await loadBridge()
+    expect(api.pathForFile({ name: 'a.pdf' } as File)).toBe('/home/me/a.pdf')
   })
 
   it('call forwards the name and input on the call channel and returns the answer', async () => {

@@ -88,6 +88,7 @@ describe('ipcTransport', () => {
       host: 'electron' as const,
       onEvent: () => () => {},
       stream: () => () => {},
+      pathForFile: () => '',
       call: vi.fn(async (name: string) =>
         name === 'app.info'
           ? { ok: true as const, data: { name: 'Agenta Studio', version: '1.0.0', host: 'electron', dataDir: '/d', dbKind: 'sqlite' } }

@@ -99,6 +99,7 @@ describe('ipcStream with a fake bridge', () => {
       host: 'electron' as const,
       call: vi.fn(),
       onEvent: () => () => {},
+      pathForFile: () => '',
       stream: vi.fn((_name: string, _input: unknown, onMessage: (m: BridgeStreamMessage) => void) => {
         emit = onMessage
         return cancel
