@@ -347,16 +347,19 @@ export function schedulerService(deps: SchedulerDeps, opts: Partial<SchedulerOpt
     // Delivery uses the task as it is now: it may have been edited (or deleted) during the run.
     const current = await repo.find(s.id)
     const task = current ? toStoredSchedule(current) : s
+    // The result is known now: say so (and notify) before e-mail and webhooks, which can take up
+    // to their timeouts; a second event then carries the delivery results, without notifying again.
+    emitRun(task, toScheduleRun(row), task.delivery.notify && status !== 'cancelled')
     if (current && status !== 'cancelled') {
       const results = await delivery.deliver(task, toScheduleRun(row))
       if (results.length) {
         row.deliveries = JSON.stringify(results)
         await repo.runs.update(row.id, { deliveries: row.deliveries })
+        emitRun(task, toScheduleRun(row), false)
       }
     }
     active.delete(s.id)
     const final = toScheduleRun(row)
-    emitRun(task, final, task.delivery.notify && status !== 'cancelled')
     changed(s.id)
     if (current) await prune(s.id).catch((err) => console.warn('[agenta] scheduler: pruning old runs failed:', err))
     return final
