@@ -137,6 +137,8 @@ export interface ApiClient {
 export const studioEvents = {
   'providers.changed': z.object({ id: z.string() }),
   'agents.changed': z.object({ id: z.string() }),
+  /** A session was created, renamed, deleted, or a turn in it ended. */
+  'sessions.changed': z.object({ id: z.string(), agentId: z.string() }),
   'tools.changed': z.object({ id: z.string() }),
   'tools.status': E.ToolStatus,
   'knowledgeBases.changed': z.object({ id: z.string() }),

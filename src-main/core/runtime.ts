@@ -75,7 +75,7 @@ export async function createRuntime(opts: RuntimeOptions) {
   const knowledgeBases = knowledge.bases
   const settings = settingsService(db, events)
   const memory = memoryService(db, agents, providers, events, opts.memory)
-  const chat = chatService(db, agents, providers, { ...opts.turn, memory: memory.hooks, knowledge: { context: knowledge.turnContext } })
+  const chat = chatService(db, agents, providers, events, { ...opts.turn, memory: memory.hooks, knowledge: { context: knowledge.turnContext } })
   // Declared before the MCP service: the bundled Excel server links its files through the running server.
   let serverStatus: () => ServerStatus = () => stoppedServer
   const bundled = opts.bundledMcpDir ? { dir: opts.bundledMcpDir, dataDir: opts.dataDir, downloadBaseUrl: () => serverStatus().url ?? undefined } : undefined

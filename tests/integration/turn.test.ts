@@ -42,7 +42,12 @@ const chatRequests = () => llm.requests.filter((r) => r.path.endsWith('/chat/com
 describe('agent turn', () => {
   it('streams the answer with the rendered system prompt and persists both sides', async () => {
     llm.script({ chunks: ['Hello', ', ', 'visitor'] })
+    const studioEvents: unknown[] = []
+    const off = b.runtime.events.subscribe((name, payload) => name === 'sessions.changed' && studioEvents.push(payload))
     const { sessionId, events, summary } = await turn('hi there')
+    off()
+    // Created, then the turn ended: open session lists refresh (title, order).
+    expect(studioEvents).toEqual([{ id: sessionId, agentId: agent.id }, { id: sessionId, agentId: agent.id }])
     expect(events.filter((e) => e.type === 'delta').map((e) => (e as { content: string }).content)).toEqual(['Hello', ', ', 'visitor'])
     expect(summary).toMatchObject({ status: 'ok', text: 'Hello, visitor' })
     expect(chatRequests()[0].body.messages[0]).toEqual({ role: 'system', content: 'You are Guide.' })

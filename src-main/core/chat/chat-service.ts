@@ -6,6 +6,7 @@ import { chatRepo, toMessage, toSession, toStep } from '../../store/repos/chat'
 import type { AgentsService } from '../agents/agents-service'
 import type { ProvidersService } from '../providers/providers-service'
 import { EventQueue } from '../util/event-queue'
+import type { StudioEvents } from '../events'
 import { newId } from '../util/ids'
 import { builtinTools } from './builtin-tools'
 import { ClientHub } from './client-hub'
@@ -34,7 +35,7 @@ export type ChatService = ReturnType<typeof chatService>
 
 export const defaultTurnOptions: TurnOptions = { retry: defaultRetry, historyBudget: 8_000, toolTimeoutMs: 60_000, speechTimeoutMs: 300_000 }
 
-export function chatService(db: Kysely<DB>, agents: AgentsService, providers: ProvidersService, options: Partial<TurnOptions> = {}) {
+export function chatService(db: Kysely<DB>, agents: AgentsService, providers: ProvidersService, events: StudioEvents, options: Partial<TurnOptions> = {}) {
   const repo = chatRepo(db)
   const waits = new WaitRegistry()
   const clients = new ClientHub(waits)
@@ -77,16 +78,20 @@ export function chatService(db: Kysely<DB>, agents: AgentsService, providers: Pr
         const now = Date.now()
         const row = { id: input.id ?? newId(), agent_id: agent.id, user_id: input.userId, title: input.title, created_at: now, updated_at: now }
         await repo.sessions.insert(row)
+        events.emit('sessions.changed', { id: row.id, agentId: row.agent_id })
         return toSession(row)
       },
       async rename(id: string, title: string) {
         await session(id)
         await repo.sessions.update(id, { title, updated_at: Date.now() })
-        return toSession(await session(id))
+        const renamed = await session(id)
+        events.emit('sessions.changed', { id, agentId: renamed.agent_id })
+        return toSession(renamed)
       },
       async delete(id: string) {
-        await session(id)
+        const gone = await session(id)
         await repo.sessions.delete(id)
+        events.emit('sessions.changed', { id, agentId: gone.agent_id })
         return { ok: true as const }
       },
       messages: async (id: string) => {
@@ -143,6 +148,8 @@ export function chatService(db: Kysely<DB>, agents: AgentsService, providers: Pr
             emit
           )
         } finally {
+          // New messages, a new title: lists of this agent's sessions (phone users included) update.
+          events.emit('sessions.changed', { id: s.id, agentId: s.agent_id })
           running.delete(controller)
           req.signal?.removeEventListener('abort', onAbort)
           queue.end()

@@ -48,6 +48,9 @@ export function createStudio(connection: Connection): Studio {
       void studio.providers.getState().loadModels()
     },
     'agents.changed': () => void studio.agents.getState().load(),
+    'sessions.changed': (payload) => {
+      if ((payload as { agentId: string }).agentId === sessions.getState().agentId) void sessions.getState().refresh()
+    },
     'tools.changed': () => void studio.tools.getState().load(),
     'knowledgeBases.changed': () => void studio.knowledgeBases.getState().load(),
     'settings.changed': (payload) => studio.settings.getState().apply({ settings: payload as Settings }),
