@@ -21,8 +21,20 @@ export default tseslint.config(
   },
   // Layer rules (DESIGN.md): the core runs in plain Node under any host; the contract is shared
   // with the renderer; only src-main/electron touches Electron.
-  layer(['src-main/core/**', 'src-main/store/**', 'src-main/vector/**'], ['electron', 'express', 'socket.io', '**/server/**', '**/electron/**'], 'The core must not depend on a host: keep Electron, Express and Socket.IO out of core/store/vector.'),
-  layer(['src-main/contract/**'], ['electron', 'express', 'socket.io', 'node:*', '**/core/**', '**/store/**', '**/server/**'], 'The contract is shared with the renderer: zod only.'),
+  layer(
+    ['src-main/core/**', 'src-main/store/**', 'src-main/vector/**'],
+    ['electron', 'express', 'socket.io', '**/server/**', '**/electron/**'],
+    'The core must not depend on a host: keep Electron, Express and Socket.IO out of core/store/vector.'
+  ),
+  layer(
+    ['src-main/contract/**'],
+    ['electron', 'express', 'socket.io', 'node:*', '**/core/**', '**/store/**', '**/server/**'],
+    'The contract is shared with the renderer: zod only.'
+  ),
   layer(['src-main/server/**', 'src-main/cli.ts'], ['electron', '**/electron/**'], 'The headless host must run without Electron.'),
-  layer(['src-renderer/**'], ['electron', 'node:*', '**/src-main/core/**', '**/src-main/store/**', '**/src-main/server/**'], 'The renderer talks to the core only through the Api (IPC or HTTP).')
+  layer(
+    ['src-renderer/**'],
+    ['electron', 'node:*', '**/src-main/core/**', '**/src-main/store/**', '**/src-main/server/**'],
+    'The renderer talks to the core only through the Api (IPC or HTTP).'
+  )
 )

@@ -66,11 +66,22 @@ export async function main(argv: string[]): Promise<void> {
   const dbUrl = values.db ?? env.AGENTA_DB_URL
   if (dbUrl && !/^mysql:\/\//.test(dbUrl)) fail(`--db takes a mysql:// URL, not "${dbUrl}"`)
   const store: StoreConfig | undefined = dbUrl ? { kind: 'mysql', url: dbUrl } : undefined
-  const allowedHosts = [...(values['allowed-host'] ?? []), ...(env.AGENTA_ALLOWED_HOSTS?.split(',').map((h) => h.trim()).filter(Boolean) ?? [])]
+  const allowedHosts = [
+    ...(values['allowed-host'] ?? []),
+    ...(env.AGENTA_ALLOWED_HOSTS?.split(',')
+      .map((h) => h.trim())
+      .filter(Boolean) ?? [])
+  ]
 
   let runtime
   try {
-    runtime = await createRuntime({ dataDir, host: 'server', store, bundledMcpDir: fileURLToPath(new URL('.', import.meta.url)), scheduler: { enabled: !values['no-scheduler'] } })
+    runtime = await createRuntime({
+      dataDir,
+      host: 'server',
+      store,
+      bundledMcpDir: fileURLToPath(new URL('.', import.meta.url)),
+      scheduler: { enabled: !values['no-scheduler'] }
+    })
   } catch (err) {
     fail(`cannot open the data in ${dbUrl ? 'the database' : dataDir}: ${(err as Error).message}`)
   }
@@ -98,7 +109,9 @@ export async function main(argv: string[]): Promise<void> {
     `  Studio: ${server.url}/?token=${token}`,
     `  API:    ${server.url}/api  (Authorization: Bearer ${token})`,
     ...server.status().lanUrls.map((u) => `  LAN:    ${u}/?token=${token}`),
-    host === '127.0.0.1' ? '  Only this computer can connect; --host 0.0.0.0 opens it to the LAN.' : '  Listening beyond this computer: anyone with the token can use the studio.',
+    host === '127.0.0.1'
+      ? '  Only this computer can connect; --host 0.0.0.0 opens it to the LAN.'
+      : '  Listening beyond this computer: anyone with the token can use the studio.',
     'Press Ctrl+C to stop.'
   ]
   process.stdout.write(lines.join('\n') + '\n')

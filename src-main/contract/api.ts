@@ -27,18 +27,54 @@ const ok = z.object({ ok: z.literal(true) })
 export const endpoints = {
   'app.info': ep({ method: 'GET', path: '/api/info', summary: 'App name, version and where data lives', input: none, output: E.AppInfo }),
 
-  'providers.presets': ep({ method: 'GET', path: '/api/provider-presets', summary: 'Known providers with their base URLs', input: none, output: z.array(E.ProviderPreset) }),
+  'providers.presets': ep({
+    method: 'GET',
+    path: '/api/provider-presets',
+    summary: 'Known providers with their base URLs',
+    input: none,
+    output: z.array(E.ProviderPreset)
+  }),
   'providers.list': ep({ method: 'GET', path: '/api/providers', summary: 'List providers', input: none, output: z.array(E.Provider) }),
   'providers.get': ep({ method: 'GET', path: '/api/providers/:id', summary: 'One provider', input: byId, output: E.Provider }),
   'providers.create': ep({ method: 'POST', path: '/api/providers', summary: 'Add a provider', input: E.ProviderCreate, output: E.Provider }),
-  'providers.update': ep({ method: 'PUT', path: '/api/providers/:id', summary: 'Change a provider', input: byId.extend(E.ProviderUpdate.shape), output: E.Provider }),
+  'providers.update': ep({
+    method: 'PUT',
+    path: '/api/providers/:id',
+    summary: 'Change a provider',
+    input: byId.extend(E.ProviderUpdate.shape),
+    output: E.Provider
+  }),
   'providers.delete': ep({ method: 'DELETE', path: '/api/providers/:id', summary: 'Delete a provider and its models', input: byId, output: ok }),
-  'providers.test': ep({ method: 'POST', path: '/api/providers/:id/test', summary: 'Check that the provider answers with this key', input: byId, output: E.ProviderTestResult }),
-  'providers.refreshModels': ep({ method: 'POST', path: '/api/providers/:id/refresh-models', summary: "Reload the provider's model list from its /models", input: byId, output: E.RefreshModelsResult }),
+  'providers.test': ep({
+    method: 'POST',
+    path: '/api/providers/:id/test',
+    summary: 'Check that the provider answers with this key',
+    input: byId,
+    output: E.ProviderTestResult
+  }),
+  'providers.refreshModels': ep({
+    method: 'POST',
+    path: '/api/providers/:id/refresh-models',
+    summary: "Reload the provider's model list from its /models",
+    input: byId,
+    output: E.RefreshModelsResult
+  }),
 
-  'models.list': ep({ method: 'GET', path: '/api/models', summary: 'List models, optionally of one provider or type', input: z.object({ providerId: z.string().optional(), type: E.ModelType.optional() }), output: z.array(E.Model) }),
+  'models.list': ep({
+    method: 'GET',
+    path: '/api/models',
+    summary: 'List models, optionally of one provider or type',
+    input: z.object({ providerId: z.string().optional(), type: E.ModelType.optional() }),
+    output: z.array(E.Model)
+  }),
   'models.create': ep({ method: 'POST', path: '/api/models', summary: 'Add a model by hand', input: E.ModelCreate, output: E.Model }),
-  'models.update': ep({ method: 'PUT', path: '/api/models/:id', summary: 'Change a model type or enable it', input: byId.extend(E.ModelUpdate.shape), output: E.Model }),
+  'models.update': ep({
+    method: 'PUT',
+    path: '/api/models/:id',
+    summary: 'Change a model type or enable it',
+    input: byId.extend(E.ModelUpdate.shape),
+    output: E.Model
+  }),
   'models.delete': ep({ method: 'DELETE', path: '/api/models/:id', summary: 'Delete a model', input: byId, output: ok }),
 
   'agents.list': ep({ method: 'GET', path: '/api/agents', summary: 'List agents', input: none, output: z.array(E.Agent) }),
@@ -46,15 +82,51 @@ export const endpoints = {
   'agents.create': ep({ method: 'POST', path: '/api/agents', summary: 'Create an agent', input: E.AgentCreate, output: E.Agent }),
   'agents.update': ep({ method: 'PUT', path: '/api/agents/:id', summary: 'Change an agent', input: byId.extend(E.AgentUpdate.shape), output: E.Agent }),
   'agents.delete': ep({ method: 'DELETE', path: '/api/agents/:id', summary: 'Delete an agent', input: byId, output: ok }),
-  'agents.rotateKey': ep({ method: 'POST', path: '/api/agents/:id/rotate-key', summary: "Replace the agent's public key (old embeds stop working)", input: byId, output: E.Agent }),
+  'agents.rotateKey': ep({
+    method: 'POST',
+    path: '/api/agents/:id/rotate-key',
+    summary: "Replace the agent's public key (old embeds stop working)",
+    input: byId,
+    output: E.Agent
+  }),
 
-  'sessions.list': ep({ method: 'GET', path: '/api/sessions', summary: 'Chat sessions, newest first, optionally of one agent or user, or matching a search', input: C.SessionList, output: z.array(C.ChatSession) }),
-  'sessions.create': ep({ method: 'POST', path: '/api/sessions', summary: 'Start a chat session with an agent', input: C.SessionCreate, output: C.ChatSession }),
+  'sessions.list': ep({
+    method: 'GET',
+    path: '/api/sessions',
+    summary: 'Chat sessions, newest first, optionally of one agent or user, or matching a search',
+    input: C.SessionList,
+    output: z.array(C.ChatSession)
+  }),
+  'sessions.create': ep({
+    method: 'POST',
+    path: '/api/sessions',
+    summary: 'Start a chat session with an agent',
+    input: C.SessionCreate,
+    output: C.ChatSession
+  }),
   'sessions.get': ep({ method: 'GET', path: '/api/sessions/:id', summary: 'One chat session', input: byId, output: C.ChatSession }),
-  'sessions.rename': ep({ method: 'PUT', path: '/api/sessions/:id', summary: 'Rename a chat session', input: byId.extend({ title: z.string().trim().min(1).max(200) }), output: C.ChatSession }),
+  'sessions.rename': ep({
+    method: 'PUT',
+    path: '/api/sessions/:id',
+    summary: 'Rename a chat session',
+    input: byId.extend({ title: z.string().trim().min(1).max(200) }),
+    output: C.ChatSession
+  }),
   'sessions.delete': ep({ method: 'DELETE', path: '/api/sessions/:id', summary: 'Delete a chat session and its messages', input: byId, output: ok }),
-  'sessions.messages': ep({ method: 'GET', path: '/api/sessions/:id/messages', summary: 'Messages of a session, oldest first', input: byId, output: z.array(C.ChatMessage) }),
-  'runs.get': ep({ method: 'GET', path: '/api/runs/:id', summary: 'The trace of one turn: every model and tool call', input: byId, output: z.array(C.RunStep) }),
+  'sessions.messages': ep({
+    method: 'GET',
+    path: '/api/sessions/:id/messages',
+    summary: 'Messages of a session, oldest first',
+    input: byId,
+    output: z.array(C.ChatMessage)
+  }),
+  'runs.get': ep({
+    method: 'GET',
+    path: '/api/runs/:id',
+    summary: 'The trace of one turn: every model and tool call',
+    input: byId,
+    output: z.array(C.RunStep)
+  }),
   'chat.answerWait': ep({ method: 'POST', path: '/api/chat/waits/:waitId', summary: 'Answer a turn that waits for input', input: C.WaitAnswer, output: ok }),
 
   'tools.list': ep({ method: 'GET', path: '/api/tools', summary: 'List MCP servers', input: none, output: z.array(E.Tool) }),
@@ -62,60 +134,288 @@ export const endpoints = {
   'tools.create': ep({ method: 'POST', path: '/api/tools', summary: 'Add an MCP server', input: E.ToolCreate, output: E.Tool }),
   'tools.update': ep({ method: 'PUT', path: '/api/tools/:id', summary: 'Change an MCP server', input: byId.extend(E.ToolUpdate.shape), output: E.Tool }),
   'tools.delete': ep({ method: 'DELETE', path: '/api/tools/:id', summary: 'Delete an MCP server', input: byId, output: ok }),
-  'tools.status': ep({ method: 'GET', path: '/api/tool-status', summary: 'Connection state and tool list of every MCP server', input: none, output: z.array(E.ToolStatus) }),
-  'tools.test': ep({ method: 'POST', path: '/api/tools/:id/test', summary: 'Connect to a saved MCP server and list its tools, or say exactly why not', input: byId, output: E.ToolTestResult }),
-  'tools.testConfig': ep({ method: 'POST', path: '/api/tool-test', summary: 'Try an MCP server configuration before saving it', input: z.object({ config: E.ToolConfig }), output: E.ToolTestResult }),
-  'agents.tools': ep({ method: 'GET', path: '/api/agents/:id/tools', summary: 'The MCP servers and tools an agent uses', input: byId, output: z.array(E.AgentToolBinding) }),
-  'agents.setTools': ep({ method: 'PUT', path: '/api/agents/:id/tools', summary: 'Choose the MCP servers and tools an agent uses', input: byId.extend({ bindings: z.array(E.AgentToolBinding).max(100) }), output: z.array(E.AgentToolBinding) }),
+  'tools.status': ep({
+    method: 'GET',
+    path: '/api/tool-status',
+    summary: 'Connection state and tool list of every MCP server',
+    input: none,
+    output: z.array(E.ToolStatus)
+  }),
+  'tools.test': ep({
+    method: 'POST',
+    path: '/api/tools/:id/test',
+    summary: 'Connect to a saved MCP server and list its tools, or say exactly why not',
+    input: byId,
+    output: E.ToolTestResult
+  }),
+  'tools.testConfig': ep({
+    method: 'POST',
+    path: '/api/tool-test',
+    summary: 'Try an MCP server configuration before saving it',
+    input: z.object({ config: E.ToolConfig }),
+    output: E.ToolTestResult
+  }),
+  'agents.tools': ep({
+    method: 'GET',
+    path: '/api/agents/:id/tools',
+    summary: 'The MCP servers and tools an agent uses',
+    input: byId,
+    output: z.array(E.AgentToolBinding)
+  }),
+  'agents.setTools': ep({
+    method: 'PUT',
+    path: '/api/agents/:id/tools',
+    summary: 'Choose the MCP servers and tools an agent uses',
+    input: byId.extend({ bindings: z.array(E.AgentToolBinding).max(100) }),
+    output: z.array(E.AgentToolBinding)
+  }),
 
   'knowledgeBases.list': ep({ method: 'GET', path: '/api/knowledge-bases', summary: 'List knowledge bases', input: none, output: z.array(E.KnowledgeBase) }),
   'knowledgeBases.get': ep({ method: 'GET', path: '/api/knowledge-bases/:id', summary: 'One knowledge base', input: byId, output: E.KnowledgeBase }),
-  'knowledgeBases.create': ep({ method: 'POST', path: '/api/knowledge-bases', summary: 'Create a knowledge base', input: E.KnowledgeBaseCreate, output: E.KnowledgeBase }),
-  'knowledgeBases.update': ep({ method: 'PUT', path: '/api/knowledge-bases/:id', summary: 'Change a knowledge base', input: byId.extend(E.KnowledgeBaseUpdate.shape), output: E.KnowledgeBase }),
+  'knowledgeBases.create': ep({
+    method: 'POST',
+    path: '/api/knowledge-bases',
+    summary: 'Create a knowledge base',
+    input: E.KnowledgeBaseCreate,
+    output: E.KnowledgeBase
+  }),
+  'knowledgeBases.update': ep({
+    method: 'PUT',
+    path: '/api/knowledge-bases/:id',
+    summary: 'Change a knowledge base',
+    input: byId.extend(E.KnowledgeBaseUpdate.shape),
+    output: E.KnowledgeBase
+  }),
   'knowledgeBases.delete': ep({ method: 'DELETE', path: '/api/knowledge-bases/:id', summary: 'Delete a knowledge base', input: byId, output: ok }),
-  'knowledgeBases.status': ep({ method: 'GET', path: '/api/knowledge-bases/:id/status', summary: 'Document counts, ingestion progress and the embedding model search uses now', input: byId, output: K.KnowledgeBaseStatus }),
-  'knowledgeBases.reindex': ep({ method: 'POST', path: '/api/knowledge-bases/:id/reindex', summary: 'Parse, chunk and index every document again (after a chunk size change)', input: byId, output: z.object({ queued: z.number().int() }) }),
-  'knowledgeBases.documents': ep({ method: 'GET', path: '/api/knowledge-bases/:id/documents', summary: 'Documents of a knowledge base, newest first, with counts by status', input: K.DocumentListInput, output: K.DocumentPage }),
-  'knowledgeBases.document': ep({ method: 'GET', path: '/api/knowledge-bases/:id/documents/:docId', summary: 'One document and its ingestion state', input: byId.extend({ docId: z.string().min(1).max(64) }), output: K.KbDocument }),
-  'knowledgeBases.chunks': ep({ method: 'GET', path: '/api/knowledge-bases/:id/documents/:docId/chunks', summary: 'The chunks of a document, in order', input: K.ChunkListInput, output: K.ChunkPage }),
-  'knowledgeBases.deleteDocument': ep({ method: 'DELETE', path: '/api/knowledge-bases/:id/documents/:docId', summary: 'Remove a document and its chunks', input: byId.extend({ docId: z.string().min(1).max(64) }), output: ok }),
-  'knowledgeBases.reindexDocument': ep({ method: 'POST', path: '/api/knowledge-bases/:id/documents/:docId/reindex', summary: 'Read a document again and replace its chunks (also retries a failed one)', input: byId.extend({ docId: z.string().min(1).max(64) }), output: K.KbDocument }),
-  'knowledgeBases.addPaths': ep({ method: 'POST', path: '/api/knowledge-bases/:id/add-paths', summary: 'Queue files and folders (recursively) on the machine that runs the server', input: K.AddPathsInput, output: K.AddResult }),
-  'knowledgeBases.search': ep({ method: 'POST', path: '/api/knowledge-bases/:id/search', summary: 'Search a knowledge base (full-text, vector or hybrid, optionally reranked)', input: K.KbSearchInput, output: K.KbSearchResult }),
-  'knowledgeBases.sources': ep({ method: 'GET', path: '/api/knowledge-bases/:id/sources', summary: 'Database and API sources of a knowledge base', input: byId, output: z.array(K.KnowledgeSource) }),
-  'knowledgeBases.createSource': ep({ method: 'POST', path: '/api/knowledge-bases/:id/sources', summary: 'Add a database or API source', input: byId.extend(K.KnowledgeSourceCreate.shape), output: K.KnowledgeSource }),
-  'knowledgeBases.updateSource': ep({ method: 'PUT', path: '/api/knowledge-bases/:id/sources/:sourceId', summary: 'Change a source', input: byId.extend({ sourceId: z.string().min(1).max(64), ...K.KnowledgeSourceUpdate.shape }), output: K.KnowledgeSource }),
-  'knowledgeBases.deleteSource': ep({ method: 'DELETE', path: '/api/knowledge-bases/:id/sources/:sourceId', summary: 'Remove a source and its documents', input: byId.extend({ sourceId: z.string().min(1).max(64) }), output: ok }),
-  'knowledgeBases.syncSource': ep({ method: 'POST', path: '/api/knowledge-bases/:id/sources/:sourceId/sync', summary: 'Read a source now: new and changed items are queued, removed ones deleted', input: byId.extend({ sourceId: z.string().min(1).max(64) }), output: K.SyncResult }),
-  'agents.knowledgeBases': ep({ method: 'GET', path: '/api/agents/:id/knowledge-bases', summary: 'The knowledge bases an agent uses and how', input: byId, output: z.array(K.AgentKnowledgeBinding) }),
-  'agents.setKnowledgeBases': ep({ method: 'PUT', path: '/api/agents/:id/knowledge-bases', summary: 'Choose the knowledge bases an agent uses and how it searches them', input: byId.extend({ bindings: z.array(K.AgentKnowledgeBinding).max(50) }), output: z.array(K.AgentKnowledgeBinding) }),
+  'knowledgeBases.status': ep({
+    method: 'GET',
+    path: '/api/knowledge-bases/:id/status',
+    summary: 'Document counts, ingestion progress and the embedding model search uses now',
+    input: byId,
+    output: K.KnowledgeBaseStatus
+  }),
+  'knowledgeBases.reindex': ep({
+    method: 'POST',
+    path: '/api/knowledge-bases/:id/reindex',
+    summary: 'Parse, chunk and index every document again (after a chunk size change)',
+    input: byId,
+    output: z.object({ queued: z.number().int() })
+  }),
+  'knowledgeBases.documents': ep({
+    method: 'GET',
+    path: '/api/knowledge-bases/:id/documents',
+    summary: 'Documents of a knowledge base, newest first, with counts by status',
+    input: K.DocumentListInput,
+    output: K.DocumentPage
+  }),
+  'knowledgeBases.document': ep({
+    method: 'GET',
+    path: '/api/knowledge-bases/:id/documents/:docId',
+    summary: 'One document and its ingestion state',
+    input: byId.extend({ docId: z.string().min(1).max(64) }),
+    output: K.KbDocument
+  }),
+  'knowledgeBases.chunks': ep({
+    method: 'GET',
+    path: '/api/knowledge-bases/:id/documents/:docId/chunks',
+    summary: 'The chunks of a document, in order',
+    input: K.ChunkListInput,
+    output: K.ChunkPage
+  }),
+  'knowledgeBases.deleteDocument': ep({
+    method: 'DELETE',
+    path: '/api/knowledge-bases/:id/documents/:docId',
+    summary: 'Remove a document and its chunks',
+    input: byId.extend({ docId: z.string().min(1).max(64) }),
+    output: ok
+  }),
+  'knowledgeBases.reindexDocument': ep({
+    method: 'POST',
+    path: '/api/knowledge-bases/:id/documents/:docId/reindex',
+    summary: 'Read a document again and replace its chunks (also retries a failed one)',
+    input: byId.extend({ docId: z.string().min(1).max(64) }),
+    output: K.KbDocument
+  }),
+  'knowledgeBases.addPaths': ep({
+    method: 'POST',
+    path: '/api/knowledge-bases/:id/add-paths',
+    summary: 'Queue files and folders (recursively) on the machine that runs the server',
+    input: K.AddPathsInput,
+    output: K.AddResult
+  }),
+  'knowledgeBases.search': ep({
+    method: 'POST',
+    path: '/api/knowledge-bases/:id/search',
+    summary: 'Search a knowledge base (full-text, vector or hybrid, optionally reranked)',
+    input: K.KbSearchInput,
+    output: K.KbSearchResult
+  }),
+  'knowledgeBases.sources': ep({
+    method: 'GET',
+    path: '/api/knowledge-bases/:id/sources',
+    summary: 'Database and API sources of a knowledge base',
+    input: byId,
+    output: z.array(K.KnowledgeSource)
+  }),
+  'knowledgeBases.createSource': ep({
+    method: 'POST',
+    path: '/api/knowledge-bases/:id/sources',
+    summary: 'Add a database or API source',
+    input: byId.extend(K.KnowledgeSourceCreate.shape),
+    output: K.KnowledgeSource
+  }),
+  'knowledgeBases.updateSource': ep({
+    method: 'PUT',
+    path: '/api/knowledge-bases/:id/sources/:sourceId',
+    summary: 'Change a source',
+    input: byId.extend({ sourceId: z.string().min(1).max(64), ...K.KnowledgeSourceUpdate.shape }),
+    output: K.KnowledgeSource
+  }),
+  'knowledgeBases.deleteSource': ep({
+    method: 'DELETE',
+    path: '/api/knowledge-bases/:id/sources/:sourceId',
+    summary: 'Remove a source and its documents',
+    input: byId.extend({ sourceId: z.string().min(1).max(64) }),
+    output: ok
+  }),
+  'knowledgeBases.syncSource': ep({
+    method: 'POST',
+    path: '/api/knowledge-bases/:id/sources/:sourceId/sync',
+    summary: 'Read a source now: new and changed items are queued, removed ones deleted',
+    input: byId.extend({ sourceId: z.string().min(1).max(64) }),
+    output: K.SyncResult
+  }),
+  'agents.knowledgeBases': ep({
+    method: 'GET',
+    path: '/api/agents/:id/knowledge-bases',
+    summary: 'The knowledge bases an agent uses and how',
+    input: byId,
+    output: z.array(K.AgentKnowledgeBinding)
+  }),
+  'agents.setKnowledgeBases': ep({
+    method: 'PUT',
+    path: '/api/agents/:id/knowledge-bases',
+    summary: 'Choose the knowledge bases an agent uses and how it searches them',
+    input: byId.extend({ bindings: z.array(K.AgentKnowledgeBinding).max(50) }),
+    output: z.array(K.AgentKnowledgeBinding)
+  }),
 
   'settings.get': ep({ method: 'GET', path: '/api/settings', summary: 'App settings', input: none, output: E.Settings }),
   'settings.update': ep({ method: 'PUT', path: '/api/settings', summary: 'Change app settings', input: E.SettingsUpdate, output: E.Settings }),
 
   'server.status': ep({ method: 'GET', path: '/api/server', summary: 'Whether the local server runs and where', input: none, output: E.ServerStatus }),
 
-  'schedules.list': ep({ method: 'GET', path: '/api/schedules', summary: 'Scheduled tasks (digital employees), newest first, optionally of one agent', input: S.ScheduleList, output: z.array(S.Schedule) }),
+  'schedules.list': ep({
+    method: 'GET',
+    path: '/api/schedules',
+    summary: 'Scheduled tasks (digital employees), newest first, optionally of one agent',
+    input: S.ScheduleList,
+    output: z.array(S.Schedule)
+  }),
   'schedules.get': ep({ method: 'GET', path: '/api/schedules/:id', summary: 'One scheduled task with its next run times', input: byId, output: S.Schedule }),
   'schedules.create': ep({ method: 'POST', path: '/api/schedules', summary: 'Create a scheduled task', input: S.ScheduleCreate, output: S.Schedule }),
-  'schedules.update': ep({ method: 'PUT', path: '/api/schedules/:id', summary: 'Change a scheduled task', input: byId.extend(S.ScheduleUpdate.shape), output: S.Schedule }),
-  'schedules.delete': ep({ method: 'DELETE', path: '/api/schedules/:id', summary: 'Delete a scheduled task, its runs and their sessions', input: byId, output: ok }),
-  'schedules.runNow': ep({ method: 'POST', path: '/api/schedules/:id/run', summary: 'Run a task now (409 if a run of it is still going)', input: S.RunNowInput, output: S.ScheduleRun }),
-  'schedules.cancelRun': ep({ method: 'POST', path: '/api/schedules/:id/cancel', summary: 'Stop the run of a task that is going', input: byId, output: S.ScheduleRun }),
-  'schedules.pause': ep({ method: 'POST', path: '/api/schedules/:id/pause', summary: 'Pause a task (a run going on is not stopped)', input: byId, output: S.Schedule }),
-  'schedules.resume': ep({ method: 'POST', path: '/api/schedules/:id/resume', summary: 'Resume a task from now on (a finished loop starts again)', input: byId, output: S.Schedule }),
-  'schedules.runs': ep({ method: 'GET', path: '/api/schedules/:id/runs', summary: 'Runs of a task, newest first, with output, error and deliveries', input: S.ScheduleRunsQuery, output: z.array(S.ScheduleRun) }),
-  'schedules.preview': ep({ method: 'POST', path: '/api/schedule-preview', summary: 'Check a schedule and list its next run times (for the task dialog)', input: S.SchedulePreviewInput, output: S.SchedulePreview }),
-  'scheduler.smtp': ep({ method: 'GET', path: '/api/scheduler/smtp', summary: 'SMTP server for email delivery of task results', input: none, output: S.SmtpSettings }),
-  'scheduler.setSmtp': ep({ method: 'PUT', path: '/api/scheduler/smtp', summary: 'Change the SMTP server for email delivery', input: S.SmtpSettingsUpdate, output: S.SmtpSettings }),
-  'scheduler.testSmtp': ep({ method: 'POST', path: '/api/scheduler/smtp/test', summary: 'Send a test message and say exactly what failed', input: S.SmtpTestInput, output: S.SmtpTestResult }),
+  'schedules.update': ep({
+    method: 'PUT',
+    path: '/api/schedules/:id',
+    summary: 'Change a scheduled task',
+    input: byId.extend(S.ScheduleUpdate.shape),
+    output: S.Schedule
+  }),
+  'schedules.delete': ep({
+    method: 'DELETE',
+    path: '/api/schedules/:id',
+    summary: 'Delete a scheduled task, its runs and their sessions',
+    input: byId,
+    output: ok
+  }),
+  'schedules.runNow': ep({
+    method: 'POST',
+    path: '/api/schedules/:id/run',
+    summary: 'Run a task now (409 if a run of it is still going)',
+    input: S.RunNowInput,
+    output: S.ScheduleRun
+  }),
+  'schedules.cancelRun': ep({
+    method: 'POST',
+    path: '/api/schedules/:id/cancel',
+    summary: 'Stop the run of a task that is going',
+    input: byId,
+    output: S.ScheduleRun
+  }),
+  'schedules.pause': ep({
+    method: 'POST',
+    path: '/api/schedules/:id/pause',
+    summary: 'Pause a task (a run going on is not stopped)',
+    input: byId,
+    output: S.Schedule
+  }),
+  'schedules.resume': ep({
+    method: 'POST',
+    path: '/api/schedules/:id/resume',
+    summary: 'Resume a task from now on (a finished loop starts again)',
+    input: byId,
+    output: S.Schedule
+  }),
+  'schedules.runs': ep({
+    method: 'GET',
+    path: '/api/schedules/:id/runs',
+    summary: 'Runs of a task, newest first, with output, error and deliveries',
+    input: S.ScheduleRunsQuery,
+    output: z.array(S.ScheduleRun)
+  }),
+  'schedules.preview': ep({
+    method: 'POST',
+    path: '/api/schedule-preview',
+    summary: 'Check a schedule and list its next run times (for the task dialog)',
+    input: S.SchedulePreviewInput,
+    output: S.SchedulePreview
+  }),
+  'scheduler.smtp': ep({
+    method: 'GET',
+    path: '/api/scheduler/smtp',
+    summary: 'SMTP server for email delivery of task results',
+    input: none,
+    output: S.SmtpSettings
+  }),
+  'scheduler.setSmtp': ep({
+    method: 'PUT',
+    path: '/api/scheduler/smtp',
+    summary: 'Change the SMTP server for email delivery',
+    input: S.SmtpSettingsUpdate,
+    output: S.SmtpSettings
+  }),
+  'scheduler.testSmtp': ep({
+    method: 'POST',
+    path: '/api/scheduler/smtp/test',
+    summary: 'Send a test message and say exactly what failed',
+    input: S.SmtpTestInput,
+    output: S.SmtpTestResult
+  }),
 
-  'memories.list': ep({ method: 'GET', path: '/api/memories', summary: 'Memories, newest first, of a user and/or as one agent sees them', input: M.MemoryList, output: z.array(M.Memory) }),
-  'memories.users': ep({ method: 'GET', path: '/api/memory-users', summary: 'Users with memories, most recently updated first', input: none, output: z.array(M.MemoryUser) }),
+  'memories.list': ep({
+    method: 'GET',
+    path: '/api/memories',
+    summary: 'Memories, newest first, of a user and/or as one agent sees them',
+    input: M.MemoryList,
+    output: z.array(M.Memory)
+  }),
+  'memories.users': ep({
+    method: 'GET',
+    path: '/api/memory-users',
+    summary: 'Users with memories, most recently updated first',
+    input: none,
+    output: z.array(M.MemoryUser)
+  }),
   'memories.create': ep({ method: 'POST', path: '/api/memories', summary: 'Add a memory about a user', input: M.MemoryCreate, output: M.Memory }),
   'memories.update': ep({ method: 'PUT', path: '/api/memories/:id', summary: 'Change a memory', input: byId.extend(M.MemoryUpdate.shape), output: M.Memory }),
   'memories.delete': ep({ method: 'DELETE', path: '/api/memories/:id', summary: 'Delete one memory', input: byId, output: ok }),
-  'memories.forget': ep({ method: 'DELETE', path: '/api/memory-users/:userId', summary: 'Forget a user: delete all their memories (or one agent\'s own)', input: M.ForgetInput, output: M.ForgetResult })
+  'memories.forget': ep({
+    method: 'DELETE',
+    path: '/api/memory-users/:userId',
+    summary: "Forget a user: delete all their memories (or one agent's own)",
+    input: M.ForgetInput,
+    output: M.ForgetResult
+  })
 } as const
 
 export type Endpoints = typeof endpoints
@@ -167,5 +467,4 @@ export const streams = {
 export type StreamName = keyof typeof streams
 export type StreamEvent<N extends StreamName> = N extends 'chat.turn' ? C.TurnEvent : never
 
-export const isEndpointName = (name: unknown): name is EndpointName =>
-  typeof name === 'string' && Object.prototype.hasOwnProperty.call(endpoints, name)
+export const isEndpointName = (name: unknown): name is EndpointName => typeof name === 'string' && Object.prototype.hasOwnProperty.call(endpoints, name)

@@ -19,12 +19,17 @@ export const cardSchemas = {
     low: z.number().optional(),
     humidity: z.number().min(0).max(100).optional(),
     wind: text(64).optional(),
-    forecast: z.array(z.object({ date: text(32), condition: text(64), high: z.number(), low: z.number() })).max(14).optional()
+    forecast: z
+      .array(z.object({ date: text(32), condition: text(64), high: z.number(), low: z.number() }))
+      .max(14)
+      .optional()
   }),
   list: z.object({
     title: text(200),
     items: z
-      .array(z.object({ title: text(200), subtitle: text(500).optional(), image: url.optional(), tags: z.array(text(32)).max(8).optional(), link: url.optional() }))
+      .array(
+        z.object({ title: text(200), subtitle: text(500).optional(), image: url.optional(), tags: z.array(text(32)).max(8).optional(), link: url.optional() })
+      )
       .min(1)
       .max(50)
   }),
@@ -32,18 +37,32 @@ export const cardSchemas = {
     title: text(200),
     images: z.array(url).max(20).optional(),
     description: text(5000),
-    fields: z.array(z.object({ label: text(64), value: text(500) })).max(30).optional(),
-    actions: z.array(z.object({ label: text(64), message: text(500) })).max(6).optional()
+    fields: z
+      .array(z.object({ label: text(64), value: text(500) }))
+      .max(30)
+      .optional(),
+    actions: z
+      .array(z.object({ label: text(64), message: text(500) }))
+      .max(6)
+      .optional()
   }),
   booking: z.object({
     title: text(200),
-    options: z.array(z.object({ name: text(200), price: z.number().nonnegative(), currency: text(8).default('CNY'), stock: z.number().int().optional() })).min(1).max(30),
+    options: z
+      .array(z.object({ name: text(200), price: z.number().nonnegative(), currency: text(8).default('CNY'), stock: z.number().int().optional() }))
+      .min(1)
+      .max(30),
     dates: z.array(text(32)).max(60).optional(),
     note: text(1000).optional()
   }),
   route: z.object({
     title: text(200),
-    stops: z.array(z.object({ name: text(200), description: text(1000).optional(), duration: text(64).optional(), lat: z.number().optional(), lng: z.number().optional() })).min(1).max(50),
+    stops: z
+      .array(
+        z.object({ name: text(200), description: text(1000).optional(), duration: text(64).optional(), lat: z.number().optional(), lng: z.number().optional() })
+      )
+      .min(1)
+      .max(50),
     totalDuration: text(64).optional(),
     distance: text(64).optional()
   }),
@@ -64,7 +83,10 @@ export const cardSchemas = {
   }),
   link: z.object({
     title: text(200).optional(),
-    links: z.array(z.object({ title: text(200), url, description: text(500).optional() })).min(1).max(20)
+    links: z
+      .array(z.object({ title: text(200), url, description: text(500).optional() }))
+      .min(1)
+      .max(20)
   })
 } as const
 

@@ -120,7 +120,11 @@ export const ChatMessageBody = z.object({
 export const SystemData = z.union([
   z.object({
     action: z.literal('register_functions'),
-    payload: z.array(z.object({ name: z.string().min(1).max(64), description: z.string().max(1000).default(''), parameters: z.record(z.string(), z.unknown()).optional() })).max(100)
+    payload: z
+      .array(
+        z.object({ name: z.string().min(1).max(64), description: z.string().max(1000).default(''), parameters: z.record(z.string(), z.unknown()).optional() })
+      )
+      .max(100)
   }),
   z.object({
     type: z.literal('page_module'),
@@ -136,18 +140,22 @@ export const DigitalHumanCompletion = z.object({ wait_id: z.string().min(1), com
 
 // ---------- OpenAI-compatible API (the subset an agent needs) ----------
 const contentPart = z.object({ type: z.string(), text: z.string().optional() }).passthrough()
-export const OpenAiChatRequest = z.object({
-  model: z.string().min(1, 'model is required: an agent uuid or name'),
-  messages: z
-    .array(
-      z.object({
-        role: z.enum(['system', 'developer', 'user', 'assistant', 'tool']),
-        content: z.union([z.string(), z.array(contentPart), z.null()]).optional(),
-        name: z.string().optional()
-      }).passthrough()
-    )
-    .min(1, 'messages must not be empty'),
-  stream: z.boolean().default(false),
-  stream_options: z.object({ include_usage: z.boolean().optional() }).optional(),
-  user: z.string().max(128).optional()
-}).passthrough()
+export const OpenAiChatRequest = z
+  .object({
+    model: z.string().min(1, 'model is required: an agent uuid or name'),
+    messages: z
+      .array(
+        z
+          .object({
+            role: z.enum(['system', 'developer', 'user', 'assistant', 'tool']),
+            content: z.union([z.string(), z.array(contentPart), z.null()]).optional(),
+            name: z.string().optional()
+          })
+          .passthrough()
+      )
+      .min(1, 'messages must not be empty'),
+    stream: z.boolean().default(false),
+    stream_options: z.object({ include_usage: z.boolean().optional() }).optional(),
+    user: z.string().max(128).optional()
+  })
+  .passthrough()

@@ -18,18 +18,7 @@ const httpUrl = z
   .transform((u) => u.replace(/\/+$/, ''))
 
 // ---------- providers and models ----------
-export const ProviderKind = z.enum([
-  'openai',
-  'deepseek',
-  'bailian',
-  'doubao',
-  'moonshot',
-  'zhipu',
-  'siliconflow',
-  'ollama',
-  'lmstudio',
-  'custom'
-])
+export const ProviderKind = z.enum(['openai', 'deepseek', 'bailian', 'doubao', 'moonshot', 'zhipu', 'siliconflow', 'ollama', 'lmstudio', 'custom'])
 export type ProviderKind = z.infer<typeof ProviderKind>
 
 export const ProviderPreset = z.object({
@@ -143,7 +132,14 @@ const agentFields = {
   maxSteps: z.number().int().min(1).max(50),
   published: z.boolean(),
   /** Web origins (https://shop.example) allowed to chat with the published agent from a browser. */
-  allowedOrigins: z.array(z.string().trim().regex(/^https?:\/\/[^/\s]+$/, 'must be an origin like https://example.com')).max(50),
+  allowedOrigins: z
+    .array(
+      z
+        .string()
+        .trim()
+        .regex(/^https?:\/\/[^/\s]+$/, 'must be an origin like https://example.com')
+    )
+    .max(50),
   /** Long-term memory of users (src-main/core/memory). */
   memory: AgentMemorySettings
 }
@@ -184,26 +180,29 @@ export const AgentUpdate = z.object(agentFields).partial()
 export const ToolTransport = z.enum(['stdio', 'sse', 'streamable-http'])
 
 /** Headers as an object, JSON text, or `key:value` lines as the original UI took them. */
-export const HeadersInput = z.preprocess((v) => {
-  if (typeof v !== 'string') return v
-  const text = v.trim()
-  if (!text) return {}
-  if (text.startsWith('{')) {
-    try {
-      return JSON.parse(text)
-    } catch {
-      return v // left as a string so the schema reports it
+export const HeadersInput = z.preprocess(
+  (v) => {
+    if (typeof v !== 'string') return v
+    const text = v.trim()
+    if (!text) return {}
+    if (text.startsWith('{')) {
+      try {
+        return JSON.parse(text)
+      } catch {
+        return v // left as a string so the schema reports it
+      }
     }
-  }
-  const out: Record<string, string> = {}
-  for (const line of text.split(/\r?\n/)) {
-    if (!line.trim()) continue
-    const at = line.indexOf(':')
-    if (at <= 0) return v
-    out[line.slice(0, at).trim()] = line.slice(at + 1).trim()
-  }
-  return out
-}, z.record(z.string(), z.string(), 'headers must be JSON or key:value lines'))
+    const out: Record<string, string> = {}
+    for (const line of text.split(/\r?\n/)) {
+      if (!line.trim()) continue
+      const at = line.indexOf(':')
+      if (at <= 0) return v
+      out[line.slice(0, at).trim()] = line.slice(at + 1).trim()
+    }
+    return out
+  },
+  z.record(z.string(), z.string(), 'headers must be JSON or key:value lines')
+)
 
 export const StdioConfig = z.object({
   transport: z.literal('stdio'),

@@ -22,7 +22,11 @@ export async function dispatch(handlers: ApiHandlers, name: string, rawInput: un
 }
 
 /** Runs dispatch and folds any failure into a wire-safe AppError (never a stack trace). */
-export async function dispatchSafe(handlers: ApiHandlers, name: string, rawInput: unknown): Promise<{ ok: true; data: unknown } | { ok: false; error: AppError }> {
+export async function dispatchSafe(
+  handlers: ApiHandlers,
+  name: string,
+  rawInput: unknown
+): Promise<{ ok: true; data: unknown } | { ok: false; error: AppError }> {
   try {
     return { ok: true, data: await dispatch(handlers, name, rawInput) }
   } catch (err) {

@@ -20,7 +20,10 @@ export function openApiDocument() {
       ...(hasBody ? [] : Object.entries(props).map(([k, schema]) => ({ name: k, in: 'query', required: inputSchema.required?.includes(k) ?? false, schema })))
     ]
     const errors = Object.fromEntries(
-      [...new Set(Object.values(errorStatus))].map((status) => [String(status), { description: 'Error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } }])
+      [...new Set(Object.values(errorStatus))].map((status) => [
+        String(status),
+        { description: 'Error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } }
+      ])
     )
     paths[oaPath] ??= {}
     paths[oaPath][ep.method.toLowerCase()] = {

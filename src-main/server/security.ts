@@ -25,7 +25,10 @@ export function isLoopback(host: string): boolean {
  */
 export function hostAllowed(hostHeader: string | undefined, extra: readonly string[]): boolean {
   if (!hostHeader) return false
-  const name = hostHeader.replace(/:\d+$/, '').replace(/^\[|\]$/g, '').toLowerCase()
+  const name = hostHeader
+    .replace(/:\d+$/, '')
+    .replace(/^\[|\]$/g, '')
+    .toLowerCase()
   if (isLoopback(name) || isIP(name)) return true
   const machine = hostname().toLowerCase()
   if (name === machine || name === `${machine}.local`) return true

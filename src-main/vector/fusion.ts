@@ -7,7 +7,12 @@ export const RRF_K = 60
  * and cosine similarity live on unrelated scales. Done here rather than with LanceDB's built-in
  * RRFReranker because that one has no weight, and so every store fuses identically.
  */
-export function fuseRankings<T extends { id: string }>(vectorHits: readonly T[], textHits: readonly T[], vectorWeight: number, topK: number): (T & { score: number })[] {
+export function fuseRankings<T extends { id: string }>(
+  vectorHits: readonly T[],
+  textHits: readonly T[],
+  vectorWeight: number,
+  topK: number
+): (T & { score: number })[] {
   const fused = new Map<string, { hit: T; score: number }>()
   const add = (hits: readonly T[], weight: number) => {
     hits.forEach((hit, i) => {

@@ -74,7 +74,11 @@ describe('agenta serve', () => {
     const { url } = await s.started
     const auth = { authorization: 'Bearer t', 'content-type': 'application/json' }
     const tools = (await (await fetch(`${url}/api/tools`, { headers: auth })).json()) as { id: string; name: string; toolType: string }[]
-    expect(tools.map((t) => [t.name, t.toolType]).sort()).toEqual([['chart', 'internal'], ['email', 'internal'], ['excel', 'internal']])
+    expect(tools.map((t) => [t.name, t.toolType]).sort()).toEqual([
+      ['chart', 'internal'],
+      ['email', 'internal'],
+      ['excel', 'internal']
+    ])
     for (const t of tools) {
       const res = await (await fetch(`${url}/api/tools/${t.id}/test`, { method: 'POST', headers: auth })).json()
       expect(res.error).toBeUndefined()

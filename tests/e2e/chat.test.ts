@@ -16,7 +16,13 @@ import { startFakeLlm, type FakeLlm } from '../utils/fake-llm'
 const RENDERER = resolve(__dirname, '../../out/renderer/phone.html')
 const SHOTS = resolve(__dirname, '../../test-results/screenshots')
 const API_KEY = 'sk-test-chat-0000'
-const CHART = { type: 'chart', data: { title: 'Visitors', option: { xAxis: { type: 'category', data: ['9', '10', '11'] }, yAxis: { type: 'value' }, series: [{ type: 'bar', data: [120, 340, 560] }] } } }
+const CHART = {
+  type: 'chart',
+  data: {
+    title: 'Visitors',
+    option: { xAxis: { type: 'category', data: ['9', '10', '11'] }, yAxis: { type: 'value' }, series: [{ type: 'bar', data: [120, 340, 560] }] }
+  }
+}
 const WEATHER = { type: 'weather', data: { city: 'Hangzhou', condition: 'Sunny', temperature: 21, high: 24, low: 14, humidity: 40, wind: 'NE 2' } }
 
 let srv: BootedServer
@@ -101,7 +107,9 @@ describe('chat, editor, publishing, phone page and embed', () => {
       .toMatchObject({ cardTemplates: ['weather'], welcomeMessage: 'Welcome to the museum!', quickPhrases: ['What is the weather?'] })
     agent = (await srv.api('GET', '/api/agents')).body[0]
     await expect.poll(async () => (await srv.api('GET', `/api/agents/${agent.id}/tools`)).body).toEqual([expect.objectContaining({ enabledTools: null })])
-    await expect(srv.api('GET', `/api/agents/${agent.id}/knowledge-bases`).then((r) => r.body)).resolves.toEqual([expect.objectContaining({ settings: expect.objectContaining({ use: 'context' }) })])
+    await expect(srv.api('GET', `/api/agents/${agent.id}/knowledge-bases`).then((r) => r.body)).resolves.toEqual([
+      expect.objectContaining({ settings: expect.objectContaining({ use: 'context' }) })
+    ])
     await page.locator('.ws-config').evaluate((el) => el.scrollTo(0, 0))
     await shot('agent-workspace')
   })
@@ -226,7 +234,15 @@ describe('chat, editor, publishing, phone page and embed', () => {
     await expect(byTestId('phone-agent-name', phone).textContent()).resolves.toBe('Guide')
     await expect(byTestId('phone-welcome', phone).textContent()).resolves.toContain('Welcome to the museum!')
     await srv.api('PUT', `/api/agents/${agent.id}`, { cardTemplates: ['weather', 'chart'] })
-    llm.script({ toolCalls: [{ name: 'show_card', arguments: WEATHER }, { name: 'show_card', arguments: CHART }] }, { text: 'Sunny all day.' })
+    llm.script(
+      {
+        toolCalls: [
+          { name: 'show_card', arguments: WEATHER },
+          { name: 'show_card', arguments: CHART }
+        ]
+      },
+      { text: 'Sunny all day.' }
+    )
     await byTestId('phone-phrase', phone).click()
     await expect.poll(() => byTestId('phone-answer', phone).textContent()).toContain('Sunny all day.')
     await byTestId('card-weather', phone).waitFor()

@@ -34,7 +34,10 @@ const go = async (area: string) => {
 }
 async function pick(selectTestId: string, label: string) {
   await byTestId(selectTestId).click()
-  await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option').filter({ hasText: new RegExp(`^${label}$`) }).click()
+  await page
+    .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option')
+    .filter({ hasText: new RegExp(`^${label}$`) })
+    .click()
 }
 
 beforeAll(async () => {
@@ -74,7 +77,7 @@ afterAll(async () => {
 })
 
 describe('digital employees', () => {
-  test('the dialog shows the server\'s message for an invalid cron and the next runs of a valid one', async () => {
+  test("the dialog shows the server's message for an invalid cron and the next runs of a valid one", async () => {
     await page.goto(`${srv.url}/?token=${srv.token}#/employees`)
     await byTestId('task-grid').waitFor()
     await page.locator('.create-card').click()
@@ -100,7 +103,12 @@ describe('digital employees', () => {
     await card.waitFor()
     await expect(card.getByTestId('task-next').textContent()).resolves.toMatch(/下次/)
     const saved = (await srv.api('GET', '/api/schedules')).body[0]
-    expect(saved).toMatchObject({ name: '查询客流', agentId, schedule: { type: 'cron', expression: '0 8 * * 1-5' }, delivery: { email: { to: ['ops@test.local'] } } })
+    expect(saved).toMatchObject({
+      name: '查询客流',
+      agentId,
+      schedule: { type: 'cron', expression: '0 8 * * 1-5' },
+      delivery: { email: { to: ['ops@test.local'] } }
+    })
     await shot('employees-zh')
   })
 
@@ -114,7 +122,9 @@ describe('digital employees', () => {
     if ((await byTestId('smtp-secure').getAttribute('aria-checked')) === 'true') await byTestId('smtp-secure').click()
     await byTestId('smtp-from').fill('Agenta <agenta@test.local>')
     await byTestId('smtp-save').click()
-    await expect.poll(async () => (await srv.api('GET', '/api/scheduler/smtp')).body).toMatchObject({ host: '127.0.0.1', port: smtpPort, secure: false, configured: true })
+    await expect
+      .poll(async () => (await srv.api('GET', '/api/scheduler/smtp')).body)
+      .toMatchObject({ host: '127.0.0.1', port: smtpPort, secure: false, configured: true })
     await byTestId('smtp-test-to').fill('desk@test.local')
     await byTestId('smtp-test').click()
     await expect.poll(() => byTestId('smtp-test-result').textContent()).toContain('Test message sent to desk@test.local')
@@ -145,7 +155,7 @@ describe('digital employees', () => {
     await shot('employee-trace')
   })
 
-  test('pause and resume change the task\'s status', async () => {
+  test("pause and resume change the task's status", async () => {
     await byTestId('task-pause').click()
     await expect.poll(() => byTestId('task-status').textContent()).toBe('Paused')
     await byTestId('task-resume').click()

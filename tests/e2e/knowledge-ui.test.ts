@@ -46,7 +46,16 @@ beforeAll(async () => {
   // A JSON API for the API source: items under data.items.
   api = createServer((_req, res) => {
     res.setHeader('content-type', 'application/json')
-    res.end(JSON.stringify({ data: { items: [{ id: 1, title: 'Audio guide', body: 'Audio guides cost 20 yuan at the entrance.' }, { id: 2, title: 'Lockers', body: 'Free lockers are next to the cloakroom.' }] } }))
+    res.end(
+      JSON.stringify({
+        data: {
+          items: [
+            { id: 1, title: 'Audio guide', body: 'Audio guides cost 20 yuan at the entrance.' },
+            { id: 2, title: 'Lockers', body: 'Free lockers are next to the cloakroom.' }
+          ]
+        }
+      })
+    )
   })
   await new Promise<void>((r) => api.listen(0, '127.0.0.1', r))
   apiUrl = `http://127.0.0.1:${(api.address() as AddressInfo).port}/articles`
@@ -66,7 +75,12 @@ beforeAll(async () => {
   embedderUrl = `http://127.0.0.1:${(embedder.address() as AddressInfo).port}/v1`
   ;[srv, browser] = await Promise.all([bootServer(), launchBrowser()])
   await srv.api('PUT', '/api/settings', { language: 'en', theme: 'light' })
-  const kb = await srv.api('POST', '/api/knowledge-bases', { name: 'Visitor FAQ', description: 'What visitors ask at the desk', chunkSize: 200, chunkOverlap: 20 })
+  const kb = await srv.api('POST', '/api/knowledge-bases', {
+    name: 'Visitor FAQ',
+    description: 'What visitors ask at the desk',
+    chunkSize: 200,
+    chunkOverlap: 20
+  })
   kbId = kb.body.id
   ;({ page, errors } = await openPage(browser, { locale: 'en-US' }))
   page.setDefaultTimeout(10_000)
@@ -109,7 +123,7 @@ describe('knowledge screen', () => {
     await shot('knowledge-documents')
   })
 
-  test('the chunk viewer lists a document\'s chunks with their heading path', async () => {
+  test("the chunk viewer lists a document's chunks with their heading path", async () => {
     await byTestId('doc-table').locator('tr').filter({ hasText: 'museum-guide.md' }).getByTestId('doc-chunks').click()
     await byTestId('chunk-drawer').waitFor()
     await expect.poll(() => byTestId('chunk').count()).toBeGreaterThan(1)
@@ -162,7 +176,11 @@ describe('knowledge screen', () => {
     const kb = await srv.api('POST', '/api/knowledge-bases', { name: 'Exhibit labels', embeddingModelId: model.id })
     await page.goto(`${srv.url}/?token=${srv.token}#/knowledge/${kb.body.id}`)
     await byTestId('kb-detail').waitFor()
-    const files = Array.from({ length: 24 }, (_, i) => ({ name: `label-${i}.txt`, mimeType: 'text/plain', buffer: Buffer.from(`Exhibit ${i}: a bronze vessel from the Shang dynasty, room ${i % 5}.`) }))
+    const files = Array.from({ length: 24 }, (_, i) => ({
+      name: `label-${i}.txt`,
+      mimeType: 'text/plain',
+      buffer: Buffer.from(`Exhibit ${i}: a bronze vessel from the Shang dynasty, room ${i % 5}.`)
+    }))
     await page.locator('.kb-upload-actions input[type=file]').first().setInputFiles(files)
     await byTestId('kb-progress').waitFor({ timeout: 15_000 })
     // Documents count as done when their batch is served; meanwhile the stages they reached move.

@@ -30,7 +30,10 @@ const menuItem = (id: string) => page.locator('.ant-dropdown:not(.ant-dropdown-h
 /** Opens an antd Select and picks the option with this exact label. */
 async function pick(selectTestId: string, label: string) {
   await byTestId(selectTestId).click()
-  await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option').filter({ hasText: new RegExp(`^${label}$`) }).click()
+  await page
+    .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option')
+    .filter({ hasText: new RegExp(`^${label}$`) })
+    .click()
 }
 
 beforeAll(async () => {
@@ -133,7 +136,11 @@ describe('studio shell in the browser', () => {
     const card = byTestId('agent-card').filter({ hasText: 'Museum guide' })
     await card.waitFor()
     await expect(card.textContent()).resolves.toContain('fake-chat')
-    await expect(srv.api('GET', '/api/agents').then((r) => r.body[0])).resolves.toMatchObject({ name: 'Museum guide', model: 'fake-chat', quickPhrases: ['Where is the exit?'] })
+    await expect(srv.api('GET', '/api/agents').then((r) => r.body[0])).resolves.toMatchObject({
+      name: 'Museum guide',
+      model: 'fake-chat',
+      quickPhrases: ['Where is the exit?']
+    })
 
     await card.getByTestId('agent-menu').click()
     await menuItem('agent-duplicate').click()
@@ -160,7 +167,13 @@ describe('studio shell in the browser', () => {
     await byTestId('tool-card').filter({ hasText: 'Files' }).waitFor()
 
     // Another client adds a tool: the studio event refreshes this list without a reload.
-    const made = await srv.api('POST', '/api/tools', { name: 'Weather', remark: 'Forecasts by city', icon: '🌤️', enabled: false, config: { transport: 'sse', url: 'http://127.0.0.1:9/sse', headers: 'X-Key:abc' } })
+    const made = await srv.api('POST', '/api/tools', {
+      name: 'Weather',
+      remark: 'Forecasts by city',
+      icon: '🌤️',
+      enabled: false,
+      config: { transport: 'sse', url: 'http://127.0.0.1:9/sse', headers: 'X-Key:abc' }
+    })
     expect(made.status).toBe(201)
     await byTestId('tool-card').filter({ hasText: 'Weather' }).waitFor()
     await shot('tools')

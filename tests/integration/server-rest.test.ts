@@ -178,7 +178,9 @@ describe('the API describes itself', () => {
   it('serves an OpenAPI document with every endpoint of the contract', async () => {
     const res = await s.api('GET', '/api/openapi.json', undefined, { token: null })
     expect(res.status).toBe(200)
-    const ops = Object.values(res.body.paths as Record<string, Record<string, { operationId: string }>>).flatMap((p) => Object.values(p).map((o) => o.operationId))
+    const ops = Object.values(res.body.paths as Record<string, Record<string, { operationId: string }>>).flatMap((p) =>
+      Object.values(p).map((o) => o.operationId)
+    )
     expect(ops.sort()).toEqual(Object.keys(endpoints).sort())
     expect(res.body.paths['/api/agents'].post.requestBody.content['application/json'].schema.required).toContain('name')
   })

@@ -48,12 +48,31 @@ for (const target of targets) {
       const m = await rt.providers.models.create({ providerId: p.id, modelId: 'bge-m3', type: 'embedding' })
       const a = await rt.agents.create(
         AgentCreate.parse({
-          name: '导游', avatar: '🧭', providerId: p.id, model: 'qwen2.5', systemPrompt: 'x'.repeat(70_000),
-          params: { temperature: 0.3 }, welcomeMessage: '欢迎', quickPhrases: ['门票多少钱？'], theme: { primaryColor: '#112233' },
-          cardTemplates: ['weather'], digitalHuman: { chatAvatarId: 'a1' }, maxSteps: 5, allowedOrigins: ['https://shop.example']
+          name: '导游',
+          avatar: '🧭',
+          providerId: p.id,
+          model: 'qwen2.5',
+          systemPrompt: 'x'.repeat(70_000),
+          params: { temperature: 0.3 },
+          welcomeMessage: '欢迎',
+          quickPhrases: ['门票多少钱？'],
+          theme: { primaryColor: '#112233' },
+          cardTemplates: ['weather'],
+          digitalHuman: { chatAvatarId: 'a1' },
+          maxSteps: 5,
+          allowedOrigins: ['https://shop.example']
         })
       )
-      const tool = await rt.tools.create({ name: 'everything', remark: '', category: 'general', icon: '🔧', color: '#1677ff', toolType: 'external', enabled: true, config: { transport: 'stdio', command: 'npx', args: ['-y', 'x'], env: { A: '1' } } })
+      const tool = await rt.tools.create({
+        name: 'everything',
+        remark: '',
+        category: 'general',
+        icon: '🔧',
+        color: '#1677ff',
+        toolType: 'external',
+        enabled: true,
+        config: { transport: 'stdio', command: 'npx', args: ['-y', 'x'], env: { A: '1' } }
+      })
       const kb = await rt.knowledgeBases.create({ name: '景区资料', description: '', embeddingModelId: m.id, chunkSize: 500, chunkOverlap: 50 })
       await rt.settings.update({ language: 'en', server: { port: 6001 } })
       await rt.settings.update({ theme: 'dark' }) // second write takes the update path
@@ -65,7 +84,15 @@ for (const target of targets) {
       expect(await again.providers.apiKeyOf(p.id)).toBe('sk-secret-abcdef')
       expect(await again.providers.models.list({ type: 'embedding' })).toEqual([expect.objectContaining({ id: m.id, modelId: 'bge-m3' })])
       const agent = await again.agents.get(a.uuid)
-      expect(agent).toMatchObject({ id: a.id, name: '导游', params: { temperature: 0.3 }, quickPhrases: ['门票多少钱？'], digitalHuman: { chatAvatarId: 'a1' }, maxSteps: 5, allowedOrigins: ['https://shop.example'] })
+      expect(agent).toMatchObject({
+        id: a.id,
+        name: '导游',
+        params: { temperature: 0.3 },
+        quickPhrases: ['门票多少钱？'],
+        digitalHuman: { chatAvatarId: 'a1' },
+        maxSteps: 5,
+        allowedOrigins: ['https://shop.example']
+      })
       expect(agent.systemPrompt).toHaveLength(70_000)
       expect(agent.createdAt).toBe(a.createdAt)
       expect((await again.tools.get(tool.id)).config).toEqual({ transport: 'stdio', command: 'npx', args: ['-y', 'x'], env: { A: '1' } })
@@ -75,9 +102,27 @@ for (const target of targets) {
 
     it('refuses duplicate names with a conflict and keeps the first', async () => {
       const rt = booted.runtime
-      await rt.tools.create({ name: 'dup', remark: '', category: 'g', icon: '', color: '', toolType: 'external', enabled: true, config: { transport: 'sse', url: 'http://127.0.0.1:9/sse', headers: {} } })
+      await rt.tools.create({
+        name: 'dup',
+        remark: '',
+        category: 'g',
+        icon: '',
+        color: '',
+        toolType: 'external',
+        enabled: true,
+        config: { transport: 'sse', url: 'http://127.0.0.1:9/sse', headers: {} }
+      })
       const err = await rt.tools
-        .create({ name: 'dup', remark: '', category: 'g', icon: '', color: '', toolType: 'external', enabled: true, config: { transport: 'sse', url: 'http://127.0.0.1:9/x', headers: {} } })
+        .create({
+          name: 'dup',
+          remark: '',
+          category: 'g',
+          icon: '',
+          color: '',
+          toolType: 'external',
+          enabled: true,
+          config: { transport: 'sse', url: 'http://127.0.0.1:9/x', headers: {} }
+        })
         .catch((e) => e)
       expect(err).toBeInstanceOf(AppError)
       expect(err.code).toBe('conflict')

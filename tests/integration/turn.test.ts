@@ -14,13 +14,27 @@ beforeAll(async () => {
   llm = await startFakeLlm()
   b = await bootRuntime({ turn: { retry: { attempts: 3, baseDelayMs: 5 }, toolTimeoutMs: 200 } })
   const p = await b.runtime.providers.create({ name: 'fake', kind: 'custom', baseUrl: llm.baseUrl, enabled: true })
-  agent = await b.runtime.agents.create(AgentCreate.parse({ name: 'Guide', providerId: p.id, model: 'fake-chat', systemPrompt: 'You are {{agent_name}}.', maxSteps: 4 }))
+  agent = await b.runtime.agents.create(
+    AgentCreate.parse({ name: 'Guide', providerId: p.id, model: 'fake-chat', systemPrompt: 'You are {{agent_name}}.', maxSteps: 4 })
+  )
   // A test-only tool source, registered like MCP servers will be.
   const tools: ToolSpec[] = [
-    { name: 'boom', description: 'always fails', parameters: { type: 'object' }, execute: async () => { throw new Error('disk on fire') } },
+    {
+      name: 'boom',
+      description: 'always fails',
+      parameters: { type: 'object' },
+      execute: async () => {
+        throw new Error('disk on fire')
+      }
+    },
     { name: 'slow', description: 'never ends', parameters: { type: 'object' }, execute: () => new Promise(() => {}) },
     { name: 'echo', description: 'echoes', parameters: { type: 'object' }, execute: async (args) => ({ content: `echo:${JSON.stringify(args)}` }) },
-    { name: 'snap', description: 'takes a picture', parameters: { type: 'object' }, execute: async () => ({ content: 'one picture', images: ['data:image/png;base64,iVBORw0KGgo='] }) }
+    {
+      name: 'snap',
+      description: 'takes a picture',
+      parameters: { type: 'object' },
+      execute: async () => ({ content: 'one picture', images: ['data:image/png;base64,iVBORw0KGgo='] })
+    }
   ]
   b.runtime.chat.registry.register({ name: 'test', toolsFor: async () => tools })
 })
@@ -47,21 +61,40 @@ describe('agent turn', () => {
     const { sessionId, events, summary } = await turn('hi there')
     off()
     // Created, then the turn ended: open session lists refresh (title, order).
-    expect(studioEvents).toEqual([{ id: sessionId, agentId: agent.id }, { id: sessionId, agentId: agent.id }])
+    expect(studioEvents).toEqual([
+      { id: sessionId, agentId: agent.id },
+      { id: sessionId, agentId: agent.id }
+    ])
     expect(events.filter((e) => e.type === 'delta').map((e) => (e as { content: string }).content)).toEqual(['Hello', ', ', 'visitor'])
     expect(summary).toMatchObject({ status: 'ok', text: 'Hello, visitor' })
     expect(chatRequests()[0].body.messages[0]).toEqual({ role: 'system', content: 'You are Guide.' })
     const stored = await b.runtime.chat.sessions.messages(sessionId)
-    expect(stored.map((m) => [m.role, m.content, m.meta.status])).toEqual([['user', 'hi there', undefined], ['assistant', 'Hello, visitor', 'ok']])
+    expect(stored.map((m) => [m.role, m.content, m.meta.status])).toEqual([
+      ['user', 'hi there', undefined],
+      ['assistant', 'Hello, visitor', 'ok']
+    ])
     expect((await b.runtime.chat.sessions.get(sessionId)).title).toBe('hi there')
   })
 
   it('runs parallel tool calls, feeds every result back, and traces each step', async () => {
-    llm.script({ toolCalls: [{ name: 'echo', arguments: { a: 1 } }, { name: 'current_time', arguments: {} }, { name: 'boom', arguments: {} }] }, { text: 'done' })
+    llm.script(
+      {
+        toolCalls: [
+          { name: 'echo', arguments: { a: 1 } },
+          { name: 'current_time', arguments: {} },
+          { name: 'boom', arguments: {} }
+        ]
+      },
+      { text: 'done' }
+    )
     const { events, summary } = await turn('use tools')
     expect(summary.status).toBe('ok')
     const results = events.filter((e): e is Extract<TurnEvent, { type: 'tool_result' }> => e.type === 'tool_result')
-    expect(results.map((r) => [r.name, r.isError])).toEqual([['echo', false], ['current_time', false], ['boom', true]])
+    expect(results.map((r) => [r.name, r.isError])).toEqual([
+      ['echo', false],
+      ['current_time', false],
+      ['boom', true]
+    ])
     expect(results[2].content).toMatch(/disk on fire/)
     const second = chatRequests()[1].body.messages
     const toolMsgs = second.filter((m: { role: string }) => m.role === 'tool')
@@ -84,10 +117,23 @@ describe('agent turn', () => {
   })
 
   it('ends a tool that hangs with a timeout result, and bad arguments with an error the model sees', async () => {
-    llm.script({ toolCalls: [{ name: 'slow', arguments: {} }, { name: 'echo', arguments: '{not json' }, { name: 'nope', arguments: {} }] }, { text: 'ok' })
+    llm.script(
+      {
+        toolCalls: [
+          { name: 'slow', arguments: {} },
+          { name: 'echo', arguments: '{not json' },
+          { name: 'nope', arguments: {} }
+        ]
+      },
+      { text: 'ok' }
+    )
     const { events } = await turn('go')
     const results = events.filter((e): e is Extract<TurnEvent, { type: 'tool_result' }> => e.type === 'tool_result')
-    expect(results.map((r) => r.content)).toEqual([expect.stringMatching(/did not finish within/), expect.stringMatching(/not a JSON object/), expect.stringMatching(/no tool named "nope"/)])
+    expect(results.map((r) => r.content)).toEqual([
+      expect.stringMatching(/did not finish within/),
+      expect.stringMatching(/not a JSON object/),
+      expect.stringMatching(/no tool named "nope"/)
+    ])
     expect(results.every((r) => r.isError)).toBe(true)
   })
 
@@ -105,7 +151,11 @@ describe('agent turn', () => {
     llm.script({ status: 500, error: { message: 'overloaded' } }, { text: 'recovered' })
     expect((await turn('retry me')).summary).toMatchObject({ status: 'ok', text: 'recovered' })
 
-    llm.script({ status: 429, error: { message: 'slow down' } }, { status: 429, error: { message: 'slow down' } }, { status: 429, error: { message: 'slow down' } })
+    llm.script(
+      { status: 429, error: { message: 'slow down' } },
+      { status: 429, error: { message: 'slow down' } },
+      { status: 429, error: { message: 'slow down' } }
+    )
     const limited = await turn('limited')
     expect(limited.summary).toMatchObject({ status: 'error', error: { code: 'rate_limited' } })
     expect(chatRequests()).toHaveLength(5)

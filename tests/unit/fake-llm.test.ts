@@ -62,9 +62,7 @@ describe('chat completions', () => {
 
   it('uses exact chunks when given and omits usage unless asked', async () => {
     llm.script({ chunks: ['ab', 'c', 'd e'] })
-    const { chunks } = await collect(
-      await client.chat.completions.create({ model: 'fake-chat', messages: user('x'), stream: true })
-    )
+    const { chunks } = await collect(await client.chat.completions.create({ model: 'fake-chat', messages: user('x'), stream: true }))
     expect(chunks.map((c) => c.choices[0].delta.content).filter(Boolean)).toEqual(['ab', 'c', 'd e'])
     expect(chunks.every((c) => c.usage === undefined)).toBe(true)
   })
@@ -132,17 +130,12 @@ describe('chat completions', () => {
   })
 
   it('surfaces 429 and 500 as APIError with OpenAI error bodies', async () => {
-    llm.script(
-      { status: 429, error: { message: 'Slow down', code: 'rate_limit_exceeded' } },
-      { status: 500, error: { message: 'Boom', type: 'server_error' } }
-    )
+    llm.script({ status: 429, error: { message: 'Slow down', code: 'rate_limit_exceeded' } }, { status: 500, error: { message: 'Boom', type: 'server_error' } })
     const e429 = await client.chat.completions.create({ model: 'fake-chat', messages: user('a') }).catch((e) => e)
     expect(e429).toBeInstanceOf(APIError)
     expect(e429.status).toBe(429)
     expect(e429.code).toBe('rate_limit_exceeded')
-    const e500 = await client.chat.completions
-      .create({ model: 'fake-chat', messages: user('a'), stream: true })
-      .catch((e) => e)
+    const e500 = await client.chat.completions.create({ model: 'fake-chat', messages: user('a'), stream: true }).catch((e) => e)
     expect(e500).toBeInstanceOf(APIError)
     expect(e500.status).toBe(500)
     expect(e500.message).toContain('Boom')
@@ -173,9 +166,7 @@ describe('chat completions', () => {
 
   it('hangs until the client times out', async () => {
     llm.script({ hang: true })
-    const err = await client.chat.completions
-      .create({ model: 'fake-chat', messages: user('a') }, { timeout: 150 })
-      .catch((e) => e)
+    const err = await client.chat.completions.create({ model: 'fake-chat', messages: user('a') }, { timeout: 150 }).catch((e) => e)
     expect(err).toBeInstanceOf(OpenAI.APIConnectionTimeoutError)
     expect(await waitFor(() => llm.requests[0]?.aborted, 200)).toBe(true)
   })
@@ -185,10 +176,7 @@ describe('timing', () => {
   it('records a client abort within 100 ms', async () => {
     llm.script({ text: 'word '.repeat(200), chunkDelayMs: 20 })
     const ac = new AbortController()
-    const stream = await client.chat.completions.create(
-      { model: 'fake-chat', messages: user('a'), stream: true },
-      { signal: ac.signal }
-    )
+    const stream = await client.chat.completions.create({ model: 'fake-chat', messages: user('a'), stream: true }, { signal: ac.signal })
     let n = 0
     // The SDK ends iteration quietly on abort rather than throwing.
     for await (const _ of stream) if (++n === 3) ac.abort()

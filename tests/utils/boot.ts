@@ -34,7 +34,12 @@ export interface BootedServer extends BootedRuntime {
   url: string
   token: string
   /** fetch against the server with the token unless `token: null`; JSON in and out. */
-  api(method: string, path: string, body?: unknown, opts?: { token?: string | null; headers?: Record<string, string>; rawBody?: string }): Promise<{ status: number; body: any; headers: Headers }>
+  api(
+    method: string,
+    path: string,
+    body?: unknown,
+    opts?: { token?: string | null; headers?: Record<string, string>; rawBody?: string }
+  ): Promise<{ status: number; body: any; headers: Headers }>
 }
 
 /** A runtime plus the HTTP/Socket.IO server on a free loopback port. */

@@ -4,7 +4,15 @@ import { chromium, type Browser, type BrowserContextOptions, type Page } from 'p
 export const CHROMIUM_PATH = '/usr/bin/chromium'
 
 // Quiet, deterministic Chromium: no sandbox (containers), no GPU, nothing phoning home.
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-quic', '--disable-sync']
+const ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+  '--disable-quic',
+  '--disable-sync'
+]
 
 /** Debian's Chromium driven by playwright-core. Missing Chromium is an error, never a silent skip. */
 export async function launchBrowser(): Promise<Browser> {

@@ -100,9 +100,7 @@ export function estimateTokens(text: string): number {
 function messageText(content: unknown): string {
   if (typeof content === 'string') return content
   if (Array.isArray(content)) {
-    return content
-      .map((p) => (typeof p === 'string' ? p : p?.type === 'text' ? String(p.text ?? '') : ''))
-      .join('')
+    return content.map((p) => (typeof p === 'string' ? p : p?.type === 'text' ? String(p.text ?? '') : '')).join('')
   }
   return ''
 }
@@ -190,14 +188,7 @@ const ERROR_TYPES: Record<number, [type: string, code: string | null]> = {
   503: ['server_error', null]
 }
 
-function sendError(
-  res: http.ServerResponse,
-  status: number,
-  message: string,
-  type?: string,
-  code?: string | null,
-  headers: Record<string, string> = {}
-): void {
+function sendError(res: http.ServerResponse, status: number, message: string, type?: string, code?: string | null, headers: Record<string, string> = {}): void {
   const [defType, defCode] = ERROR_TYPES[status] ?? [status >= 500 ? 'server_error' : 'invalid_request_error', null]
   sendJson(res, status, { error: { message, type: type ?? defType, param: null, code: code ?? defCode } }, headers)
 }
@@ -284,13 +275,7 @@ export async function startFakeLlm(opts: FakeLlmOptions = {}): Promise<FakeLlm> 
 
   const knownModel = (id: unknown) => models.some((m) => m.id === id)
   const modelError = (res: http.ServerResponse, id: unknown) =>
-    sendError(
-      res,
-      404,
-      `The model \`${String(id)}\` does not exist or you do not have access to it.`,
-      'invalid_request_error',
-      'model_not_found'
-    )
+    sendError(res, 404, `The model \`${String(id)}\` does not exist or you do not have access to it.`, 'invalid_request_error', 'model_not_found')
 
   async function nextReply(body: any, rec: RecordedRequest): Promise<Reply> {
     const scripted = queue.shift()
@@ -308,16 +293,13 @@ export async function startFakeLlm(opts: FakeLlmOptions = {}): Promise<FakeLlm> 
     const chunkDelay = reply.chunkDelayMs ?? opts.chunkDelayMs ?? 0
     if ((reply.status ?? 0) >= 400 || reply.error) {
       const status = reply.status ?? 400
-      const fail = () =>
-        sendError(res, status, reply.error?.message ?? `Fake error ${status}`, reply.error?.type, reply.error?.code, reply.headers)
+      const fail = () => sendError(res, status, reply.error?.message ?? `Fake error ${status}`, reply.error?.type, reply.error?.code, reply.headers)
       return void (firstDelay ? later(firstDelay, fail) : fail())
     }
 
     const deltas = replyDeltas(reply)
     const finishReason = reply.toolCalls?.length ? 'tool_calls' : 'stop'
-    const completionText = deltas
-      .map((d) => String(d.content ?? d.reasoning_content ?? (d.tool_calls as any)?.[0].function.arguments ?? ''))
-      .join('')
+    const completionText = deltas.map((d) => String(d.content ?? d.reasoning_content ?? (d.tool_calls as any)?.[0].function.arguments ?? '')).join('')
     const prompt = reply.usage?.prompt_tokens ?? promptTokens(body)
     const completion = reply.usage?.completion_tokens ?? estimateTokens(completionText)
     const usage = { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion }
@@ -435,9 +417,9 @@ export async function startFakeLlm(opts: FakeLlmOptions = {}): Promise<FakeLlm> 
     sendJson(res, 200, {
       id: newId('rerank'),
       model: body.model ?? models.find((m) => m.type === 'rerank')?.id,
-      results: ranked.slice(0, topN).map(({ index, relevance_score, text }) =>
-        body.return_documents ? { index, relevance_score, document: { text } } : { index, relevance_score }
-      ),
+      results: ranked
+        .slice(0, topN)
+        .map(({ index, relevance_score, text }) => (body.return_documents ? { index, relevance_score, document: { text } } : { index, relevance_score })),
       usage: { total_tokens: tokens }
     })
   }

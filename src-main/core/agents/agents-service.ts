@@ -21,7 +21,10 @@ export function agentsService(db: Kysely<DB>, events: StudioEvents) {
   async function checkProvider(providerId: string | null | undefined) {
     if (!providerId) return
     const p = await db.selectFrom('providers').select('id').where('id', '=', providerId).executeTakeFirst()
-    if (!p) throw new AppError('validation_failed', `Invalid request: providerId: no provider with id ${providerId}`, { issues: [{ path: 'providerId', message: 'no such provider' }] })
+    if (!p)
+      throw new AppError('validation_failed', `Invalid request: providerId: no provider with id ${providerId}`, {
+        issues: [{ path: 'providerId', message: 'no such provider' }]
+      })
   }
 
   return {

@@ -46,7 +46,9 @@ function showCard(types: CardType[]): ToolSpec {
     async execute(args) {
       const parsed = Card.safeParse(args)
       if (!parsed.success || !types.includes(parsed.data.type)) {
-        const why = parsed.success ? `card type must be one of ${types.join(', ')}` : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')
+        const why = parsed.success
+          ? `card type must be one of ${types.join(', ')}`
+          : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')
         return { content: `The card was not shown: ${why}. Fix the data and call show_card again.`, isError: true }
       }
       return { content: `The ${parsed.data.type} card is shown to the user.`, card: parsed.data }

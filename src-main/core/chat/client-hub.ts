@@ -117,7 +117,10 @@ export class ClientHub {
               const page = pm.pages.find((p) => p.code === args.code)
               if (!page) return Promise.resolve({ content: `No page with code ${String(args.code)}`, isError: true })
               const action = PAGE_ACTIONS.includes(args.action as never) ? args.action : 'router'
-              return this.request(tctx, { action, payload: { type: 'page_module', code: page.code, name: page.name, ...(args.form ? { form: args.form } : {}) } })
+              return this.request(tctx, {
+                action,
+                payload: { type: 'page_module', code: page.code, name: page.name, ...(args.form ? { form: args.form } : {}) }
+              })
             }
           })
         }

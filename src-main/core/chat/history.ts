@@ -22,7 +22,11 @@ export function toModelMessages(stored: ChatMessage[]): Msg[] {
         if (m.content) out.push({ role: 'assistant', content: m.content })
         continue
       }
-      out.push({ role: 'assistant', content: m.content || null, tool_calls: calls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.arguments } })) })
+      out.push({
+        role: 'assistant',
+        content: m.content || null,
+        tool_calls: calls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.arguments } }))
+      })
       // Every call needs its result right after, or the provider rejects the whole request.
       const results = new Map<string, ChatMessage>()
       while (stored[i + 1]?.role === 'tool') {
@@ -48,7 +52,9 @@ export function windowHistory(messages: Msg[], budgetTokens: number): { messages
     if (m.role === 'user' || !turns.length) turns.push([m])
     else turns[turns.length - 1].push(m)
   }
-  const cost = (m: Msg) => estimateTokens(typeof m.content === 'string' ? m.content : JSON.stringify(m.content ?? '')) + ('tool_calls' in m && m.tool_calls ? estimateTokens(JSON.stringify(m.tool_calls)) : 0)
+  const cost = (m: Msg) =>
+    estimateTokens(typeof m.content === 'string' ? m.content : JSON.stringify(m.content ?? '')) +
+    ('tool_calls' in m && m.tool_calls ? estimateTokens(JSON.stringify(m.tool_calls)) : 0)
   let used = 0
   let keep = 0
   for (let t = turns.length - 1; t >= 0; t--) {

@@ -126,7 +126,9 @@ export async function runTurn(deps: TurnDeps, input: TurnInput, signal: AbortSig
     const history = input.history ?? toModelMessages((await repo.messages.recent(sessionId, 400)).map(toMessage))
     const windowed = windowHistory(input.history ? [...history, { role: 'user', content: userText }] : history, deps.options.historyBudget).messages
     const remembered = (await deps.options.memory?.recall({ agent, userId: input.userId, message: userText })) ?? ''
-    const system = [renderSystemPrompt(agent, { userId: input.userId, clientInfo: input.clientInfo }), input.extraSystem, remembered].filter(Boolean).join('\n\n')
+    const system = [renderSystemPrompt(agent, { userId: input.userId, clientInfo: input.clientInfo }), input.extraSystem, remembered]
+      .filter(Boolean)
+      .join('\n\n')
     const knowledge = await knowledgeContext(deps, { agent, query: userText, runId, signal })
     if (knowledge) emit({ type: 'sources', sources: knowledge.sources })
     const prompt = [system, knowledge?.system].filter(Boolean).join('\n\n')
@@ -159,7 +161,9 @@ export async function runTurn(deps: TurnDeps, input: TurnInput, signal: AbortSig
           {
             model: agent.model,
             messages,
-            ...(offerTools && { tools: tools.map((t) => ({ type: 'function' as const, function: { name: t.name, description: t.description, parameters: t.parameters } })) }),
+            ...(offerTools && {
+              tools: tools.map((t) => ({ type: 'function' as const, function: { name: t.name, description: t.description, parameters: t.parameters } }))
+            }),
             ...modelParams(agent)
           },
           {
@@ -176,25 +180,65 @@ export async function runTurn(deps: TurnDeps, input: TurnInput, signal: AbortSig
       } catch (err) {
         if (!(err instanceof ModelCallError)) throw err
         const p = err.partial
-        await trace(repo, { id: stepId, runId, sessionId, kind: 'model', name: agent.model, input: messages, output: p.text, error: err.aborted ? 'stopped' : err.fault.message, usage: p.usage, started })
+        await trace(repo, {
+          id: stepId,
+          runId,
+          sessionId,
+          kind: 'model',
+          name: agent.model,
+          input: messages,
+          output: p.text,
+          error: err.aborted ? 'stopped' : err.fault.message,
+          usage: p.usage,
+          started
+        })
         const status: TurnStatus = err.aborted ? 'stopped' : 'error'
-        const messageId = p.text || cards.length ? await save('assistant', p.text, { status, cards, usage, ...(sources.length && { sources }), ...(status === 'error' && { error: err.fault.message }) }) : null
+        const messageId =
+          p.text || cards.length
+            ? await save('assistant', p.text, {
+                status,
+                cards,
+                usage,
+                ...(sources.length && { sources }),
+                ...(status === 'error' && { error: err.fault.message })
+              })
+            : null
         return await finish(status, messageId, err.aborted ? undefined : { code: err.fault.code, message: err.fault.message })
       }
       usage.promptTokens += result.usage.promptTokens
       usage.completionTokens += result.usage.completionTokens
-      await trace(repo, { id: stepId, runId, sessionId, kind: 'model', name: agent.model, input: messages, output: result.text + (result.toolCalls.length ? `\n${JSON.stringify(result.toolCalls)}` : ''), usage: result.usage, started })
+      await trace(repo, {
+        id: stepId,
+        runId,
+        sessionId,
+        kind: 'model',
+        name: agent.model,
+        input: messages,
+        output: result.text + (result.toolCalls.length ? `\n${JSON.stringify(result.toolCalls)}` : ''),
+        usage: result.usage,
+        started
+      })
 
       if (!result.toolCalls.length || !offerTools) {
         await waitForSpeech(deps, ctx, result.text)
-        const messageId = await save('assistant', result.text, { status: 'ok', cards, usage, ...(sources.length && { sources }), ...(result.reasoning && { reasoning: result.reasoning }) })
+        const messageId = await save('assistant', result.text, {
+          status: 'ok',
+          cards,
+          usage,
+          ...(sources.length && { sources }),
+          ...(result.reasoning && { reasoning: result.reasoning })
+        })
         const summary = await finish('ok', messageId)
         deps.options.memory?.remember({ agent, userId: input.userId, sessionId, runId, message: userText, answer: said })
         return summary
       }
 
       await save('assistant', result.text, { toolCalls: result.toolCalls, ...(result.reasoning && { reasoning: result.reasoning }) })
-      messages.push({ role: 'assistant', content: result.text || null, tool_calls: result.toolCalls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.arguments } })) })
+      messages.push({
+        role: 'assistant',
+        content: result.text || null,
+        tool_calls: result.toolCalls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.arguments } }))
+      })
       await waitForSpeech(deps, ctx, result.text)
       for (const c of result.toolCalls) emit({ type: 'tool_call', id: c.id, name: c.name, arguments: c.arguments })
 
@@ -244,7 +288,11 @@ async function knowledgeContext(deps: TurnDeps, q: { agent: Agent; query: string
 }
 
 /** Writes or replaces the user's message according to the mode; returns its text. */
-async function applyUserMessage(repo: ChatRepo, input: TurnInput, save: (role: 'user', content: string, meta: MessageMeta) => Promise<string>): Promise<string> {
+async function applyUserMessage(
+  repo: ChatRepo,
+  input: TurnInput,
+  save: (role: 'user', content: string, meta: MessageMeta) => Promise<string>
+): Promise<string> {
   if (input.history) {
     // Stateless callers (the OpenAI API) bring their own history; the session still records the exchange.
     if (input.message) await save('user', input.message, {})
@@ -282,7 +330,12 @@ function modelParams(agent: Agent) {
 }
 
 /** Runs one tool call; whatever goes wrong becomes an error result the model can read. */
-async function callTool(deps: TurnDeps, tool: ToolSpec | undefined, call: { id: string; name: string; arguments: string }, ctx: ToolContext): Promise<{ result: ToolResult; durationMs: number }> {
+async function callTool(
+  deps: TurnDeps,
+  tool: ToolSpec | undefined,
+  call: { id: string; name: string; arguments: string },
+  ctx: ToolContext
+): Promise<{ result: ToolResult; durationMs: number }> {
   const started = Date.now()
   const stepId = newId()
   let result: ToolResult
@@ -320,7 +373,17 @@ async function callTool(deps: TurnDeps, tool: ToolSpec | undefined, call: { id: 
       }
     }
   }
-  await trace(deps.repo, { id: stepId, runId: ctx.runId, sessionId: ctx.sessionId, kind: 'tool', name: call.name, input: call.arguments, output: result.content, error: result.isError ? result.content : undefined, started })
+  await trace(deps.repo, {
+    id: stepId,
+    runId: ctx.runId,
+    sessionId: ctx.sessionId,
+    kind: 'tool',
+    name: call.name,
+    input: call.arguments,
+    output: result.content,
+    error: result.isError ? result.content : undefined,
+    started
+  })
   return { result, durationMs: Date.now() - started }
 }
 
@@ -339,7 +402,18 @@ async function waitForSpeech(deps: TurnDeps, ctx: ToolContext, text: string): Pr
 
 async function trace(
   repo: ChatRepo,
-  s: { id: string; runId: string; sessionId: string; kind: 'model' | 'tool'; name: string; input: unknown; output: string; error?: string; usage?: { promptTokens: number; completionTokens: number }; started: number }
+  s: {
+    id: string
+    runId: string
+    sessionId: string
+    kind: 'model' | 'tool'
+    name: string
+    input: unknown
+    output: string
+    error?: string
+    usage?: { promptTokens: number; completionTokens: number }
+    started: number
+  }
 ) {
   await repo.steps.insert({
     id: s.id,

@@ -160,7 +160,15 @@ export function providersService(db: Kysely<DB>, secrets: SecretBox, events: Stu
       list: async (filter: { providerId?: string; type?: string }) => (await repo.models.list(filter)).map(toModel),
       async create(input: z.output<typeof ModelCreate>) {
         await row(input.providerId)
-        const m = { id: newId(), provider_id: input.providerId, model_id: input.modelId, type: input.type, source: 'manual', enabled: 1, created_at: Date.now() }
+        const m = {
+          id: newId(),
+          provider_id: input.providerId,
+          model_id: input.modelId,
+          type: input.type,
+          source: 'manual',
+          enabled: 1,
+          created_at: Date.now()
+        }
         await repo.models.insert(m)
         events.emit('providers.changed', { id: input.providerId })
         return toModel(m)

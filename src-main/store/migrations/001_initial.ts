@@ -229,9 +229,23 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 export async function down(db: Kysely<unknown>): Promise<void> {
   // Children first, so foreign keys never block the drop.
   for (const table of [
-    'settings', 'api_tokens', 'users', 'memories', 'schedule_runs', 'schedules', 'run_steps',
-    'messages', 'chat_sessions', 'documents', 'agent_knowledge_bases', 'knowledge_bases',
-    'agent_tools', 'tools', 'agents', 'models', 'providers'
+    'settings',
+    'api_tokens',
+    'users',
+    'memories',
+    'schedule_runs',
+    'schedules',
+    'run_steps',
+    'messages',
+    'chat_sessions',
+    'documents',
+    'agent_knowledge_bases',
+    'knowledge_bases',
+    'agent_tools',
+    'tools',
+    'agents',
+    'models',
+    'providers'
   ]) {
     await db.schema.dropTable(table).ifExists().execute()
   }

@@ -59,7 +59,11 @@ export function agentsRepo(db: Kysely<DB>) {
     list: () => db.selectFrom('agents').selectAll().orderBy('created_at').execute(),
     /** By id or by the chat protocol's uuid: clients know one or the other. */
     find: (idOrUuid: string) =>
-      db.selectFrom('agents').selectAll().where((eb) => eb.or([eb('id', '=', idOrUuid), eb('uuid', '=', idOrUuid)])).executeTakeFirst(),
+      db
+        .selectFrom('agents')
+        .selectAll()
+        .where((eb) => eb.or([eb('id', '=', idOrUuid), eb('uuid', '=', idOrUuid)]))
+        .executeTakeFirst(),
     insert: (row: AgentRow) => db.insertInto('agents').values(row).execute(),
     update: (id: string, patch: Partial<AgentRow>) => db.updateTable('agents').set(patch).where('id', '=', id).execute(),
     delete: (id: string) => db.deleteFrom('agents').where('id', '=', id).execute()

@@ -64,11 +64,21 @@ export function chatRepo(db: Kysely<DB>) {
       list: (sessionId: string) => db.selectFrom('messages').selectAll().where('session_id', '=', sessionId).orderBy('created_at').orderBy('id').execute(),
       /** The newest `limit` messages, oldest first: history windows never read a whole long session. */
       recent: async (sessionId: string, limit: number) =>
-        (await db.selectFrom('messages').selectAll().where('session_id', '=', sessionId).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute()).reverse(),
+        (
+          await db
+            .selectFrom('messages')
+            .selectAll()
+            .where('session_id', '=', sessionId)
+            .orderBy('created_at', 'desc')
+            .orderBy('id', 'desc')
+            .limit(limit)
+            .execute()
+        ).reverse(),
       find: (id: string) => db.selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirst(),
       insert: (row: Selectable<MessagesTable>) => db.insertInto('messages').values(row).execute(),
       update: (id: string, patch: Partial<Selectable<MessagesTable>>) => db.updateTable('messages').set(patch).where('id', '=', id).execute(),
-      deleteFrom: (sessionId: string, createdAt: number) => db.deleteFrom('messages').where('session_id', '=', sessionId).where('created_at', '>=', createdAt).execute()
+      deleteFrom: (sessionId: string, createdAt: number) =>
+        db.deleteFrom('messages').where('session_id', '=', sessionId).where('created_at', '>=', createdAt).execute()
     },
     steps: {
       insert: (row: Selectable<RunStepsTable>) => db.insertInto('run_steps').values(row).execute(),

@@ -41,8 +41,7 @@ export function toolsRepo(db: Kysely<DB>) {
     list: () => db.selectFrom('tools').selectAll().orderBy('created_at').execute(),
     find: (id: string) => db.selectFrom('tools').selectAll().where('id', '=', id).executeTakeFirst(),
     insert: (row: ToolRow) => uniqueOr409(() => db.insertInto('tools').values(row).execute(), taken(row.name)),
-    update: (id: string, patch: Partial<ToolRow>) =>
-      uniqueOr409(() => db.updateTable('tools').set(patch).where('id', '=', id).execute(), taken(patch.name)),
+    update: (id: string, patch: Partial<ToolRow>) => uniqueOr409(() => db.updateTable('tools').set(patch).where('id', '=', id).execute(), taken(patch.name)),
     delete: (id: string) => db.deleteFrom('tools').where('id', '=', id).execute()
   }
 }

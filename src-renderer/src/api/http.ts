@@ -78,7 +78,13 @@ export function httpStream(baseUrl = '', opts: HttpOptions = {}): StreamTranspor
     const headers: Record<string, string> = { accept: 'text/event-stream', 'content-type': 'application/json' }
     if (opts.token) headers.authorization = `Bearer ${opts.token}`
     try {
-      const res = await doFetch(baseUrl + streams[name].path, { method: 'POST', headers, body: JSON.stringify(input ?? {}), credentials: 'same-origin', signal })
+      const res = await doFetch(baseUrl + streams[name].path, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify(input ?? {}),
+        credentials: 'same-origin',
+        signal
+      })
       if (!res.ok) throw await errorOf(res)
       if (!res.body) throw new ApiError('internal', 'The server answered without a stream', res.status)
       await readSse(res.body, (data) => {

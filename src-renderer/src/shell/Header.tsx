@@ -16,14 +16,22 @@ export function Header() {
   const dark = useContext(ResolvedThemeContext) === 'dark'
 
   // A quick flip between light and dark; "follow the system" stays in Settings.
-  const toggleTheme = () => studio.settings.getState().update({ theme: dark ? 'light' : 'dark' }).catch((err) => fail(err))
+  const toggleTheme = () =>
+    studio.settings
+      .getState()
+      .update({ theme: dark ? 'light' : 'dark' })
+      .catch((err) => fail(err))
 
   return (
     <header className="app-header">
       <div className="brand">
         <Logo size={30} />
         <span className="brand-name">{t('app.name')}</span>
-        {info && <Tag className="brand-version" variant="filled">v{info.version}</Tag>}
+        {info && (
+          <Tag className="brand-version" variant="filled">
+            v{info.version}
+          </Tag>
+        )}
       </div>
       <div className="header-actions">
         {server && (
@@ -36,7 +44,14 @@ export function Header() {
           </Tooltip>
         )}
         <Tooltip title={dark ? t('shell.lightMode') : t('shell.darkMode')}>
-          <Button type="text" shape="circle" icon={dark ? <SunOutlined /> : <MoonOutlined />} onClick={toggleTheme} data-testid="theme-toggle" aria-label={t('shell.toggleTheme')} />
+          <Button
+            type="text"
+            shape="circle"
+            icon={dark ? <SunOutlined /> : <MoonOutlined />}
+            onClick={toggleTheme}
+            data-testid="theme-toggle"
+            aria-label={t('shell.toggleTheme')}
+          />
         </Tooltip>
       </div>
     </header>

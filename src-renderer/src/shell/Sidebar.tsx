@@ -13,8 +13,7 @@ interface Props {
 
 export function Sidebar({ area, onSelect, collapsed, onCollapse }: Props) {
   const { t } = useTranslation()
-  const items = (defs: AreaDef[]) =>
-    defs.map((a) => ({ key: a.key, icon: a.icon, label: <span data-testid={`nav-${a.key}`}>{t(`nav.${a.key}`)}</span> }))
+  const items = (defs: AreaDef[]) => defs.map((a) => ({ key: a.key, icon: a.icon, label: <span data-testid={`nav-${a.key}`}>{t(`nav.${a.key}`)}</span> }))
   const select = ({ key }: { key: string }) => onSelect(key as Area)
   return (
     <Layout.Sider className="sidebar" width={208} collapsedWidth={64} collapsed={collapsed} trigger={null}>

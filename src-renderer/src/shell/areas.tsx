@@ -1,13 +1,4 @@
-import {
-  ApiOutlined,
-  BookOutlined,
-  BulbOutlined,
-  MessageOutlined,
-  RobotOutlined,
-  ScheduleOutlined,
-  SettingOutlined,
-  ToolOutlined
-} from '@ant-design/icons'
+import { ApiOutlined, BookOutlined, BulbOutlined, MessageOutlined, RobotOutlined, ScheduleOutlined, SettingOutlined, ToolOutlined } from '@ant-design/icons'
 import { lazy, type ComponentType, type ReactNode } from 'react'
 import { AgentsScreen } from '../screens/agents/AgentsScreen'
 import { KnowledgeScreen } from '../screens/knowledge/KnowledgeScreen'

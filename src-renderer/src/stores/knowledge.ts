@@ -92,8 +92,7 @@ export function createKnowledgeStore(api: Api, uploader: Uploader, opts: Knowled
   let refreshTimer: ReturnType<typeof setTimeout> | undefined
 
   return createStore<KnowledgeState>()((set, get) => {
-    const patchUpload = (uid: string, patch: Partial<UploadItem>) =>
-      set((s) => ({ uploads: s.uploads.map((u) => (u.uid === uid ? { ...u, ...patch } : u)) }))
+    const patchUpload = (uid: string, patch: Partial<UploadItem>) => set((s) => ({ uploads: s.uploads.map((u) => (u.uid === uid ? { ...u, ...patch } : u)) }))
 
     const afterIngestChange = () => {
       void get().loadDocuments()
@@ -152,7 +151,8 @@ export function createKnowledgeStore(api: Api, uploader: Uploader, opts: Knowled
       chunks: null,
 
       async open(kbId) {
-        if (get().kbId !== kbId) set({ kbId, docs: [], total: 0, counts: emptyCounts, query: firstQuery, status: null, progress: null, uploads: [], chunks: null, docsError: null })
+        if (get().kbId !== kbId)
+          set({ kbId, docs: [], total: 0, counts: emptyCounts, query: firstQuery, status: null, progress: null, uploads: [], chunks: null, docsError: null })
         await Promise.all([get().loadDocuments(), get().refreshStatus()])
       },
       close() {
@@ -229,7 +229,10 @@ export function createKnowledgeStore(api: Api, uploader: Uploader, opts: Knowled
       async upload(files) {
         const kbId = get().kbId
         if (!kbId || !files.length) return
-        const items = files.map((file) => ({ file, item: { uid: nextUid(), name: file.webkitRelativePath || file.name, size: file.size, sent: 0, state: 'waiting' as const } }))
+        const items = files.map((file) => ({
+          file,
+          item: { uid: nextUid(), name: file.webkitRelativePath || file.name, size: file.size, sent: 0, state: 'waiting' as const }
+        }))
         set((s) => ({ uploads: [...s.uploads.filter((u) => u.state !== 'done'), ...items.map((x) => x.item)] }))
         if (uploader.kind === 'multipart') await sendMultipart(kbId, items, uploader.send)
         else await sendPaths(kbId, items, uploader.pathOf)
@@ -255,7 +258,9 @@ export function createKnowledgeStore(api: Api, uploader: Uploader, opts: Knowled
         set({ chunks: { ...chunks, loading: true } })
         try {
           const page = await api.call('knowledgeBases.chunks', { id: kbId, docId, offset: chunks.items.length, limit: CHUNK_PAGE })
-          set((s) => (s.chunks?.doc.id === docId ? { chunks: { ...s.chunks, items: [...s.chunks.items, ...page.items], total: page.total, loading: false } } : {}))
+          set((s) =>
+            s.chunks?.doc.id === docId ? { chunks: { ...s.chunks, items: [...s.chunks.items, ...page.items], total: page.total, loading: false } } : {}
+          )
         } catch (err) {
           set((s) => (s.chunks?.doc.id === docId ? { chunks: { ...s.chunks, loading: false, error: toApiError(err) } } : {}))
         }

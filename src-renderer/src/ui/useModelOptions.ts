@@ -25,9 +25,7 @@ export function useModelOptions(type: ModelType, valueOf: (m: Model) => string):
         .map((p) => ({
           label: p.enabled ? p.name : `${p.name} · ${t('models.disabled')}`,
           title: p.name,
-          options: models
-            .filter((m) => m.providerId === p.id && m.type === type)
-            .map((m) => ({ label: m.modelId, value: valueOf(m), model: m }))
+          options: models.filter((m) => m.providerId === p.id && m.type === type).map((m) => ({ label: m.modelId, value: valueOf(m), model: m }))
         }))
         .filter((g) => g.options.length > 0),
     [providers, models, type, valueOf, t]

@@ -34,7 +34,8 @@ describe('knowledge on MariaDB', () => {
     await rt.knowledge.queue.whenIdle()
     const page = await rt.knowledge.documents.list(kb.id, { offset: 0, limit: 10 })
     expect(page.counts.byStatus).toEqual({ ready: 2 })
-    const search = (query: string) => rt.knowledge.search({ id: kb.id, query, mode: 'hybrid', topK: 3, scoreThreshold: 0, hybridWeight: 0.5, rerankModelId: null })
+    const search = (query: string) =>
+      rt.knowledge.search({ id: kb.id, query, mode: 'hybrid', topK: 3, scoreThreshold: 0, hybridWeight: 0.5, rerankModelId: null })
     expect((await search('门票价格')).hits[0].docName).toBe('tickets.md')
 
     writeFileSync(join(dir, 'tickets.md'), '# 门票\n\n门票价格调整为九十元。')

@@ -133,7 +133,10 @@ describe('streams over IPC', () => {
   }
 
   it('relays every event of the turn, then end; the studio turn may ask (interactive)', async () => {
-    const chat = turnOf([{ type: 'start', runId: 'r', sessionId: 's' }, { type: 'delta', content: 'Hi' }])
+    const chat = turnOf([
+      { type: 'start', runId: 'r', sessionId: 's' },
+      { type: 'delta', content: 'Hi' }
+    ])
     const out = collect()
     runStream(chat, true, 'chat.turn', { sessionId: 's', message: 'hello' }, out.send)
     await out.ended

@@ -3,7 +3,22 @@ import { runNotification } from '../../../src-main/electron/run-notifications'
 import type { ScheduleRunEvent } from '../../../src-main/contract/schedules'
 
 const run = (patch: Partial<ScheduleRunEvent>): ScheduleRunEvent =>
-  ({ id: 'r', scheduleId: 's', sessionId: null, runId: null, trigger: 'schedule', status: 'ok', output: '', error: null, scheduledFor: null, startedAt: 0, endedAt: 1, scheduleName: 'Daily summary', notify: true, ...patch }) as ScheduleRunEvent
+  ({
+    id: 'r',
+    scheduleId: 's',
+    sessionId: null,
+    runId: null,
+    trigger: 'schedule',
+    status: 'ok',
+    output: '',
+    error: null,
+    scheduledFor: null,
+    startedAt: 0,
+    endedAt: 1,
+    scheduleName: 'Daily summary',
+    notify: true,
+    ...patch
+  }) as ScheduleRunEvent
 
 describe('desktop notification of a digital-employee run', () => {
   it('shows the output of a finished run, shortened', () => {

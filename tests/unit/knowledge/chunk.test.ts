@@ -89,7 +89,13 @@ describe('chunkDocument', () => {
   it('splits Chinese at 。！？；… and keeps closing quotes with their sentence', () => {
     const text = '古镇景点的门票价格是八十八元。学生凭证半价！开放时间为早八点至晚五点；请问停车场在哪里？欢迎光临……「这里」是入口。'
     const chunks = chunkDocument(doc({ text, headingPath: ['门票'] }), { size: 16, overlap: 0 })
-    expect(chunks.map((c) => c.text)).toEqual(['古镇景点的门票价格是八十八元。', '学生凭证半价！', '开放时间为早八点至晚五点；', '请问停车场在哪里？欢迎光临……', '「这里」是入口。'])
+    expect(chunks.map((c) => c.text)).toEqual([
+      '古镇景点的门票价格是八十八元。',
+      '学生凭证半价！',
+      '开放时间为早八点至晚五点；',
+      '请问停车场在哪里？欢迎光临……',
+      '「这里」是入口。'
+    ])
     expect(chunks.every((c) => c.headingPath[0] === '门票')).toBe(true)
     checkInvariants(doc({ text, headingPath: ['门票'] }), chunks, 16, 0)
   })

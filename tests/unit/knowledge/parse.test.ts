@@ -62,7 +62,14 @@ describe('parseDocument', () => {
 
   it('reads a legacy XLS (BIFF8) file', async () => {
     const wb = XLSX.utils.book_new()
-    XLSX.utils.book_append_sheet(wb, XLSX.utils.aoa_to_sheet([['城市', '人口'], ['杭州', 1200]]), '城市')
+    XLSX.utils.book_append_sheet(
+      wb,
+      XLSX.utils.aoa_to_sheet([
+        ['城市', '人口'],
+        ['杭州', 1200]
+      ]),
+      '城市'
+    )
     const xls = XLSX.write(wb, { bookType: 'xls', type: 'buffer' }) as Buffer
     const doc = await parse('cities.xls', xls)
     expect(doc.sections).toEqual([{ text: '城市: 杭州; 人口: 1200', headingPath: ['城市'] }])
@@ -79,7 +86,8 @@ describe('parseDocument', () => {
   })
 
   it('keeps Markdown headings as structure, not as "#" lines inside code', async () => {
-    const md = '# Manual\n\nIntro text.\n\n## Install\n\nRun it:\n\n```sh\n# not a heading\nnpm i\n```\n\n### Linux\n\nUse apt.\n\n## Use\n\nSetext below.\n\nFAQ\n---\n\nAnswers.\n'
+    const md =
+      '# Manual\n\nIntro text.\n\n## Install\n\nRun it:\n\n```sh\n# not a heading\nnpm i\n```\n\n### Linux\n\nUse apt.\n\n## Use\n\nSetext below.\n\nFAQ\n---\n\nAnswers.\n'
     const doc = await parse('manual.md', md)
     expect(doc.title).toBe('Manual')
     expect(doc.sections.map((s) => [s.headingPath.join(' > '), s.text.split('\n')[0]])).toEqual([

@@ -50,7 +50,9 @@ describe('employees store', () => {
     await store.getState().load()
     expect(store.getState()).toMatchObject({ loaded: true, items: [] })
 
-    const task = await store.getState().create({ name: 'Daily report', instruction: 'Summarise the day', agentId, schedule: { type: 'interval', every: 2, unit: 'hours' }, timezone: 'UTC' })
+    const task = await store
+      .getState()
+      .create({ name: 'Daily report', instruction: 'Summarise the day', agentId, schedule: { type: 'interval', every: 2, unit: 'hours' }, timezone: 'UTC' })
     expect(store.getState().items.map((x) => x.name)).toEqual(['Daily report'])
     expect(task).toMatchObject({ status: 'active', running: false })
     expect(task.nextRuns.length).toBeGreaterThan(0)

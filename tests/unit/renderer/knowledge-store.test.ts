@@ -179,7 +179,7 @@ describe('knowledge store', () => {
 })
 
 describe('search and sources stores', () => {
-  test('the playground searches with its parameters and keeps the server\'s error', async () => {
+  test("the playground searches with its parameters and keeps the server's error", async () => {
     const kbId = await newKb('Search')
     const docs = createKnowledgeStore(api, multipart)
     await docs.getState().open(kbId)
@@ -208,7 +208,9 @@ describe('search and sources stores', () => {
     const kbId = await newKb('Sources')
     const file = join(tempDir('agenta-kb-db-'), 'shop.sqlite')
     const db = new Database(file)
-    db.exec("CREATE TABLE items (id INTEGER PRIMARY KEY, title TEXT, body TEXT); INSERT INTO items (title, body) VALUES ('Tea', 'Green tea 20 yuan'), ('Cake', 'Cheese cake 30 yuan')")
+    db.exec(
+      "CREATE TABLE items (id INTEGER PRIMARY KEY, title TEXT, body TEXT); INSERT INTO items (title, body) VALUES ('Tea', 'Green tea 20 yuan'), ('Cake', 'Cheese cake 30 yuan')"
+    )
     db.close()
 
     const store = createKnowledgeSourcesStore(api)
@@ -220,7 +222,17 @@ describe('search and sources stores', () => {
       .catch((e: unknown) => e)) as ApiError
     expect(bad.issues.map((i) => i.path)).toContain('config.url')
 
-    const source = await store.getState().create({ name: 'Shop', config: { kind: 'database', connection: { type: 'sqlite', path: file }, query: 'SELECT * FROM items', textColumns: ['body'], titleColumn: 'title', idColumn: 'id' } })
+    const source = await store.getState().create({
+      name: 'Shop',
+      config: {
+        kind: 'database',
+        connection: { type: 'sqlite', path: file },
+        query: 'SELECT * FROM items',
+        textColumns: ['body'],
+        titleColumn: 'title',
+        idColumn: 'id'
+      }
+    })
     expect(store.getState().items.map((s) => s.name)).toEqual(['Shop'])
     const sync = store.getState().sync(source.id)
     expect(store.getState().syncing).toEqual([source.id])

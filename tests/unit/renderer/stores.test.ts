@@ -33,7 +33,12 @@ describe('providers store', () => {
     await expect(store.getState().test(p.id)).resolves.toMatchObject({ ok: true, modelCount: 3 })
     const r = await store.getState().refreshModels(p.id)
     expect(r.added).toBe(3)
-    expect(store.getState().models.map((m) => `${m.modelId}:${m.type}`).sort()).toEqual(['fake-chat:chat', 'fake-embed:embedding', 'fake-rerank:rerank'])
+    expect(
+      store
+        .getState()
+        .models.map((m) => `${m.modelId}:${m.type}`)
+        .sort()
+    ).toEqual(['fake-chat:chat', 'fake-embed:embedding', 'fake-rerank:rerank'])
 
     const chat = store.getState().models.find((m) => m.modelId === 'fake-chat')!
     await store.getState().setModelType(chat.id, 'tts')
@@ -55,7 +60,10 @@ describe('providers store', () => {
 
   test('surfaces errors: mutations reject with field issues, loads keep the error in state', async () => {
     const store = createProvidersStore(api())
-    const err = (await store.getState().create({ name: 'x', baseUrl: 'not a url' }).catch((e: unknown) => e)) as ApiError
+    const err = (await store
+      .getState()
+      .create({ name: 'x', baseUrl: 'not a url' })
+      .catch((e: unknown) => e)) as ApiError
     expect(err).toBeInstanceOf(ApiError)
     expect(err.issues[0]?.path).toBe('baseUrl')
     expect(store.getState().items).toEqual([])

@@ -79,8 +79,7 @@ export function runVectorStoreContract(name: string, factory: () => Promise<Stor
       await sut?.cleanup()
     })
 
-    const search = (collection: string, req: Partial<SearchRequest> & { query: string }) =>
-      store.search(collection, { mode: 'fulltext', topK: 5, ...req })
+    const search = (collection: string, req: Partial<SearchRequest> & { query: string }) => store.search(collection, { mode: 'fulltext', topK: 5, ...req })
 
     describe('collections', () => {
       it('creates idempotently, reports existence and refuses a different dim', async () => {
@@ -201,7 +200,9 @@ export function runVectorStoreContract(name: string, factory: () => Promise<Stor
         const err = await rejection(store.search(TEXT, { query: 'x', vector: fakeEmbed('x'), mode: 'hybrid', topK: 3 }))
         expect(err.message).toMatch(/full-text only/)
         expect((await rejection(store.search(HYBRID, { query: 'x', mode: 'fulltext', topK: 0 }))).code).toBe('validation_failed')
-        expect((await rejection(store.search(HYBRID, { query: 'x', vector: fakeEmbed('x'), mode: 'hybrid', topK: 3, hybridWeight: 2 }))).code).toBe('validation_failed')
+        expect((await rejection(store.search(HYBRID, { query: 'x', vector: fakeEmbed('x'), mode: 'hybrid', topK: 3, hybridWeight: 2 }))).code).toBe(
+          'validation_failed'
+        )
       })
     })
 
@@ -244,12 +245,16 @@ export function runVectorStoreContract(name: string, factory: () => Promise<Stor
         const c = 'concurrent_kb'
         await Promise.all([store.ensureCollection(c, { dim: FAKE_DIM }), store.ensureCollection(c, { dim: FAKE_DIM })])
         const docs = Array.from({ length: 6 }, (_, d) =>
-          withVector(Array.from({ length: 10 }, (_, i) => ({ id: `d${d}-${i}`, docId: `doc-${d}`, kbId: 'k', text: `文档${d}第${i}段 document ${d} part ${i}` })))
+          withVector(
+            Array.from({ length: 10 }, (_, i) => ({ id: `d${d}-${i}`, docId: `doc-${d}`, kbId: 'k', text: `文档${d}第${i}段 document ${d} part ${i}` }))
+          )
         )
         await Promise.all([...docs.map((rows) => store.upsert(c, rows)), store.deleteByDoc(c, 'doc-0')])
         await store.deleteByDoc(c, 'doc-1')
         await store.optimize(c)
-        expect(await store.count(c)).toBe(4 * 10 + ((await store.search(c, { query: '文档0', mode: 'fulltext', topK: 50, filter: { docIds: ['doc-0'] } })).length))
+        expect(await store.count(c)).toBe(
+          4 * 10 + (await store.search(c, { query: '文档0', mode: 'fulltext', topK: 50, filter: { docIds: ['doc-0'] } })).length
+        )
         expect(await store.search(c, { query: 'document', mode: 'fulltext', topK: 50, filter: { docIds: ['doc-1'] } })).toEqual([])
         await store.dropCollection(c)
       })

@@ -16,10 +16,7 @@ export const parseDocx: FormatParser = async (buffer, fileName) => {
   if (!isZip(buffer)) throw cannotRead(fileName, 'not a DOCX file (a .docx is a ZIP package; legacy .doc files must be saved as .docx)')
   let html: string
   try {
-    const result = await mammoth.convertToHtml(
-      { buffer },
-      { styleMap: STYLE_MAP, convertImage: mammoth.images.imgElement(async () => ({ src: '' })) }
-    )
+    const result = await mammoth.convertToHtml({ buffer }, { styleMap: STYLE_MAP, convertImage: mammoth.images.imgElement(async () => ({ src: '' })) })
     html = result.value
   } catch (err) {
     throw cannotRead(fileName, `not a valid DOCX (${reasonOf(err)})`, err)

@@ -7,9 +7,37 @@ import { SectionBuilder } from './section-builder'
 const SKIPPED = new Set(['script', 'style', 'noscript', 'template', 'svg', 'canvas', 'iframe', 'object', 'head'])
 /** Elements that end a line: without this, "<p>a</p><p>b</p>" would read as "ab". */
 const BLOCK = new Set([
-  'address', 'article', 'aside', 'blockquote', 'dd', 'details', 'div', 'dl', 'dt', 'fieldset', 'figcaption',
-  'figure', 'footer', 'form', 'header', 'hr', 'li', 'main', 'nav', 'ol', 'p', 'pre', 'section', 'summary',
-  'table', 'tbody', 'thead', 'tfoot', 'tr', 'ul', 'caption'
+  'address',
+  'article',
+  'aside',
+  'blockquote',
+  'dd',
+  'details',
+  'div',
+  'dl',
+  'dt',
+  'fieldset',
+  'figcaption',
+  'figure',
+  'footer',
+  'form',
+  'header',
+  'hr',
+  'li',
+  'main',
+  'nav',
+  'ol',
+  'p',
+  'pre',
+  'section',
+  'summary',
+  'table',
+  'tbody',
+  'thead',
+  'tfoot',
+  'tr',
+  'ul',
+  'caption'
 ])
 const PARAGRAPH = new Set(['p', 'blockquote', 'pre', 'table', 'ul', 'ol', 'dl', 'section', 'article', 'figure', 'hr'])
 
@@ -130,7 +158,10 @@ export function htmlToSections(html: string): HtmlText {
   parser.end()
   endHeading()
 
-  const sections = builder.finish().map((s) => ({ ...s, text: cleanLines(s.text) })).filter((s) => s.text)
+  const sections = builder
+    .finish()
+    .map((s) => ({ ...s, text: cleanLines(s.text) }))
+    .filter((s) => s.text)
   const title = (titleText as string | null)?.replace(/\s+/g, ' ').trim() || firstH1
   return { title, sections }
 }

@@ -43,10 +43,7 @@ export async function parseDocument(input: ParseInput): Promise<ParsedDocument> 
   const format = detectFormat(fileName, input.mimeType)
   if (!format) {
     const ext = extensionOf(fileName)
-    throw cannotRead(
-      fileName,
-      HINTS[ext] ?? `unsupported file type${ext ? ` .${ext}` : ''} (supported: ${supportedExtensions.join(' ')})`
-    )
+    throw cannotRead(fileName, HINTS[ext] ?? `unsupported file type${ext ? ` .${ext}` : ''} (supported: ${supportedExtensions.join(' ')})`)
   }
   const buffer = input.buffer ?? (await readInput(input))
   if (buffer.length === 0) throw cannotRead(fileName, 'the file is empty')

@@ -43,7 +43,12 @@ export function AgentCard({ agent, onEdit }: { agent: Agent; onEdit: () => void 
   const menu = {
     items: [
       { key: 'edit', icon: <EditOutlined />, label: t('common.edit'), onClick: onEdit },
-      { key: 'chat', icon: <MessageOutlined />, label: <span data-testid="agent-chat">{t('workspace.openChat')}</span>, onClick: () => routeTo('chat', agent.id) },
+      {
+        key: 'chat',
+        icon: <MessageOutlined />,
+        label: <span data-testid="agent-chat">{t('workspace.openChat')}</span>,
+        onClick: () => routeTo('chat', agent.id)
+      },
       { key: 'duplicate', icon: <CopyOutlined />, label: <span data-testid="agent-duplicate">{t('agents.duplicate')}</span>, onClick: () => void duplicate() },
       { type: 'divider' as const },
       { key: 'delete', icon: <DeleteOutlined />, danger: true, label: <span data-testid="agent-delete">{t('common.delete')}</span>, onClick: remove }

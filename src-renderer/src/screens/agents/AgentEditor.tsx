@@ -58,7 +58,15 @@ export function AgentEditor({ open, agent, onClose }: Props) {
   )
 
   return (
-    <Drawer open={open} onClose={onClose} size={560} title={agent ? t('agents.editTitle') : t('agents.newTitle')} footer={footer} destroyOnHidden data-testid="agent-editor">
+    <Drawer
+      open={open}
+      onClose={onClose}
+      size={560}
+      title={agent ? t('agents.editTitle') : t('agents.newTitle')}
+      footer={footer}
+      destroyOnHidden
+      data-testid="agent-editor"
+    >
       <Form form={form} layout="vertical" onFinish={save} requiredMark="optional" initialValues={emptyAgent}>
         <div className="form-row-avatar">
           <Form.Item name="avatar" noStyle>

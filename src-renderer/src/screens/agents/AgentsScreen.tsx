@@ -45,7 +45,14 @@ function AgentGrid() {
         subtitle={t('agents.subtitle', { count: agents.length })}
         extra={
           <>
-            <Input allowClear prefix={<SearchOutlined />} placeholder={t('agents.search')} value={query} onChange={(e) => setQuery(e.target.value)} className="page-search" />
+            <Input
+              allowClear
+              prefix={<SearchOutlined />}
+              placeholder={t('agents.search')}
+              value={query}
+              onChange={(e) => setQuery(e.target.value)}
+              className="page-search"
+            />
             <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing('new')} data-testid="agent-new">
               {t('agents.new')}
             </Button>

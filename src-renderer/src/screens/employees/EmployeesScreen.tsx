@@ -44,7 +44,14 @@ function TaskGrid() {
         subtitle={t('employees.subtitle', { count: tasks.length })}
         extra={
           <>
-            <Input allowClear prefix={<SearchOutlined />} placeholder={t('employees.search')} value={query} onChange={(e) => setQuery(e.target.value)} className="page-search" />
+            <Input
+              allowClear
+              prefix={<SearchOutlined />}
+              placeholder={t('employees.search')}
+              value={query}
+              onChange={(e) => setQuery(e.target.value)}
+              className="page-search"
+            />
             <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)} data-testid="task-new">
               {t('employees.new')}
             </Button>

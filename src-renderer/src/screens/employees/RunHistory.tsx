@@ -48,7 +48,9 @@ function RunDetail({ run }: { run: ScheduleRun }) {
   )
   const items = [
     { key: 'output', label: t('employees.runs.output'), children: output },
-    ...(run.runId ? [{ key: 'trace', label: <span data-testid="run-trace-tab">{t('employees.runs.trace')}</span>, children: <RunTrace runId={run.runId} /> }] : [])
+    ...(run.runId
+      ? [{ key: 'trace', label: <span data-testid="run-trace-tab">{t('employees.runs.trace')}</span>, children: <RunTrace runId={run.runId} /> }]
+      : [])
   ]
   return <Tabs size="small" items={items} className="emp-run-tabs" />
 }
@@ -104,7 +106,12 @@ export function RunHistory({ task }: { task: Schedule }) {
             columns={columns}
             dataSource={runs.items}
             pagination={false}
-            expandable={{ expandedRowRender: (r) => <RunDetail run={r} />, expandRowByClick: true, expandedRowKeys: expanded, onExpandedRowsChange: setExpanded }}
+            expandable={{
+              expandedRowRender: (r) => <RunDetail run={r} />,
+              expandRowByClick: true,
+              expandedRowKeys: expanded,
+              onExpandedRowsChange: setExpanded
+            }}
             rowClassName={() => 'emp-run-row'}
           />
           {runs.hasMore && (

@@ -30,7 +30,13 @@ function ExpressionPickers({ mode }: { mode: TaskFormValues['exprMode'] }) {
     case 'monthly':
       return (
         <>
-          <Form.Item name="day" label={t('employees.form.day')} rules={required(t('employees.form.required'))} tooltip={t('employees.form.dayHelp')} className="emp-field-day">
+          <Form.Item
+            name="day"
+            label={t('employees.form.day')}
+            rules={required(t('employees.form.required'))}
+            tooltip={t('employees.form.dayHelp')}
+            className="emp-field-day"
+          >
             <InputNumber min={1} max={31} className="full-width" data-testid="task-day" />
           </Form.Item>
           {time}
@@ -44,7 +50,13 @@ function ExpressionPickers({ mode }: { mode: TaskFormValues['exprMode'] }) {
       )
     case 'cron':
       return (
-        <Form.Item name="expression" label={t('employees.form.expression')} rules={required(t('employees.form.required'))} tooltip={t('employees.form.expressionHelp')} className="grow">
+        <Form.Item
+          name="expression"
+          label={t('employees.form.expression')}
+          rules={required(t('employees.form.required'))}
+          tooltip={t('employees.form.expressionHelp')}
+          className="grow"
+        >
           <Input className="mono" placeholder="0 8 * * 1-5" data-testid="task-cron" />
         </Form.Item>
       )

@@ -57,7 +57,8 @@ export function TaskCard({ task, onOpen }: { task: Schedule; onOpen: () => void 
           <ScheduleOutlined /> {describe(task.schedule)}
         </span>
         <span data-testid="task-next">
-          <FieldTimeOutlined /> {task.nextRunAt ? t('employees.nextRun', { time: runTime(task.nextRunAt, task.timezone) }) : t(`employees.noNext.${task.status}`)}
+          <FieldTimeOutlined />{' '}
+          {task.nextRunAt ? t('employees.nextRun', { time: runTime(task.nextRunAt, task.timezone) }) : t(`employees.noNext.${task.status}`)}
         </span>
       </div>
       <div className="entity-card-foot">
@@ -71,7 +72,15 @@ export function TaskCard({ task, onOpen }: { task: Schedule; onOpen: () => void 
         <span className="grow" />
         <span onClick={stop} onKeyDown={stop}>
           <Tooltip title={t('employees.runNow')}>
-            <Button type="text" size="small" icon={<CaretRightOutlined />} disabled={task.running} onClick={() => void runNow()} aria-label={t('employees.runNow')} data-testid="task-run-now" />
+            <Button
+              type="text"
+              size="small"
+              icon={<CaretRightOutlined />}
+              disabled={task.running}
+              onClick={() => void runNow()}
+              aria-label={t('employees.runNow')}
+              data-testid="task-run-now"
+            />
           </Tooltip>
         </span>
       </div>

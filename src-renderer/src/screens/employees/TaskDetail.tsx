@@ -46,11 +46,23 @@ function TaskActions({ task, onEdit }: { task: Schedule; onEdit: () => void }) {
   return (
     <div className="page-header-extra">
       {task.running ? (
-        <Button danger icon={<BorderOutlined />} loading={busy === 'stop'} onClick={() => void run('stop', () => store.cancelRun(task.id), t('employees.stopped'))} data-testid="task-stop">
+        <Button
+          danger
+          icon={<BorderOutlined />}
+          loading={busy === 'stop'}
+          onClick={() => void run('stop', () => store.cancelRun(task.id), t('employees.stopped'))}
+          data-testid="task-stop"
+        >
           {t('employees.stop')}
         </Button>
       ) : (
-        <Button type="primary" icon={<CaretRightOutlined />} loading={busy === 'run'} onClick={() => void run('run', () => store.runNow(task.id), t('employees.started'))} data-testid="task-run">
+        <Button
+          type="primary"
+          icon={<CaretRightOutlined />}
+          loading={busy === 'run'}
+          onClick={() => void run('run', () => store.runNow(task.id), t('employees.started'))}
+          data-testid="task-run"
+        >
           {t('employees.runNow')}
         </Button>
       )}
@@ -59,7 +71,12 @@ function TaskActions({ task, onEdit }: { task: Schedule; onEdit: () => void }) {
           {t('employees.pause')}
         </Button>
       ) : (
-        <Button icon={<CaretRightOutlined />} loading={busy === 'resume'} onClick={() => void run('resume', () => store.resume(task.id))} data-testid="task-resume">
+        <Button
+          icon={<CaretRightOutlined />}
+          loading={busy === 'resume'}
+          onClick={() => void run('resume', () => store.resume(task.id))}
+          data-testid="task-resume"
+        >
           {t('employees.resume')}
         </Button>
       )}
@@ -90,7 +107,11 @@ function TaskFacts({ task }: { task: Schedule }) {
   const agentsLoaded = useArea('agents', (s) => s.loaded)
   const model = useArea('providers', (s) => s.models.find((m) => m.id === task.modelId))
   const d = task.delivery
-  const channels = [d.notify && t('employees.channels.notify'), d.email && t('employees.channels.email', { to: d.email.to.join(', ') }), d.webhook && t('employees.channels.webhook', { url: d.webhook.url })].filter(Boolean)
+  const channels = [
+    d.notify && t('employees.channels.notify'),
+    d.email && t('employees.channels.email', { to: d.email.to.join(', ') }),
+    d.webhook && t('employees.channels.webhook', { url: d.webhook.url })
+  ].filter(Boolean)
   return (
     <div className="emp-facts-panel">
       <div className="emp-instruction">{task.instruction}</div>
@@ -100,7 +121,9 @@ function TaskFacts({ task }: { task: Schedule }) {
         <Fact label={t('employees.schedule')}>
           {describe(task.schedule)} · {task.timezone}
         </Fact>
-        <Fact label={t('employees.loops')}>{task.loopCount ? t('employees.loopProgress', { done: task.runCount, total: task.loopCount }) : t('employees.forever', { done: task.runCount })}</Fact>
+        <Fact label={t('employees.loops')}>
+          {task.loopCount ? t('employees.loopProgress', { done: task.runCount, total: task.loopCount }) : t('employees.forever', { done: task.runCount })}
+        </Fact>
         <Fact label={t('employees.nextRuns')}>
           {task.nextRuns.length ? (
             <span className="emp-next-list">

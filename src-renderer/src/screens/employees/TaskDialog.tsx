@@ -57,7 +57,14 @@ function DeliveryFields() {
   return (
     <>
       <div className="emp-section-title">{t('employees.form.delivery')}</div>
-      <Form.Item name="notify" label={t('employees.form.notify')} valuePropName="checked" tooltip={t('employees.form.notifyHelp')} layout="horizontal" className="emp-inline-switch">
+      <Form.Item
+        name="notify"
+        label={t('employees.form.notify')}
+        valuePropName="checked"
+        tooltip={t('employees.form.notifyHelp')}
+        layout="horizontal"
+        className="emp-inline-switch"
+      >
         <Switch data-testid="task-notify" />
       </Form.Item>
       <Form.Item name="emailTo" label={t('employees.form.email')} extra={t('employees.form.emailHint')}>
@@ -121,8 +128,18 @@ export function TaskDialog({ open, task, onClose, onSaved }: Props) {
         <Form.Item name="name" label={t('employees.form.name')} rules={[{ required: true, whitespace: true, message: t('employees.form.nameRequired') }]}>
           <Input maxLength={25} showCount placeholder={t('employees.form.namePlaceholder')} data-testid="task-name" />
         </Form.Item>
-        <Form.Item name="instruction" label={t('employees.form.instruction')} rules={[{ required: true, whitespace: true, message: t('employees.form.instructionRequired') }]}>
-          <Input.TextArea maxLength={500} showCount autoSize={{ minRows: 2, maxRows: 6 }} placeholder={t('employees.form.instructionPlaceholder')} data-testid="task-instruction" />
+        <Form.Item
+          name="instruction"
+          label={t('employees.form.instruction')}
+          rules={[{ required: true, whitespace: true, message: t('employees.form.instructionRequired') }]}
+        >
+          <Input.TextArea
+            maxLength={500}
+            showCount
+            autoSize={{ minRows: 2, maxRows: 6 }}
+            placeholder={t('employees.form.instructionPlaceholder')}
+            data-testid="task-instruction"
+          />
         </Form.Item>
         <Form.Item name="modelId" label={t('employees.form.model')} extra={t('employees.form.modelHint')}>
           <Select allowClear showSearch optionFilterProp="label" options={models} placeholder={t('employees.form.modelPlaceholder')} data-testid="task-model" />

@@ -3,7 +3,14 @@ import type { RunStatus, Schedule } from '@contract/schedules'
 import { Tag, Tooltip } from 'antd'
 import { useTranslation } from 'react-i18next'
 
-export const RUN_COLORS: Record<RunStatus, string> = { running: 'processing', ok: 'success', error: 'error', timeout: 'warning', skipped: 'default', cancelled: 'default' }
+export const RUN_COLORS: Record<RunStatus, string> = {
+  running: 'processing',
+  ok: 'success',
+  error: 'error',
+  timeout: 'warning',
+  skipped: 'default',
+  cancelled: 'default'
+}
 const TASK_COLORS = { active: 'green', paused: 'orange', finished: 'default' } as const
 
 /** A run's outcome; its error as a tooltip. */

@@ -32,7 +32,15 @@ export function useScheduleText() {
     }
     /** A run time in the task's zone; the zone is named when it is not the viewer's. */
     const runTime = (ts: number, timeZone: string) => {
-      const text = new Intl.DateTimeFormat(i18n.language, { weekday: 'short', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false, timeZone }).format(ts)
+      const text = new Intl.DateTimeFormat(i18n.language, {
+        weekday: 'short',
+        month: 'short',
+        day: 'numeric',
+        hour: '2-digit',
+        minute: '2-digit',
+        hour12: false,
+        timeZone
+      }).format(ts)
       return timeZone === localTimeZone() ? text : `${text} (${timeZone})`
     }
     return { describe, runTime, days }

@@ -3,7 +3,15 @@ import type { KbDocument } from '@contract/knowledge'
 import { Tag, Tooltip } from 'antd'
 import { useTranslation } from 'react-i18next'
 
-const COLORS = { queued: 'default', parsing: 'processing', chunking: 'processing', embedding: 'processing', indexing: 'processing', ready: 'success', failed: 'error' } as const
+const COLORS = {
+  queued: 'default',
+  parsing: 'processing',
+  chunking: 'processing',
+  embedding: 'processing',
+  indexing: 'processing',
+  ready: 'success',
+  failed: 'error'
+} as const
 
 /** The stage of a document; a failure carries its reason, shown under the tag. */
 export function DocumentStatusTag({ doc }: { doc: KbDocument }) {

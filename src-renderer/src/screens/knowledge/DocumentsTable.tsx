@@ -1,4 +1,14 @@
-import { ApiOutlined, DatabaseOutlined, DeleteOutlined, FileTextOutlined, ProfileOutlined, ReloadOutlined, SearchOutlined, SyncOutlined, UploadOutlined } from '@ant-design/icons'
+import {
+  ApiOutlined,
+  DatabaseOutlined,
+  DeleteOutlined,
+  FileTextOutlined,
+  ProfileOutlined,
+  ReloadOutlined,
+  SearchOutlined,
+  SyncOutlined,
+  UploadOutlined
+} from '@ant-design/icons'
 import { DocumentStatus, type KbDocument } from '@contract/knowledge'
 import { Button, Input, Popconfirm, Select, Table, Tooltip, type TableColumnsType } from 'antd'
 import { useState } from 'react'
@@ -31,10 +41,26 @@ function RowActions({ doc }: { doc: KbDocument }) {
   return (
     <span className="kb-row-actions">
       <Tooltip title={t('kb.docs.chunks')}>
-        <Button type="text" size="small" icon={<ProfileOutlined />} onClick={() => void store.openChunks(doc)} disabled={!doc.chunks} aria-label={t('kb.docs.chunks')} data-testid="doc-chunks" />
+        <Button
+          type="text"
+          size="small"
+          icon={<ProfileOutlined />}
+          onClick={() => void store.openChunks(doc)}
+          disabled={!doc.chunks}
+          aria-label={t('kb.docs.chunks')}
+          data-testid="doc-chunks"
+        />
       </Tooltip>
       <Tooltip title={t('kb.docs.reindex')}>
-        <Button type="text" size="small" icon={<SyncOutlined />} loading={busy} onClick={() => void run(() => store.reindexDocument(doc.id), t('kb.docs.reindexed'))} aria-label={t('kb.docs.reindex')} data-testid="doc-reindex" />
+        <Button
+          type="text"
+          size="small"
+          icon={<SyncOutlined />}
+          loading={busy}
+          onClick={() => void run(() => store.reindexDocument(doc.id), t('kb.docs.reindexed'))}
+          aria-label={t('kb.docs.reindex')}
+          data-testid="doc-reindex"
+        />
       </Tooltip>
       <Popconfirm
         title={t('kb.docs.deleteTitle', { name: doc.name })}
@@ -85,7 +111,13 @@ export function DocumentsTable() {
       )
     },
     { title: t('kb.docs.chars'), key: 'chars', align: 'right', width: 110, render: (_, d) => units.number(d.chars) },
-    { title: t('kb.docs.chunkCount'), key: 'chunks', align: 'right', width: 90, render: (_, d) => <span data-testid="doc-chunk-count">{units.number(d.chunks)}</span> },
+    {
+      title: t('kb.docs.chunkCount'),
+      key: 'chunks',
+      align: 'right',
+      width: 90,
+      render: (_, d) => <span data-testid="doc-chunk-count">{units.number(d.chunks)}</span>
+    },
     { title: t('kb.docs.status'), key: 'status', width: 260, render: (_, d) => <DocumentStatusTag doc={d} /> },
     {
       title: t('kb.docs.time'),
@@ -115,7 +147,13 @@ export function DocumentsTable() {
           onPressEnter={() => void store.loadDocuments({ q })}
           className="page-search"
         />
-        <Select value={query.status ?? ''} options={statusOptions} onChange={(v) => void store.loadDocuments({ status: (v || null) as KbDocument['status'] | null })} className="kb-status-filter" data-testid="doc-status-filter" />
+        <Select
+          value={query.status ?? ''}
+          options={statusOptions}
+          onChange={(v) => void store.loadDocuments({ status: (v || null) as KbDocument['status'] | null })}
+          className="kb-status-filter"
+          data-testid="doc-status-filter"
+        />
         <span className="grow" />
         <Tooltip title={t('kb.docs.refresh')}>
           <Button icon={<ReloadOutlined />} onClick={() => void store.loadDocuments()} aria-label={t('kb.docs.refresh')} />

@@ -21,7 +21,9 @@ export function IngestionBanner() {
             <strong>{t('kb.progress.title')}</strong>
             <span>{t('kb.progress.documents', { done: units.number(progress.documentsDone), total: units.number(progress.documentsTotal) })}</span>
             <span>{t('kb.progress.chunks', { n: units.number(progress.chunks) })}</span>
-            {progress.bytesTotal > 0 && <span>{t('kb.progress.bytes', { done: units.bytes(progress.bytesDone), total: units.bytes(progress.bytesTotal) })}</span>}
+            {progress.bytesTotal > 0 && (
+              <span>{t('kb.progress.bytes', { done: units.bytes(progress.bytesDone), total: units.bytes(progress.bytesTotal) })}</span>
+            )}
             {progress.documentsFailed > 0 && <span className="kb-upload-error">{t('kb.progress.failed', { count: progress.documentsFailed })}</span>}
             <span className="grow" />
             <span className="kb-stages">
@@ -33,7 +35,9 @@ export function IngestionBanner() {
                   </span>
                 ))}
             </span>
-            <span className="muted">{progress.etaMs === null ? t('kb.progress.etaUnknown') : t('kb.progress.eta', { time: units.duration(progress.etaMs) })}</span>
+            <span className="muted">
+              {progress.etaMs === null ? t('kb.progress.etaUnknown') : t('kb.progress.eta', { time: units.duration(progress.etaMs) })}
+            </span>
           </div>
           <Progress percent={runPercent(progress.documentsDone, progress.documentsTotal, counts)} status="active" showInfo={false} />
         </div>

@@ -45,7 +45,14 @@ function KnowledgeList() {
         subtitle={t('knowledge.subtitle', { count: bases.length })}
         extra={
           <>
-            <Input allowClear prefix={<SearchOutlined />} placeholder={t('knowledge.search')} value={query} onChange={(e) => setQuery(e.target.value)} className="page-search" />
+            <Input
+              allowClear
+              prefix={<SearchOutlined />}
+              placeholder={t('knowledge.search')}
+              value={query}
+              onChange={(e) => setQuery(e.target.value)}
+              className="page-search"
+            />
             <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing('new')} data-testid="kb-new">
               {t('knowledge.new')}
             </Button>

@@ -97,7 +97,11 @@ export function SearchPlayground({ kbId }: { kbId: string }) {
             {result.reranked && <Tag color="purple">{t('kb.search.reranked')}</Tag>}
           </div>
           {result.mode !== params.mode && params.mode !== 'fulltext' && <Alert type="info" showIcon className="kb-note" title={t('kb.search.fellBack')} />}
-          {result.hits.length ? result.hits.map((h, i) => <Hit key={h.chunkId} hit={h} rank={i + 1} query={resultQuery} />) : <Empty description={t('kb.search.noHits')} />}
+          {result.hits.length ? (
+            result.hits.map((h, i) => <Hit key={h.chunkId} hit={h} rank={i + 1} query={resultQuery} />)
+          ) : (
+            <Empty description={t('kb.search.noHits')} />
+          )}
         </>
       )}
     </div>

@@ -21,21 +21,46 @@ function DatabaseFields() {
   return (
     <>
       <Form.Item name="dbType" label={t('kb.sources.dbType')}>
-        <Segmented options={[{ value: 'sqlite', label: 'SQLite' }, { value: 'mysql', label: 'MySQL' }]} />
+        <Segmented
+          options={[
+            { value: 'sqlite', label: 'SQLite' },
+            { value: 'mysql', label: 'MySQL' }
+          ]}
+        />
       </Form.Item>
       {dbType === 'mysql' ? (
-        <Form.Item name="dbUrl" label={t('kb.sources.dbUrl')} rules={[{ required: true, whitespace: true, message: t('kb.sources.required') }]} extra={t('kb.sources.dbUrlHint')}>
+        <Form.Item
+          name="dbUrl"
+          label={t('kb.sources.dbUrl')}
+          rules={[{ required: true, whitespace: true, message: t('kb.sources.required') }]}
+          extra={t('kb.sources.dbUrlHint')}
+        >
           <Input className="mono" placeholder="mysql://user:password@127.0.0.1:3306/shop" data-testid="source-db-url" />
         </Form.Item>
       ) : (
-        <Form.Item name="dbPath" label={t('kb.sources.dbPath')} rules={[{ required: true, whitespace: true, message: t('kb.sources.required') }]} extra={t('kb.sources.dbPathHint')}>
+        <Form.Item
+          name="dbPath"
+          label={t('kb.sources.dbPath')}
+          rules={[{ required: true, whitespace: true, message: t('kb.sources.required') }]}
+          extra={t('kb.sources.dbPathHint')}
+        >
           <Input className="mono" placeholder="/srv/data/shop.sqlite" data-testid="source-db-path" />
         </Form.Item>
       )}
-      <Form.Item name="query" label={t('kb.sources.query')} rules={[{ required: true, whitespace: true, message: t('kb.sources.required') }]} extra={t('kb.sources.queryHint')}>
+      <Form.Item
+        name="query"
+        label={t('kb.sources.query')}
+        rules={[{ required: true, whitespace: true, message: t('kb.sources.required') }]}
+        extra={t('kb.sources.queryHint')}
+      >
         <Input.TextArea className="mono" autoSize={{ minRows: 3, maxRows: 8 }} placeholder="SELECT id, title, body FROM articles" data-testid="source-query" />
       </Form.Item>
-      <Form.Item name="textColumns" label={t('kb.sources.textColumns')} rules={[{ required: true, type: 'array', min: 1, message: t('kb.sources.columnsRequired') }]} extra={t('kb.sources.tagsHint')}>
+      <Form.Item
+        name="textColumns"
+        label={t('kb.sources.textColumns')}
+        rules={[{ required: true, type: 'array', min: 1, message: t('kb.sources.columnsRequired') }]}
+        extra={t('kb.sources.tagsHint')}
+      >
         <Select {...tags} placeholder="title, body" data-testid="source-text-columns" />
       </Form.Item>
       <div className="form-grid-2">
@@ -74,7 +99,12 @@ function ApiFields() {
       <Form.Item name="itemsPath" label={t('kb.sources.itemsPath')} extra={t('kb.sources.itemsPathHint')}>
         <Input className="mono" placeholder="data.items" data-testid="source-items-path" />
       </Form.Item>
-      <Form.Item name="fields" label={t('kb.sources.fields')} rules={[{ required: true, type: 'array', min: 1, message: t('kb.sources.columnsRequired') }]} extra={t('kb.sources.tagsHint')}>
+      <Form.Item
+        name="fields"
+        label={t('kb.sources.fields')}
+        rules={[{ required: true, type: 'array', min: 1, message: t('kb.sources.columnsRequired') }]}
+        extra={t('kb.sources.tagsHint')}
+      >
         <Select {...tags} placeholder="title, content" data-testid="source-fields" />
       </Form.Item>
       <div className="form-grid-2">

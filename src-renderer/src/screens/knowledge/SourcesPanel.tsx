@@ -20,7 +20,10 @@ function LastSync({ source }: { source: KnowledgeSource }) {
   const stats = source.lastSyncStats
   return (
     <div className="kb-source-sync" data-testid="source-last-sync">
-      <Badge status={source.lastSyncStatus === 'ok' ? 'success' : 'error'} text={t(`kb.sources.lastSync.${source.lastSyncStatus ?? 'ok'}`, { time: formatDate(source.lastSyncAt) })} />
+      <Badge
+        status={source.lastSyncStatus === 'ok' ? 'success' : 'error'}
+        text={t(`kb.sources.lastSync.${source.lastSyncStatus ?? 'ok'}`, { time: formatDate(source.lastSyncAt) })}
+      />
       {stats && <span className="muted small">{t('kb.sources.stats', stats)}</span>}
       {source.lastSyncError && <div className="kb-doc-error">{source.lastSyncError}</div>}
     </div>
@@ -52,7 +55,12 @@ function SourceCard({ source, onEdit }: { source: KnowledgeSource; onEdit: () =>
             <div className="entity-target mono">{target(source)}</div>
           </Tooltip>
         </div>
-        <Switch size="small" checked={source.enabled} onChange={(enabled) => store.update(source.id, { enabled }).catch((err) => fail(err))} aria-label={t('kb.sources.enabled')} />
+        <Switch
+          size="small"
+          checked={source.enabled}
+          onChange={(enabled) => store.update(source.id, { enabled }).catch((err) => fail(err))}
+          aria-label={t('kb.sources.enabled')}
+        />
       </div>
       <div className="kb-source-meta">
         <Tag variant="filled">{source.config.kind === 'api' ? 'API' : source.config.connection.type === 'sqlite' ? 'SQLite' : 'MySQL'}</Tag>
@@ -61,7 +69,13 @@ function SourceCard({ source, onEdit }: { source: KnowledgeSource; onEdit: () =>
       </div>
       <LastSync source={source} />
       <div className="entity-card-foot">
-        <Button size="small" icon={<SyncOutlined spin={syncing} />} onClick={() => void sync()} disabled={syncing || source.syncState !== 'idle'} data-testid="source-sync">
+        <Button
+          size="small"
+          icon={<SyncOutlined spin={syncing} />}
+          onClick={() => void sync()}
+          disabled={syncing || source.syncState !== 'idle'}
+          data-testid="source-sync"
+        >
           {t('kb.sources.syncNow')}
         </Button>
         <span className="grow" />

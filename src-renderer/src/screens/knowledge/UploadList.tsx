@@ -17,7 +17,13 @@ function UploadRow({ item }: { item: UploadItem }) {
   return (
     <div className={`kb-upload-row is-${item.state}`} data-testid="upload-row">
       <span className="kb-upload-icon">
-        {item.state === 'done' ? <CheckCircleFilled /> : item.state === 'failed' ? <CloseCircleFilled /> : item.state === 'uploading' ? <LoadingOutlined /> : null}
+        {item.state === 'done' ? (
+          <CheckCircleFilled />
+        ) : item.state === 'failed' ? (
+          <CloseCircleFilled />
+        ) : item.state === 'uploading' ? (
+          <LoadingOutlined />
+        ) : null}
       </span>
       <span className="kb-upload-name" title={item.name}>
         {item.name}
@@ -30,7 +36,13 @@ function UploadRow({ item }: { item: UploadItem }) {
           </span>
         </Tooltip>
       ) : (
-        <Progress className="kb-upload-bar" percent={percent} size="small" status={item.state === 'done' ? 'success' : 'active'} showInfo={item.state !== 'done'} />
+        <Progress
+          className="kb-upload-bar"
+          percent={percent}
+          size="small"
+          status={item.state === 'done' ? 'success' : 'active'}
+          showInfo={item.state !== 'done'}
+        />
       )}
       {item.duplicate && <span className="muted small">{t('kb.upload.duplicate')}</span>}
     </div>

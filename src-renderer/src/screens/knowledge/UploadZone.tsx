@@ -38,7 +38,16 @@ export function UploadZone() {
       const visible = files.filter((f) => !isHidden(f))
       const wanted = visible.filter((f) => isSupported(f.name))
       const skipped = visible.filter((f) => !isSupported(f.name))
-      if (skipped.length) void message.warning(t('kb.upload.skipped', { count: skipped.length, names: skipped.slice(0, 3).map((f) => f.name).join(', ') }))
+      if (skipped.length)
+        void message.warning(
+          t('kb.upload.skipped', {
+            count: skipped.length,
+            names: skipped
+              .slice(0, 3)
+              .map((f) => f.name)
+              .join(', ')
+          })
+        )
       if (wanted.length) void studio.knowledge.getState().upload(wanted)
     },
     [studio, message, t]
@@ -52,7 +61,16 @@ export function UploadZone() {
     try {
       const r = await studio.knowledge.getState().addPaths(list)
       ok(t('kb.upload.pathsAdded', { added: r.added, updated: r.updated, unchanged: r.unchanged }))
-      if (r.skippedCount) void message.warning(t('kb.upload.pathsSkipped', { count: r.skippedCount, reasons: r.skipped.slice(0, 3).map((s) => `${s.path}: ${s.reason}`).join('; ') }))
+      if (r.skippedCount)
+        void message.warning(
+          t('kb.upload.pathsSkipped', {
+            count: r.skippedCount,
+            reasons: r.skipped
+              .slice(0, 3)
+              .map((s) => `${s.path}: ${s.reason}`)
+              .join('; ')
+          })
+        )
       setPaths('')
     } catch (err) {
       fail(err)
@@ -63,7 +81,15 @@ export function UploadZone() {
 
   return (
     <div className="kb-upload">
-      <Upload.Dragger multiple directory openFileDialogOnClick={false} showUploadList={false} beforeUpload={beforeUpload} disabled={!dropWorks} data-testid="kb-dropzone">
+      <Upload.Dragger
+        multiple
+        directory
+        openFileDialogOnClick={false}
+        showUploadList={false}
+        beforeUpload={beforeUpload}
+        disabled={!dropWorks}
+        data-testid="kb-dropzone"
+      >
         <p className="ant-upload-drag-icon">
           <InboxOutlined />
         </p>

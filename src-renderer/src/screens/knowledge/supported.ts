@@ -4,8 +4,26 @@
  * server still decides (415 for anything it cannot read).
  */
 export const SUPPORTED_EXTENSIONS = [
-  '.txt', '.text', '.log', '.md', '.markdown', '.mdx', '.html', '.htm', '.xhtml', '.pdf', '.docx',
-  '.xlsx', '.xlsm', '.xls', '.ods', '.csv', '.tsv', '.json', '.jsonl', '.ndjson'
+  '.txt',
+  '.text',
+  '.log',
+  '.md',
+  '.markdown',
+  '.mdx',
+  '.html',
+  '.htm',
+  '.xhtml',
+  '.pdf',
+  '.docx',
+  '.xlsx',
+  '.xlsm',
+  '.xls',
+  '.ods',
+  '.csv',
+  '.tsv',
+  '.json',
+  '.jsonl',
+  '.ndjson'
 ]
 
 export const isSupported = (name: string) => {

@@ -35,7 +35,9 @@ export function MemoryEditor({ open, memory, userId, agentId, onClose }: Props) 
   useEffect(() => {
     if (!open) return
     form.resetFields()
-    form.setFieldsValue(memory ? { userId: memory.userId, agentId: memory.agentId ?? SHARED, text: memory.text } : { userId: userId ?? '', agentId: agentId ?? SHARED, text: '' })
+    form.setFieldsValue(
+      memory ? { userId: memory.userId, agentId: memory.agentId ?? SHARED, text: memory.text } : { userId: userId ?? '', agentId: agentId ?? SHARED, text: '' }
+    )
   }, [open, memory, userId, agentId, form])
 
   const save = async (v: Values) => {
@@ -71,14 +73,25 @@ export function MemoryEditor({ open, memory, userId, agentId, onClose }: Props) 
       destroyOnHidden
     >
       <Form form={form} layout="vertical" onFinish={save} className="modal-form">
-        <Form.Item name="userId" label={t('memory.user')} rules={[{ required: true, whitespace: true, message: t('memory.userRequired') }]} extra={t('memory.userHint')}>
+        <Form.Item
+          name="userId"
+          label={t('memory.user')}
+          rules={[{ required: true, whitespace: true, message: t('memory.userRequired') }]}
+          extra={t('memory.userHint')}
+        >
           <Input maxLength={128} disabled={!!memory} className="mono" data-testid="memory-user-input" />
         </Form.Item>
         <Form.Item name="agentId" label={t('memory.agent')} extra={t('memory.agentHint')}>
           <Select options={agentOptions} showSearch optionFilterProp="label" data-testid="memory-agent-input" />
         </Form.Item>
         <Form.Item name="text" label={t('memory.text')} rules={[{ required: true, whitespace: true, message: t('memory.textRequired') }]}>
-          <Input.TextArea maxLength={1000} showCount autoSize={{ minRows: 2, maxRows: 6 }} placeholder={t('memory.textPlaceholder')} data-testid="memory-text" />
+          <Input.TextArea
+            maxLength={1000}
+            showCount
+            autoSize={{ minRows: 2, maxRows: 6 }}
+            placeholder={t('memory.textPlaceholder')}
+            data-testid="memory-text"
+          />
         </Form.Item>
       </Form>
     </Modal>

@@ -27,7 +27,11 @@ function MemoryRow({ memory, onEdit }: { memory: Memory; onEdit: () => void }) {
         {memory.text}
       </div>
       <div className="mem-meta">
-        {memory.agentId === null ? <Tag color="geekblue">{t('memory.shared')}</Tag> : <Tag color="purple">{agent?.name ?? (agentsLoaded ? t('memory.unknownAgent') : '…')}</Tag>}
+        {memory.agentId === null ? (
+          <Tag color="geekblue">{t('memory.shared')}</Tag>
+        ) : (
+          <Tag color="purple">{agent?.name ?? (agentsLoaded ? t('memory.unknownAgent') : '…')}</Tag>
+        )}
         <span className="muted small">{formatDate(memory.updatedAt)}</span>
         <span className="grow" />
         <Tooltip title={t('common.edit')}>
@@ -74,7 +78,8 @@ export function MemoryList({ onAdd, onEdit }: { onAdd: () => void; onEdit: (m: M
   const forget = () =>
     modal.confirm({
       title: t('memory.forgetTitle', { user: userId }),
-      content: filter.kind === 'agent' ? t('memory.forgetAgentBody', { agent: agents.find((a) => a.id === filter.agentId)?.name ?? '' }) : t('memory.forgetBody'),
+      content:
+        filter.kind === 'agent' ? t('memory.forgetAgentBody', { agent: agents.find((a) => a.id === filter.agentId)?.name ?? '' }) : t('memory.forgetBody'),
       okText: t('memory.forget'),
       okButtonProps: { danger: true, 'data-testid': 'confirm-forget' } as ButtonProps,
       cancelText: t('common.cancel'),
@@ -107,12 +112,25 @@ export function MemoryList({ onAdd, onEdit }: { onAdd: () => void; onEdit: (m: M
         </div>
       </div>
       <div className="mem-toolbar">
-        <Select value={fromFilter(filter)} options={filterOptions} onChange={(v) => void store.setFilter(toFilter(v))} className="mem-filter" data-testid="memory-filter" />
-        <Input allowClear prefix={<SearchOutlined />} placeholder={t('memory.search')} value={q} onChange={(e) => {
+        <Select
+          value={fromFilter(filter)}
+          options={filterOptions}
+          onChange={(v) => void store.setFilter(toFilter(v))}
+          className="mem-filter"
+          data-testid="memory-filter"
+        />
+        <Input
+          allowClear
+          prefix={<SearchOutlined />}
+          placeholder={t('memory.search')}
+          value={q}
+          onChange={(e) => {
             setQ(e.target.value)
             if (!e.target.value) void store.search('')
           }}
-          onPressEnter={() => void store.search(q)} className="page-search" />
+          onPressEnter={() => void store.search(q)}
+          className="page-search"
+        />
         <span className="grow" />
         <Button type="primary" icon={<PlusOutlined />} onClick={onAdd} data-testid="memory-add">
           {t('memory.add')}
@@ -120,7 +138,13 @@ export function MemoryList({ onAdd, onEdit }: { onAdd: () => void; onEdit: (m: M
       </div>
       {filter.kind === 'agent' && <div className="muted small mem-note">{t('memory.agentViewNote')}</div>}
       <div className="mem-list" data-testid="memory-list">
-        {loading && !items.length ? <Spin className="mem-center" /> : items.length ? items.map((m) => <MemoryRow key={m.id} memory={m} onEdit={() => onEdit(m)} />) : <Empty description={t('memory.empty')} />}
+        {loading && !items.length ? (
+          <Spin className="mem-center" />
+        ) : items.length ? (
+          items.map((m) => <MemoryRow key={m.id} memory={m} onEdit={() => onEdit(m)} />)
+        ) : (
+          <Empty description={t('memory.empty')} />
+        )}
       </div>
     </div>
   )

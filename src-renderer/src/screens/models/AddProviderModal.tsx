@@ -77,14 +77,15 @@ export function AddProviderModal({ open, onClose, onCreated }: Props) {
         <Form.Item name="name" label={t('models.providerName')} rules={[{ required: true, whitespace: true, message: t('models.nameRequired') }]}>
           <Input maxLength={64} placeholder={t('models.providerNamePlaceholder')} data-testid="provider-name" />
         </Form.Item>
-        <Form.Item name="baseUrl" label={t('models.baseUrl')} rules={[{ required: true, message: t('models.baseUrlRequired') }]} extra={t('models.baseUrlHint')}>
+        <Form.Item
+          name="baseUrl"
+          label={t('models.baseUrl')}
+          rules={[{ required: true, message: t('models.baseUrlRequired') }]}
+          extra={t('models.baseUrlHint')}
+        >
           <Input placeholder="http://127.0.0.1:11434/v1" className="mono" data-testid="provider-url" />
         </Form.Item>
-        <Form.Item
-          name="apiKey"
-          label={t('models.apiKey')}
-          extra={preset && !preset.needsApiKey ? t('models.apiKeyOptional') : undefined}
-        >
+        <Form.Item name="apiKey" label={t('models.apiKey')} extra={preset && !preset.needsApiKey ? t('models.apiKeyOptional') : undefined}>
           <Input.Password placeholder={t('models.apiKeyPlaceholder')} autoComplete="off" data-testid="provider-key" />
         </Form.Item>
       </Form>
@@ -98,7 +99,14 @@ function PresetGrid({ presets, value, onChange }: { presets: ProviderPreset[]; v
   return (
     <div className="preset-grid">
       {presets.map((p) => (
-        <button type="button" key={p.kind} className={`preset-tile ${p.kind === value ? 'active' : ''}`} title={p.baseUrl || undefined} onClick={() => onChange?.(p.kind)} data-testid={`preset-${p.kind}`}>
+        <button
+          type="button"
+          key={p.kind}
+          className={`preset-tile ${p.kind === value ? 'active' : ''}`}
+          title={p.baseUrl || undefined}
+          onClick={() => onChange?.(p.kind)}
+          data-testid={`preset-${p.kind}`}
+        >
           <ProviderMark kind={p.kind} name={p.kind === 'custom' ? '+' : p.name} size={24} />
           <span className="preset-name">{p.kind === 'custom' ? t('models.customPreset') : p.name}</span>
         </button>

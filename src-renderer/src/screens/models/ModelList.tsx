@@ -70,8 +70,16 @@ function ModelRow({ model }: { model: Model }) {
   const { t } = useTranslation()
   const studio = useStudio()
   const { fail } = useFeedback()
-  const setType = (type: ModelType) => studio.providers.getState().setModelType(model.id, type).catch((err) => fail(err))
-  const remove = () => studio.providers.getState().removeModel(model.id).catch((err) => fail(err))
+  const setType = (type: ModelType) =>
+    studio.providers
+      .getState()
+      .setModelType(model.id, type)
+      .catch((err) => fail(err))
+  const remove = () =>
+    studio.providers
+      .getState()
+      .removeModel(model.id)
+      .catch((err) => fail(err))
   return (
     <div className="model-row" data-testid="model-row">
       <span className="mono model-id">{model.modelId}</span>
@@ -84,7 +92,13 @@ function ModelRow({ model }: { model: Model }) {
         aria-label={t('models.modelType')}
         popupMatchSelectWidth={false}
       />
-      <Popconfirm title={t('models.deleteModel')} okText={t('common.delete')} cancelText={t('common.cancel')} okButtonProps={{ danger: true }} onConfirm={remove}>
+      <Popconfirm
+        title={t('models.deleteModel')}
+        okText={t('common.delete')}
+        cancelText={t('common.cancel')}
+        okButtonProps={{ danger: true }}
+        onConfirm={remove}
+      >
         <Button type="text" size="small" icon={<DeleteOutlined />} aria-label={t('common.delete')} />
       </Popconfirm>
     </div>

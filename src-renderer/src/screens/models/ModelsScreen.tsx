@@ -32,11 +32,7 @@ export function ModelsScreen() {
       <div className="split-panel">
         <ProviderList selectedId={selected?.id ?? null} onSelect={setSelectedId} onAdd={() => setAdding(true)} />
         <section className="split-main">
-          {selected ? (
-            <ProviderDetail key={selected.id} provider={selected} />
-          ) : (
-            <Empty className="split-empty" description={t('models.noProviders')} />
-          )}
+          {selected ? <ProviderDetail key={selected.id} provider={selected} /> : <Empty className="split-empty" description={t('models.noProviders')} />}
         </section>
       </div>
       <AddProviderModal

@@ -15,7 +15,11 @@ export function ProviderDetail({ provider }: { provider: Provider }) {
   const { modal } = App.useApp()
   const { fail, ok } = useFeedback()
 
-  const toggle = (enabled: boolean) => studio.providers.getState().update(provider.id, { enabled }).catch((err) => fail(err))
+  const toggle = (enabled: boolean) =>
+    studio.providers
+      .getState()
+      .update(provider.id, { enabled })
+      .catch((err) => fail(err))
   const remove = () =>
     modal.confirm({
       title: t('models.deleteTitle', { name: provider.name }),

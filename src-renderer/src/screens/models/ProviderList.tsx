@@ -54,9 +54,20 @@ function ProviderItem({ provider, active, onSelect }: { provider: Provider; acti
   const { t } = useTranslation()
   const studio = useStudio()
   const { fail } = useFeedback()
-  const toggle = (enabled: boolean) => studio.providers.getState().update(provider.id, { enabled }).catch((err) => fail(err))
+  const toggle = (enabled: boolean) =>
+    studio.providers
+      .getState()
+      .update(provider.id, { enabled })
+      .catch((err) => fail(err))
   return (
-    <div className={`side-item ${active ? 'active' : ''}`} role="button" tabIndex={0} onClick={onSelect} onKeyDown={(e) => e.key === 'Enter' && onSelect()} data-testid="provider-item">
+    <div
+      className={`side-item ${active ? 'active' : ''}`}
+      role="button"
+      tabIndex={0}
+      onClick={onSelect}
+      onKeyDown={(e) => e.key === 'Enter' && onSelect()}
+      data-testid="provider-item"
+    >
       <ProviderMark kind={provider.kind} name={provider.name} />
       <div className="side-item-text">
         <div className="side-item-name">{provider.name}</div>

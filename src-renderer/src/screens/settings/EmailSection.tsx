@@ -77,7 +77,9 @@ export function EmailSection() {
   }, [smtp, form])
 
   const persist = async (v: Values) => {
-    await studio.smtp.getState().save({ host: v.host ?? '', port: v.port, secure: v.secure, user: v.user ?? '', from: v.from ?? '', ...(v.password && { password: v.password }) })
+    await studio.smtp
+      .getState()
+      .save({ host: v.host ?? '', port: v.port, secure: v.secure, user: v.user ?? '', from: v.from ?? '', ...(v.password && { password: v.password }) })
     form.resetFields(['password'])
   }
   const save = async (v: Values) => {

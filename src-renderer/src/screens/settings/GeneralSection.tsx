@@ -17,7 +17,11 @@ export function GeneralSection() {
   const studio = useStudio()
   const { fail } = useFeedback()
   const settings = useArea('settings', (s) => s.settings)
-  const update = (patch: ApiInput<'settings.update'>) => studio.settings.getState().update(patch).catch((err) => fail(err))
+  const update = (patch: ApiInput<'settings.update'>) =>
+    studio.settings
+      .getState()
+      .update(patch)
+      .catch((err) => fail(err))
   if (!settings) return null
 
   const themes = [

@@ -12,13 +12,20 @@ export function ServerSection() {
   const { fail } = useFeedback()
   const settings = useArea('settings', (s) => s.settings)
   const server = useArea('settings', (s) => s.server)
-  const update = (patch: ApiInput<'settings.update'>) => studio.settings.getState().update(patch).catch((err) => fail(err))
+  const update = (patch: ApiInput<'settings.update'>) =>
+    studio.settings
+      .getState()
+      .update(patch)
+      .catch((err) => fail(err))
   if (!settings || !server) return null
 
   return (
     <SettingCard title={t('settings.server.title')} icon={<CloudServerOutlined />} testId="settings-server">
       <SettingRow label={t('settings.server.status')}>
-        <Badge status={server.running ? 'success' : server.error ? 'error' : 'default'} text={server.running ? t('settings.server.running') : t('settings.server.stopped')} />
+        <Badge
+          status={server.running ? 'success' : server.error ? 'error' : 'default'}
+          text={server.running ? t('settings.server.running') : t('settings.server.stopped')}
+        />
       </SettingRow>
       {server.error && <Alert type="error" showIcon title={server.error} className="setting-alert" />}
       {server.url && (

@@ -19,7 +19,11 @@ export function ToolCard({ tool, onEdit }: { tool: Tool; onEdit: () => void }) {
   const { fail, ok } = useFeedback()
   const formatDate = useFormatDate()
 
-  const toggle = (enabled: boolean) => studio.tools.getState().update(tool.id, { enabled }).catch((err) => fail(err))
+  const toggle = (enabled: boolean) =>
+    studio.tools
+      .getState()
+      .update(tool.id, { enabled })
+      .catch((err) => fail(err))
   const remove = () =>
     modal.confirm({
       title: t('tools.deleteTitle', { name: tool.name }),

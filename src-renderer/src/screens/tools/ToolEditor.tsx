@@ -86,11 +86,21 @@ export function ToolEditor({ open, tool, onClose }: Props) {
         </Form.Item>
         {transport === 'stdio' ? (
           <>
-            <Form.Item name="command" label={t('tools.command')} rules={[{ required: true, whitespace: true, message: t('tools.commandRequired') }]} extra={t('tools.commandHint')}>
+            <Form.Item
+              name="command"
+              label={t('tools.command')}
+              rules={[{ required: true, whitespace: true, message: t('tools.commandRequired') }]}
+              extra={t('tools.commandHint')}
+            >
               <Input className="mono" placeholder="npx" data-testid="tool-command" />
             </Form.Item>
             <Form.Item name="argsText" label={t('tools.args')} extra={t('tools.argsHint')}>
-              <Input.TextArea className="mono" autoSize={{ minRows: 2, maxRows: 6 }} placeholder={'-y\n@modelcontextprotocol/server-filesystem\n/home/me/docs'} data-testid="tool-args" />
+              <Input.TextArea
+                className="mono"
+                autoSize={{ minRows: 2, maxRows: 6 }}
+                placeholder={'-y\n@modelcontextprotocol/server-filesystem\n/home/me/docs'}
+                data-testid="tool-args"
+              />
             </Form.Item>
             <Form.Item name="envText" label={t('tools.env')} extra={t('tools.envHint')} rules={[envRule]}>
               <Input.TextArea className="mono" autoSize={{ minRows: 2, maxRows: 6 }} placeholder={'API_KEY=…\nLOG_LEVEL=info'} data-testid="tool-env" />
@@ -102,7 +112,12 @@ export function ToolEditor({ open, tool, onClose }: Props) {
               <Input className="mono" placeholder={transport === 'sse' ? 'http://127.0.0.1:8000/sse' : 'http://127.0.0.1:8000/mcp'} data-testid="tool-url" />
             </Form.Item>
             <Form.Item name="headersText" label={t('tools.headers')} extra={t('tools.headersHint')}>
-              <Input.TextArea className="mono" autoSize={{ minRows: 2, maxRows: 6 }} placeholder={'Authorization:Bearer …\nX-Tenant:demo'} data-testid="tool-headers" />
+              <Input.TextArea
+                className="mono"
+                autoSize={{ minRows: 2, maxRows: 6 }}
+                placeholder={'Authorization:Bearer …\nX-Tenant:demo'}
+                data-testid="tool-headers"
+              />
             </Form.Item>
           </>
         )}

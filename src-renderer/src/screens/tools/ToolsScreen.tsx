@@ -36,7 +36,14 @@ export function ToolsScreen() {
         subtitle={t('tools.subtitle', { count: tools.length })}
         extra={
           <>
-            <Input allowClear prefix={<SearchOutlined />} placeholder={t('tools.search')} value={query} onChange={(e) => setQuery(e.target.value)} className="page-search" />
+            <Input
+              allowClear
+              prefix={<SearchOutlined />}
+              placeholder={t('tools.search')}
+              value={query}
+              onChange={(e) => setQuery(e.target.value)}
+              className="page-search"
+            />
             <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing('new')} data-testid="tool-new">
               {t('tools.new')}
             </Button>

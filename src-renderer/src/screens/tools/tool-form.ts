@@ -80,7 +80,15 @@ export function toInput(v: ToolFormValues): ApiInput<'tools.create'> {
   return { ...base, config: { transport: v.transport, url: v.url ?? '', headers: v.headersText ?? '' } }
 }
 
-const CONFIG_FIELDS: Record<string, string> = { command: 'command', args: 'argsText', env: 'envText', cwd: 'cwd', url: 'url', headers: 'headersText', transport: 'transport' }
+const CONFIG_FIELDS: Record<string, string> = {
+  command: 'command',
+  args: 'argsText',
+  env: 'envText',
+  cwd: 'cwd',
+  url: 'url',
+  headers: 'headersText',
+  transport: 'transport'
+}
 
 export const toolFieldFor: FieldMap = (path) => {
   const [head, sub] = path.split('.')
