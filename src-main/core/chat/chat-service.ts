@@ -6,6 +6,7 @@ import { chatRepo, toMessage, toSession, toStep } from '../../store/repos/chat'
 import type { AgentsService } from '../agents/agents-service'
 import type { ProvidersService } from '../providers/providers-service'
 import { EventQueue } from '../util/event-queue'
+import { KeyedMutex } from '../util/keyed-mutex'
 import type { StudioEvents } from '../events'
 import { newId } from '../util/ids'
 import { builtinTools } from './builtin-tools'
@@ -44,7 +45,7 @@ export function chatService(db: Kysely<DB>, agents: AgentsService, providers: Pr
   registry.register(clients.toolProvider())
   const turnOptions = { ...defaultTurnOptions, ...options }
   // Turns on one session run one after another, so each sees the previous one's messages.
-  const sessionTails = new Map<string, Promise<unknown>>()
+  const sessionTurns = new KeyedMutex()
   const running = new Set<AbortController>()
 
   const deps = {
@@ -131,8 +132,7 @@ export function chatService(db: Kysely<DB>, agents: AgentsService, providers: Pr
         queue.push(e)
       }
 
-      const previous = sessionTails.get(s.id) ?? Promise.resolve()
-      const done = previous.then(async () => {
+      const done = sessionTurns.run(s.id, async () => {
         running.add(controller)
         try {
           return await runTurn(
@@ -155,11 +155,6 @@ export function chatService(db: Kysely<DB>, agents: AgentsService, providers: Pr
           queue.end()
         }
       })
-      const tail = done.catch(() => undefined)
-      sessionTails.set(s.id, tail)
-      void tail.then(() => {
-        if (sessionTails.get(s.id) === tail) sessionTails.delete(s.id)
-      })
       return { runId, events: queue, done, cancel: () => controller.abort() }
     },
 
@@ -167,7 +162,7 @@ export function chatService(db: Kysely<DB>, agents: AgentsService, providers: Pr
     async close() {
       for (const c of running) c.abort()
       waits.cancelAll()
-      await Promise.all([...sessionTails.values()])
+      await sessionTurns.idle()
     }
   }
 }

@@ -4,6 +4,7 @@ import { defaultSettings, Settings, type SettingsUpdate } from '../../contract/e
 import type { DB } from '../../store/schema'
 import { settingsRepo } from '../../store/repos/settings'
 import type { StudioEvents } from '../events'
+import { KeyedMutex } from '../util/keyed-mutex'
 
 export type SettingsService = ReturnType<typeof settingsService>
 
@@ -21,17 +22,12 @@ export function settingsService(db: Kysely<DB>, events: StudioEvents) {
   }
 
   // Updates are read-modify-write: run them one at a time so none is lost.
-  let queue: Promise<unknown> = Promise.resolve()
-  const serial = <T>(fn: () => Promise<T>): Promise<T> => {
-    const run = queue.then(fn, fn)
-    queue = run.catch(() => undefined)
-    return run
-  }
+  const writes = new KeyedMutex()
 
   return {
     get,
     update: (patch: z.output<typeof SettingsUpdate>): Promise<Settings> =>
-      serial(async () => {
+      writes.run(KEY, async () => {
         const current = await get()
         const next = Settings.parse({ ...current, ...patch, server: { ...current.server, ...patch.server } })
         await repo.set(KEY, next)

@@ -2,7 +2,7 @@ import type { VectorStore } from '../../../vector'
 import { AppError } from '../../../contract/errors'
 import type { knowledgeCollectionsRepo, KbStateRow } from '../../../store/repos/knowledge-collections'
 import type { Embedder } from '../embedder'
-import { KeyedLock } from '../util/semaphore'
+import { KeyedMutex } from '../../util/keyed-mutex'
 
 export interface LiveCollection {
   name: string
@@ -14,7 +14,7 @@ export interface LiveCollection {
 export const collectionName = (kbId: string, seq: number) => `kb_${kbId.replace(/[^A-Za-z0-9]/g, '')}_${seq}`
 
 export class Collections {
-  readonly lock = new KeyedLock()
+  readonly lock = new KeyedMutex()
 
   constructor(
     private readonly repo: ReturnType<typeof knowledgeCollectionsRepo>,

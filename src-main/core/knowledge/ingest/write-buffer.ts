@@ -1,5 +1,5 @@
 import type { VectorRow, VectorStore } from '../../../vector'
-import { KeyedLock } from '../util/semaphore'
+import { KeyedMutex } from '../../util/keyed-mutex'
 
 /** How far a document's rows got into one flush. */
 export interface DocMark {
@@ -36,7 +36,7 @@ interface Pending {
  */
 export class WriteBuffer {
   private readonly pending = new Map<string, Pending>()
-  private readonly lock = new KeyedLock()
+  private readonly lock = new KeyedMutex()
   /** Writes started and not finished, per collection. */
   private readonly queued = new Map<string, number>()
 

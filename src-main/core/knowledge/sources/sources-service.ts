@@ -13,7 +13,7 @@ import { newDocumentRow, requeuePatch, sourceKey } from '../documents-service'
 import { itemHash } from '../ingest/content'
 import type { IngestionQueue } from '../ingest/queue'
 import type { ProgressTracker } from '../ingest/progress'
-import { KeyedLock } from '../util/semaphore'
+import { KeyedMutex } from '../../util/keyed-mutex'
 import { readApi, readDatabase, redactUrl, type SourceItem } from './readers'
 
 const APPLY_BATCH = 200
@@ -38,7 +38,7 @@ export function sourcesService(deps: {
   removeDocuments(kbId: string, ids: string[]): Promise<void>
 }) {
   const repo = knowledgeSourcesRepo(deps.db)
-  const lock = new KeyedLock()
+  const lock = new KeyedMutex()
   const tasks = new Map<string, ScheduledTask>()
   let closed = false
 

@@ -16,23 +16,3 @@ export class Semaphore {
     }
   }
 }
-
-/** One task per key at a time (per knowledge base, per source). */
-export class KeyedLock {
-  private readonly tails = new Map<string, Promise<unknown>>()
-
-  run<T>(key: string, task: () => Promise<T>): Promise<T> {
-    const previous = this.tails.get(key) ?? Promise.resolve()
-    const result = previous.then(task, task)
-    const tail = result.catch(() => undefined)
-    this.tails.set(key, tail)
-    void tail.then(() => {
-      if (this.tails.get(key) === tail) this.tails.delete(key)
-    })
-    return result
-  }
-
-  busy(key: string): boolean {
-    return this.tails.has(key)
-  }
-}

@@ -1,6 +1,6 @@
 /**
- * Runs tasks one after another per key. Writes, index maintenance and drops of one collection are
- * serialised so they never race for the same table version; other collections proceed in parallel.
+ * Runs tasks one after another per key, different keys in parallel: turns of one chat session,
+ * writes to one vector collection, syncs of one knowledge source.
  */
 export class KeyedMutex {
   private readonly tails = new Map<string, Promise<unknown>>()
@@ -14,6 +14,11 @@ export class KeyedMutex {
       if (this.tails.get(key) === tail) this.tails.delete(key)
     })
     return result
+  }
+
+  /** Something runs or waits under this key. */
+  busy(key: string): boolean {
+    return this.tails.has(key)
   }
 
   /** Resolves when every task queued so far has finished. */
