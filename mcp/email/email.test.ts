@@ -1,46 +1,9 @@
 import { createServer, type AddressInfo } from 'node:net'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { SMTPServer } from 'smtp-server'
+import { startSmtpSink, type SmtpSink } from '../../tests/utils/smtp-sink.js'
 import { callError, callJson, connect, connectInMemory, type Peer, type TransportName } from '../testing/peers.js'
 import { smtpSettingsFrom, type SmtpSettings } from './config.js'
 import { createEmailServer } from './server.js'
-
-interface Received {
-  from: string
-  to: string[]
-  user: string | undefined
-  raw: string
-}
-
-/** A real SMTP server on a free port that keeps what it receives; STARTTLS off as its cert is self-signed. */
-async function startSink(credentials: { user: string; pass: string }) {
-  const received: Received[] = []
-  const server = new SMTPServer({
-    logger: false,
-    disabledCommands: ['STARTTLS'],
-    allowInsecureAuth: true,
-    onAuth(auth, _session, done) {
-      if (auth.username === credentials.user && auth.password === credentials.pass) done(null, { user: auth.username })
-      else done(new Error('Invalid username or password'))
-    },
-    onData(stream, session, done) {
-      const chunks: Buffer[] = []
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk))
-      stream.on('end', () => {
-        received.push({
-          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-          to: session.envelope.rcptTo.map((r) => r.address),
-          user: session.user as string | undefined,
-          raw: Buffer.concat(chunks).toString()
-        })
-        done()
-      })
-    }
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const port = (server.server.address() as AddressInfo).port
-  return { port, received, close: () => new Promise<void>((resolve) => server.close(() => resolve())) }
-}
 
 /** A port nothing listens on: bind one, note it, release it. */
 async function closedPort(): Promise<number> {
@@ -52,10 +15,10 @@ async function closedPort(): Promise<number> {
 }
 
 const credentials = { user: 'agent', pass: 's3cret' }
-let sink: Awaited<ReturnType<typeof startSink>>
+let sink: SmtpSink
 
 beforeAll(async () => {
-  sink = await startSink(credentials)
+  sink = await startSmtpSink({ credentials })
 })
 afterAll(() => sink?.close())
 beforeEach(() => {

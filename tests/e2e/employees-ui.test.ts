@@ -2,10 +2,9 @@
 // server, the fake LLM and a local SMTP sink (out/renderer must be built: `npx electron-vite build`).
 // Steps share one page and run in order.
 import { existsSync, mkdirSync } from 'node:fs'
-import type { AddressInfo } from 'node:net'
 import { resolve } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
-import { SMTPServer } from 'smtp-server'
+import { startSmtpSink, type SmtpSink } from '../utils/smtp-sink'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { bootServer, type BootedServer } from '../utils/boot'
 import { launchBrowser, openPage } from '../utils/browser'
@@ -18,9 +17,8 @@ const REPORT = '## Visitors yesterday\n\n| Gate | Visitors |\n|---|---|\n| North
 
 let srv: BootedServer
 let llm: FakeLlm
-let smtp: SMTPServer
+let smtp: SmtpSink
 let smtpPort: number
-const mails: { to: string[]; data: string }[] = []
 let browser: Browser
 let page: Page
 let errors: string[]
@@ -43,21 +41,8 @@ async function pick(selectTestId: string, label: string) {
 beforeAll(async () => {
   if (!existsSync(RENDERER)) throw new Error(`${RENDERER} is missing: run \`npx electron-vite build\` before the e2e tests`)
   mkdirSync(SHOTS, { recursive: true })
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    logger: false,
-    onData(stream, session, done) {
-      let data = ''
-      stream.on('data', (c: Buffer) => (data += c.toString()))
-      stream.on('end', () => {
-        mails.push({ to: session.envelope.rcptTo.map((r) => r.address), data })
-        done()
-      })
-    }
-  })
-  await new Promise<void>((r) => smtp.listen(0, '127.0.0.1', () => r()))
-  smtpPort = (smtp.server.address() as AddressInfo).port
+  smtp = await startSmtpSink()
+  smtpPort = smtp.port
   ;[srv, llm, browser] = await Promise.all([bootServer(), startFakeLlm({ apiKey: API_KEY }), launchBrowser()])
 
   // Chinese first, as the original's dialog: the screenshot is compared with it.
@@ -72,7 +57,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close()
-  await new Promise<void>((r) => (smtp ? smtp.close(() => r()) : r()))
+  await smtp?.close()
   await Promise.all([srv?.close(), llm?.close()])
 })
 
@@ -128,7 +113,7 @@ describe('digital employees', () => {
     await byTestId('smtp-test-to').fill('desk@test.local')
     await byTestId('smtp-test').click()
     await expect.poll(() => byTestId('smtp-test-result').textContent()).toContain('Test message sent to desk@test.local')
-    expect(mails.some((m) => m.to.includes('desk@test.local'))).toBe(true)
+    expect(smtp.received.some((m) => m.to.includes('desk@test.local'))).toBe(true)
     await byTestId('settings-email').scrollIntoViewIfNeeded()
     await shot('settings-email')
   })
@@ -146,7 +131,7 @@ describe('digital employees', () => {
     const output = byTestId('run-output').first()
     await output.locator('table').waitFor()
     await expect(output.locator('strong').textContent()).resolves.toBe('10:00–11:00')
-    expect(mails.some((m) => m.to.includes('ops@test.local') && m.data.includes('North'))).toBe(true)
+    expect(smtp.received.some((m) => m.to.includes('ops@test.local') && m.raw.includes('North'))).toBe(true)
     await shot('employee-run')
 
     await byTestId('run-trace-tab').first().click()

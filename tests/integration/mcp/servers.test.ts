@@ -2,10 +2,10 @@ import { execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { SMTPServer } from 'smtp-server'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { AgentCreate, ToolCreate, type ToolStatus } from '../../../src-main/contract/entities'
 import { bootRuntime, bootServer, tempDir, type BootedServer } from '../../utils/boot'
+import { startSmtpSink, type SmtpSink } from '../../utils/smtp-sink'
 import { bundledStdio, everythingStdio, FILESYSTEM_BIN, freePort, pidAlive, waitFor } from './peers'
 
 /**
@@ -14,30 +14,15 @@ import { bundledStdio, everythingStdio, FILESYSTEM_BIN, freePort, pidAlive, wait
  */
 let s: BootedServer
 const dir = mkdtempSync(join(tmpdir(), 'agenta-mcp-files-'))
-let smtp: SMTPServer
-let smtpPort: number
-const mails: string[] = []
+let smtp: SmtpSink
 
 beforeAll(async () => {
   s = await bootServer({ mcp: { autoConnect: false } })
-  smtpPort = await freePort()
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    onData(stream, _session, done) {
-      let data = ''
-      stream.on('data', (c: Buffer) => (data += c.toString()))
-      stream.on('end', () => {
-        mails.push(data)
-        done()
-      })
-    }
-  })
-  await new Promise<void>((r) => smtp.listen(smtpPort, '127.0.0.1', () => r()))
+  smtp = await startSmtpSink()
 })
 afterAll(async () => {
   await s?.close()
-  await new Promise<void>((r) => smtp?.close(() => r()))
+  await smtp?.close()
   rmSync(dir, { recursive: true, force: true })
 })
 
@@ -87,12 +72,12 @@ describe('real servers through the connection manager', () => {
   it('sends a mail with the bundled email server to a local SMTP sink', async () => {
     const id = await addTool(
       'email',
-      bundledStdio('email', { SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtpPort), SMTP_SECURE: 'false', SMTP_FROM: 'studio@example.com' })
+      bundledStdio('email', { SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), SMTP_SECURE: 'false', SMTP_FROM: 'studio@example.com' })
     )
     const r = await s.runtime.mcp.call(id, 'notify', { to: 'ops@example.com', subject: 'Hall 3 closed', content: 'Cleaning until noon.' })
     expect(r.isError).toBeUndefined()
     expect(JSON.parse(r.content)).toMatchObject({ sent: true })
-    await waitFor(() => mails.some((m) => m.includes('Subject: Hall 3 closed') && m.includes('Cleaning until noon.')), 'the mail at the sink')
+    await waitFor(() => smtp.received.some((m) => m.raw.includes('Subject: Hall 3 closed') && m.raw.includes('Cleaning until noon.')), 'the mail at the sink')
   })
 })
 

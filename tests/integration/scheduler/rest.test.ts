@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { SMTPServer } from 'smtp-server'
+import { startSmtpSink, type SmtpSink } from '../../utils/smtp-sink'
 import { bootServer, type BootedServer } from '../../utils/boot'
 import { startFakeLlm, type FakeLlm } from '../../utils/fake-llm'
 import type { ScheduleRun } from '../../../src-main/contract/schedules'
@@ -10,46 +10,6 @@ import type { ScheduleRun } from '../../../src-main/contract/schedules'
  * Digital employees through the REST API with real time: a real run against the fake model whose
  * result reaches a local webhook and a local SMTP sink, and the 422s of invalid schedules.
  */
-interface Mail {
-  from: string
-  to: string[]
-  user: string | undefined
-  raw: string
-}
-
-async function startSink(credentials: { user: string; pass: string }) {
-  const received: Mail[] = []
-  const server = new SMTPServer({
-    logger: false,
-    // Its certificate would be self-signed; the client still logs in, over plain text here.
-    disabledCommands: ['STARTTLS'],
-    allowInsecureAuth: true,
-    onAuth(auth, _session, done) {
-      if (auth.username === credentials.user && auth.password === credentials.pass) done(null, { user: auth.username })
-      else done(new Error('Invalid username or password'))
-    },
-    onRcptTo(address, _session, done) {
-      if (address.address.startsWith('nobody@')) done(new Error('No such user here'))
-      else done()
-    },
-    onData(stream, session, done) {
-      const chunks: Buffer[] = []
-      stream.on('data', (c: Buffer) => chunks.push(c))
-      stream.on('end', () => {
-        received.push({
-          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-          to: session.envelope.rcptTo.map((r) => r.address),
-          user: session.user as string | undefined,
-          raw: Buffer.concat(chunks).toString()
-        })
-        done()
-      })
-    }
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  return { port: (server.server.address() as AddressInfo).port, received, close: () => new Promise<void>((r) => server.close(() => r())) }
-}
-
 /** A webhook receiver: /ok answers 200, /fail answers 500; every POST is kept. */
 async function startHooks() {
   const calls: { path: string; headers: http.IncomingHttpHeaders; body: any }[] = []
@@ -99,13 +59,13 @@ function header(raw: string, name: string): string {
 const credentials = { user: 'mailer', pass: 'p@ss-word' }
 let s: BootedServer
 let llm: FakeLlm
-let sink: Awaited<ReturnType<typeof startSink>>
+let sink: SmtpSink
 let hooks: Awaited<ReturnType<typeof startHooks>>
 let agentId: string
 let providerId: string
 
 beforeAll(async () => {
-  ;[llm, sink, hooks] = await Promise.all([startFakeLlm(), startSink(credentials), startHooks()])
+  ;[llm, sink, hooks] = await Promise.all([startFakeLlm(), startSmtpSink({ credentials, refuse: (a) => a.startsWith('nobody@') }), startHooks()])
   s = await bootServer()
   providerId = (await s.api('POST', '/api/providers', { name: 'fake', kind: 'custom', baseUrl: llm.baseUrl })).body.id
   agentId = (await s.api('POST', '/api/agents', { name: 'Reporter', providerId, model: 'fake-chat', systemPrompt: 'You write short reports.' })).body.id
