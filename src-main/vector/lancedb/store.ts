@@ -1,5 +1,5 @@
 import { mkdir } from 'node:fs/promises'
-import type { Connection, Table } from '@lancedb/lancedb'
+import type { Connection, Operator, Table } from '@lancedb/lancedb'
 import { AppError } from '../../contract/errors'
 import type { CollectionSpec, SearchHit, SearchRequest, Vector, VectorRow, VectorStore } from '../types'
 import { checkCollectionName, checkRequest, checkRows, checkSpec } from '../validate'
@@ -268,19 +268,27 @@ async function fullTextSearch(t: OpenTable, query: string, where: string, limit:
   const text = query.trim().slice(0, MAX_QUERY_CHARS)
   if (!text) return []
   const { lancedb } = loadLance()
-  const q = new lancedb.BooleanQuery([
-    [lancedb.Occur.Should, new lancedb.MatchQuery(text, COLUMNS.text, { operator: lancedb.Operator.Or })],
-    [lancedb.Occur.Should, new lancedb.MatchQuery(text, COLUMNS.text, { operator: lancedb.Operator.And, boost: ALL_TERMS_BOOST })]
-  ])
-  let builder = t.table
-    .query()
-    .fullTextSearch(q, { columns: COLUMNS.text })
-    .select([...RESULT_COLUMNS, '_score'])
-    .limit(limit)
-  if (where) builder = builder.where(where)
-  const rows = (await builder.toArray()) as Record<string, unknown>[]
+  const match = async (operator: Operator): Promise<SearchHit[]> => {
+    let builder = t.table
+      .query()
+      .fullTextSearch(new lancedb.MatchQuery(text, COLUMNS.text, { operator }), { columns: COLUMNS.text })
+      .select([...RESULT_COLUMNS, '_score'])
+      .limit(limit)
+    if (where) builder = builder.where(where)
+    return ((await builder.toArray()) as Record<string, unknown>[]).map((row) => toHit(row, Number(row._score)))
+  }
+  // Two plain match queries, not one BooleanQuery(Or, And^boost): LanceDB 0.31 answers each in a
+  // few ms with top-k pruning but the boolean form 20–200 × slower (measured in bench/kb). The
+  // scores add up as the boolean query's would: the Or score, plus the boosted And score.
+  const [any, all] = await Promise.all([match(lancedb.Operator.Or), match(lancedb.Operator.And)])
+  const scores = new Map<string, SearchHit>()
+  for (const hit of any) scores.set(hit.id, hit)
+  for (const hit of all) {
+    const base = scores.get(hit.id)
+    scores.set(hit.id, { ...hit, score: (base?.score ?? hit.score) + ALL_TERMS_BOOST * hit.score })
+  }
   // Hits from rows not yet in the index come back unordered; rank them with the rest.
-  return rows.map((row) => toHit(row, Number(row._score))).sort((a, b) => b.score - a.score)
+  return [...scores.values()].sort((a, b) => b.score - a.score).slice(0, limit)
 }
 
 async function vectorSearch(t: OpenTable, vector: Vector, where: string, limit: number): Promise<SearchHit[]> {
