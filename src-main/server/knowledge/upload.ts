@@ -20,9 +20,10 @@ interface Received {
   bytes: number
 }
 
-/** Statuses the contract's error codes cannot express (415 has no code of its own). */
-function send(res: Response, status: number, code: ErrorCode, message: string, details?: unknown) {
-  res.status(status).json({ error: { code, message, ...(details === undefined ? {} : { details }) } })
+/** Answers with the contract's error shape; the upload handles its own stream, so it cannot throw to the error middleware. */
+function send(res: Response, code: ErrorCode, message: string, details?: unknown) {
+  const err = new AppError(code, message, details)
+  res.status(err.status).json(err.toBody())
 }
 
 /**
@@ -41,11 +42,11 @@ export function knowledgeUploadRouter(runtime: Runtime): Router {
     const cleanup = () => Promise.all(received.map((r) => rm(r.tempPath, { force: true })))
     try {
       if (!/^multipart\/form-data\b/i.test(req.headers['content-type'] ?? '')) {
-        return send(res, 415, 'bad_request', 'Send the files as multipart/form-data (a form with file fields)')
+        return send(res, 'unsupported_media_type', 'Send the files as multipart/form-data (a form with file fields)')
       }
       await runtime.knowledgeBases.get(kbId)
       const declared = Number(req.headers['content-length'] ?? 0)
-      if (declared > limit * MAX_FILES) return send(res, 413, 'payload_too_large', `The upload is larger than ${MAX_FILES} files of the ${mib(limit)} limit`)
+      if (declared > limit * MAX_FILES) return send(res, 'payload_too_large', `The upload is larger than ${MAX_FILES} files of the ${mib(limit)} limit`)
 
       const incoming = runtime.knowledge.documents.incomingDir()
       await mkdir(incoming, { recursive: true })
@@ -96,14 +97,14 @@ export function knowledgeUploadRouter(runtime: Runtime): Router {
       await Promise.all(writes)
 
       if (tooLarge.length)
-        return send(res, 413, 'payload_too_large', `Over the ${mib(limit)} limit per file: ${tooLarge.join(', ')}`, { files: tooLarge, limitBytes: limit })
+        return send(res, 'payload_too_large', `Over the ${mib(limit)} limit per file: ${tooLarge.join(', ')}`, { files: tooLarge, limitBytes: limit })
       if (unsupported.length) {
-        return send(res, 415, 'bad_request', `Unsupported file type: ${unsupported.join(', ')} (supported: ${supportedExtensions.join(' ')})`, {
+        return send(res, 'unsupported_media_type', `Unsupported file type: ${unsupported.join(', ')} (supported: ${supportedExtensions.join(' ')})`, {
           files: unsupported
         })
       }
-      if (!received.length) return send(res, 422, 'validation_failed', 'No file in the upload: add one or more file fields')
-      if (empty.length) return send(res, 422, 'validation_failed', `Empty file: ${empty.join(', ')}`, { files: empty })
+      if (!received.length) return send(res, 'validation_failed', 'No file in the upload: add one or more file fields')
+      if (empty.length) return send(res, 'validation_failed', `Empty file: ${empty.join(', ')}`, { files: empty })
 
       const documents = []
       for (const r of received) documents.push(await runtime.knowledge.documents.addUpload(kbId, r))
