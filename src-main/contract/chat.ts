@@ -32,7 +32,30 @@ export type Usage = z.infer<typeof Usage>
 export const TurnStatus = z.enum(['ok', 'stopped', 'error'])
 export type TurnStatus = z.infer<typeof TurnStatus>
 
+/** Largest attached file (bytes): an image for a vision model or a document to read. */
+export const MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
+
+/** A file sent with a user message; `data` is its bytes in base64 (no `data:` prefix). */
+export const Attachment = z.object({
+  name: z.string().trim().min(1).max(255),
+  mimeType: z.string().max(100).default('application/octet-stream'),
+  data: z.string().max(Math.ceil(MAX_ATTACHMENT_BYTES / 3) * 4, `must be at most ${MAX_ATTACHMENT_BYTES / 1024 / 1024} MB`)
+})
+export type Attachment = z.infer<typeof Attachment>
+
+/** An attachment as stored with the message: images keep a data URL (sent to vision models), files their extracted text. */
+export const StoredAttachment = z.object({
+  name: z.string(),
+  mimeType: z.string(),
+  size: z.number(),
+  kind: z.enum(['image', 'file']),
+  dataUrl: z.string().optional(),
+  text: z.string().optional()
+})
+export type StoredAttachment = z.infer<typeof StoredAttachment>
+
 export const MessageMeta = z.object({
+  attachments: z.array(StoredAttachment).optional(),
   runId: z.string().optional(),
   toolCalls: z.array(ToolCallRecord).optional(),
   toolCallId: z.string().optional(),
@@ -96,7 +119,9 @@ export const TurnRequest = z.object({
   regenerate: z.boolean().optional(),
   /** Replace this user message (and drop everything after it) with `message`. */
   editMessageId: z.string().optional(),
-  clientId: z.string().optional()
+  clientId: z.string().optional(),
+  /** Images (shown to vision models) and documents (their text is read) sent with the message. */
+  attachments: z.array(Attachment).max(5, 'at most 5 files per message').optional()
 })
 export const WaitAnswer = z.object({ waitId: id, data: z.unknown() })
 

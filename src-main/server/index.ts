@@ -11,6 +11,7 @@ import { attachControlSocket } from './chat/control-socket'
 import { chatProtocolRouter } from './chat/protocol-routes'
 import { studioTurnRouter } from './chat/studio-turn'
 import { errorHandler } from './errors'
+import { streams } from '../contract/api'
 import { filesRouter } from './files'
 import { openApiDocument } from './openapi'
 import { openAiRouter } from './openai/routes'
@@ -74,6 +75,8 @@ export async function startServer(runtime: Runtime, opts: ServerOptions): Promis
   app.use('/v1', openAiRouter(runtime, access, { bodyLimit }))
   // Multipart uploads stream to disk, so they are routed before the JSON body parser and its limit.
   app.use('/api', requireToken(opts.token), knowledgeUploadRouter(runtime))
+  // A turn may carry attachments (up to 5 × 5 MB, base64): its body limit is its own.
+  app.use(streams['chat.turn'].path, requireToken(opts.token), express.json({ limit: '40mb' }))
   app.use('/api', requireToken(opts.token), express.json({ limit: bodyLimit }), studioTurnRouter(runtime), restRouter(runtime.handlers))
   // Agents as MCP tools for other MCP clients (streamable HTTP), behind the same token.
   app.use('/mcp', requireToken(opts.token), express.json({ limit: bodyLimit }), mcpRouter(runtime))

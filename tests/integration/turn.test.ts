@@ -116,6 +116,42 @@ describe('agent turn', () => {
     expect(last.content[1]).toEqual({ type: 'image_url', image_url: { url: 'data:image/png;base64,iVBORw0KGgo=' } })
   })
 
+  it('sends attached images to the model and reads attached documents, also in later turns', async () => {
+    llm.script({ text: 'a red dot and a menu' }, { text: 'still see it' })
+    const png = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg=='
+    const menu = Buffer.from('# 菜单\n\n红烧肉 48 元\n清蒸鱼 68 元').toString('base64')
+    const { sessionId, summary } = await turn('what is this?', {
+      attachments: [
+        { name: 'dot.png', mimeType: 'image/png', data: png },
+        { name: 'menu.md', mimeType: 'text/markdown', data: menu }
+      ]
+    })
+    expect(summary.status).toBe('ok')
+    const user = chatRequests()[0].body.messages.at(-1)
+    expect(user.content[0].text).toMatch(/what is this\?[\s\S]*\[Attached file: menu\.md\][\s\S]*红烧肉 48 元/)
+    expect(user.content[1]).toEqual({ type: 'image_url', image_url: { url: `data:image/png;base64,${png}` } })
+    const stored = (await b.runtime.chat.sessions.messages(sessionId))[0]
+    expect(stored.content).toBe('what is this?')
+    expect(stored.meta.attachments?.map((a) => [a.name, a.kind])).toEqual([
+      ['dot.png', 'image'],
+      ['menu.md', 'file']
+    ])
+    await turn('and now?', { sessionId })
+    expect(JSON.stringify(chatRequests()[1].body.messages)).toContain(`data:image/png;base64,${png}`)
+  })
+
+  it('refuses an unreadable attachment before saving anything', async () => {
+    const sessionId = (await b.runtime.chat.sessions.create({ agentId: agent.id, userId: 'u1', title: '' })).id
+    const { summary } = await turn('read this', {
+      sessionId,
+      attachments: [{ name: 'broken.pdf', mimeType: 'application/pdf', data: Buffer.from('%PDF-1.4 garbage').toString('base64') }]
+    })
+    expect(summary.status).toBe('error')
+    expect(summary.error?.message).toMatch(/broken\.pdf/)
+    expect(await b.runtime.chat.sessions.messages(sessionId)).toEqual([])
+    expect(chatRequests()).toHaveLength(0)
+  })
+
   it('ends a tool that hangs with a timeout result, and bad arguments with an error the model sees', async () => {
     llm.script(
       {

@@ -1,5 +1,6 @@
 import type OpenAI from 'openai'
 import type { ChatMessage } from '../../contract/chat'
+import { userContent } from './attachments'
 
 type Msg = OpenAI.Chat.Completions.ChatCompletionMessageParam
 
@@ -15,7 +16,7 @@ export function toModelMessages(stored: ChatMessage[]): Msg[] {
   const out: Msg[] = []
   for (let i = 0; i < stored.length; i++) {
     const m = stored[i]
-    if (m.role === 'user') out.push({ role: 'user', content: m.content })
+    if (m.role === 'user') out.push({ role: 'user', content: userContent(m.content, m.meta.attachments) })
     else if (m.role === 'assistant') {
       const calls = m.meta.toolCalls ?? []
       if (!calls.length) {

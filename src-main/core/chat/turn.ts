@@ -1,5 +1,5 @@
 import type OpenAI from 'openai'
-import type { MessageMeta, Source, TurnEvent, TurnStatus, Usage } from '../../contract/chat'
+import type { Attachment, MessageMeta, Source, TurnEvent, TurnStatus, Usage } from '../../contract/chat'
 import type { Agent } from '../../contract/entities'
 import { AppError } from '../../contract/errors'
 import type { ChatRepo } from '../../store/repos/chat'
@@ -8,6 +8,7 @@ import { tick } from '../util/clock'
 import { newId } from '../util/ids'
 import type { ClientHub } from './client-hub'
 import { toModelMessages, windowHistory } from './history'
+import { readAttachments } from './attachments'
 import { ModelCallError, streamModelCall, type RetryPolicy } from './model-call'
 import { renderSystemPrompt } from './system-prompt'
 import type { ToolContext, ToolRegistry, ToolResult, ToolSpec } from './tool-registry'
@@ -55,6 +56,8 @@ export interface TurnInput {
   userId: string
   /** The user's message; absent when regenerating. */
   message?: string
+  /** Files sent with the message (images for vision models, documents to read). */
+  attachments?: Attachment[]
   regenerate?: boolean
   editMessageId?: string
   clientId?: string
@@ -298,6 +301,8 @@ async function applyUserMessage(
     if (input.message) await save('user', input.message, {})
     return input.message ?? ''
   }
+  // Read before anything is deleted or saved: an unreadable file fails the message, nothing else.
+  const attachments = input.attachments?.length ? await readAttachments(input.attachments) : undefined
   if (input.editMessageId) {
     const m = await repo.messages.find(input.editMessageId)
     if (!m || m.session_id !== input.sessionId || m.role !== 'user') throw new AppError('not_found', `No user message ${input.editMessageId} in this session`)
@@ -312,7 +317,7 @@ async function applyUserMessage(
     return lastUser.content
   }
   if (!input.message) throw new AppError('validation_failed', 'Invalid request: message: must not be empty')
-  await save('user', input.message, {})
+  await save('user', input.message, attachments ? { attachments } : {})
   const session = await repo.sessions.find(input.sessionId)
   if (session && !session.title) await repo.sessions.update(input.sessionId, { title: input.message.replace(/\s+/g, ' ').slice(0, 40) })
   return input.message
