@@ -157,6 +157,30 @@ describe('providers and agents over REST', () => {
   })
 })
 
+describe('studio turns with attachments', () => {
+  it('take a body larger than the API limit (attachments), but not beyond the attachment limit', async () => {
+    const p = (await s.api('POST', '/api/providers', { name: 'ForTurns', baseUrl: llm.baseUrl, apiKey: 'sk-good-key-1234' })).body
+    const agent = (await s.api('POST', '/api/agents', { name: 'Reader', providerId: p.id, model: 'fake-chat' })).body
+    const session = (await s.api('POST', '/api/sessions', { agentId: agent.id })).body
+    const notes = Buffer.from('visitor notes '.repeat(20_000)).toString('base64') // ~370 KB, over the 64 KB API limit here
+    const ok = await s.api('POST', '/api/chat/turn', {
+      sessionId: session.id,
+      message: 'summarise',
+      attachments: [{ name: 'notes.txt', mimeType: 'text/plain', data: notes }]
+    })
+    expect(ok.status).toBe(200)
+    expect(ok.body).toMatch(/"type":"done","status":"ok"/)
+    const huge = 'A'.repeat(7_500_000)
+    const tooBig = await s.api('POST', '/api/chat/turn', {
+      sessionId: session.id,
+      message: 'x',
+      attachments: [{ name: 'big.txt', mimeType: 'text/plain', data: huge }]
+    })
+    expect(tooBig.status).toBe(422)
+    expect(tooBig.body.error.message).toMatch(/attachments\.0\.data: must be at most 5 MB/)
+  })
+})
+
 describe('files made by tools', () => {
   it('offers them for download behind the token, and never a path outside their folder', async () => {
     const { mkdirSync, writeFileSync } = await import('node:fs')
