@@ -195,6 +195,27 @@ describe('chat, editor, publishing, phone page and embed', () => {
     await expect.poll(() => llm.requests.at(-1)?.aborted).toBe(true)
   })
 
+  test('an attached image shows as a thumbnail in the sent message and reaches the model as an image part', async () => {
+    // A 1×1 PNG made here, picked through the composer's file input.
+    const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64')
+    llm.script({ text: 'A single dot.' })
+    await byTestId('chat-file-input').setInputFiles({ name: 'dot.png', mimeType: 'image/png', buffer: png })
+    await byTestId('composer-attachment').locator('img').waitFor()
+    await byTestId('chat-input').fill('What is in this picture?')
+    await byTestId('chat-send').click()
+    await expect.poll(() => lastAnswer().textContent()).toContain('A single dot.')
+    await expect.poll(() => byTestId('composer-attachment').count()).toBe(0)
+    const thumb = byTestId('msg-user').last().getByTestId('msg-attachment-image')
+    await expect(thumb.locator('img').getAttribute('src')).resolves.toBe(`data:image/png;base64,${png.toString('base64')}`)
+    // Clicking the thumbnail opens it full size.
+    await thumb.click()
+    await page.locator('.ant-image-preview img').waitFor({ state: 'visible' })
+    await page.keyboard.press('Escape')
+    await page.locator('.ant-image-preview').waitFor({ state: 'hidden' })
+    const user = llm.requests.at(-1)?.body.messages.findLast((m: { role: string }) => m.role === 'user')
+    expect(user.content).toContainEqual({ type: 'image_url', image_url: { url: `data:image/png;base64,${png.toString('base64')}` } })
+  })
+
   test('sessions: rename and search', async () => {
     await byTestId('session-item').first().hover()
     await byTestId('session-rename').first().click()

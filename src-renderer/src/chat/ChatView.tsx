@@ -1,3 +1,4 @@
+import type { Attachment } from '@contract/chat'
 import { Alert, App, Button, Spin } from 'antd'
 import { useCallback } from 'react'
 import { useTranslation } from 'react-i18next'
@@ -34,10 +35,10 @@ export function ChatView({ store, persona, onRetry }: { store: ConversationStore
   const sessionId = useStore(store, (s) => s.sessionId)
 
   const send = useCallback(
-    (text: string) =>
+    (text: string, attachments?: Attachment[]) =>
       void store
         .getState()
-        .send(text)
+        .send(text, attachments)
         .catch((err: unknown) => fail(err)),
     [store, fail]
   )

@@ -1,8 +1,36 @@
-import { CopyOutlined, EditOutlined } from '@ant-design/icons'
-import { Button, Input, Tooltip } from 'antd'
+import { CopyOutlined, EditOutlined, FileOutlined } from '@ant-design/icons'
+import type { StoredAttachment } from '@contract/chat'
+import { Button, Image, Input, Tooltip } from 'antd'
 import { memo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
+import { formatBytes } from '../ui/units'
 import type { UserItem } from './model'
+
+/** Images as thumbnails (click for full size) and files as chips with their size. */
+function Attachments({ list }: { list: StoredAttachment[] }) {
+  const images = list.filter((a) => a.kind === 'image' && a.dataUrl)
+  const files = list.filter((a) => !(a.kind === 'image' && a.dataUrl))
+  return (
+    <div className="msg-attachments" data-testid="msg-attachments">
+      {images.length > 0 && (
+        <div className="msg-attachment-images">
+          <Image.PreviewGroup>
+            {images.map((a, i) => (
+              <Image key={i} src={a.dataUrl} alt={a.name} width={96} height={96} className="msg-attachment-thumb" data-testid="msg-attachment-image" />
+            ))}
+          </Image.PreviewGroup>
+        </div>
+      )}
+      {files.map((a, i) => (
+        <div key={i} className="attachment-chip" title={a.name} data-testid="msg-attachment-file">
+          <FileOutlined />
+          <span className="attachment-name">{a.name}</span>
+          <span className="muted small">{formatBytes(a.size)}</span>
+        </div>
+      ))}
+    </div>
+  )
+}
 
 interface Props {
   item: UserItem
@@ -48,6 +76,7 @@ export const UserMessage = memo(function UserMessage({ item, busy, onEdit, onCop
     <div className="msg msg-user" data-testid="msg-user">
       <div className="msg-user-col">
         <div className="bubble-user">{item.content}</div>
+        {item.attachments?.length ? <Attachments list={item.attachments} /> : null}
         <div className="msg-actions msg-actions-user">
           <Tooltip title={t('chat.copy')}>
             <Button type="text" size="small" icon={<CopyOutlined />} onClick={() => onCopy(item.content)} aria-label={t('chat.copy')} />

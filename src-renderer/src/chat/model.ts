@@ -1,4 +1,4 @@
-import type { ChatMessage, Source, TurnEvent, TurnStatus, Usage } from '@contract/chat'
+import type { Attachment, ChatMessage, Source, StoredAttachment, TurnEvent, TurnStatus, Usage } from '@contract/chat'
 
 /**
  * What the message list shows: a user message, or everything one run of the agent said and did
@@ -9,6 +9,8 @@ export interface UserItem {
   /** The stored message id; `tmp-…` until the session is read again after the turn. */
   id: string
   content: string
+  /** Images and files sent with it (as stored; local data URLs until the session is read again). */
+  attachments?: StoredAttachment[]
   createdAt: number
 }
 
@@ -73,13 +75,21 @@ export const emptyAssistant = (id = tempId()): AssistantItem => ({
 const isCard = (c: unknown): c is CardData =>
   typeof c === 'object' && c !== null && typeof (c as CardData).type === 'string' && typeof (c as CardData).data === 'object'
 
+/** A file about to be sent, shown in the user's message before the server has stored it. */
+export function localAttachment(a: Attachment): StoredAttachment {
+  const padding = a.data.endsWith('==') ? 2 : a.data.endsWith('=') ? 1 : 0
+  const size = Math.max(0, Math.floor((a.data.length * 3) / 4) - padding)
+  const kind = a.mimeType.startsWith('image/') ? 'image' : 'file'
+  return { name: a.name, mimeType: a.mimeType, size, kind, ...(kind === 'image' ? { dataUrl: `data:${a.mimeType};base64,${a.data}` } : {}) }
+}
+
 /** Stored messages (oldest first) → list items. */
 export function groupMessages(messages: ChatMessage[]): ChatItem[] {
   const items: ChatItem[] = []
   let run: AssistantItem | null = null
   for (const m of messages) {
     if (m.role === 'user') {
-      items.push({ kind: 'user', id: m.id, content: m.content, createdAt: m.createdAt })
+      items.push({ kind: 'user', id: m.id, content: m.content, attachments: m.meta.attachments, createdAt: m.createdAt })
       run = null
       continue
     }

@@ -1,8 +1,8 @@
 import { createStore, type StoreApi } from 'zustand/vanilla'
-import type { ChatSession, RunStep, TurnEvent } from '@contract/chat'
+import type { Attachment, ChatSession, RunStep, TurnEvent } from '@contract/chat'
 import type { Api, StreamHandle } from '../api/client'
 import { toApiError, type ApiError } from '../api/errors'
-import { applyTurnEvents, emptyAssistant, groupMessages, isTemp, tempId, type AssistantItem, type ChatItem } from '../chat/model'
+import { applyTurnEvents, emptyAssistant, groupMessages, isTemp, localAttachment, tempId, type AssistantItem, type ChatItem } from '../chat/model'
 
 export interface ConversationState {
   agentId: string | null
@@ -14,7 +14,8 @@ export interface ConversationState {
   error: ApiError | null
   streaming: boolean
   open(agentId: string, sessionId: string | null): Promise<void>
-  send(text: string): Promise<void>
+  /** Sends a message, with images and files (base64) if any; `text` must not be empty (the core needs it). */
+  send(text: string, attachments?: Attachment[]): Promise<void>
   regenerate(): Promise<void>
   /** Replaces a user message and everything after it, then answers again. */
   edit(messageId: string, text: string): Promise<void>
@@ -59,7 +60,7 @@ export function createConversationStore(api: Api, opts: ConversationOptions = {}
       })
 
     /** Streams one turn into a fresh assistant item at the end of the list. */
-    const runTurn = async (input: { message?: string; regenerate?: boolean; editMessageId?: string }, before: ChatItem[]) => {
+    const runTurn = async (input: { message?: string; regenerate?: boolean; editMessageId?: string; attachments?: Attachment[] }, before: ChatItem[]) => {
       const sessionId = get().sessionId!
       set({ items: [...before, emptyAssistant()], streaming: true })
       let pending: TurnEvent[] = []
@@ -128,7 +129,7 @@ export function createConversationStore(api: Api, opts: ConversationOptions = {}
         }
       },
 
-      async send(text) {
+      async send(text, attachments = []) {
         const message = text.trim()
         const { agentId, streaming } = get()
         if (!message || !agentId || streaming) return
@@ -138,7 +139,8 @@ export function createConversationStore(api: Api, opts: ConversationOptions = {}
           opts.onSessionChange?.(session)
         }
         const user: ChatItem = { kind: 'user', id: tempId(), content: message, createdAt: Date.now() }
-        await runTurn({ message }, [...get().items, user])
+        if (attachments.length) user.attachments = attachments.map(localAttachment)
+        await runTurn(attachments.length ? { message, attachments } : { message }, [...get().items, user])
       },
 
       async regenerate() {
