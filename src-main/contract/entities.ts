@@ -176,6 +176,14 @@ export const AgentCreate = z.object({
 })
 export const AgentUpdate = z.object(agentFields).partial()
 
+/** An agent as a file to share: everything but its identity (ids, public key) and publishing state. */
+export const AgentExport = z.object({
+  format: z.literal('agenta-agent', 'not an Agenta agent file'),
+  version: z.literal(1, 'made by a newer Agenta Studio'),
+  agent: AgentCreate
+})
+export type AgentExport = z.infer<typeof AgentExport>
+
 // ---------- tools (MCP servers; the original's "agent_tool") ----------
 export const ToolTransport = z.enum(['stdio', 'sse', 'streamable-http'])
 

@@ -1,6 +1,6 @@
 // The studio shell in real Chromium against `agenta serve`'s server and the built renderer
 // (out/renderer: run `npx electron-vite build` first). Steps share one page and run in order.
-import { existsSync, mkdirSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
@@ -152,6 +152,22 @@ describe('studio shell in the browser', () => {
     await byTestId('confirm-delete').click()
     await copy.waitFor({ state: 'detached' })
     await expect(byTestId('agent-card').count()).resolves.toBe(1)
+  })
+
+  test('an agent exported to a file imports back as a new agent; a wrong file says why', async () => {
+    const card = byTestId('agent-card').filter({ hasText: 'Museum guide' })
+    await card.getByTestId('agent-menu').click()
+    const [download] = await Promise.all([page.waitForEvent('download'), menuItem('agent-export').click()])
+    expect(download.suggestedFilename()).toBe('Museum guide.agent.json')
+    const file = JSON.parse(readFileSync(await download.path(), 'utf8'))
+    expect(file).toMatchObject({ format: 'agenta-agent', version: 1, agent: { name: 'Museum guide', quickPhrases: ['Where is the exit?'] } })
+
+    file.agent.name = 'Imported guide'
+    await byTestId('agent-import-input').setInputFiles({ name: 'guide.agent.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(file)) })
+    await byTestId('agent-card').filter({ hasText: 'Imported guide' }).waitFor()
+    await byTestId('agent-import-input').setInputFiles({ name: 'notes.json', mimeType: 'application/json', buffer: Buffer.from('{"hello":1}') })
+    await expect.poll(() => page.locator('.ant-message').textContent()).toMatch(/cannot be imported: format/)
+    await expect(byTestId('agent-card').count()).resolves.toBe(2)
   })
 
   test('tools and knowledge bases: created in the UI, and refreshed live when created elsewhere', async () => {

@@ -1,4 +1,4 @@
-import { ClockCircleOutlined, CopyOutlined, DeleteOutlined, EditOutlined, MessageOutlined, MoreOutlined } from '@ant-design/icons'
+import { ClockCircleOutlined, CopyOutlined, DeleteOutlined, EditOutlined, ExportOutlined, MessageOutlined, MoreOutlined } from '@ant-design/icons'
 import type { Agent } from '@contract/entities'
 import { App, Button, Dropdown, Tag, Tooltip, type ButtonProps } from 'antd'
 import { useTranslation } from 'react-i18next'
@@ -7,7 +7,7 @@ import { EmojiAvatar } from '../../ui/EmojiAvatar'
 import { useFeedback } from '../../ui/feedback'
 import { useFormatDate } from '../../ui/format'
 import { routeTo } from '../../shell/route'
-import { duplicateInput } from './agent-form'
+import { duplicateInput, exportAgent } from './agent-form'
 
 export function AgentCard({ agent, onEdit }: { agent: Agent; onEdit: () => void }) {
   const { t } = useTranslation()
@@ -24,6 +24,14 @@ export function AgentCard({ agent, onEdit }: { agent: Agent; onEdit: () => void 
     } catch (err) {
       fail(err)
     }
+  }
+  const download = () => {
+    const url = URL.createObjectURL(new Blob([exportAgent(agent)], { type: 'application/json' }))
+    const a = document.createElement('a')
+    a.href = url
+    a.download = `${agent.name.replace(/[\\/:*?"<>|]+/g, '_')}.agent.json`
+    a.click()
+    URL.revokeObjectURL(url)
   }
   const remove = () =>
     modal.confirm({
@@ -50,6 +58,7 @@ export function AgentCard({ agent, onEdit }: { agent: Agent; onEdit: () => void 
         onClick: () => routeTo('chat', agent.id)
       },
       { key: 'duplicate', icon: <CopyOutlined />, label: <span data-testid="agent-duplicate">{t('agents.duplicate')}</span>, onClick: () => void duplicate() },
+      { key: 'export', icon: <ExportOutlined />, label: <span data-testid="agent-export">{t('agents.export')}</span>, onClick: download },
       { type: 'divider' as const },
       { key: 'delete', icon: <DeleteOutlined />, danger: true, label: <span data-testid="agent-delete">{t('common.delete')}</span>, onClick: remove }
     ]

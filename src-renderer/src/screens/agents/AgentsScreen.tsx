@@ -1,9 +1,10 @@
-import { PlusOutlined, SearchOutlined } from '@ant-design/icons'
+import { ImportOutlined, PlusOutlined, SearchOutlined } from '@ant-design/icons'
 import { Button, Input, Skeleton } from 'antd'
-import { lazy, useEffect, useMemo, useState } from 'react'
+import { lazy, useEffect, useMemo, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { useArea, useStudio } from '../../stores/hooks'
-import { useErrorToast } from '../../ui/feedback'
+import { useErrorToast, useFeedback } from '../../ui/feedback'
+import { parseAgentExport } from './agent-form'
 import { PageHeader } from '../../ui/PageHeader'
 import { AgentCard } from './AgentCard'
 import { AgentEditor } from './AgentEditor'
@@ -27,7 +28,24 @@ function AgentGrid() {
   const error = useArea('agents', (s) => s.error)
   const [query, setQuery] = useState('')
   const [editing, setEditing] = useState<'new' | null>(null)
+  const fileInput = useRef<HTMLInputElement>(null)
+  const { fail, ok } = useFeedback()
   useErrorToast(error)
+
+  const importFile = async (file: File) => {
+    let input
+    try {
+      input = parseAgentExport(await file.text())
+    } catch (err) {
+      return fail(new Error(t('agents.importInvalid', { message: (err as Error).message })))
+    }
+    try {
+      await studio.agents.getState().create(input)
+      ok(t('agents.imported', { name: input.name }))
+    } catch (err) {
+      fail(err)
+    }
+  }
 
   useEffect(() => {
     void studio.agents.getState().load()
@@ -53,6 +71,21 @@ function AgentGrid() {
               onChange={(e) => setQuery(e.target.value)}
               className="page-search"
             />
+            <input
+              ref={fileInput}
+              type="file"
+              accept=".json,application/json"
+              hidden
+              data-testid="agent-import-input"
+              onChange={(e) => {
+                const file = e.target.files?.[0]
+                e.target.value = ''
+                if (file) void importFile(file)
+              }}
+            />
+            <Button icon={<ImportOutlined />} onClick={() => fileInput.current?.click()} data-testid="agent-import">
+              {t('agents.import')}
+            </Button>
             <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing('new')} data-testid="agent-new">
               {t('agents.new')}
             </Button>

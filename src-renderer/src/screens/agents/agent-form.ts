@@ -1,4 +1,4 @@
-import type { Agent } from '@contract/entities'
+import { AgentExport, type Agent } from '@contract/entities'
 import type { ApiInput } from '@contract/api'
 import type { FieldMap } from '../../ui/feedback'
 
@@ -54,6 +54,26 @@ export const toInput = (v: AgentFormValues): ApiInput<'agents.create'> => ({
 export function duplicateInput(a: Agent, name: string): ApiInput<'agents.create'> {
   const { id: _id, uuid: _uuid, publicKey: _key, createdAt: _c, updatedAt: _u, ...fields } = a
   return { ...fields, name: name.slice(0, 64), published: false }
+}
+
+/** The file an agent is exported as; imported agents start unpublished with fresh keys. */
+export function exportAgent(a: Agent): string {
+  const { published: _published, ...agent } = duplicateInput(a, a.name)
+  const file: AgentExport = { format: 'agenta-agent', version: 1, agent: { ...agent, published: false } as AgentExport['agent'] }
+  return JSON.stringify(file, null, 2)
+}
+
+/** Reads an exported agent; says which field is wrong when the file does not fit. */
+export function parseAgentExport(text: string): ApiInput<'agents.create'> {
+  let data: unknown
+  try {
+    data = JSON.parse(text)
+  } catch {
+    throw new Error('not JSON')
+  }
+  const parsed = AgentExport.safeParse(data)
+  if (!parsed.success) throw new Error(parsed.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; '))
+  return { ...parsed.data.agent, published: false }
 }
 
 export const agentFieldFor: FieldMap = (path) => {
