@@ -1,6 +1,7 @@
 // The studio shell in real Chromium against `agenta serve`'s server and the built renderer
 // (out/renderer: run `npx electron-vite build` first). Steps share one page and run in order.
 import { existsSync, mkdirSync, readFileSync } from 'node:fs'
+import { EVERYTHING_BIN } from '../integration/mcp/peers'
 import { resolve } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
@@ -207,6 +208,21 @@ describe('studio shell in the browser', () => {
     await go('chat')
     await byTestId('chat-welcome').waitFor()
     await expect(byTestId('chat-welcome').textContent()).resolves.toContain('Where is the exit?')
+  })
+
+  test('a tool configuration is tested before saving: the exact error, or the tools it offers', async () => {
+    await go('tools')
+    await byTestId('tool-new').click()
+    await byTestId('tool-name-input').fill('Everything')
+    await byTestId('tool-command').fill('no-such-mcp-command')
+    await byTestId('tool-test').click()
+    await expect.poll(() => byTestId('tool-test-result').textContent(), { timeout: 15_000 }).toMatch(/command not found: no-such-mcp-command/)
+    await byTestId('tool-command').fill(process.execPath)
+    await byTestId('tool-args').fill(`${EVERYTHING_BIN}\nstdio`)
+    await byTestId('tool-test').click()
+    await expect.poll(() => byTestId('tool-test-result').textContent(), { timeout: 20_000 }).toMatch(/Connected in \d+ ms: .*echo/)
+    await shot('tool-test')
+    await page.keyboard.press('Escape')
   })
 
   test('switching the theme to dark applies at once', async () => {

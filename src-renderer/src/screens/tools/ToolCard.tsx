@@ -1,18 +1,19 @@
 import { ClockCircleOutlined, DeleteOutlined } from '@ant-design/icons'
-import type { Tool } from '@contract/entities'
-import { App, Button, Switch, Tag, Tooltip, type ButtonProps } from 'antd'
+import type { Tool, ToolStatus } from '@contract/entities'
+import { App, Badge, Button, Switch, Tag, Tooltip, type ButtonProps } from 'antd'
 import { useTranslation } from 'react-i18next'
 import { useStudio } from '../../stores/hooks'
 import { EmojiAvatar } from '../../ui/EmojiAvatar'
 import { useFeedback } from '../../ui/feedback'
 import { useFormatDate } from '../../ui/format'
+import { STATE_BADGE } from './use-tool-status'
 
 const TRANSPORT_COLORS = { stdio: 'geekblue', sse: 'green', 'streamable-http': 'cyan' } as const
 
 /** Where the server runs: the command line for stdio, the URL for remote transports. */
 const target = (tool: Tool) => (tool.config.transport === 'stdio' ? [tool.config.command, ...tool.config.args].join(' ') : tool.config.url)
 
-export function ToolCard({ tool, onEdit }: { tool: Tool; onEdit: () => void }) {
+export function ToolCard({ tool, status, onEdit }: { tool: Tool; status?: ToolStatus; onEdit: () => void }) {
   const { t } = useTranslation()
   const studio = useStudio()
   const { modal } = App.useApp()
@@ -65,6 +66,16 @@ export function ToolCard({ tool, onEdit }: { tool: Tool; onEdit: () => void }) {
           {t(`tools.transport.${tool.config.transport}`)}
         </Tag>
         <Tag variant="filled">{tool.category}</Tag>
+        {status && (
+          <Tooltip title={status.error ?? (status.state === 'ready' ? status.tools.map((x) => x.name).join(', ') : undefined)}>
+            <span data-testid="tool-state" data-state={status.state}>
+              <Badge
+                status={STATE_BADGE[status.state]}
+                text={status.state === 'ready' ? t('tools.toolCount', { count: status.tools.length }) : t(`workspace.toolState.${status.state}`)}
+              />
+            </span>
+          </Tooltip>
+        )}
         <span className="grow" />
         <span onClick={stop} onKeyDown={stop}>
           <Tooltip title={t('common.delete')}>

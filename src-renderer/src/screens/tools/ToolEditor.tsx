@@ -1,5 +1,6 @@
 import type { Tool } from '@contract/entities'
-import { ColorPicker, Form, Input, Modal, Segmented, Switch, type ButtonProps } from 'antd'
+import { Alert, Button, ColorPicker, Form, Input, Modal, Segmented, Switch, type ButtonProps } from 'antd'
+import { ApiOutlined } from '@ant-design/icons'
 import { useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { useStudio } from '../../stores/hooks'
@@ -21,6 +22,8 @@ export function ToolEditor({ open, tool, onClose }: Props) {
   const { fail, ok } = useFeedback()
   const [form] = Form.useForm<ToolFormValues>()
   const [saving, setSaving] = useState(false)
+  const [testing, setTesting] = useState(false)
+  const [tested, setTested] = useState<{ ok: boolean; text: string } | null>(null)
   const transport = Form.useWatch('transport', form) ?? 'stdio'
   const color = Form.useWatch('color', form)
 
@@ -28,7 +31,32 @@ export function ToolEditor({ open, tool, onClose }: Props) {
     if (!open) return
     form.resetFields()
     form.setFieldsValue(tool ? toFormValues(tool) : emptyTool)
+    setTested(null)
   }, [open, tool, form])
+
+  /** Tries the configuration as it is in the form, saved or not: the tool list, or the exact reason. */
+  const test = async () => {
+    let values: ToolFormValues
+    try {
+      values = await form.validateFields()
+    } catch {
+      return
+    }
+    setTesting(true)
+    setTested(null)
+    try {
+      const r = await studio.connection.api.call('tools.testConfig', { config: toInput(values).config })
+      setTested(
+        r.ok
+          ? { ok: true, text: t('tools.testOk', { ms: r.latencyMs, names: r.tools.map((x) => x.name).join(', ') }) }
+          : { ok: false, text: t('tools.testFailed', { error: r.error ?? '' }) }
+      )
+    } catch (err) {
+      fail(err, form, toolFieldFor)
+    } finally {
+      setTesting(false)
+    }
+  }
 
   const save = async (values: ToolFormValues) => {
     setSaving(true)
@@ -121,6 +149,10 @@ export function ToolEditor({ open, tool, onClose }: Props) {
             </Form.Item>
           </>
         )}
+        <Button icon={<ApiOutlined />} loading={testing} onClick={() => void test()} data-testid="tool-test">
+          {t('tools.test')}
+        </Button>
+        {tested && <Alert className="tool-test-result" type={tested.ok ? 'success' : 'error'} showIcon title={tested.text} data-testid="tool-test-result" />}
         <div className="form-grid-2">
           <Form.Item name="category" label={t('tools.category')}>
             <Input maxLength={32} placeholder="general" />

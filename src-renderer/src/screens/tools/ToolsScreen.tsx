@@ -8,6 +8,7 @@ import { CreateCard } from '../../ui/CreateCard'
 import { useErrorToast } from '../../ui/feedback'
 import { PageHeader } from '../../ui/PageHeader'
 import { ToolCard } from './ToolCard'
+import { useToolStatus } from './use-tool-status'
 import { ToolEditor } from './ToolEditor'
 
 export function ToolsScreen() {
@@ -18,6 +19,7 @@ export function ToolsScreen() {
   const error = useArea('tools', (s) => s.error)
   const [query, setQuery] = useState('')
   const [editing, setEditing] = useState<Tool | 'new' | null>(null)
+  const [status] = useToolStatus()
   useErrorToast(error)
 
   useEffect(() => {
@@ -56,7 +58,7 @@ export function ToolsScreen() {
         <div className="card-grid" data-testid="tool-grid">
           {!query && <CreateCard title={t('tools.createTitle')} hint={t('tools.createHint')} onClick={() => setEditing('new')} />}
           {shown.map((x) => (
-            <ToolCard key={x.id} tool={x} onEdit={() => setEditing(x)} />
+            <ToolCard key={x.id} tool={x} status={status[x.id]} onEdit={() => setEditing(x)} />
           ))}
         </div>
       )}

@@ -8,33 +8,23 @@ import { useArea, useStudio } from '../../../stores/hooks'
 import { EmojiAvatar } from '../../../ui/EmojiAvatar'
 import { useFeedback } from '../../../ui/feedback'
 import { Section } from './Section'
+import { STATE_BADGE, useToolStatus } from '../../tools/use-tool-status'
 
 interface Props {
   value: AgentToolBinding[]
   onChange: (next: AgentToolBinding[]) => void
 }
 
-const STATE_BADGE = { idle: 'default', connecting: 'processing', ready: 'success', failed: 'error' } as const
-
 /** MCP servers the agent may use, and which of their tools: all (now and later) or a chosen few. */
 export function ToolsSection({ value, onChange }: Props) {
   const { t } = useTranslation()
   const studio = useStudio()
-  const { fail } = useFeedback()
   const tools = useArea('tools', (s) => s.items)
-  const [status, setStatus] = useState<Record<string, ToolStatus>>({})
+  const [status, putStatus] = useToolStatus()
 
   useEffect(() => {
     void studio.tools.getState().load()
-    studio.connection.api.call('tools.status', {}).then(
-      (all) => setStatus(Object.fromEntries(all.map((s) => [s.toolId, s]))),
-      (err: unknown) => fail(err)
-    )
-    // Live connection state while the editor is open.
-    return studio.connection.events((name, payload) => {
-      if (name === 'tools.status') setStatus((s) => ({ ...s, [(payload as ToolStatus).toolId]: payload as ToolStatus }))
-    })
-  }, [studio, fail])
+  }, [studio])
 
   const patch = useCallback(
     (toolId: string, next: Partial<AgentToolBinding> | null) => {
@@ -68,7 +58,7 @@ export function ToolsSection({ value, onChange }: Props) {
               status={status[tool.id]}
               binding={value.find((b) => b.toolId === tool.id)}
               onPatch={(next) => patch(tool.id, next)}
-              onStatus={(s) => setStatus((all) => ({ ...all, [tool.id]: s }))}
+              onStatus={putStatus}
             />
           ))}
         </div>
