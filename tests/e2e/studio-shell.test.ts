@@ -225,6 +225,12 @@ describe('studio shell in the browser', () => {
     await page.keyboard.press('Escape')
   })
 
+  test('settings show the server with its token masked (copyable in full)', async () => {
+    await go('settings')
+    await expect.poll(() => byTestId('server-token').textContent()).toBe('test••••oken')
+    await expect(byTestId('server-url').textContent()).resolves.toBe(srv.url)
+  })
+
   test('switching the theme to dark applies at once', async () => {
     await go('settings')
     await byTestId('theme-dark').click()

@@ -1,6 +1,6 @@
 import { CloudServerOutlined } from '@ant-design/icons'
 import type { ApiInput } from '@contract/api'
-import { Alert, Badge, InputNumber, Switch, Typography } from 'antd'
+import { Alert, Badge, InputNumber, QRCode, Switch, Typography } from 'antd'
 import { useTranslation } from 'react-i18next'
 import { useArea, useStudio } from '../../stores/hooks'
 import { useFeedback } from '../../ui/feedback'
@@ -48,6 +48,18 @@ export function ServerSection() {
           )}
         </div>
       </SettingRow>
+      {server.token && (
+        <SettingRow label={t('settings.server.token')} help={t('settings.server.tokenHelp')}>
+          <Typography.Text copyable={{ text: server.token }} className="mono" data-testid="server-token">
+            {`${server.token.slice(0, 4)}••••${server.token.slice(-4)}`}
+          </Typography.Text>
+        </SettingRow>
+      )}
+      {server.token && server.lanUrls[0] && (
+        <SettingRow label={t('settings.server.qr')} help={t('settings.server.qrHelp')}>
+          <QRCode value={`${server.lanUrls[0]}/?token=${encodeURIComponent(server.token)}`} size={132} data-testid="server-qr" />
+        </SettingRow>
+      )}
       <SettingRow label={t('settings.server.lan')} help={t('settings.server.lanHelp')}>
         <Switch checked={settings.server.lan} onChange={(lan) => void update({ server: { lan } })} />
       </SettingRow>
