@@ -1,34 +1,16 @@
 import { NodeIndexOutlined } from '@ant-design/icons'
-import type { RunStep } from '@contract/chat'
 import { Alert, Button, Popover, Spin, Tag, Tooltip } from 'antd'
-import { useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { toApiError } from '../api/errors'
+import { runSpan, useRunSteps } from './use-run-steps'
 import type { ConversationStore } from '../stores/conversation'
 
 function TraceTable({ store, runId }: { store: ConversationStore; runId: string }) {
   const { t } = useTranslation()
-  const [steps, setSteps] = useState<RunStep[] | null>(null)
-  const [error, setError] = useState<string | null>(null)
-  useEffect(() => {
-    let live = true
-    store
-      .getState()
-      .trace(runId)
-      .then(
-        (s) => live && setSteps(s),
-        (err: unknown) => live && setError(toApiError(err).message)
-      )
-    return () => {
-      live = false
-    }
-  }, [store, runId])
+  const { steps, error } = useRunSteps(store.getState().trace, runId)
   if (error) return <Alert type="error" showIcon title={t('chat.traceFailed', { message: error })} />
   if (!steps) return <Spin size="small" />
   if (!steps.length) return <span className="muted">{t('chat.traceEmpty')}</span>
-  const start = Math.min(...steps.map((s) => s.startedAt))
-  const end = Math.max(...steps.map((s) => s.endedAt ?? s.startedAt))
-  const span = Math.max(1, end - start)
+  const { start, end, span } = runSpan(steps)
   return (
     <div className="trace" data-testid="run-trace">
       <div className="trace-head muted small">

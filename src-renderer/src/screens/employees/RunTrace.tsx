@@ -1,8 +1,7 @@
 import type { RunStep } from '@contract/chat'
 import { Alert, Collapse, Spin, Tag, Tooltip } from 'antd'
-import { useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { toApiError } from '../../api/errors'
+import { runSpan, useRunSteps } from '../../chat/use-run-steps'
 import { useStudio } from '../../stores/hooks'
 import { useUnits } from '../../ui/units'
 
@@ -32,29 +31,12 @@ export function RunTrace({ runId }: { runId: string }) {
   const { t } = useTranslation()
   const studio = useStudio()
   const units = useUnits()
-  const [steps, setSteps] = useState<RunStep[] | null>(null)
-  const [error, setError] = useState<string | null>(null)
-
-  useEffect(() => {
-    let live = true
-    studio.employees
-      .getState()
-      .trace(runId)
-      .then(
-        (s) => live && setSteps(s),
-        (err: unknown) => live && setError(toApiError(err).message)
-      )
-    return () => {
-      live = false
-    }
-  }, [studio, runId])
+  const { steps, error } = useRunSteps(studio.employees.getState().trace, runId)
 
   if (error) return <Alert type="error" showIcon title={t('employees.trace.failed', { message: error })} />
   if (!steps) return <Spin size="small" />
   if (!steps.length) return <span className="muted">{t('employees.trace.empty')}</span>
-  const start = Math.min(...steps.map((s) => s.startedAt))
-  const end = Math.max(...steps.map((s) => s.endedAt ?? s.startedAt))
-  const span = Math.max(1, end - start)
+  const { start, end, span } = runSpan(steps)
   const items = steps.map((s) => {
     const ms = (s.endedAt ?? s.startedAt) - s.startedAt
     return {
