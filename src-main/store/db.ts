@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import type { DB } from './schema'
 import { migrationProvider } from './migrations'
+import { cachingDatabase } from './statement-cache'
 
 export type StoreConfig = { kind: 'sqlite'; file: string } | { kind: 'mysql'; url: string }
 
@@ -34,7 +35,7 @@ function openSqlite(file: string): Kysely<DB> {
   sqlite.pragma('synchronous = NORMAL')
   sqlite.pragma('foreign_keys = ON')
   sqlite.pragma('busy_timeout = 5000')
-  return new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) })
+  return new Kysely<DB>({ dialect: new SqliteDialect({ database: cachingDatabase(sqlite) }) })
 }
 
 async function openMysql(url: string): Promise<Kysely<DB>> {
