@@ -254,6 +254,29 @@ describe('agent turn', () => {
     await Promise.all([a.done, c.done])
     expect((await b.runtime.chat.sessions.messages(sessionId)).map((m) => m.content)).toEqual(['A', 'A1', 'B', 'B1'])
     expect(chatRequests()[1].body.messages.map((m: { content: string }) => m.content)).toEqual(['You are Guide.', 'A', 'A1', 'B'])
+    // Both turns were asked for while the session had no title: the first message names it, the queued one does not rename it.
+    expect((await b.runtime.chat.sessions.get(sessionId)).title).toBe('A')
+  })
+
+  it('has the trace, the answer and the session time saved when done arrives', async () => {
+    llm.script({ text: 'Saved answer' })
+    const sessionId = (await b.runtime.chat.sessions.create({ agentId: agent.id, userId: 'u1', title: 'kept' })).id
+    const before = (await b.runtime.chat.sessions.get(sessionId)).updatedAt
+    const handle = await b.runtime.chat.startTurn({ sessionId, message: 'save me' })
+    let seen: { messages: string[]; steps: number; updatedAt: number } | undefined
+    for await (const e of handle.events) {
+      if (e.type !== 'done') continue
+      const [messages, steps, session] = await Promise.all([
+        b.runtime.chat.sessions.messages(sessionId),
+        b.runtime.chat.runSteps(await handle.runId),
+        b.runtime.chat.sessions.get(sessionId)
+      ])
+      seen = { messages: messages.map((m) => m.content), steps: steps.length, updatedAt: session.updatedAt }
+      expect(messages.at(-1)?.id).toBe(e.messageId)
+    }
+    expect(seen).toMatchObject({ messages: ['save me', 'Saved answer'], steps: 1 })
+    expect(seen!.updatedAt).toBeGreaterThanOrEqual(before)
+    expect((await b.runtime.chat.sessions.get(sessionId)).title).toBe('kept')
   })
 
   it('refuses a turn for an unknown session and an agent without a model', async () => {

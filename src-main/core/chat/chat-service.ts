@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely'
 import type { TurnEvent } from '../../contract/chat'
+import type { Agent } from '../../contract/entities'
 import { AppError } from '../../contract/errors'
 import type { DB } from '../../store/schema'
 import { chatRepo, toMessage, toSession, toStep } from '../../store/repos/chat'
@@ -13,7 +14,7 @@ import { builtinTools } from './builtin-tools'
 import { ClientHub } from './client-hub'
 import { defaultRetry } from './model-call'
 import { ToolRegistry } from './tool-registry'
-import { runTurn, type TurnInput, type TurnOptions, type TurnSummary } from './turn'
+import { runTurn, type TurnDeps, type TurnInput, type TurnOptions, type TurnSummary } from './turn'
 import { WaitRegistry } from './waits'
 
 export interface TurnHandle {
@@ -26,6 +27,8 @@ export interface TurnHandle {
 
 export type StartTurn = Omit<TurnInput, 'agent' | 'userId' | 'interactive' | 'isDigitalHuman'> & {
   agentId?: string
+  /** The agent as the caller already read it (e.g. to authorise the request): spares reading it again. */
+  agent?: Agent
   userId?: string
   interactive?: boolean
   isDigitalHuman?: boolean
@@ -48,8 +51,10 @@ export function chatService(db: Kysely<DB>, agents: AgentsService, providers: Pr
   const sessionTurns = new KeyedMutex()
   const running = new Set<AbortController>()
 
-  const deps = {
+  const deps: TurnDeps = {
     repo,
+    // The writes that belong together (a message and the session's title or time) commit at once.
+    transaction: (fn) => db.transaction().execute((trx) => fn(chatRepo(trx))),
     registry,
     waits,
     clients,
@@ -118,7 +123,7 @@ export function chatService(db: Kysely<DB>, agents: AgentsService, providers: Pr
      */
     async startTurn(req: StartTurn): Promise<TurnHandle> {
       const s = await session(req.sessionId)
-      const agent = await agents.get(req.agentId ?? s.agent_id)
+      const agent = req.agent && (!req.agentId || req.agentId === req.agent.id) ? req.agent : await agents.get(req.agentId ?? s.agent_id)
       if (agent.id !== s.agent_id) throw new AppError('conflict', `Session ${s.id} belongs to another agent`)
       const controller = new AbortController()
       const onAbort = () => controller.abort()
@@ -140,6 +145,7 @@ export function chatService(db: Kysely<DB>, agents: AgentsService, providers: Pr
             {
               ...req,
               agent,
+              sessionTitled: !!s.title,
               userId: req.userId ?? s.user_id,
               interactive: req.interactive ?? !!req.clientId,
               isDigitalHuman: req.isDigitalHuman ?? false

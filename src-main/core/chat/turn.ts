@@ -2,7 +2,9 @@ import type OpenAI from 'openai'
 import type { Attachment, MessageMeta, Source, TurnEvent, TurnStatus, Usage } from '../../contract/chat'
 import type { Agent } from '../../contract/entities'
 import { AppError } from '../../contract/errors'
+import type { Selectable } from 'kysely'
 import type { ChatRepo } from '../../store/repos/chat'
+import type { MessagesTable, RunStepsTable } from '../../store/schema'
 import { toMessage } from '../../store/repos/chat'
 import { tick } from '../util/clock'
 import { newId } from '../util/ids'
@@ -18,6 +20,8 @@ type Msg = OpenAI.Chat.Completions.ChatCompletionMessageParam
 
 export interface TurnDeps {
   repo: ChatRepo
+  /** Runs `fn` in one database transaction, with a repo bound to it. */
+  transaction<T>(fn: (repo: ChatRepo) => Promise<T>): Promise<T>
   registry: ToolRegistry
   waits: WaitRegistry
   clients: ClientHub
@@ -60,6 +64,8 @@ export interface TurnInput {
   attachments?: Attachment[]
   regenerate?: boolean
   editMessageId?: string
+  /** The session had a title when the turn was asked for (its first message names it otherwise). */
+  sessionTitled?: boolean
   clientId?: string
   interactive: boolean
   isDigitalHuman: boolean
@@ -107,20 +113,41 @@ export async function runTurn(deps: TurnDeps, input: TurnInput, signal: AbortSig
   let said = ''
   emit({ type: 'start', runId, sessionId })
 
+  const messageRow = (role: 'user' | 'assistant' | 'tool', content: string, meta: MessageMeta) => ({
+    id: newId(),
+    session_id: sessionId,
+    role,
+    content,
+    meta: JSON.stringify({ runId, ...meta }),
+    created_at: tick()
+  })
   const save = async (role: 'user' | 'assistant' | 'tool', content: string, meta: MessageMeta) => {
-    const id = newId()
-    await repo.messages.insert({ id, session_id: sessionId, role, content, meta: JSON.stringify({ runId, ...meta }), created_at: tick() })
-    return id
+    const row = messageRow(role, content, meta)
+    await repo.messages.insert(row)
+    return row.id
   }
-  const finish = async (status: TurnStatus, messageId: string | null, error?: { code: string; message: string }): Promise<TurnSummary> => {
-    await repo.sessions.update(sessionId, { updated_at: Date.now() })
+  /**
+   * Ends the turn: the last writes (the final trace step and answer) and the session's time commit
+   * in one transaction before `done` goes out, so a client that reads the session after `done`
+   * finds the answer.
+   */
+  const finish = async (
+    status: TurnStatus,
+    messageId: string | null,
+    error?: { code: string; message: string },
+    writes: Array<(r: ChatRepo) => Promise<unknown>> = []
+  ): Promise<TurnSummary> => {
+    await deps.transaction(async (r) => {
+      for (const write of writes) await write(r)
+      await r.sessions.update(sessionId, { updated_at: Date.now() })
+    })
     if (error) emit({ type: 'error', ...error })
     emit({ type: 'done', status, messageId, usage })
     return { runId, status, text: said, cards, usage, messageId, ...(error && { error }) }
   }
 
   try {
-    const userText = await applyUserMessage(repo, input, save)
+    const userText = await applyUserMessage(deps, input, messageRow)
     if (!agent.providerId || !agent.model) {
       return await finish('error', null, { code: 'no_model', message: `The agent "${agent.name}" has no model yet: pick a provider and model in its settings` })
     }
@@ -183,7 +210,7 @@ export async function runTurn(deps: TurnDeps, input: TurnInput, signal: AbortSig
       } catch (err) {
         if (!(err instanceof ModelCallError)) throw err
         const p = err.partial
-        await trace(repo, {
+        const modelStep = stepRow({
           id: stepId,
           runId,
           sessionId,
@@ -196,9 +223,9 @@ export async function runTurn(deps: TurnDeps, input: TurnInput, signal: AbortSig
           started
         })
         const status: TurnStatus = err.aborted ? 'stopped' : 'error'
-        const messageId =
+        const answer =
           p.text || cards.length
-            ? await save('assistant', p.text, {
+            ? messageRow('assistant', p.text, {
                 status,
                 cards,
                 usage,
@@ -206,11 +233,14 @@ export async function runTurn(deps: TurnDeps, input: TurnInput, signal: AbortSig
                 ...(status === 'error' && { error: err.fault.message })
               })
             : null
-        return await finish(status, messageId, err.aborted ? undefined : { code: err.fault.code, message: err.fault.message })
+        return await finish(status, answer?.id ?? null, err.aborted ? undefined : { code: err.fault.code, message: err.fault.message }, [
+          (r) => r.steps.insert(modelStep),
+          ...(answer ? [(r: ChatRepo) => r.messages.insert(answer)] : [])
+        ])
       }
       usage.promptTokens += result.usage.promptTokens
       usage.completionTokens += result.usage.completionTokens
-      await trace(repo, {
+      const modelStep = stepRow({
         id: stepId,
         runId,
         sessionId,
@@ -224,18 +254,19 @@ export async function runTurn(deps: TurnDeps, input: TurnInput, signal: AbortSig
 
       if (!result.toolCalls.length || !offerTools) {
         await waitForSpeech(deps, ctx, result.text)
-        const messageId = await save('assistant', result.text, {
+        const answer = messageRow('assistant', result.text, {
           status: 'ok',
           cards,
           usage,
           ...(sources.length && { sources }),
           ...(result.reasoning && { reasoning: result.reasoning })
         })
-        const summary = await finish('ok', messageId)
+        const summary = await finish('ok', answer.id, undefined, [(r) => r.steps.insert(modelStep), (r) => r.messages.insert(answer)])
         deps.options.memory?.remember({ agent, userId: input.userId, sessionId, runId, message: userText, answer: said })
         return summary
       }
 
+      await repo.steps.insert(modelStep)
       await save('assistant', result.text, { toolCalls: result.toolCalls, ...(result.reasoning && { reasoning: result.reasoning }) })
       messages.push({
         role: 'assistant',
@@ -268,8 +299,8 @@ export async function runTurn(deps: TurnDeps, input: TurnInput, signal: AbortSig
         })
       }
       if (signal.aborted) {
-        const messageId = await save('assistant', '', { status: 'stopped', cards, usage })
-        return await finish('stopped', messageId)
+        const stopped = messageRow('assistant', '', { status: 'stopped', cards, usage })
+        return await finish('stopped', stopped.id, undefined, [(r) => r.messages.insert(stopped)])
       }
     }
   } catch (err) {
@@ -292,13 +323,14 @@ async function knowledgeContext(deps: TurnDeps, q: { agent: Agent; query: string
 
 /** Writes or replaces the user's message according to the mode; returns its text. */
 async function applyUserMessage(
-  repo: ChatRepo,
+  deps: TurnDeps,
   input: TurnInput,
-  save: (role: 'user', content: string, meta: MessageMeta) => Promise<string>
+  messageRow: (role: 'user', content: string, meta: MessageMeta) => Selectable<MessagesTable>
 ): Promise<string> {
+  const { repo } = deps
   if (input.history) {
     // Stateless callers (the OpenAI API) bring their own history; the session still records the exchange.
-    if (input.message) await save('user', input.message, {})
+    if (input.message) await repo.messages.insert(messageRow('user', input.message, {}))
     return input.message ?? ''
   }
   // Read before anything is deleted or saved: an unreadable file fails the message, nothing else.
@@ -317,9 +349,15 @@ async function applyUserMessage(
     return lastUser.content
   }
   if (!input.message) throw new AppError('validation_failed', 'Invalid request: message: must not be empty')
-  await save('user', input.message, attachments ? { attachments } : {})
-  const session = await repo.sessions.find(input.sessionId)
-  if (session && !session.title) await repo.sessions.update(input.sessionId, { title: input.message.replace(/\s+/g, ' ').slice(0, 40) })
+  const row = messageRow('user', input.message, attachments ? { attachments } : {})
+  if (input.sessionTitled) await repo.messages.insert(row)
+  else {
+    const title = input.message.replace(/\s+/g, ' ').slice(0, 40)
+    await deps.transaction(async (r) => {
+      await r.messages.insert(row)
+      await r.sessions.titleIfUntitled(input.sessionId, title)
+    })
+  }
   return input.message
 }
 
@@ -378,17 +416,19 @@ async function callTool(
       }
     }
   }
-  await trace(deps.repo, {
-    id: stepId,
-    runId: ctx.runId,
-    sessionId: ctx.sessionId,
-    kind: 'tool',
-    name: call.name,
-    input: call.arguments,
-    output: result.content,
-    error: result.isError ? result.content : undefined,
-    started
-  })
+  await deps.repo.steps.insert(
+    stepRow({
+      id: stepId,
+      runId: ctx.runId,
+      sessionId: ctx.sessionId,
+      kind: 'tool',
+      name: call.name,
+      input: call.arguments,
+      output: result.content,
+      error: result.isError ? result.content : undefined,
+      started
+    })
+  )
   return { result, durationMs: Date.now() - started }
 }
 
@@ -405,22 +445,20 @@ async function waitForSpeech(deps: TurnDeps, ctx: ToolContext, text: string): Pr
   })
 }
 
-async function trace(
-  repo: ChatRepo,
-  s: {
-    id: string
-    runId: string
-    sessionId: string
-    kind: 'model' | 'tool'
-    name: string
-    input: unknown
-    output: string
-    error?: string
-    usage?: { promptTokens: number; completionTokens: number }
-    started: number
-  }
-) {
-  await repo.steps.insert({
+/** A trace row for a model or tool call that ends now (it may be written later, with the turn's last writes). */
+function stepRow(s: {
+  id: string
+  runId: string
+  sessionId: string
+  kind: 'model' | 'tool'
+  name: string
+  input: unknown
+  output: string
+  error?: string
+  usage?: { promptTokens: number; completionTokens: number }
+  started: number
+}): Selectable<RunStepsTable> {
+  return {
     id: s.id,
     run_id: s.runId,
     session_id: s.sessionId,
@@ -433,5 +471,5 @@ async function trace(
     tokens_out: s.usage?.completionTokens ?? 0,
     started_at: s.started,
     ended_at: Date.now()
-  })
+  }
 }

@@ -55,7 +55,7 @@ export function chatProtocolRouter(runtime: Runtime, access: ChatAccess, opts: {
     // startTurn checks the session: 404 when unknown, 409 when it belongs to another agent.
     const turn = await runtime.chat.startTurn({
       sessionId: body.session_id,
-      agentId: agent.id,
+      agent,
       message: body.message,
       userId: body.user_id,
       clientId,

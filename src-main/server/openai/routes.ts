@@ -58,7 +58,7 @@ export function openAiRouter(runtime: Runtime, access: ChatAccess, opts: { bodyL
     const { message, history, extraSystem } = toTurnInput(body.messages)
     const userId = body.user ?? 'openai-api'
     const session = await runtime.chat.sessions.create({ agentId: agent.id, userId, title: message.replace(/\s+/g, ' ').trim().slice(0, 40) })
-    const turn = await runtime.chat.startTurn({ sessionId: session.id, agentId: agent.id, message, history, extraSystem, userId, interactive: false })
+    const turn = await runtime.chat.startTurn({ sessionId: session.id, agent, message, history, extraSystem, userId, interactive: false })
     const created = Math.floor(Date.now() / 1000)
 
     if (body.stream)

@@ -58,6 +58,14 @@ export function chatRepo(db: Kysely<DB>) {
       },
       insert: (row: Selectable<ChatSessionsTable>) => db.insertInto('chat_sessions').values(row).execute(),
       update: (id: string, patch: Partial<Selectable<ChatSessionsTable>>) => db.updateTable('chat_sessions').set(patch).where('id', '=', id).execute(),
+      /** Names a session after its first message; one statement, so a queued turn cannot rename it afterwards. */
+      titleIfUntitled: (id: string, title: string) =>
+        db
+          .updateTable('chat_sessions')
+          .set({ title })
+          .where('id', '=', id)
+          .where((eb) => eb.or([eb('title', '=', ''), eb('title', 'is', null)]))
+          .execute(),
       delete: (id: string) => db.deleteFrom('chat_sessions').where('id', '=', id).execute()
     },
     messages: {
