@@ -6,6 +6,7 @@ import { agentsService } from './agents/agents-service'
 import { StudioEvents } from './events'
 import { knowledgeService, type KnowledgeOptions } from './knowledge/knowledge-service'
 import { createLanceDbStore, type VectorStore } from '../vector'
+import { lazyVectorStore } from './lazy-vector-store'
 import { providerPresets } from './providers/presets'
 import { providersService } from './providers/providers-service'
 import { keyFileSecretBox, type SecretBox } from './secrets/secret-box'
@@ -68,7 +69,8 @@ export async function createRuntime(opts: RuntimeOptions) {
     dataDir: opts.dataDir,
     // The ingestion queue folds new rows into the indexes at its batch ends; the store's own
     // maintenance would add more full index merges during a bulk import (each costs as much as all rows).
-    vector: opts.vector ?? createLanceDbStore({ dir: join(opts.dataDir, 'vectors'), maintenance: false }),
+    // LanceDB loads and connects on the first knowledge call, not at start-up (~35 MB of RSS).
+    vector: opts.vector ?? lazyVectorStore('lancedb', () => createLanceDbStore({ dir: join(opts.dataDir, 'vectors'), maintenance: false })),
     clientFor: (providerId, o) => providers.client(providerId, o),
     options: opts.knowledge
   })
