@@ -60,6 +60,18 @@ describe('openSse', () => {
     }
   })
 
+  it('sends a frame written on its own while the stream stays open, and frames written together in order', async () => {
+    const ac = new AbortController()
+    const res = await fetch(url, { signal: ac.signal })
+    const sse = streams.at(-1)!
+    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader()
+    sse.data({ content: 'alone' })
+    expect(await readUntil(reader, '\n\n')).toBe('data: {"content":"alone"}\n\n')
+    for (const c of ['1', '2', '3']) sse.data({ content: c })
+    expect(await readUntil(reader, '"3"}\n\n')).toBe('data: {"content":"1"}\n\ndata: {"content":"2"}\n\ndata: {"content":"3"}\n\n')
+    ac.abort()
+  })
+
   it('does not signal abort when the server ends the stream', async () => {
     const res = await fetch(url)
     const sse = streams.at(-1)!
