@@ -58,7 +58,6 @@ export function openSse(req: Request, res: Response): SseStream {
   res.setHeader('Cache-Control', 'no-cache, no-transform')
   res.setHeader('Connection', 'keep-alive')
   res.setHeader('X-Accel-Buffering', 'no')
-  res.flushHeaders()
   req.socket.setNoDelay(true)
 
   const writable = () => !res.writableEnded && !res.destroyed
@@ -83,23 +82,31 @@ export function openSse(req: Request, res: Response): SseStream {
     corked = false
     if (!res.destroyed) res.uncork()
   }
+  const cork = () => {
+    if (corked) return
+    corked = true
+    res.cork()
+    process.nextTick(flush)
+  }
+  // The headers go out now, even if the first event takes a while; a frame written in this tick
+  // (often the turn's first) shares their packet.
+  cork()
+  res.flushHeaders()
 
   return {
     signal: controller.signal,
     data(payload) {
       if (!writable()) return
       entry.last = Date.now()
-      if (!corked) {
-        corked = true
-        res.cork()
-        process.nextTick(flush)
-      }
+      cork()
       res.write(`data: ${typeof payload === 'string' ? payload : JSON.stringify(payload)}\n\n`)
     },
     end() {
       unwatch(entry)
-      flush()
+      // end() sends what is still corked together with the end of the response.
+      corked = false
       if (writable()) res.end()
+      else if (!res.destroyed) res.uncork()
     }
   }
 }
