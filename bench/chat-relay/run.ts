@@ -2,7 +2,11 @@
 // through `agenta serve`'s /chat-message (fetch), in the same run, on the same fake model.
 //
 //   npx electron-vite build            # the server under test is the built `agenta serve`
-//   npx tsx bench/chat-relay/run.ts [--n 1,100,1000] [--chunks 50] [--chunk-delay 20] [--first-token-delay 0]
+//   npx tsx bench/chat-relay/run.ts [--n 1,100,1000] [--chunks 50] [--chunk-delay 200] [--first-token-delay 0] [--ramp 10000]
+//
+// Defaults (README.md says why): 5 chunks/s per stream for 10 s, stream starts spread over 10 s,
+// so all N streams are open at once at the end of the ramp and the box (fake LLM, server and these
+// clients on 2 cores) can generate the traffic on time: the direct baseline holds its schedule.
 //
 // Open files: every stream holds a socket in this process, two in the server (client side and
 // upstream) and one in the fake LLM, so 1000 streams need `ulimit -n` well above 2000 in each
@@ -20,8 +24,10 @@ const { values } = parseArgs({
   options: {
     n: { type: 'string', default: '1,100,1000' },
     chunks: { type: 'string', default: '50' },
-    'chunk-delay': { type: 'string', default: '20' },
+    'chunk-delay': { type: 'string', default: '200' },
     'first-token-delay': { type: 'string', default: '0' },
+    /** Stream starts are spread evenly over this many ms (the same schedule on both sides); 0 = all at once. */
+    ramp: { type: 'string', default: '10000' },
     /** Seconds one phase may take before its unfinished streams count as errors. */
     'phase-timeout': { type: 'string', default: '120' },
     /** Rounds per N, alternating which side goes first; the samples are pooled. */
@@ -36,8 +42,11 @@ const DELAY = Number(values['chunk-delay'])
 const FIRST = Number(values['first-token-delay'])
 const PHASE_TIMEOUT_MS = Number(values['phase-timeout']) * 1000
 const ROUNDS = Math.max(1, Number(values.rounds) || 1)
-if (!counts.every((n) => Number.isInteger(n) && n > 0) || !(CHUNKS >= 3) || !(DELAY >= 0)) {
-  console.error('usage: run.ts [--n 1,100,1000] [--chunks 50] [--chunk-delay 20] [--first-token-delay 0] [--rounds 2] [--phase-timeout 120] [--profile DIR]')
+const RAMP = Number(values.ramp)
+if (!counts.every((n) => Number.isInteger(n) && n > 0) || !(CHUNKS >= 3) || !(DELAY >= 0) || !(RAMP >= 0)) {
+  console.error(
+    'usage: run.ts [--n 1,100,1000] [--chunks 50] [--chunk-delay 200] [--first-token-delay 0] [--ramp 10000] [--rounds 2] [--phase-timeout 120] [--profile DIR]'
+  )
   process.exit(2)
 }
 // The fake echoes "You said: <message>", one chunk per word: 2 + (CHUNKS - 2) words.
@@ -227,6 +236,12 @@ function summarise(results: StreamResult[]) {
   }
 }
 
+/** Starts stream i of n at its place in the ramp; its clock (TTFC) starts when it is sent. */
+async function onRamp<T>(i: number, n: number, fn: () => Promise<T>): Promise<T> {
+  if (RAMP > 0 && n > 1) await new Promise((r) => setTimeout(r, (i * RAMP) / n))
+  return fn()
+}
+
 async function inBatches<T>(n: number, size: number, fn: (i: number) => Promise<T>): Promise<T[]> {
   const out: T[] = []
   for (let i = 0; i < n; i += size) out.push(...(await Promise.all(Array.from({ length: Math.min(size, n - i) }, (_, j) => fn(i + j)))))
@@ -308,14 +323,18 @@ async function main() {
     for (let round = 0; round < ROUNDS; round++) {
       const sessions = await inBatches(n, 50, newSession)
       const runDirect = async () => {
-        const p = await phase(() => Promise.all(Array.from({ length: n }, () => directStream(direct, AbortSignal.timeout(PHASE_TIMEOUT_MS)))))
+        const p = await phase(() =>
+          Promise.all(Array.from({ length: n }, (_, i) => onRamp(i, n, () => directStream(direct, AbortSignal.timeout(PHASE_TIMEOUT_MS)))))
+        )
         directRuns.push(...p.result)
         cpuDirect = sumCpu(cpuDirect, p.cpu)
       }
       const runRelay = async () => {
         peakRss = Math.max(peakRss, memKb(serverPid, 'VmRSS'))
         const poll = setInterval(() => (peakRss = Math.max(peakRss, memKb(serverPid, 'VmRSS'))), 50)
-        const p = await phase(() => Promise.all(sessions.map((sid) => relayStream(url, agent.uuid, sid, AbortSignal.timeout(PHASE_TIMEOUT_MS)))))
+        const p = await phase(() =>
+          Promise.all(sessions.map((sid, i) => onRamp(i, n, () => relayStream(url, agent.uuid, sid, AbortSignal.timeout(PHASE_TIMEOUT_MS)))))
+        )
         clearInterval(poll)
         relayRuns.push(...p.result)
         cpuRelay = sumCpu(cpuRelay, p.cpu)
@@ -373,10 +392,10 @@ async function main() {
     String(r.serverPeakRssMb),
     f(r.serverCpuMsPerStream)
   ])
-  console.log(`\nchat relay: ${CHUNKS} chunks every ${DELAY} ms, first token after ${FIRST} ms\n`)
+  console.log(`\nchat relay: ${CHUNKS} chunks every ${DELAY} ms, first token after ${FIRST} ms, stream starts spread over ${RAMP} ms\n`)
   console.log(`| ${header.join(' | ')} |\n|${header.map(() => '---').join('|')}|`)
   for (const l of lines) console.log(`| ${l.join(' | ')} |`)
-  console.log(JSON.stringify({ bench: 'chat-relay', chunks: CHUNKS, chunkDelayMs: DELAY, firstTokenDelayMs: FIRST, rows }))
+  console.log(JSON.stringify({ bench: 'chat-relay', chunks: CHUNKS, chunkDelayMs: DELAY, firstTokenDelayMs: FIRST, rampMs: RAMP, rows }))
 }
 
 main().then(
