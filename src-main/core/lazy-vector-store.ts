@@ -37,6 +37,7 @@ export function lazyVectorStore(kind: string, create: () => VectorStore): Vector
     ensureCollection: async (name, spec) => (await ready()).ensureCollection(name, spec),
     hasCollection: async (name) => (await ready()).hasCollection(name),
     upsert: async (collection, rows) => (await ready()).upsert(collection, rows),
+    insert: async (collection, rows) => (await ready()).insert(collection, rows),
     deleteByDoc: async (collection, docId) => (await ready()).deleteByDoc(collection, docId),
     search: async (collection, request) => (await ready()).search(collection, request),
     count: async (collection) => (await ready()).count(collection),

@@ -68,6 +68,13 @@ export interface VectorStore {
   hasCollection(name: string): Promise<boolean>
   /** Inserts or replaces rows by id; all or nothing. */
   upsert(collection: string, rows: VectorRow[]): Promise<void>
+  /**
+   * Adds rows whose ids are not in the collection yet (a new document version). Cheaper than
+   * upsert and, unlike it, does not wait for index maintenance, so a long import keeps writing
+   * while earlier rows are folded into the index. An id that is already there would be stored
+   * twice: when unsure (resuming after a crash), use upsert.
+   */
+  insert(collection: string, rows: VectorRow[]): Promise<void>
   /** Removes every row of a document; a missing collection or document is not an error. */
   deleteByDoc(collection: string, docId: string): Promise<void>
   search(collection: string, request: SearchRequest): Promise<SearchHit[]>

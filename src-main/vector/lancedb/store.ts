@@ -1,12 +1,14 @@
 import { mkdir } from 'node:fs/promises'
-import type { Connection, Operator, Table } from '@lancedb/lancedb'
+import type { Connection, Index as LanceIndex, Operator, Table } from '@lancedb/lancedb'
 import { AppError } from '../../contract/errors'
 import type { CollectionSpec, SearchHit, SearchRequest, Vector, VectorRow, VectorStore } from '../types'
 import { checkCollectionName, checkRequest, checkRows, checkSpec } from '../validate'
 import { fuseRankings } from '../fusion'
 import { KeyedMutex } from '../../core/util/keyed-mutex'
 import { loadLance } from './load'
-import { COLUMNS, RESULT_COLUMNS, collectionSchema, dimOf, toRecord } from './schema'
+import type { Schema, Table as ArrowTable } from 'apache-arrow'
+import { COLUMNS, RESULT_COLUMNS, collectionSchema, dimOf, hasTermsColumn, toRecord } from './schema'
+import { searchTerms } from './search-terms'
 import { sqlString, whereClause } from './sql'
 import { MaintenanceScheduler, type MaintenanceOptions } from './maintenance'
 
@@ -17,6 +19,8 @@ export interface LanceDbStoreOptions {
   maintenance?: Partial<MaintenanceOptions> | false
   /** A vector collection gets an IVF_PQ index at the first optimize() after it reaches this many rows. */
   vectorIndexMinRows?: number
+  /** LanceDB's in-memory caches (LanceDB's own defaults: 6 GiB of index data, 1 GiB of file metadata). */
+  cacheBytes?: { index: number; metadata: number }
 }
 
 export interface LanceDbStore extends VectorStore {
@@ -24,6 +28,9 @@ export interface LanceDbStore extends VectorStore {
   pendingRows(collection: string): number
 }
 
+// Bounded so a desktop app stays small next to a big knowledge base: 1M chunks' full-text and
+// vector indexes fit (measured in bench/kb); LanceDB's defaults would let the caches grow to 7 GiB.
+const DEFAULT_CACHE_BYTES = { index: 512 * 2 ** 20, metadata: 64 * 2 ** 20 }
 const DEFAULT_MAINTENANCE: Omit<MaintenanceOptions, 'onError'> = { idleMs: 2_000, maxWaitMs: 30_000, maxPendingRows: 20_000 }
 // Below this, brute-force vector search is fast (~100 ms at 25k rows on 2 cores) and an IVF_PQ
 // build (about 2 minutes at 100k) would not pay off.
@@ -39,8 +46,11 @@ const KEEP_VERSIONS_MS = 60 * 60_000
 
 interface OpenTable {
   table: Table
+  schema: Schema
   dim: number | null
   hasVectorIndex: boolean
+  /** False for a table of the first layout, whose full-text index reads `text` (see hasTermsColumn). */
+  terms: boolean
 }
 
 export function createLanceDbStore(opts: LanceDbStoreOptions): LanceDbStore {
@@ -73,7 +83,8 @@ class LanceDbVectorStore implements LanceDbStore {
     if (this.closed) throw storeClosed()
     const { lancedb } = loadLance()
     await mkdir(this.opts.dir, { recursive: true })
-    this.conn = await lancedb.connect(this.opts.dir)
+    const cache = this.opts.cacheBytes ?? DEFAULT_CACHE_BYTES
+    this.conn = await lancedb.connect(this.opts.dir, {}, new lancedb.Session(BigInt(cache.index), BigInt(cache.metadata)))
   }
 
   async close(): Promise<void> {
@@ -105,12 +116,14 @@ class LanceDbVectorStore implements LanceDbStore {
         if (existing.dim !== spec.dim) {
           throw new AppError('conflict', `Collection "${name}" has dim ${describeDim(existing.dim)}; it cannot be used with dim ${describeDim(spec.dim)}`)
         }
-        await ensureIndexes(existing.table)
+        await ensureIndexes(existing)
         return
       }
-      const table = await this.connection().createEmptyTable(name, collectionSchema(spec.dim), { mode: 'create', existOk: false })
-      await ensureIndexes(table)
-      this.tables.set(name, { table, dim: spec.dim, hasVectorIndex: false })
+      const schema = collectionSchema(spec.dim)
+      const table = await this.connection().createEmptyTable(name, schema, { mode: 'create', existOk: false })
+      const opened: OpenTable = { table, schema, dim: spec.dim, hasVectorIndex: false, terms: true }
+      await ensureIndexes(opened)
+      this.tables.set(name, opened)
     })
   }
 
@@ -120,11 +133,7 @@ class LanceDbVectorStore implements LanceDbStore {
       const t = await this.table(collection)
       const unique = checkRows(collection, t.dim, rows)
       if (unique.length === 0) return
-      const { lancedb } = loadLance()
-      const data = lancedb.makeArrowTable(
-        unique.map((row) => toRecord(row, t.dim)),
-        { schema: collectionSchema(t.dim) }
-      )
+      const data = toArrow(t, unique)
       const result = await t.table.mergeInsert(COLUMNS.id).whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(data)
       // A write LanceDB silently dropped (e.g. through a second copy of Arrow) must fail loudly here,
       // not surface later as a document that can never be found.
@@ -134,6 +143,19 @@ class LanceDbVectorStore implements LanceDbStore {
       }
       this.scheduler?.noteWrite(collection, unique.length)
     })
+  }
+
+  async insert(collection: string, rows: VectorRow[]): Promise<void> {
+    checkCollectionName(collection)
+    // Not under the collection's mutex: LanceDB commits an append alongside a running optimize
+    // (compaction and index merges), while a merge-insert would be refused as a conflict.
+    const t = await this.table(collection)
+    const unique = checkRows(collection, t.dim, rows)
+    if (unique.length === 0) return
+    const data = toArrow(t, unique)
+    if (data.numRows !== unique.length) throw new AppError('internal', `Vector store converted ${data.numRows} of ${unique.length} rows for "${collection}"`)
+    await t.table.add(data)
+    this.scheduler?.noteWrite(collection, unique.length)
   }
 
   async deleteByDoc(collection: string, docId: string): Promise<void> {
@@ -190,15 +212,24 @@ class LanceDbVectorStore implements LanceDbStore {
   private async maintain(collection: string): Promise<void> {
     const started = Date.now()
     const t = await this.table(collection)
+    // Vector rows written since the last run need optimize() only when an IVF_PQ index already existed.
+    const vectorsCovered = !t.hasVectorIndex
     if (t.dim !== null && !t.hasVectorIndex && (await t.table.countRows()) >= this.vectorIndexMinRows) {
       const { lancedb } = loadLance()
       // nprobes/refineFactor at query time matter more for recall than these build settings.
       await t.table.createIndex(COLUMNS.vector, { config: lancedb.Index.ivfPq({ distanceType: 'cosine', numSubVectors: subVectorsFor(t.dim) }) })
       t.hasVectorIndex = true
     }
-    await ensureIndexes(t.table)
-    // Folds new rows into every index (without rebuilding them) and compacts small fragments.
-    await t.table.optimize({ cleanupOlderThan: new Date(Date.now() - KEEP_VERSIONS_MS) })
+    if (vectorsCovered && (await mostlyUnindexed(t.table))) {
+      // Most rows are new (a first import): building the text and scalar indexes afresh costs about
+      // a third less than folding rows into them (bench/kb), and skips optimize()'s compaction,
+      // which the next, smaller run does.
+      await ensureIndexes(t, true)
+    } else {
+      await ensureIndexes(t)
+      // Folds new rows into every index (without rebuilding them) and compacts small fragments.
+      await t.table.optimize({ cleanupOlderThan: new Date(Date.now() - KEEP_VERSIONS_MS) })
+    }
     this.scheduler?.done(collection, Date.now() - started)
   }
 
@@ -246,9 +277,15 @@ class LanceDbVectorStore implements LanceDbStore {
 
   private async openTable(name: string): Promise<OpenTable> {
     const table = await this.connection().openTable(name)
-    const dim = dimOf(await table.schema())
+    const schema = await table.schema()
     const indices = await table.listIndices()
-    const opened: OpenTable = { table, dim, hasVectorIndex: indices.some((i) => i.columns.includes(COLUMNS.vector)) }
+    const opened: OpenTable = {
+      table,
+      schema,
+      dim: dimOf(schema),
+      hasVectorIndex: indices.some((i) => i.columns.includes(COLUMNS.vector)),
+      terms: hasTermsColumn(schema)
+    }
     this.tables.set(name, opened)
     // Rows left unindexed by an earlier run (a crash, a close before maintenance) get folded in soon.
     const fts = indices.find((i) => i.indexType === 'FTS')
@@ -259,19 +296,21 @@ class LanceDbVectorStore implements LanceDbStore {
 }
 
 /**
- * Full-text search with bigrams. A row must share a bigram with the query; rows with all of the
- * query's bigrams (the exact term, or every word of a short question) rank first. Bigrams that
- * appear nowhere in the collection are ignored by the AND clause, so a question like
- * "古镇门票多少钱" still matches a row with 古镇 and 门票.
+ * Full-text search on words and character pairs. A row must share a term with the query; rows
+ * with all of the query's terms (the exact Chinese phrase, or every word of a short question) rank
+ * first. Terms that appear nowhere in the collection are ignored by the AND clause, so a question
+ * like "古镇门票多少钱" still matches a row with 古镇 and 门票.
  */
 async function fullTextSearch(t: OpenTable, query: string, where: string, limit: number): Promise<SearchHit[]> {
-  const text = query.trim().slice(0, MAX_QUERY_CHARS)
-  if (!text) return []
+  const trimmed = query.trim().slice(0, MAX_QUERY_CHARS)
+  if (!trimmed) return []
+  const text = t.terms ? searchTerms(trimmed) : trimmed
+  const column = t.terms ? COLUMNS.terms : COLUMNS.text
   const { lancedb } = loadLance()
   const match = async (operator: Operator): Promise<SearchHit[]> => {
     let builder = t.table
       .query()
-      .fullTextSearch(new lancedb.MatchQuery(text, COLUMNS.text, { operator }), { columns: COLUMNS.text })
+      .fullTextSearch(new lancedb.MatchQuery(text, column, { operator }), { columns: column })
       .select([...RESULT_COLUMNS, '_score'])
       .limit(limit)
     if (where) builder = builder.where(where)
@@ -305,32 +344,46 @@ async function vectorSearch(t: OpenTable, vector: Vector, where: string, limit: 
   return rows.map((row) => toHit(row, 1 - Number(row._distance))).sort((a, b) => b.score - a.score)
 }
 
-async function ensureIndexes(table: Table): Promise<void> {
+/** Creates the indexes a table lacks; `rebuild` builds all of them afresh over every row. */
+async function ensureIndexes(t: OpenTable, rebuild = false): Promise<void> {
   const { lancedb } = loadLance()
+  const { table } = t
   const indexed = new Set((await table.listIndices()).flatMap((i) => i.columns))
-  if (!indexed.has(COLUMNS.text)) {
-    await table.createIndex(COLUMNS.text, {
-      config: lancedb.Index.fts({
-        // Character bigrams find Chinese words without a dictionary (门票 in 古镇景点的门票价格…) and
-        // English terms as substrings. The default tokenizer misses Chinese entirely, 3-grams miss
-        // two-character words, and language "Chinese" kills the process: never set a language.
-        baseTokenizer: 'ngram',
-        ngramMinLength: 2,
-        ngramMaxLength: 2,
-        prefixOnly: false,
-        // Stemming and stop words are English-only rules that would mangle bigrams.
-        stem: false,
-        removeStopWords: false,
-        lowercase: true,
-        asciiFolding: true,
-        withPosition: false
-      })
-    })
+  const create = async (column: string, config: LanceIndex) => {
+    if (rebuild || !indexed.has(column)) await table.createIndex(column, { config, replace: true })
+  }
+  if (t.terms) {
+    // Words split on spaces and punctuation; Chinese arrives already cut into character pairs
+    // (search-terms.ts). English stemming and stop words leave those pairs alone. Language
+    // "Chinese" kills the process: never set it.
+    await create(
+      COLUMNS.terms,
+      lancedb.Index.fts({ baseTokenizer: 'simple', stem: true, removeStopWords: true, lowercase: true, asciiFolding: true, withPosition: false })
+    )
+  } else {
+    // The first layout: LanceDB pairs up every character itself.
+    const pairs = { baseTokenizer: 'ngram', ngramMinLength: 2, ngramMaxLength: 2, prefixOnly: false, stem: false, removeStopWords: false } as const
+    await create(COLUMNS.text, lancedb.Index.fts({ ...pairs, lowercase: true, asciiFolding: true, withPosition: false }))
   }
   // Scalar indexes keep upsert (a join on id), deleteByDoc and kb filters fast at a million rows.
-  if (!indexed.has(COLUMNS.id)) await table.createIndex(COLUMNS.id, { config: lancedb.Index.btree() })
-  if (!indexed.has(COLUMNS.docId)) await table.createIndex(COLUMNS.docId, { config: lancedb.Index.btree() })
-  if (!indexed.has(COLUMNS.kbId)) await table.createIndex(COLUMNS.kbId, { config: lancedb.Index.bitmap() })
+  await create(COLUMNS.id, lancedb.Index.btree())
+  await create(COLUMNS.docId, lancedb.Index.btree())
+  await create(COLUMNS.kbId, lancedb.Index.bitmap())
+}
+
+/** More rows wait outside the full-text index than are in it. */
+async function mostlyUnindexed(table: Table): Promise<boolean> {
+  const fts = (await table.listIndices()).find((i) => i.indexType === 'FTS')
+  const stats = fts ? await table.indexStats(fts.name) : undefined
+  return !!stats && stats.numUnindexedRows > stats.numIndexedRows
+}
+
+function toArrow(t: OpenTable, rows: VectorRow[]): ArrowTable {
+  const { lancedb } = loadLance()
+  return lancedb.makeArrowTable(
+    rows.map((row) => toRecord(row, t.dim, t.terms)),
+    { schema: t.schema }
+  )
 }
 
 function toHit(row: Record<string, unknown>, score: number): SearchHit {

@@ -18,6 +18,7 @@ function fakeStore(log: string[], opts: { failOpens?: number } = {}): VectorStor
     ensureCollection: async () => void log.push('ensure'),
     hasCollection: async () => (log.push('has'), true),
     upsert: async () => void log.push('upsert'),
+    insert: async () => void log.push('insert'),
     deleteByDoc: async () => void log.push('delete'),
     search: async () => (log.push('search'), []),
     count: async () => (log.push('count'), 0),

@@ -4,22 +4,31 @@ import type { VectorRow, VectorStore } from '../../../src-main/vector'
 
 function fakeStore(delayMs = 5) {
   const writes: VectorRow[][] = []
+  const kinds: string[] = []
   let running = 0
   let maxRunning = 0
-  const store = {
-    async upsert(_c: string, rows: VectorRow[]) {
-      running++
-      maxRunning = Math.max(maxRunning, running)
-      await new Promise((r) => setTimeout(r, delayMs))
-      writes.push(rows)
-      running--
-    }
-  } as unknown as VectorStore
-  return { store, writes, maxRunning: () => maxRunning }
+  const write = (kind: string) => async (_c: string, rows: VectorRow[]) => {
+    running++
+    maxRunning = Math.max(maxRunning, running)
+    await new Promise((r) => setTimeout(r, delayMs))
+    writes.push(rows)
+    kinds.push(kind)
+    running--
+  }
+  const store = { upsert: write('upsert'), insert: write('insert') } as unknown as VectorStore
+  return { store, writes, kinds, maxRunning: () => maxRunning }
 }
 const rows = (doc: string, n: number, from = 0): VectorRow[] =>
   Array.from({ length: n }, (_, i) => ({ id: `${doc}:0:${from + i}`, docId: `${doc}:0`, kbId: 'k', text: 't', meta: {} }))
-const mark = (doc: string, upto: number, complete: boolean, n: number): DocMark => ({ docId: doc, kbId: 'k', gen: 0, upto, complete, rows: n })
+const mark = (doc: string, upto: number, complete: boolean, n: number, fresh = true): DocMark => ({
+  docId: doc,
+  kbId: 'k',
+  gen: 0,
+  upto,
+  complete,
+  rows: n,
+  fresh
+})
 
 describe('write buffer', () => {
   it('writes in batches, one at a time, and reports each document once per write with its furthest point', async () => {
@@ -38,6 +47,18 @@ describe('write buffer', () => {
     expect(buf.isEmpty()).toBe(true)
   })
 
+  it('inserts batches of fresh documents only; a batch with resumed work is upserted', async () => {
+    const { store, kinds } = fakeStore()
+    const buf = new WriteBuffer(store, { flushed: async () => undefined, failed: async () => undefined }, { maxRows: 100, idleMs: 1000 })
+    await buf.add('c', rows('a', 2), mark('a', 2, true, 2))
+    await buf.flush('c')
+    await buf.add('c', rows('b', 2), mark('b', 2, true, 2))
+    // Resumed after a crash: its rows may already be in the store.
+    await buf.add('c', rows('r', 2, 4), mark('r', 6, true, 2, false))
+    await buf.flush('c')
+    expect(kinds).toEqual(['insert', 'upsert'])
+  })
+
   it('drops the rows of a deleted document before they are written', async () => {
     const { store, writes } = fakeStore()
     const buf = new WriteBuffer(store, { flushed: async () => undefined, failed: async () => undefined }, { maxRows: 100, idleMs: 1000 })
@@ -50,7 +71,7 @@ describe('write buffer', () => {
 
   it('hands a failed write to the failure hook with its documents', async () => {
     const failedMarks: string[] = []
-    const store = { upsert: async () => Promise.reject(new Error('disk full')) } as unknown as VectorStore
+    const store = { insert: async () => Promise.reject(new Error('disk full')) } as unknown as VectorStore
     const buf = new WriteBuffer(
       store,
       { flushed: async () => undefined, failed: async (_c, m, e) => void failedMarks.push(...m.map((x) => `${x.docId}:${(e as Error).message}`)) },

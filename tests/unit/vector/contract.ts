@@ -259,6 +259,27 @@ export function runVectorStoreContract(name: string, factory: () => Promise<Stor
         await store.dropCollection(c)
       })
 
+      it('inserts new rows while the index is being maintained, losing none', async () => {
+        const c = 'insert_kb'
+        await store.ensureCollection(c, { dim: FAKE_DIM })
+        await store.insert(c, withVector(fillerRows(40)))
+        const batches = Array.from({ length: 5 }, (_, b) =>
+          withVector(Array.from({ length: 8 }, (_, i) => ({ id: `n${b}-${i}`, docId: `new-${b}`, kbId: 'k', text: `新文档${b}第${i}段 fresh ${b} part ${i}` })))
+        )
+        await Promise.all([store.optimize(c), ...batches.map((rows) => store.insert(c, rows))])
+        const check = async () => {
+          expect(await store.count(c)).toBe(40 + 5 * 8)
+          const hits = await store.search(c, { query: 'fresh', mode: 'fulltext', topK: 100 })
+          expect(new Set(ids(hits))).toEqual(new Set(batches.flat().map((r) => r.id)))
+        }
+        await check()
+        await store.optimize(c)
+        await check()
+        expect((await rejection(store.insert(c, [{ ...batches[0][0], vector: [1] }]))).code).toBe('validation_failed')
+        expect((await rejection(store.insert('missing_kb', batches[0]))).code).toBe('not_found')
+        await store.dropCollection(c)
+      })
+
       it('deleteByDoc removes a document everywhere at once and never returns its rows again', async () => {
         const c = 'delete_kb'
         await store.ensureCollection(c, { dim: FAKE_DIM })

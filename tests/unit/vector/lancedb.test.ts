@@ -3,6 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createLanceDbStore } from '../../../src-main/vector'
+import { loadLance } from '../../../src-main/vector/lancedb/load'
+import { searchTerms } from '../../../src-main/vector/lancedb/search-terms'
 import { runVectorStoreContract } from './contract'
 
 const tempDir = () => mkdtempSync(join(tmpdir(), 'agenta-lancedb-'))
@@ -79,5 +81,67 @@ describe('LanceDB store specifics', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }
+  })
+
+  it('finds English by whole words and their forms, not inside other words', async () => {
+    const dir = tempDir()
+    const store = createLanceDbStore({ dir, maintenance: false })
+    try {
+      await store.open()
+      await store.ensureCollection('words_kb', { dim: null })
+      await store.upsert('words_kb', [
+        { id: 'a', docId: 'd', kbId: 'k', text: 'Ticket prices rise in summer.', meta: {} },
+        { id: 'b', docId: 'd', kbId: 'k', text: 'Start the party early.', meta: {} },
+        { id: 'c', docId: 'd', kbId: 'k', text: 'AI模型的门票价格', meta: {} }
+      ])
+      await store.optimize('words_kb')
+      const ids = async (query: string) => (await store.search('words_kb', { query, mode: 'fulltext', topK: 10 })).map((h) => h.id).sort()
+      expect(await ids('price')).toEqual(['a'])
+      expect(await ids('art')).toEqual([])
+      expect(await ids('ai')).toEqual(['c'])
+      expect(await ids('门票')).toEqual(['c'])
+    } finally {
+      await store.close()
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('still searches a collection written before the terms column existed', async () => {
+    const dir = tempDir()
+    try {
+      // The first layout, as an earlier version wrote it: no terms column, character pairs on text.
+      const { lancedb, arrow } = loadLance()
+      const conn = await lancedb.connect(dir)
+      const utf8 = (name: string) => new arrow.Field(name, new arrow.Utf8(), false)
+      const schema = new arrow.Schema(['id', 'doc_id', 'kb_id', 'text', 'meta'].map(utf8))
+      const table = await conn.createEmptyTable('old_kb', schema)
+      await table.add(lancedb.makeArrowTable([{ id: 'r1', doc_id: 'd', kb_id: 'k', text: '古镇景点的门票价格是八十八元', meta: '{}' }], { schema }))
+      await table.createIndex('text', {
+        config: lancedb.Index.fts({ baseTokenizer: 'ngram', ngramMinLength: 2, ngramMaxLength: 2, stem: false, removeStopWords: false })
+      })
+      table.close()
+      conn.close()
+
+      const store = createLanceDbStore({ dir, maintenance: false })
+      await store.open()
+      await store.ensureCollection('old_kb', { dim: null })
+      await store.upsert('old_kb', [{ id: 'r2', docId: 'd', kbId: 'k', text: '门票在东门购买', meta: {} }])
+      await store.optimize('old_kb')
+      const hits = await store.search('old_kb', { query: '门票', mode: 'fulltext', topK: 10 })
+      expect(hits.map((h) => h.id).sort()).toEqual(['r1', 'r2'])
+      await store.close()
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
+
+describe('searchTerms', () => {
+  it('cuts runs of Chinese, Japanese and Korean into overlapping pairs and leaves other text alone', () => {
+    expect(searchTerms('古镇景点').trim().split(/\s+/)).toEqual(['古镇', '镇景', '景点'])
+    expect(searchTerms('AI模型 v2').split(/\s+/).filter(Boolean)).toEqual(['AI', '模型', 'v2'])
+    expect(searchTerms('水').trim()).toBe('水')
+    expect(searchTerms('Hello, world!')).toBe('Hello, world!')
+    expect(searchTerms('すしを食べる').trim().split(/\s+/)).toHaveLength(5)
   })
 })

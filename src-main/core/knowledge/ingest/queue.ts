@@ -445,7 +445,7 @@ export class IngestionQueue {
       from += batch.length
       const complete = from >= total
       if (complete) await this.own(doc.id, { status: 'indexing' })
-      await this.buffer.add(live.name, rows, { docId: doc.id, kbId: doc.kb_id, gen, upto: from, complete, rows: rows.length })
+      await this.buffer.add(live.name, rows, { docId: doc.id, kbId: doc.kb_id, gen, upto: from, complete, rows: rows.length, fresh: fresh !== null })
     }
   }
 

@@ -12,6 +12,12 @@ export interface DocMark {
   complete: boolean
   /** Rows handed over (summed across adds until the write). */
   rows: number
+  /**
+   * No row of this version can be in the store yet (chunked by this process, after any earlier
+   * attempt's rows were deleted), so a plain insert is safe. Resumed work is written by upsert,
+   * which rewrites rows a crash left behind after their write but before their progress was saved.
+   */
+  fresh: boolean
 }
 
 export interface WriteBufferOptions {
@@ -64,7 +70,18 @@ export class WriteBuffer {
     p.rows.push(...rows)
     const key = `${mark.docId}:${mark.gen}`
     const prev = p.marks.get(key)
-    p.marks.set(key, prev ? { ...mark, upto: Math.max(prev.upto, mark.upto), complete: prev.complete || mark.complete, rows: prev.rows + mark.rows } : mark)
+    p.marks.set(
+      key,
+      prev
+        ? {
+            ...mark,
+            upto: Math.max(prev.upto, mark.upto),
+            complete: prev.complete || mark.complete,
+            rows: prev.rows + mark.rows,
+            fresh: prev.fresh && mark.fresh
+          }
+        : mark
+    )
     if (p.timer) clearTimeout(p.timer)
     p.timer = setTimeout(() => void this.flush(collection).catch(() => undefined), this.opts.idleMs)
     p.timer.unref()
@@ -93,7 +110,9 @@ export class WriteBuffer {
         if (!p) return
         const marks = [...p.marks.values()]
         try {
-          if (p.rows.length) await this.vector.upsert(collection, p.rows)
+          // Inserts also go on while the store folds earlier rows into its index.
+          if (p.rows.length && marks.every((m) => m.fresh)) await this.vector.insert(collection, p.rows)
+          else if (p.rows.length) await this.vector.upsert(collection, p.rows)
         } catch (err) {
           await this.hooks.failed(collection, marks, err)
           return

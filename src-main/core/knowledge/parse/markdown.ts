@@ -10,7 +10,9 @@ import { SectionBuilder } from './section-builder'
  */
 export const parseMarkdown: FormatParser = async (buffer) => {
   const { body, title: frontTitle } = splitFrontMatter(normalizeNewlines(decodeText(buffer)))
-  const tokens = new Lexer({ gfm: true }).lex(body)
+  // Block tokens only: body text is kept as source, so marked's inline pass (half its time on big
+  // imports) would be thrown away.
+  const tokens = new Lexer({ gfm: true }).blockTokens(body, [])
   const builder = new SectionBuilder()
   let title = frontTitle
   for (const token of tokens) {
