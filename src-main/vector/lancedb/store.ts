@@ -63,6 +63,8 @@ class LanceDbVectorStore implements LanceDbStore {
   private closed = false
   private readonly tables = new Map<string, OpenTable>()
   private readonly mutex = new KeyedMutex()
+  /** Inserts run outside the mutex; close() waits for them too. */
+  private readonly inserting = new Set<Promise<unknown>>()
   private readonly scheduler: MaintenanceScheduler | null
   private readonly vectorIndexMinRows: number
 
@@ -91,6 +93,7 @@ class LanceDbVectorStore implements LanceDbStore {
     if (this.closed) return
     this.closed = true
     this.scheduler?.stop()
+    await Promise.allSettled([...this.inserting])
     await this.mutex.idle()
     for (const t of this.tables.values()) t.table.close()
     this.tables.clear()
@@ -149,13 +152,21 @@ class LanceDbVectorStore implements LanceDbStore {
     checkCollectionName(collection)
     // Not under the collection's mutex: LanceDB commits an append alongside a running optimize
     // (compaction and index merges), while a merge-insert would be refused as a conflict.
-    const t = await this.table(collection)
-    const unique = checkRows(collection, t.dim, rows)
-    if (unique.length === 0) return
-    const data = toArrow(t, unique)
-    if (data.numRows !== unique.length) throw new AppError('internal', `Vector store converted ${data.numRows} of ${unique.length} rows for "${collection}"`)
-    await t.table.add(data)
-    this.scheduler?.noteWrite(collection, unique.length)
+    const write = (async () => {
+      const t = await this.table(collection)
+      const unique = checkRows(collection, t.dim, rows)
+      if (unique.length === 0) return
+      const data = toArrow(t, unique)
+      if (data.numRows !== unique.length) throw new AppError('internal', `Vector store converted ${data.numRows} of ${unique.length} rows for "${collection}"`)
+      await t.table.add(data)
+      this.scheduler?.noteWrite(collection, unique.length)
+    })()
+    this.inserting.add(write)
+    try {
+      await write
+    } finally {
+      this.inserting.delete(write)
+    }
   }
 
   async deleteByDoc(collection: string, docId: string): Promise<void> {
