@@ -3,6 +3,7 @@ import * as m001 from './001_initial'
 import * as m002 from './002_scheduler_memory'
 import * as m003 from './003_knowledge_ingestion'
 import * as m004 from './004_knowledge_versions'
+import * as m005 from './005_document_claim_index'
 
 /**
  * Listed by hand rather than read from disk: the main process is bundled, so there is no
@@ -13,7 +14,8 @@ const migrations: Record<string, Migration> = {
   '001_initial': m001,
   '002_scheduler_memory': m002,
   '003_knowledge_ingestion': m003,
-  '004_knowledge_versions': m004
+  '004_knowledge_versions': m004,
+  '005_document_claim_index': m005
 }
 
 export const migrationProvider: MigrationProvider = {

@@ -1,6 +1,9 @@
 import type { Kysely, Selectable, Transaction } from 'kysely'
 import type { KbDocument, DocumentStatus, DocumentSourceType } from '../../contract/knowledge'
 import { activeDocumentStatuses } from '../../contract/knowledge'
+
+/** Stages a worker passed through before it stopped: a crash, an expired lease or a due retry resumes there. */
+const startedDocumentStatuses = activeDocumentStatuses.filter((s) => s !== 'queued')
 import type { DB } from '../schema'
 import { num } from '../errors'
 import { knowledgeDb, type KbDocumentsTable, type KnowledgeDB } from './knowledge-schema'
@@ -162,29 +165,39 @@ export function documentsRepo(base: Kysely<DB>) {
     /**
      * Candidates for a worker: waiting, due, not leased by a live worker, and not in a knowledge
      * base that is switching embedding model (those wait for the swap). Documents fully written
-     * and waiting for the index are not candidates: the batch end picks them up.
+     * and waiting for the index are not candidates: the batch end picks them up. `started` also
+     * looks for work that stopped midway (a crash, an expired lease, a retry that is due); those
+     * come first. Two queries, each read in index order, rather than one that sorts every waiting
+     * document per claim.
      */
-    claimable: (now: number, limit: number, exclude: string[]) => {
-      let q = db
-        .selectFrom('documents as d')
-        .innerJoin('knowledge_bases as kb', 'kb.id', 'd.kb_id')
-        .select(['d.id'])
-        .where('d.status', 'in', [...activeDocumentStatuses])
-        .where('d.next_attempt_at', '<=', now)
-        .where((eb) => eb.or([eb('d.lease_until', 'is', null), eb('d.lease_until', '<', now)]))
-        .where((eb) => eb.not(eb.and([eb('d.status', '=', 'indexing'), eb('d.chunks_done', '>=', eb.ref('d.chunk_count'))])))
-        .where((eb) =>
-          eb.or([
-            eb('kb.collection', 'is', null),
-            eb('kb.collection_model_id', '=', eb.ref('kb.embedding_model_id')),
-            eb.and([eb('kb.collection_model_id', 'is', null), eb('kb.embedding_model_id', 'is', null)])
-          ])
-        )
-        .orderBy('d.queued_at')
-        .orderBy('d.id')
-        .limit(limit)
-      if (exclude.length) q = q.where('d.id', 'not in', exclude)
-      return q.execute()
+    async claimable(now: number, limit: number, exclude: string[], started = true): Promise<Array<{ id: string }>> {
+      const pick = (statuses: readonly DocumentStatus[], n: number) => {
+        let q = db
+          .selectFrom('documents as d')
+          .innerJoin('knowledge_bases as kb', 'kb.id', 'd.kb_id')
+          .select(['d.id'])
+          .where('d.status', 'in', [...statuses])
+        // Queued documents are always due (a retry waits in a started stage, see the queue's
+        // fail()); leaving the condition out lets SQLite read documents_claim in order.
+        if (!statuses.includes('queued')) q = q.where('d.next_attempt_at', '<=', now)
+        q = q
+          .where((eb) => eb.or([eb('d.lease_until', 'is', null), eb('d.lease_until', '<', now)]))
+          .where((eb) => eb.not(eb.and([eb('d.status', '=', 'indexing'), eb('d.chunks_done', '>=', eb.ref('d.chunk_count'))])))
+          .where((eb) =>
+            eb.or([
+              eb('kb.collection', 'is', null),
+              eb('kb.collection_model_id', '=', eb.ref('kb.embedding_model_id')),
+              eb.and([eb('kb.collection_model_id', 'is', null), eb('kb.embedding_model_id', 'is', null)])
+            ])
+          )
+          .orderBy('d.queued_at')
+          .orderBy('d.id')
+          .limit(n)
+        if (exclude.length) q = q.where('d.id', 'not in', exclude)
+        return q.execute()
+      }
+      const resumed = started ? await pick(startedDocumentStatuses, limit) : []
+      return resumed.length >= limit ? resumed : [...resumed, ...(await pick(['queued'], limit - resumed.length))]
     },
     /** Takes the lease if nobody else holds a live one; false = another worker was faster. */
     async lease(id: string, owner: string, now: number, leaseMs: number): Promise<boolean> {

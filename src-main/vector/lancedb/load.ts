@@ -21,7 +21,11 @@ let loaded: { lancedb: LanceModule; arrow: ArrowModule } | undefined
  */
 export function loadLance(): { lancedb: LanceModule; arrow: ArrowModule } {
   if (!loaded) {
-    process.env.LANCE_CPU_THREADS ??= String(Math.max(2, availableParallelism()))
+    process.env.LANCE_CPU_THREADS ??= String(Math.max(4, availableParallelism()))
+    // Each build worker holds a CPU thread while it waits for rows that another task on the same
+    // pool produces: with as many workers as threads (2 and 2 here) a 1M-row rebuild stalled for
+    // good at 0% CPU. Half the threads leaves room for the producers.
+    process.env.LANCE_FTS_NUM_SHARDS ??= String(Math.max(1, Math.floor(Number(process.env.LANCE_CPU_THREADS) / 2)))
     process.env.LANCE_FTS_PARTITION_SIZE ??= '128'
     const require = createRequire(import.meta.url)
     loaded = { lancedb: require('@lancedb/lancedb') as LanceModule, arrow: require('apache-arrow') as ArrowModule }

@@ -93,6 +93,7 @@ export class IngestionQueue {
   private readonly reembedder: Reembedder
   private readonly reembedding = new Map<string, Promise<void>>()
   private pumping = false
+  private startedCheckAt = 0
   private pumpAgain = false
   private scheduled = false
   private closed = false
@@ -222,7 +223,11 @@ export class IngestionQueue {
     const now = Date.now()
     // Documents this worker holds are leased, which already keeps them out; the active ones are
     // named too in case a lease ran out under a stalled event loop.
-    const candidates = await this.docs.claimable(now, free + 8, [...this.active.keys()])
+    // Work that stopped midway is looked for at most once a second: during a big import that
+    // query reads every document waiting for its batch end, the queued one only the first few.
+    const started = now - this.startedCheckAt >= 1_000
+    if (started) this.startedCheckAt = now
+    const candidates = await this.docs.claimable(now, free + 8, [...this.active.keys()], started)
     for (const c of candidates) {
       if (free <= 0 || this.closed) break
       if (!(await this.docs.lease(c.id, this.owner, now, this.opts.leaseMs))) continue
@@ -602,7 +607,8 @@ export class IngestionQueue {
         next_attempt_at: now + this.opts.retryBaseMs * 4 ** (attempts - 1),
         lease_owner: null,
         lease_until: null,
-        ...(current.status === 'indexing' ? { status: 'embedding' } : {}),
+        // A retry waits in a started stage (queued would be claimed at once, see claimable()).
+        ...(current.status === 'indexing' ? { status: 'embedding' } : current.status === 'queued' ? { status: 'parsing' } : {}),
         updated_at: now
       })
       this.progress.touch(doc.kb_id, [doc.id])
