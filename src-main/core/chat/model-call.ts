@@ -1,6 +1,7 @@
 import OpenAI from 'openai'
 import { describeProviderFault, type ProviderFault } from '../providers/provider-errors'
-import { readSse } from './sse-reader'
+import { nodeBodyOf } from '../providers/node-fetch'
+import { readSse, readSseStream, type SseEvent } from './sse-reader'
 
 type Params = Omit<OpenAI.Chat.Completions.ChatCompletionCreateParamsStreaming, 'stream'>
 type ChatCompletionChunk = OpenAI.Chat.Completions.ChatCompletionChunk
@@ -60,11 +61,13 @@ export async function streamModelCall(
     try {
       // The SDK makes the request (auth, headers, status errors) but the body is read here: its
       // Stream wrapper cost ~3× more per chunk than this loop (src-main/core/chat/sse-reader.ts).
+      // Turn clients fetch with `nodeFetch`, whose body is read as a Node stream.
       const response = await client.chat.completions
         .create({ ...params, stream: true, stream_options: { include_usage: true } }, { signal: opts.signal })
         .asResponse()
       const calls: { id: string; name: string; arguments: string }[] = []
-      await readSse(response.body!, ({ event, data }) => {
+      const nodeBody = nodeBodyOf(response)
+      const onEvent = ({ event, data }: SseEvent) => {
         // The same reading as the SDK's Stream: `[DONE]` ends it, an `error` payload or event fails it.
         if (data.startsWith('[DONE]')) return false
         const chunk = JSON.parse(data) as ChatCompletionChunk & { error?: unknown; message?: string }
@@ -94,7 +97,8 @@ export async function streamModelCall(
           if (tc.function?.name) slot.name += tc.function.name
           if (tc.function?.arguments) slot.arguments += tc.function.arguments
         }
-      })
+      }
+      await (nodeBody ? readSseStream(nodeBody, onEvent) : readSse(response.body!, onEvent))
       // Some servers omit ids; the follow-up request needs one per call.
       result.toolCalls = calls.filter(Boolean).map((c, i) => ({ ...c, id: c.id || `call_${i}_${Date.now().toString(36)}` }))
       if (opts.signal.aborted) throw new ModelCallError({ code: 'upstream_error', message: 'Stopped', retryable: false }, result, true)

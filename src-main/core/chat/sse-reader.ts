@@ -1,3 +1,5 @@
+import type { Readable } from 'node:stream'
+
 /** One Server-Sent Event: `event` is null when the stream named none. */
 export interface SseEvent {
   event: string | null
@@ -97,4 +99,44 @@ export async function readSse(body: ReadableStream<Uint8Array>, onEvent: (e: Sse
   } finally {
     if (!complete) reader.cancel().catch(() => undefined)
   }
+}
+
+/**
+ * The same for a Node stream (a body from `nodeFetch`): events are handed over synchronously as
+ * each chunk arrives, with no promise per read. Ends with an error if the stream closes early.
+ */
+export function readSseStream(body: Readable, onEvent: (e: SseEvent) => boolean | void): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    let settled = false
+    const finish = (err?: unknown) => {
+      if (settled) return
+      settled = true
+      body.off('data', onData)
+      if (err !== undefined) reject(err)
+      else resolve()
+      // Stopped early (by `onEvent` or an error): nothing more is read, the connection goes.
+      if (!body.readableEnded) body.destroy()
+    }
+    const decoder = new SseDecoder((e) => {
+      if (!settled && onEvent(e) === false) finish()
+    })
+    const onData = (chunk: Buffer) => {
+      try {
+        decoder.push(chunk)
+      } catch (err) {
+        finish(err)
+      }
+    }
+    body.on('data', onData)
+    body.once('end', () => {
+      try {
+        decoder.end()
+        finish()
+      } catch (err) {
+        finish(err)
+      }
+    })
+    body.once('error', (err) => finish(err))
+    body.once('close', () => finish(new Error('terminated: the provider closed the stream before its end')))
+  })
 }

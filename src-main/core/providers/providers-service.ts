@@ -11,6 +11,7 @@ import type { StudioEvents } from '../events'
 import { newId } from '../util/ids'
 import { tick } from '../util/clock'
 import { describeProviderFault } from './provider-errors'
+import { nodeFetch } from './node-fetch'
 import { guessModelType } from './presets'
 
 const LIST_TIMEOUT_MS = 15_000
@@ -49,7 +50,11 @@ export function providersService(db: Kysely<DB>, secrets: SecretBox, events: Stu
     const version = Number(r.updated_at)
     const cached = turnClients.get(id)
     if (cached?.version === version) return cached
-    const fresh = { version, baseUrl: r.base_url, client: new OpenAI({ baseURL: r.base_url, apiKey: apiKeyOf(r) ?? 'not-needed', maxRetries: 0 }) }
+    const fresh = {
+      version,
+      baseUrl: r.base_url,
+      client: new OpenAI({ baseURL: r.base_url, apiKey: apiKeyOf(r) ?? 'not-needed', maxRetries: 0, fetch: nodeFetch })
+    }
     turnClients.set(id, fresh)
     return fresh
   }

@@ -4,6 +4,7 @@ import OpenAI from 'openai'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ModelCallError, streamModelCall } from '../../../src-main/core/chat/model-call'
 import { SseDecoder, type SseEvent } from '../../../src-main/core/chat/sse-reader'
+import { nodeFetch } from '../../../src-main/core/providers/node-fetch'
 
 describe('SseDecoder', () => {
   const decode = (...parts: (string | Uint8Array)[]) => {
@@ -35,72 +36,116 @@ describe('SseDecoder', () => {
   })
 })
 
-describe('streamModelCall reading the provider stream', () => {
-  let server: Server
-  let client: OpenAI
-  let baseUrl: string
-  /** The raw SSE body the next request gets, written in these pieces. */
-  let pieces: string[] = []
-  let requests = 0
+// Turn clients fetch with nodeFetch (body read as a Node stream); any other client with the global fetch (web stream).
+for (const [name, fetchImpl] of [
+  ['nodeFetch', nodeFetch],
+  ['the global fetch', undefined]
+] as const)
+  describe(`streamModelCall reading the provider stream (${name})`, () => {
+    let server: Server
+    let client: OpenAI
+    let baseUrl: string
+    /** The raw SSE body the next request gets, written in these pieces; `status` other than 200 answers JSON. */
+    let pieces: string[] = []
+    let status = 200
+    let hang = false
+    let requests = 0
+    let closed: Promise<void> = Promise.resolve()
 
-  beforeAll(async () => {
-    server = createServer((req, res) => {
-      requests++
-      req.resume()
-      res.writeHead(200, { 'content-type': 'text/event-stream' })
-      for (const p of pieces) res.write(p)
-      res.end()
+    beforeAll(async () => {
+      server = createServer((req, res) => {
+        requests++
+        req.resume()
+        closed = new Promise((ok) => res.once('close', () => ok()))
+        if (status !== 200) return void res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'bad key' } }))
+        res.writeHead(200, { 'content-type': 'text/event-stream' })
+        for (const p of pieces) res.write(p)
+        if (!hang) res.end()
+      })
+      await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok))
+      baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`
+      client = new OpenAI({ baseURL: baseUrl, apiKey: 'x', maxRetries: 0, ...(fetchImpl && { fetch: fetchImpl }) })
     })
-    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok))
-    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`
-    client = new OpenAI({ baseURL: baseUrl, apiKey: 'x', maxRetries: 0 })
-  })
-  afterAll(() => new Promise<void>((ok) => server.close(() => ok())))
+    afterAll(() => new Promise<void>((ok) => (server.close(() => ok()), server.closeAllConnections())))
 
-  const chunk = (delta: object, extra: object = {}) => `data: ${JSON.stringify({ choices: [{ index: 0, delta, finish_reason: null }], ...extra })}\r\n\r\n`
-  const call = (deltas: string[] = []) =>
-    streamModelCall(
-      client,
-      { model: 'm', messages: [{ role: 'user', content: 'hi' }] },
-      { signal: AbortSignal.timeout(10_000), baseUrl, retry: { attempts: 3, baseDelayMs: 1 }, onDelta: (t) => deltas.push(t) }
-    )
+    const chunk = (delta: object, extra: object = {}) => `data: ${JSON.stringify({ choices: [{ index: 0, delta, finish_reason: null }], ...extra })}\r\n\r\n`
+    const call = (deltas: string[] = [], signal = AbortSignal.timeout(10_000)) =>
+      streamModelCall(
+        client,
+        { model: 'm', messages: [{ role: 'user', content: 'hi' }] },
+        { signal, baseUrl, retry: { attempts: 3, baseDelayMs: 1 }, onDelta: (t) => deltas.push(t) }
+      )
 
-  it('assembles text, reasoning, tool calls and usage, and stops at [DONE]', async () => {
-    const toolStart = chunk({ tool_calls: [{ index: 0, id: 'c1', function: { name: 'look', arguments: '{"a"' } }] })
-    const whole = [
-      ': hello\n\n',
-      chunk({ reasoning_content: 'thinking' }),
-      chunk({ content: 'Hel' }),
-      chunk({ content: 'lo' }),
-      toolStart,
-      chunk({ tool_calls: [{ index: 0, function: { arguments: ':1}' } }] }),
-      `data: ${JSON.stringify({ choices: [{ index: 0, delta: {}, finish_reason: 'tool_calls' }] })}\n\n`,
-      `data: ${JSON.stringify({ choices: [], usage: { prompt_tokens: 5, completion_tokens: 3 } })}\n\n`,
-      'data: [DONE]\n\n',
-      'data: not json after the end\n\n'
-    ].join('')
-    // Arbitrary read boundaries, in the middle of lines and JSON.
-    pieces = whole.match(/[\s\S]{1,7}/g)!
-    const deltas: string[] = []
-    const r = await call(deltas)
-    expect(deltas).toEqual(['Hel', 'lo'])
-    expect(r).toEqual({
-      text: 'Hello',
-      reasoning: 'thinking',
-      toolCalls: [{ id: 'c1', name: 'look', arguments: '{"a":1}' }],
-      usage: { promptTokens: 5, completionTokens: 3 },
-      finishReason: 'tool_calls'
+    it('assembles text, reasoning, tool calls and usage, and stops at [DONE]', async () => {
+      const toolStart = chunk({ tool_calls: [{ index: 0, id: 'c1', function: { name: 'look', arguments: '{"a"' } }] })
+      const whole = [
+        ': hello\n\n',
+        chunk({ reasoning_content: 'thinking' }),
+        chunk({ content: 'Hel' }),
+        chunk({ content: 'lo' }),
+        toolStart,
+        chunk({ tool_calls: [{ index: 0, function: { arguments: ':1}' } }] }),
+        `data: ${JSON.stringify({ choices: [{ index: 0, delta: {}, finish_reason: 'tool_calls' }] })}\n\n`,
+        `data: ${JSON.stringify({ choices: [], usage: { prompt_tokens: 5, completion_tokens: 3 } })}\n\n`,
+        'data: [DONE]\n\n',
+        'data: not json after the end\n\n'
+      ].join('')
+      // Arbitrary read boundaries, in the middle of lines and JSON.
+      pieces = whole.match(/[\s\S]{1,7}/g)!
+      const deltas: string[] = []
+      const r = await call(deltas)
+      expect(deltas).toEqual(['Hel', 'lo'])
+      expect(r).toEqual({
+        text: 'Hello',
+        reasoning: 'thinking',
+        toolCalls: [{ id: 'c1', name: 'look', arguments: '{"a":1}' }],
+        usage: { promptTokens: 5, completionTokens: 3 },
+        finishReason: 'tool_calls'
+      })
+    })
+
+    it('fails on an error payload in the stream, keeps what came before, and does not retry after the first token', async () => {
+      pieces = [chunk({ content: 'partial' }), `data: ${JSON.stringify({ error: { message: 'overloaded', type: 'server_error' } })}\n\n`]
+      requests = 0
+      const err = await call().catch((e: unknown) => e)
+      expect(err).toBeInstanceOf(ModelCallError)
+      expect((err as ModelCallError).partial.text).toBe('partial')
+      expect((err as ModelCallError).fault.message).toContain('overloaded')
+      expect((err as ModelCallError).aborted).toBe(false)
+      expect(requests).toBe(1)
+    })
+
+    it('stops at once when aborted mid-stream, keeping what came, and closes the connection', async () => {
+      pieces = [chunk({ content: 'so far' })]
+      hang = true
+      const ac = new AbortController()
+      const deltas: string[] = []
+      const pending = call(deltas, ac.signal)
+      while (!deltas.length) await new Promise((r) => setTimeout(r, 5))
+      ac.abort()
+      const err = (await pending.catch((e: unknown) => e)) as ModelCallError
+      hang = false
+      expect(err).toBeInstanceOf(ModelCallError)
+      expect(err.aborted).toBe(true)
+      expect(err.partial.text).toBe('so far')
+      await closed
+    })
+
+    it('maps an error status with its body, as the SDK does', async () => {
+      status = 401
+      const err = (await call().catch((e: unknown) => e)) as ModelCallError
+      status = 200
+      expect(err.fault.code).toBe('unauthorized')
+      expect(err.fault.message).toContain('bad key')
+    })
+
+    it('says the provider is unreachable when nothing listens', async () => {
+      const dead = new OpenAI({ baseURL: 'http://127.0.0.1:9/v1', apiKey: 'x', maxRetries: 0, ...(fetchImpl && { fetch: fetchImpl }) })
+      const err = (await streamModelCall(
+        dead,
+        { model: 'm', messages: [] },
+        { signal: AbortSignal.timeout(10_000), baseUrl: 'http://127.0.0.1:9/v1', retry: { attempts: 1, baseDelayMs: 1 }, onDelta: () => {} }
+      ).catch((e: unknown) => e)) as ModelCallError
+      expect(err.fault.code).toBe('unreachable')
     })
   })
-
-  it('fails on an error payload in the stream, keeps what came before, and does not retry after the first token', async () => {
-    pieces = [chunk({ content: 'partial' }), `data: ${JSON.stringify({ error: { message: 'overloaded', type: 'server_error' } })}\n\n`]
-    requests = 0
-    const err = await call().catch((e: unknown) => e)
-    expect(err).toBeInstanceOf(ModelCallError)
-    expect((err as ModelCallError).partial.text).toBe('partial')
-    expect((err as ModelCallError).fault.message).toContain('overloaded')
-    expect((err as ModelCallError).aborted).toBe(false)
-    expect(requests).toBe(1)
-  })
-})
