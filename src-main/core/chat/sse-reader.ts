@@ -77,17 +77,19 @@ export class SseDecoder {
 
 /**
  * Reads a response body to its end, calling `onEvent` for each event. Returning `false` from
- * `onEvent` stops reading; the body is then cancelled, so the connection is not left half-read.
+ * `onEvent` (at `[DONE]`) skips the events after it, but the body is still read to its end, as the
+ * SDK does, so the keep-alive connection goes back to the pool instead of being cut (a new
+ * connection per turn cost a connect and a close). An error cancels the body.
  */
 export async function readSse(body: ReadableStream<Uint8Array>, onEvent: (e: SseEvent) => boolean | void): Promise<void> {
   const reader = body.getReader()
-  let stop = false
+  let skip = false
   let complete = false
   const decoder = new SseDecoder((e) => {
-    if (!stop && onEvent(e) === false) stop = true
+    if (!skip && onEvent(e) === false) skip = true
   })
   try {
-    while (!stop) {
+    for (;;) {
       const { value, done } = await reader.read()
       if (done) {
         decoder.end()
@@ -108,17 +110,18 @@ export async function readSse(body: ReadableStream<Uint8Array>, onEvent: (e: Sse
 export function readSseStream(body: Readable, onEvent: (e: SseEvent) => boolean | void): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     let settled = false
+    let skip = false
     const finish = (err?: unknown) => {
       if (settled) return
       settled = true
       body.off('data', onData)
       if (err !== undefined) reject(err)
       else resolve()
-      // Stopped early (by `onEvent` or an error): nothing more is read, the connection goes.
+      // Stopped by an error: nothing more is read, the connection goes.
       if (!body.readableEnded) body.destroy()
     }
     const decoder = new SseDecoder((e) => {
-      if (!settled && onEvent(e) === false) finish()
+      if (!settled && !skip && onEvent(e) === false) skip = true
     })
     const onData = (chunk: Buffer) => {
       try {

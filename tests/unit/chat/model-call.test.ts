@@ -50,6 +50,9 @@ for (const [name, fetchImpl] of [
     let status = 200
     let hang = false
     let requests = 0
+    let connections = 0
+    /** Ends the response only a moment after the last piece, as providers that send `[DONE]` on its own do. */
+    let lateEnd = false
     let closed: Promise<void> = Promise.resolve()
 
     beforeAll(async () => {
@@ -60,8 +63,10 @@ for (const [name, fetchImpl] of [
         if (status !== 200) return void res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'bad key' } }))
         res.writeHead(200, { 'content-type': 'text/event-stream' })
         for (const p of pieces) res.write(p)
-        if (!hang) res.end()
+        if (lateEnd) setTimeout(() => res.end(), 20)
+        else if (!hang) res.end()
       })
+      server.on('connection', () => connections++)
       await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok))
       baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`
       client = new OpenAI({ baseURL: baseUrl, apiKey: 'x', maxRetries: 0, ...(fetchImpl && { fetch: fetchImpl }) })
@@ -147,5 +152,14 @@ for (const [name, fetchImpl] of [
         { signal: AbortSignal.timeout(10_000), baseUrl: 'http://127.0.0.1:9/v1', retry: { attempts: 1, baseDelayMs: 1 }, onDelta: () => {} }
       ).catch((e: unknown) => e)) as ModelCallError
       expect(err.fault.code).toBe('unreachable')
+    })
+    it('reads past [DONE] to the end of the response, so the next call reuses the connection', async () => {
+      pieces = [chunk({ content: 'one' }), 'data: [DONE]\n\n']
+      lateEnd = true
+      await call()
+      const before = connections
+      await call()
+      lateEnd = false
+      expect(connections).toBe(before)
     })
   })
