@@ -27,6 +27,8 @@ afterAll(async () => {
   await llm?.close()
 })
 beforeEach(async () => {
+  // A test may end while its last extraction still runs in the background: it must not land in the next test's requests.
+  await s.runtime.memory.idle()
   llm.reset()
   extractions.length = 0
   // Chat turns stream; the extraction is the one non-streamed call. Its answers come from `extractions`.
