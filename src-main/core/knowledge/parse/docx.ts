@@ -1,4 +1,3 @@
-import mammoth from 'mammoth'
 import type { FormatParser } from './types'
 import { cannotRead, reasonOf } from './errors'
 import { htmlToSections } from './html'
@@ -14,6 +13,8 @@ const STYLE_MAP = ["p[style-name='Title'] => title:fresh"]
  */
 export const parseDocx: FormatParser = async (buffer, fileName) => {
   if (!isZip(buffer)) throw cannotRead(fileName, 'not a DOCX file (a .docx is a ZIP package; legacy .doc files must be saved as .docx)')
+  // ~15 MB of RSS: loaded with the first Word file, not at start-up.
+  const { default: mammoth } = await import('mammoth')
   let html: string
   try {
     const result = await mammoth.convertToHtml({ buffer }, { styleMap: STYLE_MAP, convertImage: mammoth.images.imgElement(async () => ({ src: '' })) })

@@ -1,13 +1,21 @@
-import * as XLSX from '@e965/xlsx'
-import * as cptable from '@e965/xlsx/dist/cpexcel.full.mjs'
+import type { WorkBook } from '@e965/xlsx'
 import type { FormatParser, Section } from './types'
 import { cannotRead, reasonOf } from './errors'
 import { isZip } from './docx'
 import { rowsToLines } from './table-rows'
 
-// Legacy .xls files store text in Windows code pages (e.g. 936 for Chinese); without the
-// tables SheetJS returns mojibake for them.
-XLSX.set_cptable(cptable)
+let sheetJs: Promise<typeof import('@e965/xlsx')> | undefined
+
+/** SheetJS and its code-page tables cost ~40 MB of RSS: loaded with the first spreadsheet, not at start-up. */
+function loadSheetJs() {
+  return (sheetJs ??= (async () => {
+    const [XLSX, cptable] = await Promise.all([import('@e965/xlsx'), import('@e965/xlsx/dist/cpexcel.full.mjs')])
+    // Legacy .xls files store text in Windows code pages (e.g. 936 for Chinese); without the
+    // tables SheetJS returns mojibake for them.
+    XLSX.set_cptable(cptable)
+    return XLSX
+  })())
+}
 
 /**
  * XLSX and legacy XLS (and ODS) through SheetJS — the npm-registry republish of the current
@@ -21,7 +29,8 @@ export const parseSpreadsheet: FormatParser = async (buffer, fileName) => {
   if ((ext === 'xlsx' || ext === 'xlsm' || ext === 'ods') && !isZip(buffer)) {
     throw cannotRead(fileName, 'not a valid spreadsheet (the file is not a ZIP package)')
   }
-  let workbook: XLSX.WorkBook
+  const XLSX = await loadSheetJs()
+  let workbook: WorkBook
   try {
     workbook = XLSX.read(buffer, { type: 'buffer', dense: true, cellDates: true, cellHTML: false, cellStyles: false })
   } catch (err) {
