@@ -223,12 +223,10 @@ class LanceDbVectorStore implements LanceDbStore {
   private async maintain(collection: string): Promise<void> {
     const started = Date.now()
     const t = await this.table(collection)
-    // Vector rows written since the last run need optimize() only when an IVF_PQ index already existed.
+    // Vector rows written since the last run need optimize() only when a vector index already existed.
     const vectorsCovered = !t.hasVectorIndex
     if (t.dim !== null && !t.hasVectorIndex && (await t.table.countRows()) >= this.vectorIndexMinRows) {
-      const { lancedb } = loadLance()
-      // nprobes/refineFactor at query time matter more for recall than these build settings.
-      await t.table.createIndex(COLUMNS.vector, { config: lancedb.Index.ivfPq({ distanceType: 'cosine', numSubVectors: subVectorsFor(t.dim) }) })
+      await t.table.createIndex(COLUMNS.vector, { config: vectorIndexConfig(t.dim) })
       t.hasVectorIndex = true
     }
     if (vectorsCovered && (await mostlyUnindexed(t.table))) {
@@ -415,6 +413,21 @@ function parseMeta(value: unknown): Record<string, unknown> {
   } catch {
     return {}
   }
+}
+
+/**
+ * IVF_RQ (RaBitQ: one bit per dimension, exact distances for the refined candidates) where the
+ * dimension allows it: at 1M rows of dim 384 it built in 37 s instead of 102 s and answered k 10
+ * in 13 ms instead of 23 ms with a better recall than IVF_PQ (bench/kb README). Collections indexed
+ * before keep their IVF_PQ index; queries set the same probes and refinement for both.
+ */
+function vectorIndexConfig(dim: number): LanceIndex {
+  const { lancedb } = loadLance()
+  // One bit per dimension is too coarse for small vectors (a dim-16 test found the wrong nearest
+  // row); embedding models give 256 and more.
+  if (dim >= 128 && dim % 8 === 0) return lancedb.Index.ivfRq({ distanceType: 'cosine', numBits: 1 })
+  // nprobes/refineFactor at query time matter more for recall than these build settings.
+  return lancedb.Index.ivfPq({ distanceType: 'cosine', numSubVectors: subVectorsFor(dim) })
 }
 
 /** PQ needs a sub-vector count that divides dim; about dim/16 is LanceDB's own default. */

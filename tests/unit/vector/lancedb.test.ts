@@ -83,6 +83,53 @@ describe('LanceDB store specifics', () => {
     }
   })
 
+  // Small vectors get IVF_PQ; embedding-sized ones IVF_RQ, whose one bit per dimension would
+  // be too coarse at 16. Either way the nearest row is found, also one added after the build.
+  for (const [dim, indexType] of [
+    [16, 'IVF_PQ'],
+    [384, 'IVF_RQ']
+  ] as const) {
+    it(`indexes dim ${dim} vectors with ${indexType} and finds rows written before and after the build`, async () => {
+      const dir = tempDir()
+      const store = createLanceDbStore({ dir, maintenance: false, vectorIndexMinRows: 300 })
+      const row = (i: number) => ({
+        id: `r${i}`,
+        docId: `d${i % 10}`,
+        kbId: 'k',
+        text: `row ${i}`,
+        vector: Array.from({ length: dim }, (_, j) => Math.sin(i * 7 + j * 13)),
+        meta: { i }
+      })
+      try {
+        await store.open()
+        await store.ensureCollection('vec_kb', { dim })
+        await store.upsert(
+          'vec_kb',
+          Array.from({ length: 320 }, (_, i) => row(i))
+        )
+        await store.optimize('vec_kb')
+        await store.insert(
+          'vec_kb',
+          Array.from({ length: 40 }, (_, i) => row(320 + i))
+        )
+        await store.optimize('vec_kb')
+        const { lancedb } = loadLance()
+        const conn = await lancedb.connect(dir)
+        const stats = await (await conn.openTable('vec_kb')).indexStats('vector_idx')
+        conn.close()
+        expect(stats).toMatchObject({ indexType, numUnindexedRows: 0 })
+        for (const i of [42, 200, 345]) {
+          const hits = await store.search('vec_kb', { query: '', vector: row(i).vector, mode: 'vector', topK: 3 })
+          expect(hits[0]).toMatchObject({ id: `r${i}` })
+          expect(hits[0].score).toBeCloseTo(1, 4)
+        }
+      } finally {
+        await store.close()
+        rmSync(dir, { recursive: true, force: true })
+      }
+    })
+  }
+
   it('finds English by whole words and their forms, not inside other words', async () => {
     const dir = tempDir()
     const store = createLanceDbStore({ dir, maintenance: false })
