@@ -138,6 +138,10 @@ if (!values['skip-search']) {
       `| search ${mode} @ ${r.chunks} | ours p50 **${m.ours.p50} ms**, p99 ${m.ours.p99} ms | raw LanceDB p50 ${m.raw.p50} ms, p99 ${m.raw.p99} ms; VectorStore alone p50 ${m.store.p50} ms | overhead p50 **${fmt(m.overheadP50 * 100, 0)}%** vs raw, ${fmt(m.retrieverOverheadP50 * 100, 0)}% vs VectorStore | ${r.queries} queries × ${r.rounds} |`
     )
   }
+  const vq = r.vectorQuality
+  lines.push(
+    `| vector quality @ ${r.chunks} | VectorStore recall@10 ${vq.store.recallAt10}, similarity kept ${vq.store.similarityKept} | raw LanceDB ${vq.raw.recallAt10}, ${vq.raw.similarityKept} | against a flat scan of every vector | |`
+  )
   for (const [label, v] of Object.entries(r.ftsVariants as Record<string, { p50: number; p99: number }>)) {
     lines.push(`| raw full-text ${label} @ ${r.chunks} | p50 ${v.p50} ms, p99 ${v.p99} ms | | | |`)
   }

@@ -116,6 +116,39 @@ const stats = (xs: number[]) => ({ p50: +pct(xs, 50).toFixed(2), p99: +pct(xs, 9
 const storeSearch = (q: string, mode: 'fulltext' | 'vector' | 'hybrid') =>
   rt.knowledge.vector.search(live.name, { query: q, vector: mode === 'fulltext' ? undefined : vectors.get(q), mode, topK: TOP_K, hybridWeight: 0.5 })
 
+// Search quality next to the speed, against the exact top 10 (a flat scan of every vector that
+// bypasses the index): recall@10, and the similarity kept (mean cosine of the 10 returned over the
+// mean of the exact 10), which still means something when many rows are near-ties for a place.
+const exactTop = new Map<string, { ids: Set<string>; meanSim: number }>()
+for (const q of all) {
+  const rows = await table
+    .query()
+    .nearestTo(Float32Array.from(vectors.get(q)!))
+    .distanceType('cosine')
+    .bypassVectorIndex()
+    .select(['id'])
+    .limit(TOP_K)
+    .toArray()
+  const meanSim = rows.reduce((sum, r) => sum + 1 - Number(r._distance), 0) / Math.max(1, rows.length)
+  exactTop.set(q, { ids: new Set(rows.map((r) => String(r.id))), meanSim })
+}
+const quality = async (search: (q: string) => Promise<{ id: string; sim: number }[]>) => {
+  let recall = 0
+  let kept = 0
+  for (const q of all) {
+    const exact = exactTop.get(q)!
+    const hits = (await search(q)).slice(0, TOP_K)
+    recall += hits.filter((h) => exact.ids.has(h.id)).length / Math.max(1, exact.ids.size)
+    kept += hits.reduce((sum, h) => sum + h.sim, 0) / Math.max(1, hits.length) / exact.meanSim
+  }
+  return { recallAt10: +(recall / all.length).toFixed(3), similarityKept: +(kept / all.length).toFixed(3) }
+}
+const vectorQuality = {
+  store: await quality(async (q) => (await storeSearch(q, 'vector')).map((h) => ({ id: h.id, sim: h.score }))),
+  raw: await quality(async (q) => (await raw.vector(q, vectors.get(q)!)).map((r) => ({ id: String(r.id), sim: 1 - Number(r._distance) })))
+}
+log('vector quality', JSON.stringify(vectorQuality))
+
 const results: Record<string, unknown> = {}
 for (const mode of ['fulltext', 'vector', 'hybrid'] as const) {
   const ours: number[] = []
@@ -192,6 +225,7 @@ process.stdout.write(
     rounds: args.rounds,
     queryEmbeddingMs: stats(embedMs),
     results,
+    vectorQuality,
     ftsVariants,
     peakRss: hwm
   }) + '\n'
