@@ -130,7 +130,7 @@ if (!values['skip-search']) {
   })
   report[`search ${CHUNKS}`] = r
   lines.push(
-    `| build ${r.chunks} chunks (dim ${r.dim}) | write ${fmt(r.writeSeconds)} s | indexes ${fmt(r.indexSeconds)} s (vector index: ${r.vectorIndex ? 'IVF_PQ' : 'none'}) | | peak RSS ${fmt(r.peakRss / 2 ** 20, 0)} MB |`
+    `| build ${r.chunks} chunks (dim ${r.dim}) | write ${fmt(r.writeSeconds)} s | indexes ${fmt(r.indexSeconds)} s (vector index: ${r.vectorIndex ?? 'none'}) | | peak RSS ${fmt(r.peakRss / 2 ** 20, 0)} MB |`
   )
   for (const mode of ['fulltext', 'vector', 'hybrid']) {
     const m = r.results[mode]

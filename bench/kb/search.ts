@@ -71,7 +71,8 @@ log(`built ${written} rows: write ${writeSeconds.toFixed(1)} s, indexes ${indexS
 const { lancedb } = loadLance()
 const conn = await lancedb.connect(join(args.dataDir, 'vectors'))
 const table: Table = await conn.openTable(live.name)
-const indexed = (await table.listIndices()).some((i) => i.columns.includes('vector'))
+const vectorIndex = (await table.listIndices()).find((i) => i.columns.includes('vector'))?.indexType ?? null
+const indexed = vectorIndex !== null
 const rrf = await lancedb.rerankers.RRFReranker.create()
 const COLUMNS = ['id', 'doc_id', 'kb_id', 'text', 'meta']
 // The full-text index reads the `terms` column (words, and Chinese cut into character pairs).
@@ -218,7 +219,7 @@ process.stdout.write(
   JSON.stringify({
     chunks: written,
     dim: args.dim,
-    vectorIndex: indexed,
+    vectorIndex,
     writeSeconds,
     indexSeconds,
     queries: all.length,
