@@ -41,6 +41,10 @@ const ALL_TERMS_BOOST = 3
 // but high by the other still makes the cut.
 const HYBRID_DEPTH = 3
 const MAX_QUERY_CHARS = 1_000
+// A run that LanceDB's "simple" tokenizer keeps as one token (it splits on whatever is not
+// alphanumeric; letters and numbers here are a subset of Rust's alphanumeric, so a query counted as
+// one term here is one term there).
+const WORD = /[\p{L}\p{N}]+/gu
 // Old table versions are kept this long so a reader that started before a compaction can finish.
 const KEEP_VERSIONS_MS = 60 * 60_000
 
@@ -328,7 +332,12 @@ async function fullTextSearch(t: OpenTable, query: string, where: string, limit:
   // Two plain match queries, not one BooleanQuery(Or, And^boost): LanceDB 0.31 answers each in a
   // few ms with top-k pruning but the boolean form 20–200 × slower (measured in bench/kb). The
   // scores add up as the boolean query's would: the Or score, plus the boosted And score.
-  const [any, all] = await Promise.all([match(lancedb.Operator.Or), match(lancedb.Operator.And)])
+  // With one term every row that matches holds all of the query's terms: the And query would
+  // return the Or query's rows again, so they are reused (same scores, one LanceDB query less).
+  // Not for the first layout, whose ngram tokenizer cuts one word into several pairs.
+  const single = t.terms && (text.match(WORD) ?? []).length <= 1
+  const anyQuery = match(lancedb.Operator.Or)
+  const [any, all] = await Promise.all([anyQuery, single ? anyQuery : match(lancedb.Operator.And)])
   const scores = new Map<string, SearchHit>()
   for (const hit of any) scores.set(hit.id, hit)
   for (const hit of all) {
