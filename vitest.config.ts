@@ -13,6 +13,7 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    globalSetup: ['./tests/utils/global-setup.ts'],
     reporters: ['default', './tests/utils/summary-reporter.ts']
   }
 })

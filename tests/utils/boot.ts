@@ -4,7 +4,8 @@ import { join, resolve } from 'node:path'
 import { createRuntime, type Runtime, type RuntimeOptions } from '../../src-main/core/runtime'
 import { startServer, type RunningServer, type ServerOptions } from '../../src-main/server'
 
-export const tempDir = (prefix = 'agenta-test-') => mkdtempSync(join(tmpdir(), prefix))
+/** A fresh folder in the test run's temp folder (tests/utils/global-setup.ts removes it at the end). */
+export const tempDir = (prefix = 'agenta-test-') => mkdtempSync(join(process.env.AGENTA_TEST_TMP ?? tmpdir(), prefix))
 
 export interface BootedRuntime {
   runtime: Runtime
