@@ -193,16 +193,18 @@ describe('timing', () => {
     const at: number[] = []
     for await (const c of stream) if (c.choices[0]?.delta.content) at.push(performance.now() - t0)
     expect(at).toHaveLength(6)
-    // Upper bounds are loose: CI runs other suites on the same two cores.
+    // Lower bounds only count from the request: a busy client reads a chunk late, never early, so
+    // a gap between two chunks can look short. Upper bounds are loose: CI runs other suites on the
+    // same two cores.
     expect(at[0]).toBeGreaterThanOrEqual(149)
     expect(at[0]).toBeLessThan(350)
-    expect(at[5] - at[0]).toBeGreaterThanOrEqual(190)
+    expect(at[5]).toBeGreaterThanOrEqual(349)
     expect(at[5]).toBeLessThan(600)
   })
 
-  it('serves 1000 concurrent streams cheaply', async () => {
+  // How fast is for bench/chat-relay (the fake is its baseline); here: all of them, whole.
+  it('serves 1000 concurrent streams', async () => {
     llm.onChat(() => ({ text: 'a b c d e', chunkDelayMs: 20 }))
-    const t0 = performance.now()
     const bodies = await Promise.all(
       Array.from({ length: 1000 }, () =>
         fetch(`${llm.baseUrl}/chat/completions`, {
@@ -213,7 +215,7 @@ describe('timing', () => {
       )
     )
     expect(bodies.every((b) => b.endsWith('data: [DONE]\n\n'))).toBe(true)
-    expect(performance.now() - t0).toBeLessThan(5000)
+    expect(llm.requests).toHaveLength(1000)
   })
 
   it('close() ends open streams', async () => {
