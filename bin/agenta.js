@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // The `agenta` command: runs the built headless host (out/main/cli.js).
+import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
+import { constants } from 'node:os'
 import { fileURLToPath } from 'node:url'
 
 const cli = new URL('../out/main/cli.js', import.meta.url)
@@ -8,4 +10,29 @@ if (!existsSync(fileURLToPath(cli))) {
   process.stderr.write('agenta: the app is not built yet; run `npm run build` first\n')
   process.exit(1)
 }
-await import(cli.href)
+
+// glibc keeps what LanceDB's threads free: big buffers come from its heaps once its mmap threshold
+// has grown with use, and stay there. A fixed 1 MiB threshold hands them back to the system: peak
+// RSS of a 100 MB import 700 → 480 MB, of 1 GB 1.09 → 0.75 GB, for 15–25% more CPU (bench/kb).
+// glibc reads it only when a process starts, so on Linux the command starts itself once more with
+// it. AGENTA_MALLOC_TUNED marks that second start; set it yourself to run in one process.
+const MALLOC_ENV = { MALLOC_MMAP_THRESHOLD_: '1048576' }
+
+if (process.platform === 'linux' && !process.env.AGENTA_MALLOC_TUNED) {
+  const server = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
+    // Its own process group: a Ctrl+C reaches it once, forwarded from here, not twice.
+    detached: true,
+    stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
+    env: { ...process.env, ...MALLOC_ENV, AGENTA_MALLOC_TUNED: '1' }
+  })
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => server.kill(signal))
+  server.on('exit', (code, signal) => process.exit(code ?? 128 + (constants.signals[signal] ?? 0)))
+} else {
+  if (process.channel) {
+    // Started by the branch above: if that process dies, even by SIGKILL, the channel closes and
+    // the server shuts down cleanly instead of living on without its terminal.
+    process.channel.unref()
+    process.on('disconnect', () => process.kill(process.pid, 'SIGTERM'))
+  }
+  await import(cli.href)
+}

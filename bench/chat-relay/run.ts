@@ -279,7 +279,9 @@ async function main() {
     'agenta serve'
   )
   const url = server.m[1]
-  const serverPid = server.child.pid!
+  // On Linux `agenta` starts the server as its child (bin/agenta.js: allocator settings); measure that one.
+  const children = (pid: number) => readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(' ').filter(Boolean).map(Number)
+  const serverPid = children(server.child.pid!)[0] ?? server.child.pid!
 
   const provider = await api(url, 'POST', '/api/providers', { name: 'Fake', baseUrl: llmUrl })
   const agent = await api(url, 'POST', '/api/agents', { name: 'Bench', providerId: provider.id, model: 'fake-chat' })

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { spawn, type ChildProcess } from 'node:child_process'
+import { existsSync, readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { tempDir } from '../utils/boot'
 
@@ -85,6 +86,29 @@ describe('agenta serve', () => {
       expect(res.ok).toBe(true)
       expect(res.tools.length).toBeGreaterThan(0)
     }
+  })
+
+  // Linux: the command starts the server again with glibc's mmap threshold fixed (bin/agenta.js).
+  it.runIf(process.platform === 'linux')('runs the server with the allocator setting and takes it down when killed', async () => {
+    const s = serve(['serve', '--port', '0', '--data', tempDir(), '--token', 'tok-kill'])
+    const { url } = await s.started
+    const [serverPid] = readFileSync(`/proc/${s.child.pid}/task/${s.child.pid}/children`, 'utf8').trim().split(' ').map(Number)
+    expect(readFileSync(`/proc/${serverPid}/environ`, 'utf8').split('\0')).toContain('MALLOC_MMAP_THRESHOLD_=1048576')
+    // A crash of the command (SIGKILL, nothing forwarded) must not leave the server running.
+    s.child.kill('SIGKILL')
+    let answering = true
+    for (let i = 0; i < 50 && answering; i++) {
+      await new Promise((r) => setTimeout(r, 100))
+      answering = await fetch(`${url}/healthz`).then(
+        () => true,
+        () => false
+      )
+    }
+    expect(answering).toBe(false)
+    // Gone, or a zombie waiting for whichever process adopted it to reap it.
+    const running = () => existsSync(`/proc/${serverPid}`) && !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${serverPid}/stat`, 'utf8'))
+    for (let i = 0; i < 50 && running(); i++) await new Promise((r) => setTimeout(r, 100))
+    expect(running()).toBe(false)
   })
 
   it('refuses bad options with a clear message', async () => {
