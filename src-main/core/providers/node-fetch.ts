@@ -27,25 +27,31 @@ export function nodeFetch(input: string | URL | Request, init: RequestInit = {})
   }
   const signal = init.signal
   return new Promise<Response>((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason ?? abortError())
-    const req = (url.protocol === 'https:' ? https : http).request(url, {
-      method: init.method ?? 'GET',
-      headers: Object.fromEntries(new Headers(init.headers)),
-      agent
-    })
-    const onAbort = () => req.destroy(signal?.reason ?? abortError())
-    signal?.addEventListener('abort', onAbort, { once: true })
-    const done = () => signal?.removeEventListener('abort', onAbort)
-    req.once('error', (err) => {
-      done()
-      reject(err)
-    })
-    req.once('response', (res) => {
-      // Aborting after the headers destroys the body, which its reader sees as an error.
-      res.once('close', done)
-      resolve(toResponse(res))
-    })
-    req.end(body ?? undefined)
+    const send = (retried: boolean) => {
+      if (signal?.aborted) return reject(signal.reason ?? abortError())
+      const req = (url.protocol === 'https:' ? https : http).request(url, {
+        method: init.method ?? 'GET',
+        headers: Object.fromEntries(new Headers(init.headers)),
+        agent
+      })
+      const onAbort = () => req.destroy(signal?.reason ?? abortError())
+      signal?.addEventListener('abort', onAbort, { once: true })
+      const done = () => signal?.removeEventListener('abort', onAbort)
+      req.once('error', (err: NodeJS.ErrnoException) => {
+        done()
+        // A kept-alive connection the server closed while it sat idle fails at once, before the
+        // request reached anyone: Node's documented remedy is to send it again on a new one.
+        if (req.reusedSocket && err.code === 'ECONNRESET' && !retried && !signal?.aborted) send(true)
+        else reject(err)
+      })
+      req.once('response', (res) => {
+        // Aborting after the headers destroys the body, which its reader sees as an error.
+        res.once('close', done)
+        resolve(toResponse(res))
+      })
+      req.end(body ?? undefined)
+    }
+    send(false)
   })
 }
 

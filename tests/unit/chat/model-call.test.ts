@@ -163,3 +163,30 @@ for (const [name, fetchImpl] of [
       expect(connections).toBe(before)
     })
   })
+
+describe('nodeFetch on a kept-alive connection', () => {
+  it('sends the request again on a new connection when the server dropped the idle one', async () => {
+    // A provider that answers the first request and then closes the same connection without a
+    // word at the next one, as a server does whose keep-alive timeout ran out at that moment.
+    const served: number[] = []
+    const sockets = new Map<unknown, number>()
+    const server = createServer((req, res) => {
+      const seen = (sockets.get(req.socket) ?? 0) + 1
+      sockets.set(req.socket, seen)
+      if (seen === 2) return req.socket.destroy()
+      served.push(sockets.size)
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ n: served.length }))
+    })
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/models`
+    try {
+      expect(await (await nodeFetch(url, { method: 'POST', body: '{}' })).json()).toEqual({ n: 1 })
+      // The pooled connection is reused, dropped, and the request answered on a second connection.
+      expect(await (await nodeFetch(url, { method: 'POST', body: '{}' })).json()).toEqual({ n: 2 })
+      expect(served).toEqual([1, 2])
+    } finally {
+      server.closeAllConnections()
+      await new Promise((r) => server.close(r))
+    }
+  })
+})
