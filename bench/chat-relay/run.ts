@@ -18,6 +18,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import OpenAI from 'openai'
+import { childPids } from '../../tests/utils/proc'
 
 const root = resolve(import.meta.dirname, '../..')
 const { values } = parseArgs({
@@ -280,8 +281,7 @@ async function main() {
   )
   const url = server.m[1]
   // On Linux `agenta` starts the server as its child (bin/agenta.js: allocator settings); measure that one.
-  const children = (pid: number) => readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(' ').filter(Boolean).map(Number)
-  const serverPid = children(server.child.pid!)[0] ?? server.child.pid!
+  const serverPid = childPids(server.child.pid!)[0] ?? server.child.pid!
 
   const provider = await api(url, 'POST', '/api/providers', { name: 'Fake', baseUrl: llmUrl })
   const agent = await api(url, 'POST', '/api/agents', { name: 'Bench', providerId: provider.id, model: 'fake-chat' })

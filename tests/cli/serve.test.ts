@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { tempDir } from '../utils/boot'
+import { childPids } from '../utils/proc'
 
 /** Drives the built `agenta` command as a user does (npm test builds it first). */
 const bin = resolve(import.meta.dirname, '../../bin/agenta.js')
@@ -92,7 +93,7 @@ describe('agenta serve', () => {
   it.runIf(process.platform === 'linux')('runs the server with the allocator setting and takes it down when killed', async () => {
     const s = serve(['serve', '--port', '0', '--data', tempDir(), '--token', 'tok-kill'])
     const { url } = await s.started
-    const [serverPid] = readFileSync(`/proc/${s.child.pid}/task/${s.child.pid}/children`, 'utf8').trim().split(' ').map(Number)
+    const [serverPid] = childPids(s.child.pid!)
     expect(readFileSync(`/proc/${serverPid}/environ`, 'utf8').split('\0')).toContain('MALLOC_MMAP_THRESHOLD_=1048576')
     // A crash of the command (SIGKILL, nothing forwarded) must not leave the server running.
     s.child.kill('SIGKILL')
