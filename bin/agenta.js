@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { constants } from 'node:os'
 import { fileURLToPath } from 'node:url'
+import { MALLOC_ENV } from './malloc-env.js'
 
 const cli = new URL('../out/main/cli.js', import.meta.url)
 if (!existsSync(fileURLToPath(cli))) {
@@ -11,13 +12,9 @@ if (!existsSync(fileURLToPath(cli))) {
   process.exit(1)
 }
 
-// glibc keeps what LanceDB's threads free: big buffers come from its heaps once its mmap threshold
-// has grown with use, and stay there. A fixed 1 MiB threshold hands them back to the system: peak
-// RSS of a 100 MB import 700 → 480 MB, of 1 GB 1.09 → 0.75 GB, for 15–25% more CPU (bench/kb).
-// glibc reads it only when a process starts, so on Linux the command starts itself once more with
-// it. AGENTA_MALLOC_TUNED marks that second start; set it yourself to run in one process.
-const MALLOC_ENV = { MALLOC_MMAP_THRESHOLD_: '1048576' }
-
+// glibc's allocator settings (malloc-env.js) are read only when a process starts, so on Linux the
+// command starts itself once more with them. AGENTA_MALLOC_TUNED marks that second start; set it
+// yourself to run in one process.
 if (process.platform === 'linux' && !process.env.AGENTA_MALLOC_TUNED) {
   const server = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
     // Its own process group: a Ctrl+C reaches it once, forwarded from here, not twice.

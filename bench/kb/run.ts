@@ -12,6 +12,7 @@ import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { writeCorpus, type Corpus } from './corpus'
+import { MALLOC_ENV } from '../../bin/malloc-env.js'
 
 const root = resolve(import.meta.dirname, '../..')
 const { values } = parseArgs({
@@ -42,14 +43,14 @@ const cleanup = () => {
 process.on('exit', cleanup)
 process.on('SIGINT', () => process.exit(130))
 
-function run(script: string, args: unknown): Promise<any> {
+function run(script: string, args: unknown, env: Record<string, string> = {}): Promise<any> {
   return new Promise((resolvePromise, reject) => {
     // LANCEDB_LOG: k-means on the fake server's hashed vectors warns about near-duplicates once per
     // partition, and hybrid queries warn about a coming change of projected columns once per query.
     const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'bench/kb', script), JSON.stringify(args)], {
       cwd: root,
       stdio: ['ignore', 'pipe', 'inherit'],
-      env: { LANCEDB_LOG: 'error', ...process.env }
+      env: { LANCEDB_LOG: 'error', ...process.env, ...env }
     })
     children.push(child)
     let out = ''
@@ -102,19 +103,36 @@ if (!values['skip-ingest']) {
     ['full-text only', MB, false],
     [`with embeddings (fake server, dim ${DIM})`, EMBED_MB, true]
   ] as const) {
+    if (mb === 0) continue
     const { dir, info } = corpus(mb)
     console.error(`[bench] ingest ${label}: ${info.files} files, ${fmt(mbOf(info.bytes))} MB`)
-    const r = await run('ingest.ts', {
-      dataDir: join(work, `ingest-${withEmbeddings ? 'embed' : 'fts'}`),
-      corpusDir: dir,
-      ...(withEmbeddings ? { embedUrl } : {})
-    })
+    // With the allocator setting the `agenta` command gives the server (bin/malloc-env.js).
+    const r = await run(
+      'ingest.ts',
+      { dataDir: join(work, `ingest-${withEmbeddings ? 'embed' : 'fts'}`), corpusDir: dir, ...(withEmbeddings ? { embedUrl } : {}) },
+      MALLOC_ENV
+    )
     const mbps = mbOf(info.bytes) / r.seconds
     report[`ingest ${label}`] = { ...r, files: info.files, bytes: info.bytes, mbPerSecond: +mbps.toFixed(2) }
     lines.push(
-      `| ingest ${label} | ${info.files} files, ${fmt(mbOf(info.bytes))} MB → ${r.chunks} chunks | ${fmt(r.seconds)} s (rows written at ${fmt(r.writtenSeconds)} s; ${r.merges} index merges, ${fmt(r.mergeSeconds)} s) | **${fmt(mbps, 2)} MB/s** | peak RSS ${fmt(r.peakRss / 2 ** 20, 0)} MB, CPU ${fmt(r.cpuSeconds)} s |`
+      `| ingest ${label} | ${info.files} files, ${fmt(mbOf(info.bytes))} MB → ${r.chunks} chunks | ${fmt(r.seconds)} s (rows written at ${fmt(r.writtenSeconds)} s; ${r.merges} index merges, ${fmt(r.mergeSeconds)} s; compacted at ${fmt(r.settledSeconds)} s) | **${fmt(mbps, 2)} MB/s** | peak RSS ${fmt(r.peakRss / 2 ** 20, 0)} MB, CPU ${fmt(r.cpuSeconds)} s |`
     )
     if (r.failed || r.ready !== info.files) lines.push(`|  ⚠ ${r.failed} failed, ${r.ready} ready of ${info.files} | | | | |`)
+    if (withEmbeddings) continue
+    // The baseline: the same rows straight into LanceDB (raw-ingest.ts), in the same run.
+    const rowsDir = `${dir}-rows`
+    if (!existsSync(join(rowsDir, '.done'))) {
+      console.error(`[bench] preparing the raw baseline's rows in ${rowsDir}`)
+      rmSync(rowsDir, { recursive: true, force: true })
+      await run('raw-ingest.ts', { phase: 'prep', corpusDir: dir, rowsDir, dataDir: '' })
+      writeFileSync(join(rowsDir, '.done'), '')
+    }
+    const raw = await run('raw-ingest.ts', { phase: 'load', corpusDir: dir, rowsDir, dataDir: join(work, 'ingest-raw') }, MALLOC_ENV)
+    const rawMbps = mbOf(info.bytes) / raw.seconds
+    report[`ingest ${label}, raw LanceDB`] = { ...raw, mbPerSecond: +rawMbps.toFixed(2), oursOverRawTime: +(r.seconds / raw.seconds).toFixed(2) }
+    lines.push(
+      `| raw LanceDB: the same ${raw.rows} rows from Arrow files, same indexes | ${fmt(mbOf(info.bytes))} MB of source | ${fmt(raw.seconds)} s (rows written at ${fmt(raw.writtenSeconds)} s; indexes ${fmt(raw.indexSeconds)} s) | **${fmt(rawMbps, 2)} MB/s**; ours takes **${fmt(r.seconds / raw.seconds, 2)} ×** its time | peak RSS ${fmt(raw.peakRss / 2 ** 20, 0)} MB, CPU ${fmt(raw.cpuSeconds)} s |`
+    )
   }
 }
 
@@ -130,7 +148,7 @@ if (!values['skip-search']) {
   })
   report[`search ${CHUNKS}`] = r
   lines.push(
-    `| build ${r.chunks} chunks (dim ${r.dim}) | write ${fmt(r.writeSeconds)} s | indexes ${fmt(r.indexSeconds)} s (vector index: ${r.vectorIndex ?? 'none'}) | | peak RSS ${fmt(r.peakRss / 2 ** 20, 0)} MB |`
+    `| build ${r.chunks} chunks (dim ${r.dim}) | write ${fmt(r.writeSeconds)} s | indexes ${fmt(r.indexSeconds)} s (vector index: ${r.vectorIndex ?? 'none'}), then compaction ${fmt(r.compactSeconds)} s | | peak RSS ${fmt(r.peakRss / 2 ** 20, 0)} MB |`
   )
   for (const mode of ['fulltext', 'vector', 'hybrid']) {
     const m = r.results[mode]

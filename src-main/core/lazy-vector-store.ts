@@ -42,6 +42,7 @@ export function lazyVectorStore(kind: string, create: () => VectorStore): Vector
     search: async (collection, request) => (await ready()).search(collection, request),
     count: async (collection) => (await ready()).count(collection),
     dropCollection: async (name) => (await ready()).dropCollection(name),
-    optimize: async (collection) => (await ready()).optimize(collection)
+    optimize: async (collection) => (await ready()).optimize(collection),
+    settled: async () => store?.settled()
   }
 }

@@ -87,4 +87,6 @@ export interface VectorStore {
    * ingestion, not after each document. Implementations may also run it on their own when idle.
    */
   optimize(collection: string): Promise<void>
+  /** Resolves once the work the store started on its own so far (index maintenance, compaction) is done. */
+  settled(): Promise<void>
 }

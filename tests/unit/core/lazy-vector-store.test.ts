@@ -23,7 +23,8 @@ function fakeStore(log: string[], opts: { failOpens?: number } = {}): VectorStor
     search: async () => (log.push('search'), []),
     count: async () => (log.push('count'), 0),
     dropCollection: async () => void log.push('drop'),
-    optimize: async () => void log.push('optimize')
+    optimize: async () => void log.push('optimize'),
+    settled: async () => void log.push('settled')
   }
 }
 

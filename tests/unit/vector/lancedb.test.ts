@@ -51,6 +51,31 @@ describe('LanceDB store specifics', () => {
     }
   })
 
+  it("compacts a first import's many writes into one fragment after indexing them, without losing a row", async () => {
+    const dir = tempDir()
+    const store = createLanceDbStore({ dir, maintenance: false })
+    try {
+      await store.open()
+      await store.ensureCollection('frag_kb', { dim: null })
+      for (let w = 0; w < 5; w++) {
+        const rows = Array.from({ length: 20 }, (_, i) => ({ id: `w${w}r${i}`, docId: `d${w}`, kbId: 'k', text: `门票 ticket ${w}-${i}`, meta: {} }))
+        await store.insert('frag_kb', rows)
+      }
+      await store.optimize('frag_kb')
+      await store.settled()
+      const { lancedb } = loadLance()
+      const raw = await lancedb.connect(dir)
+      const stats = await (await raw.openTable('frag_kb')).stats()
+      raw.close()
+      expect(stats.fragmentStats.numFragments).toBe(1)
+      expect(await store.search('frag_kb', { query: '门票', mode: 'fulltext', topK: 200 })).toHaveLength(100)
+      expect(await store.search('frag_kb', { query: 'tickets', mode: 'fulltext', topK: 200 })).toHaveLength(100)
+    } finally {
+      await store.close()
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
   it('keeps collections across a reopen and builds a vector index once big enough', async () => {
     const dir = tempDir()
     try {
