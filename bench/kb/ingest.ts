@@ -22,13 +22,15 @@ await rt.knowledge.queue.whenIdle()
 const seconds = (performance.now() - started) / 1000
 // Every document is served now; the store compacts the import's fragments after that (counted apart,
 // and in the peak RSS).
+const hwmNow = () => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? 0) * 1024
+const peakRssServed = Math.max(peak, hwmNow())
 await rt.knowledge.vector.settled()
 const settledSeconds = (performance.now() - started) / 1000
 const status = await rt.knowledge.status(kb.id)
 const stats = { ...rt.knowledge.queue.stats }
 const cpu = process.cpuUsage(cpuStart)
 clearInterval(sample)
-const hwm = Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? 0) * 1024
+const hwm = hwmNow()
 await rt.close()
 process.stdout.write(
   JSON.stringify({
@@ -45,7 +47,8 @@ process.stdout.write(
     merges: stats.merges,
     // CPU time of this process (all threads, LanceDB's included): what the run costs without other load.
     cpuSeconds: (cpu.user + cpu.system) / 1e6,
-    peakRss: Math.max(peak, hwm)
+    peakRss: Math.max(peak, hwm),
+    peakRssServed
   }) + '\n'
 )
 process.exit(0)

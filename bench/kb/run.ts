@@ -115,7 +115,7 @@ if (!values['skip-ingest']) {
     const mbps = mbOf(info.bytes) / r.seconds
     report[`ingest ${label}`] = { ...r, files: info.files, bytes: info.bytes, mbPerSecond: +mbps.toFixed(2) }
     lines.push(
-      `| ingest ${label} | ${info.files} files, ${fmt(mbOf(info.bytes))} MB → ${r.chunks} chunks | ${fmt(r.seconds)} s (rows written at ${fmt(r.writtenSeconds)} s; ${r.merges} index merges, ${fmt(r.mergeSeconds)} s; compacted at ${fmt(r.settledSeconds)} s) | **${fmt(mbps, 2)} MB/s** | peak RSS ${fmt(r.peakRss / 2 ** 20, 0)} MB, CPU ${fmt(r.cpuSeconds)} s |`
+      `| ingest ${label} | ${info.files} files, ${fmt(mbOf(info.bytes))} MB → ${r.chunks} chunks | ${fmt(r.seconds)} s (rows written at ${fmt(r.writtenSeconds)} s; ${r.merges} index merges, ${fmt(r.mergeSeconds)} s; compacted at ${fmt(r.settledSeconds)} s) | **${fmt(mbps, 2)} MB/s** | peak RSS ${fmt(r.peakRss / 2 ** 20, 0)} MB (${fmt(r.peakRssServed / 2 ** 20, 0)} MB until served), CPU ${fmt(r.cpuSeconds)} s |`
     )
     if (r.failed || r.ready !== info.files) lines.push(`|  ⚠ ${r.failed} failed, ${r.ready} ready of ${info.files} | | | | |`)
     if (withEmbeddings) continue
