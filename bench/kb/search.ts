@@ -97,9 +97,16 @@ const raw = {
   // The same two match queries the store sends (Or and And, in parallel), without its merging.
   fulltext: async (q: string) => (await Promise.all([ftsTopK(q, lancedb.Operator.Or), ftsTopK(q, lancedb.Operator.And)])).flat(),
   vector: (_q: string, v: number[]) => vectorQuery(v).toArray(),
-  // LanceDB's own hybrid (one query, fused by its RRF reranker) with the Or match query.
-  hybrid: (q: string, v: number[]) =>
-    vectorQuery(v, COLUMNS).fullTextSearch(match(q, lancedb.Operator.Or), { columns: 'terms' }).rerank(rrf).limit(TOP_K).toArray()
+  // LanceDB's own hybrid (one query, fused by its RRF reranker) with the Or match query, both lists
+  // as deep as the store asks them (3 × topK), the fused top 10 kept.
+  hybrid: async (q: string, v: number[]) =>
+    (
+      await vectorQuery(v, COLUMNS)
+        .fullTextSearch(match(q, lancedb.Operator.Or), { columns: 'terms' })
+        .rerank(rrf)
+        .limit(3 * TOP_K)
+        .toArray()
+    ).slice(0, TOP_K)
 }
 
 const all = [...queries.en, ...queries.zh]

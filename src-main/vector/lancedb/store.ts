@@ -1,4 +1,5 @@
 import { mkdir } from 'node:fs/promises'
+import { setTimeout as sleep } from 'node:timers/promises'
 import type { Connection, Index as LanceIndex, Operator, Table } from '@lancedb/lancedb'
 import { AppError } from '../../contract/errors'
 import type { CollectionSpec, SearchHit, SearchRequest, Vector, VectorRow, VectorStore } from '../types'
@@ -45,6 +46,8 @@ const MAX_QUERY_CHARS = 1_000
 // alphanumeric; letters and numbers here are a subset of Rust's alphanumeric, so a query counted as
 // one term here is one term there).
 const WORD = /[\p{L}\p{N}]+/gu
+// Writes must pause this long before a compaction starts (see compactWhenQuiet).
+const COMPACT_AFTER_QUIET_MS = 2_000
 // Old table versions are kept this long so a reader that started before a compaction can finish.
 const KEEP_VERSIONS_MS = 60 * 60_000
 
@@ -70,6 +73,11 @@ class LanceDbVectorStore implements LanceDbStore {
   /** Inserts run outside the mutex; close() waits for them too. */
   private readonly inserting = new Set<Promise<unknown>>()
   private readonly scheduler: MaintenanceScheduler | null
+  /** Compactions waiting for their collection's writes to pause, or running. */
+  private readonly compactions = new Map<string, Promise<void>>()
+  private readonly lastWrite = new Map<string, number>()
+  /** Ends those waits at close(). */
+  private readonly closing = new AbortController()
   private readonly vectorIndexMinRows: number
 
   constructor(private readonly opts: LanceDbStoreOptions) {
@@ -96,8 +104,9 @@ class LanceDbVectorStore implements LanceDbStore {
   async close(): Promise<void> {
     if (this.closed) return
     this.closed = true
+    this.closing.abort()
     this.scheduler?.stop()
-    await Promise.allSettled([...this.inserting])
+    await Promise.allSettled([...this.inserting, ...this.compactions.values()])
     await this.mutex.idle()
     for (const t of this.tables.values()) t.table.close()
     this.tables.clear()
@@ -148,6 +157,7 @@ class LanceDbVectorStore implements LanceDbStore {
       if (written !== unique.length) {
         throw new AppError('internal', `Vector store wrote ${written} of ${unique.length} rows to "${collection}"`)
       }
+      this.lastWrite.set(collection, Date.now())
       this.scheduler?.noteWrite(collection, unique.length)
     })
   }
@@ -163,6 +173,7 @@ class LanceDbVectorStore implements LanceDbStore {
       const data = toArrow(t, unique)
       if (data.numRows !== unique.length) throw new AppError('internal', `Vector store converted ${data.numRows} of ${unique.length} rows for "${collection}"`)
       await t.table.add(data)
+      this.lastWrite.set(collection, Date.now())
       this.scheduler?.noteWrite(collection, unique.length)
     })()
     this.inserting.add(write)
@@ -179,6 +190,7 @@ class LanceDbVectorStore implements LanceDbStore {
       const t = await this.tableIfExists(collection)
       if (!t) return
       await t.table.delete(`${COLUMNS.docId} = ${sqlString(docId)}`)
+      this.lastWrite.set(collection, Date.now())
       this.scheduler?.noteWrite(collection, 1)
     })
   }
@@ -239,9 +251,9 @@ class LanceDbVectorStore implements LanceDbStore {
     if (vectorsCovered && (await mostlyUnindexed(t.table))) {
       // Most rows are new (a first import): building the text and scalar indexes afresh costs about
       // a third less than folding rows into them (bench/kb). optimize()'s compaction is left out
-      // here, so the rows are served without waiting for it, and follows at once (below).
+      // here, so the rows are served without waiting for it; it follows when writes pause (below).
       await ensureIndexes(t, true)
-      if (await fragmented(t.table)) this.compactSoon(collection)
+      if (await fragmented(t.table)) this.compactWhenQuiet(collection)
     } else {
       await ensureIndexes(t)
       // Folds new rows into every index (without rebuilding them) and compacts small fragments.
@@ -253,20 +265,33 @@ class LanceDbVectorStore implements LanceDbStore {
   /**
    * Every write is a fragment of its own; queries visit each one, so a collection imported in a
    * thousand writes searches 1.6–1.7 × slower than compacted (bench/kb, 1M rows in 100 fragments:
-   * vector 16 → 10 ms, hybrid 29 → 18 ms). Queued behind the current task on the collection's
-   * lock: writes (appends) go on meanwhile; close() and settled() wait for it.
+   * vector 16 → 10 ms, hybrid 29 → 18 ms). It waits until the collection's writes pause: during a
+   * long import the next index build comes soon and compacts anyway, and a compaction next to the
+   * import's writes raised a 1 GB import's peak RSS by 180 MB (bench/kb). Then it queues on the
+   * collection's lock; close() and settled() wait for it.
    */
-  private compactSoon(collection: string): void {
-    void this.mutex
-      .run(collection, async () => {
-        if (this.closed) return
+  private compactWhenQuiet(collection: string): void {
+    if (this.compactions.has(collection)) return
+    const task = (async () => {
+      for (;;) {
+        const quietFor = Date.now() - (this.lastWrite.get(collection) ?? 0)
+        if (quietFor >= COMPACT_AFTER_QUIET_MS) break
+        await sleep(COMPACT_AFTER_QUIET_MS - quietFor, undefined, { signal: this.closing.signal })
+      }
+      await this.mutex.run(collection, async () => {
         const t = await this.tableIfExists(collection)
         if (t && (await fragmented(t.table))) await t.table.optimize({ cleanupOlderThan: new Date(Date.now() - KEEP_VERSIONS_MS) })
       })
-      .catch((err: unknown) => console.warn(`[vector] compaction of "${collection}" failed:`, err))
+    })()
+      .catch((err: unknown) => {
+        if (!this.closed) console.warn(`[vector] compaction of "${collection}" failed:`, err)
+      })
+      .finally(() => this.compactions.delete(collection))
+    this.compactions.set(collection, task)
   }
 
   async settled(): Promise<void> {
+    while (this.compactions.size) await Promise.allSettled([...this.compactions.values()])
     await this.mutex.idle()
   }
 
