@@ -58,7 +58,9 @@ const started = performance.now()
 const conn = await lancedb.connect(args.dataDir)
 const table = await conn.createEmptyTable('raw', collectionSchema(null), { mode: 'create', existOk: false })
 let rows = 0
-for (const name of readdirSync(args.rowsDir).filter((n) => n.endsWith('.arrow')).sort()) {
+for (const name of readdirSync(args.rowsDir)
+  .filter((n) => n.endsWith('.arrow'))
+  .sort()) {
   const batch = arrow.tableFromIPC(readFileSync(join(args.rowsDir, name)))
   await table.add(batch)
   rows += batch.numRows
