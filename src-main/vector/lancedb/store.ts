@@ -266,8 +266,8 @@ class LanceDbVectorStore implements LanceDbStore {
    * Every write is a fragment of its own; queries visit each one, so a collection imported in a
    * thousand writes searches 1.6–1.7 × slower than compacted (bench/kb, 1M rows in 100 fragments:
    * vector 16 → 10 ms, hybrid 29 → 18 ms). It waits until the collection's writes pause: during a
-   * long import the next index build comes soon and compacts anyway, and a compaction next to the
-   * import's writes raised a 1 GB import's peak RSS by 180 MB (bench/kb). Then it queues on the
+   * long import the next index build comes soon and compacts anyway, and compacting next to the
+   * import's writes made a 1 GB import a quarter slower and its peak RSS 250 MB higher (bench/kb). Then it queues on the
    * collection's lock; close() and settled() wait for it.
    */
   private compactWhenQuiet(collection: string): void {
