@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import OpenAI from 'openai'
-import { childPids } from '../../tests/utils/proc'
+import { childPids, memBytes } from '../../tests/utils/proc'
 
 const root = resolve(import.meta.dirname, '../..')
 const { values } = parseArgs({
@@ -118,15 +118,6 @@ function cpuMs(pid: number): number {
     return (Number(fields[11]) + Number(fields[12])) * 10
   } catch {
     return NaN
-  }
-}
-
-function memKb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
-  try {
-    const m = readFileSync(`/proc/${pid}/status`, 'utf8').match(new RegExp(`${field}:\\s+(\\d+)`))
-    return m ? Number(m[1]) : 0
-  } catch {
-    return 0
   }
 }
 
@@ -332,8 +323,8 @@ async function main() {
         cpuDirect = sumCpu(cpuDirect, p.cpu)
       }
       const runRelay = async () => {
-        peakRss = Math.max(peakRss, memKb(serverPid, 'VmRSS'))
-        const poll = setInterval(() => (peakRss = Math.max(peakRss, memKb(serverPid, 'VmRSS'))), 50)
+        peakRss = Math.max(peakRss, memBytes(serverPid, 'VmRSS'))
+        const poll = setInterval(() => (peakRss = Math.max(peakRss, memBytes(serverPid, 'VmRSS'))), 50)
         const p = await phase(() =>
           Promise.all(sessions.map((sid, i) => onRamp(i, n, () => relayStream(url, agent.uuid, sid, AbortSignal.timeout(PHASE_TIMEOUT_MS)))))
         )
@@ -360,9 +351,9 @@ async function main() {
       ttfcP99Added: t.ttfcP99 - d.ttfcP99,
       direct: d,
       relay: t,
-      serverPeakRssMb: Math.round(peakRss / 1024),
+      serverPeakRssMb: Math.round(peakRss / 2 ** 20),
       serverCpuMsPerStream: cpuRelay!.serverMs / (n * ROUNDS),
-      serverHwmMb: Math.round(memKb(serverPid, 'VmHWM') / 1024),
+      serverHwmMb: Math.round(memBytes(serverPid, 'VmHWM') / 2 ** 20),
       cpuDirect,
       cpuRelay,
       loadAvgBefore: loadAvg

@@ -1,7 +1,7 @@
 // One ingestion run in its own process (so its peak RSS is its own): boots a runtime on a fresh
 // data folder, queues the corpus folder, waits until every document is ready, prints JSON.
-import { readFileSync } from 'node:fs'
 import { createRuntime } from '../../src-main/core/runtime'
+import { memBytes } from '../../tests/utils/proc'
 
 const args = JSON.parse(process.argv[2]) as { dataDir: string; corpusDir: string; embedUrl?: string }
 let peak = 0
@@ -22,15 +22,14 @@ await rt.knowledge.queue.whenIdle()
 const seconds = (performance.now() - started) / 1000
 // Every document is served now; the store compacts the import's fragments after that (counted apart,
 // and in the peak RSS).
-const hwmNow = () => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? 0) * 1024
-const peakRssServed = Math.max(peak, hwmNow())
+const peakRssServed = Math.max(peak, memBytes('self', 'VmHWM'))
 await rt.knowledge.vector.settled()
 const settledSeconds = (performance.now() - started) / 1000
 const status = await rt.knowledge.status(kb.id)
 const stats = { ...rt.knowledge.queue.stats }
 const cpu = process.cpuUsage(cpuStart)
 clearInterval(sample)
-const hwm = hwmNow()
+const hwm = memBytes('self', 'VmHWM')
 await rt.close()
 process.stdout.write(
   JSON.stringify({

@@ -15,6 +15,7 @@ import { loadLance } from '../../src-main/vector/lancedb/load'
 import { COLUMNS, collectionSchema, toRecord } from '../../src-main/vector/lancedb/schema'
 import { termsIndexConfig } from '../../src-main/vector/lancedb/store'
 import { defaultIngestionOptions } from '../../src-main/core/knowledge/ingest/queue'
+import { memBytes } from '../../tests/utils/proc'
 
 const args = JSON.parse(process.argv[2]) as { phase: 'prep' | 'load'; corpusDir: string; rowsDir: string; dataDir: string }
 const { lancedb, arrow } = loadLance()
@@ -73,7 +74,7 @@ await table.createIndex(COLUMNS.kbId, { config: lancedb.Index.bitmap() })
 const seconds = (performance.now() - started) / 1000
 const cpu = process.cpuUsage(cpuStart)
 clearInterval(sample)
-const hwm = Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? 0) * 1024
+const hwm = memBytes('self', 'VmHWM')
 const counted = await table.countRows()
 if (counted !== rows) throw new Error(`raw load wrote ${counted} of ${rows} rows`)
 process.stdout.write(

@@ -1,7 +1,6 @@
 // Search latency at N chunks, in its own process: our search (Retriever: served-version check,
 // names, score scale) next to the same kind of query sent straight to LanceDB, in the same run,
 // on the same table and the same query vectors.
-import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Table } from '@lancedb/lancedb'
 import { createRuntime } from '../../src-main/core/runtime'
@@ -11,6 +10,7 @@ import { loadLance } from '../../src-main/vector/lancedb/load'
 import { searchTerms } from '../../src-main/vector/lancedb/search-terms'
 import { embed } from '../../tests/utils/fake-llm'
 import { makeVocabulary, paragraph, rng } from './corpus'
+import { memBytes } from '../../tests/utils/proc'
 
 const args = JSON.parse(process.argv[2]) as { dataDir: string; chunks: number; embedUrl: string; dim: number; queries: number; rounds: number }
 const log = (...a: unknown[]) => console.error('[search]', ...a)
@@ -225,7 +225,7 @@ for (const [label, operator] of Object.entries(variants)) {
 }
 log('full-text variants', JSON.stringify(ftsVariants))
 
-const hwm = Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? 0) * 1024
+const hwm = memBytes('self', 'VmHWM')
 process.stdout.write(
   JSON.stringify({
     chunks: written,
