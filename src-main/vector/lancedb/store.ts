@@ -114,6 +114,12 @@ class LanceDbVectorStore implements LanceDbStore {
     this.conn = null
   }
 
+  /** After every write: what index maintenance and the compaction wait (see compactWhenQuiet) go by. */
+  private wrote(collection: string, rows: number): void {
+    this.lastWrite.set(collection, Date.now())
+    this.scheduler?.noteWrite(collection, rows)
+  }
+
   pendingRows(collection: string): number {
     return this.scheduler?.pendingRows(collection) ?? 0
   }
@@ -157,8 +163,7 @@ class LanceDbVectorStore implements LanceDbStore {
       if (written !== unique.length) {
         throw new AppError('internal', `Vector store wrote ${written} of ${unique.length} rows to "${collection}"`)
       }
-      this.lastWrite.set(collection, Date.now())
-      this.scheduler?.noteWrite(collection, unique.length)
+      this.wrote(collection, unique.length)
     })
   }
 
@@ -173,8 +178,7 @@ class LanceDbVectorStore implements LanceDbStore {
       const data = toArrow(t, unique)
       if (data.numRows !== unique.length) throw new AppError('internal', `Vector store converted ${data.numRows} of ${unique.length} rows for "${collection}"`)
       await t.table.add(data)
-      this.lastWrite.set(collection, Date.now())
-      this.scheduler?.noteWrite(collection, unique.length)
+      this.wrote(collection, unique.length)
     })()
     this.inserting.add(write)
     try {
@@ -190,8 +194,7 @@ class LanceDbVectorStore implements LanceDbStore {
       const t = await this.tableIfExists(collection)
       if (!t) return
       await t.table.delete(`${COLUMNS.docId} = ${sqlString(docId)}`)
-      this.lastWrite.set(collection, Date.now())
-      this.scheduler?.noteWrite(collection, 1)
+      this.wrote(collection, 1)
     })
   }
 

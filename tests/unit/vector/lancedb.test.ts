@@ -2,12 +2,37 @@ import { describe, expect, it } from 'vitest'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createLanceDbStore } from '../../../src-main/vector'
+import type { Table } from '@lancedb/lancedb'
+import { createLanceDbStore, type LanceDbStore, type LanceDbStoreOptions } from '../../../src-main/vector'
 import { loadLance } from '../../../src-main/vector/lancedb/load'
 import { searchTerms } from '../../../src-main/vector/lancedb/search-terms'
 import { runVectorStoreContract } from './contract'
 
 const tempDir = () => mkdtempSync(join(tmpdir(), 'agenta-lancedb-'))
+
+/** A store in a fresh folder (no automatic maintenance unless asked), closed and removed after the test. */
+async function withStore(opts: Partial<LanceDbStoreOptions>, test: (store: LanceDbStore, dir: string) => Promise<void>): Promise<void> {
+  const dir = tempDir()
+  const store = createLanceDbStore({ dir, maintenance: false, ...opts })
+  try {
+    await store.open()
+    await test(store, dir)
+  } finally {
+    await store.close()
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+/** Reads a table as LanceDB itself sees it, through a connection of its own. */
+async function readRaw<T>(dir: string, table: string, read: (t: Table) => Promise<T>): Promise<T> {
+  const { lancedb } = loadLance()
+  const conn = await lancedb.connect(dir)
+  try {
+    return await read(await conn.openTable(table))
+  } finally {
+    conn.close()
+  }
+}
 
 runVectorStoreContract('LanceDB', async () => {
   const dir = tempDir()
@@ -23,11 +48,8 @@ runVectorStoreContract('LanceDB', async () => {
 })
 
 describe('LanceDB store specifics', () => {
-  it('folds new rows into the index on its own once writes go quiet', async () => {
-    const dir = tempDir()
-    const store = createLanceDbStore({ dir, maintenance: { idleMs: 50, maxWaitMs: 1_000 } })
-    try {
-      await store.open()
+  it('folds new rows into the index on its own once writes go quiet', () =>
+    withStore({ maintenance: { idleMs: 50, maxWaitMs: 1_000 } }, async (store) => {
       await store.ensureCollection('auto_kb', { dim: null })
       // Rows not yet in the index are searched by a slower path that, in LanceDB 0.31, can miss
       // every row of a query whose term repeats in a row (measured). Maintenance must fix that soon.
@@ -45,17 +67,10 @@ describe('LanceDB store specifics', () => {
       expect(store.pendingRows('auto_kb')).toBe(0)
       const hits = await store.search('auto_kb', { query: '门票', mode: 'fulltext', topK: 50 })
       expect(hits).toHaveLength(20)
-    } finally {
-      await store.close()
-      rmSync(dir, { recursive: true, force: true })
-    }
-  })
+    }))
 
-  it("compacts a first import's many writes into one fragment after indexing them, without losing a row", async () => {
-    const dir = tempDir()
-    const store = createLanceDbStore({ dir, maintenance: false })
-    try {
-      await store.open()
+  it("compacts a first import's many writes into one fragment after indexing them, without losing a row", () =>
+    withStore({}, async (store, dir) => {
       await store.ensureCollection('frag_kb', { dim: null })
       for (let w = 0; w < 5; w++) {
         const rows = Array.from({ length: 20 }, (_, i) => ({ id: `w${w}r${i}`, docId: `d${w}`, kbId: 'k', text: `门票 ticket ${w}-${i}`, meta: {} }))
@@ -63,18 +78,11 @@ describe('LanceDB store specifics', () => {
       }
       await store.optimize('frag_kb')
       await store.settled()
-      const { lancedb } = loadLance()
-      const raw = await lancedb.connect(dir)
-      const stats = await (await raw.openTable('frag_kb')).stats()
-      raw.close()
+      const stats = await readRaw(dir, 'frag_kb', (t) => t.stats())
       expect(stats.fragmentStats.numFragments).toBe(1)
       expect(await store.search('frag_kb', { query: '门票', mode: 'fulltext', topK: 200 })).toHaveLength(100)
       expect(await store.search('frag_kb', { query: 'tickets', mode: 'fulltext', topK: 200 })).toHaveLength(100)
-    } finally {
-      await store.close()
-      rmSync(dir, { recursive: true, force: true })
-    }
-  })
+    }))
 
   it('keeps collections across a reopen and builds a vector index once big enough', async () => {
     const dir = tempDir()
@@ -114,9 +122,7 @@ describe('LanceDB store specifics', () => {
     [16, 'IVF_PQ'],
     [384, 'IVF_RQ']
   ] as const) {
-    it(`indexes dim ${dim} vectors with ${indexType} and finds rows written before and after the build`, async () => {
-      const dir = tempDir()
-      const store = createLanceDbStore({ dir, maintenance: false, vectorIndexMinRows: 300 })
+    it(`indexes dim ${dim} vectors with ${indexType} and finds rows written before and after the build`, () => {
       const row = (i: number) => ({
         id: `r${i}`,
         docId: `d${i % 10}`,
@@ -125,8 +131,7 @@ describe('LanceDB store specifics', () => {
         vector: Array.from({ length: dim }, (_, j) => Math.sin(i * 7 + j * 13)),
         meta: { i }
       })
-      try {
-        await store.open()
+      return withStore({ vectorIndexMinRows: 300 }, async (store, dir) => {
         await store.ensureCollection('vec_kb', { dim })
         await store.upsert(
           'vec_kb',
@@ -138,28 +143,19 @@ describe('LanceDB store specifics', () => {
           Array.from({ length: 40 }, (_, i) => row(320 + i))
         )
         await store.optimize('vec_kb')
-        const { lancedb } = loadLance()
-        const conn = await lancedb.connect(dir)
-        const stats = await (await conn.openTable('vec_kb')).indexStats('vector_idx')
-        conn.close()
+        const stats = await readRaw(dir, 'vec_kb', (t) => t.indexStats('vector_idx'))
         expect(stats).toMatchObject({ indexType, numUnindexedRows: 0 })
         for (const i of [42, 200, 345]) {
           const hits = await store.search('vec_kb', { query: '', vector: row(i).vector, mode: 'vector', topK: 3 })
           expect(hits[0]).toMatchObject({ id: `r${i}` })
           expect(hits[0].score).toBeCloseTo(1, 4)
         }
-      } finally {
-        await store.close()
-        rmSync(dir, { recursive: true, force: true })
-      }
+      })
     })
   }
 
-  it('finds English by whole words and their forms, not inside other words', async () => {
-    const dir = tempDir()
-    const store = createLanceDbStore({ dir, maintenance: false })
-    try {
-      await store.open()
+  it('finds English by whole words and their forms, not inside other words', () =>
+    withStore({}, async (store) => {
       await store.ensureCollection('words_kb', { dim: null })
       await store.upsert('words_kb', [
         { id: 'a', docId: 'd', kbId: 'k', text: 'Ticket prices rise in summer.', meta: {} },
@@ -172,11 +168,7 @@ describe('LanceDB store specifics', () => {
       expect(await ids('art')).toEqual([])
       expect(await ids('ai')).toEqual(['c'])
       expect(await ids('门票')).toEqual(['c'])
-    } finally {
-      await store.close()
-      rmSync(dir, { recursive: true, force: true })
-    }
-  })
+    }))
 
   it('still searches a collection written before the terms column existed', async () => {
     const dir = tempDir()
