@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util'
 import { resolve, join } from 'node:path'
 import { homedir } from 'node:os'
 import { fileURLToPath } from 'node:url'
+import { configureLog } from './base/log'
 import { createRuntime } from './core/runtime'
 import { newSecret } from './core/util/ids'
 import { APP_VERSION } from './core/version'
@@ -72,6 +73,9 @@ export async function main(argv: string[]): Promise<void> {
       .map((h) => h.trim())
       .filter(Boolean) ?? [])
   ]
+
+  // Server logs go to stdout (the terminal or a service manager) and to <data>/logs/agenta.log.
+  configureLog({ dir: dataDir, console: 'stdout' })
 
   let runtime
   try {

@@ -1,5 +1,6 @@
 import { endpoints, isEndpointName, type ApiHandlers, type EndpointName } from '../contract/api'
 import { AppError, toAppError, validationError } from '../contract/errors'
+import { log } from '../base/log'
 
 /**
  * The one door into the core for every transport (REST, IPC): checks the input against the
@@ -15,7 +16,7 @@ export async function dispatch(handlers: ApiHandlers, name: string, rawInput: un
   const result = await handler(parsed.data)
   const checked = endpoint.output.safeParse(result)
   if (!checked.success) {
-    console.error(`[agenta] ${name} returned data outside its contract:`, checked.error.issues)
+    log.error({ endpoint: name, issues: checked.error.issues }, 'handler returned data outside its contract')
     throw new AppError('internal', `Internal error in ${name}`)
   }
   return checked.data
@@ -31,7 +32,7 @@ export async function dispatchSafe(
     return { ok: true, data: await dispatch(handlers, name, rawInput) }
   } catch (err) {
     const appErr = toAppError(err)
-    if (appErr.code === 'internal' && !(err instanceof AppError)) console.error(`[agenta] ${name} failed:`, err)
+    if (appErr.code === 'internal' && !(err instanceof AppError)) log.error({ err, endpoint: name }, 'handler failed')
     return { ok: false, error: appErr }
   }
 }

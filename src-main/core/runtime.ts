@@ -19,6 +19,7 @@ import { seedBundledTools } from './mcp/bundled-servers'
 import type { TurnOptions } from './chat/turn'
 import { memoryService, type MemoryOptions } from './memory/memory-service'
 import { schedulerService, type SchedulerOptions } from './scheduler/scheduler-service'
+import { log } from '../base/log'
 
 export interface RuntimeOptions {
   /** Where the database, key file and later LanceDB tables and uploads live. */
@@ -216,7 +217,7 @@ export async function createRuntime(opts: RuntimeOptions) {
           try {
             await dispose()
           } catch (err) {
-            console.error('[agenta] error while shutting down:', err)
+            log.error({ err }, 'error while shutting down')
           }
         }
       })()

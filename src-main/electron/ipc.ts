@@ -6,6 +6,7 @@ import { AppError, toAppError, validationError } from '../contract/errors'
 import { dispatchSafe } from '../core/dispatch'
 import type { StudioEvents } from '../core/events'
 import { isRendererUrl, isTrustedSender, type RendererLocation } from './trust'
+import { log } from '../base/log'
 
 /**
  * One IPC call: refused before anything is parsed if the sender is not trusted, then the same
@@ -68,7 +69,7 @@ export function registerIpc(runtime: { handlers: ApiHandlers; events: StudioEven
   ipcMain.handle(IPC_CHANNELS.call, (event: IpcMainInvokeEvent, name: unknown, input: unknown) => {
     const ids = new Set(ourWindows().map((w) => w.webContents.id))
     const trusted = isTrustedSender(event, ids, loc)
-    if (!trusted) console.warn(`[agenta] refused IPC call ${String(name)} from ${event.senderFrame?.url ?? 'a destroyed frame'}`)
+    if (!trusted) log.warn({ name: String(name), from: event.senderFrame?.url ?? 'a destroyed frame' }, 'refused an IPC call')
     return handleCall(runtime.handlers, trusted, name, input)
   })
   // Streams are keyed by window and the renderer's id; a closed window cancels its turns.
@@ -78,7 +79,7 @@ export function registerIpc(runtime: { handlers: ApiHandlers; events: StudioEven
     const sender = event.sender
     const key = `${sender.id}:${String(id)}`
     const trusted = isTrustedSender(event, new Set(ourWindows().map((w) => w.webContents.id)), loc) && typeof id === 'string' && !!runtime.chat
-    if (!trusted) console.warn(`[agenta] refused IPC stream ${String(name)} from ${event.senderFrame?.url ?? 'a destroyed frame'}`)
+    if (!trusted) log.warn({ name: String(name), from: event.senderFrame?.url ?? 'a destroyed frame' }, 'refused an IPC stream')
     const send = (message: BridgeStreamMessage) => {
       if (message.type !== 'event') running.delete(key)
       if (!sender.isDestroyed()) sender.send(IPC_CHANNELS.streamMessage, id, message)

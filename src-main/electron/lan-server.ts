@@ -2,6 +2,7 @@ import type { Settings, ServerStatus } from '../contract/entities'
 import type { Runtime } from '../core/runtime'
 import { newSecret } from '../core/util/ids'
 import { startServer, type RunningServer } from '../server'
+import { log as appLog } from '../base/log'
 
 type ServerSettings = Settings['server']
 
@@ -38,7 +39,7 @@ export const SERVER_TOKEN_KEY = 'server.token'
  * port in use becomes a logged, explained "not running".
  */
 export function lanServer(runtime: Runtime, opts: LanServerOptions): LanServer {
-  const log = opts.log ?? { info: (m: string) => console.info(`[agenta] ${m}`), error: (m: string) => console.error(`[agenta] ${m}`) }
+  const log = opts.log ?? { info: (m: string) => appLog.info({ detail: m }, 'LAN server'), error: (m: string) => appLog.error({ detail: m }, 'LAN server') }
   let server: RunningServer | null = null
   let error: string | null = null
   /** The settings the current server (or the last failed attempt) was started with. */

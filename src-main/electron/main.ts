@@ -14,6 +14,7 @@ import { safeStorageSecretBox } from './secret-box'
 import { createTray, type AppTray } from './tray'
 import { rendererLocation } from './trust'
 import { createMainWindow, guardWebContents, type MainWindow } from './window'
+import { configureLog, log } from '../base/log'
 
 /** Longest the app waits for the server and database to close before quitting anyway. */
 const SHUTDOWN_TIMEOUT_MS = 5000
@@ -83,6 +84,7 @@ if (!app.requestSingleInstanceLock()) {
 
 async function boot(): Promise<void> {
   const dataDir = app.getPath('userData')
+  configureLog({ dir: dataDir, console: 'stderr' })
   // After 'ready': safeStorage only knows whether a keyring exists once the app is ready.
   const secrets = safeStorageSecretBox({ safeStorage, keyFile: join(dataDir, 'secret.key') })
   // The bundled MCP servers are built next to this file (out/main) and run by this binary as Node.
@@ -102,8 +104,7 @@ async function boot(): Promise<void> {
   mainWindow = win
   tray = createTray(join(paths.resourcesDir, process.platform === 'darwin' ? 'trayTemplate.png' : 'tray.png'), trayState, {
     toggleWindow: () => (win.win.isVisible() && !win.win.isMinimized() ? win.win.hide() : showWindow()),
-    setServerEnabled: (on) =>
-      void rt.settings.update({ server: { autoStart: on } }).catch((err) => console.error('[agenta] cannot change the server setting:', err)),
+    setServerEnabled: (on) => void rt.settings.update({ server: { autoStart: on } }).catch((err) => log.error({ err }, 'cannot change the server setting')),
     copy: (text) => clipboard.writeText(text),
     quit: () => app.quit()
   })
@@ -159,7 +160,7 @@ function showWindow(): void {
 async function shutdown(): Promise<void> {
   const steps = async () => {
     await booting.catch(() => undefined)
-    await mainWindow?.saveState().catch((err) => console.warn('[agenta] could not save the window state:', err))
+    await mainWindow?.saveState().catch((err) => log.warn({ err }, 'could not save the window state'))
     disposeIpc?.()
     await lan?.close()
     await runtime?.close()
@@ -168,10 +169,10 @@ async function shutdown(): Promise<void> {
   let timer: NodeJS.Timeout | undefined
   const timeout = new Promise<void>((resolve) => {
     timer = setTimeout(() => {
-      console.error(`[agenta] shutdown took longer than ${SHUTDOWN_TIMEOUT_MS / 1000}s; quitting anyway`)
+      log.error({ timeoutMs: SHUTDOWN_TIMEOUT_MS }, 'shutdown took too long; quitting anyway')
       resolve()
     }, SHUTDOWN_TIMEOUT_MS)
   })
-  await Promise.race([steps().catch((err) => console.error('[agenta] error while shutting down:', err)), timeout])
+  await Promise.race([steps().catch((err) => log.error({ err }, 'error while shutting down')), timeout])
   clearTimeout(timer)
 }

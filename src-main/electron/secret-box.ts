@@ -1,4 +1,5 @@
 import { keyFileSecretBox, type SecretBox } from '../core/secrets/secret-box'
+import { log as appLog } from '../base/log'
 
 /** The part of Electron's safeStorage used here; structural so tests can pass a fake. */
 export interface SafeStorageLike {
@@ -29,7 +30,7 @@ const KEY_FILE_PREFIX = 'kf1:'
  */
 export function safeStorageSecretBox(opts: SafeStorageBoxOptions): SecretBox {
   const { safeStorage } = opts
-  const log = opts.log ?? ((m: string) => console.warn(`[agenta] ${m}`))
+  const log = opts.log ?? ((m: string) => appLog.warn({ detail: m }, 'secret storage'))
   const usable = keychainUsable(safeStorage, opts.platform ?? process.platform)
   if (!usable.ok) log(`OS keychain encryption is not available (${usable.reason}); API keys are encrypted with the key file ${opts.keyFile} instead.`)
 

@@ -1,5 +1,6 @@
 import { Menu, nativeImage, Tray } from 'electron'
 import { trayMenuTemplate, type TrayMenuActions, type TrayMenuState } from './tray-menu'
+import { log } from '../base/log'
 
 export interface AppTray {
   /** Rebuilds the menu (window shown/hidden, server status, language changed). */
@@ -19,7 +20,7 @@ export function createTray(iconPath: string, getState: () => TrayMenuState, acti
     if (process.platform === 'darwin') icon.setTemplateImage(true)
     tray = new Tray(icon)
   } catch (err) {
-    console.warn('[agenta] no tray icon:', err)
+    log.warn({ err }, 'no tray icon')
     return null
   }
   tray.setToolTip('Agenta Studio')

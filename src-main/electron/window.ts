@@ -1,6 +1,7 @@
 import { BrowserWindow, nativeTheme, screen, shell, type WebContents } from 'electron'
 import { navigationDecision, type RendererLocation } from './trust'
 import { DEFAULT_WINDOW_STATE, MIN_WINDOW_SIZE, restoreWindowState, WINDOW_STATE_KEY } from './window-state'
+import { log } from '../base/log'
 
 /** The settings table's raw key/value access (runtime.settings.raw). */
 export interface KeyValueStore {
@@ -72,7 +73,7 @@ export async function createMainWindow(opts: MainWindowOptions): Promise<MainWin
   }
   const saveSoon = () => {
     clearTimeout(timer)
-    timer = setTimeout(() => void saveState().catch((err) => console.warn('[agenta] could not save the window state:', err)), SAVE_DELAY_MS)
+    timer = setTimeout(() => void saveState().catch((err) => log.warn({ err }, 'could not save the window state')), SAVE_DELAY_MS)
   }
   win.on('resize', saveSoon)
   win.on('move', saveSoon)
@@ -81,7 +82,7 @@ export async function createMainWindow(opts: MainWindowOptions): Promise<MainWin
   win.on('closed', () => clearTimeout(timer))
 
   win.webContents.on('did-fail-load', (_e, code, description, url, isMainFrame) => {
-    if (isMainFrame) console.error(`[agenta] the studio page did not load (${code} ${description}): ${url}`)
+    if (isMainFrame) log.error({ code, description, url }, 'the studio page did not load')
   })
   const loading = opts.renderer.kind === 'dev' ? win.loadURL(opts.renderer.url) : win.loadFile(opts.renderer.indexFile)
   // A failed load is reported by did-fail-load; the window stays so the user can reload or quit.
@@ -99,7 +100,7 @@ export function guardWebContents(
   openExternal: (url: string) => Promise<void> = (url) => shell.openExternal(url)
 ): void {
   const open = (url: string | null) => {
-    if (url) openExternal(url).catch((err) => console.warn(`[agenta] could not open ${url}:`, err))
+    if (url) openExternal(url).catch((err) => log.warn({ err, url }, 'could not open an external link'))
   }
   contents.on('will-navigate', (event) => {
     const d = navigationDecision(event.url, loc, { allowInApp: true })

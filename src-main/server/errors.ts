@@ -1,5 +1,6 @@
 import type { NextFunction, Request, Response } from 'express'
 import { AppError, toAppError } from '../contract/errors'
+import { log } from '../base/log'
 
 /** Express's body parser errors carry a `type`; map them to our codes. */
 function fromExpress(err: unknown): AppError | undefined {
@@ -13,7 +14,7 @@ function fromExpress(err: unknown): AppError | undefined {
 /** The last middleware: every error becomes `{error:{code,message}}`, never a stack trace. */
 export function errorHandler(err: unknown, req: Request, res: Response, _next: NextFunction) {
   const appErr = fromExpress(err) ?? toAppError(err)
-  if (appErr.code === 'internal' && !(err instanceof AppError)) console.error(`[agenta] ${req.method} ${req.path} failed:`, err)
+  if (appErr.code === 'internal' && !(err instanceof AppError)) log.error({ err, method: req.method, url: req.originalUrl }, 'request failed')
   if (res.headersSent) return res.end()
   res.status(appErr.status).json(appErr.toBody())
 }

@@ -1,6 +1,7 @@
 import type { Agent } from '../../contract/entities'
 import type { TurnEvent } from '../../contract/chat'
 import type { WaitRegistry } from './waits'
+import { log } from '../../base/log'
 
 /** A JSON Schema object describing a tool's arguments, as OpenAI's `tools[].function.parameters`. */
 export type JsonSchema = Record<string, unknown>
@@ -76,7 +77,7 @@ export class ToolRegistry {
     const lists = await Promise.all(
       this.providers.map((p) =>
         p.toolsFor(ctx).catch((err) => {
-          console.warn(`[agenta] tools from ${p.name} unavailable for this turn: ${(err as Error).message}`)
+          log.warn({ err, provider: p.name }, 'tools unavailable for this turn')
           return [] as ToolSpec[]
         })
       )

@@ -15,6 +15,7 @@ import { ModelCallError, streamModelCall, type RetryPolicy } from './model-call'
 import { renderSystemPrompt } from './system-prompt'
 import type { ToolContext, ToolRegistry, ToolResult, ToolSpec } from './tool-registry'
 import type { WaitRegistry } from './waits'
+import { log } from '../../base/log'
 
 type Msg = OpenAI.Chat.Completions.ChatCompletionMessageParam
 
@@ -305,7 +306,7 @@ export async function runTurn(deps: TurnDeps, input: TurnInput, signal: AbortSig
     }
   } catch (err) {
     const appErr = err instanceof AppError ? err : null
-    if (!appErr) console.error('[agenta] turn failed:', err)
+    if (!appErr) log.error({ err }, 'turn failed')
     return await finish('error', null, { code: appErr?.code ?? 'internal', message: appErr?.message ?? 'The turn failed unexpectedly' })
   }
 }
@@ -316,7 +317,7 @@ async function knowledgeContext(deps: TurnDeps, q: { agent: Agent; query: string
   try {
     return await deps.options.knowledge.context(q)
   } catch (err) {
-    console.warn(`[agenta] knowledge search for this turn failed: ${(err as Error).message}`)
+    log.warn({ err }, 'knowledge search for this turn failed')
     return null
   }
 }

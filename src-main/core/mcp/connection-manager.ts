@@ -3,6 +3,7 @@ import { AppError } from '../../contract/errors'
 import type { StudioEvents } from '../events'
 import type { ToolsService } from '../tools/tools-service'
 import { McpConnection, type ConnectionOptions } from './connection'
+import { log } from '../../base/log'
 
 interface Entry {
   tool: Tool
@@ -33,7 +34,7 @@ export class ConnectionManager {
     this.unsubscribe = this.events.subscribe((name, payload) => {
       if (name !== 'tools.changed') return
       const id = (payload as { id: string }).id
-      this.changes = this.changes.then(() => this.onChanged(id)).catch((err) => console.warn(`[agenta] MCP server ${id} not updated:`, err))
+      this.changes = this.changes.then(() => this.onChanged(id)).catch((err) => log.warn({ err, toolId: id }, 'MCP server not updated'))
     })
     if (!this.opts.autoConnect) return
     // After the current tick, so creating the runtime never waits on listing or spawning.
@@ -44,7 +45,7 @@ export class ConnectionManager {
         .then((all) => {
           for (const t of all) if (t.enabled) this.entry(t).conn.connectInBackground()
         })
-        .catch((err) => console.warn('[agenta] MCP servers not started:', err))
+        .catch((err) => log.warn({ err }, 'MCP servers not started'))
     })
   }
 

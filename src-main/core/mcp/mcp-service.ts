@@ -13,6 +13,7 @@ import { McpConnection, type ConnectionOptions, type ReconnectPolicy } from './c
 import { ConnectionManager } from './connection-manager'
 import { loginShellPath } from './shell-path'
 import { mapResult, namespacedName, selectTools, serverPrefix, toParameters } from './tool-adapter'
+import { log } from '../../base/log'
 
 export interface McpOptions {
   /** Per tool call, from request to answer (default 60 s). */
@@ -124,7 +125,7 @@ export function mcpService(db: Kysely<DB>, tools: ToolsService, events: StudioEv
             await within(entry.conn.ready(), opts.turnConnectWaitMs, `still connecting after ${opts.turnConnectWaitMs} ms`)
             return { binding, tool: entry.tool, list: selectTools(entry.conn.tools, binding.enabledTools) }
           } catch (err) {
-            console.warn(`[agenta] MCP server ${binding.toolId} left out of this turn: ${(err as Error).message}`)
+            log.warn({ err, toolId: binding.toolId }, 'MCP server left out of this turn')
             return null
           }
         })

@@ -13,6 +13,7 @@ import type { ProvidersService } from '../providers/providers-service'
 import { newId } from '../util/ids'
 import { extractionMessages, parseOperations, type Operation } from './extract'
 import { normalizeFact, rankByOverlap } from './keywords'
+import { log } from '../../base/log'
 
 export interface MemoryOptions {
   /** Memories put into one prompt, and their total length. */
@@ -83,7 +84,7 @@ export function memoryService(db: Kysely<DB>, agents: AgentsService, providers: 
       }
       return `${MEMORY_HEADING}\nFrom earlier conversations with this user (possibly out of date: what they say now wins). Use it when it helps; do not recite it.\n${lines.join('\n')}`
     } catch (err) {
-      console.warn(`[agenta] memory recall failed for agent ${q.agent.id}:`, (err as Error)?.message ?? err)
+      log.warn({ err, agentId: q.agent.id }, 'memory recall failed')
       return ''
     }
   }
@@ -186,7 +187,7 @@ export function memoryService(db: Kysely<DB>, agents: AgentsService, providers: 
         .then(() => extract(t))
         .catch((err) => {
           // The chat user already has the answer; a failed extraction only costs one memory.
-          if (!closing.signal.aborted) console.warn(`[agenta] memory extraction failed for agent ${t.agent.id}:`, (err as Error)?.message ?? err)
+          if (!closing.signal.aborted) log.warn({ err, agentId: t.agent.id }, 'memory extraction failed')
         })
         .finally(() => {
           pending.delete(job)

@@ -22,6 +22,7 @@ import { newId } from '../util/ids'
 import { deliveryService, type DeliveryOptions } from './delivery'
 import { checkSchedule, nextAfter, nextRuns } from './next-run'
 import { systemTimeZone } from './zoned-time'
+import { log } from '../../base/log'
 
 export interface SchedulerOptions {
   /** Run tasks in this process. Off = tasks can be edited but nothing fires (a second process on the same data). */
@@ -172,7 +173,7 @@ export function schedulerService(deps: SchedulerDeps, opts: Partial<SchedulerOpt
           try {
             await fire(id)
           } catch (err) {
-            console.error(`[agenta] scheduler: task ${id} could not start:`, err)
+            log.error({ err, taskId: id }, 'scheduled task could not start')
             setDue(id, null) // retried when the task is edited or the app restarts, not in a hot loop
           }
         }
@@ -277,7 +278,7 @@ export function schedulerService(deps: SchedulerDeps, opts: Partial<SchedulerOpt
     const run = toScheduleRun(row)
     emitRun(s, run, false)
     void execute(s, entry, row).then(finish, (err) => {
-      console.error(`[agenta] scheduler: run of task ${s.id} failed to finish:`, err)
+      log.error({ err, taskId: s.id }, 'scheduled run failed to finish')
       active.delete(s.id)
       finish({ ...run, status: 'error', error: 'Internal error', endedAt: Date.now() })
     })
@@ -361,7 +362,7 @@ export function schedulerService(deps: SchedulerDeps, opts: Partial<SchedulerOpt
     active.delete(s.id)
     const final = toScheduleRun(row)
     changed(s.id)
-    if (current) await prune(s.id).catch((err) => console.warn('[agenta] scheduler: pruning old runs failed:', err))
+    if (current) await prune(s.id).catch((err) => log.warn({ err }, 'pruning old scheduled runs failed'))
     return final
   }
 

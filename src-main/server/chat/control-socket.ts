@@ -3,6 +3,7 @@ import type { z } from 'zod'
 import { AgentResponse, DigitalHumanCompletion, SystemData } from '../../contract/chat'
 import type { Runtime } from '../../core/runtime'
 import type { ChatAccess } from './access'
+import { log } from '../../base/log'
 
 type Ack = (reply: { status: 'success' } | { status: 'error'; message: string }) => void
 
@@ -39,7 +40,7 @@ function on<S extends z.ZodType>(socket: Socket, event: string, schema: S, handl
       const problem = handle(parsed.data)
       reply(problem ? { status: 'error', message: problem } : { status: 'success' })
     } catch (err) {
-      console.error(`[agenta] socket event ${event} failed:`, err)
+      log.error({ err, event }, 'socket event failed')
       reply({ status: 'error', message: 'Internal error' })
     }
   })

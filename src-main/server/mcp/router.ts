@@ -2,6 +2,7 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 import { Router } from 'express'
 import type { Runtime } from '../../core/runtime'
 import { createAgentsMcpServer } from './agents-server'
+import { log } from '../../base/log'
 
 const methodNotAllowed = { jsonrpc: '2.0', error: { code: -32000, message: 'Method not allowed: this endpoint is stateless, POST JSON-RPC to /mcp' }, id: null }
 
@@ -25,7 +26,7 @@ export function mcpRouter(runtime: Runtime): Router {
       await server.connect(transport)
       await transport.handleRequest(req, res, req.body)
     } catch (err) {
-      console.error('[agenta] /mcp request failed:', err)
+      log.error({ err }, '/mcp request failed')
       if (!res.headersSent) res.status(500).json({ jsonrpc: '2.0', error: { code: -32603, message: 'Internal server error' }, id: null })
     }
   })

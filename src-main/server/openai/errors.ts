@@ -1,5 +1,6 @@
 import type { NextFunction, Request, Response } from 'express'
 import { AppError, toAppError } from '../../contract/errors'
+import { log } from '../../base/log'
 
 /** OpenAI's error body: clients (and its SDK) read `error.message`, `type` and `code`. */
 export interface OpenAiErrorBody {
@@ -47,7 +48,7 @@ export function openAiErrorHandler(err: unknown, req: Request, res: Response, _n
       : e?.type === 'entity.too.large'
         ? new AppError('payload_too_large', `Request body is larger than the limit of ${e.limit} bytes`)
         : toAppError(err)
-  if (appErr.code === 'internal' && !(err instanceof AppError)) console.error(`[agenta] ${req.method} ${req.originalUrl} failed:`, err)
+  if (appErr.code === 'internal' && !(err instanceof AppError)) log.error({ err, method: req.method, url: req.originalUrl }, 'request failed')
   if (res.headersSent) return res.end()
   const { status, body } = toOpenAi(appErr)
   res.status(status).json(body)

@@ -12,6 +12,7 @@ import { COLUMNS, RESULT_COLUMNS, collectionSchema, dimOf, hasTermsColumn, toRec
 import { searchTerms } from './search-terms'
 import { sqlString, whereClause } from './sql'
 import { MaintenanceScheduler, type MaintenanceOptions } from './maintenance'
+import { log } from '../../base/log'
 
 export interface LanceDbStoreOptions {
   /** The folder holding the tables, e.g. <dataDir>/vectors. Created if missing. */
@@ -87,7 +88,7 @@ class LanceDbVectorStore implements LanceDbStore {
         ? null
         : new MaintenanceScheduler((collection) => this.backgroundOptimize(collection), {
             ...DEFAULT_MAINTENANCE,
-            onError: (collection, err) => console.warn(`[vector] index maintenance of "${collection}" failed:`, err),
+            onError: (collection, err) => log.warn({ err, collection }, 'vector index maintenance failed'),
             ...opts.maintenance
           })
   }
@@ -287,7 +288,7 @@ class LanceDbVectorStore implements LanceDbStore {
       })
     })()
       .catch((err: unknown) => {
-        if (!this.closed) console.warn(`[vector] compaction of "${collection}" failed:`, err)
+        if (!this.closed) log.warn({ err, collection }, 'vector compaction failed')
       })
       .finally(() => this.compactions.delete(collection))
     this.compactions.set(collection, task)

@@ -1,6 +1,7 @@
 import type { IngestionProgress } from '../../../contract/knowledge'
 import type { StudioEvents } from '../../events'
 import type { DocumentsRepo } from '../../../store/repos/documents'
+import { log } from '../../../base/log'
 
 interface Run {
   startedAt: number
@@ -94,7 +95,7 @@ export class ProgressTracker {
     if (this.timer) return
     this.timer = setTimeout(() => {
       this.timer = undefined
-      this.emitting = this.emitting.then(() => this.emitAll()).catch((err) => console.warn('[knowledge] progress event failed:', err))
+      this.emitting = this.emitting.then(() => this.emitAll()).catch((err) => log.warn({ err }, 'knowledge progress event failed'))
     }, this.intervalMs)
     this.timer.unref()
   }
@@ -105,7 +106,7 @@ export class ProgressTracker {
       clearTimeout(this.timer)
       this.timer = undefined
     }
-    this.emitting = this.emitting.then(() => this.emitAll()).catch((err) => console.warn('[knowledge] progress event failed:', err))
+    this.emitting = this.emitting.then(() => this.emitAll()).catch((err) => log.warn({ err }, 'knowledge progress event failed'))
     await this.emitting
   }
 

@@ -11,6 +11,7 @@ import type { ProgressTracker } from './progress'
 import { WriteBuffer, type DocMark } from './write-buffer'
 import { Reembedder } from './reembed'
 import { indexedText } from './indexed-text'
+import { log } from '../../../base/log'
 
 export interface IngestionOptions {
   /** Documents parsed and embedded at once. */
@@ -210,7 +211,7 @@ export class IngestionQueue {
         if (this.active.size === 0 && !this.closed) await this.idleWork()
       } while (this.pumpAgain && !this.closed)
     } catch (err) {
-      console.error('[knowledge] ingestion queue error:', err)
+      log.error({ err }, 'ingestion queue error')
     } finally {
       this.pumping = false
     }
@@ -241,7 +242,7 @@ export class IngestionQueue {
     const entry: Active = { kbId: '', abort }
     this.active.set(id, entry)
     void this.processDoc(id, entry)
-      .catch((err) => console.error(`[knowledge] document ${id} crashed the worker:`, err))
+      .catch((err) => log.error({ err, documentId: id }, 'document crashed the ingestion worker'))
       .finally(() => {
         this.active.delete(id)
         this.kick()
@@ -507,7 +508,7 @@ export class IngestionQueue {
       this.mergeCost.set(collection, Date.now() - mergeStart)
       this.stats.merges++
       this.stats.mergeMs += Date.now() - mergeStart
-      if (process.env.AGENTA_KB_TRACE) console.error(`[knowledge] batch end of ${batch.docs.size} documents: index merge ${Date.now() - mergeStart} ms`)
+      log.debug({ documents: batch.docs.size, mergeMs: Date.now() - mergeStart }, 'ingestion batch end: index merged')
       await this.collections.lock.run(batch.kbId, async () => {
         const kb = await this.collections.state(batch.kbId).catch(() => null)
         const ids = [...batch.docs.keys()]
@@ -551,7 +552,7 @@ export class IngestionQueue {
       })
       await this.cleanStale()
     })()
-      .catch((err) => console.error(`[knowledge] batch end of ${collection} failed:`, err))
+      .catch((err) => log.error({ err, collection }, 'ingestion batch end failed'))
       .finally(() => {
         this.finalizing.delete(collection)
         this.kick()
@@ -590,7 +591,7 @@ export class IngestionQueue {
     const message = messageOf(err)
     const attempts = Number(doc.attempts) + 1
     const permanent = isPermanent(err) || attempts >= this.opts.maxAttempts
-    if (!(err instanceof AppError)) console.warn(`[knowledge] ${doc.name}: ${message}`)
+    if (!(err instanceof AppError)) log.warn({ err, document: doc.name }, 'document failed to ingest')
     const now = Date.now()
     const current = await this.docs.find(doc.id)
     // Gone, or re-queued by someone else meanwhile: their state wins.

@@ -5,6 +5,7 @@ import { indexedText } from './indexed-text'
 import type { Embedder } from '../embedder'
 import { collectionName, type Collections } from './collections'
 import type { ProgressTracker } from './progress'
+import { log } from '../../../base/log'
 
 // Rows per vector write while re-embedding (see WriteBuffer for why writes are batched).
 const WRITE_ROWS = 4000
@@ -65,7 +66,7 @@ export class Reembedder {
       const count = (this.failures.get(kbId)?.count ?? 0) + 1
       const error = (err as Error)?.message ?? String(err)
       this.failures.set(kbId, { count, retryAt: Date.now() + Math.min(600_000, 30_000 * 2 ** (count - 1)), error })
-      console.warn(`[knowledge] re-embedding knowledge base ${kbId} failed (will retry): ${error}`)
+      log.warn({ kbId, error }, 're-embedding a knowledge base failed (will retry)')
       this.progress.setReembed(kbId, null)
     }
   }

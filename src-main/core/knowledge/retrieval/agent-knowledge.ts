@@ -3,6 +3,7 @@ import type { Agent } from '../../../contract/entities'
 import type { AgentKnowledgeBinding } from '../../../contract/knowledge'
 import type { ToolProvider, ToolSpec } from '../../chat/tool-registry'
 import type { Retriever } from './search'
+import { log } from '../../../base/log'
 
 export interface KnowledgeContext {
   /** A system-prompt section with the numbered passages and how to cite them. */
@@ -46,7 +47,7 @@ export function agentKnowledge(deps: {
           (r) => r.hits,
           (err) => {
             // One unreachable embedding or rerank server must not cost the answer the other bases.
-            console.warn(`[knowledge] search of ${b.kbId} failed in a turn: ${(err as Error).message}`)
+            log.warn({ err, kbId: b.kbId }, 'knowledge search failed in a turn')
             return [] as Source[]
           }
         )

@@ -15,6 +15,7 @@ import type { IngestionQueue } from '../ingest/queue'
 import type { ProgressTracker } from '../ingest/progress'
 import { KeyedMutex } from '../../util/keyed-mutex'
 import { readApi, readDatabase, redactUrl, type SourceItem } from './readers'
+import { log } from '../../../base/log'
 
 const APPLY_BATCH = 200
 
@@ -305,7 +306,8 @@ export function sourcesService(deps: {
     /** Schedules every source and re-runs syncs that a restart interrupted. */
     async start() {
       for (const r of await repo.all()) plan(r)
-      for (const r of await repo.unfinished()) void sync(r.kb_id, r.id).catch((err) => console.warn(`[knowledge] resuming the sync of ${r.name} failed:`, err))
+      for (const r of await repo.unfinished())
+        void sync(r.kb_id, r.id).catch((err) => log.warn({ err, source: r.name }, 'resuming a knowledge source sync failed'))
     },
 
     /** A knowledge base is being deleted: stop its schedules. */
