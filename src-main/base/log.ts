@@ -35,6 +35,8 @@ export interface LogConfig {
   level?: string
   /** Stdout for a server a person watches; stderr for hosts whose stdout is a protocol. */
   console?: 'stdout' | 'stderr' | 'none'
+  /** Another destination for the lines (tests read what was logged). */
+  stream?: { write(line: string): void }
 }
 
 let fileStream: ReturnType<typeof createStream> | undefined
@@ -43,6 +45,7 @@ export function configureLog(config: LogConfig): Logger {
   const streams: StreamEntry[] = []
   const level = (config.level ?? defaultLevel) as pino.Level
   if (config.console !== 'none') streams.push({ level, stream: pino.destination({ fd: config.console === 'stdout' ? 1 : 2, sync: true }) })
+  if (config.stream) streams.push({ level, stream: config.stream })
   fileStream?.end()
   fileStream = undefined
   if (config.dir) {

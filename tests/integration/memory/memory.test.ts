@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { captureLog } from '../../utils/log-capture'
 import { bootServer, type BootedServer } from '../../utils/boot'
 import { startFakeLlm, type FakeLlm, type RecordedRequest } from '../../utils/fake-llm'
 import { AgentCreate, type Agent } from '../../../src-main/contract/entities'
@@ -182,7 +183,7 @@ describe('memory', () => {
   })
 
   it('logs a failed extraction and never shows it to the chat user', async () => {
-    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined)
+    const logged = captureLog()
     try {
       llm.onChat((body) => (body.stream ? { text: 'Sure.' } : { status: 500, error: { message: 'model overloaded' } }))
       const first = await turn('u1', 'I like jazz.')
@@ -194,9 +195,9 @@ describe('memory', () => {
         expect(t.summary.status).toBe('ok')
         expect(t.events.some((e) => e.type === 'error')).toBe(false)
       }
-      expect(warn.mock.calls.map((c) => c.join(' '))).toEqual([
-        expect.stringMatching(/memory extraction failed for agent .*model overloaded/),
-        expect.stringMatching(/memory extraction failed for agent .*did not answer with JSON: I think the user likes jazz/)
+      expect(logged.warnings().map((l) => `${l.msg}: ${l.err?.message}`)).toEqual([
+        expect.stringMatching(/memory extraction failed: .*model overloaded/),
+        expect.stringMatching(/memory extraction failed: .*did not answer with JSON: I think the user likes jazz/)
       ])
       expect(await texts('u1')).toEqual([])
       expect((await rt().chat.runSteps(first.summary.runId)).at(-1)).toMatchObject({
@@ -204,7 +205,7 @@ describe('memory', () => {
         error: expect.stringMatching(/model overloaded/)
       })
     } finally {
-      warn.mockRestore()
+      logged.restore()
     }
   })
 

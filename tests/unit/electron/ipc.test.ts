@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { IPC_CHANNELS } from '../../../src-main/contract/bridge'
 import { rendererLocation } from '../../../src-main/electron/trust'
+import { captureLog } from '../../utils/log-capture'
 import { bootRuntime, type BootedRuntime } from '../../utils/boot'
 
 const electron = vi.hoisted(() => {
@@ -76,13 +77,13 @@ describe('registerIpc', () => {
     expect(handler).toBeTypeOf('function')
 
     await expect(handler(invokeEvent(1, indexUrl), 'agents.list', {})).resolves.toEqual({ ok: true, data: [] })
-    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
+    const logged = captureLog()
     await expect(handler(invokeEvent(1, 'https://evil.example/'), 'agents.list', {})).resolves.toMatchObject({ ok: false, error: { code: 'forbidden' } })
     await expect(handler(invokeEvent(1, indexUrl, { url: indexUrl }), 'agents.list', {})).resolves.toMatchObject({ ok: false, error: { code: 'forbidden' } })
     await expect(handler(invokeEvent(7, indexUrl), 'agents.list', {})).resolves.toMatchObject({ ok: false, error: { code: 'forbidden' } })
     await expect(handler({ sender: { id: 1 }, senderFrame: null }, 'agents.list', {})).resolves.toMatchObject({ ok: false, error: { code: 'forbidden' } })
-    expect(warn).toHaveBeenCalled()
-    warn.mockRestore()
+    expect(logged.warnings().map((l) => l.msg)).toContain('refused an IPC call')
+    logged.restore()
 
     dispose()
     expect(electron.handlers.has(IPC_CHANNELS.call)).toBe(false)
