@@ -35,7 +35,17 @@ export function toolsService(db: Kysely<DB>, events: StudioEvents, box: SecretBo
     get: async (id: string) => masked(await row(id)),
     /** The same with the real header and environment values: for the MCP connections only, never for an answer. */
     withSecrets: {
-      list: async () => (await repo.list()).map(revealed),
+      // One server whose values cannot be decrypted here (a database from another machine) must not
+      // stop the others: it is listed disabled, and getting it says why.
+      list: async () =>
+        (await repo.list()).map((r): Tool => {
+          try {
+            return revealed(r)
+          } catch (err) {
+            log.warn({ err, toolId: r.id }, 'MCP server left disconnected: its secrets cannot be decrypted')
+            return { ...masked(r), enabled: false }
+          }
+        }),
       get: async (id: string) => revealed(await row(id))
     },
     /** A config as the API shows it (hints for a saved server's values) with the saved values put back. */

@@ -1,4 +1,4 @@
-import { chmodSync, readFileSync, statSync } from 'node:fs'
+import { chmodSync, readFileSync, rmSync, statSync } from 'node:fs'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
@@ -145,6 +145,42 @@ describe('MCP server secrets', () => {
       expect((await b.runtime.tools.get('legacy-tool')).config).toEqual({ ...config, headers: { Authorization: 'Bea…4b8f' } })
       expect((await b.runtime.mcp.test('legacy-tool')).ok).toBe(true)
       expect(peer.seen.at(-1)).toBe(AUTH)
+    } finally {
+      await b.close()
+    }
+  })
+})
+
+describe('secrets sealed with another key', () => {
+  it('list and status still answer; the server says to enter its values again; new values work', async () => {
+    const dataDir = tempDir()
+    let b = await bootRuntime({ dataDir })
+    const tool = await b.runtime.tools.create({
+      name: 'moved',
+      remark: '',
+      category: 'general',
+      icon: '🔧',
+      color: '#1677ff',
+      toolType: 'external',
+      enabled: true,
+      config: { transport: 'streamable-http', url: peer.url, headers: { Authorization: AUTH } }
+    })
+    await b.close({ keepData: true })
+    rmSync(join(dataDir, 'secret.key')) // the database moved to a machine without its key
+
+    b = await bootRuntime({ dataDir })
+    try {
+      expect((await b.runtime.tools.list())[0].config).toMatchObject({ headers: { Authorization: 'Bea…4b8f' } })
+      expect(await b.runtime.mcp.status()).toEqual([expect.objectContaining({ toolId: tool.id, state: 'idle' })])
+      await expect(b.runtime.mcp.test(tool.id)).rejects.toMatchObject({
+        code: 'conflict',
+        message: expect.stringMatching(/cannot be decrypted.*enter them again/)
+      })
+      // Sending the mask back cannot keep a value nobody can read: the same clear answer.
+      const shown = (await b.runtime.tools.get(tool.id)).config
+      await expect(b.runtime.tools.update(tool.id, { config: shown })).rejects.toMatchObject({ code: 'conflict' })
+      await b.runtime.tools.update(tool.id, { config: { transport: 'streamable-http', url: peer.url, headers: { Authorization: AUTH } } })
+      expect((await b.runtime.mcp.test(tool.id)).ok).toBe(true)
     } finally {
       await b.close()
     }
