@@ -3,6 +3,16 @@ import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { bootServer, type BootedServer } from '../../utils/boot'
 import { startFakeLlm, type FakeLlm } from '../../utils/fake-llm'
+import { agentsRepo } from '../../../src-main/store/repos/agents'
+import { chatRepo } from '../../../src-main/store/repos/chat'
+import { documentsRepo } from '../../../src-main/store/repos/documents'
+import { knowledgeBasesRepo } from '../../../src-main/store/repos/knowledge-bases'
+import { knowledgeCollectionsRepo } from '../../../src-main/store/repos/knowledge-collections'
+import { knowledgeSourcesRepo } from '../../../src-main/store/repos/knowledge-sources'
+import { memoriesRepo } from '../../../src-main/store/repos/memories'
+import { providersRepo } from '../../../src-main/store/repos/providers'
+import { schedulesRepo } from '../../../src-main/store/repos/schedules'
+import { toolsRepo } from '../../../src-main/store/repos/tools'
 
 let s: BootedServer
 let llm: FakeLlm
@@ -41,6 +51,32 @@ describe('an update with no fields', () => {
       const res = await s.api('PUT', path, {})
       expect(res.status, path).toBe(200)
       expect(res.body.id, path).toBe(before.id)
+    }
+  })
+})
+
+describe('every repository', () => {
+  it('treats an update with nothing to set as a no-op', async () => {
+    const db = s.runtime.store.db
+    const repos = {
+      agents: agentsRepo(db),
+      sessions: chatRepo(db).sessions,
+      messages: chatRepo(db).messages,
+      steps: chatRepo(db).steps,
+      documents: documentsRepo(db),
+      knowledgeBases: knowledgeBasesRepo(db),
+      collections: knowledgeCollectionsRepo(db),
+      sources: knowledgeSourcesRepo(db),
+      memories: memoriesRepo(db),
+      providers: providersRepo(db),
+      models: providersRepo(db).models,
+      schedules: schedulesRepo(db),
+      runs: schedulesRepo(db).runs,
+      tools: toolsRepo(db)
+    }
+    for (const [name, repo] of Object.entries(repos)) {
+      await expect((repo.update as (id: string, patch: object) => Promise<unknown>)('no-such-id', {}), name).resolves.not.toThrow()
+      await expect((repo.update as (id: string, patch: object) => Promise<unknown>)('no-such-id', { name: undefined }), name).resolves.not.toThrow()
     }
   })
 })
