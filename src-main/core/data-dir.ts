@@ -16,7 +16,13 @@ export function tightenMode(path: string, mode: 0o700 | 0o600): void {
     throw err
   }
   if ((st.mode & 0o077) === 0) return
-  chmodSync(path, mode)
+  try {
+    chmodSync(path, mode)
+  } catch (err) {
+    // Not ours to change (another owner, a read-only mount): worth a warning, not a refusal to start.
+    log.warn({ err, path }, 'data file left readable by others')
+    return
+  }
   log.info({ path, was: (st.mode & 0o777).toString(8), now: mode.toString(8) }, 'data file made private to its owner')
 }
 
