@@ -7,6 +7,8 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { bootRuntime, bootServer, tempDir, type BootedServer } from '../../utils/boot'
 import { everythingStdio } from './peers'
+import { ToolConfig, ToolUpdate } from '../../../src-main/contract/entities'
+import * as toolForm from '../../../src-renderer/src/screens/tools/tool-form'
 
 /**
  * MCP servers' header and environment values (API keys, mostly) are sealed at rest and masked in
@@ -147,6 +149,22 @@ describe('MCP server secrets', () => {
       expect(peer.seen.at(-1)).toBe(AUTH)
     } finally {
       await b.close()
+    }
+  })
+})
+
+describe('the studio editor', () => {
+  it('saving a server unchanged through the form keeps its sealed values', async () => {
+    for (const config of [
+      { transport: 'streamable-http' as const, url: peer.url, headers: { Authorization: AUTH, 'X-Short': 'abc' } },
+      { ...everythingStdio(), env: { AGENTA_TEST_SECRET: ENV_SECRET, MODE: 'a=b' } }
+    ]) {
+      const created = (await s.api('POST', '/api/tools', { name: `form-${config.transport}`, enabled: false, config })).body
+      // What the editor does: the answer into the form, the form back into an update.
+      const input = toolForm.toInput(toolForm.toFormValues(created))
+      const saved = await s.api('PUT', `/api/tools/${created.id}`, ToolUpdate.parse(input))
+      expect(saved.status).toBe(200)
+      expect((await s.runtime.tools.withSecrets.get(created.id)).config).toEqual(ToolConfig.parse(config))
     }
   })
 })
