@@ -152,7 +152,8 @@ export const endpoints = {
     method: 'POST',
     path: '/api/tool-test',
     summary: 'Try an MCP server configuration before saving it',
-    input: z.object({ config: E.ToolConfig }),
+    // toolId: the saved server being edited; its masked header/env values in config stand for the saved ones.
+    input: z.object({ config: E.ToolConfig, toolId: byId.shape.id.optional() }),
     output: E.ToolTestResult
   }),
   'agents.tools': ep({

@@ -20,6 +20,7 @@ import type { TurnOptions } from './chat/turn'
 import { memoryService, type MemoryOptions } from './memory/memory-service'
 import { schedulerService, type SchedulerOptions } from './scheduler/scheduler-service'
 import { log } from '../base/log'
+import { privateDataDir, privateSqliteFiles } from './data-dir'
 
 export interface RuntimeOptions {
   /** Where the database, key file and later LanceDB tables and uploads live. */
@@ -55,14 +56,19 @@ const stoppedServer: ServerStatus = { running: false, url: null, lanUrls: [], to
  */
 export async function createRuntime(opts: RuntimeOptions) {
   const storeConfig: StoreConfig = opts.store ?? { kind: 'sqlite', file: join(opts.dataDir, 'agenta.db') }
+  const sqliteFile = storeConfig.kind === 'sqlite' ? storeConfig.file : null
+  privateDataDir(opts.dataDir, sqliteFile)
   const secrets = opts.secrets ?? keyFileSecretBox(join(opts.dataDir, 'secret.key'))
   const store: Store = await openStore(storeConfig)
+  if (sqliteFile) privateSqliteFiles(sqliteFile)
   const events = new StudioEvents()
   const db = store.db
 
   const providers = providersService(db, secrets, events)
   const agents = agentsService(db, events)
-  const tools = toolsService(db, events)
+  const tools = toolsService(db, events, secrets)
+  // Header and environment values saved in clear by earlier versions are sealed before anything connects.
+  await tools.sealClearText().catch((err) => log.error({ err }, 'MCP server secrets not sealed'))
   const knowledge = knowledgeService({
     db,
     events,
@@ -134,7 +140,7 @@ export async function createRuntime(opts: RuntimeOptions) {
     'tools.delete': ({ id }) => tools.delete(id),
     'tools.status': () => mcp.status(),
     'tools.test': ({ id }) => mcp.test(id),
-    'tools.testConfig': ({ config }) => mcp.testConfig(config),
+    'tools.testConfig': ({ config, toolId }) => mcp.testConfig(config, toolId),
     'agents.tools': ({ id }) => mcp.agentTools(id),
     'agents.setTools': ({ id, bindings }) => mcp.setAgentTools(id, bindings),
     'knowledgeBases.list': () => knowledgeBases.list(),

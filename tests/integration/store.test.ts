@@ -95,7 +95,9 @@ for (const target of targets) {
       })
       expect(agent.systemPrompt).toHaveLength(70_000)
       expect(agent.createdAt).toBe(a.createdAt)
-      expect((await again.tools.get(tool.id)).config).toEqual({ transport: 'stdio', command: 'npx', args: ['-y', 'x'], env: { A: '1' } })
+      // Environment values are sealed: answers show a mask, the MCP connection gets the value.
+      expect((await again.tools.get(tool.id)).config).toEqual({ transport: 'stdio', command: 'npx', args: ['-y', 'x'], env: { A: '••••' } })
+      expect((await again.tools.withSecrets.get(tool.id)).config).toEqual({ transport: 'stdio', command: 'npx', args: ['-y', 'x'], env: { A: '1' } })
       expect(await again.knowledgeBases.get(kb.id)).toMatchObject({ name: '景区资料', chunkSize: 500, documentCount: 0 })
       expect(await again.settings.get()).toMatchObject({ language: 'en', theme: 'dark', server: { port: 6001, lan: false } })
     })

@@ -16,6 +16,7 @@ import { Embedder, type EmbedderOptions } from './embedder'
 import { Collections } from './ingest/collections'
 import { ProgressTracker } from './ingest/progress'
 import { defaultIngestionOptions, IngestionQueue, type IngestionOptions } from './ingest/queue'
+import { IncomingSweeper } from './ingest/incoming-sweep'
 import { knowledgeBasesService } from './knowledge-bases-service'
 import { agentKnowledge } from './retrieval/agent-knowledge'
 import { Retriever } from './retrieval/search'
@@ -29,6 +30,8 @@ export interface KnowledgeOptions {
   progressIntervalMs: number
   /** false = no ingestion worker in this process (a read-only host); true by default. */
   worker: boolean
+  /** A file left in the uploads' .incoming folder is removed once it has not changed for this long (a cut upload). */
+  incomingGraceMs: number
 }
 
 export type KnowledgeService = ReturnType<typeof knowledgeService>
@@ -93,6 +96,7 @@ export function knowledgeService(deps: {
     maxFileBytes: ingestion.maxFileBytes,
     kbExists
   })
+  const incoming = new IncomingSweeper(documents.incomingDir(), deps.options?.incomingGraceMs ?? 60_000)
   const sources = sourcesService({
     db,
     docs,
@@ -149,6 +153,7 @@ export function knowledgeService(deps: {
       if (started) return
       started = true
       await vector.open()
+      await incoming.start()
       if (deps.options?.worker !== false) {
         queue.start()
         await sources.start()
@@ -206,6 +211,7 @@ export function knowledgeService(deps: {
     },
 
     async close() {
+      incoming.stop()
       sources.close()
       await queue.close()
       progress.stop()

@@ -76,7 +76,8 @@ export function mcpService(db: Kysely<DB>, tools: ToolsService, events: StudioEv
     path: () => (path ??= opts.loginShellPath()),
     bundled: opts.bundled
   }
-  const manager = new ConnectionManager(tools, events, { ...connOpts, autoConnect: opts.autoConnect })
+  // Connections need the real header and environment values, which the service's answers mask.
+  const manager = new ConnectionManager({ ...tools, ...tools.withSecrets }, events, { ...connOpts, autoConnect: opts.autoConnect })
   manager.start()
   const bindingsRepo = agentToolsRepo(db)
   const agents = agentsRepo(db)
@@ -87,7 +88,9 @@ export function mcpService(db: Kysely<DB>, tools: ToolsService, events: StudioEv
     return row.id
   }
 
-  async function testConfig(config: ToolConfig): Promise<TestResult> {
+  /** `toolId`: the saved server being edited, whose masked values in `config` stand for the saved ones. */
+  async function testConfig(shown: ToolConfig, toolId?: string): Promise<TestResult> {
+    const config = toolId ? await tools.unmask(toolId, shown) : shown
     // A fresh connection, never the live one: testing must neither disturb running chats nor
     // report a cached success.
     const conn = new McpConnection('test', config, { ...connOpts, reconnect: { ...connOpts.reconnect, attempts: 0 } })
@@ -172,7 +175,7 @@ export function mcpService(db: Kysely<DB>, tools: ToolsService, events: StudioEv
   return {
     status: (): Promise<ToolStatus[]> => manager.status(),
     async test(id: string): Promise<TestResult> {
-      return testConfig((await tools.get(id)).config)
+      return testConfig((await tools.withSecrets.get(id)).config)
     },
     testConfig,
     async agentTools(idOrUuid: string): Promise<AgentToolBinding[]> {

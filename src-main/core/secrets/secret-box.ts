@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto'
 import { chmodSync, existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
+import { tightenMode } from '../data-dir'
 
 /**
  * Encrypts secrets (API keys) before they reach the store. The desktop host passes one backed by
@@ -37,11 +38,13 @@ export function keyFileSecretBox(keyFile: string): SecretBox {
 
 function loadOrCreateKey(keyFile: string): Buffer {
   if (existsSync(keyFile)) {
+    // A key file others can read (an older version, a copy) is made private again.
+    tightenMode(keyFile, 0o600)
     const key = Buffer.from(readFileSync(keyFile, 'utf8').trim(), 'base64')
     if (key.length !== 32) throw new Error(`The key file ${keyFile} is damaged (expected 32 bytes)`)
     return key
   }
-  mkdirSync(dirname(keyFile), { recursive: true })
+  mkdirSync(dirname(keyFile), { recursive: true, mode: 0o700 })
   const key = randomBytes(32)
   // 'wx' fails if another process created it first; then use theirs so both agree.
   try {

@@ -2,6 +2,7 @@ import type { Kysely, Selectable } from 'kysely'
 import type { AgentsTable, DB } from '../schema'
 import type { Agent } from '../../contract/entities'
 import { bool, json, num } from '../errors'
+import { nothingToSet } from './nothing-to-set'
 
 export type AgentRow = Selectable<AgentsTable>
 
@@ -65,7 +66,10 @@ export function agentsRepo(db: Kysely<DB>) {
         .where((eb) => eb.or([eb('id', '=', idOrUuid), eb('uuid', '=', idOrUuid)]))
         .executeTakeFirst(),
     insert: (row: AgentRow) => db.insertInto('agents').values(row).execute(),
-    update: (id: string, patch: Partial<AgentRow>) => db.updateTable('agents').set(patch).where('id', '=', id).execute(),
+    update: async (id: string, patch: Partial<AgentRow>) => {
+      if (nothingToSet(patch)) return
+      await db.updateTable('agents').set(patch).where('id', '=', id).execute()
+    },
     delete: (id: string) => db.deleteFrom('agents').where('id', '=', id).execute()
   }
 }

@@ -2,6 +2,7 @@ import type { Kysely, Selectable } from 'kysely'
 import type { ChatSessionsTable, DB, MessagesTable, RunStepsTable } from '../schema'
 import type { ChatMessage, ChatSession, MessageMeta, RunStep } from '../../contract/chat'
 import { json, num } from '../errors'
+import { nothingToSet } from './nothing-to-set'
 
 export const toSession = (r: Selectable<ChatSessionsTable>): ChatSession => ({
   id: r.id,
@@ -57,7 +58,10 @@ export function chatRepo(db: Kysely<DB>) {
         return q.orderBy('updated_at', 'desc').limit(500).execute()
       },
       insert: (row: Selectable<ChatSessionsTable>) => db.insertInto('chat_sessions').values(row).execute(),
-      update: (id: string, patch: Partial<Selectable<ChatSessionsTable>>) => db.updateTable('chat_sessions').set(patch).where('id', '=', id).execute(),
+      update: async (id: string, patch: Partial<Selectable<ChatSessionsTable>>) => {
+        if (nothingToSet(patch)) return
+        await db.updateTable('chat_sessions').set(patch).where('id', '=', id).execute()
+      },
       /** Names a session after its first message; one statement, so a queued turn cannot rename it afterwards. */
       titleIfUntitled: (id: string, title: string) =>
         db
@@ -84,13 +88,19 @@ export function chatRepo(db: Kysely<DB>) {
         ).reverse(),
       find: (id: string) => db.selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirst(),
       insert: (row: Selectable<MessagesTable>) => db.insertInto('messages').values(row).execute(),
-      update: (id: string, patch: Partial<Selectable<MessagesTable>>) => db.updateTable('messages').set(patch).where('id', '=', id).execute(),
+      update: async (id: string, patch: Partial<Selectable<MessagesTable>>) => {
+        if (nothingToSet(patch)) return
+        await db.updateTable('messages').set(patch).where('id', '=', id).execute()
+      },
       deleteFrom: (sessionId: string, createdAt: number) =>
         db.deleteFrom('messages').where('session_id', '=', sessionId).where('created_at', '>=', createdAt).execute()
     },
     steps: {
       insert: (row: Selectable<RunStepsTable>) => db.insertInto('run_steps').values(row).execute(),
-      update: (id: string, patch: Partial<Selectable<RunStepsTable>>) => db.updateTable('run_steps').set(patch).where('id', '=', id).execute(),
+      update: async (id: string, patch: Partial<Selectable<RunStepsTable>>) => {
+        if (nothingToSet(patch)) return
+        await db.updateTable('run_steps').set(patch).where('id', '=', id).execute()
+      },
       forRun: (runId: string) => db.selectFrom('run_steps').selectAll().where('run_id', '=', runId).orderBy('started_at').orderBy('id').execute()
     }
   }

@@ -7,6 +7,7 @@ const startedDocumentStatuses = activeDocumentStatuses.filter((s) => s !== 'queu
 import type { DB } from '../schema'
 import { num } from '../errors'
 import { knowledgeDb, type KbDocumentsTable, type KnowledgeDB } from './knowledge-schema'
+import { nothingToSet } from './nothing-to-set'
 
 export type DocumentRow = Selectable<KbDocumentsTable>
 /** Everything but the inline body, which can be large and is read only by the ingestion. */
@@ -157,7 +158,10 @@ export function documentsRepo(base: Kysely<DB>) {
       ).map((r) => r.kb_id),
 
     insertMany: (rows: DocumentRow[]) => (rows.length ? db.insertInto('documents').values(rows).execute() : Promise.resolve()),
-    update: (id: string, patch: Partial<DocumentRow>, d: Db = db) => d.updateTable('documents').set(patch).where('id', '=', id).executeTakeFirst(),
+    update: async (id: string, patch: Partial<DocumentRow>, d: Db = db) => {
+      if (nothingToSet(patch)) return
+      await d.updateTable('documents').set(patch).where('id', '=', id).executeTakeFirst()
+    },
     updateMany: (ids: string[], patch: Partial<DocumentRow>) =>
       ids.length ? db.updateTable('documents').set(patch).where('id', 'in', ids).execute() : Promise.resolve(),
     delete: (id: string) => db.deleteFrom('documents').where('id', '=', id).execute(),

@@ -2,6 +2,7 @@ import type { Kysely, Selectable } from 'kysely'
 import type { DB, KnowledgeBasesTable } from '../schema'
 import type { KnowledgeBase } from '../../contract/entities'
 import { num, uniqueOr409 } from '../errors'
+import { nothingToSet } from './nothing-to-set'
 
 export type KnowledgeBaseRow = Selectable<KnowledgeBasesTable>
 
@@ -38,8 +39,10 @@ export function knowledgeBasesRepo(db: Kysely<DB>) {
     list: () => withCount().orderBy('kb.created_at').execute(),
     find: (id: string) => withCount().where('kb.id', '=', id).executeTakeFirst(),
     insert: (row: KnowledgeBaseRow) => uniqueOr409(() => db.insertInto('knowledge_bases').values(row).execute(), taken(row.name)),
-    update: (id: string, patch: Partial<KnowledgeBaseRow>) =>
-      uniqueOr409(() => db.updateTable('knowledge_bases').set(patch).where('id', '=', id).execute(), taken(patch.name)),
+    update: async (id: string, patch: Partial<KnowledgeBaseRow>) => {
+      if (nothingToSet(patch)) return
+      await uniqueOr409(() => db.updateTable('knowledge_bases').set(patch).where('id', '=', id).execute(), taken(patch.name))
+    },
     delete: (id: string) => db.deleteFrom('knowledge_bases').where('id', '=', id).execute()
   }
 }

@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely'
 import type { DB } from '../schema'
 import { knowledgeDb, type KbKnowledgeBasesTable } from './knowledge-schema'
+import { nothingToSet } from './nothing-to-set'
 
 export type KbStateRow = Selectable<KbKnowledgeBasesTable>
 
@@ -9,7 +10,10 @@ export function knowledgeCollectionsRepo(base: Kysely<DB>) {
   const db = knowledgeDb(base)
   return {
     find: (kbId: string) => db.selectFrom('knowledge_bases').selectAll().where('id', '=', kbId).executeTakeFirst(),
-    update: (kbId: string, patch: Partial<KbStateRow>) => db.updateTable('knowledge_bases').set(patch).where('id', '=', kbId).execute(),
+    update: async (kbId: string, patch: Partial<KbStateRow>) => {
+      if (nothingToSet(patch)) return
+      await db.updateTable('knowledge_bases').set(patch).where('id', '=', kbId).execute()
+    },
     /** Knowledge bases whose chosen embedding model is not the one their collection was built with. */
     needingReembed: async () => {
       const rows = await db

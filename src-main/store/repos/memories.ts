@@ -2,6 +2,7 @@ import { sql, type Kysely, type Selectable } from 'kysely'
 import type { DB, MemoriesTable } from '../schema'
 import type { Memory } from '../../contract/memory'
 import { num } from '../errors'
+import { nothingToSet } from './nothing-to-set'
 
 export type MemoryRow = Selectable<MemoriesTable>
 
@@ -69,7 +70,10 @@ export function memoriesRepo(db: Kysely<DB>) {
     },
     find: (id: string) => db.selectFrom('memories').selectAll().where('id', '=', id).executeTakeFirst(),
     insert: (row: MemoryRow) => db.insertInto('memories').values(row).execute(),
-    update: (id: string, patch: Partial<MemoryRow>) => db.updateTable('memories').set(patch).where('id', '=', id).execute(),
+    update: async (id: string, patch: Partial<MemoryRow>) => {
+      if (nothingToSet(patch)) return
+      await db.updateTable('memories').set(patch).where('id', '=', id).execute()
+    },
     delete: (id: string) => db.deleteFrom('memories').where('id', '=', id).executeTakeFirst(),
     deleteMany: (ids: string[]) => (ids.length ? db.deleteFrom('memories').where('id', 'in', ids).executeTakeFirst() : Promise.resolve(undefined)),
     /** "Forget me": every memory of the user, or only one agent's own. */

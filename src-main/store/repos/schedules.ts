@@ -2,6 +2,7 @@ import type { Kysely, Selectable } from 'kysely'
 import type { DB, ScheduleRunsTable, SchedulesTable } from '../schema'
 import type { Delivery, DeliveryResult, MissedPolicy, RunStatus, RunTrigger, ScheduleRun, ScheduleSpec } from '../../contract/schedules'
 import { bool, json, num } from '../errors'
+import { nothingToSet } from './nothing-to-set'
 
 export type ScheduleRow = Selectable<SchedulesTable>
 export type ScheduleRunRow = Selectable<ScheduleRunsTable>
@@ -98,12 +99,18 @@ export function schedulesRepo(db: Kysely<DB>) {
     due: () => db.selectFrom('schedules').select(['id', 'next_run_at']).where('enabled', '=', 1).where('next_run_at', 'is not', null).execute(),
     find: (id: string) => db.selectFrom('schedules').selectAll().where('id', '=', id).executeTakeFirst(),
     insert: (row: ScheduleRow) => db.insertInto('schedules').values(row).execute(),
-    update: (id: string, patch: Partial<ScheduleRow>) => db.updateTable('schedules').set(patch).where('id', '=', id).execute(),
+    update: async (id: string, patch: Partial<ScheduleRow>) => {
+      if (nothingToSet(patch)) return
+      await db.updateTable('schedules').set(patch).where('id', '=', id).execute()
+    },
     delete: (id: string) => db.deleteFrom('schedules').where('id', '=', id).execute(),
 
     runs: {
       insert: (row: ScheduleRunRow) => db.insertInto('schedule_runs').values(row).execute(),
-      update: (id: string, patch: Partial<ScheduleRunRow>) => db.updateTable('schedule_runs').set(patch).where('id', '=', id).execute(),
+      update: async (id: string, patch: Partial<ScheduleRunRow>) => {
+        if (nothingToSet(patch)) return
+        await db.updateTable('schedule_runs').set(patch).where('id', '=', id).execute()
+      },
       find: (id: string) => db.selectFrom('schedule_runs').selectAll().where('id', '=', id).executeTakeFirst(),
       list: (scheduleId: string, o: { limit: number; before?: number }) => {
         let q = db.selectFrom('schedule_runs').selectAll().where('schedule_id', '=', scheduleId)

@@ -2,6 +2,7 @@ import type { Kysely, Selectable } from 'kysely'
 import type { DB, ToolsTable } from '../schema'
 import type { Tool } from '../../contract/entities'
 import { bool, json, num, uniqueOr409 } from '../errors'
+import { nothingToSet } from './nothing-to-set'
 
 export type ToolRow = Selectable<ToolsTable>
 
@@ -41,7 +42,10 @@ export function toolsRepo(db: Kysely<DB>) {
     list: () => db.selectFrom('tools').selectAll().orderBy('created_at').execute(),
     find: (id: string) => db.selectFrom('tools').selectAll().where('id', '=', id).executeTakeFirst(),
     insert: (row: ToolRow) => uniqueOr409(() => db.insertInto('tools').values(row).execute(), taken(row.name)),
-    update: (id: string, patch: Partial<ToolRow>) => uniqueOr409(() => db.updateTable('tools').set(patch).where('id', '=', id).execute(), taken(patch.name)),
+    update: async (id: string, patch: Partial<ToolRow>) => {
+      if (nothingToSet(patch)) return
+      await uniqueOr409(() => db.updateTable('tools').set(patch).where('id', '=', id).execute(), taken(patch.name))
+    },
     delete: (id: string) => db.deleteFrom('tools').where('id', '=', id).execute()
   }
 }

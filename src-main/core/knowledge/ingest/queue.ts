@@ -72,6 +72,9 @@ interface Awaiting {
   /** docId → version written */
   docs: Map<string, number>
   since: number
+  /** Failed batch ends so far (the index merge or the swap), and when the next may run. */
+  attempts: number
+  notBefore: number
 }
 
 /**
@@ -258,6 +261,7 @@ export class IngestionQueue {
     const now = Date.now()
     const out: Promise<void>[] = []
     for (const [collection, a] of this.awaiting) {
+      if (now < a.notBefore) continue
       const spacing = 10 * (this.mergeCost.get(collection) ?? 0)
       const age = now - a.since
       if (all || (age >= spacing && (a.docs.size >= this.opts.batchMaxDocs || age >= this.opts.batchMaxMs))) out.push(this.finalize(collection))
@@ -457,7 +461,7 @@ export class IngestionQueue {
 
   private markWritten(collection: string, kbId: string, docId: string, gen: number): void {
     let a = this.awaiting.get(collection)
-    if (!a) this.awaiting.set(collection, (a = { kbId, docs: new Map(), since: Date.now() }))
+    if (!a) this.awaiting.set(collection, (a = { kbId, docs: new Map(), since: Date.now(), attempts: 0, notBefore: 0 }))
     a.docs.set(docId, gen)
   }
 
@@ -503,53 +507,11 @@ export class IngestionQueue {
       const batch = this.awaiting.get(collection)
       if (!batch || !batch.docs.size) return
       this.awaiting.delete(collection)
-      const mergeStart = Date.now()
-      await this.vector.optimize(collection)
-      this.mergeCost.set(collection, Date.now() - mergeStart)
-      this.stats.merges++
-      this.stats.mergeMs += Date.now() - mergeStart
-      log.debug({ documents: batch.docs.size, mergeMs: Date.now() - mergeStart }, 'ingestion batch end: index merged')
-      await this.collections.lock.run(batch.kbId, async () => {
-        const kb = await this.collections.state(batch.kbId).catch(() => null)
-        const ids = [...batch.docs.keys()]
-        if (!kb) return
-        if (kb.collection !== collection) {
-          // The knowledge base switched collection meanwhile: index these again into the new one.
-          await this.docs.updateMany(ids, { status: 'embedding', chunks_done: 0, lease_owner: null, lease_until: null })
-          return
-        }
-        const now = Date.now()
-        const finished: Array<{ id: string; bytes: number }> = []
-        await this.docs.db.transaction().execute(async (tx) => {
-          for (const [id, gen] of batch.docs) {
-            const d = await tx
-              .selectFrom('documents')
-              .select(['id', 'gen', 'served_gen', 'status', 'chunks_done', 'chunk_count', 'work_hash', 'bytes'])
-              .where('id', '=', id)
-              .executeTakeFirst()
-            if (!d || Number(d.gen) !== gen || d.status !== 'indexing' || Number(d.chunks_done) < Number(d.chunk_count)) continue
-            const old = d.served_gen === null ? null : Number(d.served_gen)
-            await tx
-              .updateTable('documents')
-              .set({
-                status: 'ready',
-                served_gen: gen,
-                stale_gen: old !== null && old !== gen ? old : null,
-                content_hash: d.work_hash,
-                error: null,
-                attempts: 0,
-                lease_owner: null,
-                lease_until: null,
-                finished_at: now,
-                updated_at: now
-              })
-              .where('id', '=', id)
-              .execute()
-            finished.push({ id, bytes: Number(d.bytes) })
-          }
-        })
-        for (const f of finished) this.progress.docFinished(batch.kbId, f.id, f.bytes, false)
-      })
+      try {
+        await this.endBatch(collection, batch)
+      } catch (err) {
+        await this.batchEndFailed(collection, batch, err)
+      }
       await this.cleanStale()
     })()
       .catch((err) => log.error({ err, collection }, 'ingestion batch end failed'))
@@ -559,6 +521,85 @@ export class IngestionQueue {
       })
     this.finalizing.set(collection, p)
     return p
+  }
+
+  private async endBatch(collection: string, batch: Awaiting): Promise<void> {
+    const mergeStart = Date.now()
+    await this.vector.optimize(collection)
+    this.mergeCost.set(collection, Date.now() - mergeStart)
+    this.stats.merges++
+    this.stats.mergeMs += Date.now() - mergeStart
+    log.debug({ documents: batch.docs.size, mergeMs: Date.now() - mergeStart }, 'ingestion batch end: index merged')
+    await this.collections.lock.run(batch.kbId, async () => {
+      const kb = await this.collections.state(batch.kbId).catch(() => null)
+      const ids = [...batch.docs.keys()]
+      if (!kb) return
+      if (kb.collection !== collection) {
+        // The knowledge base switched collection meanwhile: index these again into the new one.
+        await this.docs.updateMany(ids, { status: 'embedding', chunks_done: 0, lease_owner: null, lease_until: null })
+        return
+      }
+      const now = Date.now()
+      const finished: Array<{ id: string; bytes: number }> = []
+      await this.docs.db.transaction().execute(async (tx) => {
+        for (const [id, gen] of batch.docs) {
+          const d = await tx
+            .selectFrom('documents')
+            .select(['id', 'gen', 'served_gen', 'status', 'chunks_done', 'chunk_count', 'work_hash', 'bytes'])
+            .where('id', '=', id)
+            .executeTakeFirst()
+          if (!d || Number(d.gen) !== gen || d.status !== 'indexing' || Number(d.chunks_done) < Number(d.chunk_count)) continue
+          const old = d.served_gen === null ? null : Number(d.served_gen)
+          await tx
+            .updateTable('documents')
+            .set({
+              status: 'ready',
+              served_gen: gen,
+              stale_gen: old !== null && old !== gen ? old : null,
+              content_hash: d.work_hash,
+              error: null,
+              attempts: 0,
+              lease_owner: null,
+              lease_until: null,
+              finished_at: now,
+              updated_at: now
+            })
+            .where('id', '=', id)
+            .execute()
+          finished.push({ id, bytes: Number(d.bytes) })
+        }
+      })
+      for (const f of finished) this.progress.docFinished(batch.kbId, f.id, f.bytes, false)
+    })
+  }
+
+  /**
+   * A batch end that threw (seen: LanceDB's `KMeans cannot train 4 centroids with 0 vectors` when
+   * building a vector index) is tried again `retryBaseMs × 4^n` later, documents written meanwhile
+   * joining it; after `maxAttempts` its documents fail with the reason. Their new versions were
+   * never served, so the knowledge base goes on serving what it had. At shutdown they are left in
+   * `indexing`: the next start adopts them and tries again.
+   */
+  private async batchEndFailed(collection: string, batch: Awaiting, err: unknown): Promise<void> {
+    const attempts = batch.attempts + 1
+    if (this.closed) {
+      log.warn({ err, collection, documents: batch.docs.size }, 'ingestion batch end failed at shutdown; retried at the next start')
+      return
+    }
+    if (attempts < this.opts.maxAttempts) {
+      const retryInMs = this.opts.retryBaseMs * 4 ** (attempts - 1)
+      log.warn({ err, collection, documents: batch.docs.size, attempts, retryInMs }, 'ingestion batch end failed; will retry')
+      const joined = this.awaiting.get(collection)
+      if (joined) for (const [id, gen] of joined.docs) batch.docs.set(id, gen)
+      this.awaiting.set(collection, { ...batch, attempts, notBefore: Date.now() + retryInMs })
+      return
+    }
+    log.error({ err, collection, documents: batch.docs.size, attempts }, 'ingestion batch end failed; its documents fail')
+    const reason = new Error(`the search index could not be updated (${attempts} attempts): ${(err as Error)?.message ?? String(err)}`)
+    for (const [id, gen] of batch.docs) {
+      const doc = await this.docs.findFull(id)
+      if (doc && Number(doc.gen) === gen && doc.status === 'indexing') await this.fail(doc, reason, true)
+    }
   }
 
   /** Documents fully written by a worker that is gone (a crash): they only need the batch end. */
@@ -587,10 +628,11 @@ export class IngestionQueue {
     }
   }
 
-  private async fail(doc: DocumentRow, err: unknown): Promise<void> {
+  /** `final`: retried already (a batch end), so the document fails now. */
+  private async fail(doc: DocumentRow, err: unknown, final = false): Promise<void> {
     const message = messageOf(err)
     const attempts = Number(doc.attempts) + 1
-    const permanent = isPermanent(err) || attempts >= this.opts.maxAttempts
+    const permanent = final || isPermanent(err) || attempts >= this.opts.maxAttempts
     if (!(err instanceof AppError)) log.warn({ err, document: doc.name }, 'document failed to ingest')
     const now = Date.now()
     const current = await this.docs.find(doc.id)

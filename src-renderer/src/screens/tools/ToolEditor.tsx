@@ -45,7 +45,7 @@ export function ToolEditor({ open, tool, onClose }: Props) {
     setTesting(true)
     setTested(null)
     try {
-      const r = await studio.connection.api.call('tools.testConfig', { config: toInput(values).config })
+      const r = await studio.connection.api.call('tools.testConfig', { config: toInput(values).config, ...(tool && { toolId: tool.id }) })
       setTested(
         r.ok
           ? { ok: true, text: t('tools.testOk', { ms: r.latencyMs, names: r.tools.map((x) => x.name).join(', ') }) }
