@@ -123,6 +123,8 @@ export async function startServer(runtime: Runtime, opts: ServerOptions): Promis
   if (opts.rendererDir && existsSync(join(opts.rendererDir, 'index.html'))) {
     const dir = opts.rendererDir
     app.use(express.static(dir, { index: false, maxAge: '1h' }))
+    // Browsers ask for it on every page; the studio has none, and "none" is not an error.
+    app.get('/favicon.ico', (_req, res) => void res.status(204).end())
     app.get(PAGE_PATHS, (_req, res) => {
       res.setHeader('Cache-Control', 'no-cache')
       res.sendFile(join(dir, 'index.html'))
