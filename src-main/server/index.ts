@@ -89,6 +89,7 @@ export async function startServer(runtime: Runtime, opts: ServerOptions): Promis
   const app = express()
   app.disable('x-powered-by')
   app.set('query parser', 'simple')
+  const authed = requireToken(opts.token, allowedHosts)
   app.use(requestId)
   app.use(securityHeaders)
   app.use(bearerChallenge)
@@ -106,14 +107,14 @@ export async function startServer(runtime: Runtime, opts: ServerOptions): Promis
   app.use(chatProtocolRouter(runtime, access, { bodyLimit }))
   app.use('/v1', openAiRouter(runtime, access, { bodyLimit }))
   // Multipart uploads stream to disk, so they are routed before the JSON body parser and its limit.
-  app.use('/api', requireToken(opts.token), knowledgeUploadRouter(runtime))
+  app.use('/api', authed, knowledgeUploadRouter(runtime))
   // A turn may carry attachments (up to 5 × 5 MB, base64): its body limit is its own.
-  app.use(streams['chat.turn'].path, requireToken(opts.token), express.json({ limit: '40mb' }))
-  app.use('/api', requireToken(opts.token), express.json({ limit: bodyLimit }), studioTurnRouter(runtime), restRouter(runtime.handlers))
+  app.use(streams['chat.turn'].path, authed, express.json({ limit: '40mb' }))
+  app.use('/api', authed, express.json({ limit: bodyLimit }), studioTurnRouter(runtime), restRouter(runtime.handlers))
   // Agents as MCP tools for other MCP clients (streamable HTTP), behind the same token.
-  app.use('/mcp', requireToken(opts.token), mcpRouter(runtime, { bodyLimit }))
+  app.use('/mcp', authed, mcpRouter(runtime, { bodyLimit }))
 
-  app.use('/files', requireToken(opts.token), filesRouter(runtime.dataDir))
+  app.use('/files', authed, filesRouter(runtime.dataDir))
 
   // Public pages for phones and websites (published agents only): /chat/<uuid> and /embed.js.
   app.use(webRouter(runtime, { rendererDir: opts.rendererDir }))

@@ -80,15 +80,24 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 /**
  * Cookies ride along on requests from every page of the same site, and another port on
  * 127.0.0.1 is the same site: a cookie-authenticated request that changes something must come
- * from our own origin. Browsers send Origin on every such request; older ones at least
- * Sec-Fetch-Site.
+ * from our own origin, or from a host the user named with --allowed-host (a reverse proxy that
+ * rewrites Host). Browsers send Origin on every such request; older ones at least Sec-Fetch-Site.
  */
-export function fromOwnPage(req: Pick<Request, 'headers' | 'method'>): boolean {
+export function fromOwnPage(req: Pick<Request, 'headers' | 'method'>, allowedHosts: readonly string[] = []): boolean {
   if (SAFE_METHODS.has(req.method)) return true
   const { origin, host } = req.headers
-  if (origin !== undefined) return sameOrigin(origin, host)
+  if (origin !== undefined) return sameOrigin(origin, host) || originHostIn(origin, allowedHosts)
   const site = req.headers['sec-fetch-site']
   return site === undefined || site === 'same-origin' || site === 'none'
+}
+
+function originHostIn(origin: string, hosts: readonly string[]): boolean {
+  try {
+    const name = new URL(origin).hostname.toLowerCase()
+    return hosts.some((h) => h.toLowerCase() === name)
+  } catch {
+    return false
+  }
 }
 
 export type TokenSource = 'header' | 'query' | 'cookie'
@@ -105,11 +114,11 @@ export function presentedToken(req: Pick<Request, 'headers' | 'query'>): { token
 
 export const HOW_TO_AUTHENTICATE = 'send "Authorization: Bearer <token>" or open the URL printed at start-up'
 
-export function requireToken(token: string) {
+export function requireToken(token: string, allowedHosts: readonly string[] = []) {
   return (req: Request, _res: Response, next: NextFunction) => {
     const presented = presentedToken(req)
     if (!presented || !tokensEqual(presented.token, token)) return next(new AppError('unauthorized', `Missing or wrong access token: ${HOW_TO_AUTHENTICATE}`))
-    if (presented.via === 'cookie' && !fromOwnPage(req))
+    if (presented.via === 'cookie' && !fromOwnPage(req, allowedHosts))
       return next(new AppError('forbidden', "Cross-origin request refused: the studio cookie only counts on requests from the studio's own pages"))
     next()
   }

@@ -13,6 +13,7 @@ import WebSocket from 'ws'
 import { closeLog, configureLog } from '../../src-main/base/log'
 import { ErrorBody } from '../../src-main/contract/errors'
 import { errorHandler, requestId } from '../../src-main/server/errors'
+import { fromOwnPage } from '../../src-main/server/security'
 import { bootServer, tempDir, type BootedServer } from '../utils/boot'
 
 /**
@@ -270,6 +271,10 @@ describe('the HTTP edge', () => {
     expect((await create({ cookie, origin: s.url })).status).toBe(201)
     expect((await create({ cookie, 'sec-fetch-site': 'same-origin' })).status).toBe(201)
     expect((await create({ authorization: `Bearer ${TOKEN}`, origin: 'http://127.0.0.1:8080' })).status).toBe(201)
+    // Behind a reverse proxy that rewrites Host, the page's origin is a name the user allowed.
+    const proxied = { method: 'POST', headers: { origin: 'https://studio.example', host: '127.0.0.1:5001' } }
+    expect(fromOwnPage(proxied, ['studio.example'])).toBe(true)
+    expect(fromOwnPage(proxied, [])).toBe(false)
     // Reading is not an attack the cookie needs guarding from (no CORS headers: the page cannot read it).
     expect((await send(`${s.url}/api/agents`, { headers: { cookie, origin: 'http://127.0.0.1:8080' } })).status).toBe(200)
   })

@@ -9,7 +9,7 @@ import { Router, type Request, type Response } from 'express'
 import { AppError, type ErrorCode } from '../../contract/errors'
 import { detectFormat, supportedExtensions } from '../../core/knowledge/parse'
 import type { Runtime } from '../../core/runtime'
-import { log } from '../../base/log'
+import { requestLog } from '../errors'
 
 // A request can hold many files; the limit is per file. This caps what one request may claim to send.
 const MAX_FILES = 100
@@ -110,7 +110,7 @@ export function knowledgeUploadRouter(runtime: Runtime): Router {
         for (const part of parts) part.destroy()
         const settled = await Promise.allSettled(writes)
         const failures = settled.filter((r): r is PromiseRejectedResult => r.status === 'rejected')
-        if (failures.length) log.info({ kbId, files: failures.length, reason: (err as Error).message }, 'upload cut short; partial files removed')
+        if (failures.length) requestLog(res).info({ kbId, files: failures.length, reason: (err as Error).message }, 'upload cut short; partial files removed')
         throw err
       }
       await Promise.all(writes)
