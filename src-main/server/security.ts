@@ -153,9 +153,16 @@ export function tokenToCookie(token: string) {
     if (req.method !== 'GET' || typeof q !== 'string' || req.path.startsWith('/api/')) return next()
     if (!tokensEqual(q, token)) return next()
     res.cookie(TOKEN_COOKIE, q, { httpOnly: true, sameSite: 'strict', path: '/' })
-    const url = new URL(req.originalUrl, 'http://x')
-    url.searchParams.delete('token')
-    res.redirect(302, url.pathname + url.search)
+    let target = '/'
+    try {
+      const url = new URL(req.originalUrl, 'http://x')
+      url.searchParams.delete('token')
+      // Only ever a path on this server: `//evil.example/…` must not become an open redirect.
+      if (url.host === 'x' && !url.pathname.startsWith('//')) target = url.pathname + url.search
+    } catch {
+      // not a URL at all (`//[`): the studio's page will do
+    }
+    res.redirect(302, target)
   }
 }
 

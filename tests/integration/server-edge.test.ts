@@ -279,6 +279,19 @@ describe('the HTTP edge', () => {
     expect((await send(`${s.url}/api/agents`, { headers: { cookie, origin: 'http://127.0.0.1:8080' } })).status).toBe(200)
   })
 
+  it('turns ?token= into the cookie on any path without a 500 or a redirect off the server', async () => {
+    for (const [path, location] of [
+      ['//[', '/'],
+      ['/.//evil.example/x', '/'],
+      ['//evil.example/x', '/'],
+      ['/agents', '/agents']
+    ]) {
+      const res = await rawHttp(s.server.port, `GET ${path}?token=${TOKEN} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`)
+      expect(res, path).toMatch(/^HTTP\/1\.1 302 /)
+      expect(res, path).toMatch(new RegExp(`\r\nLocation: ${location}\r\n`, 'i'))
+    }
+  })
+
   it('answers bad %-encoding with 400, and undecodable or unknown Content-Encoding with 400/415, in the JSON shape', async () => {
     for (const path of ['/chat/%ff', '/api/agents/%E0%A4%A', '/files/excel/%ff']) {
       const res = await send(`${s.url}${path}`, { headers: { authorization: `Bearer ${TOKEN}` } })
