@@ -1,5 +1,6 @@
 import express from 'express'
 import { createServer, type Server as HttpServer } from 'node:http'
+import type { Duplex } from 'node:stream'
 import { networkInterfaces } from 'node:os'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
@@ -10,17 +11,18 @@ import { ChatAccess } from './chat/access'
 import { attachControlSocket } from './chat/control-socket'
 import { chatProtocolRouter } from './chat/protocol-routes'
 import { studioTurnRouter } from './chat/studio-turn'
-import { errorHandler } from './errors'
+import { errorHandler, notFound, requestId } from './errors'
 import { streams } from '../contract/api'
 import { filesRouter } from './files'
 import { openApiDocument } from './openapi'
 import { openAiRouter } from './openai/routes'
 import { restRouter } from './rest'
 import { knowledgeUploadRouter } from './knowledge/upload'
-import { hostCheck, isLoopback, requireToken, securityHeaders, tokenToCookie } from './security'
+import { bearerChallenge, hostCheck, isLoopback, requireToken, securityHeaders, tokenToCookie } from './security'
 import { attachStudioSocket } from './studio-socket'
 import { mcpRouter } from './mcp/router'
 import { webRouter } from './web'
+import { answerMalformedHttp } from './malformed-http'
 
 export interface ServerOptions {
   /** 127.0.0.1 unless the user opens the LAN (0.0.0.0). */
@@ -54,12 +56,43 @@ export function lanAddresses(): string[] {
     .map((a) => a!.address)
 }
 
+/**
+ * The studio routes with the URL's hash (`/#/agents`), so its page lives at `/` alone; every other
+ * path is an API, a file or nothing, and answers so in JSON. In particular OAuth discovery
+ * (`/.well-known/…`, `/authorize`, `/register`) must not get a page that looks like a yes.
+ */
+const PAGE_PATHS = ['/', '/index.html']
+
+const READ = ['GET', 'HEAD']
+/** The methods each fixed path answers to (the API's own router says so for /api, the OpenAI router for /v1). */
+function allowedMethods(path: string): string[] | undefined {
+  const p = path.toLowerCase().replace(/\/+$/, '') || '/'
+  if (p === '/mcp') return ['POST']
+  if (p === '/chat-init' || p === '/chat-message') return ['POST', 'OPTIONS']
+  if (p === '/healthz' || p === '/api/openapi.json' || p === '/embed.js' || /^\/chat\/[^/]+$/.test(p) || /^\/files\/excel\/[^/]+$/.test(p)) return READ
+  if (PAGE_PATHS.includes(p)) return READ
+  return undefined
+}
+
+/**
+ * MCP clients with OAuth support (mcp-remote, the Inspector) probe these after a 401; the SDK puts
+ * our answer in the error it shows, so it says what to do instead.
+ */
+function oauthHint(path: string): string | undefined {
+  if (/^\/(\.well-known\/(oauth-|openid)|register$|authorize$|token$)/i.test(path))
+    return 'this server does not use OAuth; send the studio token (or an agent key) as "Authorization: Bearer <token>"'
+  return undefined
+}
+
 export async function startServer(runtime: Runtime, opts: ServerOptions): Promise<RunningServer> {
   const allowedHosts = opts.allowedHosts ?? []
   const app = express()
   app.disable('x-powered-by')
   app.set('query parser', 'simple')
+  const authed = requireToken(opts.token, allowedHosts)
+  app.use(requestId)
   app.use(securityHeaders)
+  app.use(bearerChallenge)
   app.use(hostCheck(allowedHosts))
 
   app.get('/healthz', (_req, res) => {
@@ -74,14 +107,14 @@ export async function startServer(runtime: Runtime, opts: ServerOptions): Promis
   app.use(chatProtocolRouter(runtime, access, { bodyLimit }))
   app.use('/v1', openAiRouter(runtime, access, { bodyLimit }))
   // Multipart uploads stream to disk, so they are routed before the JSON body parser and its limit.
-  app.use('/api', requireToken(opts.token), knowledgeUploadRouter(runtime))
+  app.use('/api', authed, knowledgeUploadRouter(runtime))
   // A turn may carry attachments (up to 5 × 5 MB, base64): its body limit is its own.
-  app.use(streams['chat.turn'].path, requireToken(opts.token), express.json({ limit: '40mb' }))
-  app.use('/api', requireToken(opts.token), express.json({ limit: bodyLimit }), studioTurnRouter(runtime), restRouter(runtime.handlers))
+  app.use(streams['chat.turn'].path, authed, express.json({ limit: '40mb' }))
+  app.use('/api', authed, express.json({ limit: bodyLimit }), studioTurnRouter(runtime), restRouter(runtime.handlers))
   // Agents as MCP tools for other MCP clients (streamable HTTP), behind the same token.
-  app.use('/mcp', requireToken(opts.token), express.json({ limit: bodyLimit }), mcpRouter(runtime))
+  app.use('/mcp', authed, mcpRouter(runtime, { bodyLimit }))
 
-  app.use('/files', requireToken(opts.token), filesRouter(runtime.dataDir))
+  app.use('/files', authed, filesRouter(runtime.dataDir))
 
   // Public pages for phones and websites (published agents only): /chat/<uuid> and /embed.js.
   app.use(webRouter(runtime, { rendererDir: opts.rendererDir }))
@@ -91,7 +124,9 @@ export async function startServer(runtime: Runtime, opts: ServerOptions): Promis
   if (opts.rendererDir && existsSync(join(opts.rendererDir, 'index.html'))) {
     const dir = opts.rendererDir
     app.use(express.static(dir, { index: false, maxAge: '1h' }))
-    app.get(/^\/(?!api\/|socket\.io\/).*/, (_req, res) => {
+    // Browsers ask for it on every page; the studio has none, and "none" is not an error.
+    app.get('/favicon.ico', (_req, res) => void res.status(204).end())
+    app.get(PAGE_PATHS, (_req, res) => {
       res.setHeader('Cache-Control', 'no-cache')
       res.sendFile(join(dir, 'index.html'))
     })
@@ -100,9 +135,12 @@ export async function startServer(runtime: Runtime, opts: ServerOptions): Promis
       res.type('text/plain').send('Agenta Studio server is running. The studio UI is not built: run `npm run build`.')
     })
   }
+  app.use(notFound(allowedMethods, oauthHint))
   app.use(errorHandler)
 
   const http = createServer(app)
+  // Requests Node cannot parse never reach Express: they get the JSON error shape too, not an empty 400.
+  http.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => answerMalformedHttp(err, socket))
   // Socket.IO: polling is closed to foreign browser origins except those a published agent lists.
   const io = new IoServer(http, { serveClient: false, maxHttpBufferSize: 1e6, cors: { origin: access.socketCors } })
   const unsubscribe = attachStudioSocket(io, runtime, opts.token, allowedHosts)

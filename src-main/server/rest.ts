@@ -27,6 +27,18 @@ export function restRouter(handlers: ApiHandlers): Router {
       res.status(name.endsWith('.create') ? 201 : 200).json(data)
     })
   }
-  router.use((req, _res, next) => next(new AppError('not_found', `No API route ${req.method} ${req.baseUrl}${req.path}`)))
+  // A path of the contract asked with another method: 405 and the methods it has.
+  const patterns = Object.values(endpoints).map((ep) => ({
+    method: ep.method,
+    re: new RegExp(`^${ep.path.replace(/^\/api/, '').replace(/:[A-Za-z_]\w*/g, '[^/]+')}/?$`, 'i')
+  }))
+  router.use((req, res, next) => {
+    const allow: string[] = [...new Set(patterns.filter((p) => p.re.test(req.path)).map((p) => p.method))]
+    if (allow.length && !allow.includes(req.method)) {
+      res.setHeader('Allow', allow.join(', '))
+      return next(new AppError('method_not_allowed', `${req.method} is not allowed on ${req.baseUrl}${req.path}: use ${allow.join(' or ')}`))
+    }
+    next(new AppError('not_found', `No API route ${req.method} ${req.baseUrl}${req.path}`))
+  })
   return router
 }

@@ -4,6 +4,7 @@ import { AgentResponse, DigitalHumanCompletion, SystemData } from '../../contrac
 import type { Runtime } from '../../core/runtime'
 import type { ChatAccess } from './access'
 import { log } from '../../base/log'
+import { guarded } from '../studio-socket'
 
 type Ack = (reply: { status: 'success' } | { status: 'error'; message: string }) => void
 
@@ -32,16 +33,23 @@ function check<S extends z.ZodType>(schema: S, payload: unknown): { ok: true; da
  * payload gets an error reply, never an exception in the server.
  */
 function on<S extends z.ZodType>(socket: Socket, event: string, schema: S, handle: (data: z.output<S>) => string | null) {
-  socket.on(event, (payload: unknown, ack?: unknown) => {
+  socket.on(event, (payload: unknown, ...rest: unknown[]) => {
+    // Socket.IO passes the ack last, after however many arguments the client sent.
+    const ack = rest.at(-1)
     const reply: Ack = typeof ack === 'function' ? (ack as Ack) : () => undefined
-    const parsed = check(schema, payload)
-    if (!parsed.ok) return reply({ status: 'error', message: parsed.message })
+    // Everything inside, the validation and the ack included: a throw here would be uncaught.
     try {
+      const parsed = check(schema, payload)
+      if (!parsed.ok) return reply({ status: 'error', message: parsed.message })
       const problem = handle(parsed.data)
       reply(problem ? { status: 'error', message: problem } : { status: 'success' })
     } catch (err) {
       log.error({ err, event }, 'socket event failed')
-      reply({ status: 'error', message: 'Internal error' })
+      try {
+        reply({ status: 'error', message: 'Internal error' })
+      } catch (ackErr) {
+        log.warn({ err: ackErr, event }, 'socket error reply failed')
+      }
     }
   })
 }
@@ -56,16 +64,27 @@ const nothingWaiting = (waitId: string) => `Nothing is waiting under ${waitId} (
 export function attachControlSocket(io: IoServer, runtime: Runtime, access: ChatAccess): () => void {
   const { clients, waits } = runtime.chat
   const nsp = io.of('/')
-  nsp.use((socket, next) => {
-    const { origin, host } = socket.handshake.headers
-    access.socketAllowed(origin, host).then(
-      (ok) => next(ok ? undefined : new Error(`origin ${origin} is not allowed`)),
-      () => next(new Error('origin check failed'))
-    )
-  })
+  nsp.use(
+    guarded('/', (socket, next) => {
+      const { origin, host } = socket.handshake.headers
+      access.socketAllowed(origin, host).then(
+        (ok) => next(ok ? undefined : new Error(`origin ${origin} is not allowed`)),
+        (err: unknown) => {
+          log.warn({ err }, 'socket origin check failed')
+          next(new Error('origin check failed'))
+        }
+      )
+    })
+  )
   const onConnection = (socket: Socket) => {
-    clients.connect(socket.id, (event, payload) => socket.emit(event, payload))
-    socket.emit('connect_response', { status: 'connected', client_id: socket.id })
+    try {
+      clients.connect(socket.id, (event, payload) => socket.emit(event, payload))
+      socket.emit('connect_response', { status: 'connected', client_id: socket.id })
+    } catch (err) {
+      log.error({ err }, 'control socket could not be set up')
+      socket.disconnect(true)
+      return
+    }
 
     on(socket, 'systemdata', SystemData, (data) => {
       clients.setSystemData(socket.id, data)
@@ -75,7 +94,13 @@ export function attachControlSocket(io: IoServer, runtime: Runtime, access: Chat
     on(socket, 'digitalhuman_completion', DigitalHumanCompletion, (d) =>
       waits.answer(d.wait_id, d.completion_data ?? null) ? null : nothingWaiting(d.wait_id)
     )
-    socket.on('disconnect', () => clients.disconnect(socket.id))
+    socket.on('disconnect', () => {
+      try {
+        clients.disconnect(socket.id)
+      } catch (err) {
+        log.error({ err }, 'control socket disconnect failed')
+      }
+    })
   }
   nsp.on('connection', onConnection)
   return () => nsp.off('connection', onConnection)

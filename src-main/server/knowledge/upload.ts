@@ -3,12 +3,13 @@ import { createHash, randomBytes } from 'node:crypto'
 import { createWriteStream } from 'node:fs'
 import { mkdir, rm } from 'node:fs/promises'
 import { basename, join } from 'node:path'
-import { Transform } from 'node:stream'
+import { Transform, type Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { Router, type Request, type Response } from 'express'
 import { AppError, type ErrorCode } from '../../contract/errors'
 import { detectFormat, supportedExtensions } from '../../core/knowledge/parse'
 import type { Runtime } from '../../core/runtime'
+import { requestLog } from '../errors'
 
 // A request can hold many files; the limit is per file. This caps what one request may claim to send.
 const MAX_FILES = 100
@@ -55,45 +56,63 @@ export function knowledgeUploadRouter(runtime: Runtime): Router {
       const empty: string[] = []
       const writes: Promise<void>[] = []
 
-      await new Promise<void>((resolve, reject) => {
-        let bb: busboy.Busboy
-        try {
-          bb = busboy({ headers: req.headers, limits: { fileSize: limit, files: MAX_FILES, fields: 50 }, defParamCharset: 'utf8' })
-        } catch (err) {
-          return reject(new AppError('bad_request', `Not a valid multipart request: ${(err as Error).message}`))
-        }
-        bb.on('file', (_field, stream, info) => {
-          const fileName = basename(String(info.filename ?? '').replace(/\\/g, '/')).trim()
-          if (!fileName || !detectFormat(fileName, info.mimeType)) {
-            unsupported.push(fileName || '(a file without a name)')
-            stream.resume()
-            return
+      // Every file part streams into its own temp file. When the request fails half-way (cut off,
+      // not valid multipart), each part still being written is stopped and awaited here, so no
+      // write is left failing later as an unhandled rejection and no temp file outlives the request.
+      const parts: Readable[] = []
+      try {
+        await new Promise<void>((resolve, reject) => {
+          let bb: busboy.Busboy
+          try {
+            bb = busboy({ headers: req.headers, limits: { fileSize: limit, files: MAX_FILES, fields: 50 }, defParamCharset: 'utf8' })
+          } catch (err) {
+            return reject(new AppError('bad_request', `Not a valid multipart request: ${(err as Error).message}`))
           }
-          const tempPath = join(incoming, `${Date.now()}-${randomBytes(8).toString('hex')}`)
-          const entry: Received = { fileName, tempPath, hash: '', bytes: 0 }
-          received.push(entry)
-          const hash = createHash('sha256')
-          const meter = new Transform({
-            transform(chunk: Buffer, _enc, cb) {
-              hash.update(chunk)
-              entry.bytes += chunk.length
-              cb(null, chunk)
+          bb.on('file', (_field, stream, info) => {
+            const fileName = basename(String(info.filename ?? '').replace(/\\/g, '/')).trim()
+            if (!fileName || !detectFormat(fileName, info.mimeType)) {
+              unsupported.push(fileName || '(a file without a name)')
+              stream.on('error', () => undefined) // the form's own error says it
+              stream.resume()
+              return
             }
-          })
-          stream.on('limit', () => tooLarge.push(fileName))
-          writes.push(
-            pipeline(stream, meter, createWriteStream(tempPath)).then(() => {
-              entry.hash = hash.digest('hex')
-              if (entry.bytes === 0) empty.push(fileName)
+            const tempPath = join(incoming, `${Date.now()}-${randomBytes(8).toString('hex')}`)
+            const entry: Received = { fileName, tempPath, hash: '', bytes: 0 }
+            received.push(entry)
+            parts.push(stream)
+            const hash = createHash('sha256')
+            const meter = new Transform({
+              transform(chunk: Buffer, _enc, cb) {
+                hash.update(chunk)
+                entry.bytes += chunk.length
+                cb(null, chunk)
+              }
             })
-          )
+            stream.on('limit', () => tooLarge.push(fileName))
+            writes.push(
+              pipeline(stream, meter, createWriteStream(tempPath)).then(() => {
+                entry.hash = hash.digest('hex')
+                if (entry.bytes === 0) empty.push(fileName)
+              })
+            )
+          })
+          bb.on('filesLimit', () => reject(new AppError('payload_too_large', `At most ${MAX_FILES} files per upload`)))
+          bb.on('error', (err) => reject(new AppError('bad_request', `Not a valid multipart request: ${(err as Error).message}`)))
+          bb.on('close', () => resolve())
+          req.on('aborted', () => reject(new AppError('bad_request', 'The upload was interrupted')))
+          req.on('close', () => {
+            if (!req.complete) reject(new AppError('bad_request', 'The upload was interrupted'))
+          })
+          req.pipe(bb)
         })
-        bb.on('filesLimit', () => reject(new AppError('payload_too_large', `At most ${MAX_FILES} files per upload`)))
-        bb.on('error', (err) => reject(new AppError('bad_request', `Not a valid multipart request: ${(err as Error).message}`)))
-        bb.on('close', () => resolve())
-        req.on('aborted', () => reject(new AppError('bad_request', 'The upload was interrupted')))
-        req.pipe(bb)
-      })
+      } catch (err) {
+        req.unpipe()
+        for (const part of parts) part.destroy()
+        const settled = await Promise.allSettled(writes)
+        const failures = settled.filter((r): r is PromiseRejectedResult => r.status === 'rejected')
+        if (failures.length) requestLog(res).info({ kbId, files: failures.length, reason: (err as Error).message }, 'upload cut short; partial files removed')
+        throw err
+      }
       await Promise.all(writes)
 
       if (tooLarge.length)

@@ -82,6 +82,9 @@ export async function createAgentsMcpServer(runtime: Runtime): Promise<McpServer
     )
   }
   await registerKnowledgeSearch(server, runtime, taken)
+  // registerTool advertises `tools.listChanged`, but a stateless server has no stream to send that
+  // notification on: the list is simply fresh on every request. Say so instead of promising it.
+  if (taken.size) server.server.registerCapabilities({ tools: { listChanged: false } })
   return server
 }
 

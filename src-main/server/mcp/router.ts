@@ -1,19 +1,41 @@
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js'
-import { Router } from 'express'
+import { JSONRPCMessageSchema } from '@modelcontextprotocol/sdk/types.js'
+import express, { Router, type NextFunction, type Request, type Response } from 'express'
+import { AppError } from '../../contract/errors'
 import type { Runtime } from '../../core/runtime'
 import { createAgentsMcpServer } from './agents-server'
-import { log } from '../../base/log'
+import { requestLog } from '../errors'
 
-const methodNotAllowed = { jsonrpc: '2.0', error: { code: -32000, message: 'Method not allowed: this endpoint is stateless, POST JSON-RPC to /mcp' }, id: null }
+/** A JSON-RPC 2.0 error answer; `id` is null because a message we could not read has none we trust. */
+function rpcError(res: Response, status: number, code: number, message: string) {
+  res.status(status).json({ jsonrpc: '2.0', error: { code, message }, id: null })
+}
+
+/** One message or a non-empty batch of them, each a request, notification or response. */
+function isJsonRpc(body: unknown): boolean {
+  const messages = Array.isArray(body) ? body : [body]
+  return messages.length > 0 && messages.every((m) => JSONRPCMessageSchema.safeParse(m).success)
+}
+
+/** The body parser's failures in JSON-RPC terms: what MCP clients read is `error.code` -32700/-32600. */
+function bodyErrors(err: unknown, _req: Request, res: Response, next: NextFunction) {
+  const e = err as { type?: string; limit?: number }
+  if (e?.type === 'entity.parse.failed') return rpcError(res, 400, -32700, 'Parse error: the body is not valid JSON')
+  if (e?.type === 'entity.too.large') return rpcError(res, 413, -32600, `Invalid Request: the body is larger than ${e.limit} bytes`)
+  next(err)
+}
 
 /**
  * `/mcp`: streamable HTTP in stateless mode, as the SDK recommends for API-style servers: a fresh
  * server and transport per POST, so nothing accumulates per client and no session can go stale.
- * Mount behind the token check and a JSON body parser.
+ * Mount behind the token check. Only POST: with no session there is no stream for GET to open.
  */
-export function mcpRouter(runtime: Runtime): Router {
+export function mcpRouter(runtime: Runtime, opts: { bodyLimit: string }): Router {
   const router = Router()
-  router.post('/', async (req, res) => {
+  // Any JSON value parses here (a bare string too), so what is not a message is told apart from what is not JSON.
+  router.post('/', express.json({ limit: opts.bodyLimit, strict: false }), bodyErrors, async (req: Request, res: Response) => {
+    if (req.body !== undefined && !isJsonRpc(req.body))
+      return rpcError(res, 400, -32600, 'Invalid Request: send a JSON-RPC 2.0 request, notification or response (or a non-empty batch of them)')
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true })
     let server: Awaited<ReturnType<typeof createAgentsMcpServer>> | undefined
     // A client that hangs up cancels its turn (the tool handler's signal aborts on close).
@@ -26,11 +48,13 @@ export function mcpRouter(runtime: Runtime): Router {
       await server.connect(transport)
       await transport.handleRequest(req, res, req.body)
     } catch (err) {
-      log.error({ err }, '/mcp request failed')
-      if (!res.headersSent) res.status(500).json({ jsonrpc: '2.0', error: { code: -32603, message: 'Internal server error' }, id: null })
+      requestLog(res).error({ err }, '/mcp request failed')
+      if (!res.headersSent) rpcError(res, 500, -32603, 'Internal server error')
     }
   })
-  router.get('/', (_req, res) => void res.status(405).json(methodNotAllowed))
-  router.delete('/', (_req, res) => void res.status(405).json(methodNotAllowed))
+  router.all('/', (req, res, next) => {
+    res.setHeader('Allow', 'POST')
+    next(new AppError('method_not_allowed', `${req.method} is not allowed on /mcp: this endpoint is stateless, POST JSON-RPC to it`))
+  })
   return router
 }
