@@ -53,3 +53,14 @@ export class LoudnessFollower {
     return this.level < 0.02 ? 0 : this.level
   }
 }
+
+/** Silence before and after the speech in an envelope (seconds), to fit a text track to the voice. */
+export function speechBounds(env: LoudnessEnvelope, gate = 0.08): { lead: number; tail: number } {
+  const v = env.values
+  let first = 0
+  while (first < v.length && v[first] < gate) first++
+  if (first === v.length) return { lead: 0, tail: 0 }
+  let last = v.length - 1
+  while (last > first && v[last] < gate) last--
+  return { lead: first * env.frame, tail: (v.length - 1 - last) * env.frame }
+}

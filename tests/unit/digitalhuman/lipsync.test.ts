@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { decodeWav, encodeWav, wavDuration } from '../../../digitalhuman/audio/wav'
 import { wordVisemes } from '../../../digitalhuman/lipsync/english'
-import { LoudnessFollower, opennessAt, rmsEnvelope } from '../../../digitalhuman/lipsync/loudness'
+import { LoudnessFollower, opennessAt, rmsEnvelope, speechBounds } from '../../../digitalhuman/lipsync/loudness'
 import { hanziVisemes, pinyinOf, syllableVisemes } from '../../../digitalhuman/lipsync/pinyin'
 import { mouthAt, visemeTrack } from '../../../digitalhuman/lipsync/track'
 
@@ -93,6 +93,10 @@ describe('loudness fallback', () => {
     expect(opennessAt(env, 0.5)).toBeGreaterThan(0.9)
     expect(opennessAt(env, 0.9)).toBe(0)
     expect(opennessAt(env, 5)).toBe(0)
+    // The silences around the voice, to fit a text track to it.
+    const { lead, tail } = speechBounds(env)
+    expect(lead).toBeCloseTo(0.3, 2)
+    expect(tail).toBeCloseTo(0.3, 2)
   })
 
   test('a live follower opens fast, closes to rest in silence', () => {
