@@ -2,18 +2,15 @@
 // element and the mouth's drawn openness is measured while it plays and after it stops. The
 // avatar modules are bundled for the page with Vite (no app build needed).
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { mkdirSync, readFileSync } from 'node:fs'
+import type { Server } from 'node:http'
 import { join, resolve } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
-import { build } from 'vite'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { LOOKS, PALETTES } from '../../digitalhuman/avatar/looks'
 import { tempDir } from '../utils/boot'
 import { launchBrowser, openPage } from '../utils/browser'
-
-const ROOT = resolve(__dirname, '../..')
+import { bundleForPage, PAGE_HTML, ROOT, servePage } from './digitalhuman-page'
 const SHOTS = resolve(ROOT, 'test-results/screenshots')
 
 const SPEECH = {
@@ -85,33 +82,16 @@ interface Sample {
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true })
   const dir = tempDir('dh-avatar-')
-  writeFileSync(join(dir, 'entry.js'), ENTRY)
-  const out = (await build({
-    configFile: false,
-    logLevel: 'silent',
-    root: dir,
-    build: { write: false, minify: false, lib: { entry: join(dir, 'entry.js'), formats: ['iife'], name: 'dhTest' } }
-  })) as { output: { code?: string }[] }[] | { output: { code?: string }[] }
-  const bundle = (Array.isArray(out) ? out[0] : out).output[0].code!
   const files: Record<string, [string, Buffer | string]> = {
-    '/': [
-      'text/html; charset=utf-8',
-      `<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>avatar</title><style>body{margin:0;font-family:sans-serif}.av{width:200px;height:240px;display:inline-block}</style></head><body><div id="stage" class="av"></div><div id="gallery"></div><script src="/bundle.js"></script></body></html>`
-    ],
-    '/bundle.js': ['text/javascript', bundle]
+    '/': ['text/html; charset=utf-8', PAGE_HTML],
+    '/bundle.js': ['text/javascript', await bundleForPage(ENTRY)]
   }
   for (const [lang, { voice, text }] of Object.entries(SPEECH)) {
     const wav = join(dir, `${lang}.wav`)
     execFileSync('espeak-ng', ['-v', voice, '-w', wav, text], { stdio: 'ignore' })
     files[`/${lang}.wav`] = ['audio/wav', readFileSync(wav)]
   }
-  server = createServer((req, res) => {
-    const file = files[req.url ?? '']
-    if (!file) return void res.writeHead(404).end()
-    res.writeHead(200, { 'content-type': file[0] }).end(file[1])
-  })
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  ;({ server, origin } = await servePage(files))
   browser = await launchBrowser()
   ;({ page, errors } = await openPage(browser))
   await page.goto(`${origin}/`)
