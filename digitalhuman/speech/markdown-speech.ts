@@ -134,7 +134,7 @@ export class MarkdownSpeechFilter {
 
   /** The rest, at the end of the answer. An unclosed code block is dropped. */
   end(): string {
-    const out = this.line && !this.inCode ? this.completeLine(this.line) : ''
+    const out = (this.line || this.decided) && !this.inCode ? this.completeLine(this.line) : ''
     this.line = ''
     this.consumed = 0
     this.decided = false
@@ -176,7 +176,9 @@ export class MarkdownSpeechFilter {
     const pending = this.line.slice(this.consumed)
     const end = stableEnd(pending)
     if (end <= 0) return ''
-    this.consumed += end
+    // Keep only the unemitted rest: a long line must not be re-copied for every delta.
+    this.line = pending.slice(end)
+    this.consumed = 0
     return stripInline(pending.slice(0, end))
   }
 }

@@ -45,6 +45,8 @@ function closeLine(s: string): string {
 export class SentenceSplitter {
   private buf = ''
   private carry = ''
+  private scanPos = 0
+  private scanWeight = 0
   private readonly minLength: number
   private readonly maxLength: number
 
@@ -97,26 +99,46 @@ export class SentenceSplitter {
   /** End (exclusive) of the first complete sentence in the buffer, or 0 when none is complete yet. */
   private nextEnd(final: boolean): number {
     const b = this.buf
-    let weight = 0
-    for (let i = 0; i < b.length; i++) {
+    // Resume where the last call stopped: a long sentence must not be rescanned for every delta.
+    let weight = this.scanWeight
+    for (let i = this.scanPos; i < b.length; i++) {
       const ch = b[i]
-      if (ch === '\n') return i + 1
+      if (ch === '\n') return this.cut(i + 1)
       weight += CJK.test(ch) ? 2 : /[\p{L}\p{N}]/u.test(ch) ? 1 : 0
       if (TERMINATORS.includes(ch)) {
         let j = i + 1
         while (j < b.length && (TERMINATORS.includes(b[j]) || CLOSERS.includes(b[j]))) j++
-        if (j === b.length) return final ? j : 0
-        if (!ASCII_TERMINATORS.includes(ch)) return j
+        if (j === b.length) return final ? this.cut(j) : this.pause(i, weight)
+        if (!ASCII_TERMINATORS.includes(ch)) return this.cut(j)
         // "3.14", "a.b.c", "file.ts": an ASCII stop ends a sentence only before a space.
         if (!isSpace(b[j]) && !CJK.test(b[j])) continue
         if (ch === '.' && j === i + 1 && isAbbreviation(b, i)) continue
-        return j
+        return this.cut(j)
       }
       if (weight > this.maxLength && SOFT_BREAKS.includes(ch)) {
-        if (i + 1 === b.length) return final ? i + 1 : 0
-        if (isSpace(b[i + 1]) || CJK.test(b[i + 1]) || !/[,:]/.test(ch)) return i + 1
+        if (i + 1 === b.length) return final ? this.cut(i + 1) : this.pause(i, weight)
+        if (isSpace(b[i + 1]) || CJK.test(b[i + 1]) || !/[,:]/.test(ch)) return this.cut(i + 1)
+      }
+      // No punctuation for twice maxLength: cut anyway (between words if there are any), so a
+      // run-on answer is still spoken while it streams and no TTS request grows without bound.
+      if (weight >= 2 * this.maxLength) {
+        const space = b.lastIndexOf(' ', i)
+        return this.cut(space > i / 2 ? space + 1 : i + 1)
       }
     }
+    return this.pause(b.length, weight)
+  }
+
+  private cut(end: number): number {
+    this.scanPos = 0
+    this.scanWeight = 0
+    return end
+  }
+
+  /** Nothing complete yet: the next scan starts at `at` (re-reading a character waiting for lookahead). */
+  private pause(at: number, weightThrough: number): number {
+    this.scanPos = at
+    this.scanWeight = at < this.buf.length ? weightThrough - speechWeight(this.buf[at]) : weightThrough
     return 0
   }
 }

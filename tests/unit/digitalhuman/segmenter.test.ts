@@ -3,7 +3,7 @@
 import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
 import { markdownToSpeech } from '../../../digitalhuman/speech/markdown-speech'
-import { SpeechSegmenter, speechSentences } from '../../../digitalhuman/speech/segmenter'
+import { SpeechSegmenter, speechSentences, speechWeight } from '../../../digitalhuman/speech/segmenter'
 
 const ZH = [
   '## 参观指南',
@@ -135,6 +135,24 @@ describe('speech segmenter', () => {
     const parts = speechSentences(long, { maxLength: 40 })
     expect(parts.length).toBeGreaterThan(1)
     expect(parts.join('')).toBe(long)
+  })
+
+  test('a long run without any punctuation is still spoken in pieces while it streams, English cut between words', () => {
+    for (const [unit, cjk] of [
+      ['博物馆', true],
+      ['word ', false]
+    ] as const) {
+      const seg = new SpeechSegmenter({ maxLength: 100 })
+      const early: string[] = []
+      const text = unit.repeat(2000)
+      for (const ch of text) early.push(...seg.push(ch))
+      const all = [...early, ...seg.flush()]
+      // Spoken before the stream ended, in pieces no heavier than twice maxLength.
+      expect(early.length).toBeGreaterThan(10)
+      for (const s of all) expect(speechWeight(s)).toBeLessThanOrEqual(200)
+      if (cjk) expect(all.join('')).toBe(text)
+      else for (const s of all) expect(s).toMatch(/^(word )*word\.?$/)
+    }
   })
 
   test('ellipses, closing quotes and repeated marks stay with their sentence', () => {
