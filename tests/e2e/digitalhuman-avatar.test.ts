@@ -59,6 +59,15 @@ window.dh = {
   status: () => ({ playing: !!audio && !audio.paused && !audio.ended, ended: !!audio && audio.ended, time: audio ? audio.currentTime : 0 })
 }
 
+import { createElement } from '${ROOT}/node_modules/react'
+import { createRoot } from '${ROOT}/node_modules/react-dom/client'
+import { DigitalHumanAvatar } from '${ROOT}/digitalhuman/avatar/react-avatar'
+let reactRoot
+window.dh.react = (props) => {
+  reactRoot = reactRoot || createRoot(document.getElementById('gallery'))
+  reactRoot.render(createElement(DigitalHumanAvatar, { style: { width: 200 }, ...props }))
+}
+
 // One sample per frame: what the avatar drew, and whether the audio was playing then.
 const tick = () => {
   if (current && audio) samples.push({ time: audio.currentTime, playing: !audio.paused && !audio.ended, open: Number(current.element.dataset.mouthOpen) })
@@ -163,12 +172,25 @@ describe('built-in 2D avatar in Chromium', () => {
     expect(status.ended).toBe(false)
   })
 
+  test('the React wrapper mounts the avatar once and follows its look and state props', async () => {
+    const svg = page.locator('#gallery [data-testid="digital-human-avatar"] svg')
+    await page.evaluate(() => (window as any).dh.react({ look: 'robot', palette: 'amber', state: 'listening' }))
+    await expect.poll(() => svg.getAttribute('data-state')).toBe('listening')
+    expect(await svg.getAttribute('data-look')).toBe('robot')
+    await page.evaluate(() => (window as any).dh.react({ look: 'panda', palette: { outfit: '#123456' }, state: 'thinking' }))
+    await expect.poll(() => svg.getAttribute('data-look')).toBe('panda')
+    await expect.poll(() => svg.getAttribute('data-state')).toBe('thinking')
+    expect(await svg.count()).toBe(1)
+    expect(await page.locator('#gallery svg path[fill="#123456"]').count()).toBe(1)
+    await page.evaluate(() => (window as any).dh.react({ look: 'panda', state: 'idle' }))
+    expect(errors).toEqual([])
+  })
+
   test('every look in every state renders, with a screenshot of each look', async () => {
     const states = ['idle', 'listening', 'thinking', 'speaking'] as const
     await page.evaluate(
       ([looks, palettes, sts]) => {
-        const gallery = document.getElementById('gallery')!
-        gallery.innerHTML = ''
+        const gallery = document.body.appendChild(document.createElement('div'))
         looks.forEach((look, i) => {
           const row = document.createElement('div')
           row.id = `look-${look}`

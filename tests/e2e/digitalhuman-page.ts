@@ -18,6 +18,9 @@ export async function bundleForPage(source: string): Promise<string> {
     configFile: false,
     logLevel: 'silent',
     root: dir,
+    // Under the test runner (NODE_ENV=test) JSX compiles to the development runtime: give React
+    // its development build to match (a page bundle has no process.env).
+    define: { 'process.env.NODE_ENV': '"development"' },
     build: { write: false, minify: false, lib: { entry: join(dir, 'entry.js'), formats: ['iife'], name: 'dhTest' } }
   })) as Output[] | Output
   return (Array.isArray(out) ? out[0] : out).output[0].code!
