@@ -34,7 +34,19 @@ export default tseslint.config(
   layer(['src-main/server/**', 'src-main/cli.ts'], ['electron', '**/electron/**'], 'The headless host must run without Electron.'),
   layer(
     ['src-renderer/**'],
-    ['electron', 'node:*', '**/src-main/core/**', '**/src-main/store/**', '**/src-main/server/**'],
+    ['electron', 'node:*', '**/src-main/core/**', '**/src-main/store/**', '**/src-main/server/**', '**/digitalhuman/speech/providers/**'],
     'The renderer talks to the core only through the Api (IPC or HTTP).'
+  ),
+  // digitalhuman/: speech providers run in the main process or server (keys stay there); the
+  // segmenter, lip-sync, audio and avatar modules are shared with the renderer.
+  layer(
+    ['digitalhuman/**'],
+    ['electron', 'express', 'socket.io', '**/server/**', '**/electron/**'],
+    'digitalhuman/ runs under any host: keep Electron, Express and Socket.IO out.'
+  ),
+  layer(
+    ['digitalhuman/speech/*.ts', 'digitalhuman/lipsync/*.ts', 'digitalhuman/audio/**', 'digitalhuman/avatar/**'],
+    ['electron', 'express', 'socket.io', 'node:*', '**/src-main/**', '**/speech/providers/**'],
+    'The renderer imports this module: no node:*, no core, no speech provider (keys stay in the main process).'
   )
 )

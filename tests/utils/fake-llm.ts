@@ -2,6 +2,7 @@
 // exist here, so every code path that talks to a model talks to this instead.
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { handleSpeech, isSpeechRoute, type FakeSpeechOptions } from './fake-speech'
 
 export interface FakeModel {
   id: string
@@ -54,6 +55,8 @@ export interface FakeLlmOptions {
   /** Defaults for replies that don't set their own timing (the CLI's --chunk-delay). */
   firstTokenDelayMs?: number
   chunkDelayMs?: number
+  /** The /audio/speech and /audio/transcriptions routes (fake-speech.ts). */
+  speech?: FakeSpeechOptions
 }
 
 export interface FakeLlm {
@@ -426,6 +429,10 @@ export async function startFakeLlm(opts: FakeLlmOptions = {}): Promise<FakeLlm> 
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0].replace(/\/+$/, '')
+    // Speech routes (fake-speech.ts) read their own bodies: an audio upload is multipart, not JSON.
+    if (isSpeechRoute(req.method, path)) {
+      return handleSpeech(req, res, path, { opts: opts.speech ?? {}, apiKey: opts.apiKey, knownModel, record: (r) => requests.push(r), later })
+    }
     const raw = await readBody(req)
     let body: any = undefined
     let badJson = false
