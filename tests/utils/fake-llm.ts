@@ -73,6 +73,8 @@ export interface FakeLlm {
   script(...replies: Reply[]): void
   onChat(fn: ChatResponder | null): void
   setModels(models: FakeModel[]): void
+  /** The length of the vectors from now on (a server whose model was swapped behind the same name). */
+  setEmbeddingDim(dim: number): void
   reset(): void
   close(): Promise<void>
 }
@@ -268,7 +270,7 @@ function completionMessage(reply: Reply, deltas: Delta[]) {
 export async function startFakeLlm(opts: FakeLlmOptions = {}): Promise<FakeLlm> {
   const initialModels = opts.models ?? DEFAULT_MODELS
   let models = [...initialModels]
-  const embeddingDim = opts.embeddingDim ?? 64
+  let embeddingDim = opts.embeddingDim ?? 64
   const queue: Reply[] = []
   let responder: ChatResponder | null = null
   const requests: RecordedRequest[] = []
@@ -505,11 +507,13 @@ export async function startFakeLlm(opts: FakeLlmOptions = {}): Promise<FakeLlm> 
     script: (...replies) => void queue.push(...replies),
     onChat: (fn) => void (responder = fn),
     setModels: (next) => void (models = [...next]),
+    setEmbeddingDim: (dim) => void (embeddingDim = dim),
     reset() {
       queue.length = 0
       responder = null
       requests.length = 0
       models = [...initialModels]
+      embeddingDim = opts.embeddingDim ?? 64
     },
     async close() {
       closing = true
