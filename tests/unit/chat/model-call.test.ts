@@ -136,6 +136,35 @@ for (const [name, fetchImpl] of [
       await closed
     })
 
+    it('gives up on a stream that stalls after its first token (idle timeout), keeping what came', async () => {
+      pieces = [chunk({ content: 'so far' })]
+      hang = true
+      const err = (await streamModelCall(
+        client,
+        { model: 'm', messages: [{ role: 'user', content: 'hi' }] },
+        { signal: AbortSignal.timeout(10_000), baseUrl, name: 'Slow', timeouts: { connectMs: 5_000, firstTokenMs: 5_000, idleMs: 100 }, onDelta: () => {} }
+      ).catch((e: unknown) => e)) as ModelCallError
+      hang = false
+      expect(err).toBeInstanceOf(ModelCallError)
+      expect(err.aborted).toBe(false)
+      expect(err.partial.text).toBe('so far')
+      expect(err.fault).toEqual({
+        code: 'upstream_error',
+        message: expect.stringMatching(/^The provider "Slow" .*nothing for 100 ms \(idle timeout\)$/),
+        retryable: false
+      })
+      await closed
+    })
+
+    it('fails on a chunk that is not JSON or not of the chunk shape, naming what was wrong', async () => {
+      pieces = [chunk({ content: 'ok' }), 'data: {"choices": [\n\n']
+      let err = (await call().catch((e: unknown) => e)) as ModelCallError
+      expect(err.fault.message).toMatch(/sent a chunk that is not JSON: \{"choices": \[/)
+      pieces = [chunk({ tool_calls: [{ index: 0, function: { name: 7 } }] })]
+      err = (await call().catch((e: unknown) => e)) as ModelCallError
+      expect(err.fault.message).toMatch(/malformed chunk \(choices\.0\.delta\.tool_calls\.0\.function\.name: /)
+    })
+
     it('maps an error status with its body, as the SDK does', async () => {
       status = 401
       const err = (await call().catch((e: unknown) => e)) as ModelCallError
