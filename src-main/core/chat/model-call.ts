@@ -194,10 +194,12 @@ export async function streamModelCall(
       result.toolCalls = calls.filter(Boolean).map((c, i) => ({ ...c, id: c.id || `call_${i}_${Date.now().toString(36)}` }))
       if (opts.signal.aborted) throw new ModelCallError({ code: 'upstream_error', message: 'Stopped', retryable: false }, result, true)
       if (!result.text && !result.toolCalls.length && !opts.allowEmpty) {
-        throw new ModelCallError(fault(opts, `answered with no content${result.reasoning ? ' (only reasoning)' : ''}`), result, false)
+        const why = [result.reasoning && 'only reasoning', result.finishReason && `finish reason: ${result.finishReason}`].filter(Boolean).join(', ')
+        throw new ModelCallError(fault(opts, `answered with no content${why ? ` (${why})` : ''}`), result, false)
       }
       return result
     } catch (err) {
+      watch.stop()
       if (err instanceof ModelCallError) throw err
       const aborted = opts.signal.aborted
       const connect = connectTimeoutOf(err)
