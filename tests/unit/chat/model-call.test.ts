@@ -28,6 +28,20 @@ describe('SseDecoder', () => {
     expect(decode(': keep-alive\n\nid: 7\nretry: 10\n\nevent: error\ndata:{"x":1}\n\nevent: ping\n\n')).toEqual([{ event: 'error', data: '{"x":1}' }])
   })
 
+  it('refuses an event or a line that never ends instead of holding it all in memory', () => {
+    const enc = (t: string) => new TextEncoder().encode(t)
+    const line = new SseDecoder(() => undefined, 100)
+    line.push(enc('data: ' + 'x'.repeat(50)))
+    expect(() => line.push(enc('x'.repeat(60)))).toThrow(/event longer than 100 characters/)
+    const lines = new SseDecoder(() => undefined, 100)
+    lines.push(enc('data: ' + 'y'.repeat(40) + '\n'))
+    expect(() => lines.push(enc('data: ' + 'y'.repeat(70) + '\n'))).toThrow(/event longer than 100 characters/)
+    const events: SseEvent[] = []
+    const fine = new SseDecoder((e) => events.push(e), 100)
+    for (let i = 0; i < 5; i++) fine.push(enc('data: ' + 'z'.repeat(60) + '\n\n'))
+    expect(events).toHaveLength(5)
+  })
+
   it('still hands over an event the stream ended without closing', () => {
     expect(decode('data: one\n\ndata: two')).toEqual([
       { event: null, data: 'one' },
