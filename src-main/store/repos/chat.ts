@@ -24,10 +24,8 @@ function readMeta(text: string | null, messageId: string): MessageMeta {
   const dropped: string[] = []
   for (const [key, schema] of Object.entries(MessageMeta.shape)) {
     if (fields[key] === undefined) continue
-    const value =
-      key === 'usage'
-        ? { promptTokens: count((fields.usage as any)?.promptTokens), completionTokens: count((fields.usage as any)?.completionTokens) }
-        : fields[key]
+    const usage = key === 'usage' ? (fields.usage as { promptTokens?: unknown; completionTokens?: unknown } | null) : undefined
+    const value = usage !== undefined ? { promptTokens: count(usage?.promptTokens), completionTokens: count(usage?.completionTokens) } : fields[key]
     const parsed = schema.safeParse(value)
     if (parsed.success) out[key] = parsed.data
     else dropped.push(key)
