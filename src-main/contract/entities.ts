@@ -30,6 +30,15 @@ export const ProviderPreset = z.object({
 })
 export type ProviderPreset = z.infer<typeof ProviderPreset>
 
+/**
+ * How long a turn waits on the provider before it gives up (ms): to connect; from the request to
+ * the first token (reasoning models think before it); and between chunks once it streams.
+ */
+export const DEFAULT_PROVIDER_TIMEOUTS = { connectMs: 15_000, firstTokenMs: 120_000, idleMs: 60_000 } as const
+const timeoutMs = z.number().int().min(50, 'must be at least 50 ms').max(3_600_000, 'must be at most one hour (3600000 ms)')
+export const ProviderTimeouts = z.object({ connectMs: timeoutMs, firstTokenMs: timeoutMs, idleMs: timeoutMs })
+export type ProviderTimeouts = z.infer<typeof ProviderTimeouts>
+
 export const Provider = z.object({
   id,
   name: z.string(),
@@ -39,6 +48,7 @@ export const Provider = z.object({
   hasApiKey: z.boolean(),
   apiKeyHint: z.string().nullable(),
   enabled: z.boolean(),
+  timeouts: ProviderTimeouts,
   createdAt: timestamp,
   updatedAt: timestamp
 })
@@ -49,7 +59,9 @@ export const ProviderCreate = z.object({
   kind: ProviderKind.default('custom'),
   baseUrl: httpUrl,
   apiKey: z.string().trim().max(512).optional(),
-  enabled: z.boolean().default(true)
+  enabled: z.boolean().default(true),
+  /** Any left out take DEFAULT_PROVIDER_TIMEOUTS. */
+  timeouts: ProviderTimeouts.partial().optional()
 })
 export const ProviderUpdate = z.object({
   name: name(64).optional(),
@@ -57,7 +69,9 @@ export const ProviderUpdate = z.object({
   baseUrl: httpUrl.optional(),
   /** A string replaces the key, null removes it, absent keeps it. */
   apiKey: z.string().trim().max(512).nullable().optional(),
-  enabled: z.boolean().optional()
+  enabled: z.boolean().optional(),
+  /** Only the timeouts given change. */
+  timeouts: ProviderTimeouts.partial().optional()
 })
 
 export const ModelType = z.enum(['chat', 'embedding', 'rerank', 'tts', 'stt'])

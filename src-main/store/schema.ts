@@ -16,6 +16,9 @@ export interface ProvidersTable {
   api_key_enc: string | null
   api_key_hint: string | null
   enabled: Bool
+  connect_timeout_ms: number
+  first_token_timeout_ms: number
+  idle_timeout_ms: number
   created_at: number
   updated_at: number
 }

@@ -44,7 +44,15 @@ for (const target of targets) {
 
     it('keeps providers, models, agents, tools, knowledge bases and settings across a reopen', async () => {
       const rt = booted.runtime
-      const p = await rt.providers.create({ name: 'Local', kind: 'ollama', baseUrl: 'http://127.0.0.1:11434/v1', apiKey: 'sk-secret-abcdef', enabled: true })
+      const p = await rt.providers.create({
+        name: 'Local',
+        kind: 'ollama',
+        baseUrl: 'http://127.0.0.1:11434/v1',
+        apiKey: 'sk-secret-abcdef',
+        enabled: true,
+        timeouts: { idleMs: 90_000 }
+      })
+      await rt.providers.update(p.id, { timeouts: { firstTokenMs: 300_000 } })
       const m = await rt.providers.models.create({ providerId: p.id, modelId: 'bge-m3', type: 'embedding' })
       const a = await rt.agents.create(
         AgentCreate.parse({
@@ -80,7 +88,13 @@ for (const target of targets) {
       await rt.close()
       booted = await bootRuntime({ dataDir, store })
       const again = booted.runtime
-      expect(await again.providers.get(p.id)).toMatchObject({ name: 'Local', kind: 'ollama', hasApiKey: true, apiKeyHint: 'sk-…cdef' })
+      expect(await again.providers.get(p.id)).toMatchObject({
+        name: 'Local',
+        kind: 'ollama',
+        hasApiKey: true,
+        apiKeyHint: 'sk-…cdef',
+        timeouts: { connectMs: 15_000, firstTokenMs: 300_000, idleMs: 90_000 }
+      })
       expect(await again.providers.apiKeyOf(p.id)).toBe('sk-secret-abcdef')
       expect(await again.providers.models.list({ type: 'embedding' })).toEqual([expect.objectContaining({ id: m.id, modelId: 'bge-m3' })])
       const agent = await again.agents.get(a.uuid)

@@ -164,6 +164,41 @@ describe('chat completions', () => {
     expect(got).toEqual(['one', ' two'])
   })
 
+  it('stalls after N chunks with the connection open, until the client gives up', async () => {
+    llm.script({ text: 'one two three four', stallAfterChunks: 2 })
+    const ac = new AbortController()
+    const got: string[] = []
+    const stream = await client.chat.completions.create({ model: 'fake-chat', messages: user('a'), stream: true }, { signal: ac.signal })
+    for await (const c of stream) {
+      if (c.choices[0]?.delta.content) got.push(c.choices[0].delta.content)
+      if (got.length === 2) ac.abort()
+    }
+    expect(got).toEqual(['one', ' two'])
+    expect(await waitFor(() => llm.requests[0]?.aborted, 1_000)).toBe(true)
+  })
+
+  it('sends verbatim deltas, odd token counts and a raw body when scripted to', async () => {
+    llm.script({ deltas: [{ content: 123 }], usage: { prompt_tokens: 'a', completion_tokens: 1 } })
+    const raw = await fetch(`${llm.baseUrl}/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'fake-chat', messages: user('a'), stream: true, stream_options: { include_usage: true } })
+    })
+    const events = (await raw.text())
+      .split('\n\n')
+      .filter((e) => e.startsWith('data: {'))
+      .map((e) => JSON.parse(e.slice(6)))
+    expect(events.map((e) => e.choices[0]?.delta.content)).toContain(123)
+    expect(events.at(-1).usage).toMatchObject({ prompt_tokens: 'a', completion_tokens: 1 })
+
+    llm.script({ body: { contentType: 'text/html', text: '<html>login</html>' } })
+    const page = await fetch(`${llm.baseUrl}/chat/completions`, {
+      method: 'POST',
+      body: JSON.stringify({ model: 'fake-chat', messages: user('a'), stream: true })
+    })
+    expect([page.status, page.headers.get('content-type'), await page.text()]).toEqual([200, 'text/html', '<html>login</html>'])
+  })
+
   it('hangs until the client times out', async () => {
     llm.script({ hang: true })
     const err = await client.chat.completions.create({ model: 'fake-chat', messages: user('a') }, { timeout: 150 }).catch((e) => e)
@@ -269,6 +304,24 @@ describe('embeddings', () => {
       expect(r.data[0].embedding).toHaveLength(256)
     } finally {
       await wide.close()
+    }
+  })
+
+  it('can ignore encoding_format and always send floats, and change its vector length', async () => {
+    const floats = await startFakeLlm({ ignoreEncodingFormat: true })
+    try {
+      const body = (encoding_format: string) => JSON.stringify({ model: 'fake-embed', input: ['x'], encoding_format })
+      const post = (encoding_format: string) =>
+        fetch(`${floats.baseUrl}/embeddings`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: body(encoding_format) }).then((r) =>
+          r.json()
+        )
+      const asked = await post('base64')
+      expect(asked.data[0].embedding).toHaveLength(64)
+      expect(typeof asked.data[0].embedding[0]).toBe('number')
+      floats.setEmbeddingDim(32)
+      expect((await post('float')).data[0].embedding).toHaveLength(32)
+    } finally {
+      await floats.close()
     }
   })
 

@@ -39,8 +39,16 @@ export interface Reply {
   error?: { message: string; type?: string; code?: string }
   /** Payload chunks (text, reasoning or tool-argument deltas) sent before the socket is destroyed; 0 = right after the headers. */
   failAfterChunks?: number
+  /** Never answers: not even the headers (a provider that accepts the request and then nothing). */
   hang?: boolean
-  usage?: { prompt_tokens: number; completion_tokens: number }
+  /** Payload chunks sent before the stream goes silent, the connection left open (a stalled provider). */
+  stallAfterChunks?: number
+  /** Payload deltas sent verbatim instead of text/chunks/toolCalls (malformed ones too, e.g. `{ content: 123 }`). */
+  deltas?: Record<string, unknown>[]
+  /** A 200 answer with this body and content type instead of a completion (an HTML page from a wrong URL). */
+  body?: { contentType: string; text: string }
+  /** Token counts as sent; not-numbers are sent as given (a broken provider). */
+  usage?: { prompt_tokens: unknown; completion_tokens: unknown }
   /** Extra response headers, e.g. `retry-after` on a 429. */
   headers?: Record<string, string>
 }
@@ -52,6 +60,8 @@ export interface FakeLlmOptions {
   apiKey?: string
   models?: FakeModel[]
   embeddingDim?: number
+  /** Always answer embeddings as float arrays, whatever `encoding_format` asks (as some servers do). */
+  ignoreEncodingFormat?: boolean
   /** Defaults for replies that don't set their own timing (the CLI's --chunk-delay). */
   firstTokenDelayMs?: number
   chunkDelayMs?: number
@@ -66,6 +76,8 @@ export interface FakeLlm {
   script(...replies: Reply[]): void
   onChat(fn: ChatResponder | null): void
   setModels(models: FakeModel[]): void
+  /** The length of the vectors from now on (a server whose model was swapped behind the same name). */
+  setEmbeddingDim(dim: number): void
   reset(): void
   close(): Promise<void>
 }
@@ -221,6 +233,7 @@ type Delta = Record<string, unknown>
 
 /** The reply as an ordered list of payload deltas, shared by the streaming and non-streaming paths. */
 function replyDeltas(reply: Reply): Delta[] {
+  if (reply.deltas) return reply.deltas
   const deltas: Delta[] = []
   if (reply.reasoning) for (const r of splitText(reply.reasoning)) deltas.push({ reasoning_content: r })
   const chunks = reply.chunks ?? (reply.text !== undefined ? splitText(reply.text) : [])
@@ -260,7 +273,7 @@ function completionMessage(reply: Reply, deltas: Delta[]) {
 export async function startFakeLlm(opts: FakeLlmOptions = {}): Promise<FakeLlm> {
   const initialModels = opts.models ?? DEFAULT_MODELS
   let models = [...initialModels]
-  const embeddingDim = opts.embeddingDim ?? 64
+  let embeddingDim = opts.embeddingDim ?? 64
   const queue: Reply[] = []
   let responder: ChatResponder | null = null
   const requests: RecordedRequest[] = []
@@ -292,6 +305,10 @@ export async function startFakeLlm(opts: FakeLlmOptions = {}): Promise<FakeLlm> 
     if (!knownModel(body.model)) return modelError(res, body.model)
     const reply = await nextReply(body, rec)
     if (reply.hang) return
+    if (reply.body) {
+      res.writeHead(200, { 'content-type': reply.body.contentType, 'content-length': Buffer.byteLength(reply.body.text) })
+      return void res.end(reply.body.text)
+    }
     const firstDelay = reply.firstTokenDelayMs ?? opts.firstTokenDelayMs ?? 0
     const chunkDelay = reply.chunkDelayMs ?? opts.chunkDelayMs ?? 0
     if ((reply.status ?? 0) >= 400 || reply.error) {
@@ -305,11 +322,12 @@ export async function startFakeLlm(opts: FakeLlmOptions = {}): Promise<FakeLlm> 
     const completionText = deltas.map((d) => String(d.content ?? d.reasoning_content ?? (d.tool_calls as any)?.[0].function.arguments ?? '')).join('')
     const prompt = reply.usage?.prompt_tokens ?? promptTokens(body)
     const completion = reply.usage?.completion_tokens ?? estimateTokens(completionText)
-    const usage = { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion }
+    const usage = { prompt_tokens: prompt, completion_tokens: completion, total_tokens: Number(prompt) + Number(completion) }
     const id = newId('chatcmpl')
     const created = Math.floor(Date.now() / 1000)
     const head = (object: string) => ({ id, object, created, model: body.model, system_fingerprint: 'fp_fake' })
     const failAt = reply.failAfterChunks
+    const stallAt = reply.stallAfterChunks
 
     if (!body.stream) {
       const send = () => {
@@ -360,7 +378,7 @@ export async function startFakeLlm(opts: FakeLlmOptions = {}): Promise<FakeLlm> 
     const step = () => {
       timer = undefined
       let out = ''
-      while (i < deltas.length && failAt !== i) {
+      while (i < deltas.length && failAt !== i && stallAt !== i) {
         // Deadlines are absolute so per-timer overshoot doesn't accumulate across a long stream.
         const wait = firstDelay + chunkDelay * i - (performance.now() - start)
         if (wait > 0 && out) break
@@ -372,6 +390,8 @@ export async function startFakeLlm(opts: FakeLlmOptions = {}): Promise<FakeLlm> 
         // Destroy only once the chunks reached the kernel, so the client really sees N chunks first.
         return void (out ? res.write(out, () => res.destroy()) : res.destroy())
       }
+      // Stalled: what came is sent, then nothing more, until the client gives up or close().
+      if (stallAt === i) return void (out && res.write(out))
       if (i < deltas.length) {
         res.write(out)
         timer = later(Math.max(0, firstDelay + chunkDelay * i - (performance.now() - start)), step)
@@ -391,7 +411,7 @@ export async function startFakeLlm(opts: FakeLlmOptions = {}): Promise<FakeLlm> 
     const inputs: unknown[] = Array.isArray(raw) && raw.length && typeof raw[0] !== 'number' ? raw : [raw]
     const texts = inputs.map((x) => (Array.isArray(x) ? x.join(' ') : String(x ?? '')))
     const dim = Number.isInteger(body.dimensions) && body.dimensions > 0 ? body.dimensions : embeddingDim
-    const base64 = body.encoding_format === 'base64'
+    const base64 = body.encoding_format === 'base64' && !opts.ignoreEncodingFormat
     const tokens = texts.reduce((n, t) => n + estimateTokens(t), 0)
     sendJson(res, 200, {
       object: 'list',
@@ -494,11 +514,13 @@ export async function startFakeLlm(opts: FakeLlmOptions = {}): Promise<FakeLlm> 
     script: (...replies) => void queue.push(...replies),
     onChat: (fn) => void (responder = fn),
     setModels: (next) => void (models = [...next]),
+    setEmbeddingDim: (dim) => void (embeddingDim = dim),
     reset() {
       queue.length = 0
       responder = null
       requests.length = 0
       models = [...initialModels]
+      embeddingDim = opts.embeddingDim ?? 64
     },
     async close() {
       closing = true

@@ -1,5 +1,8 @@
 import type { Readable } from 'node:stream'
 
+/** Far above any chunk a model sends (a few hundred bytes; a whole tool call's arguments at most). */
+const MAX_EVENT_CHARS = 16 * 1024 * 1024
+
 /** One Server-Sent Event: `event` is null when the stream named none. */
 export interface SseEvent {
   event: string | null
@@ -16,12 +19,18 @@ export class SseDecoder {
   private readonly text = new TextDecoder()
   private rest = ''
   private data: string[] = []
+  private dataChars = 0
   private event: string | null = null
 
-  constructor(private readonly onEvent: (e: SseEvent) => void) {}
+  /** `maxEventChars` bounds one event (and one line): a server that never ends one must not fill memory. */
+  constructor(
+    private readonly onEvent: (e: SseEvent) => void,
+    private readonly maxEventChars = MAX_EVENT_CHARS
+  ) {}
 
   push(bytes: Uint8Array): void {
     this.lines(this.rest + this.text.decode(bytes, { stream: true }), false)
+    if (this.rest.length + this.dataChars > this.maxEventChars) throw new Error(`the provider sent an event longer than ${this.maxEventChars} characters`)
   }
 
   /**
@@ -62,6 +71,7 @@ export class SseDecoder {
     if (line === '') {
       if (this.data.length) this.onEvent({ event: this.event, data: this.data.join('\n') })
       this.data = []
+      this.dataChars = 0
       this.event = null
       return
     }
@@ -70,8 +80,10 @@ export class SseDecoder {
     const field = colon < 0 ? line : line.slice(0, colon)
     let value = colon < 0 ? '' : line.slice(colon + 1)
     if (value.charCodeAt(0) === 32) value = value.slice(1)
-    if (field === 'data') this.data.push(value)
-    else if (field === 'event') this.event = value
+    if (field === 'data') {
+      this.data.push(value)
+      this.dataChars += value.length
+    } else if (field === 'event') this.event = value
   }
 }
 

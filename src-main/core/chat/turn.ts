@@ -1,6 +1,6 @@
 import type OpenAI from 'openai'
 import type { Attachment, MessageMeta, Source, TurnEvent, TurnStatus, Usage } from '../../contract/chat'
-import type { Agent } from '../../contract/entities'
+import type { Agent, ProviderTimeouts } from '../../contract/entities'
 import { AppError } from '../../contract/errors'
 import type { Selectable } from 'kysely'
 import type { ChatRepo } from '../../store/repos/chat'
@@ -26,7 +26,8 @@ export interface TurnDeps {
   registry: ToolRegistry
   waits: WaitRegistry
   clients: ClientHub
-  client(providerId: string): Promise<{ client: OpenAI; baseUrl: string }>
+  /** The provider's client, with its name and timeouts for the model call (providers-service.ts). */
+  client(providerId: string): Promise<{ client: OpenAI; baseUrl: string; name?: string; timeouts?: ProviderTimeouts }>
   options: TurnOptions
 }
 
@@ -152,7 +153,7 @@ export async function runTurn(deps: TurnDeps, input: TurnInput, signal: AbortSig
     if (!agent.providerId || !agent.model) {
       return await finish('error', null, { code: 'no_model', message: `The agent "${agent.name}" has no model yet: pick a provider and model in its settings` })
     }
-    const { client, baseUrl } = await deps.client(agent.providerId)
+    const { client, ...provider } = await deps.client(agent.providerId)
 
     const history = input.history ?? toModelMessages((await repo.messages.recent(sessionId, 400)).map(toMessage))
     const windowed = windowHistory(input.history ? [...history, { role: 'user', content: userText }] : history, deps.options.historyBudget).messages
@@ -199,8 +200,10 @@ export async function runTurn(deps: TurnDeps, input: TurnInput, signal: AbortSig
           },
           {
             signal,
-            baseUrl,
+            ...provider,
             retry: deps.options.retry,
+            // After a card, saying nothing more is an answer; otherwise an empty reply is a fault.
+            allowEmpty: cards.length > 0,
             onDelta: (text) => {
               said += text
               emit({ type: 'delta', content: text })

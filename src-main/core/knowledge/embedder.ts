@@ -61,8 +61,12 @@ export class Embedder {
     return v.length
   }
 
-  /** One vector per text, in order. */
-  async embed(modelRowId: string, texts: string[], signal?: AbortSignal): Promise<number[][]> {
+  /**
+   * One vector per text, in order. Every vector must have `dim` numbers (the collection's, when the
+   * caller writes to one; else what this model gave before): a vector of another length would be
+   * refused by the collection or, worse, be searched as if it meant something.
+   */
+  async embed(modelRowId: string, texts: string[], signal?: AbortSignal, dim?: number | null): Promise<number[][]> {
     if (!texts.length) return []
     const t = await this.target(modelRowId)
     const size = Math.min(this.opts.batchSize, this.maxBatch.get(modelRowId) ?? Infinity)
@@ -70,8 +74,17 @@ export class Embedder {
     for (let i = 0; i < texts.length; i += size) batches.push(texts.slice(i, i + size))
     const out = await Promise.all(batches.map((b) => this.limit.run(() => this.request(modelRowId, t, b, signal))))
     const vectors = out.flat()
-    const dim = this.dims.get(modelRowId)
-    if (dim === undefined && vectors[0]) this.dims.set(modelRowId, vectors[0].length)
+    const expected = dim ?? this.dims.get(modelRowId) ?? vectors[0]?.length
+    const odd = vectors.find((v) => v.length !== expected)
+    if (odd) {
+      const where = dim ? "this knowledge base's collection holds" : 'it gave before'
+      throw new AppError(
+        'upstream_error',
+        `Embedding with ${t.model} returned a vector of ${odd.length} numbers, but ${where} vectors of ${expected}: the model or its server changed; re-embed the knowledge base (choose the model again) if that is intended`,
+        { reason: 'dimension_mismatch' }
+      )
+    }
+    if (!this.dims.has(modelRowId) && expected) this.dims.set(modelRowId, expected)
     return vectors
   }
 
@@ -97,7 +110,9 @@ export class Embedder {
   private async request(modelRowId: string, t: ModelTarget, texts: string[], signal?: AbortSignal): Promise<number[][]> {
     let res: OpenAI.Embeddings.CreateEmbeddingResponse
     try {
-      res = await t.client.embeddings.create({ model: t.model, input: texts }, { signal })
+      // Floats asked for by name: without it the SDK asks for base64 and decodes whatever comes
+      // back as base64, so a server that ignores the format and sends numbers gives zeros.
+      res = await t.client.embeddings.create({ model: t.model, input: texts, encoding_format: 'float' }, { signal })
     } catch (err) {
       const status = (err as { status?: number }).status
       if (texts.length > 1 && status !== undefined && status >= 400 && status < 500 && ![401, 403, 404, 429].includes(status)) {
@@ -113,6 +128,25 @@ export class Embedder {
     const data = [...res.data].sort((a, b) => a.index - b.index)
     if (data.length !== texts.length)
       throw new AppError('upstream_error', `Embedding with ${t.model} returned ${data.length} vectors for ${texts.length} texts`)
-    return data.map((d) => d.embedding)
+    return data.map((d, i) => vectorOf(d.embedding as unknown, t.model, i))
   }
+}
+
+/** A vector as servers send it: numbers, or (asked or not) base64 of little-endian float32s. */
+function vectorOf(embedding: unknown, model: string, index: number): number[] {
+  let v: unknown = embedding
+  if (typeof embedding === 'string') {
+    const bytes = Buffer.from(embedding, 'base64')
+    if (bytes.length % 4 === 0) {
+      const floats: number[] = []
+      for (let k = 0; k < bytes.length; k += 4) floats.push(bytes.readFloatLE(k))
+      v = floats
+    }
+  }
+  if (!Array.isArray(v) || !v.length || !v.every((x) => typeof x === 'number' && Number.isFinite(x))) {
+    throw new AppError('upstream_error', `Embedding with ${model} returned something that is not a vector of numbers at position ${index}`, {
+      reason: 'bad_vector'
+    })
+  }
+  return v as number[]
 }

@@ -9,6 +9,14 @@ const agents = { 'http:': new http.Agent({ keepAlive: true }), 'https:': new htt
 
 const abortError = () => new DOMException('This operation was aborted', 'AbortError')
 
+/** No connection to the provider within the connect timeout (the SDK hands it over as an APIConnectionError's cause). */
+export class ConnectTimeoutError extends Error {
+  readonly code = 'ETIMEDOUT'
+  constructor(readonly ms: number) {
+    super(`no connection within ${ms} ms`)
+  }
+}
+
 /**
  * A `fetch` for the `openai` SDK's streamed chat calls, on `node:http` instead of undici. The SDK
  * still builds the request, sets auth and maps statuses and connection errors; the difference is
@@ -17,8 +25,10 @@ const abortError = () => new DOMException('This operation was aborted', 'AbortEr
  * the socket writes. `model-call.ts` reads the Node stream directly (`nodeBodyOf`); anyone else
  * (the SDK reading an error body) gets an ordinary web stream, created only when read.
  * Bodies other than text or bytes, and protocols other than http(s), go to the global fetch.
+ * `connectTimeoutMs` bounds the name lookup, the connection and (https) its TLS handshake; a
+ * kept-alive connection taken from the pool is already connected.
  */
-export function nodeFetch(input: string | URL | Request, init: RequestInit = {}): Promise<Response> {
+export function nodeFetch(input: string | URL | Request, init: RequestInit = {}, opts: { connectTimeoutMs?: number } = {}): Promise<Response> {
   const url = new URL(input instanceof Request ? input.url : input)
   const agent = agents[url.protocol as keyof typeof agents]
   const body = init.body
@@ -33,6 +43,13 @@ export function nodeFetch(input: string | URL | Request, init: RequestInit = {})
         method: init.method ?? 'GET',
         headers: Object.fromEntries(new Headers(init.headers)),
         agent
+      })
+      req.once('socket', (socket) => {
+        if (!opts.connectTimeoutMs || !socket.connecting) return
+        const timer = setTimeout(() => req.destroy(new ConnectTimeoutError(opts.connectTimeoutMs!)), opts.connectTimeoutMs)
+        const connected = () => clearTimeout(timer)
+        socket.once(url.protocol === 'https:' ? 'secureConnect' : 'connect', connected)
+        socket.once('close', connected)
       })
       const onAbort = () => req.destroy(signal?.reason ?? abortError())
       signal?.addEventListener('abort', onAbort, { once: true })

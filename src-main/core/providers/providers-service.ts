@@ -1,7 +1,15 @@
 import OpenAI from 'openai'
 import type { z } from 'zod'
 import { AppError } from '../../contract/errors'
-import type { ModelCreate, ModelUpdate, Provider, ProviderCreate, ProviderUpdate } from '../../contract/entities'
+import {
+  DEFAULT_PROVIDER_TIMEOUTS,
+  type ModelCreate,
+  type ModelUpdate,
+  type Provider,
+  type ProviderCreate,
+  type ProviderTimeouts,
+  type ProviderUpdate
+} from '../../contract/entities'
 import type { Kysely } from 'kysely'
 import type { DB } from '../../store/schema'
 import { providersRepo, toModel, toProvider, type ProviderRow } from '../../store/repos/providers'
@@ -17,6 +25,21 @@ import { guessModelType } from './presets'
 const LIST_TIMEOUT_MS = 15_000
 
 export type ProvidersService = ReturnType<typeof providersService>
+
+/** What a turn needs to call a provider's models. */
+export interface TurnClient {
+  client: OpenAI
+  baseUrl: string
+  /** The provider's name, for error messages a user reads. */
+  name: string
+  timeouts: ProviderTimeouts
+}
+
+const timeoutColumns = (t: ProviderTimeouts) => ({
+  connect_timeout_ms: t.connectMs,
+  first_token_timeout_ms: t.firstTokenMs,
+  idle_timeout_ms: t.idleMs
+})
 
 export function providersService(db: Kysely<DB>, secrets: SecretBox, events: StudioEvents) {
   const repo = providersRepo(db)
@@ -43,17 +66,21 @@ export function providersService(db: Kysely<DB>, secrets: SecretBox, events: Stu
   }
 
   // Turns reuse one client per provider (its connection pool, no key decryption per turn); a
-  // changed row (new key or URL, also from another process in team mode) makes a new one.
-  const turnClients = new Map<string, { version: number; client: OpenAI; baseUrl: string }>()
-  async function turnClient(id: string): Promise<{ client: OpenAI; baseUrl: string }> {
+  // changed row (new key, URL or timeouts, also from another process in team mode) makes a new one.
+  const turnClients = new Map<string, TurnClient & { version: number }>()
+  async function turnClient(id: string): Promise<TurnClient> {
     const r = await row(id)
     const version = Number(r.updated_at)
     const cached = turnClients.get(id)
     if (cached?.version === version) return cached
+    const { timeouts } = toProvider(r)
+    const fetch = (input: string | URL | Request, init?: RequestInit) => nodeFetch(input, init, { connectTimeoutMs: timeouts.connectMs })
     const fresh = {
       version,
       baseUrl: r.base_url,
-      client: new OpenAI({ baseURL: r.base_url, apiKey: apiKeyOf(r) ?? 'not-needed', maxRetries: 0, fetch: nodeFetch })
+      name: r.name,
+      timeouts,
+      client: new OpenAI({ baseURL: r.base_url, apiKey: apiKeyOf(r) ?? 'not-needed', maxRetries: 0, fetch })
     }
     turnClients.set(id, fresh)
     return fresh
@@ -96,6 +123,7 @@ export function providersService(db: Kysely<DB>, secrets: SecretBox, events: Stu
         api_key_enc: null,
         api_key_hint: null,
         enabled: input.enabled ? 1 : 0,
+        ...timeoutColumns({ ...DEFAULT_PROVIDER_TIMEOUTS, ...input.timeouts }),
         created_at: now,
         updated_at: now,
         ...sealKey(input.apiKey)
@@ -106,8 +134,9 @@ export function providersService(db: Kysely<DB>, secrets: SecretBox, events: Stu
     },
 
     async update(id: string, patch: z.output<typeof ProviderUpdate>): Promise<Provider> {
-      await row(id)
+      const before = await row(id)
       await repo.update(id, {
+        ...(patch.timeouts && timeoutColumns({ ...toProvider(before).timeouts, ...patch.timeouts })),
         ...(patch.name !== undefined && { name: patch.name }),
         ...(patch.kind !== undefined && { kind: patch.kind }),
         ...(patch.baseUrl !== undefined && { base_url: patch.baseUrl }),

@@ -4,6 +4,7 @@ import * as m002 from './002_scheduler_memory'
 import * as m003 from './003_knowledge_ingestion'
 import * as m004 from './004_knowledge_versions'
 import * as m005 from './005_document_claim_index'
+import * as m006 from './006_provider_timeouts'
 
 /**
  * Listed by hand rather than read from disk: the main process is bundled, so there is no
@@ -15,7 +16,8 @@ const migrations: Record<string, Migration> = {
   '002_scheduler_memory': m002,
   '003_knowledge_ingestion': m003,
   '004_knowledge_versions': m004,
-  '005_document_claim_index': m005
+  '005_document_claim_index': m005,
+  '006_provider_timeouts': m006
 }
 
 export const migrationProvider: MigrationProvider = {

@@ -1,8 +1,39 @@
 import type { Kysely, Selectable } from 'kysely'
 import type { ChatSessionsTable, DB, MessagesTable, RunStepsTable } from '../schema'
-import type { ChatMessage, ChatSession, MessageMeta, RunStep } from '../../contract/chat'
+import { MessageMeta, type ChatMessage, type ChatSession, type RunStep } from '../../contract/chat'
 import { json, num } from '../errors'
 import { nothingToSet } from './nothing-to-set'
+import { log } from '../../base/log'
+
+/** A token count as stored; rows from before chunks were validated may hold "0a" or "a": unknown, 0. */
+const count = (v: unknown): number => {
+  const n = typeof v === 'number' ? v : typeof v === 'string' && /^\s*\d+\s*$/.test(v) ? Number(v) : NaN
+  return Number.isFinite(n) && n >= 0 ? n : 0
+}
+
+/**
+ * A message's meta as stored. What the contract refuses must not make a session unreadable (its
+ * messages endpoint and every later turn's history read it): token counts are read as numbers,
+ * other fields that do not fit are left out, with a log line.
+ */
+function readMeta(text: string | null, messageId: string): MessageMeta {
+  const raw = json<unknown>(text, {})
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return {}
+  if (MessageMeta.safeParse(raw).success) return raw as MessageMeta
+  const fields = raw as Record<string, unknown>
+  const out: Record<string, unknown> = {}
+  const dropped: string[] = []
+  for (const [key, schema] of Object.entries(MessageMeta.shape)) {
+    if (fields[key] === undefined) continue
+    const usage = key === 'usage' ? (fields.usage as { promptTokens?: unknown; completionTokens?: unknown } | null) : undefined
+    const value = usage !== undefined ? { promptTokens: count(usage?.promptTokens), completionTokens: count(usage?.completionTokens) } : fields[key]
+    const parsed = schema.safeParse(value)
+    if (parsed.success) out[key] = parsed.data
+    else dropped.push(key)
+  }
+  log.warn({ messageId, dropped }, 'stored message meta did not fit the contract; read what fits')
+  return out as MessageMeta
+}
 
 export const toSession = (r: Selectable<ChatSessionsTable>): ChatSession => ({
   id: r.id,
@@ -18,7 +49,7 @@ export const toMessage = (r: Selectable<MessagesTable>): ChatMessage => ({
   sessionId: r.session_id,
   role: r.role as ChatMessage['role'],
   content: r.content,
-  meta: json<MessageMeta>(r.meta, {}),
+  meta: readMeta(r.meta, r.id),
   createdAt: num(r.created_at)
 })
 
@@ -31,8 +62,8 @@ export const toStep = (r: Selectable<RunStepsTable>): RunStep => ({
   input: r.input,
   output: r.output,
   error: r.error,
-  tokensIn: num(r.tokens_in),
-  tokensOut: num(r.tokens_out),
+  tokensIn: count(r.tokens_in),
+  tokensOut: count(r.tokens_out),
   startedAt: num(r.started_at),
   endedAt: r.ended_at === null ? null : num(r.ended_at)
 })

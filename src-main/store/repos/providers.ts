@@ -15,6 +15,7 @@ export const toProvider = (r: ProviderRow): Provider => ({
   hasApiKey: r.api_key_enc !== null,
   apiKeyHint: r.api_key_hint,
   enabled: bool(r.enabled),
+  timeouts: { connectMs: num(r.connect_timeout_ms), firstTokenMs: num(r.first_token_timeout_ms), idleMs: num(r.idle_timeout_ms) },
   createdAt: num(r.created_at),
   updatedAt: num(r.updated_at)
 })

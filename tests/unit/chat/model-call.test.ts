@@ -28,6 +28,20 @@ describe('SseDecoder', () => {
     expect(decode(': keep-alive\n\nid: 7\nretry: 10\n\nevent: error\ndata:{"x":1}\n\nevent: ping\n\n')).toEqual([{ event: 'error', data: '{"x":1}' }])
   })
 
+  it('refuses an event or a line that never ends instead of holding it all in memory', () => {
+    const enc = (t: string) => new TextEncoder().encode(t)
+    const line = new SseDecoder(() => undefined, 100)
+    line.push(enc('data: ' + 'x'.repeat(50)))
+    expect(() => line.push(enc('x'.repeat(60)))).toThrow(/event longer than 100 characters/)
+    const lines = new SseDecoder(() => undefined, 100)
+    lines.push(enc('data: ' + 'y'.repeat(40) + '\n'))
+    expect(() => lines.push(enc('data: ' + 'y'.repeat(70) + '\n'))).toThrow(/event longer than 100 characters/)
+    const events: SseEvent[] = []
+    const fine = new SseDecoder((e) => events.push(e), 100)
+    for (let i = 0; i < 5; i++) fine.push(enc('data: ' + 'z'.repeat(60) + '\n\n'))
+    expect(events).toHaveLength(5)
+  })
+
   it('still hands over an event the stream ended without closing', () => {
     expect(decode('data: one\n\ndata: two')).toEqual([
       { event: null, data: 'one' },
@@ -134,6 +148,35 @@ for (const [name, fetchImpl] of [
       expect(err.aborted).toBe(true)
       expect(err.partial.text).toBe('so far')
       await closed
+    })
+
+    it('gives up on a stream that stalls after its first token (idle timeout), keeping what came', async () => {
+      pieces = [chunk({ content: 'so far' })]
+      hang = true
+      const err = (await streamModelCall(
+        client,
+        { model: 'm', messages: [{ role: 'user', content: 'hi' }] },
+        { signal: AbortSignal.timeout(10_000), baseUrl, name: 'Slow', timeouts: { connectMs: 5_000, firstTokenMs: 5_000, idleMs: 100 }, onDelta: () => {} }
+      ).catch((e: unknown) => e)) as ModelCallError
+      hang = false
+      expect(err).toBeInstanceOf(ModelCallError)
+      expect(err.aborted).toBe(false)
+      expect(err.partial.text).toBe('so far')
+      expect(err.fault).toEqual({
+        code: 'upstream_error',
+        message: expect.stringMatching(/^The provider "Slow" .*nothing for 100 ms \(idle timeout\)$/),
+        retryable: false
+      })
+      await closed
+    })
+
+    it('fails on a chunk that is not JSON or not of the chunk shape, naming what was wrong', async () => {
+      pieces = [chunk({ content: 'ok' }), 'data: {"choices": [\n\n']
+      let err = (await call().catch((e: unknown) => e)) as ModelCallError
+      expect(err.fault.message).toMatch(/sent a chunk that is not JSON: \{"choices": \[/)
+      pieces = [chunk({ tool_calls: [{ index: 0, function: { name: 7 } }] })]
+      err = (await call().catch((e: unknown) => e)) as ModelCallError
+      expect(err.fault.message).toMatch(/malformed chunk \(choices\.0\.delta\.tool_calls\.0\.function\.name: /)
     })
 
     it('maps an error status with its body, as the SDK does', async () => {

@@ -442,7 +442,7 @@ export class IngestionQueue {
       if (signal.aborted) return
       const batch = chunks.slice(from, from + step)
       const texts = batch.map(indexedText)
-      const vectors = live.dim !== null && live.modelId ? await this.embedder.embed(live.modelId, texts, signal) : null
+      const vectors = live.dim !== null && live.modelId ? await this.embedder.embed(live.modelId, texts, signal, live.dim) : null
       if (signal.aborted) return
       const rows: VectorRow[] = batch.map((c, i) => ({
         id: chunkId(doc.id, gen, c.index),

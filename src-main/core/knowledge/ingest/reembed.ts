@@ -136,7 +136,7 @@ export class Reembedder {
           if (this.stopped(kbId)) return
           const page = chunks.slice(from, from + this.opts.embedChunks)
           const texts = page.map(indexedText)
-          const vectors = target && dim !== null ? await this.embedder.embed(target, texts) : null
+          const vectors = target && dim !== null ? await this.embedder.embed(target, texts, undefined, dim) : null
           page.forEach((c, i) => {
             rows.push({
               id: chunkId(d.id, gen, c.index),

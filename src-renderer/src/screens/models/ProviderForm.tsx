@@ -1,5 +1,5 @@
 import type { Provider } from '@contract/entities'
-import { Button, Form, Input } from 'antd'
+import { Button, Form, Input, InputNumber } from 'antd'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { useStudio } from '../../stores/hooks'
@@ -9,9 +9,14 @@ interface Values {
   name: string
   baseUrl: string
   apiKey?: string
+  /** In seconds here; the API takes ms. */
+  timeouts: { connectMs: number; firstTokenMs: number; idleMs: number }
 }
 
-/** Name, URL and key. The key field starts empty: typing replaces the saved key, leaving it keeps it. */
+const TIMEOUTS = ['connectMs', 'firstTokenMs', 'idleMs'] as const
+const inSeconds = (t: Provider['timeouts']) => ({ connectMs: t.connectMs / 1000, firstTokenMs: t.firstTokenMs / 1000, idleMs: t.idleMs / 1000 })
+
+/** Name, URL, key and timeouts. The key field starts empty: typing replaces the saved key, leaving it keeps it. */
 export function ProviderForm({ provider }: { provider: Provider }) {
   const { t } = useTranslation()
   const studio = useStudio()
@@ -23,7 +28,8 @@ export function ProviderForm({ provider }: { provider: Provider }) {
     setSaving(true)
     try {
       const apiKey = removeKey ? null : values.apiKey?.trim() || undefined
-      await studio.providers.getState().update(provider.id, { name: values.name, baseUrl: values.baseUrl, apiKey })
+      const timeouts = Object.fromEntries(TIMEOUTS.map((k) => [k, Math.round(values.timeouts[k] * 1000)])) as Values['timeouts']
+      await studio.providers.getState().update(provider.id, { name: values.name, baseUrl: values.baseUrl, apiKey, timeouts })
       form.setFieldValue('apiKey', '')
       ok(removeKey ? t('models.keyRemoved') : t('common.saved'))
     } catch (err) {
@@ -38,7 +44,7 @@ export function ProviderForm({ provider }: { provider: Provider }) {
       form={form}
       layout="vertical"
       className="detail-section"
-      initialValues={{ name: provider.name, baseUrl: provider.baseUrl, apiKey: '' }}
+      initialValues={{ name: provider.name, baseUrl: provider.baseUrl, apiKey: '', timeouts: inSeconds(provider.timeouts) }}
       onFinish={(v) => void save(v)}
       requiredMark={false}
     >
@@ -70,6 +76,13 @@ export function ProviderForm({ provider }: { provider: Provider }) {
           placeholder={provider.hasApiKey ? `${provider.apiKeyHint ?? ''} · ${t('models.keyReplace')}` : t('models.apiKeyPlaceholder')}
         />
       </Form.Item>
+      <div className="form-grid-2">
+        {TIMEOUTS.map((k) => (
+          <Form.Item key={k} name={['timeouts', k]} label={t(`models.timeout.${k}`)} rules={[{ required: true }]}>
+            <InputNumber min={1} max={3600} addonAfter="s" className="full-width" />
+          </Form.Item>
+        ))}
+      </div>
       <Button type="primary" htmlType="submit" loading={saving} data-testid="provider-save">
         {t('common.save')}
       </Button>
