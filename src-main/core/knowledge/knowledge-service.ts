@@ -131,6 +131,15 @@ export function knowledgeService(deps: {
   }
 
   let started = false
+  let stopping: Promise<void> | undefined
+  /** Shutdown: source syncs, ingestion and re-embedding stop at a checkpoint; progress is saved and leases released. */
+  const stop = (): Promise<void> =>
+    (stopping ??= (async () => {
+      sources.close()
+      await queue.close()
+      progress.stop()
+    })())
+
   return {
     bases,
     documents,
@@ -205,10 +214,11 @@ export function knowledgeService(deps: {
       return bindingsRepo.forAgent(id)
     },
 
+    stop,
+
+    /** Stops the workers (if not yet) and closes the vector store. */
     async close() {
-      sources.close()
-      await queue.close()
-      progress.stop()
+      await stop()
       await vector.close()
     }
   }
