@@ -103,6 +103,8 @@ async function boot(): Promise<void> {
   installCsp(session.defaultSession, renderer)
   installPermissionPolicy(session.defaultSession, renderer)
   disposeIpc = registerIpc(rt, renderer)
+  // The window's turns under way get the shutdown grace period like any other; IPC goes once they are done.
+  rt.onClose(() => disposeIpc?.(), 'connections')
 
   language = (await rt.settings.get()).language
   lan = lanServer(rt, { rendererDir: paths.rendererDir })
@@ -166,14 +168,14 @@ function showWindow(): void {
 
 /**
  * Window state first (it needs the database), then the core's phased shutdown (the LAN server
- * stops in its first phase: lan-server.ts registers it). Bounded in time.
+ * stops listening in its first phase; IPC goes once the turns are done). Bounded in time.
  */
 async function shutdown(): Promise<void> {
   const steps = async () => {
     await booting.catch(() => undefined)
     await mainWindow?.saveState().catch((err) => log.warn({ err }, 'could not save the window state'))
-    disposeIpc?.()
-    await runtime?.close()
+    if (runtime) await runtime.close()
+    else disposeIpc?.()
     tray?.destroy()
   }
   let timer: NodeJS.Timeout | undefined
