@@ -135,7 +135,7 @@ export function knowledgeService(deps: {
   /** Shutdown: source syncs, ingestion and re-embedding stop at a checkpoint; progress is saved and leases released. */
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
-      sources.close()
+      await sources.close()
       await queue.close()
       progress.stop()
     })())
