@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util'
 import { resolve, join } from 'node:path'
 import { homedir } from 'node:os'
 import { fileURLToPath } from 'node:url'
-import { configureLog } from './base/log'
+import { closeLog, configureLog, log } from './base/log'
 import { createRuntime } from './core/runtime'
 import { newSecret } from './core/util/ids'
 import { APP_VERSION } from './core/version'
@@ -24,11 +24,25 @@ Options (environment variable in brackets):
   --allowed-host H  extra Host name to answer to (repeatable)    [AGENTA_ALLOWED_HOSTS, comma-separated]
   --no-scheduler    do not run digital employees here (another process on the same data does)
   -h, --help        this text
+
+Stopping (SIGINT/SIGTERM): the server stops accepting, turns under way get a grace period to
+finish and are then stopped (their answer so far is kept), then workers, MCP servers and the
+data close. [AGENTA_SHUTDOWN_GRACE_MS] default 5000; past [AGENTA_SHUTDOWN_TIMEOUT_MS] (default
+10000) the process exits with code 1, logging the phase it was stuck in.
 `
 
 function fail(message: string): never {
   process.stderr.write(`agenta: ${message}\n`)
   process.exit(2)
+}
+
+/** A duration in ms from the environment, or the default; anything else is refused. */
+function msFromEnv(name: string, fallback: number): number {
+  const text = process.env[name]
+  if (text === undefined || text === '') return fallback
+  const ms = Number(text)
+  if (!Number.isInteger(ms) || ms < 0) fail(`${name} must be a whole number of milliseconds, not "${text}"`)
+  return ms
 }
 
 export async function main(argv: string[]): Promise<void> {
@@ -74,6 +88,9 @@ export async function main(argv: string[]): Promise<void> {
       .filter(Boolean) ?? [])
   ]
 
+  const graceMs = msFromEnv('AGENTA_SHUTDOWN_GRACE_MS', 5_000)
+  const deadlineMs = msFromEnv('AGENTA_SHUTDOWN_TIMEOUT_MS', 10_000)
+
   // Server logs go to stdout (the terminal or a service manager) and to <data>/logs/agenta.log.
   configureLog({ dir: dataDir, console: 'stdout' })
 
@@ -84,7 +101,8 @@ export async function main(argv: string[]): Promise<void> {
       host: 'server',
       store,
       bundledMcpDir: fileURLToPath(new URL('.', import.meta.url)),
-      scheduler: { enabled: !values['no-scheduler'] }
+      scheduler: { enabled: !values['no-scheduler'] },
+      shutdown: { graceMs }
     })
   } catch (err) {
     fail(`cannot open the data in ${dbUrl ? 'the database' : dataDir}: ${(err as Error).message}`)
@@ -120,18 +138,24 @@ export async function main(argv: string[]): Promise<void> {
   ]
   process.stdout.write(lines.join('\n') + '\n')
 
+  // Shutdown (core/shutdown.ts): the server stops listening first, and closes what is left
+  // once the turns under way have finished or been stopped.
+  const srv = server
+  runtime.onClose(() => srv.stopAccepting(), 'requests')
+  runtime.onClose(() => srv.close(), 'connections')
   let stopping = false
   const stop = async (signal: string) => {
     if (stopping) return
     stopping = true
     process.stdout.write(`\nReceived ${signal}, shutting down…\n`)
     const force = setTimeout(() => {
-      process.stderr.write('agenta: shutdown took too long, exiting\n')
+      log.fatal({ phase: runtime.shutdownPhase(), deadlineMs }, 'shutdown deadline passed; exiting')
+      process.stderr.write(`agenta: shutdown took too long (stuck at: ${runtime.shutdownPhase() ?? 'exit'}), exiting\n`)
       process.exit(1)
-    }, 10_000)
+    }, deadlineMs)
     force.unref()
-    await server.close()
     await runtime.close()
+    await closeLog()
     process.stdout.write('Stopped.\n')
     process.exit(0)
   }

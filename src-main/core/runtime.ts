@@ -21,6 +21,7 @@ import { memoryService, type MemoryOptions } from './memory/memory-service'
 import { schedulerService, type SchedulerOptions } from './scheduler/scheduler-service'
 import { log } from '../base/log'
 import { privateDataDir, privateSqliteFiles } from './data-dir'
+import { defaultShutdownOptions, doneWithin, PhasedShutdown, type ShutdownOptions, type ShutdownPhase } from './shutdown'
 
 export interface RuntimeOptions {
   /** Where the database, key file and later LanceDB tables and uploads live. */
@@ -42,6 +43,8 @@ export interface RuntimeOptions {
   memory?: Partial<MemoryOptions>
   /** MCP timeouts, reconnection and start-up behaviour (tests shorten them). */
   mcp?: Partial<McpOptions>
+  /** Shutdown: the grace period of running turns. */
+  shutdown?: Partial<ShutdownOptions>
   /** Hosts that ship the bundled MCP servers: the folder of their built entries (out/main). They are added as tools on first start. */
   bundledMcpDir?: string
 }
@@ -93,17 +96,23 @@ export async function createRuntime(opts: RuntimeOptions) {
   chat.registry.register(mcp.toolProvider())
   chat.registry.register(knowledge.toolProvider())
 
-  // Disposers run last-registered first, so later services stop before what they depend on.
-  const disposers: Array<() => unknown> = [() => store.close(), () => chat.close(), () => mcp.close()]
-  // The ingestion queue saves its progress before the store closes.
-  disposers.push(() => knowledge.close())
   const scheduler = schedulerService({ db, chat, agents, settings, secrets, events }, opts.scheduler)
-  // Scheduled runs stop first (recorded as cancelled), then pending memory extractions.
-  disposers.push(
-    () => memory.close(),
-    () => scheduler.close()
-  )
+  const shutdownOpts: ShutdownOptions = { ...defaultShutdownOptions, ...opts.shutdown }
+  const shutdown = new PhasedShutdown()
+  /** The hosts' parts of shutdown: their servers stop accepting, and later close what is still open. */
+  const hostHooks = { requests: [] as Array<() => unknown>, connections: [] as Array<() => unknown> }
   let closed: Promise<void> | undefined
+
+  /** Turns and scheduled runs under way get the grace period to finish; what is left then is stopped and kept as interrupted. */
+  async function finishTurns() {
+    const finished = shutdownOpts.graceMs > 0 && (await doneWithin(Promise.all([chat.idle(), scheduler.idle()]), shutdownOpts.graceMs))
+    if (!finished && chat.runningTurns)
+      log.warn({ graceMs: shutdownOpts.graceMs, turns: chat.runningTurns }, 'turns still running after the grace period; stopping them')
+    // Scheduled runs first, so theirs are recorded as cancelled rather than as stopped turns.
+    await scheduler.close()
+    await chat.close()
+    await Promise.allSettled(hostHooks.connections.map(async (fn) => fn()))
+  }
 
   const handlers: ApiHandlers = {
     'app.info': async () => ({ name: 'Agenta Studio', version: APP_VERSION, host: opts.host, dataDir: opts.dataDir, dbKind: store.kind }),
@@ -213,20 +222,29 @@ export async function createRuntime(opts: RuntimeOptions) {
     setServerStatusSource(fn: () => ServerStatus) {
       serverStatus = fn
     },
-    onClose(fn: () => unknown) {
-      disposers.push(fn)
+    /**
+     * A host's part of shutdown. `requests` (default) runs first: stop accepting (a server stops
+     * listening). `connections` runs once turns are done or stopped: close what is still open.
+     */
+    onClose(fn: () => unknown, when: 'requests' | 'connections' = 'requests') {
+      hostHooks[when].push(fn)
     },
-    /** Stops timers, child processes and connections, then closes the database. Safe to call twice. */
+    /** The shutdown phase under way, null when none (a host whose deadline passes names it). */
+    shutdownPhase: (): ShutdownPhase | null => shutdown.current,
+    /**
+     * Shuts down in phases (./shutdown.ts), each logged with its duration: stop taking requests
+     * and turns; let turns and scheduled runs finish within the grace period, then stop them; stop
+     * the knowledge workers and memory extraction; close the MCP children; close the vector store
+     * and the database. Safe to call twice.
+     */
     close(): Promise<void> {
-      closed ??= (async () => {
-        for (const dispose of disposers.reverse()) {
-          try {
-            await dispose()
-          } catch (err) {
-            log.error({ err }, 'error while shutting down')
-          }
-        }
-      })()
+      closed ??= shutdown.run([
+        ['requests', [() => chat.drain(), () => scheduler.stopFiring(), ...hostHooks.requests]],
+        ['turns', [finishTurns]],
+        ['workers', [() => knowledge.stop(), () => memory.close()]],
+        ['mcp', [() => mcp.close()]],
+        ['store', [() => knowledge.close(), () => store.close()]]
+      ])
       return closed
     }
   }

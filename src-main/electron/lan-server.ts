@@ -104,7 +104,14 @@ export function lanServer(runtime: Runtime, opts: LanServerOptions): LanServer {
 
   let unsubscribe: (() => void) | undefined
   let closing: Promise<void> | undefined
-  runtime.onClose(() => close())
+  // Shutdown (core/shutdown.ts): stop listening first, so LAN turns under way can end their
+  // streams; close what is left once the turns are done.
+  runtime.onClose(() => {
+    closed = true
+    unsubscribe?.()
+    return server?.stopAccepting()
+  }, 'requests')
+  runtime.onClose(() => close(), 'connections')
 
   function close(): Promise<void> {
     closing ??= (async () => {

@@ -17,7 +17,9 @@ import { createMainWindow, guardWebContents, type MainWindow } from './window'
 import { configureLog, log } from '../base/log'
 
 /** Longest the app waits for the server and database to close before quitting anyway. */
-const SHUTDOWN_TIMEOUT_MS = 5000
+const SHUTDOWN_TIMEOUT_MS = 10_000
+/** How long answers under way may go on when the app quits (core/shutdown.ts), well inside the timeout. */
+const SHUTDOWN_GRACE_MS = 3_000
 
 // A checkout gets its own data folder, so `npm run dev` never touches the installed app's agents
 // and keys. AGENTA_DATA_DIR (as for `agenta serve`) points both at one folder on purpose.
@@ -88,13 +90,21 @@ async function boot(): Promise<void> {
   // After 'ready': safeStorage only knows whether a keyring exists once the app is ready.
   const secrets = safeStorageSecretBox({ safeStorage, keyFile: join(dataDir, 'secret.key') })
   // The bundled MCP servers are built next to this file (out/main) and run by this binary as Node.
-  const rt = await createRuntime({ dataDir, host: 'electron', secrets, bundledMcpDir: fileURLToPath(new URL('.', import.meta.url)) })
+  const rt = await createRuntime({
+    dataDir,
+    host: 'electron',
+    secrets,
+    bundledMcpDir: fileURLToPath(new URL('.', import.meta.url)),
+    shutdown: { graceMs: SHUTDOWN_GRACE_MS }
+  })
   runtime = rt
   if (phase !== 'running') return
 
   installCsp(session.defaultSession, renderer)
   installPermissionPolicy(session.defaultSession, renderer)
   disposeIpc = registerIpc(rt, renderer)
+  // The window's turns under way get the shutdown grace period like any other; IPC goes once they are done.
+  rt.onClose(() => disposeIpc?.(), 'connections')
 
   language = (await rt.settings.get()).language
   lan = lanServer(rt, { rendererDir: paths.rendererDir })
@@ -156,20 +166,22 @@ function showWindow(): void {
   win.focus()
 }
 
-/** Window state first (it needs the database), then the server, then the core. Bounded in time. */
+/**
+ * Window state first (it needs the database), then the core's phased shutdown (the LAN server
+ * stops listening in its first phase; IPC goes once the turns are done). Bounded in time.
+ */
 async function shutdown(): Promise<void> {
   const steps = async () => {
     await booting.catch(() => undefined)
     await mainWindow?.saveState().catch((err) => log.warn({ err }, 'could not save the window state'))
-    disposeIpc?.()
-    await lan?.close()
-    await runtime?.close()
+    if (runtime) await runtime.close()
+    else disposeIpc?.()
     tray?.destroy()
   }
   let timer: NodeJS.Timeout | undefined
   const timeout = new Promise<void>((resolve) => {
     timer = setTimeout(() => {
-      log.error({ timeoutMs: SHUTDOWN_TIMEOUT_MS }, 'shutdown took too long; quitting anyway')
+      log.error({ timeoutMs: SHUTDOWN_TIMEOUT_MS, phase: runtime?.shutdownPhase() ?? null }, 'shutdown took too long; quitting anyway')
       resolve()
     }, SHUTDOWN_TIMEOUT_MS)
   })

@@ -46,6 +46,8 @@ export interface RunningServer {
   http: HttpServer
   io: IoServer
   status(): ServerStatus
+  /** Shutdown, first step: no new connections; what is under way goes on. */
+  stopAccepting(): Promise<void>
   close(): Promise<void>
 }
 
@@ -174,7 +176,13 @@ export async function startServer(runtime: Runtime, opts: ServerOptions): Promis
     error: null
   })
 
+  let drained: Promise<void> | undefined
   let closing: Promise<void> | undefined
+  /** Stops listening and drops idle keep-alive connections; requests under way (streaming turns) go on. */
+  const stopAccepting = (): Promise<void> => {
+    drained ??= new Promise<void>((resolve) => http.close(() => resolve()))
+    return Promise.resolve()
+  }
   return {
     url,
     port,
@@ -183,15 +191,19 @@ export async function startServer(runtime: Runtime, opts: ServerOptions): Promis
     http,
     io,
     status,
+    stopAccepting,
+    /** Stops accepting (if not yet), then ends every socket and connection still open. */
     close() {
-      closing ??= new Promise<void>((resolve) => {
+      closing ??= (async () => {
+        void stopAccepting()
         unsubscribe()
         detachControl()
         access.close()
-        // io.close also closes the http server; open keep-alive sockets must not hold shutdown.
-        io.close(() => resolve())
+        io.close()
+        // Open keep-alive sockets must not hold shutdown.
         http.closeAllConnections()
-      })
+        await drained
+      })()
       return closing
     }
   }

@@ -16,6 +16,7 @@ import { defaultRetry } from './model-call'
 import { ToolRegistry } from './tool-registry'
 import { runTurn, type TurnDeps, type TurnInput, type TurnOptions, type TurnSummary } from './turn'
 import { WaitRegistry } from './waits'
+import { TurnInterrupted } from './interrupted'
 
 export interface TurnHandle {
   runId: Promise<string>
@@ -50,6 +51,10 @@ export function chatService(db: Kysely<DB>, agents: AgentsService, providers: Pr
   // Turns on one session run one after another, so each sees the previous one's messages.
   const sessionTurns = new KeyedMutex()
   const running = new Set<AbortController>()
+  /** Set when shutdown begins: turns already running may finish, new ones are refused. */
+  let draining = false
+  /** Set when shutdown stops the turns: one still queued behind another starts stopped. */
+  let stopping = false
 
   const deps: TurnDeps = {
     repo,
@@ -122,6 +127,7 @@ export function chatService(db: Kysely<DB>, agents: AgentsService, providers: Pr
      * everything after is reported through the events and `done`.
      */
     async startTurn(req: StartTurn): Promise<TurnHandle> {
+      if (draining) throw new AppError('conflict', 'The server is shutting down: try again once it is back')
       const s = await session(req.sessionId)
       const agent = req.agent && (!req.agentId || req.agentId === req.agent.id) ? req.agent : await agents.get(req.agentId ?? s.agent_id)
       if (agent.id !== s.agent_id) throw new AppError('conflict', `Session ${s.id} belongs to another agent`)
@@ -139,6 +145,7 @@ export function chatService(db: Kysely<DB>, agents: AgentsService, providers: Pr
 
       const done = sessionTurns.run(s.id, async () => {
         running.add(controller)
+        if (stopping) controller.abort(new TurnInterrupted())
         try {
           return await runTurn(
             deps,
@@ -164,9 +171,24 @@ export function chatService(db: Kysely<DB>, agents: AgentsService, providers: Pr
       return { runId, events: queue, done, cancel: () => controller.abort() }
     },
 
-    /** Stops every running turn and wait (shutdown). */
+    /** Shutdown, first step: new turns are refused; running and queued ones go on. */
+    drain() {
+      draining = true
+    },
+
+    /** Resolves when no turn is running or queued. */
+    idle: () => sessionTurns.idle(),
+
+    /** Turns running now (shutdown logs how many it had to stop). */
+    get runningTurns() {
+      return running.size
+    },
+
+    /** Stops every running turn (each keeps its partial answer, marked as interrupted) and every wait (shutdown). */
     async close() {
-      for (const c of running) c.abort()
+      draining = true
+      stopping = true
+      for (const c of running) c.abort(new TurnInterrupted())
       waits.cancelAll()
       await sessionTurns.idle()
     }

@@ -15,6 +15,7 @@ import { ModelCallError, streamModelCall, type RetryPolicy } from './model-call'
 import { renderSystemPrompt } from './system-prompt'
 import type { ToolContext, ToolRegistry, ToolResult, ToolSpec } from './tool-registry'
 import type { WaitRegistry } from './waits'
+import { interruption } from './interrupted'
 import { log } from '../../base/log'
 
 type Msg = OpenAI.Chat.Completions.ChatCompletionMessageParam
@@ -234,7 +235,8 @@ export async function runTurn(deps: TurnDeps, input: TurnInput, signal: AbortSig
                 cards,
                 usage,
                 ...(sources.length && { sources }),
-                ...(status === 'error' && { error: err.fault.message })
+                ...(status === 'error' && { error: err.fault.message }),
+                ...(status === 'stopped' && interruption(signal))
               })
             : null
         return await finish(status, answer?.id ?? null, err.aborted ? undefined : { code: err.fault.code, message: err.fault.message }, [
@@ -303,7 +305,7 @@ export async function runTurn(deps: TurnDeps, input: TurnInput, signal: AbortSig
         })
       }
       if (signal.aborted) {
-        const stopped = messageRow('assistant', '', { status: 'stopped', cards, usage })
+        const stopped = messageRow('assistant', '', { status: 'stopped', cards, usage, ...interruption(signal) })
         return await finish('stopped', stopped.id, undefined, [(r) => r.messages.insert(stopped)])
       }
     }

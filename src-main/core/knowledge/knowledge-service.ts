@@ -135,6 +135,16 @@ export function knowledgeService(deps: {
   }
 
   let started = false
+  let stopping: Promise<void> | undefined
+  /** Shutdown: source syncs, ingestion and re-embedding stop at a checkpoint; progress is saved and leases released. */
+  const stop = (): Promise<void> =>
+    (stopping ??= (async () => {
+      incoming.stop()
+      await sources.close()
+      await queue.close()
+      progress.stop()
+    })())
+
   return {
     bases,
     documents,
@@ -210,11 +220,11 @@ export function knowledgeService(deps: {
       return bindingsRepo.forAgent(id)
     },
 
+    stop,
+
+    /** Stops the workers (if not yet) and closes the vector store. */
     async close() {
-      incoming.stop()
-      sources.close()
-      await queue.close()
-      progress.stop()
+      await stop()
       await vector.close()
     }
   }

@@ -27,6 +27,11 @@ export interface BundledServersOptions {
   downloadBaseUrl(): string | undefined
 }
 
+/** Whether a saved config names a bundled server: those start on first use, never at start-up (each costs ~70–90 MB of RSS idle). */
+export function isBundled(config: ToolConfig): boolean {
+  return config.transport === 'stdio' && SYMBOL.test(config.command)
+}
+
 /** Turns a symbolic bundled-server config into a real command: this same runtime binary running the built entry. */
 export function expandBundled(config: ToolConfig, opts: BundledServersOptions | undefined): ToolConfig {
   if (config.transport !== 'stdio') return config

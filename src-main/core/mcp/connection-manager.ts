@@ -3,6 +3,7 @@ import { AppError } from '../../contract/errors'
 import type { StudioEvents } from '../events'
 import type { ToolsService } from '../tools/tools-service'
 import { McpConnection, type ConnectionOptions } from './connection'
+import { isBundled } from './bundled-servers'
 import { log } from '../../base/log'
 
 interface Entry {
@@ -14,7 +15,7 @@ const configKey = (t: Tool) => JSON.stringify(t.config)
 
 /**
  * One connection per saved MCP server. Connects every enabled server in the background at
- * start-up (never awaited), follows `tools.changed` (a new config means a new connection; a
+ * start-up (never awaited) except the bundled ones, which start on first use, follows `tools.changed` (a new config means a new connection; a
  * deleted or disabled server is disconnected), and forwards each status change to the studio.
  */
 export class ConnectionManager {
@@ -43,10 +44,15 @@ export class ConnectionManager {
       this.tools
         .list()
         .then((all) => {
-          for (const t of all) if (t.enabled) this.entry(t).conn.connectInBackground()
+          for (const t of all) if (this.connectsEarly(t)) this.entry(t).conn.connectInBackground()
         })
         .catch((err) => log.warn({ err }, 'MCP servers not started'))
     })
+  }
+
+  /** Auto-connect covers the servers a person configured; the bundled ones wait until an agent needs them. */
+  private connectsEarly(tool: Tool): boolean {
+    return tool.enabled && this.opts.autoConnect && !isBundled(tool.config)
   }
 
   private entry(tool: Tool): Entry {
@@ -111,7 +117,7 @@ export class ConnectionManager {
       await current.conn.close()
     }
     const next = this.entry(tool)
-    if (tool.enabled && (this.opts.autoConnect || wasUsed)) next.conn.connectInBackground()
+    if (tool.enabled && (this.connectsEarly(tool) || wasUsed)) next.conn.connectInBackground()
     else this.events.emit('tools.status', next.conn.status())
   }
 

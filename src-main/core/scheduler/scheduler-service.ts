@@ -88,6 +88,8 @@ export function schedulerService(deps: SchedulerDeps, opts: Partial<SchedulerOpt
   let timer: NodeJS.Timeout | undefined
   let started = false
   let closed = false
+  /** False from the start of shutdown: runs under way may finish, no new one fires. */
+  let firing = true
   let ticking: Promise<void> = Promise.resolve()
 
   async function stored(id: string): Promise<StoredSchedule> {
@@ -155,7 +157,7 @@ export function schedulerService(deps: SchedulerDeps, opts: Partial<SchedulerOpt
   function plan() {
     clearTimeout(timer)
     timer = undefined
-    if (!started || closed || !due.size) return
+    if (!started || closed || !firing || !due.size) return
     const soonest = Math.min(...due.values())
     timer = setTimeout(() => void tick(), Math.min(Math.max(soonest - Date.now(), 0), options.maxSleepMs))
     // A waiting task must not keep `agenta serve` or a test process alive on its own.
@@ -168,7 +170,7 @@ export function schedulerService(deps: SchedulerDeps, opts: Partial<SchedulerOpt
         timer = undefined
         const now = Date.now()
         for (const [id, at] of [...due]) {
-          if (closed) return
+          if (closed || !firing) return
           if (at > now) continue
           try {
             await fire(id)
@@ -470,7 +472,7 @@ export function schedulerService(deps: SchedulerDeps, opts: Partial<SchedulerOpt
     /** Starts a run now, outside the schedule (does not count toward the loop count). */
     async runNow(id: string, wait = false): Promise<ScheduleRun> {
       const s = await stored(id)
-      if (closed) throw new AppError('conflict', 'The app is shutting down')
+      if (closed || !firing) throw new AppError('conflict', 'The app is shutting down')
       const busy = active.get(id)
       if (busy) throw new AppError('conflict', `"${s.name}" is already running (started ${localTime(busy.startedAt, s.timezone)}); wait for it or stop it`)
       const { run, done } = await startRun(s, 'manual', null)
@@ -498,7 +500,7 @@ export function schedulerService(deps: SchedulerDeps, opts: Partial<SchedulerOpt
       return { timezone: tz, nextRuns: nextRuns(spec, tz, { after: now, count }) }
     },
 
-    /** Resolves when no tick is pending and no run is going (tests, scripted hosts). */
+    /** Resolves when no tick is pending and no run is going (tests, scripted hosts, shutdown's grace period). */
     async idle(): Promise<void> {
       for (;;) {
         await ticking
@@ -508,8 +510,17 @@ export function schedulerService(deps: SchedulerDeps, opts: Partial<SchedulerOpt
     },
 
     /** Stops the timer and every run (recorded as cancelled). */
+    /** Shutdown, first step: no task fires any more; runs under way go on. */
+    async stopFiring(): Promise<void> {
+      firing = false
+      clearTimeout(timer)
+      await ticking
+    },
+
+    /** Stops the runs still going (recorded as cancelled) and the timer. */
     async close(): Promise<void> {
       closed = true
+      firing = false
       clearTimeout(timer)
       for (const a of active.values()) a.cancel('closing')
       await Promise.all([...active.values()].map((a) => a.done))

@@ -39,7 +39,8 @@ function fakeClock(iso: string) {
 
 async function boot(dataDir = tempDir()) {
   if (!dirs.includes(dataDir)) dirs.push(dataDir)
-  const b = await bootRuntime({ dataDir, scheduler: { maxSleepMs: MIN, missedGraceMs: 2 * MIN } })
+  // No grace period at shutdown: its timer would wait on the fake clock.
+  const b = await bootRuntime({ dataDir, scheduler: { maxSleepMs: MIN, missedGraceMs: 2 * MIN }, shutdown: { graceMs: 0 } })
   booted.push(b)
   return b.runtime
 }

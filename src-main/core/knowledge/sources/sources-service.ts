@@ -318,10 +318,12 @@ export function sourcesService(deps: {
       }
     },
 
-    close() {
+    /** Shutdown: no sync starts; one under way stops at its next item (resumed at the next start) before this resolves. */
+    async close() {
       closed = true
       for (const t of tasks.values()) t.destroy()
       tasks.clear()
+      await lock.idle()
     }
   }
 }
