@@ -13,7 +13,8 @@ export function openAiError(message: string, type: string, code: string | null =
 
 /** An AppError as OpenAI would have said it: status, type and code its clients know. */
 export function toOpenAi(err: AppError): { status: number; body: OpenAiErrorBody } {
-  const issues = (err.details as { issues?: { path: string }[] } | undefined)?.issues
+  const details = err.details as { issues?: { path: string }[]; openAiCode?: string } | undefined
+  const issues = details?.issues
   switch (err.code) {
     case 'unauthorized':
       return { status: 401, body: openAiError(err.message, 'invalid_request_error', 'invalid_api_key') }
@@ -24,7 +25,7 @@ export function toOpenAi(err: AppError): { status: number; body: OpenAiErrorBody
     case 'validation_failed':
     case 'bad_request':
     case 'conflict':
-      return { status: 400, body: openAiError(err.message, 'invalid_request_error', null, issues?.[0]?.path || null) }
+      return { status: 400, body: openAiError(err.message, 'invalid_request_error', details?.openAiCode ?? null, issues?.[0]?.path || null) }
     case 'payload_too_large':
       return { status: 413, body: openAiError(err.message, 'invalid_request_error', 'payload_too_large') }
     default:
@@ -32,11 +33,28 @@ export function toOpenAi(err: AppError): { status: number; body: OpenAiErrorBody
   }
 }
 
+/**
+ * Whether a client may send the request again (openai-node obeys `x-should-retry`; without it, it
+ * retries 429 and every 5xx). A failed turn may have run tools with side effects, so only a rate
+ * limit hit before any tool ran is worth a retry; everything else says no.
+ */
+export const RETRY_AFTER_S = 2
+export function retryHeaders(retry: boolean): Record<string, string> {
+  return retry ? { 'x-should-retry': 'true', 'retry-after': String(RETRY_AFTER_S) } : { 'x-should-retry': 'false' }
+}
+
 /** A turn that failed upstream: the provider's fault keeps its meaning (rate limit, timeout). */
-export function turnFailure(error: { code: string; message: string }): { status: number; body: OpenAiErrorBody } {
-  if (error.code === 'rate_limited') return { status: 429, body: openAiError(error.message, 'rate_limit_error', 'rate_limit_exceeded') }
-  if (error.code === 'timeout') return { status: 504, body: openAiError(error.message, 'server_error', 'timeout') }
-  return { status: 502, body: openAiError(error.message, 'server_error', error.code) }
+export function turnFailure(
+  error: { code: string; message: string },
+  opts: { toolsRan?: boolean } = {}
+): { status: number; body: OpenAiErrorBody; headers: Record<string, string> } {
+  if (error.code === 'rate_limited')
+    return { status: 429, body: openAiError(error.message, 'rate_limit_error', 'rate_limit_exceeded'), headers: retryHeaders(!opts.toolsRan) }
+  const no = retryHeaders(false)
+  // The agent itself is not ready (no model): the request is at fault, not the server.
+  if (error.code === 'no_model') return { status: 400, body: openAiError(error.message, 'invalid_request_error', 'no_model', 'model'), headers: no }
+  if (error.code === 'timeout') return { status: 504, body: openAiError(error.message, 'server_error', 'timeout'), headers: no }
+  return { status: 502, body: openAiError(error.message, 'server_error', error.code), headers: no }
 }
 
 /** The last middleware of /v1: every error in OpenAI's shape. */
@@ -51,5 +69,5 @@ export function openAiErrorHandler(err: unknown, req: Request, res: Response, _n
   if (appErr.code === 'internal' && !(err instanceof AppError)) log.error({ err, method: req.method, url: req.originalUrl }, 'request failed')
   if (res.headersSent) return res.end()
   const { status, body } = toOpenAi(appErr)
-  res.status(status).json(body)
+  res.status(status).set(retryHeaders(false)).json(body)
 }
