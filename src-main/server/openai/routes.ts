@@ -5,13 +5,14 @@ import type { Agent } from '../../contract/entities'
 import { AppError } from '../../contract/errors'
 import { ChatCompletionRequest, ResponsesRequest, SAMPLING_KEYS } from '../../contract/openai'
 import type { CallerRequest, TurnSummary } from '../../core/chat/turn'
+import type { TurnHandle } from '../../core/chat/chat-service'
 import type { Runtime } from '../../core/runtime'
 import type { Caller, ChatAccess } from '../chat/access'
 import { parseBody } from '../chat/body'
 import { cancelWhenGone, streamTurn, type FrameMapper } from '../chat/turn-stream'
 import { openAiError, openAiErrorHandler, retryHeaders, turnFailure } from './errors'
 import { completion, completionChunks } from './format'
-import { IdempotencyKeys, type JsonAnswer } from './idempotency'
+import { IdempotencyKeys, type JsonAnswer, type Recording } from './idempotency'
 import { toTurnInput } from './request'
 import { responseEvents, responseObject, responsesMessages } from './responses'
 
@@ -100,13 +101,22 @@ export function openAiRouter(runtime: Runtime, access: ChatAccess, opts: { bodyL
     }
     const created = Math.floor(Date.now() / 1000)
     const held = recording ? { ...turn, cancel: () => undefined } : turn
+    try {
+      await relay(req, res, plan, held, created, recording)
+    } finally {
+      // Whatever happened, a retry waiting on this recording gets an answer rather than waiting forever.
+      if (recording && !recording.ended) recording.end()
+    }
+  }
 
+  /** Relays the running turn: as a stream, or as one JSON answer once it is done. */
+  async function relay(req: Request, res: Response, plan: TurnPlan, turn: TurnHandle, created: number, recording: Recording | undefined): Promise<void> {
     if (plan.stream) {
       const frames = plan.frames(created)
       await streamTurn(
         req,
         res,
-        held,
+        turn,
         recording
           ? (e) => {
               const out = frames(e)
@@ -118,17 +128,17 @@ export function openAiRouter(runtime: Runtime, access: ChatAccess, opts: { bodyL
       return recording?.end()
     }
 
-    cancelWhenGone(res, held)
+    cancelWhenGone(res, turn)
     let toolsRan = false
     for await (const e of turn.events) if (e.type === 'tool_result') toolsRan = true
     const summary = await turn.done
-    let answer: JsonAnswer
+    let reply: JsonAnswer
     if (summary.status === 'error') {
       const failure = turnFailure(summary.error ?? { code: 'upstream_error', message: 'The agent could not answer' }, { toolsRan })
-      answer = { status: failure.status, headers: failure.headers, body: failure.body }
-    } else answer = { status: 200, headers: {}, body: plan.answer(summary, created) }
-    recording?.end(answer)
-    if (!res.writableEnded && !res.destroyed) res.status(answer.status).set(answer.headers).json(answer.body)
+      reply = { status: failure.status, headers: failure.headers, body: failure.body }
+    } else reply = { status: 200, headers: {}, body: plan.answer(summary, created) }
+    recording?.end(reply)
+    if (!res.writableEnded && !res.destroyed) res.status(reply.status).set(reply.headers).json(reply.body)
   }
 
   router.get('/models', access.identify, async (req, res) => {
