@@ -111,12 +111,10 @@ const unsupportedResponses: Record<string, { when(v: unknown): boolean; why: str
 export const ResponsesRequest = z
   .object({
     model: z.string().min(1, 'model is required: an agent uuid or name'),
-    input: z.union([
-      z.string().min(1, 'input must not be empty'),
-      z
-        .array(ResponsesInputItem, { error: 'input items must be messages with a role and text content (other item types are not supported)' })
-        .min(1, 'input must not be empty')
-    ]),
+    input: z.union([z.string().min(1, 'input must not be empty'), z.array(ResponsesInputItem).min(1, 'input must not be empty')], {
+      error:
+        'input must be text or a list of messages (role and text content): other item types (function calls and their output, images, files) are not supported'
+    }),
     instructions: z.string().nullish(),
     stream: z.boolean().default(false),
     user: z.string().max(128).optional(),

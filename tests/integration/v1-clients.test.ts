@@ -169,6 +169,33 @@ describe('clients that expect more of the OpenAI API (16)', () => {
     ])
   })
 
+  it('tool calls and results that do not pair up are a 400 naming the call, before any model request', async () => {
+    const call = { id: 'c1', type: 'function', function: { name: 'get_weather', arguments: '{}' } }
+    const cases: [unknown[], RegExp][] = [
+      [
+        [
+          { role: 'user', content: 'q' },
+          { role: 'tool', tool_call_id: 'c9', content: 'r' }
+        ],
+        /"c9" does not follow/
+      ],
+      [
+        [
+          { role: 'user', content: 'q' },
+          { role: 'assistant', content: null, tool_calls: [call] },
+          { role: 'user', content: 'and?' }
+        ],
+        /"c1" have no tool message/
+      ]
+    ]
+    for (const [messages, why] of cases) {
+      const res = await env.s.api('POST', '/v1/chat/completions', { model: agent.uuid, messages, tools: [weatherTool] })
+      expect(res.status).toBe(400)
+      expect(res.body.error).toMatchObject({ type: 'invalid_request_error', param: 'messages', message: expect.stringMatching(why) })
+    }
+    expect(chatRequests()).toHaveLength(0)
+  })
+
   it('caller tools when streaming: tool_call deltas and finish_reason tool_calls', async () => {
     env.llm.script({ toolCalls: [{ id: 'call_s', name: 'get_weather', arguments: { city: 'Rome' } }] })
     const stream = await client.chat.completions.create({
@@ -279,5 +306,8 @@ describe('clients that expect more of the OpenAI API (16)', () => {
     const refused = await env.s.api('POST', '/v1/responses', { model: agent.uuid, input: 'x', previous_response_id: 'resp_1' })
     expect(refused.status).toBe(400)
     expect(refused.body.error.message).toMatch(/previous_response_id/)
+    const items = await env.s.api('POST', '/v1/responses', { model: agent.uuid, input: [{ type: 'function_call_output', call_id: 'c', output: 'o' }] })
+    expect(items.status).toBe(400)
+    expect(items.body.error.message).toMatch(/other item types .* are not supported/)
   })
 })

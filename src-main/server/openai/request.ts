@@ -59,6 +59,7 @@ export function toTurnInput(messages: Incoming[]): { message: string | undefined
       history.push({ role: 'tool', tool_call_id: id, content: t })
     }
   }
+  pairToolResults(history)
   const lastUser = [...talk].reverse().find((m) => m.role === 'user')
   return {
     message,
@@ -66,4 +67,23 @@ export function toTurnInput(messages: Incoming[]): { message: string | undefined
     extraSystem: system.filter(Boolean).join('\n\n') || undefined,
     title: (lastUser ? text(lastUser.content) : '').replace(/\s+/g, ' ').trim().slice(0, 40)
   }
+}
+
+/**
+ * Providers refuse a conversation whose tool calls and results do not pair up: each assistant
+ * message's calls answered by `role: tool` messages right after it, and no result without its call.
+ * Said here as a 400 the caller can fix, rather than a provider error after the turn started.
+ */
+function pairToolResults(history: Msg[]) {
+  const unanswered = (ids: Set<string>) => invalid(`the tool calls ${[...ids].map((id) => `"${id}"`).join(', ')} have no tool message with their result`)
+  let open = new Set<string>()
+  for (const m of history) {
+    if (m.role === 'tool') {
+      if (!open.delete(m.tool_call_id)) throw invalid(`the tool message for "${m.tool_call_id}" does not follow an assistant message that made that call`)
+      continue
+    }
+    if (open.size) throw unanswered(open)
+    open = new Set(m.role === 'assistant' && m.tool_calls ? m.tool_calls.map((c) => c.id) : [])
+  }
+  if (open.size) throw unanswered(open)
 }
