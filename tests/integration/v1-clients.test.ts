@@ -243,12 +243,27 @@ describe('clients that expect more of the OpenAI API (16)', () => {
     expect(r.toolCalls).toEqual([expect.objectContaining({ toolCallId: 'call_a', toolName: 'get_weather', input: { city: 'Kyiv' } })])
   })
 
-  it('response_format reaches the model', async () => {
+  it('response_format and the sampling parameters reach the model', async () => {
     const format = { type: 'json_schema', json_schema: { name: 'answer', schema: { type: 'object', properties: { a: { type: 'string' } } } } } as const
     env.llm.script({ text: '{"a":"b"}' })
-    const r = await client.chat.completions.create({ model: agent.uuid, messages: [{ role: 'user', content: 'json' }], response_format: format })
+    const r = await client.chat.completions.create({
+      model: agent.uuid,
+      messages: [{ role: 'user', content: 'json' }],
+      response_format: format,
+      temperature: 0.2,
+      max_tokens: 50,
+      tools: [weatherTool],
+      parallel_tool_calls: false
+    })
     expect(r.choices[0].message.content).toBe('{"a":"b"}')
-    expect(chatRequests()[0].body.response_format).toEqual(format)
+    const sent = chatRequests()[0].body
+    expect(sent).toMatchObject({ response_format: format, temperature: 0.2, max_tokens: 50, parallel_tool_calls: false })
+    // On the last step no tools are offered, and parallel_tool_calls (refused without tools) goes with them.
+    const oneStep = await env.agent({ name: 'One step', maxSteps: 1 })
+    env.llm.script({ text: 'ok' })
+    await client.chat.completions.create({ model: oneStep.uuid, messages: [{ role: 'user', content: 'x' }], tools: [weatherTool], parallel_tool_calls: false })
+    expect(chatRequests()[1].body).not.toHaveProperty('tools')
+    expect(chatRequests()[1].body).not.toHaveProperty('parallel_tool_calls')
   })
 
   it('what an agent cannot do is a 400 that says so: n > 1, logprobs, audio, legacy functions', async () => {

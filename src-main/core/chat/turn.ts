@@ -89,6 +89,8 @@ export interface TurnInput {
 export interface CallerRequest {
   tools?: OpenAI.Chat.Completions.ChatCompletionFunctionTool[]
   toolChoice?: OpenAI.Chat.Completions.ChatCompletionToolChoiceOption
+  /** Only sent with tools (providers refuse it without). */
+  parallelToolCalls?: boolean
   params?: Record<string, unknown>
 }
 
@@ -217,7 +219,8 @@ export async function runTurn(deps: TurnDeps, input: TurnInput, signal: AbortSig
                 ...tools.map((t) => ({ type: 'function' as const, function: { name: t.name, description: t.description, parameters: t.parameters } })),
                 ...callerTools
               ],
-              ...(input.caller?.toolChoice && { tool_choice: input.caller.toolChoice })
+              ...(input.caller?.toolChoice && { tool_choice: input.caller.toolChoice }),
+              ...(input.caller?.parallelToolCalls !== undefined && { parallel_tool_calls: input.caller.parallelToolCalls })
             }),
             ...modelParams(agent),
             ...input.caller?.params

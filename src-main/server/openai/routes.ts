@@ -34,7 +34,6 @@ function chatParams(body: ChatCompletionRequest): Record<string, unknown> {
   const params: Record<string, unknown> = {}
   for (const k of SAMPLING_KEYS) if (body[k] !== undefined && body[k] !== null) params[k] = body[k]
   if (body.response_format) params.response_format = body.response_format
-  if (body.tools?.length && body.parallel_tool_calls !== undefined) params.parallel_tool_calls = body.parallel_tool_calls
   return params
 }
 
@@ -167,7 +166,12 @@ export function openAiRouter(runtime: Runtime, access: ChatAccess, opts: { bodyL
       stream: body.stream,
       user: body.user,
       messages: body.messages,
-      caller: { tools: body.tools, toolChoice: body.tools?.length ? body.tool_choice : undefined, params: chatParams(body) },
+      caller: {
+        tools: body.tools,
+        toolChoice: body.tools?.length ? body.tool_choice : undefined,
+        parallelToolCalls: body.tools?.length ? body.parallel_tool_calls : undefined,
+        params: chatParams(body)
+      },
       frames: (created) => completionChunks({ model: body.model, created, includeUsage: body.stream_options?.include_usage === true, callerTools }),
       answer: (summary, created) => completion(summary, body.model, created)
     })
