@@ -116,6 +116,26 @@ describe('clients that retry (15)', () => {
     expect(reused.body.error.code).toBe('idempotency_key_reused')
   })
 
+  it('Idempotency-Key: a client that gave up mid-stream gets the whole answer on its retry, from the one turn', async () => {
+    env.llm.script({ chunks: ['one ', 'two ', 'three'], chunkDelayMs: 100 })
+    const body = JSON.stringify({ model: agent.uuid, messages: [{ role: 'user', content: 'count' }], stream: true })
+    const headers = { authorization: `Bearer ${env.s.token}`, 'content-type': 'application/json', 'idempotency-key': 'k-gone' }
+    const gaveUp = new AbortController()
+    const first = await fetch(`${env.s.url}/v1/chat/completions`, { method: 'POST', headers, body, signal: gaveUp.signal })
+    const reader = first.body!.getReader()
+    await reader.read()
+    gaveUp.abort()
+    const retry = await fetch(`${env.s.url}/v1/chat/completions`, { method: 'POST', headers, body })
+    const text = (await retry.text())
+      .split('\n')
+      .filter((l) => l.startsWith('data: {'))
+      .map((l) => JSON.parse(l.slice(6)).choices?.[0]?.delta?.content ?? '')
+      .join('')
+    expect(text).toBe('one two three')
+    expect(chatRequests()).toHaveLength(1)
+    expect(chatRequests()[0].aborted).toBe(false)
+  })
+
   it('LangChain ChatOpenAI retrying a failed turn with an Idempotency-Key runs it once', async () => {
     env.llm.onChat(down)
     const model = new ChatOpenAI({
