@@ -292,7 +292,21 @@ describe('clients that expect more of the OpenAI API (16)', () => {
       [{ n: 2 }, /\bn\b/],
       [{ logprobs: true }, /logprobs/],
       [{ modalities: ['text', 'audio'] }, /audio/],
-      [{ functions: [{ name: 'f' }] }, /tools/]
+      [{ functions: [{ name: 'f' }] }, /tools/],
+      [
+        {
+          messages: [
+            {
+              role: 'user',
+              content: [
+                { type: 'text', text: 'what is this?' },
+                { type: 'image_url', image_url: { url: 'data:,' } }
+              ]
+            }
+          ]
+        },
+        /image_url/
+      ]
     ]
     for (const [extra, why] of cases) {
       const res = await env.s.api('POST', '/v1/chat/completions', { ...base, ...extra })

@@ -6,16 +6,16 @@ import { AppError } from '../../contract/errors'
 type Msg = OpenAI.Chat.Completions.ChatCompletionMessageParam
 type Incoming = z.output<typeof OpenAiChatRequest>['messages'][number]
 
+const invalid = (message: string) => new AppError('validation_failed', `Invalid request: messages: ${message}`, { issues: [{ path: 'messages', message }] })
+
+/** A message's text. Other parts (images, audio, files) are refused, not dropped: the answer would ignore them. */
 function text(content: Incoming['content']): string {
   if (typeof content === 'string') return content
   if (!Array.isArray(content)) return ''
-  return content
-    .filter((p) => p.type === 'text' && typeof p.text === 'string')
-    .map((p) => p.text)
-    .join('')
+  const other = content.find((p) => p.type !== 'text')
+  if (other) throw invalid(`content parts of type "${other.type}" are not supported: send text parts only`)
+  return content.map((p) => (typeof p.text === 'string' ? p.text : '')).join('')
 }
-
-const invalid = (message: string) => new AppError('validation_failed', `Invalid request: messages: ${message}`, { issues: [{ path: 'messages', message }] })
 
 /** The tool calls of an assistant message, as OpenAI sends them back to the model. */
 function toolCallsOf(m: Incoming): OpenAI.Chat.Completions.ChatCompletionMessageToolCall[] {
