@@ -245,22 +245,21 @@ describe('clients that expect more of the OpenAI API (16)', () => {
     expect(next.content).toBe('Sunny in Lima.')
   })
 
-  it('AI SDK chat provider: tools without execute come back as toolCalls', async () => {
+  it('AI SDK chat provider: tools without execute come back as toolCalls, streaming and not', async () => {
     const provider = createOpenAI({ baseURL: `${env.s.url}/v1`, apiKey: env.s.token })
-    env.llm.script({ toolCalls: [{ id: 'call_a', name: 'get_weather', arguments: { city: 'Kyiv' } }] })
-    const r = await generateText({
-      model: provider.chat(agent.uuid),
-      prompt: 'Kyiv?',
-      tools: {
-        get_weather: aiTool({
-          description: 'Weather of a city',
-          inputSchema: jsonSchema<{ city: string }>({ type: 'object', properties: { city: { type: 'string' } } })
-        })
-      },
-      maxRetries: 0
+    const weather = aiTool({
+      description: 'Weather of a city',
+      inputSchema: jsonSchema<{ city: string }>({ type: 'object', properties: { city: { type: 'string' } } })
     })
+    env.llm.script({ toolCalls: [{ id: 'call_a', name: 'get_weather', arguments: { city: 'Kyiv' } }] })
+    const r = await generateText({ model: provider.chat(agent.uuid), prompt: 'Kyiv?', tools: { get_weather: weather }, maxRetries: 0 })
     expect(r.finishReason).toBe('tool-calls')
     expect(r.toolCalls).toEqual([expect.objectContaining({ toolCallId: 'call_a', toolName: 'get_weather', input: { city: 'Kyiv' } })])
+
+    env.llm.script({ toolCalls: [{ id: 'call_b', name: 'get_weather', arguments: { city: 'Baku' } }] })
+    const s = streamText({ model: provider.chat(agent.uuid), prompt: 'Baku?', tools: { get_weather: weather }, maxRetries: 0 })
+    expect(await s.finishReason).toBe('tool-calls')
+    expect(await s.toolCalls).toEqual([expect.objectContaining({ toolCallId: 'call_b', toolName: 'get_weather', input: { city: 'Baku' } })])
   })
 
   it('response_format and the sampling parameters reach the model', async () => {
@@ -284,6 +283,11 @@ describe('clients that expect more of the OpenAI API (16)', () => {
     await client.chat.completions.create({ model: oneStep.uuid, messages: [{ role: 'user', content: 'x' }], tools: [weatherTool], parallel_tool_calls: false })
     expect(chatRequests()[1].body).not.toHaveProperty('tools')
     expect(chatRequests()[1].body).not.toHaveProperty('parallel_tool_calls')
+    // max_completion_tokens (what newer clients send) arrives as the one limit the model call takes.
+    env.llm.script({ text: 'ok' })
+    await client.chat.completions.create({ model: agent.uuid, messages: [{ role: 'user', content: 'x' }], max_completion_tokens: 7 })
+    expect(chatRequests()[2].body).toMatchObject({ max_tokens: 7 })
+    expect(chatRequests()[2].body).not.toHaveProperty('max_completion_tokens')
   })
 
   it('what an agent cannot do is a 400 that says so: n > 1, logprobs, audio, legacy functions', async () => {

@@ -33,6 +33,12 @@ interface TurnPlan {
 function chatParams(body: ChatCompletionRequest): Record<string, unknown> {
   const params: Record<string, unknown> = {}
   for (const k of SAMPLING_KEYS) if (body[k] !== undefined && body[k] !== null) params[k] = body[k]
+  // One limit, under the name the agent's own parameter uses (and every compatible server knows):
+  // sent together, the two names contradict each other.
+  if (params.max_completion_tokens !== undefined) {
+    params.max_tokens ??= params.max_completion_tokens
+    delete params.max_completion_tokens
+  }
   if (body.response_format) params.response_format = body.response_format
   return params
 }
