@@ -45,6 +45,22 @@ describe('an agent with no model (6)', () => {
   })
 })
 
+describe('requests /v1 cannot read (6)', () => {
+  it('are a 4xx in OpenAI’s error shape, not a 500', async () => {
+    const cases: [string, string, Record<string, string>, number][] = [
+      ['GET', '/v1/models/%ff', {}, 400],
+      ['POST', '/v1/chat/completions', { 'content-type': 'application/json', 'content-encoding': 'bogus' }, 415],
+      ['POST', '/v1/responses', { 'content-type': 'application/json; charset=klingon' }, 415]
+    ]
+    for (const [method, path, headers, status] of cases) {
+      const res = await env.s.api(method, path, undefined, { headers, rawBody: method === 'POST' ? '{}' : undefined })
+      expect(res.status, `${method} ${path}`).toBe(status)
+      expect(res.body.error).toMatchObject({ type: 'invalid_request_error', message: expect.any(String) })
+      expect(res.headers.get('x-should-retry')).toBe('false')
+    }
+  })
+})
+
 describe('clients that retry (15)', () => {
   const down = () => ({ status: 503, error: { message: 'overloaded' } })
 

@@ -28,6 +28,8 @@ export function toOpenAi(err: AppError): { status: number; body: OpenAiErrorBody
       return { status: 400, body: openAiError(err.message, 'invalid_request_error', details?.openAiCode ?? null, issues?.[0]?.path || null) }
     case 'payload_too_large':
       return { status: 413, body: openAiError(err.message, 'invalid_request_error', 'payload_too_large') }
+    case 'unsupported_media_type':
+      return { status: 415, body: openAiError(err.message, 'invalid_request_error', 'unsupported_media_type') }
     default:
       return { status: err.status, body: openAiError(err.message, 'server_error', err.code) }
   }
@@ -57,15 +59,26 @@ export function turnFailure(
   return { status: 502, body: openAiError(error.message, 'server_error', error.code), headers: no }
 }
 
-/** The last middleware of /v1: every error in OpenAI's shape. */
+/** Errors Express and its body parser raise before a route runs, as the request's fault they are. */
+function fromExpress(err: unknown): AppError | undefined {
+  if (err instanceof AppError) return undefined
+  const e = err as { type?: string; limit?: number; status?: unknown; statusCode?: unknown }
+  if (e?.type === 'entity.parse.failed') return new AppError('bad_request', 'We could not parse the JSON body of your request.')
+  if (e?.type === 'entity.too.large') return new AppError('payload_too_large', `Request body is larger than the limit of ${e.limit} bytes`)
+  if (e?.type === 'charset.unsupported' || e?.type === 'encoding.unsupported')
+    return new AppError(
+      'unsupported_media_type',
+      'The body is in a charset or Content-Encoding this server cannot read: send UTF-8 JSON (gzip, deflate or br at most)'
+    )
+  if (err instanceof URIError) return new AppError('bad_request', 'The URL has invalid %-encoding')
+  const status = typeof e?.status === 'number' ? e.status : e?.statusCode
+  if (typeof status === 'number' && status >= 400 && status < 500) return new AppError('bad_request', 'The request could not be read')
+  return undefined
+}
+
+/** The last middleware of /v1: every error in OpenAI's shape, none worth a retry. */
 export function openAiErrorHandler(err: unknown, req: Request, res: Response, _next: NextFunction) {
-  const e = err as { type?: string; limit?: number }
-  const appErr =
-    e?.type === 'entity.parse.failed'
-      ? new AppError('bad_request', 'We could not parse the JSON body of your request.')
-      : e?.type === 'entity.too.large'
-        ? new AppError('payload_too_large', `Request body is larger than the limit of ${e.limit} bytes`)
-        : toAppError(err)
+  const appErr = fromExpress(err) ?? toAppError(err)
   if (appErr.code === 'internal' && !(err instanceof AppError)) log.error({ err, method: req.method, url: req.originalUrl }, 'request failed')
   if (res.headersSent) return res.end()
   const { status, body } = toOpenAi(appErr)
