@@ -31,7 +31,7 @@ const errorsOf = (statuses: number[], shape: string) =>
   Object.fromEntries(statuses.map((s) => [String(s), { description: 'Error', content: jsonContent(ref(shape)) }]))
 
 const API_ERRORS = [...new Set(Object.values(errorStatus))].sort()
-const V1_ERRORS = [400, 401, 403, 404, 413, 429, 500, 502, 504]
+const V1_ERRORS = [400, 401, 403, 404, 413, 415, 429, 500, 502, 504]
 
 /** A route's body: its input without the path parameters. */
 function bodySchema(input: Schema, properties: Record<string, unknown>, required: string[]): Schema {

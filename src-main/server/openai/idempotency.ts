@@ -114,11 +114,12 @@ export class IdempotencyKeys {
 
   private sweep() {
     const old = Date.now() - this.ttlMs
+    // Insertion order is age order: expired entries go, then the oldest finished ones while over
+    // the cap; a running one is kept (a retry may be waiting on it) and the scan goes past it.
     for (const [id, e] of this.entries) {
-      // Insertion order is age order: stop at the first one still young and within the cap.
-      if (e.at > old && this.entries.size <= this.max) break
-      if (e.recording.ended || e.at <= old) this.entries.delete(id)
-      else break
+      const expired = e.at <= old
+      if (!expired && this.entries.size <= this.max) break
+      if (expired || e.recording.ended) this.entries.delete(id)
     }
   }
 }
