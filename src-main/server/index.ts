@@ -100,8 +100,9 @@ export async function startServer(runtime: Runtime, opts: ServerOptions): Promis
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true })
   })
-  app.get('/api/openapi.json', (_req, res) => {
-    res.json(openApiDocument())
+  app.get('/api/openapi.json', (req, res) => {
+    // The Host header passed hostCheck, so the address it names is one of ours.
+    res.json(openApiDocument(`${req.protocol}://${req.get('host')}`))
   })
   const bodyLimit = opts.bodyLimit ?? '2mb'
   // Outside clients (widgets, phones, OpenAI SDKs) use a published agent's key instead of the token.

@@ -79,6 +79,21 @@ export interface TurnInput {
   clientInfo?: string
   /** Another model for this turn only (a scheduled task's own model choice). */
   modelOverride?: { providerId: string; model: string }
+  /** What a stateless caller (the OpenAI API) brings for the model: its own tools and parameters. */
+  caller?: CallerRequest
+}
+
+/**
+ * Tools the caller runs itself: when the model calls one, the turn ends and returns the calls
+ * (the caller sends their results in its next request). `params` (response_format, temperature…)
+ * go to every model call of the turn, over the agent's own.
+ */
+export interface CallerRequest {
+  tools?: OpenAI.Chat.Completions.ChatCompletionFunctionTool[]
+  toolChoice?: OpenAI.Chat.Completions.ChatCompletionToolChoiceOption
+  /** Only sent with tools (providers refuse it without). */
+  parallelToolCalls?: boolean
+  params?: Record<string, unknown>
 }
 
 export interface TurnSummary {
@@ -90,6 +105,8 @@ export interface TurnSummary {
   usage: Usage
   messageId: string | null
   error?: { code: string; message: string }
+  /** Calls of the caller's own tools (TurnInput.caller) the turn ended on, for the caller to run. */
+  toolCalls?: { id: string; name: string; arguments: string }[]
 }
 
 const TRACE_LIMIT = 8_000
@@ -157,7 +174,9 @@ export async function runTurn(deps: TurnDeps, input: TurnInput, signal: AbortSig
     const { client, ...provider } = await deps.client(agent.providerId)
 
     const history = input.history ?? toModelMessages((await repo.messages.recent(sessionId, 400)).map(toMessage))
-    const windowed = windowHistory(input.history ? [...history, { role: 'user', content: userText }] : history, deps.options.historyBudget).messages
+    // A caller's follow-up that brings its tools' results has no new user message.
+    const asked: Msg[] = input.history && userText ? [{ role: 'user', content: userText }] : []
+    const windowed = windowHistory(input.history ? [...history, ...asked] : history, deps.options.historyBudget).messages
     const remembered = (await deps.options.memory?.recall({ agent, userId: input.userId, message: userText })) ?? ''
     const system = [renderSystemPrompt(agent, { userId: input.userId, clientInfo: input.clientInfo }), input.extraSystem, remembered]
       .filter(Boolean)
@@ -179,12 +198,15 @@ export async function runTurn(deps: TurnDeps, input: TurnInput, signal: AbortSig
       waits: deps.waits,
       emit
     }
-    const tools = await deps.registry.toolsFor(ctx)
+    const callerTools = input.caller?.tools ?? []
+    const callerNames = new Set(callerTools.map((t) => t.function.name))
+    // A caller's tool shadows an agent tool of the same name: the caller asked for its own.
+    const tools = (await deps.registry.toolsFor(ctx)).filter((t) => !callerNames.has(t.name))
     const byName = new Map(tools.map((t) => [t.name, t]))
 
     for (let step = 1; ; step++) {
       // The last allowed step gets no tools, so the model has to answer with what it has.
-      const offerTools = tools.length > 0 && step < agent.maxSteps
+      const offerTools = tools.length + callerTools.length > 0 && step < agent.maxSteps
       const started = Date.now()
       const stepId = newId()
       let result
@@ -195,9 +217,15 @@ export async function runTurn(deps: TurnDeps, input: TurnInput, signal: AbortSig
             model: agent.model,
             messages,
             ...(offerTools && {
-              tools: tools.map((t) => ({ type: 'function' as const, function: { name: t.name, description: t.description, parameters: t.parameters } }))
+              tools: [
+                ...tools.map((t) => ({ type: 'function' as const, function: { name: t.name, description: t.description, parameters: t.parameters } })),
+                ...callerTools
+              ],
+              ...(input.caller?.toolChoice && { tool_choice: input.caller.toolChoice }),
+              ...(input.caller?.parallelToolCalls !== undefined && { parallel_tool_calls: input.caller.parallelToolCalls })
             }),
-            ...modelParams(agent)
+            ...modelParams(agent),
+            ...input.caller?.params
           },
           {
             signal,
@@ -270,6 +298,16 @@ export async function runTurn(deps: TurnDeps, input: TurnInput, signal: AbortSig
         const summary = await finish('ok', answer.id, undefined, [(r) => r.steps.insert(modelStep), (r) => r.messages.insert(answer)])
         deps.options.memory?.remember({ agent, userId: input.userId, sessionId, runId, message: userText, answer: said })
         return summary
+      }
+
+      const forCaller = result.toolCalls.filter((c) => callerNames.has(c.name))
+      if (forCaller.length) {
+        // The caller runs these and comes back with their results. The agent's own calls of this
+        // step are not run: the model asks for them again then, if it still needs them.
+        for (const c of forCaller) emit({ type: 'tool_call', id: c.id, name: c.name, arguments: c.arguments })
+        const answer = messageRow('assistant', result.text, { status: 'ok', toolCalls: forCaller, cards, usage, ...(sources.length && { sources }) })
+        const summary = await finish('ok', answer.id, undefined, [(r) => r.steps.insert(modelStep), (r) => r.messages.insert(answer)])
+        return { ...summary, toolCalls: forCaller }
       }
 
       await repo.steps.insert(modelStep)

@@ -118,12 +118,12 @@ export class ChatAccess {
     const allowed = (await this.publishedOrigins()).has(normalOrigin(origin))
     if (allowed) {
       res.setHeader('Access-Control-Allow-Origin', origin)
-      res.setHeader('Access-Control-Expose-Headers', 'Content-Type')
+      res.setHeader('Access-Control-Expose-Headers', 'Content-Type, x-should-retry, retry-after')
     }
     if (req.method !== 'OPTIONS') return next()
     if (!allowed) return next(new AppError('forbidden', `The origin ${origin} is not allowed: list it in a published agent's allowed origins`))
     res.setHeader('Access-Control-Allow-Methods', 'GET, POST, OPTIONS')
-    res.setHeader('Access-Control-Allow-Headers', 'Content-Type, Authorization, X-Agenta-Key')
+    res.setHeader('Access-Control-Allow-Headers', 'Content-Type, Authorization, X-Agenta-Key, Idempotency-Key')
     res.setHeader('Access-Control-Max-Age', '600')
     res.status(204).end()
   }
