@@ -62,6 +62,16 @@ export function PhoneApp({ config, store }: { config: PhoneConfig; store: PhoneS
   useEffect(() => {
     end.current?.scrollIntoView({ block: 'end' })
   }, [items])
+  // In the embed widget Esc closes the panel: keys pressed in the frame never reach the host page,
+  // so the page asks the widget (embed.js checks that the message comes from this frame).
+  useEffect(() => {
+    if (!config.embed || window.parent === window) return
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape' && !e.isComposing) window.parent.postMessage({ type: 'agenta:close' }, '*')
+    }
+    window.addEventListener('keydown', onKey)
+    return () => window.removeEventListener('keydown', onKey)
+  }, [config.embed])
 
   return (
     <div className={`phone ${config.embed ? 'embedded' : ''}`} data-testid="phone-app">

@@ -1,0 +1,110 @@
+// Defects a newcomer met in the renderer (issue 15), each reproduced in real Chromium against
+// `agenta serve`'s server, the built renderer and the fake LLM (run `npx electron-vite build` first).
+// Each describe block stands alone on the shared server; steps inside a block run in order.
+import { createServer, type Server } from 'node:http'
+import { existsSync } from 'node:fs'
+import type { AddressInfo } from 'node:net'
+import { resolve } from 'node:path'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { bootServer, type BootedServer } from '../utils/boot'
+import { launchBrowser, openPage } from '../utils/browser'
+import { startFakeLlm, type FakeLlm } from '../utils/fake-llm'
+
+const RENDERER = resolve(__dirname, '../../out/renderer/index.html')
+const API_KEY = 'sk-test-newcomer-0000'
+const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true }
+const LANGS = [
+  { lang: 'en', locale: 'en-US' },
+  { lang: 'zh-CN', locale: 'zh-CN' }
+] as const
+
+let srv: BootedServer
+let llm: FakeLlm
+let browser: Browser
+let site: Server
+let siteOrigin: string
+let agent: { id: string; uuid: string; publicKey: string; name: string }
+
+/** Opens a page in its own context; closes it (and fails on script errors) when `run` ends. */
+async function withPage(opts: Parameters<typeof openPage>[1], run: (page: Page) => Promise<void>) {
+  const { page, errors } = await openPage(browser, opts)
+  page.setDefaultTimeout(8_000)
+  try {
+    await run(page)
+    expect(errors).toEqual([])
+  } finally {
+    await page.context().close()
+  }
+}
+
+const setLanguage = (language: 'en' | 'zh-CN') => srv.api('PUT', '/api/settings', { language, theme: 'light' })
+
+beforeAll(async () => {
+  if (!existsSync(RENDERER)) throw new Error(`${RENDERER} is missing: run \`npx electron-vite build\` before the e2e tests`)
+  ;[srv, llm, browser] = await Promise.all([bootServer(), startFakeLlm({ apiKey: API_KEY }), launchBrowser()])
+  // A website on another origin embedding the agent; `?lang=` sets the page language.
+  site = createServer((req, res) => {
+    const lang = new URL(req.url ?? '/', 'http://x').searchParams.get('lang') ?? 'en'
+    res.setHeader('content-type', 'text/html; charset=utf-8')
+    res.end(`<!doctype html><html lang="${lang}"><head><meta name="viewport" content="width=device-width, initial-scale=1"><title>Shop</title></head>
+<body><h1>A shop</h1><script src="${srv.url}/embed.js" data-agent="${agent.uuid}" data-key="${agent.publicKey}" defer></script></body></html>`)
+  })
+  await new Promise<void>((r) => site.listen(0, '127.0.0.1', r))
+  siteOrigin = `http://127.0.0.1:${(site.address() as AddressInfo).port}`
+
+  await setLanguage('en')
+  const provider = await srv.api('POST', '/api/providers', { name: 'Fake LLM', baseUrl: llm.baseUrl, apiKey: API_KEY })
+  await srv.api('POST', `/api/providers/${provider.body.id}/refresh-models`)
+  const models = (await srv.api('GET', '/api/models?type=chat')).body as { id: string; modelId: string }[]
+  const model = models.find((m) => m.modelId === 'fake-chat')
+  const created = await srv.api('POST', '/api/agents', { name: 'Guide', model: model?.id ?? null })
+  agent = created.body
+  const published = await srv.api('PUT', `/api/agents/${agent.id}`, { published: true, allowedOrigins: [siteOrigin] })
+  expect(published.status).toBe(200)
+})
+
+afterAll(async () => {
+  await browser?.close()
+  site?.close()
+  await Promise.all([srv?.close(), llm?.close()])
+})
+
+describe('1. the embed widget closes on a phone', () => {
+  for (const { lang, locale } of LANGS) {
+    test(`${lang}, 390×844: the close button is reachable over the open panel`, async () => {
+      await withPage({ ...PHONE, locale }, async (page) => {
+        await page.goto(`${siteOrigin}/?lang=${lang}`)
+        await page.getByTestId('agenta-bubble').click()
+        const frame = page.frameLocator('[data-testid="agenta-frame"]')
+        await frame.getByTestId('phone-agent-name').waitFor()
+        // The visible close control is named in the page's language and takes the tap itself
+        // (a click that lands on the iframe instead times out).
+        const close = page.getByRole('button', { name: lang === 'en' ? 'Close chat' : '关闭聊天' }).filter({ visible: true })
+        await close.click({ timeout: 3_000 })
+        await page.getByTestId('agenta-frame').waitFor({ state: 'hidden' })
+        // It opens again, and the chat kept its place.
+        await page.getByTestId('agenta-bubble').click()
+        await frame.getByTestId('phone-agent-name').waitFor()
+      })
+    })
+  }
+
+  test('Esc closes the panel, from the host page and from inside the chat frame', async () => {
+    await withPage({ ...PHONE, locale: 'en-US' }, async (page) => {
+      await page.goto(siteOrigin)
+      await page.getByTestId('agenta-bubble').click()
+      const frame = page.frameLocator('[data-testid="agenta-frame"]')
+      await frame.getByTestId('phone-input').click()
+      await page.keyboard.press('Escape')
+      await page.getByTestId('agenta-frame').waitFor({ state: 'hidden' })
+
+      await page.getByTestId('agenta-bubble').click()
+      await page.getByTestId('agenta-frame').waitFor({ state: 'visible' })
+      // Focus is on the host page now (the bubble just took the tap).
+      expect(await page.evaluate(() => document.activeElement?.tagName)).not.toBe('IFRAME')
+      await page.keyboard.press('Escape')
+      await page.getByTestId('agenta-frame').waitFor({ state: 'hidden' })
+    })
+  })
+})
