@@ -108,3 +108,36 @@ describe('1. the embed widget closes on a phone', () => {
     })
   })
 })
+
+describe('3. the card picker toggles on the whole tile', () => {
+  const TYPES = ['welcome', 'booking', 'detail', 'list'] as const
+  for (const { lang, locale } of LANGS) {
+    test(`${lang}: a click on the tile's label or preview ticks welcome/booking/detail/list, and saving stores them`, async () => {
+      await setLanguage(lang)
+      await srv.api('PUT', `/api/agents/${agent.id}`, { cardTemplates: [] })
+      await withPage({ locale }, async (page) => {
+        await page.goto(`${srv.url}/?token=${srv.token}#/agents/${agent.id}`)
+        await page.getByTestId('agent-workspace').waitFor()
+        for (const [i, type] of TYPES.entries()) {
+          const tile = page.getByTestId(`card-template-${type}`)
+          // Alternately the label under the preview and the preview itself.
+          // force: a <label> around a preview counts as the label of the preview's (disabled) button,
+          // which Playwright would wait on; a person's click just lands.
+          if (i % 2 === 0) await tile.locator('.card-picker-foot span').last().click({ force: true })
+          else await tile.click({ position: { x: 40, y: 60 } }) // inside the preview
+          await expect.poll(() => tile.locator('input[type=checkbox]').isChecked()).toBe(true)
+          await expect(tile.getAttribute('aria-checked')).resolves.toBe('true')
+        }
+        // A second click unticks; the keyboard ticks it again.
+        const list = page.getByTestId('card-template-list')
+        await list.click()
+        await expect.poll(() => list.getAttribute('aria-checked')).toBe('false')
+        await list.focus()
+        await page.keyboard.press('Space')
+        await expect.poll(() => list.getAttribute('aria-checked')).toBe('true')
+        await page.getByTestId('ws-save').click()
+        await expect.poll(async () => ((await srv.api('GET', `/api/agents/${agent.id}`)).body.cardTemplates as string[]).toSorted()).toEqual([...TYPES].sort())
+      })
+    })
+  }
+})
