@@ -141,3 +141,69 @@ describe('3. the card picker toggles on the whole tile', () => {
     })
   }
 })
+
+describe('2. unsaved agent edits are not lost without a warning', () => {
+  const TEXT = {
+    en: { title: 'Leave without saving?', nav: 'Chat' },
+    'zh-CN': { title: '不保存就离开？', nav: '对话' }
+  }
+  for (const { lang, locale } of LANGS) {
+    test(`${lang}: sidebar, back and reload ask first; "stay" keeps the edit, "leave" drops it`, async () => {
+      await setLanguage(lang)
+      await srv.api('PUT', `/api/agents/${agent.id}`, { welcomeMessage: 'Saved welcome' })
+      await withPage({ locale }, async (page) => {
+        await page.goto(`${srv.url}/?token=${srv.token}#/agents`)
+        await page.getByTestId('agent-card').filter({ hasText: agent.name }).click()
+        await page.getByTestId('agent-workspace').waitFor()
+        await page.getByTestId('ws-welcome').fill('An edit not yet saved')
+        const dialog = page.locator('.ant-modal-confirm')
+        const stay = async () => {
+          await expect(dialog.locator('.ant-modal-confirm-title').textContent()).resolves.toBe(TEXT[lang].title)
+          await page.getByTestId('unsaved-stay').click()
+          await dialog.waitFor({ state: 'hidden' })
+          await expect(page.getByTestId('ws-welcome').inputValue()).resolves.toBe('An edit not yet saved')
+          expect(page.url()).toContain(`#/agents/${agent.id}`)
+        }
+
+        // An in-app link.
+        await page.getByTestId('nav-chat').click()
+        await dialog.waitFor()
+        await expect(page.getByTestId('nav-chat').textContent()).resolves.toBe(TEXT[lang].nav)
+        await stay()
+        // The browser's back button.
+        await page.goBack()
+        await dialog.waitFor()
+        await stay()
+        // A reload gets the browser's own prompt; dismissing it keeps the page.
+        let prompted = ''
+        page.once('dialog', (d) => {
+          prompted = d.type()
+          void d.dismiss()
+        })
+        await page.evaluate(() => window.location.reload())
+        await expect.poll(() => prompted).toBe('beforeunload')
+        await expect(page.getByTestId('ws-welcome').inputValue()).resolves.toBe('An edit not yet saved')
+
+        // "Leave" goes where the user asked; nothing was saved.
+        await page.getByTestId('ws-back').click()
+        await page.getByTestId('unsaved-leave').click()
+        await page.getByTestId('agent-grid').waitFor()
+        expect((await srv.api('GET', `/api/agents/${agent.id}`)).body.welcomeMessage).toBe('Saved welcome')
+      })
+    })
+  }
+
+  test('after saving, leaving asks nothing', async () => {
+    await setLanguage('en')
+    await withPage({ locale: 'en-US' }, async (page) => {
+      await page.goto(`${srv.url}/?token=${srv.token}#/agents/${agent.id}`)
+      await page.getByTestId('ws-welcome').fill('Saved this time')
+      await page.getByTestId('ws-save').click()
+      await expect.poll(async () => (await srv.api('GET', `/api/agents/${agent.id}`)).body.welcomeMessage).toBe('Saved this time')
+      await expect.poll(() => page.getByTestId('ws-save').isDisabled()).toBe(true)
+      await page.getByTestId('nav-models').click()
+      await page.getByTestId('screen-models').waitFor()
+      await expect(page.locator('.ant-modal-confirm').count()).resolves.toBe(0)
+    })
+  })
+})
