@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net'
 import { resolve } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { everythingStdio } from '../integration/mcp/peers'
 import { bootServer, type BootedServer } from '../utils/boot'
 import { launchBrowser, openPage } from '../utils/browser'
 import { startFakeLlm, type FakeLlm } from '../utils/fake-llm'
@@ -56,9 +57,7 @@ beforeAll(async () => {
   await setLanguage('en')
   const provider = await srv.api('POST', '/api/providers', { name: 'Fake LLM', baseUrl: llm.baseUrl, apiKey: API_KEY })
   await srv.api('POST', `/api/providers/${provider.body.id}/refresh-models`)
-  const models = (await srv.api('GET', '/api/models?type=chat')).body as { id: string; modelId: string }[]
-  const model = models.find((m) => m.modelId === 'fake-chat')
-  const created = await srv.api('POST', '/api/agents', { name: 'Guide', model: model?.id ?? null })
+  const created = await srv.api('POST', '/api/agents', { name: 'Guide', providerId: provider.body.id, model: 'fake-chat' })
   agent = created.body
   const published = await srv.api('PUT', `/api/agents/${agent.id}`, { published: true, allowedOrigins: [siteOrigin] })
   expect(published.status).toBe(200)
@@ -204,6 +203,84 @@ describe('2. unsaved agent edits are not lost without a warning', () => {
       await page.getByTestId('nav-models').click()
       await page.getByTestId('screen-models').waitFor()
       await expect(page.locator('.ant-modal-confirm').count()).resolves.toBe(0)
+    })
+  })
+})
+
+describe('8. tool confirmation: allow once, always allow, deny, in the UI language', () => {
+  const TEXT = {
+    en: { question: 'Allow the tool “get-sum” of calc to run?', once: 'Allow once', always: 'Always allow', deny: 'Deny', denied: 'Denied' },
+    'zh-CN': { question: '允许运行 calc 的工具“get-sum”吗？', once: '允许一次', always: '始终允许', deny: '拒绝', denied: '已拒绝' }
+  }
+  let toolId: string
+  /** What the model was told the tool did, in the latest request. */
+  const toolMessages = () => JSON.stringify((llm.requests.at(-1)?.body.messages ?? []).findLast((m: { role: string }) => m.role === 'tool')?.content)
+  const ask = async (page: Page, text: string) => {
+    await page.getByTestId('chat-input').fill(text)
+    await page.getByTestId('chat-send').click()
+  }
+  const lastAnswer = (page: Page) => page.getByTestId('msg-assistant').last()
+  const sumTurn = (answer: string) => llm.script({ toolCalls: [{ name: 'calc__get-sum', arguments: { a: 2, b: 3 } }] }, { text: answer })
+
+  beforeAll(async () => {
+    toolId = (await srv.api('POST', '/api/tools', { name: 'calc', config: everythingStdio() })).body.id
+  })
+  afterAll(async () => {
+    await srv.api('PUT', `/api/agents/${agent.id}/tools`, { bindings: [] })
+  })
+
+  for (const { lang, locale } of LANGS) {
+    test(`${lang}: the question names the tool and server; "allow once" runs it and asks again next time; "deny" does not run it`, async () => {
+      await setLanguage(lang)
+      await srv.api('PUT', `/api/agents/${agent.id}/tools`, { bindings: [{ toolId, enabledTools: null, requireConfirmation: true }] })
+      await withPage({ locale }, async (page) => {
+        await page.goto(`${srv.url}/?token=${srv.token}#/chat/${agent.id}`)
+        await page.getByTestId('chat-view').waitFor()
+        sumTurn('The sum is 5.')
+        await ask(page, 'What is 2 + 3?')
+        const confirm = lastAnswer(page).getByTestId('tool-confirm')
+        await confirm.waitFor({ timeout: 20_000 }) // the MCP server starts on first use
+        await expect(confirm.locator('.wait-question').textContent()).resolves.toContain(TEXT[lang].question)
+        await expect(confirm.getByTestId('tool-confirm-args').textContent()).resolves.toMatch(/"a": 2[\s\S]*"b": 3/)
+        await expect(confirm.getByRole('button').allTextContents()).resolves.toEqual(
+          [TEXT[lang].once, TEXT[lang].always, TEXT[lang].deny].map((s) => expect.stringContaining(s))
+        )
+        await confirm.getByTestId('confirm-once').click()
+        await expect.poll(() => lastAnswer(page).getAttribute('data-status'), { timeout: 20_000 }).toBe('ok')
+        expect(toolMessages()).toContain('The sum of 2 and 3 is 5')
+
+        // Once means once: the next call asks again; "deny" keeps the tool from running.
+        sumTurn('I did not add them.')
+        await ask(page, 'And again?')
+        await lastAnswer(page).getByTestId('confirm-deny').click()
+        await expect.poll(() => lastAnswer(page).getAttribute('data-status'), { timeout: 20_000 }).toBe('ok')
+        await expect(lastAnswer(page).getByTestId('tool-confirm-answered').textContent()).resolves.toBe(TEXT[lang].denied)
+        expect(toolMessages()).toContain('declined')
+        expect(toolMessages()).not.toContain('The sum of 2 and 3 is 5')
+      })
+    })
+  }
+
+  test('"always allow" runs the tool and stops asking for this server in this agent (stored on the binding)', async () => {
+    await setLanguage('en')
+    await srv.api('PUT', `/api/agents/${agent.id}/tools`, { bindings: [{ toolId, enabledTools: null, requireConfirmation: true }] })
+    await withPage({ locale: 'en-US' }, async (page) => {
+      await page.goto(`${srv.url}/?token=${srv.token}#/chat/${agent.id}`)
+      await page.getByTestId('chat-view').waitFor()
+      sumTurn('Five.')
+      await ask(page, 'Sum please')
+      await lastAnswer(page).getByTestId('confirm-always').click({ timeout: 20_000 })
+      await expect.poll(() => lastAnswer(page).getAttribute('data-status'), { timeout: 20_000 }).toBe('ok')
+      expect(toolMessages()).toContain('The sum of 2 and 3 is 5')
+      await expect
+        .poll(async () => (await srv.api('GET', `/api/agents/${agent.id}/tools`)).body)
+        .toEqual([expect.objectContaining({ toolId, requireConfirmation: false })])
+
+      sumTurn('Five again.')
+      await ask(page, 'Sum again')
+      await expect.poll(() => lastAnswer(page).textContent(), { timeout: 20_000 }).toContain('Five again.')
+      await expect(lastAnswer(page).getByTestId('tool-confirm').count()).resolves.toBe(0)
+      expect(toolMessages()).toContain('The sum of 2 and 3 is 5')
     })
   })
 })
