@@ -284,3 +284,54 @@ describe('8. tool confirmation: allow once, always allow, deny, in the UI langua
     })
   })
 })
+
+describe('10. the studio at phone width', () => {
+  const TEXT = { en: { menu: 'Menu', models: 'Models' }, 'zh-CN': { menu: '菜单', models: '大模型' } }
+  for (const { lang, locale } of LANGS) {
+    test(`${lang}, 390×844: content takes the width, the menu is a drawer, settings rows do not wrap per character`, async () => {
+      await setLanguage(lang)
+      await withPage({ ...PHONE, locale }, async (page) => {
+        await page.goto(`${srv.url}/?token=${srv.token}#/agents`)
+        await page.getByTestId('agent-grid').waitFor()
+        const content = await page.getByTestId('screen-agents').boundingBox()
+        expect(content!.width).toBeGreaterThanOrEqual(380)
+        // The agent card fits the screen instead of running off its right edge.
+        const card = await page.getByTestId('agent-card').first().boundingBox()
+        expect(card!.x + card!.width).toBeLessThanOrEqual(390)
+
+        const menu = page.getByRole('button', { name: TEXT[lang].menu })
+        await menu.click()
+        const models = page.locator('.sidebar-drawer').getByTestId('nav-models')
+        await expect(models.textContent()).resolves.toBe(TEXT[lang].models)
+        await models.click()
+        await page.getByTestId('screen-models').waitFor()
+        await page.locator('.sidebar-drawer').waitFor({ state: 'hidden' })
+
+        // Settings: a label keeps its words on one line (it used to get a column one glyph wide).
+        await menu.click()
+        await page.locator('.sidebar-drawer').getByTestId('nav-settings').click()
+        const label = page.locator('.setting-row .setting-label').first()
+        await label.waitFor()
+        const box = await label.boundingBox()
+        expect(box!.width).toBeGreaterThan(200)
+
+        // Chat: the message box gets the width; the conversation list folds open on demand.
+        await page.goto(`${srv.url}/#/chat/${agent.id}`)
+        const input = await page.getByTestId('chat-input').boundingBox()
+        expect(input!.width).toBeGreaterThan(300)
+        await expect(page.getByTestId('session-search').isVisible()).resolves.toBe(false)
+        await page.getByTestId('chat-list-toggle').click()
+        await page.getByTestId('session-search').waitFor()
+      })
+    })
+  }
+
+  test('at desktop width the sidebar stays in place', async () => {
+    await setLanguage('en')
+    await withPage({ locale: 'en-US' }, async (page) => {
+      await page.goto(`${srv.url}/?token=${srv.token}#/agents`)
+      await page.locator('.sidebar').getByTestId('nav-models').waitFor()
+      await expect(page.getByTestId('nav-menu').count()).resolves.toBe(0)
+    })
+  })
+})
