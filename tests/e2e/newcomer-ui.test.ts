@@ -335,3 +335,40 @@ describe('10. the studio at phone width', () => {
     })
   })
 })
+
+describe('12. images returned by tools are shown', () => {
+  test("an MCP tool's image shows in the answer, opens full size, and is still there after a reload", async () => {
+    await setLanguage('en')
+    const toolId = (await srv.api('POST', '/api/tools', { name: 'pics', config: everythingStdio() })).body.id
+    await srv.api('PUT', `/api/agents/${agent.id}/tools`, { bindings: [{ toolId, enabledTools: ['get-tiny-image'], requireConfirmation: false }] })
+    try {
+      await withPage({ locale: 'en-US' }, async (page) => {
+        await page.goto(`${srv.url}/?token=${srv.token}#/chat/${agent.id}`)
+        await page.getByTestId('chat-view').waitFor()
+        llm.script({ toolCalls: [{ name: 'pics__get-tiny-image', arguments: {} }] }, { text: 'Here is the logo.' })
+        await page.getByTestId('chat-input').fill('Show me the logo')
+        await page.getByTestId('chat-send').click()
+        const answer = page.getByTestId('msg-assistant').last()
+        await expect.poll(() => answer.getAttribute('data-status'), { timeout: 20_000 }).toBe('ok')
+        const shown = async () => {
+          const img = answer.locator('.tool-images img').first()
+          await img.waitFor()
+          await expect(img.getAttribute('src')).resolves.toMatch(/^data:image\/png;base64,/)
+          // Decoded, not a broken image.
+          await expect.poll(() => img.evaluate((el) => (el as HTMLImageElement).naturalWidth)).toBeGreaterThan(0)
+          await expect(img.getAttribute('alt')).resolves.toBe('Image from pics__get-tiny-image')
+        }
+        await shown()
+        await answer.locator('.tool-images img').first().click()
+        await page.locator('.ant-image-preview img').waitFor({ state: 'visible' })
+        await page.keyboard.press('Escape')
+        await page.reload()
+        await page.getByTestId('session-item').filter({ hasText: 'Show me the logo' }).click()
+        await answer.waitFor()
+        await shown()
+      })
+    } finally {
+      await srv.api('PUT', `/api/agents/${agent.id}/tools`, { bindings: [] })
+    }
+  })
+})
