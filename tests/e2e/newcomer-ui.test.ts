@@ -2,13 +2,13 @@
 // `agenta serve`'s server, the built renderer and the fake LLM (run `npx electron-vite build` first).
 // Each describe block stands alone on the shared server; steps inside a block run in order.
 import { createServer, type Server } from 'node:http'
-import { existsSync } from 'node:fs'
+import { existsSync, writeFileSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
-import { resolve } from 'node:path'
+import { join, resolve } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { everythingStdio } from '../integration/mcp/peers'
-import { bootServer, type BootedServer } from '../utils/boot'
+import { bootServer, tempDir, type BootedServer } from '../utils/boot'
 import { launchBrowser, openPage } from '../utils/browser'
 import { startFakeLlm, type FakeLlm } from '../utils/fake-llm'
 
@@ -370,5 +370,84 @@ describe('12. images returned by tools are shown', () => {
     } finally {
       await srv.api('PUT', `/api/agents/${agent.id}/tools`, { bindings: [] })
     }
+  })
+})
+
+describe('13. citations are clickable and show their source, in the studio, the phone page and the widget', () => {
+  const ANSWER = 'The museum opens at 9:00 [1].'
+  const LABEL = { en: 'Source 1: opening-hours.md', 'zh-CN': '来源 1：opening-hours.md' }
+  let kbId: string
+
+  beforeAll(async () => {
+    kbId = (await srv.api('POST', '/api/knowledge-bases', { name: 'Museum FAQ' })).body.id
+    const doc = join(tempDir('agenta-e2e-cite-'), 'opening-hours.md')
+    writeFileSync(doc, '# Opening hours\n\nThe museum opens at 9:00 and closes at 17:00 every day except Monday.\n')
+    await srv.api('POST', `/api/knowledge-bases/${kbId}/add-paths`, { paths: [doc] })
+    for (let i = 0; (await srv.api('GET', `/api/knowledge-bases/${kbId}/documents`)).body.items[0]?.status !== 'ready'; i++) {
+      if (i > 200) throw new Error('the test document did not reach "ready" in 20 s')
+      await new Promise((r) => setTimeout(r, 100))
+    }
+    await srv.api('PUT', `/api/agents/${agent.id}/knowledge-bases`, { bindings: [{ kbId }] })
+  })
+  afterAll(async () => {
+    await srv.api('PUT', `/api/agents/${agent.id}/knowledge-bases`, { bindings: [] })
+  })
+
+  /** Clicks the [1] of the last answer and checks the passage it opens. */
+  async function openCitation(answer: ReturnType<Page['getByTestId']>, label: string) {
+    const cite = answer.getByTestId('cite')
+    await expect(cite.textContent()).resolves.toBe('1')
+    await expect(cite.getAttribute('aria-label')).resolves.toBe(label)
+    await cite.click()
+    const pop = answer.getByTestId('cite-pop')
+    await expect(pop.textContent()).resolves.toMatch(/opening-hours\.md.*opens at 9:00/)
+    // The pop-up closes with a second click.
+    await cite.click()
+    await pop.waitFor({ state: 'detached' })
+  }
+
+  for (const { lang, locale } of LANGS) {
+    test(`${lang}: in the studio chat the [1] opens the cited passage`, async () => {
+      await setLanguage(lang)
+      await withPage({ locale }, async (page) => {
+        await page.goto(`${srv.url}/?token=${srv.token}#/chat/${agent.id}`)
+        await page.getByTestId('chat-view').waitFor()
+        llm.script({ text: ANSWER })
+        await page.getByTestId('chat-input').fill('When does the museum open?')
+        await page.getByTestId('chat-send').click()
+        const answer = page.getByTestId('msg-assistant').last()
+        await expect.poll(() => answer.getAttribute('data-status'), { timeout: 20_000 }).toBe('ok')
+        await openCitation(answer, LABEL[lang])
+      })
+    })
+  }
+
+  test('zh-CN, 390×844: the phone page links [1] to its source and lists the sources', async () => {
+    await withPage({ ...PHONE, locale: 'zh-CN' }, async (page) => {
+      await page.goto(`${srv.url}/chat/${agent.uuid}`)
+      llm.script({ text: ANSWER })
+      await page.getByTestId('phone-input').fill('When does the museum open?')
+      await page.getByTestId('phone-send').click()
+      const answer = page.getByTestId('phone-answer').last()
+      await expect.poll(() => answer.textContent(), { timeout: 20_000 }).toContain('9:00')
+      await openCitation(answer, LABEL['zh-CN'])
+      await answer.getByTestId('phone-sources').locator('summary').click()
+      await expect(answer.getByTestId('phone-source').first().textContent()).resolves.toMatch(/opening-hours\.md.*opens at 9:00/)
+    })
+  })
+
+  test('en: the embed widget shows the sources too', async () => {
+    await withPage({ locale: 'en-US' }, async (page) => {
+      await page.goto(siteOrigin)
+      await page.getByTestId('agenta-bubble').click()
+      const frame = page.frameLocator('[data-testid="agenta-frame"]')
+      llm.script({ text: ANSWER })
+      await frame.getByTestId('phone-input').fill('When does the museum open?')
+      await frame.getByTestId('phone-send').click()
+      const answer = frame.getByTestId('phone-answer').last()
+      await expect.poll(() => answer.textContent(), { timeout: 20_000 }).toContain('9:00')
+      await openCitation(answer, LABEL.en)
+      await expect(answer.getByTestId('phone-sources').locator('summary').textContent()).resolves.toBe('1 source')
+    })
   })
 })

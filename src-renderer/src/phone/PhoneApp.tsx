@@ -24,8 +24,24 @@ function Answer({ item, avatar, onSend }: { item: Extract<PhoneItem, { kind: 'as
         )}
         {item.text && (
           <div className="p-bubble">
-            <Markdown text={item.text} streaming={item.streaming} />
+            <Markdown text={item.text} streaming={item.streaming} sources={item.sources} />
           </div>
+        )}
+        {item.sources.length > 0 && (
+          <details className="p-sources" data-testid="phone-sources">
+            <summary>{t('chat.sources', { count: item.sources.length })}</summary>
+            <ol>
+              {item.sources.map((s, i) => (
+                <li key={`${s.chunkId}-${i}`} data-testid="phone-source">
+                  <div className="p-source-doc">
+                    {s.docName}
+                    {s.page !== undefined && ` · ${t('chat.page', { page: s.page })}`}
+                  </div>
+                  <div className="p-source-text">{s.text}</div>
+                </li>
+              ))}
+            </ol>
+          </details>
         )}
         {item.streaming && !item.text && (
           <span className="typing" aria-label="…">
