@@ -451,3 +451,47 @@ describe('13. citations are clickable and show their source, in the studio, the 
     })
   })
 })
+
+describe('11. emoji render in colour without an emoji font on the machine', () => {
+  // This machine has no emoji font (like the kiosks in the issue): without the shipped font an
+  // emoji is an empty box, drawn in the text colour. Count the coloured pixels it draws.
+  const colourPixels = (el: Element) =>
+    (async () => {
+      const family = getComputedStyle(el).fontFamily
+      const text = (el.textContent ?? '').trim()
+      await document.fonts.load(`48px ${family}`, text)
+      const canvas = document.createElement('canvas')
+      canvas.width = canvas.height = 64
+      const ctx = canvas.getContext('2d')!
+      ctx.font = `48px ${family}`
+      ctx.textBaseline = 'top'
+      ctx.fillText(text, 4, 4)
+      const d = ctx.getImageData(0, 0, 64, 64).data
+      let n = 0
+      for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 128 && Math.max(d[i], d[i + 1], d[i + 2]) - Math.min(d[i], d[i + 1], d[i + 2]) > 60) n++
+      return n
+    })()
+
+  beforeAll(async () => {
+    await srv.api('PUT', `/api/agents/${agent.id}`, { avatar: '🦊' })
+  })
+
+  test('the studio: an agent card avatar', async () => {
+    await setLanguage('en')
+    await withPage({ locale: 'en-US' }, async (page) => {
+      await page.goto(`${srv.url}/?token=${srv.token}#/agents`)
+      const avatar = page.getByTestId('agent-card').filter({ hasText: agent.name }).locator('.emoji-avatar').first()
+      await expect(avatar.textContent()).resolves.toBe('🦊')
+      await expect.poll(() => avatar.evaluate(colourPixels)).toBeGreaterThan(50)
+    })
+  })
+
+  test('390×844: the phone page header avatar', async () => {
+    await withPage({ ...PHONE, locale: 'zh-CN' }, async (page) => {
+      await page.goto(`${srv.url}/chat/${agent.uuid}`)
+      const avatar = page.locator('.p-head .emoji-avatar')
+      await expect(avatar.textContent()).resolves.toBe('🦊')
+      await expect.poll(() => avatar.evaluate(colourPixels)).toBeGreaterThan(50)
+    })
+  })
+})
