@@ -61,6 +61,8 @@ export const MessageMeta = z.object({
   toolCallId: z.string().optional(),
   toolName: z.string().optional(),
   isError: z.boolean().optional(),
+  /** A tool message's images (data URLs), shown in the chat with the step that returned them. */
+  images: z.array(z.string()).optional(),
   cards: z.array(z.unknown()).optional(),
   sources: z.array(Source).optional(),
   usage: Usage.optional(),
@@ -102,7 +104,7 @@ export type TurnEvent =
   | { type: 'delta'; content: string }
   | { type: 'reasoning'; content: string }
   | { type: 'tool_call'; id: string; name: string; arguments: string }
-  | { type: 'tool_result'; id: string; name: string; content: string; isError: boolean; durationMs: number }
+  | { type: 'tool_result'; id: string; name: string; content: string; isError: boolean; durationMs: number; images?: string[] }
   | { type: 'card'; card: { type: string; data: Record<string, unknown> } }
   | { type: 'sources'; sources: Source[] }
   | { type: 'wait'; waitId: string; kind: 'input' | 'client' | 'digitalhuman'; schema?: unknown; text?: string }

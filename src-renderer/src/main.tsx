@@ -5,6 +5,7 @@ import { StudioApp } from './App'
 import { initI18n } from './i18n'
 import { createAuthStore } from './stores/auth'
 import { createStudio } from './stores/studio'
+import './ui/emoji-font.css'
 import './styles.css'
 
 // The server strips a valid `?token=` (it becomes a cookie); one still here was refused.

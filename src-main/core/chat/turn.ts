@@ -323,9 +323,11 @@ export async function runTurn(deps: TurnDeps, input: TurnInput, signal: AbortSig
       const outcomes = await Promise.all(result.toolCalls.map((c) => callTool(deps, byName.get(c.name), c, ctx)))
       for (const [i, c] of result.toolCalls.entries()) {
         const { result: r, durationMs } = outcomes[i]
-        await save('tool', r.content, { toolCallId: c.id, toolName: c.name, isError: !!r.isError })
+        // Images go with the step too, so the chat shows them instead of the "[image 1: …]" placeholder.
+        const images = r.images?.length ? { images: r.images } : {}
+        await save('tool', r.content, { toolCallId: c.id, toolName: c.name, isError: !!r.isError, ...images })
         messages.push({ role: 'tool', tool_call_id: c.id, content: r.content })
-        emit({ type: 'tool_result', id: c.id, name: c.name, content: r.content, isError: !!r.isError, durationMs })
+        emit({ type: 'tool_result', id: c.id, name: c.name, content: r.content, isError: !!r.isError, durationMs, ...images })
         if (r.card) {
           cards.push(r.card)
           emit({ type: 'card', card: r.card })

@@ -5,7 +5,8 @@ export interface ClientSender {
   send(clientId: string, event: string, payload: unknown): boolean
 }
 
-export type Confirmation = 'yes' | 'no' | 'timeout' | 'cancelled' | 'nobody'
+/** 'always' = yes, and do not ask again for this server in this agent. */
+export type Confirmation = 'yes' | 'always' | 'no' | 'timeout' | 'cancelled' | 'nobody'
 
 const YES = new Set([
   'yes',
@@ -41,6 +42,11 @@ export function isYes(data: unknown): boolean {
   return false
 }
 
+/** "Always allow": a yes sent as `{ confirmed: true, always: true }` (the studio's third button). */
+export function isAlways(data: unknown): boolean {
+  return isYes(data) && !!data && typeof data === 'object' && (data as { always?: unknown }).always === true
+}
+
 function preview(args: Record<string, unknown>): string {
   const text = JSON.stringify(args)
   return text.length > 500 ? `${text.slice(0, 500)}…` : text
@@ -63,7 +69,8 @@ export async function askConfirmation(
     type: 'boolean',
     title: 'Confirm tool call',
     description: question,
-    'x-agenta-confirm': { server: call.server, tool: call.tool, arguments: call.args }
+    // Clients that can offer "always allow" answer { confirmed: true, always: true }.
+    'x-agenta-confirm': { server: call.server, tool: call.tool, arguments: call.args, always: true }
   }
   const outcome = await ctx.waits.wait({
     signal: ctx.signal,
@@ -73,6 +80,6 @@ export async function askConfirmation(
       if (ctx.clientId) opts.clients?.send(ctx.clientId, 'wait_for_input', { wait_id: waitId, input_schema: schema })
     }
   })
-  if (outcome.status === 'answered') return isYes(outcome.data) ? 'yes' : 'no'
+  if (outcome.status === 'answered') return isAlways(outcome.data) ? 'always' : isYes(outcome.data) ? 'yes' : 'no'
   return outcome.status
 }

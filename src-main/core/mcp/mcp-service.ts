@@ -155,7 +155,14 @@ export function mcpService(db: Kysely<DB>, tools: ToolsService, events: StudioEv
                   { server: tool.name, tool: info.name, args },
                   { clients: opts.clients, timeoutMs: opts.confirmTimeoutMs }
                 )
-                if (answer !== 'yes') return { content: declined(answer, name), isError: true }
+                if (answer === 'always') {
+                  // Stored on the binding (the editor's "ask before each call" switch shows it and
+                  // can turn it back on); the rest of this turn stops asking too.
+                  binding.requireConfirmation = false
+                  await bindingsRepo.setRequireConfirmation(ctx.agent.id, tool.id, false).catch((err: unknown) => {
+                    log.warn({ err, agentId: ctx.agent.id, toolId: tool.id }, 'always-allow not stored')
+                  })
+                } else if (answer !== 'yes') return { content: declined(answer, name), isError: true }
               }
               try {
                 // The live connection at call time: the server may have been reconfigured since the turn began.

@@ -4,6 +4,11 @@
  * is plain ES2017 with no dependency, draws inside a shadow root (the site's CSS cannot reach it)
  * and loads the iframe only on the first click. Which sites may frame the page is decided by the
  * page's own `frame-ancestors` (the agent's allowed origins), not by this script.
+ *
+ * On a phone (≤ 480 px) the panel fills the screen, so the bubble would sit under the iframe: the
+ * panel then carries its own bar with a close button (it works even when the frame shows an error
+ * page). Esc closes the panel from the host page, and from inside the frame the phone page posts
+ * `{ type: 'agenta:close' }` (accepted only from this frame and the server's origin).
  */
 export const EMBED_SCRIPT = `(function () {
   'use strict';
@@ -31,9 +36,13 @@ export const EMBED_SCRIPT = `(function () {
     'background:' + color + ';color:#fff;box-shadow:0 6px 20px rgba(0,0,0,.25);z-index:2147483646;display:flex;align-items:center;justify-content:center;transition:transform .15s}' +
     '.bubble:hover{transform:scale(1.06)}.bubble svg{width:26px;height:26px}' +
     '.panel{position:fixed;bottom:88px;' + side + ':20px;width:380px;height:min(640px,calc(100vh - 110px));border-radius:16px;overflow:hidden;' +
-    'box-shadow:0 12px 40px rgba(0,0,0,.28);z-index:2147483647;background:#fff;display:none}' +
-    '.panel.open{display:block}.panel iframe{width:100%;height:100%;border:0;display:block}' +
-    '@media (max-width:480px){.panel{left:0;right:0;bottom:0;width:100%;height:100%;border-radius:0}}';
+    'box-shadow:0 12px 40px rgba(0,0,0,.28);z-index:2147483647;background:#fff;display:none;flex-direction:column}' +
+    '.panel.open{display:flex}.panel iframe{width:100%;flex:1;min-height:0;border:0;display:block}' +
+    '.bar{display:none;align-items:center;justify-content:space-between;height:44px;padding:0 6px 0 14px;flex:none;background:' + color + ';color:#fff;' +
+    'font:600 15px/1 -apple-system,BlinkMacSystemFont,"Segoe UI","PingFang SC","Noto Sans CJK SC",sans-serif}' +
+    '.x{width:40px;height:40px;border:none;border-radius:50%;background:transparent;color:#fff;cursor:pointer;display:flex;align-items:center;justify-content:center}' +
+    '.x:hover,.x:focus-visible{background:rgba(255,255,255,.2);outline:none}.x svg{width:22px;height:22px}' +
+    '@media (max-width:480px){.panel{left:0;right:0;top:0;bottom:0;width:100%;height:100%;border-radius:0}.bar{display:flex}.bubble.open{display:none}}';
   var chatIcon = '<svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round"><path d="M21 15a2 2 0 0 1-2 2H7l-4 4V5a2 2 0 0 1 2-2h14a2 2 0 0 1 2 2z"/></svg>';
   var closeIcon = '<svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round"><path d="M18 6 6 18M6 6l12 12"/></svg>';
   var button = document.createElement('button');
@@ -46,10 +55,23 @@ export const EMBED_SCRIPT = `(function () {
   panel.className = 'panel';
   panel.setAttribute('role', 'dialog');
   panel.setAttribute('aria-label', label.title);
+  var bar = document.createElement('div');
+  bar.className = 'bar';
+  var barTitle = document.createElement('span');
+  barTitle.textContent = label.title;
+  var closeButton = document.createElement('button');
+  closeButton.className = 'x';
+  closeButton.type = 'button';
+  closeButton.setAttribute('data-testid', 'agenta-close');
+  closeButton.setAttribute('aria-label', label.close);
+  closeButton.innerHTML = closeIcon;
+  bar.appendChild(barTitle);
+  bar.appendChild(closeButton);
+  panel.appendChild(bar);
   var frame = null;
   var open = false;
-  button.addEventListener('click', function () {
-    open = !open;
+  function setOpen(next) {
+    open = next;
     if (open && !frame) {
       frame = document.createElement('iframe');
       frame.src = base + '/chat/' + encodeURIComponent(agent) + '?embed=1&key=' + encodeURIComponent(key);
@@ -59,8 +81,26 @@ export const EMBED_SCRIPT = `(function () {
       panel.appendChild(frame);
     }
     panel.className = open ? 'panel open' : 'panel';
+    button.className = open ? 'bubble open' : 'bubble';
     button.innerHTML = open ? closeIcon : chatIcon;
     button.setAttribute('aria-label', open ? label.close : label.open);
+    button.setAttribute('aria-expanded', open ? 'true' : 'false');
+  }
+  function close() {
+    if (!open) return;
+    setOpen(false);
+    button.focus();
+  }
+  button.addEventListener('click', function () {
+    setOpen(!open);
+  });
+  closeButton.addEventListener('click', close);
+  document.addEventListener('keydown', function (e) {
+    if (open && (e.key === 'Escape' || e.key === 'Esc')) close();
+  });
+  window.addEventListener('message', function (e) {
+    if (!frame || e.source !== frame.contentWindow || e.origin !== base) return;
+    if (e.data && e.data.type === 'agenta:close') close();
   });
   root.appendChild(style);
   root.appendChild(panel);

@@ -48,6 +48,10 @@ export function renderPhonePage(template: string, config: PhoneConfig): string {
 
 export const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)
 
+// Drawn inline, not as the 💬 emoji: this page loads no font, and a machine without an emoji font showed an empty box.
+const CHAT_ICON =
+  '<svg width="44" height="44" viewBox="0 0 24 24" fill="none" stroke="#4f6ef7" stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true"><path d="M21 15a2 2 0 0 1-2 2H7l-4 4V5a2 2 0 0 1 2-2h14a2 2 0 0 1 2 2z"/></svg>'
+
 /** The page a phone sees for an agent it may not use: says why in both UI languages, leaks nothing. */
 export function messagePage(title: { en: string; zh: string }, body: { en: string; zh: string }): string {
   return `<!doctype html>
@@ -57,5 +61,5 @@ export function messagePage(title: { en: string; zh: string }, body: { en: strin
 @media (prefers-color-scheme: dark){body{background:#141414;color:#e6e6e6}.box{background:#1f1f1f!important}}
 .box{max-width:420px;margin:24px;padding:28px;border-radius:16px;background:#fff;box-shadow:0 8px 24px rgba(0,0,0,.08);text-align:center}
 h1{font-size:19px;margin:0 0 8px}p{margin:0 0 6px;line-height:1.6;color:#667085}.icon{font-size:40px;margin-bottom:8px}</style></head>
-<body><div class="box" data-testid="phone-unavailable"><div class="icon">💬</div><h1>${escapeHtml(title.zh)}</h1><p>${escapeHtml(body.zh)}</p><h1>${escapeHtml(title.en)}</h1><p>${escapeHtml(body.en)}</p></div></body></html>`
+<body><div class="box" data-testid="phone-unavailable"><div class="icon">${CHAT_ICON}</div><h1>${escapeHtml(title.zh)}</h1><p>${escapeHtml(body.zh)}</p><h1>${escapeHtml(title.en)}</h1><p>${escapeHtml(body.en)}</p></div></body></html>`
 }

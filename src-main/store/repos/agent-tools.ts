@@ -40,6 +40,14 @@ export function agentToolsRepo(db: Kysely<DB>) {
           )
           .execute()
       }),
+    /** One binding's confirmation flag ("always allow" answered in a chat turns it off). */
+    setRequireConfirmation: (agentId: string, toolId: string, on: boolean) =>
+      db
+        .updateTable('agent_tools')
+        .set({ require_confirmation: int(on) })
+        .where('agent_id', '=', agentId)
+        .where('tool_id', '=', toolId)
+        .execute(),
     /** Which of these tool ids exist. */
     existingToolIds: async (ids: string[]) => {
       if (!ids.length) return new Set<string>()

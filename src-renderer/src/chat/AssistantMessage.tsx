@@ -65,7 +65,7 @@ export const AssistantMessage = memo(function AssistantMessage({ item, avatar, s
             <ToolSteps key={s.key} steps={s.steps} />
           ) : (
             <div key={s.key} className="msg-text" data-testid="msg-text">
-              <Markdown text={s.text} streaming={streaming && i === lastText} />
+              <Markdown text={s.text} streaming={streaming && i === lastText} sources={item.sources} />
             </div>
           )
         )}

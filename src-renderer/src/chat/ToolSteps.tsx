@@ -1,5 +1,5 @@
 import { CheckCircleFilled, CloseCircleFilled, LoadingOutlined, ToolOutlined } from '@ant-design/icons'
-import { Collapse } from 'antd'
+import { Collapse, Image } from 'antd'
 import { useTranslation } from 'react-i18next'
 import type { ToolStep } from './model'
 
@@ -57,5 +57,20 @@ export function ToolSteps({ steps }: { steps: ToolStep[] }) {
       </div>
     )
   }))
-  return <Collapse size="small" className="tool-steps" items={items} data-testid="tool-steps" />
+  const images = steps.flatMap((step) => (step.images ?? []).map((src, i) => ({ src, key: `${step.id}-${i}`, name: step.name })))
+  return (
+    <>
+      <Collapse size="small" className="tool-steps" items={items} data-testid="tool-steps" />
+      {/* Shown, not only described: the result text keeps "[image 1: …]" for the model. */}
+      {images.length > 0 && (
+        <div className="tool-images">
+          <Image.PreviewGroup>
+            {images.map((im) => (
+              <Image key={im.key} src={im.src} alt={t('chat.toolImage', { tool: im.name })} className="tool-image" />
+            ))}
+          </Image.PreviewGroup>
+        </div>
+      )}
+    </>
+  )
 }

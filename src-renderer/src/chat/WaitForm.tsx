@@ -4,6 +4,7 @@ import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { useFeedback } from '../ui/feedback'
 import type { WaitState } from './model'
+import { confirmDetails, ToolConfirm } from './ToolConfirm'
 
 type Kind = 'string' | 'number' | 'boolean'
 const kindOf = (schema: unknown): Kind => {
@@ -19,6 +20,8 @@ export function WaitForm({ wait, onAnswer }: { wait: WaitState; onAnswer: (data:
   const [value, setValue] = useState<string | number | boolean | null>(kind === 'boolean' ? false : kind === 'number' ? null : '')
   const [sending, setSending] = useState(false)
   if (wait.kind !== 'input') return <div className="wait-note muted small">{t(`chat.wait.${wait.kind}`)}</div>
+  const confirm = confirmDetails(wait.schema)
+  if (confirm) return <ToolConfirm wait={wait} details={confirm} onAnswer={onAnswer} />
   const submit = async () => {
     setSending(true)
     try {

@@ -21,6 +21,8 @@ export interface ToolStep {
   result?: string
   isError?: boolean
   durationMs?: number
+  /** Images the tool returned (data URLs). */
+  images?: string[]
 }
 
 export type AssistantPart = { type: 'text'; text: string } | { type: 'tool'; step: ToolStep }
@@ -100,11 +102,12 @@ export function groupMessages(messages: ChatMessage[]): ChatItem[] {
     }
     if (m.role === 'tool') {
       const part = run.parts.find((p) => p.type === 'tool' && p.step.id === m.meta.toolCallId)
-      if (part?.type === 'tool') part.step = { ...part.step, result: m.content, isError: !!m.meta.isError }
+      const images = m.meta.images?.length ? { images: m.meta.images } : {}
+      if (part?.type === 'tool') part.step = { ...part.step, result: m.content, isError: !!m.meta.isError, ...images }
       else
         run.parts.push({
           type: 'tool',
-          step: { id: m.meta.toolCallId ?? m.id, name: m.meta.toolName ?? '?', arguments: '', result: m.content, isError: !!m.meta.isError }
+          step: { id: m.meta.toolCallId ?? m.id, name: m.meta.toolName ?? '?', arguments: '', result: m.content, isError: !!m.meta.isError, ...images }
         })
       continue
     }
@@ -138,7 +141,12 @@ export function applyTurnEvent(item: AssistantItem, e: TurnEvent): AssistantItem
       return {
         ...item,
         parts: item.parts.map((p) =>
-          p.type === 'tool' && p.step.id === e.id ? { type: 'tool', step: { ...p.step, result: e.content, isError: e.isError, durationMs: e.durationMs } } : p
+          p.type === 'tool' && p.step.id === e.id
+            ? {
+                type: 'tool',
+                step: { ...p.step, result: e.content, isError: e.isError, durationMs: e.durationMs, ...(e.images?.length && { images: e.images }) }
+              }
+            : p
         )
       }
     case 'card':

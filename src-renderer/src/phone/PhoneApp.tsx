@@ -24,8 +24,24 @@ function Answer({ item, avatar, onSend }: { item: Extract<PhoneItem, { kind: 'as
         )}
         {item.text && (
           <div className="p-bubble">
-            <Markdown text={item.text} streaming={item.streaming} />
+            <Markdown text={item.text} streaming={item.streaming} sources={item.sources} />
           </div>
+        )}
+        {item.sources.length > 0 && (
+          <details className="p-sources" data-testid="phone-sources">
+            <summary>{t('chat.sources', { count: item.sources.length })}</summary>
+            <ol>
+              {item.sources.map((s, i) => (
+                <li key={`${s.chunkId}-${i}`} data-testid="phone-source">
+                  <div className="p-source-doc">
+                    {s.docName}
+                    {s.page !== undefined && ` · ${t('chat.page', { page: s.page })}`}
+                  </div>
+                  <div className="p-source-text">{s.text}</div>
+                </li>
+              ))}
+            </ol>
+          </details>
         )}
         {item.streaming && !item.text && (
           <span className="typing" aria-label="…">
@@ -62,6 +78,16 @@ export function PhoneApp({ config, store }: { config: PhoneConfig; store: PhoneS
   useEffect(() => {
     end.current?.scrollIntoView({ block: 'end' })
   }, [items])
+  // In the embed widget Esc closes the panel: keys pressed in the frame never reach the host page,
+  // so the page asks the widget (embed.js checks that the message comes from this frame).
+  useEffect(() => {
+    if (!config.embed || window.parent === window) return
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape' && !e.isComposing) window.parent.postMessage({ type: 'agenta:close' }, '*')
+    }
+    window.addEventListener('keydown', onKey)
+    return () => window.removeEventListener('keydown', onKey)
+  }, [config.embed])
 
   return (
     <div className={`phone ${config.embed ? 'embedded' : ''}`} data-testid="phone-app">

@@ -4,6 +4,7 @@ import { guessLanguage, initI18n } from '../i18n'
 import { PhoneApp } from './PhoneApp'
 import { protocolClient, type PhoneConfig } from './protocol'
 import { createPhoneStore } from './store'
+import '../ui/emoji-font.css'
 import '../chat/chat.css'
 import './phone.css'
 

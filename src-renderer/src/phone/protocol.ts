@@ -1,4 +1,5 @@
 import { readSse } from '../api/sse'
+import type { Source } from '@contract/chat'
 import type { CardData } from '../chat/model'
 
 /** What /chat/<uuid> puts in the page (src-main/server/web/pages.ts). */
@@ -21,6 +22,7 @@ export interface ProtocolChunk {
   type?: string
   tool?: { id: string; name: string; is_error?: boolean }
   error?: { code: string; message: string }
+  sources?: Source[]
 }
 
 export class ProtocolError extends Error {

@@ -1,4 +1,5 @@
 import { createStore, type StoreApi } from 'zustand/vanilla'
+import type { Source } from '@contract/chat'
 import type { CardData } from '../chat/model'
 import type { ProtocolChunk, ProtocolClient } from './protocol'
 
@@ -11,7 +12,17 @@ export interface PhoneToolUse {
 
 export type PhoneItem =
   | { kind: 'user'; id: string; content: string }
-  | { kind: 'assistant'; id: string; text: string; cards: CardData[]; tools: PhoneToolUse[]; error?: string; streaming: boolean }
+  | {
+      kind: 'assistant'
+      id: string
+      text: string
+      cards: CardData[]
+      tools: PhoneToolUse[]
+      /** Knowledge passages the answer was given; its [1], [2]… point at them. */
+      sources: Source[]
+      error?: string
+      streaming: boolean
+    }
 
 export interface PhoneState {
   items: PhoneItem[]
@@ -43,6 +54,7 @@ export function applyChunk(item: Extract<PhoneItem, { kind: 'assistant' }>, c: P
   if (c.type === 'tool_call' && c.tool) next = { ...next, tools: [...next.tools, { id: c.tool.id, name: c.tool.name, done: false, isError: false }] }
   if (c.type === 'tool_result' && c.tool)
     next = { ...next, tools: next.tools.map((t) => (t.id === c.tool!.id ? { ...t, done: true, isError: !!c.tool!.is_error } : t)) }
+  if (c.type === 'sources' && c.sources?.length) next = { ...next, sources: [...next.sources, ...c.sources] }
   if (c.type === 'error' && c.error) next = { ...next, error: c.error.message }
   return next
 }
@@ -75,7 +87,7 @@ export function createPhoneStore(client: ProtocolClient, agentUuid: string, stor
           items: [
             ...s.items,
             { kind: 'user', id: nextId(), content: message },
-            { kind: 'assistant', id: nextId(), text: '', cards: [], tools: [], streaming: true }
+            { kind: 'assistant', id: nextId(), text: '', cards: [], tools: [], sources: [], streaming: true }
           ],
           streaming: true,
           error: null

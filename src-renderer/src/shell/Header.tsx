@@ -1,4 +1,4 @@
-import { GlobalOutlined, MoonOutlined, SunOutlined } from '@ant-design/icons'
+import { GlobalOutlined, MenuOutlined, MoonOutlined, SunOutlined } from '@ant-design/icons'
 import { Badge, Button, Tag, Tooltip } from 'antd'
 import { useContext } from 'react'
 import { useTranslation } from 'react-i18next'
@@ -7,7 +7,8 @@ import { useArea, useStudio } from '../stores/hooks'
 import { Logo } from '../ui/Logo'
 import { useFeedback } from '../ui/feedback'
 
-export function Header() {
+/** `onMenu`: at phone width, opens the navigation drawer (the sidebar is hidden there). */
+export function Header({ onMenu }: { onMenu?: () => void }) {
   const { t } = useTranslation()
   const studio = useStudio()
   const { fail } = useFeedback()
@@ -25,6 +26,7 @@ export function Header() {
   return (
     <header className="app-header">
       <div className="brand">
+        {onMenu && <Button type="text" icon={<MenuOutlined />} onClick={onMenu} aria-label={t('shell.menu')} data-testid="nav-menu" className="nav-menu" />}
         <Logo size={30} />
         <span className="brand-name">{t('app.name')}</span>
         {info && (

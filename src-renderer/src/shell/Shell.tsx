@@ -4,7 +4,8 @@ import { useStudio } from '../stores/hooks'
 import { ALL_AREAS } from './areas'
 import { Header } from './Header'
 import { useRoute } from './route'
-import { Sidebar } from './Sidebar'
+import { Sidebar, SidebarDrawer } from './Sidebar'
+import { useNarrow } from './useNarrow'
 
 const COLLAPSED_KEY = 'agenta.sidebarCollapsed'
 
@@ -12,6 +13,8 @@ export function Shell() {
   const studio = useStudio()
   const [area, go] = useRoute()
   const [collapsed, setCollapsed] = useState(() => localStorage.getItem(COLLAPSED_KEY) === '1')
+  const narrow = useNarrow()
+  const [drawerOpen, setDrawerOpen] = useState(false)
 
   useEffect(() => {
     localStorage.setItem(COLLAPSED_KEY, collapsed ? '1' : '0')
@@ -26,10 +29,14 @@ export function Shell() {
 
   const { Screen } = ALL_AREAS.find((a) => a.key === area) ?? ALL_AREAS[0]
   return (
-    <Layout className="shell" data-testid="shell">
-      <Header />
-      <Layout hasSider>
-        <Sidebar area={area} onSelect={go} collapsed={collapsed} onCollapse={setCollapsed} />
+    <Layout className={narrow ? 'shell narrow' : 'shell'} data-testid="shell">
+      <Header onMenu={narrow ? () => setDrawerOpen(true) : undefined} />
+      <Layout hasSider={!narrow}>
+        {narrow ? (
+          <SidebarDrawer area={area} onSelect={go} open={drawerOpen} onClose={() => setDrawerOpen(false)} />
+        ) : (
+          <Sidebar area={area} onSelect={go} collapsed={collapsed} onCollapse={setCollapsed} />
+        )}
         <Layout.Content className="shell-content" data-testid={`screen-${area}`}>
           <Suspense
             fallback={

@@ -1,5 +1,5 @@
 import { MenuFoldOutlined, MenuUnfoldOutlined } from '@ant-design/icons'
-import { Button, Layout, Menu, Tooltip } from 'antd'
+import { Button, Drawer, Layout, Menu, Tooltip } from 'antd'
 import { useTranslation } from 'react-i18next'
 import { MAIN_AREAS, SETTINGS_AREA, type AreaDef } from './areas'
 import type { Area } from './route'
@@ -11,9 +11,44 @@ interface Props {
   onCollapse: (collapsed: boolean) => void
 }
 
+const useItems = () => {
+  const { t } = useTranslation()
+  return (defs: AreaDef[]) => defs.map((a) => ({ key: a.key, icon: a.icon, label: <span data-testid={`nav-${a.key}`}>{t(`nav.${a.key}`)}</span> }))
+}
+
+/** At phone width: the same menu in a drawer from the left, opened from the header; picking an area closes it. */
+export function SidebarDrawer({ area, onSelect, open, onClose }: { area: Area; onSelect: (area: Area) => void; open: boolean; onClose: () => void }) {
+  const { t } = useTranslation()
+  const items = useItems()
+  const select = ({ key }: { key: string }) => {
+    onClose()
+    onSelect(key as Area)
+  }
+  return (
+    <Drawer
+      placement="left"
+      open={open}
+      onClose={onClose}
+      size={260}
+      closable={false}
+      className="sidebar-drawer"
+      title={t('app.name')}
+      styles={{ body: { padding: 0 } }}
+      data-testid="sidebar-drawer"
+    >
+      <nav className="sidebar-inner" aria-label={t('shell.menu')}>
+        <Menu mode="inline" selectedKeys={[area]} items={items(MAIN_AREAS)} onClick={select} className="sidebar-menu" />
+        <div className="sidebar-bottom">
+          <Menu mode="inline" selectedKeys={[area]} items={items([SETTINGS_AREA])} onClick={select} className="sidebar-menu" />
+        </div>
+      </nav>
+    </Drawer>
+  )
+}
+
 export function Sidebar({ area, onSelect, collapsed, onCollapse }: Props) {
   const { t } = useTranslation()
-  const items = (defs: AreaDef[]) => defs.map((a) => ({ key: a.key, icon: a.icon, label: <span data-testid={`nav-${a.key}`}>{t(`nav.${a.key}`)}</span> }))
+  const items = useItems()
   const select = ({ key }: { key: string }) => onSelect(key as Area)
   return (
     <Layout.Sider className="sidebar" width={208} collapsedWidth={64} collapsed={collapsed} trigger={null}>

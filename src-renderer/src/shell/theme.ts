@@ -35,7 +35,7 @@ export function themeConfig(resolved: 'light' | 'dark'): ThemeConfig {
       colorPrimary: '#4f6ef7',
       borderRadius: 8,
       fontFamily:
-        "-apple-system, BlinkMacSystemFont, 'Segoe UI', 'PingFang SC', 'Hiragino Sans GB', 'Microsoft YaHei', 'Noto Sans CJK SC', 'Helvetica Neue', Arial, sans-serif",
+        "-apple-system, BlinkMacSystemFont, 'Segoe UI', 'PingFang SC', 'Hiragino Sans GB', 'Microsoft YaHei', 'Noto Sans CJK SC', 'Helvetica Neue', Arial, sans-serif, 'Apple Color Emoji', 'Segoe UI Emoji', 'Noto Color Emoji', 'Agenta Emoji'",
       colorBgLayout: dark ? '#141414' : '#f4f6fa'
     },
     components: {

@@ -223,7 +223,7 @@ describe('conversation and sessions stores against the server', () => {
   })
 
   test('phone chunks: text, cards, tools and errors', () => {
-    let item = { kind: 'assistant' as const, id: 'a', text: '', cards: [], tools: [], streaming: true }
+    let item = { kind: 'assistant' as const, id: 'a', text: '', cards: [], tools: [], sources: [], streaming: true }
     for (const c of [
       { content: 'Hi ', card: null },
       { content: '', card: null, type: 'tool_call', tool: { id: 't', name: 'show_card' } },

@@ -2,13 +2,15 @@ import 'katex/dist/katex.min.css'
 import { memo, useDeferredValue, useMemo, useRef, type AnchorHTMLAttributes } from 'react'
 import type { Components } from 'hast-util-to-jsx-runtime'
 import { emptyCache, growBlocks, splitBlocks } from './blocks'
+import type { Source } from '@contract/chat'
+import { Citation, SourcesContext } from './Citation'
 import { CodeBlock } from './CodeBlock'
 import { renderMarkdown } from './render'
 import './markdown.css'
 
 // Links leave the app (the Electron host opens http(s) links in the system browser).
 const Link = (props: AnchorHTMLAttributes<HTMLAnchorElement>) => <a {...props} target="_blank" rel="noreferrer noopener" />
-const components = { pre: CodeBlock, a: Link } as Partial<Components>
+const components = { pre: CodeBlock, a: Link, 'cite-ref': Citation } as unknown as Partial<Components>
 
 /** Characters above which a finished answer is drawn block by block in the background. */
 const LARGE = 6000
@@ -22,9 +24,9 @@ const Block = memo(function Block({ text }: { text: string }) {
  * Markdown with GFM tables, task lists, code highlighting (highlight.js via rehype-highlight),
  * copy buttons and KaTeX math. While `streaming`, the text is split into top-level blocks and only
  * the last one re-renders as text arrives; an answer read from history renders in one pass. Raw HTML is
- * dropped, never parsed.
+ * dropped, never parsed. Citation markers ([1]) of the given `sources` are clickable.
  */
-export function Markdown({ text, streaming = false }: { text: string; streaming?: boolean }) {
+export function Markdown({ text, streaming = false, sources }: { text: string; streaming?: boolean; sources?: Source[] }) {
   const cache = useRef(emptyCache())
   const large = !streaming && !cache.current.text && text.length > LARGE
   const blocks = useMemo(() => {
@@ -40,10 +42,12 @@ export function Markdown({ text, streaming = false }: { text: string; streaming?
   // blocks, so opening a session that ends with one does not block the page.
   const shown = useDeferredValue(blocks, large ? NONE : blocks)
   return (
-    <div className="md">
-      {shown.map((b, i) => (
-        <Block key={i} text={b} />
-      ))}
-    </div>
+    <SourcesContext.Provider value={sources ?? null}>
+      <div className="md">
+        {shown.map((b, i) => (
+          <Block key={i} text={b} />
+        ))}
+      </div>
+    </SourcesContext.Provider>
   )
 }

@@ -10,6 +10,7 @@ import remarkMath from 'remark-math'
 import remarkParse from 'remark-parse'
 import remarkRehype from 'remark-rehype'
 import { unified } from 'unified'
+import { markCitations } from './citations'
 
 /**
  * The remark → rehype pipeline react-markdown runs, built and frozen once: react-markdown builds a
@@ -44,5 +45,6 @@ function safeUrls(node: Nodes) {
 export function renderMarkdown(text: string, components: Partial<Components>): ReactNode {
   const tree = processor.runSync(processor.parse(text)) as Root
   safeUrls(tree)
+  markCitations(tree)
   return toJsxRuntime(tree, { Fragment, jsx, jsxs, components, ignoreInvalidStyle: true, passKeys: true })
 }

@@ -1,4 +1,4 @@
-import { EditOutlined, PlusOutlined, RobotOutlined, SearchOutlined } from '@ant-design/icons'
+import { EditOutlined, HistoryOutlined, PlusOutlined, RobotOutlined, SearchOutlined } from '@ant-design/icons'
 import type { Agent } from '@contract/entities'
 import { Button, Empty, Input, Select, Tag } from 'antd'
 import { useEffect, useMemo, useState } from 'react'
@@ -30,6 +30,8 @@ export function ChatScreen() {
   const sessionsError = useArea('sessions', (s) => s.error)
   const param = useRouteParam()
   const [query, setQuery] = useState('')
+  // Phone width only (CSS shows the toggle there): the conversation list folds away above the chat.
+  const [listOpen, setListOpen] = useState(false)
   useErrorToast(sessionsError)
 
   useEffect(() => {
@@ -83,10 +85,13 @@ export function ChatScreen() {
       </div>
     )
 
-  const open = (id: string | null) => agentId && void studio.chat.getState().open(agentId, id)
+  const open = (id: string | null) => {
+    setListOpen(false)
+    if (agentId) void studio.chat.getState().open(agentId, id)
+  }
   return (
     <div className="chat-screen" data-testid="chat-screen">
-      <aside className="split-side chat-side">
+      <aside className={`split-side chat-side ${listOpen ? 'list-open' : ''}`}>
         <div className="split-side-top">
           <Select
             value={agentId ?? undefined}
@@ -100,7 +105,17 @@ export function ChatScreen() {
           <Button type="primary" icon={<PlusOutlined />} block onClick={() => open(null)} disabled={!agentId} data-testid="chat-new">
             {t('chat.newChat')}
           </Button>
+          <Button
+            className="chat-list-toggle"
+            icon={<HistoryOutlined />}
+            onClick={() => setListOpen(!listOpen)}
+            aria-expanded={listOpen}
+            data-testid="chat-list-toggle"
+          >
+            {t('chat.conversations')}
+          </Button>
           <Input
+            className="chat-search"
             allowClear
             prefix={<SearchOutlined />}
             placeholder={t('chat.searchSessions')}

@@ -8,6 +8,7 @@ import { routeTo } from '../../../shell/route'
 import { useArea, useStudio } from '../../../stores/hooks'
 import { EmojiAvatar } from '../../../ui/EmojiAvatar'
 import { useFeedback } from '../../../ui/feedback'
+import { useUnsavedGuard } from '../../../ui/useUnsavedGuard'
 import { BasicsSection, CardsSection, MemorySection, ModelSection, PromptSection, ThemeSection, WelcomeSection } from './ConfigSections'
 import { toUpdate, toWorkspaceValues, workspaceFieldFor, type WorkspaceValues } from './form'
 import { KnowledgeSection } from './KnowledgeSection'
@@ -63,6 +64,7 @@ export function AgentWorkspace({ agentId }: { agentId: string }) {
   const watched = Form.useWatch([], form) as WorkspaceValues | undefined
   const bindingsDirty = !!saved && ((!!tools && !sameBindings(tools, saved.tools)) || (!!kbs && !sameBindings(kbs, saved.kbs)))
   const dirty = formDirty || bindingsDirty
+  useUnsavedGuard(dirty)
   const persona = useMemo(
     () => ({
       name: watched?.name || agent?.name || '',
