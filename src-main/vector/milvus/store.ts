@@ -36,8 +36,8 @@ const DEFAULT_TIMEOUT_MS = 15_000
 // Hybrid fusion looks this much deeper than topK in each list, as the LanceDB store does.
 const HYBRID_DEPTH = 3
 const MAX_QUERY_CHARS = 1_000
-// One write request stays well below Milvus's 64 MiB gRPC message limit (proxy.maxMessageSize
-// is larger, the gRPC default server receive size is not): 4000 rows of dim 1536 are ~25 MB.
+// One write request stays far below gRPC's and Milvus's message size limits (64 MiB by default);
+// 4000 rows of dim 1536 with 1 kB of text each are ~29 MB, so a big flush goes in two.
 const MAX_WRITE_BYTES = 16 * 2 ** 20
 const PREFIX = /^([A-Za-z][A-Za-z0-9_]*)?$/
 const MAX_NAME = 255
