@@ -36,7 +36,7 @@ const DEFAULT_TIMEOUT_MS = 15_000
 // Hybrid fusion looks this much deeper than topK in each list, as the LanceDB store does.
 const HYBRID_DEPTH = 3
 const MAX_QUERY_CHARS = 1_000
-// One write request stays far below gRPC's and Milvus's message size limits (64 MiB by default);
+// One write request stays far below the request size Milvus accepts (its proxy's gRPC limit);
 // 4000 rows of dim 1536 with 1 kB of text each are ~29 MB, so a big flush goes in two.
 const MAX_WRITE_BYTES = 16 * 2 ** 20
 const PREFIX = /^([A-Za-z][A-Za-z0-9_]*)?$/

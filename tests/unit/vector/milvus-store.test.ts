@@ -2,7 +2,7 @@ import { createServer } from 'node:net'
 import { describe, expect, it } from 'vitest'
 import type { FieldType, HybridSearchReq, SearchResultData, SearchSimpleReq } from '@zilliz/milvus2-sdk-node'
 import { AppError } from '../../../src-main/contract/errors'
-import { createMilvusStore, type VectorStore } from '../../../src-main/vector'
+import { createMilvusStore, parseMilvusUrl, type VectorStore } from '../../../src-main/vector'
 import { filterExpr } from '../../../src-main/vector/milvus/filter'
 import { loadMilvusSdk } from '../../../src-main/vector/milvus/load'
 import { FakeMilvus, OK, refused } from './fake-milvus'
@@ -319,5 +319,35 @@ describe('Milvus store: connection', () => {
     await store.close()
     expect(fake.of('closeConnection')).toHaveLength(1)
     expect((await rejection(store.hasCollection('kb'))).message).toMatch(/closed/)
+  })
+})
+
+describe('Milvus URL (the --vector option)', () => {
+  it('reads host, port, credentials, database and prefix', () => {
+    expect(parseMilvusUrl('milvus://milvus.internal')).toEqual({ address: 'milvus.internal:19530', collectionPrefix: 'agenta_' })
+    expect(parseMilvusUrl('milvus://ann:p%40ss@10.0.0.5:19531/team_db?prefix=ws1_')).toEqual({
+      address: '10.0.0.5:19531',
+      username: 'ann',
+      password: 'p@ss',
+      database: 'team_db',
+      collectionPrefix: 'ws1_'
+    })
+    expect(parseMilvusUrl('milvus+tls://in01.cloud.zilliz.com:443').address).toBe('https://in01.cloud.zilliz.com:443')
+  })
+
+  it('refuses other schemes and parameters, never echoing a password', () => {
+    expect(() => parseMilvusUrl('http://h:19530')).toThrow(/milvus:\/\/ or milvus\+tls:\/\//)
+    expect(() => parseMilvusUrl('milvus://h/a/b')).toThrow(/one database name/)
+    expect(() => parseMilvusUrl('milvus://h?token=secret')).toThrow(/unknown parameter "token"/)
+    expect(() => parseMilvusUrl('not a url')).toThrow(AppError)
+    const err = (() => {
+      try {
+        parseMilvusUrl('milvus://ann:hunter2@h/a/b')
+      } catch (e) {
+        return e as AppError
+      }
+    })()
+    expect(err?.code).toBe('validation_failed')
+    expect(err?.message).not.toContain('hunter2')
   })
 })
