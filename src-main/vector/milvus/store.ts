@@ -1,4 +1,4 @@
-import type { ResStatus, SearchResultData } from '@zilliz/milvus2-sdk-node'
+import type { MilvusClient, ResStatus, SearchResultData } from '@zilliz/milvus2-sdk-node'
 import { AppError } from '../../contract/errors'
 import { log } from '../../base/log'
 import { KeyedMutex } from '../../core/util/keyed-mutex'
@@ -78,7 +78,7 @@ class MilvusVectorStore implements VectorStore {
     try {
       if (!client) {
         const { MilvusClient } = loadMilvusSdk()
-        const real = new MilvusClient({
+        const real: MilvusClient = new MilvusClient({
           address,
           token: this.opts.token,
           username: this.opts.username,
@@ -87,9 +87,10 @@ class MilvusVectorStore implements VectorStore {
           timeout: this.opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
           logLevel: 'error'
         })
+        // Closed below if it never connects: its channel pool would otherwise keep retrying.
+        client = real
         // The client starts connecting as it is made; a refused connection surfaces here.
         await real.connectPromise
-        client = real
       }
       const { version } = await client.getVersion()
       checkMilvusVersion(address, version)
@@ -107,6 +108,7 @@ class MilvusVectorStore implements VectorStore {
   async close(): Promise<void> {
     if (this.closed) return
     this.closed = true
+    // A failed opening was reported to open()'s caller; there is just nothing to close then.
     await this.opening?.catch(() => undefined)
     await this.settled()
     const client = this.client

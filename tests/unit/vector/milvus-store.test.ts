@@ -1,5 +1,5 @@
 import { createServer } from 'node:net'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import type { FieldType, HybridSearchReq, SearchResultData, SearchSimpleReq } from '@zilliz/milvus2-sdk-node'
 import { AppError } from '../../../src-main/contract/errors'
 import { createMilvusStore, parseMilvusUrl, type VectorStore } from '../../../src-main/vector'
@@ -306,10 +306,14 @@ describe('Milvus store: connection', () => {
         server.close(() => resolve(port))
       })
     })
+    const closeConnection = vi.spyOn(loadMilvusSdk().MilvusClient.prototype, 'closeConnection')
     const store = createMilvusStore({ address: `127.0.0.1:${port}`, collectionPrefix: PREFIX, timeoutMs: 2_000 })
     const err = await rejection(store.open())
     expect(err.code).toBe('upstream_error')
     expect(err.message).toContain(`Cannot reach Milvus at 127.0.0.1:${port}`)
+    // The client that never connected is closed, not left retrying in the background.
+    expect(closeConnection).toHaveBeenCalledTimes(1)
+    closeConnection.mockRestore()
     await store.close()
   }, 60_000)
 
