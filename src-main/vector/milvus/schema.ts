@@ -8,8 +8,8 @@ export const FIELDS = { id: 'id', docId: 'doc_id', kbId: 'kb_id', text: 'text', 
 export const OUTPUT_FIELDS = [FIELDS.id, FIELDS.docId, FIELDS.kbId, FIELDS.text, FIELDS.meta]
 export const BM25_FUNCTION = 'text_bm25'
 
-/** Byte limits of the VarChar fields (Milvus counts UTF-8 bytes; a Chinese character is 3). */
-export const MAX_BYTES = { id: 512, docId: 512, kbId: 256, text: 65_535 } as const
+/** Byte limits of the VarChar fields (Milvus counts UTF-8 bytes; a Chinese character is 3) and of a JSON value. */
+export const MAX_BYTES = { id: 512, docId: 512, kbId: 256, text: 65_535, meta: 65_536 } as const
 /** Milvus refuses FloatVector fields above this dim (proxy.maxDimension, default 32768). */
 export const MAX_DIM = 32_768
 

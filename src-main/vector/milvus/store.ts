@@ -350,7 +350,8 @@ function checkSizes(collection: string, row: VectorRow): void {
     ['id', row.id],
     ['docId', row.docId],
     ['kbId', row.kbId],
-    ['text', row.text]
+    ['text', row.text],
+    ['meta', JSON.stringify(row.meta ?? {})]
   ] as const) {
     const bytes = Buffer.byteLength(value)
     if (bytes > MAX_BYTES[field]) {

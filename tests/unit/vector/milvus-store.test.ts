@@ -251,6 +251,8 @@ describe('Milvus store: writes', () => {
     const ok = { id: 'ok', docId: 'd', kbId: 'k', text: 'fine', vector: [1, 0], meta: {} }
     expect((await rejection(store.upsert('kb_a_1', [ok, { ...ok, id: 'big', text: '字'.repeat(22_000) }]))).message).toMatch(/text is 66000 bytes/)
     expect((await rejection(store.upsert('kb_a_1', [ok, { ...ok, id: 'short', vector: [1] }]))).code).toBe('validation_failed')
+    expect((await rejection(store.insert('kb_a_1', [ok, { ...ok, id: 'fat', meta: { headings: 'h'.repeat(70_000) } }]))).message).toMatch(/meta is 70015 bytes/)
+    expect(fake.of('insert')).toEqual([])
     expect(fake.of('upsert')).toEqual([])
   })
 
