@@ -95,6 +95,25 @@ describe('Milvus store: collections', () => {
     expect(fake.of('createCollection')).toHaveLength(1)
   })
 
+  it('creates once under concurrent calls, and accepts a collection another process created a moment before', async () => {
+    const { store, fake } = await openStore()
+    await Promise.all([store.ensureCollection('kb_a_1', { dim: 4 }), store.ensureCollection('kb_a_1', { dim: 4 })])
+    expect(fake.of('createCollection')).toHaveLength(1)
+    // The other process wins the race: Milvus refuses our create, the stored layout decides.
+    const create = fake.createCollection.bind(fake)
+    fake.createCollection = async (req) => {
+      await create(req)
+      return refused(`collection ${req.collection_name} already exists`)
+    }
+    await store.ensureCollection('kb_b_1', { dim: 4 })
+    expect(await store.hasCollection('kb_b_1')).toBe(true)
+    const raced = await rejection(store.ensureCollection('kb_c_1', { dim: null }).then(() => store.ensureCollection('kb_c_1', { dim: 4 })))
+    expect(raced.code).toBe('conflict')
+    // A refusal with no collection behind it is reported as it is.
+    fake.createCollection = async () => refused('disk quota exceeded')
+    expect((await rejection(store.ensureCollection('kb_d_1', { dim: 4 }))).message).toMatch(/create collection "kb_d_1": disk quota exceeded/)
+  })
+
   it('refuses a collection it did not make, and names that are not Milvus names', async () => {
     const fake = new FakeMilvus()
     fake.collections.set('ws1_foreign', [{ name: 'pk', data_type: DataType.Int64 }])
