@@ -2,3 +2,5 @@ export type { CollectionSpec, SearchFilter, SearchHit, SearchMode, SearchRequest
 export { fuseRankings, RRF_K } from './fusion'
 export { MAX_TOP_K } from './validate'
 export { createLanceDbStore, type LanceDbStore, type LanceDbStoreOptions } from './lancedb/store'
+export { createMilvusStore, type MilvusStoreOptions } from './milvus/store'
+export { parseMilvusUrl } from './milvus/url'
