@@ -1,5 +1,5 @@
-// Chinese characters → toneless pinyin → visemes. No pinyin package is installed, so the common
-// characters come from a table generated with espeak-ng (pinyin-table.ts); any other character
+// Chinese characters → toneless pinyin → visemes. The common characters come from a table generated
+// with pinyin-pro (pinyin-table.ts), so the page does not carry its dictionary; any other character
 // gets a stable stand-in syllable, which still opens and closes the mouth once per character.
 import { PINYIN_GROUPS } from './pinyin-table'
 import type { Viseme } from './visemes'
