@@ -238,15 +238,21 @@ export function documentsService(deps: {
       await deps.kbExists(kbId)
       const result: AddResult = { added: 0, updated: 0, unchanged: 0, skipped: [], skippedCount: 0, documents: [] }
       let batch: Array<{ path: string; bytes: number; mtimeMs: number }> = []
+      // A file named twice (listed twice, or inside a folder also listed) must be one document: a
+      // batch is inserted at once, so a repeat within it would break the (kb, source) key; a repeat
+      // in a later batch finds the row and is "unchanged".
+      let inBatch = new Set<string>()
       const flush = async () => {
         if (!batch.length) return
         const b = batch
         batch = []
+        inBatch = new Set()
         await queueFiles(kbId, b, result)
         deps.queue.kick()
       }
       const addFile = async (path: string, info: { size: number; mtimeMs: number }) => {
-        if (!accept(result, path, info.size)) return
+        if (inBatch.has(path) || !accept(result, path, info.size)) return
+        inBatch.add(path)
         batch.push({ path, bytes: info.size, mtimeMs: Math.floor(info.mtimeMs) })
         if (batch.length >= INSERT_BATCH) await flush()
       }

@@ -143,6 +143,17 @@ describe('knowledge files', () => {
     expect(await s.runtime.knowledge.vector.count(kb.collection as string)).toBe(status.chunks)
   })
 
+  it('takes a file named twice in one request (listed twice, or also inside a listed folder) as one document', async () => {
+    const twice = newDir('twice')
+    const file = join(twice, 'ferry.md')
+    writeFileSync(file, '# Ferry\n\nThe night ferry leaves at 23:40 from pier 3.')
+    const r = await s.api('POST', `/api/knowledge-bases/${kbId}/add-paths`, { paths: [file, '/nonexistent/x.txt', file, twice] })
+    expect(r.status).toBe(200)
+    expect(r.body).toMatchObject({ added: 1, skippedCount: 1 })
+    await idle()
+    expect((await docs()).items.filter((d: any) => d.name === 'ferry.md')).toHaveLength(1)
+  })
+
   it('fails a corrupt PDF with a clear reason while the rest is ingested', async () => {
     const bad = newDir('bad')
     writeFileSync(join(bad, 'broken.pdf'), Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(3000, 0x41)]))
