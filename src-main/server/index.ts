@@ -18,11 +18,11 @@ import { openApiDocument } from './openapi'
 import { openAiRouter } from './openai/routes'
 import { restRouter } from './rest'
 import { knowledgeUploadRouter } from './knowledge/upload'
-import { bearerChallenge, hostCheck, isLoopback, requireToken, securityHeaders, tokenToCookie } from './security'
+import { bearerChallenge, hostAllowed, hostCheck, isLoopback, requireToken, securityHeaders, tokenToCookie } from './security'
 import { attachStudioSocket } from './studio-socket'
 import { mcpRouter } from './mcp/router'
 import { webRouter } from './web'
-import { answerMalformedHttp } from './malformed-http'
+import { answerMalformedHttp, refuseConnect } from './malformed-http'
 
 export interface ServerOptions {
   /** 127.0.0.1 unless the user opens the LAN (0.0.0.0). */
@@ -144,8 +144,15 @@ export async function startServer(runtime: Runtime, opts: ServerOptions): Promis
   const http = createServer(app)
   // Requests Node cannot parse never reach Express: they get the JSON error shape too, not an empty 400.
   http.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => answerMalformedHttp(err, socket))
+  http.on('connect', (_req, socket: Duplex) => refuseConnect(socket))
   // Socket.IO: polling is closed to foreign browser origins except those a published agent lists.
-  const io = new IoServer(http, { serveClient: false, maxHttpBufferSize: 1e6, cors: { origin: access.socketCors } })
+  const io = new IoServer(http, {
+    serveClient: false,
+    maxHttpBufferSize: 1e6,
+    cors: { origin: access.socketCors },
+    // DNS rebinding, for every namespace (the control socket too): checked on each Engine.IO request.
+    allowRequest: (req, done) => done(null, hostAllowed(req.headers.host, allowedHosts))
+  })
   const unsubscribe = attachStudioSocket(io, runtime, opts.token, allowedHosts)
   const detachControl = attachControlSocket(io, runtime, access)
 

@@ -25,9 +25,29 @@ export function answerMalformedHttp(err: NodeJS.ErrnoException, socket: Duplex):
   }
   const requestId = randomUUID()
   const { code, message } = verdict(err.code)
-  const error = new AppError(code, message)
-  const body = JSON.stringify(error.toBody())
   log.info({ requestId, code: err.code, reason: err.message }, 'malformed HTTP request refused')
+  answerRaw(socket, new AppError(code, message), requestId)
+}
+
+/**
+ * The http server's `connect` (a CONNECT request, as a proxy would get): we are no proxy. Without a
+ * listener Node drops the connection without a word.
+ */
+export function refuseConnect(socket: Duplex): void {
+  const requestId = randomUUID()
+  log.info({ requestId }, 'CONNECT refused')
+  answerRaw(
+    socket,
+    new AppError('method_not_allowed', 'CONNECT is not supported: this server is not a proxy'),
+    requestId,
+    'Allow: GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS'
+  )
+}
+
+/** An answer written straight to the connection (no request object exists), which is then closed. */
+function answerRaw(socket: Duplex, error: AppError, requestId: string, ...extraHeaders: string[]): void {
+  if (!socket.writable) return void socket.destroy()
+  const body = JSON.stringify(error.toBody())
   socket.end(
     [
       `HTTP/1.1 ${error.status} ${STATUS_CODES[error.status]}`,
@@ -36,6 +56,7 @@ export function answerMalformedHttp(err: NodeJS.ErrnoException, socket: Duplex):
       `X-Request-Id: ${requestId}`,
       'X-Content-Type-Options: nosniff',
       'Connection: close',
+      ...extraHeaders,
       '',
       body
     ].join('\r\n'),

@@ -152,14 +152,16 @@ describe('nothing a client sends ends the process (a real `agenta serve`)', () =
       [['40/studio,'], { origin: 'null' }],
       [['40/studio,{"token":1}'], {}],
       [['40/studio,{"token":{"a":[1]}}'], { origin: 'http://[' }],
-      [['40/studio,'], { cookie: 'agenta_token=%ff' }],
-      [[`40/studio,{"token":"${TOKEN}"}`], { host: '127.0.0.1.nip.io' }]
+      [['40/studio,'], { cookie: 'agenta_token=%ff' }]
     ]
     for (const [frames, headers] of refusals) {
       const answer = await rawSocketIo(child.url, frames, headers)
-      expect(answer, JSON.stringify(headers)).toEqual([expect.stringMatching(/^44\/studio,\{"message":"(unauthorized|forbidden host)"\}$/)])
+      expect(answer, JSON.stringify(headers)).toEqual([expect.stringMatching(/^44\/studio,\{"message":"unauthorized"\}$/)])
       expect(await child.alive()).toBe(true)
     }
+    // A foreign Host does not get as far as a namespace: the Engine.IO handshake itself is refused.
+    await expect(rawSocketIo(child.url, [`40/studio,{"token":"${TOKEN}"}`], { host: '127.0.0.1.nip.io' })).rejects.toThrow(/Unexpected server response: 40[03]/)
+    expect(await child.alive()).toBe(true)
     // The right token still connects.
     expect(await rawSocketIo(child.url, [`40/studio,{"token":"${TOKEN}"}`])).toEqual([expect.stringMatching(/^40\/studio,\{"sid":/)])
   })
@@ -254,7 +256,10 @@ describe('the HTTP edge', () => {
       studio.on('connect_error', (e) => resolve(e.message))
     })
     studio.close()
-    expect(refused).toBe('forbidden host')
+    expect(refused).not.toBe('connected')
+    // Every namespace: the chat control socket too, and the handshake is refused before any namespace.
+    expect((await send(`${s.url}/socket.io/?EIO=4&transport=polling`, { headers: { host: '127.0.0.1.nip.io' } })).status).toBe(403)
+    expect((await send(`${s.url}/socket.io/?EIO=4&transport=polling`, { headers: { host: `127.0.0.1:${s.server.port}` } })).status).toBe(200)
   })
 
   it('refuses cookie-authenticated changes from another origin; same-origin pages and Bearer callers go through', async () => {
@@ -428,6 +433,9 @@ describe('the HTTP edge', () => {
     const huge = await rawHttp(s.server.port, `GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`)
     expect(huge).toMatch(/^HTTP\/1\.1 431 /)
     expect(JSON.parse(huge.slice(huge.indexOf('\r\n\r\n') + 4)).error.code).toBe('headers_too_large')
+    const proxy = await rawHttp(s.server.port, 'CONNECT 127.0.0.1:22 HTTP/1.1\r\nHost: 127.0.0.1:22\r\n\r\n')
+    expect(proxy).toMatch(/^HTTP\/1\.1 405 /)
+    expect(JSON.parse(proxy.slice(proxy.indexOf('\r\n\r\n') + 4)).error.code).toBe('method_not_allowed')
   })
 
   it('gives every answer a request id: a sane X-Request-Id is kept, anything else replaced', async () => {
