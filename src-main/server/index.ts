@@ -1,4 +1,4 @@
-import express from 'express'
+import express, { type NextFunction, type Request, type Response } from 'express'
 import { createServer, type Server as HttpServer } from 'node:http'
 import type { Duplex } from 'node:stream'
 import { networkInterfaces } from 'node:os'
@@ -16,6 +16,7 @@ import { streams } from '../contract/api'
 import { filesRouter } from './files'
 import { openApiDocument } from './openapi'
 import { openAiRouter } from './openai/routes'
+import { openAiErrorHandler } from './openai/errors'
 import { restRouter } from './rest'
 import { knowledgeUploadRouter } from './knowledge/upload'
 import { bearerChallenge, hostAllowed, hostCheck, isLoopback, requireToken, securityHeaders, tokenToCookie } from './security'
@@ -139,7 +140,10 @@ export async function startServer(runtime: Runtime, opts: ServerOptions): Promis
     })
   }
   app.use(notFound(allowedMethods, oauthHint))
-  app.use(errorHandler)
+  // OpenAI clients read OpenAI's error shape, also for what fails before /v1's router (a foreign Host).
+  app.use((err: unknown, req: Request, res: Response, next: NextFunction) =>
+    (req.path === '/v1' || req.path.startsWith('/v1/') ? openAiErrorHandler : errorHandler)(err, req, res, next)
+  )
 
   const http = createServer(app)
   // Requests Node cannot parse never reach Express: they get the JSON error shape too, not an empty 400.

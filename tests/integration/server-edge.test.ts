@@ -343,11 +343,16 @@ describe('the HTTP edge', () => {
       const res = await send(`${s.url}${path}`, { method, headers: auth })
       expect(res.status, `${method} ${path}`).toBe(status)
       expect(res.headers['content-type'], `${method} ${path}`).toMatch(/application\/json/)
-      // /v1 speaks OpenAI's error shape; everything else ours.
-      if (!path.startsWith('/v1')) expect(isErrorShape(res.body), `${method} ${path}: ${JSON.stringify(res.body)}`).toBe(true)
-      else expect(res.body.error.message).toEqual(expect.any(String))
+      // /v1 speaks OpenAI's error shape, the /mcp endpoint JSON-RPC's (as the MCP SDK's servers do); everything else ours.
+      if (path.startsWith('/v1')) expect(res.body.error).toMatchObject({ message: expect.any(String), type: expect.any(String) })
+      else if (path === '/mcp') expect(res.body).toMatchObject({ jsonrpc: '2.0', id: null, error: { code: -32000, message: expect.any(String) } })
+      else expect(isErrorShape(res.body), `${method} ${path}: ${JSON.stringify(res.body)}`).toBe(true)
       if (allow) expect(res.headers.allow, `${method} ${path}`).toBe(allow)
     }
+    // Refused before /v1's router (a foreign Host): still OpenAI's shape.
+    const foreign = await send(`${s.url}/v1/models`, { headers: { ...auth, host: 'evil.example' } })
+    expect(foreign.status).toBe(403)
+    expect(foreign.body.error).toMatchObject({ type: 'permission_error', message: expect.stringContaining('evil.example') })
     // The studio page itself is still there.
     const page = await send(`${s.url}/`, {})
     expect(page.status).toBe(200)

@@ -1,7 +1,6 @@
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js'
 import { JSONRPCMessageSchema } from '@modelcontextprotocol/sdk/types.js'
 import express, { Router, type NextFunction, type Request, type Response } from 'express'
-import { AppError } from '../../contract/errors'
 import type { Runtime } from '../../core/runtime'
 import { createAgentsMcpServer } from './agents-server'
 import { requestLog } from '../errors'
@@ -52,9 +51,10 @@ export function mcpRouter(runtime: Runtime, opts: { bodyLimit: string }): Router
       if (!res.headersSent) rpcError(res, 500, -32603, 'Internal server error')
     }
   })
-  router.all('/', (req, res, next) => {
+  // As the SDK's own stateless servers answer: 405 with a JSON-RPC error body, which MCP clients read.
+  router.all('/', (req, res) => {
     res.setHeader('Allow', 'POST')
-    next(new AppError('method_not_allowed', `${req.method} is not allowed on /mcp: this endpoint is stateless, POST JSON-RPC to it`))
+    rpcError(res, 405, -32000, `Method not allowed: ${req.method} on /mcp; this endpoint is stateless, POST JSON-RPC to it`)
   })
   return router
 }
