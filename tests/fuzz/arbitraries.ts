@@ -391,7 +391,8 @@ export const hostileValue: fc.Arbitrary<Val> = fc.oneof(
       'pk_'
     )
   },
-  { weight: 1, arbitrary: fc.constantFrom<Val>({ $huge: 300_000 }, { $huge: 3_000_000 }) },
+  // Over every maxLength; bodies over the 2 MB limit come from the raw bodies (rarely: they are slow).
+  { weight: 1, arbitrary: fc.constant<Val>({ $huge: 300_000 }) },
   { weight: 3, arbitrary: fc.string({ maxLength: 30, unit: 'binary' }) },
   { weight: 2, arbitrary: fc.oneof(fc.integer(), fc.double()) },
   { weight: 2, arbitrary: fc.jsonValue({ maxDepth: 3 }) as fc.Arbitrary<Val> }
