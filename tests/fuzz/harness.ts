@@ -407,7 +407,8 @@ const mapValues = (o: Record<string, Val>, f: (v: Val) => Val) => Object.fromEnt
 
 const OpenAiErrorShape = z.object({ error: z.object({ message: z.string(), type: z.string() }) })
 const JsonRpcError = z.object({ jsonrpc: z.literal('2.0'), error: z.object({ code: z.number().int(), message: z.string() }) })
-const hostAllowedLike = (h: string | undefined) => h === undefined || /^(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/.test(h)
+/** Host names the server must answer to: loopback with any port (a malformed `[::1` is still loopback, and no browser sends it). */
+const hostAllowedLike = (h: string | undefined) => h === undefined || /^(127\.0\.0\.1|localhost|\[?::1\]?)(:\d+)?$/.test(h)
 
 function parseJson(buf: Buffer): unknown {
   try {
