@@ -331,7 +331,9 @@ async function build(c: HttpCase, refs: Refs, seedInfo: Seed, symbols: Record<st
   }
   const qs = Object.entries(query).map(([k, v]) => `${enc(k)}=${enc(wire(v))}`)
   for (const m of c.muts) if (m.t === 'rawQuery') qs.push(m.v)
-  const key = auth === 'key' || auth === 'keyHeader' ? seedInfo.agent.publicKey : auth === 'keyOther' ? seedInfo.hidden.publicKey : 'pk_wrong'
+  // Another agent's key must be one of an agent unpublished now (a case may have published the seeded one).
+  const unpublished = (await refs.list('/api/agents')).find((a) => isObj(a) && a.published === false) as { publicKey?: string } | undefined
+  const key = auth === 'key' || auth === 'keyHeader' ? seedInfo.agent.publicKey : auth === 'keyOther' ? (unpublished?.publicKey ?? 'pk_wrong') : 'pk_wrong'
   if (auth === 'query') qs.push(`token=${TOKEN}`)
   const target = path + (qs.length ? (path.includes('?') ? '&' : '?') + qs.join('&') : '')
 
@@ -460,7 +462,8 @@ const describeBody = (res: RawResponse) => {
 /** Must the server refuse this request whatever its body (credentials, host, origin)? */
 function mustRefuse(route: Route | undefined, b: Built): string | undefined {
   if (b.host !== undefined && !hostAllowedLike(b.host)) return `Host: ${b.host}`
-  if (!route) return undefined
+  // Another method than the route's reaches another handler (or none): the route's rules do not apply.
+  if (!route || (b.method !== route.method && !/^\/(api|mcp)\b/.test(b.path))) return undefined
   const foreign = b.origin !== undefined && b.origin !== `http://${b.host ?? '127.0.0.1'}`
   const safe = b.method === 'GET' || b.method === 'HEAD' || b.method === 'OPTIONS'
   if (route.auth === 'studio') {
@@ -572,7 +575,7 @@ async function runHttp(env: Env, c: HttpCase): Promise<Outcome> {
   }
   // A crash is reported as such; what a dead server answers (nothing) or holds says nothing more.
   if (env.child.dead) return { failures: failures.filter((x) => x.kind !== 'shape' || !x.detail.includes('without an answer')), status: res.status, shown }
-  if (writes && before !== undefined && (refuse || cut || res.status >= 400 || res.dropped)) {
+  if (writes && before !== undefined && (refuse || cut || res.status >= 400)) {
     const after = await snapshot(env.child, c, Object.fromEntries(Object.entries(b.input ?? {}).map(([k, v]) => [k, String(v)])))
     if (after !== before)
       f('state', `${cut ? 'cut request' : refuse ? `refused (${refuse})` : `answered ${res.status}`} but changed ${subjectOf(c) ?? 'sessions'}`)
