@@ -10,7 +10,7 @@ import { formatReport, runFuzz } from './harness'
  * FUZZ_CASES sets the size.
  */
 const seed = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31)
-const cases = Number(process.env.FUZZ_CASES ?? 600)
+const cases = Number(process.env.FUZZ_CASES ?? 450)
 const only = process.env.FUZZ_CASE === undefined ? undefined : Number(process.env.FUZZ_CASE)
 
 describe('fuzz', () => {
