@@ -804,6 +804,7 @@ export async function runFuzz(opts: RunOptions): Promise<FuzzReport> {
   if (spare) await stopChild((await spare).child)
   await llm.close()
   rmSync(entry, { force: true })
+  rmSync(root, { recursive: true, force: true })
   return {
     seed: opts.seed,
     cases: done,
