@@ -433,7 +433,8 @@ function parseJson(buf: Buffer): unknown {
 /** Which error shape an answer at this path must have; undefined for UI pages. */
 function shapeFor(path: string): 'api' | 'openai' | 'jsonrpc' | 'ui' {
   if (/^\/v1\b/.test(path)) return 'openai'
-  if (/^\/mcp\b/.test(path)) return 'jsonrpc'
+  // Only the endpoint itself speaks JSON-RPC; /mcp/x is a path nobody serves.
+  if (/^\/mcp\/?$/.test(path.split(/[?#]/)[0])) return 'jsonrpc'
   if (/^\/chat\/[^/]+/.test(path) && !/^\/chat\/?$/.test(path)) return 'ui'
   return 'api'
 }
@@ -441,6 +442,10 @@ function shapeFor(path: string): 'api' | 'openai' | 'jsonrpc' | 'ui' {
 function checkShape(path: string, res: RawResponse): string | undefined {
   const kind = shapeFor(path)
   const json = parseJson(res.body)
+  // What Node's HTTP parser refuses (an unknown method, headers over the limit) never reaches a
+  // route, so no protocol is known yet: the API's shape is the answer everywhere.
+  const parsed = ErrorBody.safeParse(json)
+  if (parsed.success && (res.status === 431 || (res.status === 400 && parsed.data.error.message === 'Malformed HTTP request'))) return undefined
   const ctype = res.headers['content-type'] ?? ''
   if (kind === 'ui' && /html/.test(ctype)) return undefined
   if (kind === 'openai') return OpenAiErrorShape.safeParse(json).success ? undefined : `not the OpenAI error shape (${describeBody(res)})`
@@ -541,6 +546,21 @@ interface Env {
   symbols: Record<string, string>
 }
 
+/**
+ * A 502/504 that says a model provider or embedding server did not answer (ours: `upstream_error`;
+ * /v1: OpenAI's `server_error` with `x-should-retry`) is the gateway status for a fault upstream,
+ * as the contract declares it, not the server failing: a fuzzed provider points at a closed port.
+ */
+function upstreamFault(res: { status: number; headers: Record<string, string | undefined>; body: Buffer }): boolean {
+  if (res.status !== 502 && res.status !== 504) return false
+  try {
+    const body = JSON.parse(res.body.toString('utf8')) as { error?: { code?: string; type?: string } }
+    return body.error?.code === 'upstream_error' || (body.error?.type === 'server_error' && res.headers['x-should-retry'] === 'false')
+  } catch {
+    return false
+  }
+}
+
 async function runHttp(env: Env, c: HttpCase): Promise<Outcome> {
   const route = env.routes.get(c.route)
   const b = await build(c, env.refs, env.seed, env.symbols)
@@ -557,8 +577,8 @@ async function runHttp(env: Env, c: HttpCase): Promise<Outcome> {
   if (!cut && !res.timedOut) {
     // A server may answer a large body early and close: TCP then drops the answer with the reset.
     if (res.dropped && (b.req.body?.length ?? 0) < 1_000_000) f('shape', 'connection closed without an answer')
-    else if (res.status >= 500) f('5xx', `${res.status} ${describeBody(res)}`)
-    else if (res.status >= 400 && b.method !== 'HEAD') {
+    else if (res.status >= 500 && !upstreamFault(res)) f('5xx', `${res.status} ${describeBody(res)}`)
+    else if (res.status >= 400 && res.status < 500 && b.method !== 'HEAD') {
       const bad = checkShape(b.path, res)
       if (bad) f('shape', `${res.status} ${bad}`)
       if (res.status === 401 && /^\/(api|v1|mcp)(\/|$)/.test(b.path) && !/bearer/i.test(res.headers['www-authenticate'] ?? ''))
