@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { endpoints } from '../contract/api'
 import { ErrorBody, errorStatus } from '../contract/errors'
+import { SpeechSynthesize, SpeechTranscribeQuery, SpeechTranscript, speechRoutes } from '../contract/speech'
 import { APP_VERSION } from '../core/version'
 
 const toSchema = (s: z.ZodType, io: 'input' | 'output') => z.toJSONSchema(s, { io, unrepresentable: 'any', target: 'openapi-3.0' })
@@ -40,6 +41,26 @@ export function openApiDocument() {
         [name.endsWith('.create') ? '201' : '200']: { description: 'OK', content: { 'application/json': { schema: toSchema(ep.output, 'output') } } },
         ...errors
       }
+    }
+  }
+  // Speech answers with audio bytes, so its routes are not in the JSON table; described here by hand.
+  const errorRefs = { '4XX': { description: 'Error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } } }
+  paths[speechRoutes.synthesize.path] = {
+    post: {
+      operationId: 'speech.synthesize',
+      summary: speechRoutes.synthesize.summary,
+      requestBody: { required: true, content: { 'application/json': { schema: toSchema(SpeechSynthesize, 'input') } } },
+      responses: { '200': { description: 'The audio', content: { 'audio/*': { schema: { type: 'string', format: 'binary' } } } }, ...errorRefs }
+    }
+  }
+  const query = toSchema(SpeechTranscribeQuery, 'input') as { properties?: Record<string, unknown> }
+  paths[speechRoutes.transcribe.path] = {
+    post: {
+      operationId: 'speech.transcribe',
+      summary: speechRoutes.transcribe.summary,
+      parameters: Object.entries(query.properties ?? {}).map(([name, schema]) => ({ name, in: 'query', required: false, schema })),
+      requestBody: { required: true, content: { 'audio/*': { schema: { type: 'string', format: 'binary' } } } },
+      responses: { '200': { description: 'OK', content: { 'application/json': { schema: toSchema(SpeechTranscript, 'output') } } }, ...errorRefs }
     }
   }
   return {

@@ -205,7 +205,7 @@ describe('the API describes itself', () => {
     const ops = Object.values(res.body.paths as Record<string, Record<string, { operationId: string }>>).flatMap((p) =>
       Object.values(p).map((o) => o.operationId)
     )
-    expect(ops.sort()).toEqual(Object.keys(endpoints).sort())
+    expect(ops.sort()).toEqual([...Object.keys(endpoints), 'speech.synthesize', 'speech.transcribe'].sort())
     expect(res.body.paths['/api/agents'].post.requestBody.content['application/json'].schema.required).toContain('name')
   })
 })
