@@ -70,7 +70,7 @@ function allowedMethods(path: string): string[] | undefined {
   const p = path.toLowerCase().replace(/\/+$/, '') || '/'
   if (p === '/mcp') return ['POST']
   if (p === '/chat-init' || p === '/chat-message' || p === '/speech/synthesize' || p === '/speech/transcribe') return ['POST', 'OPTIONS']
-  if (p === '/healthz' || p === '/api/openapi.json' || p === '/embed.js' || /^\/chat\/[^/]+$/.test(p) || /^\/files\/excel\/[^/]+$/.test(p)) return READ
+  if (p === '/healthz' || p === '/api/openapi.json' || p === '/embed.js' || /^\/(chat|kiosk)\/[^/]+$/.test(p) || /^\/files\/excel\/[^/]+$/.test(p)) return READ
   if (PAGE_PATHS.includes(p)) return READ
   return undefined
 }
