@@ -6,6 +6,8 @@ import memoryEn from './memory.en.json'
 import memoryZh from './memory.zh-CN.json'
 import emailEn from './email.en.json'
 import emailZh from './email.zh-CN.json'
+import voiceEn from './voice.en.json'
+import voiceZh from './voice.zh-CN.json'
 
 type Tree = { [key: string]: string | Tree }
 
@@ -14,8 +16,8 @@ type Tree = { [key: string]: string | Tree }
  * the same big resource file. They merge into the main tree (a key of both: the area file wins).
  */
 export const areaStrings: Record<'zh-CN' | 'en', Tree[]> = {
-  'zh-CN': [knowledgeZh, employeesZh, memoryZh, emailZh],
-  en: [knowledgeEn, employeesEn, memoryEn, emailEn]
+  'zh-CN': [knowledgeZh, employeesZh, memoryZh, emailZh, voiceZh],
+  en: [knowledgeEn, employeesEn, memoryEn, emailEn, voiceEn]
 }
 
 function merge(base: Tree, extra: Tree): Tree {
