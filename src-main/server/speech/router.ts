@@ -6,6 +6,7 @@ import { MAX_RECORDING_BYTES, SpeechSynthesize, SpeechTranscribeQuery, speechRou
 import type { Runtime } from '../../core/runtime'
 import type { ChatAccess, Caller } from '../chat/access'
 import { parseBody } from '../chat/body'
+import { requestLog } from '../errors'
 
 /** OpenAI's default voice: the one a provider without a named voice most likely knows. */
 const DEFAULT_VOICE = 'alloy'
@@ -19,6 +20,25 @@ export function speechRouter(runtime: Runtime, access: ChatAccess): Router {
   const router = Router()
   const paths = [speechRoutes.synthesize.path, speechRoutes.transcribe.path]
   router.use(paths, access.cors)
+
+  /**
+   * Runs a provider call that stops when the caller goes away (barge-in): the abort is expected,
+   * so it is logged at debug and nothing is sent; any other failure goes to the error handler.
+   */
+  async function untilGone<T>(res: Response, call: (signal: AbortSignal) => Promise<T>): Promise<T | undefined> {
+    const stop = new AbortController()
+    const onClose = () => stop.abort()
+    res.on('close', onClose)
+    try {
+      return await call(stop.signal)
+    } catch (err) {
+      if (!stop.signal.aborted) throw err
+      requestLog(res).debug({ err }, 'speech caller left before the provider answered')
+      return undefined
+    } finally {
+      res.off('close', onClose)
+    }
+  }
 
   /** The agent the caller speaks for: the one it names (checked), or a key's own agent. */
   async function agentOf(caller: Caller, agentId: string | undefined, req: Request, res: Response): Promise<Agent | undefined> {
@@ -55,9 +75,9 @@ export function speechRouter(runtime: Runtime, access: ChatAccess): Router {
     const voice = (studio && body.voice) || dh?.voice || DEFAULT_VOICE
     const speed = body.speed ?? dh?.speed
     const { client } = await runtime.providers.turnClient(model.providerId)
-    const stop = new AbortController()
-    res.on('close', () => stop.abort())
-    const speech = await openAiTts(client, { model: model.modelId, voice, ...(speed ? { speed } : {}) }).synthesize(body.text, { signal: stop.signal })
+    const tts = openAiTts(client, { model: model.modelId, voice, ...(speed ? { speed } : {}) })
+    const speech = await untilGone(res, (signal) => tts.synthesize(body.text, { signal }))
+    if (!speech) return
     res.setHeader('Content-Type', speech.mime)
     res.setHeader('Cache-Control', 'no-store')
     res.end(Buffer.from(speech.audio.buffer, speech.audio.byteOffset, speech.audio.byteLength))
@@ -76,11 +96,9 @@ export function speechRouter(runtime: Runtime, access: ChatAccess): Router {
     const agent = await agentOf(caller, query.data.agentId, req, res)
     const model = await modelOf('stt', caller, query.data.modelId, agent?.digitalHuman?.asrModelId)
     const { client } = await runtime.providers.turnClient(model.providerId)
-    const stop = new AbortController()
-    res.on('close', () => stop.abort())
-    const transcript = await openAiAsr(client, { model: model.modelId, ...(query.data.language ? { language: query.data.language } : {}) }).transcribe(audio, {
-      signal: stop.signal
-    })
+    const asr = openAiAsr(client, { model: model.modelId, ...(query.data.language ? { language: query.data.language } : {}) })
+    const transcript = await untilGone(res, (signal) => asr.transcribe(audio, { signal }))
+    if (!transcript) return
     res.json({ text: transcript.text })
   })
 

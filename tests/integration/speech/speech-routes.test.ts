@@ -2,6 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { decodeWav } from '../../../digitalhuman/audio/wav'
 import { chatEnv, type ChatEnv } from '../chat/helpers'
 import { fakeSpeechWav, speechSeconds } from '../../utils/fake-speech'
+import { bootServer } from '../../utils/boot'
+import { startFakeLlm } from '../../utils/fake-llm'
+import { captureLog } from '../../utils/log-capture'
 
 let env: ChatEnv
 let tts: any
@@ -109,6 +112,33 @@ describe('speech through the server', () => {
       expect((await res.json()).error.message).toMatch(/No speech synthesis \(tts\) model is set up/)
     } finally {
       await bare.close()
+    }
+  })
+
+  it('a caller that leaves (barge-in) stops the provider call, and nothing is logged as a failure', async () => {
+    const llm = await startFakeLlm({ speech: { ttsDelayMs: 30_000 } })
+    const srv = await bootServer()
+    const logs = captureLog()
+    try {
+      const provider = await srv.api('POST', '/api/providers', { name: 'Slow', baseUrl: llm.baseUrl })
+      await srv.api('POST', '/api/models', { providerId: provider.body.id, modelId: 'fake-tts', type: 'tts' })
+      const leave = new AbortController()
+      const pending = fetch(`${srv.url}/speech/synthesize`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${srv.token}` },
+        body: JSON.stringify({ text: 'A sentence nobody will hear.' }),
+        signal: leave.signal
+      }).catch((err: Error) => err)
+      const speech = () => llm.requests.find((r: any) => r.path === '/v1/audio/speech') as any
+      await expect.poll(() => speech()).toBeDefined()
+      leave.abort()
+      expect(await pending).toBeInstanceOf(Error)
+      await expect.poll(() => speech().aborted).toBe(true)
+      expect(logs.warnings()).toEqual([])
+    } finally {
+      logs.restore()
+      await srv.close()
+      await llm.close()
     }
   })
 })
