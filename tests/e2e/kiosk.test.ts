@@ -21,6 +21,7 @@ let browser: Browser
 let en: any
 let zh: any
 let draft: any
+let mute: any
 
 async function api(method: string, path: string, body: unknown) {
   const res = await s.api(method, path, body)
@@ -76,6 +77,8 @@ beforeAll(async () => {
     digitalHuman: { chatAvatarId: 'panda', ttsModelId: tts.id, voice: 'guide-zh' }
   })
   draft = await api('POST', '/api/agents', { providerId: provider.id, model: 'fake-chat', name: 'Draft' })
+  const broken = await api('POST', '/api/models', { providerId: provider.id, modelId: 'fake-tts-broken', type: 'tts' })
+  mute = await api('POST', '/api/agents', { ...base, name: 'Mute Guide', digitalHuman: { ttsModelId: broken.id } })
   mkdirSync(SHOTS, { recursive: true })
 }, 120_000)
 
@@ -243,6 +246,21 @@ describe('kiosk page', () => {
     await expect.poll(() => page.getByTestId('kiosk-subtitle').textContent(), { timeout: 10_000 }).toBe('开放时间是九点到五点。')
     const chats = llm.requests.filter((r: any) => r.path === '/v1/chat/completions') as any[]
     expect(chats.at(-1).body.messages.filter((m: any) => m.role === 'user')).toHaveLength(1)
+    await page.context().close()
+  })
+
+  test('a TTS provider error: the operator sees why, the answer stays as subtitles, nothing is lost', async () => {
+    llm.reset()
+    llm.script({ text: 'The cafe is on the second floor. It opens at ten.' })
+    const { page, errors } = await openKiosk(mute, '?lang=en')
+    await page.getByTestId('kiosk-input').fill('Coffee?')
+    await page.getByTestId('kiosk-send').click()
+    await expect
+      .poll(() => page.evaluate(() => (window as any).subtitles), { timeout: 10_000 })
+      .toEqual(['The cafe is on the second floor.', 'It opens at ten.'])
+    expect(await page.getByTestId('kiosk-notice').textContent()).toBe('Speech is unavailable right now: see the subtitles')
+    await expect.poll(() => kioskState(page)).toBe('idle')
+    expect(errors).toEqual([])
     await page.context().close()
   })
 })
