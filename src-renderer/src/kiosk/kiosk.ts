@@ -110,6 +110,17 @@ export class Kiosk {
     this.touch()
   }
 
+  /**
+   * What went wrong, for the visitor in plain words and for the operator in full (the notice's
+   * title and data-detail): the page has no log to write to, so the screen is where it shows.
+   */
+  private showProblem(message: string, err: unknown): void {
+    const detail = err instanceof Error ? err.message : String(err)
+    this.notice.textContent = message
+    this.notice.title = detail
+    this.notice.dataset.detail = detail
+  }
+
   /** A drawn microphone, not an emoji: a kiosk may have no emoji font. */
   private micLabel(text: string): void {
     const ns = 'http://www.w3.org/2000/svg'
@@ -175,8 +186,7 @@ export class Kiosk {
         this.setState('speaking')
       },
       onProblem: (p) => {
-        if (this.turn?.queue === queue && !abort.signal.aborted) this.notice.textContent = this.t.speechFailed
-        console.warn('kiosk speech problem', p.error)
+        if (this.turn?.queue === queue && !abort.signal.aborted) this.showProblem(this.t.speechFailed, p.error)
       }
     })
     const turn: Turn = { abort, queue, speaker, spoken: Promise.resolve() }
@@ -211,8 +221,7 @@ export class Kiosk {
       for (const s of segmenter.flush()) turn.queue.push(s)
     } catch (err) {
       if (!turn.abort.signal.aborted) {
-        this.notice.textContent = this.t.failed + ((err as Error).message ?? String(err))
-        console.error('kiosk turn failed', err)
+        this.showProblem(this.t.failed + ((err as Error).message ?? String(err)), err)
       }
     } finally {
       turn.queue.end()
@@ -285,8 +294,7 @@ export class Kiosk {
     try {
       await this.recorder.start()
     } catch (err) {
-      console.warn('kiosk microphone unavailable', err)
-      this.notice.textContent = this.t.micDenied
+      this.showProblem(this.t.micDenied, err)
       this.endListening()
       this.input.focus()
     }
@@ -319,8 +327,7 @@ export class Kiosk {
       }
       await this.ask(text)
     } catch (err) {
-      console.warn('kiosk transcription failed', err)
-      this.notice.textContent = this.t.failed + ((err as Error).message ?? String(err))
+      this.showProblem(this.t.failed + ((err as Error).message ?? String(err)), err)
       this.setState('idle')
     }
   }

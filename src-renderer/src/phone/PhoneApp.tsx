@@ -57,7 +57,9 @@ export function PhoneApp({ config, store }: { config: PhoneConfig; store: PhoneS
   const [spoken, setSpoken] = useState(false)
   const [voiceNote, setVoiceNote] = useState('')
   const last = items.at(-1)
-  useSpokenReplies(config, spoken, last?.kind === 'assistant' ? last : undefined)
+  useSpokenReplies(config, spoken, last?.kind === 'assistant' ? last : undefined, (err) =>
+    setVoiceNote(t('voice.failed', { message: err instanceof Error ? err.message : String(err) }))
+  )
   const end = useRef<HTMLDivElement>(null)
   const send = (value: string) => {
     if (!value.trim() || streaming) return

@@ -62,9 +62,8 @@ export function MicButton({
     try {
       await recorder.current.start()
     } catch (err) {
-      console.warn('phone microphone unavailable', err)
       setRecording(false)
-      onProblem(t('voice.micDenied'))
+      onProblem(`${t('voice.micDenied')} (${(err as Error).message ?? String(err)})`)
     }
   }
   const stop = async () => {
@@ -111,7 +110,12 @@ export function MicButton({
  * Speaks the answer being streamed, sentence by sentence, while `enabled`. `answerId` names the
  * answer; a new one (or switching off) stops what is playing.
  */
-export function useSpokenReplies(cfg: Cfg, enabled: boolean, answer: { id: string; text: string; streaming: boolean } | undefined) {
+export function useSpokenReplies(
+  cfg: Cfg,
+  enabled: boolean,
+  answer: { id: string; text: string; streaming: boolean } | undefined,
+  onProblem: (err: unknown) => void
+) {
   const current = useRef<{ id: string; seen: number; segmenter: SpeechSegmenter; queue: SpeechQueue<Clip>; audio: HTMLAudioElement } | null>(null)
   const stopCurrent = () => {
     const c = current.current
@@ -132,7 +136,7 @@ export function useSpokenReplies(cfg: Cfg, enabled: boolean, answer: { id: strin
       const audio = new Audio()
       c = { id: answer.id, seen: 0, segmenter: new SpeechSegmenter(), queue, audio }
       current.current = c
-      void play(queue, audio)
+      void play(queue, audio, onProblem)
     }
     const delta = answer.text.slice(c.seen)
     c.seen = answer.text.length
@@ -144,9 +148,13 @@ export function useSpokenReplies(cfg: Cfg, enabled: boolean, answer: { id: strin
   }, [cfg, enabled, answer?.id, answer?.text, answer?.streaming])
 }
 
-async function play(queue: SpeechQueue<Clip>, audio: HTMLAudioElement): Promise<void> {
+/** Plays the answer's sentences in order; a sentence that cannot be synthesized or played is reported and skipped (the text is on screen). */
+async function play(queue: SpeechQueue<Clip>, audio: HTMLAudioElement, onProblem: (err: unknown) => void): Promise<void> {
   for await (const item of queue) {
-    if (!item.audio) continue
+    if (!item.audio) {
+      onProblem(item.error)
+      continue
+    }
     const url = URL.createObjectURL(new Blob([item.audio.audio], { type: item.audio.mime }))
     try {
       audio.src = url
@@ -157,7 +165,7 @@ async function play(queue: SpeechQueue<Clip>, audio: HTMLAudioElement): Promise<
         audio.play().catch(reject)
       })
     } catch (err) {
-      console.warn('phone reply could not play', err)
+      if (!queue.cancelled) onProblem(err)
     } finally {
       audio.onended = audio.onpause = audio.onerror = null
       URL.revokeObjectURL(url)
