@@ -152,6 +152,8 @@ export class Kiosk {
   /** Nobody there any more: forget the conversation, show the welcome card, greet the next visitor. */
   private idleReset(): void {
     if (this.recorder.recording || this.state !== 'idle') return this.touch()
+    // Nobody has asked anything since the last reset: do not greet an empty hall again and again.
+    if (!this.sessionId && !this.question.textContent) return
     this.interrupt()
     this.sessionId = null
     this.question.textContent = ''
