@@ -48,8 +48,15 @@ export default defineConfig({
       outDir: 'out/renderer',
       // Phones and kiosks load it over the LAN: ship it small.
       minify: true,
-      // phone.html: the chat page for phones and embeds (/chat/<uuid>), without the studio's antd.
-      rollupOptions: { input: { index: resolve(__dirname, 'src-renderer/index.html'), phone: resolve(__dirname, 'src-renderer/phone.html') } }
+      // phone.html: the chat page for phones and embeds (/chat/<uuid>), without the studio's antd;
+      // kiosk.html: the speaking avatar (/kiosk/<uuid>), without React.
+      rollupOptions: {
+        input: {
+          index: resolve(__dirname, 'src-renderer/index.html'),
+          phone: resolve(__dirname, 'src-renderer/phone.html'),
+          kiosk: resolve(__dirname, 'src-renderer/kiosk.html')
+        }
+      }
     }
   }
 })

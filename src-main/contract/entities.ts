@@ -125,7 +125,12 @@ export const AgentTheme = z.object({
 export const DigitalHumanChoice = z.object({
   chatAvatarId: z.string().max(128).optional(),
   explainerAvatarId: z.string().max(128).optional(),
-  voice: z.string().max(128).optional()
+  /** The agent's voice: a `tts` model (else the first enabled one), its voice name and speed. */
+  ttsModelId: z.string().max(64).optional(),
+  voice: z.string().max(128).optional(),
+  speed: z.number().min(0.25).max(4).optional(),
+  /** The `stt` model that hears visitors (else the first enabled one). */
+  asrModelId: z.string().max(64).optional()
 })
 
 const agentFields = {

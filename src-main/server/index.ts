@@ -23,6 +23,7 @@ import { bearerChallenge, hostAllowed, hostCheck, isLoopback, requireToken, secu
 import { attachStudioSocket } from './studio-socket'
 import { mcpRouter } from './mcp/router'
 import { webRouter } from './web'
+import { speechRouter } from './speech/router'
 import { answerMalformedHttp, refuseConnect } from './malformed-http'
 
 export interface ServerOptions {
@@ -71,8 +72,8 @@ const READ = ['GET', 'HEAD']
 function allowedMethods(path: string): string[] | undefined {
   const p = path.toLowerCase().replace(/\/+$/, '') || '/'
   if (p === '/mcp') return ['POST']
-  if (p === '/chat-init' || p === '/chat-message') return ['POST', 'OPTIONS']
-  if (p === '/healthz' || p === '/api/openapi.json' || p === '/embed.js' || /^\/chat\/[^/]+$/.test(p) || /^\/files\/excel\/[^/]+$/.test(p)) return READ
+  if (p === '/chat-init' || p === '/chat-message' || p === '/speech/synthesize' || p === '/speech/transcribe') return ['POST', 'OPTIONS']
+  if (p === '/healthz' || p === '/api/openapi.json' || p === '/embed.js' || /^\/(chat|kiosk)\/[^/]+$/.test(p) || /^\/files\/excel\/[^/]+$/.test(p)) return READ
   if (PAGE_PATHS.includes(p)) return READ
   return undefined
 }
@@ -110,6 +111,8 @@ export async function startServer(runtime: Runtime, opts: ServerOptions): Promis
   const access = new ChatAccess(runtime, opts.token)
   app.use(chatProtocolRouter(runtime, access, { bodyLimit }))
   app.use('/v1', openAiRouter(runtime, access, { bodyLimit }))
+  // Text → audio and audio → text with the server's keys (kiosk, phone page, studio previews).
+  app.use(speechRouter(runtime, access))
   // Multipart uploads stream to disk, so they are routed before the JSON body parser and its limit.
   app.use('/api', authed, knowledgeUploadRouter(runtime))
   // A turn may carry attachments (up to 5 × 5 MB, base64): its body limit is its own.

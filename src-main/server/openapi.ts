@@ -3,6 +3,7 @@ import { endpoints, streams } from '../contract/api'
 import { ChatInitBody, ChatMessageBody } from '../contract/chat'
 import { ErrorBody, errorStatus } from '../contract/errors'
 import { ChatCompletionRequest, ResponsesRequest } from '../contract/openai'
+import { SpeechSynthesize, SpeechTranscribeQuery, SpeechTranscript, speechRoutes } from '../contract/speech'
 import { APP_VERSION } from '../core/version'
 
 type Schema = Record<string, unknown>
@@ -64,6 +65,33 @@ function apiPaths(): Record<string, Record<string, unknown>> {
       responses: {
         [name.endsWith('.create') ? '201' : '200']: { description: 'OK', content: jsonContent(toSchema(ep.output, 'output')) },
         ...errorsOf(API_ERRORS, 'Error')
+      }
+    }
+  }
+  // Speech answers with audio bytes, so its routes are not in the JSON table; described here by hand.
+  paths[speechRoutes.synthesize.path] = {
+    post: {
+      operationId: 'speech.synthesize',
+      tags: ['speech'],
+      summary: speechRoutes.synthesize.summary,
+      requestBody: jsonBody(toSchema(SpeechSynthesize, 'input')),
+      responses: {
+        '200': { description: 'The audio', content: { 'audio/*': { schema: { type: 'string', format: 'binary' } } } },
+        ...errorsOf([400, 401, 403, 404, 413, 422, 502], 'Error')
+      }
+    }
+  }
+  const query = toSchema(SpeechTranscribeQuery, 'input') as { properties?: Record<string, unknown> }
+  paths[speechRoutes.transcribe.path] = {
+    post: {
+      operationId: 'speech.transcribe',
+      tags: ['speech'],
+      summary: speechRoutes.transcribe.summary,
+      parameters: Object.entries(query.properties ?? {}).map(([name, schema]) => ({ name, in: 'query', required: false, schema })),
+      requestBody: { required: true, content: { 'audio/*': { schema: { type: 'string', format: 'binary' } } } },
+      responses: {
+        '200': { description: 'OK', content: jsonContent(toSchema(SpeechTranscript, 'output')) },
+        ...errorsOf([400, 401, 403, 404, 413, 415, 422, 502], 'Error')
       }
     }
   }

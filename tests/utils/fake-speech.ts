@@ -14,6 +14,11 @@ export interface FakeSpeechOptions {
   /** Delay before each /audio/speech reply: a TTS with a fixed latency for benchmarks. */
   ttsDelayMs?: number
   sampleRate?: number
+  /**
+   * What unmarked speech is heard as: a browser's fake microphone re-records the marked file, so
+   * the mark is lost on the way; a WAV with voice in it (not silence) is then heard as this text.
+   */
+  heard?: string
 }
 
 export interface SpeechRecord {
@@ -90,6 +95,17 @@ export function speechMark(bytes: Uint8Array): string | undefined {
     at += 8 + size + (size & 1)
   }
   return undefined
+}
+
+/** Louder than room noise somewhere: 50 ms windows, one above -34 dBFS RMS. */
+function hasVoice(samples: Float32Array): boolean {
+  const n = 800
+  for (let at = 0; at + n <= samples.length; at += n) {
+    let sum = 0
+    for (let i = at; i < at + n; i++) sum += samples[i] * samples[i]
+    if (Math.sqrt(sum / n) > 0.02) return true
+  }
+  return false
 }
 
 function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
@@ -185,8 +201,8 @@ async function transcription(req: http.IncomingMessage, res: http.ServerResponse
   try {
     // A WAV that decodes but carries no mark is speech the fake cannot understand: empty text,
     // as a real recogniser gives for silence.
-    decodeWav(bytes)
-    text = speechMark(bytes) ?? ''
+    const pcm = decodeWav(bytes)
+    text = speechMark(bytes) ?? (ctx.opts.heard && hasVoice(pcm.samples) ? ctx.opts.heard : '')
   } catch {
     return sendError(res, 400, 'Invalid file format. The fake recogniser reads 16-bit PCM WAV.', 'invalid_value')
   }

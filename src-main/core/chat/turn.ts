@@ -478,15 +478,22 @@ async function callTool(
   return { result, durationMs: Date.now() - started }
 }
 
-/** With a digital human, the turn goes on only once the avatar has finished speaking. */
+/**
+ * With a digital human, the turn goes on only once the avatar has finished speaking. Only a
+ * connected control socket can send `digitalhuman_completion`: without one nobody could end the
+ * wait, so the turn does not wait at all (it used to hold `[DONE]` for the 300 s timeout); a socket
+ * that disconnects mid-wait ends the wait through `waitOn`.
+ */
 async function waitForSpeech(deps: TurnDeps, ctx: ToolContext, text: string): Promise<void> {
   if (!ctx.isDigitalHuman || !text.trim()) return
-  await deps.clients.waitOn(ctx.clientId, {
+  const clientId = ctx.clientId
+  if (!clientId || !deps.clients.has(clientId)) return
+  await deps.clients.waitOn(clientId, {
     signal: ctx.signal,
     timeoutMs: deps.options.speechTimeoutMs,
     start: (waitId) => {
       ctx.emit({ type: 'wait', waitId, kind: 'digitalhuman', text })
-      if (ctx.clientId) deps.clients.send(ctx.clientId, 'wait_for_digitalhuman', { wait_id: waitId, text })
+      deps.clients.send(clientId, 'wait_for_digitalhuman', { wait_id: waitId, text })
     }
   })
 }

@@ -77,7 +77,8 @@ export const EMBED_SCRIPT = `(function () {
       frame.src = base + '/chat/' + encodeURIComponent(agent) + '?embed=1&key=' + encodeURIComponent(key);
       frame.title = label.title;
       frame.setAttribute('data-testid', 'agenta-frame');
-      frame.setAttribute('allow', 'clipboard-write');
+      // The phone page's hold-to-talk and spoken replies need the microphone and autoplay inside the frame.
+      frame.setAttribute('allow', 'clipboard-write; microphone; autoplay');
       panel.appendChild(frame);
     }
     panel.className = open ? 'panel open' : 'panel';

@@ -5,7 +5,7 @@ import { AppError } from '../../contract/errors'
 import type { Runtime } from '../../core/runtime'
 import { tokensEqual } from '../security'
 import { EMBED_SCRIPT } from './embed-script'
-import { messagePage, phoneConfig, renderPhonePage } from './pages'
+import { DEFAULT_KIOSK_IDLE_SECONDS, kioskConfig, messagePage, phoneConfig, renderPhonePage } from './pages'
 
 export interface WebOptions {
   /** The built renderer (out/renderer) with phone.html; without it the page says so. */
@@ -18,6 +18,8 @@ const normalOrigin = (o: string) => o.trim().toLowerCase().replace(/\/+$/, '')
 function pageCsp(frameAncestors: string[]): string {
   return [
     "default-src 'self'",
+    // The kiosk plays synthesized speech from blob: URLs and records the microphone.
+    "media-src 'self' blob:",
     "script-src 'self'",
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data: blob: https:",
@@ -55,17 +57,29 @@ function sendMessagePage(res: Response, status: number, kind: 'unavailable' | 'k
  */
 export function webRouter(runtime: Runtime, opts: WebOptions = {}): Router {
   const router = Router()
-  let template: Promise<string | null> | null = null
-  const phoneTemplate = () => {
+  const templates = new Map<string, Promise<string | null>>()
+  const pageTemplate = (file: 'phone.html' | 'kiosk.html') => {
     // Read once; a missing build is retried on the next request (someone may build meanwhile).
-    template ??= opts.rendererDir
-      ? readFile(join(opts.rendererDir, 'phone.html'), 'utf8').catch(() => {
-          template = null
-          return null
-        })
-      : Promise.resolve(null)
-    return template
+    let t = templates.get(file)
+    if (!t) {
+      t = opts.rendererDir
+        ? readFile(join(opts.rendererDir, file), 'utf8').catch(() => {
+            templates.delete(file)
+            return null
+          })
+        : Promise.resolve(null)
+      templates.set(file, t)
+    }
+    return t
   }
+  const publishedAgent = (uuid: string) =>
+    runtime.agents.get(uuid).then(
+      (agent) => (agent.published ? agent : null),
+      (err: unknown) => {
+        if (err instanceof AppError && (err.code === 'not_found' || err.code === 'validation_failed')) return null
+        throw err
+      }
+    )
 
   router.get('/embed.js', (_req, res) => {
     res.setHeader('Content-Type', 'text/javascript; charset=utf-8')
@@ -76,14 +90,11 @@ export function webRouter(runtime: Runtime, opts: WebOptions = {}): Router {
   })
 
   router.get('/chat/:uuid', async (req, res) => {
-    const agent = await runtime.agents.get(req.params.uuid).catch((err: unknown) => {
-      if (err instanceof AppError && (err.code === 'not_found' || err.code === 'validation_failed')) return null
-      throw err
-    })
-    if (!agent || !agent.published) return sendMessagePage(res, 404, 'unavailable')
+    const agent = await publishedAgent(req.params.uuid)
+    if (!agent) return sendMessagePage(res, 404, 'unavailable')
     const key = typeof req.query.key === 'string' ? req.query.key : undefined
     if (key !== undefined && !tokensEqual(key, agent.publicKey)) return sendMessagePage(res, 403, 'key')
-    const html = await phoneTemplate()
+    const html = await pageTemplate('phone.html')
     if (!html) return sendMessagePage(res, 503, 'unbuilt')
     const ancestors = agent.allowedOrigins.map(normalOrigin)
     res.setHeader('Content-Security-Policy', pageCsp(ancestors))
@@ -91,6 +102,19 @@ export function webRouter(runtime: Runtime, opts: WebOptions = {}): Router {
     if (ancestors.length) res.removeHeader('X-Frame-Options')
     res.setHeader('Cache-Control', 'no-store')
     res.type('html').send(renderPhonePage(html, phoneConfig(agent, req.query.embed === '1')))
+  })
+
+  // The kiosk: a full-screen avatar that speaks and listens (a hall screen, any LAN browser).
+  router.get('/kiosk/:uuid', async (req, res) => {
+    const agent = await publishedAgent(req.params.uuid)
+    if (!agent) return sendMessagePage(res, 404, 'unavailable')
+    const html = await pageTemplate('kiosk.html')
+    if (!html) return sendMessagePage(res, 503, 'unbuilt')
+    const idle = Number(req.query.idle)
+    const idleSeconds = Number.isInteger(idle) && idle >= 1 && idle <= 3600 ? idle : DEFAULT_KIOSK_IDLE_SECONDS
+    res.setHeader('Content-Security-Policy', pageCsp([]))
+    res.setHeader('Cache-Control', 'no-store')
+    res.type('html').send(renderPhonePage(html, kioskConfig(agent, idleSeconds)))
   })
 
   return router

@@ -25,6 +25,24 @@ export const phoneConfig = (agent: Agent, embed: boolean): PhoneConfig => ({
   embed
 })
 
+/** The built-in avatar looks (digitalhuman/avatar/looks.ts); the kiosk falls back to the first. */
+const KIOSK_LOOKS = ['guide', 'robot', 'scholar', 'panda']
+
+/** What the kiosk page needs: the phone page's public facts, the avatar's look and the idle reset. */
+export interface KioskConfig extends Omit<PhoneConfig, 'embed'> {
+  look: string
+  /** Seconds without a visitor before the kiosk clears the conversation and greets again. */
+  idleSeconds: number
+}
+
+export const DEFAULT_KIOSK_IDLE_SECONDS = 90
+
+export function kioskConfig(agent: Agent, idleSeconds: number): KioskConfig {
+  const { embed: _embed, ...phone } = phoneConfig(agent, false)
+  const chosen = agent.digitalHuman?.chatAvatarId?.replace(/^builtin:/, '')
+  return { ...phone, look: chosen && KIOSK_LOOKS.includes(chosen) ? chosen : 'guide', idleSeconds }
+}
+
 // `<` escaped so no value can close the script element the JSON sits in.
 const jsonForHtml = (value: unknown) =>
   JSON.stringify(value)
@@ -37,7 +55,7 @@ const jsonForHtml = (value: unknown) =>
  * lives one folder down) and the agent's config put in a JSON script element (not executed, so the
  * strict CSP holds).
  */
-export function renderPhonePage(template: string, config: PhoneConfig): string {
+export function renderPhonePage(template: string, config: PhoneConfig | KioskConfig): string {
   const html = template.replace(/(src|href)="\.\/assets\//g, '$1="/assets/')
   const lang = /[\u4e00-\u9fff]/.test(config.name + config.welcomeMessage) ? 'zh-CN' : 'en'
   return html

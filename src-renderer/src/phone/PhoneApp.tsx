@@ -6,6 +6,7 @@ import { Markdown } from '../chat/markdown/Markdown'
 import { EmojiAvatar } from '../ui/EmojiAvatar'
 import type { PhoneConfig } from './protocol'
 import type { PhoneItem, PhoneStore } from './store'
+import { MicButton, useSpokenReplies } from './voice'
 
 function Answer({ item, avatar, onSend }: { item: Extract<PhoneItem, { kind: 'assistant' }>; avatar: string; onSend?: (text: string) => void }) {
   const { t } = useTranslation()
@@ -69,11 +70,18 @@ export function PhoneApp({ config, store }: { config: PhoneConfig; store: PhoneS
   const items = useStore(store, (s) => s.items)
   const streaming = useStore(store, (s) => s.streaming)
   const [text, setText] = useState('')
+  const [spoken, setSpoken] = useState(false)
+  const [voiceNote, setVoiceNote] = useState('')
+  const last = items.at(-1)
+  useSpokenReplies(config, spoken, last?.kind === 'assistant' ? last : undefined, (err) =>
+    setVoiceNote(t('voice.failed', { message: err instanceof Error ? err.message : String(err) }))
+  )
   const end = useRef<HTMLDivElement>(null)
   const send = (value: string) => {
     if (!value.trim() || streaming) return
     void store.getState().send(value)
     setText('')
+    setVoiceNote('')
   }
   useEffect(() => {
     end.current?.scrollIntoView({ block: 'end' })
@@ -99,6 +107,26 @@ export function PhoneApp({ config, store }: { config: PhoneConfig; store: PhoneS
           </div>
           {config.description && <div className="p-desc">{config.description}</div>}
         </div>
+        <button
+          type="button"
+          className={`p-speak ${spoken ? 'on' : ''}`}
+          aria-pressed={spoken}
+          title={spoken ? t('voice.speakOn') : t('voice.speakOff')}
+          aria-label={spoken ? t('voice.speakOn') : t('voice.speakOff')}
+          onClick={() => setSpoken(!spoken)}
+          data-testid="phone-speak"
+        >
+          <svg viewBox="0 0 24 24" aria-hidden="true" width="20" height="20">
+            <path
+              fill="currentColor"
+              d={
+                spoken
+                  ? 'M3 9v6h4l5 5V4L7 9H3zm13.5 3A4.5 4.5 0 0 0 14 8v8a4.5 4.5 0 0 0 2.5-4zM14 3.2v2.1a7 7 0 0 1 0 13.4v2.1a9 9 0 0 0 0-17.6z'
+                  : 'M3 9v6h4l5 5V4L7 9H3zm13.6 3 2.9-2.9-1.4-1.4-2.9 2.9-2.9-2.9-1.4 1.4 2.9 2.9-2.9 2.9 1.4 1.4 2.9-2.9 2.9 2.9 1.4-1.4-2.9-2.9z'
+              }
+            />
+          </svg>
+        </button>
         <button type="button" className="p-new" onClick={() => store.getState().reset()} disabled={!items.length}>
           {t('phone.newChat')}
         </button>
@@ -130,7 +158,13 @@ export function PhoneApp({ config, store }: { config: PhoneConfig; store: PhoneS
         )}
         <div ref={end} />
       </main>
+      {voiceNote && (
+        <div className="p-voice-note" role="alert" data-testid="phone-voice-note">
+          {voiceNote}
+        </div>
+      )}
       <footer className="p-input">
+        <MicButton cfg={config} disabled={streaming} onText={send} onProblem={setVoiceNote} />
         <textarea
           value={text}
           rows={1}

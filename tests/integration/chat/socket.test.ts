@@ -140,6 +140,31 @@ describe('Socket.IO control channel', () => {
     expect(seen.find((c) => c.type === 'wait')).toMatchObject({ wait_id: wait.wait_id, wait: { kind: 'digitalhuman' } })
   })
 
+  // Nobody could answer the wait: the stream must not hold [DONE] for the 300 s wait timeout.
+  it('is_digitalhuman without a control socket (none, or a stale id): the stream ends and no wait is sent', { timeout: 10_000 }, async () => {
+    for (const socketId of [null, 'gone-socket']) {
+      const sid = await env.init(agent)
+      env.llm.script({ text: 'Welcome to the museum.' })
+      const chunks = await allData(await postMessage(env.s, body(sid, socketId, 'hello', { is_digitalhuman: true })))
+      expect(chunks.at(-1)).toBe('[DONE]')
+      expect(textOf(chunks)).toBe('Welcome to the museum.')
+      expect(chunks.find((c) => c.type === 'wait')).toBeUndefined()
+    }
+  })
+
+  it('is_digitalhuman: a control socket that disconnects mid-wait ends the turn', { timeout: 10_000 }, async () => {
+    const { socket, clientId } = await client()
+    const sid = await env.init(agent)
+    env.llm.script({ text: 'Welcome to the museum.' })
+    const speak = nextEvent(socket, 'wait_for_digitalhuman')
+    const stream = postMessage(env.s, body(sid, clientId, 'hello', { is_digitalhuman: true })).then(allData)
+    await speak
+    socket.close()
+    const chunks = await stream
+    expect(chunks.at(-1)).toBe('[DONE]')
+    expect(textOf(chunks)).toBe('Welcome to the museum.')
+  })
+
   it('a stale socket_id does not leave the turn waiting: no client tools, no ask_user', async () => {
     const sid = await env.init(agent)
     const chunks = await allData(await postMessage(env.s, body(sid, 'gone-socket', 'hi')))
