@@ -118,6 +118,7 @@ describe('LiveTalking photoreal adapter', () => {
     mock = await startLiveTalkingMock({ shape: 'lipku', sessionIds: 'int' })
     expect(await openKiosk(mock.url)).toEqual({ kind: 'photoreal', needsAudio: false })
     await expectVideoPlays()
+    await page.locator('#photo').screenshot({ path: `${ROOT}/test-results/screenshots/digitalhuman-livetalking.png` })
 
     const answer = '您好！欢迎来到**杭州博物馆**。\n\n1. 导览图在一楼服务台[1]；\n2. 三楼有良渚玉器展。\n\nEnjoy your visit, and ask me anything.'
     const chunks = splitText(answer)
