@@ -24,7 +24,7 @@ let started, queue, seg
 
 window.dh = {
   log,
-  async start(url) {
+  async start(url, videoWithinMs = 15000) {
     const video = document.createElement('video')
     video.id = 'photo'
     video.width = 320
@@ -34,7 +34,7 @@ window.dh = {
         video,
         service: { url, avatar: 'avatar1', iceServers: [], onSession: (id, again) => log.sessions.push({ id, again }) },
         pollMs: 100,
-        videoWithinMs: 15000,
+        videoWithinMs,
         onSentence: (s) => log.subtitles.push(s),
         onSpoken: (s) => log.spoken.push(s),
         onProblem: (p) => log.problems.push(String(p.error && p.error.message)),
@@ -91,13 +91,13 @@ afterAll(async () => {
   await new Promise((r) => server?.close(r))
 })
 
-async function openKiosk(url: string) {
+async function openKiosk(url: string, videoWithinMs?: number) {
   ;({ page, errors } = await openPage(browser))
   await page.goto(`${origin}/`)
   await page.waitForFunction(() => typeof (window as any).dh === 'object')
   // A tap gives the page the user activation that autoplay with sound needs (a kiosk gets it by flag).
   await page.click('#stage')
-  return page.evaluate((u) => (window as any).dh.start(u), url)
+  return page.evaluate(([u, w]) => (window as any).dh.start(u, w), [url, videoWithinMs] as const)
 }
 
 const dh = <T>(fn: string, ...args: unknown[]) => page.evaluate(([f, a]) => (window as any).dh[f as string](...(a as unknown[])) as T, [fn, args] as const)
@@ -190,6 +190,16 @@ describe('LiveTalking photoreal adapter', () => {
     expect(started.message).toMatch(/photoreal avatar service at http:\/\/127\.0\.0\.1:\d+ cannot be reached.*built-in avatar speaks instead/)
     expect(await dh('hasBuiltin')).toBe(true)
     expect(errors.filter((e) => !/ERR_CONNECTION_REFUSED|Failed to fetch/.test(e))).toEqual([])
+  })
+
+  test('a session whose video never arrives (UDP blocked): the built-in avatar, and a hint to configure TURN', async () => {
+    mock = await startLiveTalkingMock({ media: false })
+    const started = await openKiosk(mock.url, 2000)
+    expect(started).toMatchObject({ kind: 'builtin' })
+    expect(started.message).toMatch(/sent no video.*TURN server \(iceServers\).*built-in avatar speaks instead/)
+    expect(await dh('hasBuiltin')).toBe(true)
+    // One try: a black video does not get better by opening session after session.
+    expect(mock.events.filter((e) => e.path === '/offer')).toHaveLength(1)
   })
 
   test('a service at its session limit: the built-in avatar, and a message naming the limit', async () => {

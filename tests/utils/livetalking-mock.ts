@@ -21,6 +21,8 @@ export interface LiveTalkingMockOptions {
   msPerChar?: number
   /** Delay before answering /human (to check the client never sends two at once). */
   humanDelayMs?: number
+  /** false: the session opens but no media ever flows (what a kiosk sees when UDP is blocked). */
+  media?: boolean
 }
 
 export interface MockEvent {
@@ -113,8 +115,10 @@ export async function startLiveTalkingMock(opts: LiveTalkingMockOptions = {}): P
     const stream = new wrtc.MediaStream()
     await pc.setRemoteDescription({ type: 'offer', sdp: body.sdp })
     // LiveTalking adds audio, then video.
-    pc.addTrack(audioFrames(session), stream)
-    pc.addTrack(videoFrames(session), stream)
+    if (opts.media !== false) {
+      pc.addTrack(audioFrames(session), stream)
+      pc.addTrack(videoFrames(session), stream)
+    }
     await pc.setLocalDescription(await pc.createAnswer())
     if (pc.iceGatheringState !== 'complete') {
       await new Promise<void>((resolve) => {

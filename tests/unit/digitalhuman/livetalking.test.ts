@@ -120,6 +120,20 @@ describe('LiveTalking client against the mock', () => {
     expect(mock.openSessions()).toBe(1)
   })
 
+  test('the configured ICE/TURN servers reach the peer connection', async () => {
+    mock = await startLiveTalkingMock()
+    const seen: RTCConfiguration[] = []
+    class Recording extends wrtc.RTCPeerConnection {
+      constructor(config: RTCConfiguration) {
+        super(config)
+        seen.push(config)
+      }
+    }
+    const iceServers = [{ urls: 'turn:127.0.0.1:3478?transport=tcp', username: 'kiosk', credential: 'secret' }]
+    await connectTo(mock, { iceServers, RTCPeerConnection: Recording as any }).connect()
+    expect(seen).toEqual([{ iceServers }])
+  })
+
   test('the session limit and an unreachable service are reported by kind with a clear message', async () => {
     mock = await startLiveTalkingMock({ maxSessions: 0 })
     const full = connectTo(mock)
