@@ -6,10 +6,11 @@
 // (all sessions gone, the port closed for a moment, then back) are switches.
 import { randomUUID } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { createRequire } from 'node:module'
 import type { AddressInfo } from 'node:net'
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const wrtc = require('@roamhq/wrtc')
+// A native CommonJS addon without types.
+const wrtc = createRequire(import.meta.url)('@roamhq/wrtc')
 
 export interface LiveTalkingMockOptions {
   /** `lipku`: {code,msg,data}, /interrupt_talk exists. `fork`: {code,data}, 404 + reconnect, no /interrupt_talk. */
