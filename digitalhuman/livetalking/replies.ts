@@ -21,7 +21,7 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 
 // lipku answers an unknown session with the KeyError text (the id in quotes); the fork says so.
 const LOST = /session.*(not found|unknown|invalid|expired|no such|does not exist)|no such session|unknown session|invalid session/i
-const LIMIT = /limit|max(imum)?\s*(session|connection)|too many|full|上限|超过|已满/i
+const LIMIT = /session limit|limit reached|max(imum)?[\s_]*(session|connection)|too many (sessions|connections)|\bfull\b|上限|已满/i
 
 /** Classifies one JSON reply of /human, /interrupt_talk, /is_speaking or /offer. */
 export function parseReply(body: unknown, sessionId?: SessionId): Reply {

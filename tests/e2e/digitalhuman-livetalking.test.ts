@@ -104,6 +104,15 @@ const dh = <T>(fn: string, ...args: unknown[]) => page.evaluate(([f, a]) => (win
 const log = () => page.evaluate(() => (window as any).dh.log)
 const video = () => dh<{ width: number; height: number; time: number; paused: boolean }>('video')
 
+/** A bounded poll of the test's own state (the mock's records). */
+async function until(ok: () => boolean, timeoutMs = 20_000) {
+  const deadline = Date.now() + timeoutMs
+  while (!ok()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time')
+    await new Promise((r) => setTimeout(r, 20))
+  }
+}
+
 /** The video has frames and its clock moves on. */
 async function expectVideoPlays() {
   await page.waitForFunction(() => (window as any).dh.video().width > 0, undefined, { timeout: 20_000 })
@@ -148,6 +157,7 @@ describe('LiveTalking photoreal adapter', () => {
     await dh('turn')
     await dh('feed', ['The first turn is a long answer about the museum. ', 'It goes on and on. '], false)
     await page.waitForFunction(() => (window as any).dh.log.speaking.includes(true), undefined, { timeout: 20_000 })
+    await until(() => mock!.sentences().length === 2)
     // Barge-in, then the next turn.
     await dh('interrupt')
     await dh('turn')
@@ -162,6 +172,25 @@ describe('LiveTalking photoreal adapter', () => {
     expect(after.at(-1)).toMatchObject({ text: 'Second turn here.', interrupt: true })
     // The fork has no /interrupt_talk: the one probe that finds that out is a 404 in the console.
     expect(errors.filter((e) => !(shape === 'fork' && e.includes('404')))).toEqual([])
+  })
+
+  test('a sentence the service refuses stays as a subtitle, the operator is told, and the rest is spoken', async () => {
+    mock = await startLiveTalkingMock({ refuse: 'REFUSE' })
+    await openKiosk(mock.url)
+    await expectVideoPlays()
+    await dh('turn')
+    await dh('feed', ['The hall opens at nine. ', 'Please REFUSE this one. ', 'The cafe is upstairs.'], true)
+    await page.waitForFunction(() => (window as any).dh.log.results[0], undefined, { timeout: 30_000 })
+    const l = await log()
+    expect(l.subtitles.map((s: any) => s.text)).toEqual(['The hall opens at nine.', 'Please REFUSE this one.', 'The cafe is upstairs.'])
+    expect(l.spoken.map((s: any) => [s.text, s.status])).toEqual([
+      ['Please REFUSE this one.', 'text-only'],
+      ['The hall opens at nine.', 'played'],
+      ['The cafe is upstairs.', 'played']
+    ])
+    expect(l.problems).toEqual([expect.stringMatching(/answered \/human with: tts failed/)])
+    expect(mock.sentences()).toEqual(['The hall opens at nine.', 'Please REFUSE this one.', 'The cafe is upstairs.'])
+    expect(l.results[0].status).toBe('done')
   })
 
   test('a restarted service: the client opens a new session, the sentence is spoken there and the video plays again', async () => {

@@ -22,6 +22,8 @@ export interface LiveTalkingMockOptions {
   msPerChar?: number
   /** Delay before answering /human (to check the client never sends two at once). */
   humanDelayMs?: number
+  /** /human answers `{code:-1, msg:"tts failed"}` for a sentence containing this. */
+  refuse?: string
   /** false: the session opens but no media ever flows (what a kiosk sees when UDP is blocked). */
   media?: boolean
 }
@@ -143,6 +145,8 @@ export async function startLiveTalkingMock(opts: LiveTalkingMockOptions = {}): P
         events.push({ path, sessionid: id, text: body.text as string, type: body.type as string, interrupt: body.interrupt === true, inFlight })
         if (opts.humanDelayMs) await new Promise((r) => setTimeout(r, opts.humanDelayMs))
         if (!session) return [200, lost(id)]
+        if (opts.refuse && String(body.text).includes(opts.refuse))
+          return [200, shape === 'lipku' ? { code: -1, msg: 'tts failed' } : { code: -1, data: 'tts failed' }]
         const now = Date.now()
         if (body.interrupt) session.speakingUntil = now
         const ms = Math.max(300, String(body.text).length * (opts.msPerChar ?? 40))

@@ -80,7 +80,8 @@ describe('LiveTalking client against the mock', () => {
   })
 
   test('interrupt: /interrupt_talk where it exists; the flag on the next /human where it does not; queued sentences dropped', async () => {
-    mock = await startLiveTalkingMock({ shape: 'lipku', humanDelayMs: 100 })
+    // Old one. is still in flight (1 s) when interrupt() comes; Old two. and three. are queued.
+    mock = await startLiveTalkingMock({ shape: 'lipku', humanDelayMs: 1000 })
     const c = connectTo(mock)
     await c.connect()
     const old = [c.say('Old one.'), c.say('Old two.'), c.say('Old three.')]
