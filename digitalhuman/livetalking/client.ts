@@ -37,6 +37,8 @@ export interface LiveTalkingOptions {
   iceGatheringMs?: number
   /** Tries to get a new session when the old one is lost (default 3, spaced 0.5 s, 1 s, 2 s …). */
   reconnectAttempts?: number
+  /** How long a "disconnected" peer connection may recover before the service is asked whether the session lives (default 2 s). */
+  disconnectGraceMs?: number
   fetch?: typeof fetch
   RTCPeerConnection?: typeof RTCPeerConnection
   /** The remote media: called again with the new tracks after every reconnect. */
@@ -235,11 +237,27 @@ export class LiveTalkingClient {
       this.pc = pc
       this.session = answer.sessionId
       await pc.setRemoteDescription({ type: 'answer', sdp: answer.sdp })
+      let probe: ReturnType<typeof setTimeout> | undefined
+      const lost = (reason: string) => {
+        this.opts.onLost?.(reason)
+        this.reconnect().catch(() => undefined) // the next say() reports the failure
+      }
       pc.onconnectionstatechange = () => {
+        clearTimeout(probe)
         if (this.pc !== pc || this.closed) return
-        if (pc.connectionState === 'failed' || pc.connectionState === 'closed') {
-          this.opts.onLost?.(`peer connection ${pc.connectionState}`)
-          this.reconnect().catch(() => undefined) // the next say() reports the failure
+        if (pc.connectionState === 'failed' || pc.connectionState === 'closed') lost(`peer connection ${pc.connectionState}`)
+        else if (pc.connectionState === 'disconnected') {
+          // Chromium takes ~15 s to call a dead peer "failed"; a network blip recovers by itself.
+          // After a short grace, ask the service whether the session still exists.
+          probe = setTimeout(() => {
+            if (this.pc !== pc || pc.connectionState !== 'disconnected') return
+            this.isSpeaking().then(
+              () => undefined,
+              (err: unknown) => {
+                if (this.pc === pc && err instanceof LiveTalkingError && (err.kind === 'session-lost' || err.kind === 'unreachable')) lost(err.message)
+              }
+            )
+          }, this.opts.disconnectGraceMs ?? 2_000)
         }
       }
       const reconnected = this.sessions++ > 0

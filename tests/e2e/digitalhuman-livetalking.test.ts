@@ -209,6 +209,16 @@ describe('LiveTalking photoreal adapter', () => {
     await expectVideoPlays()
   })
 
+  test('a restarted service while nobody speaks: the client notices the lost connection and the video comes back on its own', async () => {
+    mock = await startLiveTalkingMock({ shape: 'lipku' })
+    await openKiosk(mock.url)
+    await expectVideoPlays()
+    await mock.restart()
+    await page.waitForFunction(() => (window as any).dh.log.sessions.length === 2, undefined, { timeout: 40_000 })
+    await expectVideoPlays()
+    expect(mock.openSessions()).toBe(1)
+  })
+
   test('an unreachable service: the built-in avatar speaks instead and the operator is told why', async () => {
     const closed = createServer()
     await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r))
