@@ -217,7 +217,7 @@ describe('LiveTalking photoreal adapter', () => {
     await page.waitForFunction(() => (window as any).dh.log.sessions.length === 2, undefined, { timeout: 40_000 })
     await expectVideoPlays()
     expect(mock.openSessions()).toBe(1)
-  })
+  }, 60_000)
 
   test('an unreachable service: the built-in avatar speaks instead and the operator is told why', async () => {
     const closed = createServer()
