@@ -75,6 +75,8 @@ export class LiveTalkingSpeaker {
    */
   async speak(sentences: AsyncIterable<Sentence> & Cancellable): Promise<SpeakResult> {
     this.interrupted = false
+    // A turn started without interrupt() supersedes the previous turn's wait for silence.
+    this.stopWaiting.abort()
     this.stopWaiting = new AbortController()
     this.cancelSource = sentences.cancel?.bind(sentences)
     const sent: Sentence[] = []
