@@ -45,7 +45,7 @@ export default tseslint.config(
     'digitalhuman/ runs under any host: keep Electron, Express and Socket.IO out.'
   ),
   layer(
-    ['digitalhuman/speech/*.ts', 'digitalhuman/lipsync/*.ts', 'digitalhuman/audio/**', 'digitalhuman/avatar/**'],
+    ['digitalhuman/speech/*.ts', 'digitalhuman/lipsync/*.ts', 'digitalhuman/audio/**', 'digitalhuman/avatar/**', 'digitalhuman/livetalking/**'],
     ['electron', 'express', 'socket.io', 'node:*', '**/src-main/**', '**/speech/providers/**'],
     'The renderer imports this module: no node:*, no core, no speech provider (keys stay in the main process).'
   )

@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path'
 import { build } from 'vite'
 import { tempDir } from '../utils/boot'
 
-export const ROOT = resolve(__dirname, '../..')
+export const ROOT = resolve(import.meta.dirname, '../..')
 
 /** Bundles an entry module's source (it may import `${ROOT}/digitalhuman/...`) into one IIFE script. */
 export async function bundleForPage(source: string): Promise<string> {
