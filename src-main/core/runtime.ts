@@ -3,7 +3,8 @@ import type { ApiHandlers } from '../contract/api'
 import type { ServerStatus } from '../contract/entities'
 import { openStore, type Store, type StoreConfig } from '../store/db'
 import { agentsService } from './agents/agents-service'
-import { StudioEvents } from './events'
+import { memoryCoordination } from './coordination/memory'
+import type { Coordination } from './coordination/types'
 import { knowledgeService, type KnowledgeOptions } from './knowledge/knowledge-service'
 import { createLanceDbStore, type VectorStore } from '../vector'
 import { lazyVectorStore } from './lazy-vector-store'
@@ -45,6 +46,11 @@ export interface RuntimeOptions {
   mcp?: Partial<McpOptions>
   /** Shutdown: the grace period of running turns. */
   shutdown?: Partial<ShutdownOptions>
+  /**
+   * What is shared with other processes of a team server: studio events, locks, claims. Default:
+   * in memory (one process). The runtime closes it last.
+   */
+  coordination?: Coordination
   /** Hosts that ship the bundled MCP servers: the folder of their built entries (out/main). They are added as tools on first start. */
   bundledMcpDir?: string
 }
@@ -64,7 +70,9 @@ export async function createRuntime(opts: RuntimeOptions) {
   const secrets = opts.secrets ?? keyFileSecretBox(join(opts.dataDir, 'secret.key'))
   const store: Store = await openStore(storeConfig)
   if (sqliteFile) privateSqliteFiles(sqliteFile)
-  const events = new StudioEvents()
+  const coordination = opts.coordination ?? memoryCoordination()
+  // Services emit here; with Redis the other processes' subscribers (their /studio sockets) get it too.
+  const events = coordination.events
   const db = store.db
 
   const providers = providersService(db, secrets, events)
@@ -96,7 +104,7 @@ export async function createRuntime(opts: RuntimeOptions) {
   chat.registry.register(mcp.toolProvider())
   chat.registry.register(knowledge.toolProvider())
 
-  const scheduler = schedulerService({ db, chat, agents, settings, secrets, events }, opts.scheduler)
+  const scheduler = schedulerService({ db, chat, agents, settings, secrets, events, claims: coordination.claims }, opts.scheduler)
   const shutdownOpts: ShutdownOptions = { ...defaultShutdownOptions, ...opts.shutdown }
   const shutdown = new PhasedShutdown()
   /** The hosts' parts of shutdown: their servers stop accepting, and later close what is still open. */
@@ -206,6 +214,7 @@ export async function createRuntime(opts: RuntimeOptions) {
     host: opts.host,
     store,
     events,
+    coordination,
     secrets,
     providers,
     agents,
@@ -243,7 +252,7 @@ export async function createRuntime(opts: RuntimeOptions) {
         ['turns', [finishTurns]],
         ['workers', [() => knowledge.stop(), () => memory.close()]],
         ['mcp', [() => mcp.close()]],
-        ['store', [() => knowledge.close(), () => store.close()]]
+        ['store', [() => knowledge.close(), () => store.close(), () => coordination.close()]]
       ])
       return closed
     }

@@ -1,0 +1,170 @@
+import { randomUUID } from 'node:crypto'
+import { Redis } from 'ioredis'
+import type { StudioEventName } from '../../contract/api'
+import { log } from '../../base/log'
+import { StudioEvents } from '../events'
+import { KeyedMutex } from '../util/keyed-mutex'
+import { LockTimeout, type Claims, type Coordination, type KeyedLock, type LockOptions } from './types'
+
+export interface RedisCoordinationOptions {
+  /** redis://[user:pass@]host:port[/db] */
+  url: string
+  /** Put before every key and channel, so several deployments (or test runs) can share one Redis. Default `agenta:`. */
+  prefix?: string
+}
+
+/** Deletes / extends the key only while it still holds our token: a lock that expired and was taken by another process stays theirs. */
+const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`
+const RENEW = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`
+
+const DEFAULT_LEASE_MS = 30_000
+const DEFAULT_WAIT_MS = 60_000
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+/** A connection that fails commands soon while Redis is away (instead of queueing them for ever) and keeps reconnecting. */
+export function redisConnection(url: string): Redis {
+  const client = new Redis(url, {
+    maxRetriesPerRequest: 2,
+    connectTimeout: 5_000,
+    retryStrategy: (times) => Math.min(times * 200, 2_000)
+  })
+  let down = false
+  // Without a listener ioredis prints every failed reconnect; one line per outage is enough.
+  client.on('error', (err) => {
+    if (down) return
+    down = true
+    log.warn({ err }, 'redis connection lost; reconnecting')
+  })
+  client.on('ready', () => {
+    if (down) log.info('redis connection back')
+    down = false
+  })
+  return client
+}
+
+/**
+ * The studio events over Redis pub/sub: this process's subscribers get an event at once (also while
+ * Redis is away), the others' through one channel. Events from this process that come back on the
+ * channel are dropped by their origin id.
+ */
+export class RedisStudioEvents extends StudioEvents {
+  private readonly origin = randomUUID()
+  private readonly ready: Promise<unknown>
+
+  constructor(
+    private readonly pub: Redis,
+    private readonly sub: Redis,
+    private readonly channel: string
+  ) {
+    super()
+    sub.on('message', (ch: string, text: string) => {
+      if (ch !== channel) return
+      try {
+        const m = JSON.parse(text) as { o: string; n: StudioEventName; p: never }
+        if (m.o !== this.origin) super.emit(m.n, m.p)
+      } catch (err) {
+        log.warn({ err, channel }, 'studio event from redis dropped')
+      }
+    })
+    this.ready = sub.subscribe(channel).catch((err) => log.error({ err, channel }, 'studio events: redis subscribe failed'))
+  }
+
+  /** Resolves once the channel is subscribed (events published before that are not seen here). */
+  subscribed(): Promise<unknown> {
+    return this.ready
+  }
+
+  override emit(name: StudioEventName, payload: unknown): void {
+    super.emit(name, payload as never)
+    this.pub.publish(this.channel, JSON.stringify({ o: this.origin, n: name, p: payload })).catch((err) => {
+      log.warn({ err, event: name }, 'studio event not sent to the other processes')
+    })
+  }
+}
+
+/** Claims with `SET key 1 NX PX ttl`: the first writer wins until the key expires. */
+export class RedisClaims implements Claims {
+  constructor(
+    private readonly client: Redis,
+    private readonly prefix: string
+  ) {}
+
+  async claimOnce(key: string, ttlMs: number): Promise<boolean> {
+    return (await this.client.set(`${this.prefix}claim:${key}`, '1', 'PX', Math.max(1, Math.ceil(ttlMs)), 'NX')) === 'OK'
+  }
+}
+
+/**
+ * A lock per key across processes: `SET key token NX PX lease`, renewed while the task runs, freed
+ * by a script that checks the token. Tasks of this process queue locally first, so only one of
+ * them polls Redis for a key. A holder that dies loses the lock when its lease runs out.
+ */
+export class RedisLock implements KeyedLock {
+  private readonly local = new KeyedMutex()
+
+  constructor(
+    private readonly client: Redis,
+    private readonly prefix: string
+  ) {}
+
+  run<T>(key: string, task: () => Promise<T>, opts: LockOptions = {}): Promise<T> {
+    return this.local.run(key, () => this.hold(key, task, opts))
+  }
+
+  private async hold<T>(key: string, task: () => Promise<T>, opts: LockOptions): Promise<T> {
+    const leaseMs = opts.leaseMs ?? DEFAULT_LEASE_MS
+    const waitMs = opts.waitMs ?? DEFAULT_WAIT_MS
+    const redisKey = `${this.prefix}lock:${key}`
+    const token = randomUUID()
+    const deadline = Date.now() + waitMs
+    for (let attempt = 0; ; attempt++) {
+      if ((await this.client.set(redisKey, token, 'PX', leaseMs, 'NX')) === 'OK') break
+      if (Date.now() >= deadline) throw new LockTimeout(key, waitMs)
+      // Backs off to 500 ms, with jitter so waiting processes do not ask in step.
+      await sleep(Math.min(25 * 2 ** Math.min(attempt, 5), 500) * (0.5 + Math.random() / 2))
+    }
+    const renew = setInterval(
+      () => {
+        this.client.eval(RENEW, 1, redisKey, token, String(leaseMs)).then(
+          (kept) => {
+            if (kept !== 1) log.warn({ key }, 'lock lease lost while its task was running')
+          },
+          (err) => log.warn({ err, key }, 'lock lease not renewed')
+        )
+      },
+      Math.max(1, Math.floor(leaseMs / 3))
+    )
+    renew.unref()
+    try {
+      return await task()
+    } finally {
+      clearInterval(renew)
+      // A release that fails leaves the key to expire with its lease.
+      await this.client.eval(RELEASE, 1, redisKey, token).catch((err) => log.warn({ err, key }, 'lock not released; it expires with its lease'))
+    }
+  }
+}
+
+/** Coordination for a team server: several `agenta serve` processes on one Redis. */
+export function redisCoordination(opts: RedisCoordinationOptions): Coordination & { events: RedisStudioEvents } {
+  const prefix = opts.prefix ?? 'agenta:'
+  const client = redisConnection(opts.url)
+  const sub = redisConnection(opts.url)
+  const events = new RedisStudioEvents(client, sub, `${prefix}events`)
+  let closed: Promise<void> | undefined
+  return {
+    kind: 'redis',
+    events,
+    locks: new RedisLock(client, prefix),
+    claims: new RedisClaims(client, prefix),
+    redis: { connect: () => redisConnection(opts.url), prefix },
+    async ping() {
+      await client.ping()
+    },
+    close() {
+      closed ??= Promise.all([client, sub].map((c) => c.quit().catch(() => c.disconnect()))).then(() => undefined)
+      return closed
+    }
+  }
+}

@@ -1,0 +1,56 @@
+import type { Redis } from 'ioredis'
+import type { StudioEvents } from '../events'
+
+/**
+ * What a runtime shares with the other processes of a team server. The desktop runs alone and gets
+ * the in-memory defaults (`memory.ts`); `agenta serve --redis` gets the Redis ones (`redis.ts`).
+ * Kept small on purpose: each piece is what one caller needs, so an engine can be swapped per piece.
+ */
+export interface Coordination {
+  kind: 'memory' | 'redis'
+  /**
+   * The studio events, across processes: `emit` reaches this process's subscribers at once and the
+   * other processes' through the engine. It is a `StudioEvents`, so services need not know.
+   */
+  events: StudioEvents
+  /** One holder per key across processes. */
+  locks: KeyedLock
+  /** A schedule slot or a job taken once across processes. */
+  claims: Claims
+  /** Resolves when the engine answers, rejects with its error when it does not (`/readyz`). */
+  ping(): Promise<void>
+  /** Redis for hosts that build on it (the Socket.IO adapter): new connections and the key prefix; absent in memory. */
+  redis?: { connect(): Redis; prefix: string }
+  /** Stops listening and closes connections; the runtime calls it last when it closes. */
+  close(): Promise<void>
+}
+
+export interface LockOptions {
+  /**
+   * How long the lock outlives a holder that stopped renewing it (a killed process). The holder
+   * renews it every third of that while its task runs. Default 30 s.
+   */
+  leaseMs?: number
+  /** Give up waiting for the lock after this long (rejects with LockTimeout). Default 60 s. */
+  waitMs?: number
+}
+
+export interface KeyedLock {
+  /** Runs the task while holding the key's lock; tasks on one key run one after another. */
+  run<T>(key: string, task: () => Promise<T>, opts?: LockOptions): Promise<T>
+}
+
+export interface Claims {
+  /**
+   * True for the first caller of a key across processes, false for every later one until `ttlMs`
+   * passes (the claim is forgotten then: pick keys that are never claimed again, like a slot time).
+   */
+  claimOnce(key: string, ttlMs: number): Promise<boolean>
+}
+
+export class LockTimeout extends Error {
+  constructor(key: string, waitMs: number) {
+    super(`Lock "${key}" was still held by someone else after ${waitMs} ms`)
+    this.name = 'LockTimeout'
+  }
+}
