@@ -5,6 +5,7 @@ import { networkInterfaces } from 'node:os'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { Server as IoServer } from 'socket.io'
+import { createAdapter } from '@socket.io/redis-adapter'
 import type { ServerStatus } from '../contract/entities'
 import type { Runtime } from '../core/runtime'
 import { ChatAccess } from './chat/access'
@@ -23,6 +24,7 @@ import { attachStudioSocket } from './studio-socket'
 import { mcpRouter } from './mcp/router'
 import { webRouter } from './web'
 import { answerMalformedHttp } from './malformed-http'
+import { readiness } from './readiness'
 
 export interface ServerOptions {
   /** 127.0.0.1 unless the user opens the LAN (0.0.0.0). */
@@ -71,7 +73,8 @@ function allowedMethods(path: string): string[] | undefined {
   const p = path.toLowerCase().replace(/\/+$/, '') || '/'
   if (p === '/mcp') return ['POST']
   if (p === '/chat-init' || p === '/chat-message') return ['POST', 'OPTIONS']
-  if (p === '/healthz' || p === '/api/openapi.json' || p === '/embed.js' || /^\/chat\/[^/]+$/.test(p) || /^\/files\/excel\/[^/]+$/.test(p)) return READ
+  if (p === '/healthz' || p === '/readyz' || p === '/api/openapi.json' || p === '/embed.js' || /^\/chat\/[^/]+$/.test(p) || /^\/files\/excel\/[^/]+$/.test(p))
+    return READ
   if (PAGE_PATHS.includes(p)) return READ
   return undefined
 }
@@ -100,6 +103,7 @@ export async function startServer(runtime: Runtime, opts: ServerOptions): Promis
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true })
   })
+  app.get('/readyz', readiness(runtime))
   app.get('/api/openapi.json', (req, res) => {
     // The Host header passed hostCheck, so the address it names is one of ours.
     res.json(openApiDocument(`${req.protocol}://${req.get('host')}`))
@@ -146,6 +150,11 @@ export async function startServer(runtime: Runtime, opts: ServerOptions): Promis
   http.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => answerMalformedHttp(err, socket))
   // Socket.IO: polling is closed to foreign browser origins except those a published agent lists.
   const io = new IoServer(http, { serveClient: false, maxHttpBufferSize: 1e6, cors: { origin: access.socketCors } })
+  // Team server: a socket held by another process is reached through Redis (a client function, a wait).
+  const redis = runtime.coordination.redis
+  const adapterClients = redis ? [redis.connect(), redis.connect()] : []
+  if (redis) io.adapter(createAdapter(adapterClients[0], adapterClients[1], { key: `${redis.prefix}socket.io` }))
+  const closeAdapter = () => Promise.all(adapterClients.map((c) => c.quit().catch(() => c.disconnect())))
   const unsubscribe = attachStudioSocket(io, runtime, opts.token, allowedHosts)
   const detachControl = attachControlSocket(io, runtime, access)
 
@@ -163,6 +172,7 @@ export async function startServer(runtime: Runtime, opts: ServerOptions): Promis
     detachControl()
     access.close()
     io.close()
+    await closeAdapter()
     throw err
   }
   const port = (http.address() as { port: number }).port
@@ -201,6 +211,7 @@ export async function startServer(runtime: Runtime, opts: ServerOptions): Promis
         detachControl()
         access.close()
         io.close()
+        await closeAdapter()
         // Open keep-alive sockets must not hold shutdown.
         http.closeAllConnections()
         await drained
