@@ -154,7 +154,7 @@ export async function startServer(runtime: Runtime, opts: ServerOptions): Promis
   const redis = runtime.coordination.redis
   const adapterClients = redis ? [redis.connect(), redis.connect()] : []
   if (redis) io.adapter(createAdapter(adapterClients[0], adapterClients[1], { key: `${redis.prefix}socket.io` }))
-  const closeAdapter = () => Promise.all(adapterClients.map((c) => c.quit().catch(() => c.disconnect())))
+  const closeAdapter = () => Promise.all(adapterClients.map((c) => redis?.close(c)))
   const unsubscribe = attachStudioSocket(io, runtime, opts.token, allowedHosts)
   const detachControl = attachControlSocket(io, runtime, access)
 

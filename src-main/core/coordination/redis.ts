@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { Redis } from 'ioredis'
+import { Redis, type RedisOptions } from 'ioredis'
 import type { StudioEventName } from '../../contract/api'
 import { log } from '../../base/log'
 import { StudioEvents } from '../events'
@@ -22,13 +22,18 @@ const DEFAULT_WAIT_MS = 60_000
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
-/** A connection that fails commands soon while Redis is away (instead of queueing them for ever) and keeps reconnecting. */
-export function redisConnection(url: string): Redis {
-  const client = new Redis(url, {
-    maxRetriesPerRequest: 2,
+/**
+ * A connection that keeps reconnecting. Commands fail soon while Redis is away (instead of
+ * queueing for ever), unless `queue`: for subscribers and for the Socket.IO adapter, whose
+ * fire-and-forget commands would otherwise reject unhandled (and end the process) during an outage.
+ */
+export function redisConnection(url: string, mode: 'fail-fast' | 'queue' = 'fail-fast'): Redis {
+  const options: RedisOptions = {
+    maxRetriesPerRequest: mode === 'queue' ? null : 2,
     connectTimeout: 5_000,
     retryStrategy: (times) => Math.min(times * 200, 2_000)
-  })
+  }
+  const client = new Redis(url, options)
   let down = false
   // Without a listener ioredis prints every failed reconnect; one line per outage is enough.
   client.on('error', (err) => {
@@ -41,6 +46,12 @@ export function redisConnection(url: string): Redis {
     down = false
   })
   return client
+}
+
+/** Closes a connection: politely when it is up, at once when it is not (a QUIT would wait for Redis to come back). */
+export async function closeConnection(c: Redis): Promise<void> {
+  if (c.status !== 'ready') return c.disconnect()
+  await c.quit().catch(() => c.disconnect())
 }
 
 /**
@@ -150,7 +161,7 @@ export class RedisLock implements KeyedLock {
 export function redisCoordination(opts: RedisCoordinationOptions): Coordination & { events: RedisStudioEvents } {
   const prefix = opts.prefix ?? 'agenta:'
   const client = redisConnection(opts.url)
-  const sub = redisConnection(opts.url)
+  const sub = redisConnection(opts.url, 'queue')
   const events = new RedisStudioEvents(client, sub, `${prefix}events`)
   let closed: Promise<void> | undefined
   return {
@@ -158,12 +169,12 @@ export function redisCoordination(opts: RedisCoordinationOptions): Coordination 
     events,
     locks: new RedisLock(client, prefix),
     claims: new RedisClaims(client, prefix),
-    redis: { connect: () => redisConnection(opts.url), prefix },
+    redis: { connect: () => redisConnection(opts.url, 'queue'), close: closeConnection, prefix },
     async ping() {
       await client.ping()
     },
     close() {
-      closed ??= Promise.all([client, sub].map((c) => c.quit().catch(() => c.disconnect()))).then(() => undefined)
+      closed ??= Promise.all([client, sub].map(closeConnection)).then(() => undefined)
       return closed
     }
   }

@@ -20,7 +20,7 @@ export interface Coordination {
   /** Resolves when the engine answers, rejects with its error when it does not (`/readyz`). */
   ping(): Promise<void>
   /** Redis for hosts that build on it (the Socket.IO adapter): new connections and the key prefix; absent in memory. */
-  redis?: { connect(): Redis; prefix: string }
+  redis?: { connect(): Redis; close(connection: Redis): Promise<void>; prefix: string }
   /** Stops listening and closes connections; the runtime calls it last when it closes. */
   close(): Promise<void>
 }
