@@ -95,7 +95,14 @@ export async function createRuntime(opts: RuntimeOptions) {
   const knowledgeBases = knowledge.bases
   const settings = settingsService(db, events)
   const memory = memoryService(db, agents, providers, events, opts.memory)
-  const chat = chatService(db, agents, providers, events, { ...opts.turn, memory: memory.hooks, knowledge: { context: knowledge.turnContext } })
+  const chat = chatService(
+    db,
+    agents,
+    providers,
+    events,
+    { ...opts.turn, memory: memory.hooks, knowledge: { context: knowledge.turnContext } },
+    coordination.waits
+  )
   // Declared before the MCP service: the bundled Excel server links its files through the running server.
   let serverStatus: () => ServerStatus = () => stoppedServer
   const bundled = opts.bundledMcpDir ? { dir: opts.bundledMcpDir, dataDir: opts.dataDir, downloadBaseUrl: () => serverStatus().url ?? undefined } : undefined
@@ -149,7 +156,7 @@ export async function createRuntime(opts: RuntimeOptions) {
     'sessions.delete': ({ id }) => chat.sessions.delete(id),
     'sessions.messages': ({ id }) => chat.sessions.messages(id),
     'runs.get': ({ id }) => chat.runSteps(id),
-    'chat.answerWait': ({ waitId, data }) => Promise.resolve(chat.answerWait(waitId, data)),
+    'chat.answerWait': ({ waitId, data }) => chat.answerWait(waitId, data),
     'tools.list': () => tools.list(),
     'tools.get': ({ id }) => tools.get(id),
     'tools.create': (input) => tools.create(input),

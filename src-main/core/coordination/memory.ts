@@ -1,6 +1,6 @@
 import { StudioEvents } from '../events'
 import { KeyedMutex } from '../util/keyed-mutex'
-import type { Claims, Coordination } from './types'
+import type { Claims, Coordination, WaitRelay } from './types'
 
 /** Claims of one process: a key is taken until its time is up. */
 export class MemoryClaims implements Claims {
@@ -16,6 +16,14 @@ export class MemoryClaims implements Claims {
   }
 }
 
+/** One process: every wait is local, so there is never another holder to relay to. */
+export const localWaits: WaitRelay = {
+  hold: () => undefined,
+  release: () => undefined,
+  answer: async () => false,
+  onAnswer: () => () => undefined
+}
+
 /**
  * One process alone (the desktop, a single `agenta serve`): the studio events are an in-process
  * emitter, locks the per-key task queue the core already used, claims a map. No lease is needed:
@@ -27,6 +35,7 @@ export function memoryCoordination(): Coordination {
     events: new StudioEvents(),
     locks: new KeyedMutex(),
     claims: new MemoryClaims(),
+    waits: localWaits,
     ping: async () => undefined,
     close: async () => undefined
   }

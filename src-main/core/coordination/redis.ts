@@ -4,7 +4,7 @@ import type { StudioEventName } from '../../contract/api'
 import { log } from '../../base/log'
 import { StudioEvents } from '../events'
 import { KeyedMutex } from '../util/keyed-mutex'
-import { LockTimeout, type Claims, type Coordination, type KeyedLock, type LockOptions } from './types'
+import { LockTimeout, type Claims, type Coordination, type KeyedLock, type LockOptions, type WaitRelay } from './types'
 
 export interface RedisCoordinationOptions {
   /** redis://[user:pass@]host:port[/db] */
@@ -157,6 +157,58 @@ export class RedisLock implements KeyedLock {
   }
 }
 
+/**
+ * Waits across processes: `<prefix>wait:<id>` names the holding process (expiring with the wait);
+ * an answer for it is published on `<prefix>waits` addressed to that process.
+ */
+export class RedisWaitRelay implements WaitRelay {
+  private readonly origin = randomUUID()
+  private handler: ((waitId: string, data: unknown) => void) | undefined
+
+  constructor(
+    private readonly client: Redis,
+    private readonly sub: Redis,
+    private readonly prefix: string
+  ) {
+    const channel = `${prefix}waits`
+    sub.on('message', (ch: string, text: string) => {
+      if (ch !== channel) return
+      try {
+        const m = JSON.parse(text) as { to: string; waitId: string; data: unknown }
+        if (m.to === this.origin) this.handler?.(m.waitId, m.data)
+      } catch (err) {
+        log.warn({ err, channel }, 'wait answer from redis dropped')
+      }
+    })
+    sub.subscribe(channel).catch((err) => log.error({ err, channel }, 'wait answers: redis subscribe failed'))
+  }
+
+  hold(waitId: string, ttlMs: number): void {
+    // A wait without a finite timeout is still bounded here: the key must not outlive a dead process for ever.
+    const px = Number.isFinite(ttlMs) ? Math.max(1, Math.ceil(ttlMs) + 5_000) : 24 * 3600_000
+    this.client
+      .set(`${this.prefix}wait:${waitId}`, this.origin, 'PX', px)
+      .catch((err) => log.warn({ err, waitId }, 'wait not announced to the other processes'))
+  }
+
+  release(waitId: string): void {
+    this.client.del(`${this.prefix}wait:${waitId}`).catch((err) => log.warn({ err, waitId }, 'wait not withdrawn; it expires with its timeout'))
+  }
+
+  async answer(waitId: string, data: unknown): Promise<boolean> {
+    const holder = await this.client.get(`${this.prefix}wait:${waitId}`)
+    if (!holder || holder === this.origin) return false
+    return (await this.client.publish(`${this.prefix}waits`, JSON.stringify({ to: holder, waitId, data }))) > 0
+  }
+
+  onAnswer(fn: (waitId: string, data: unknown) => void): () => void {
+    this.handler = fn
+    return () => {
+      if (this.handler === fn) this.handler = undefined
+    }
+  }
+}
+
 /** Coordination for a team server: several `agenta serve` processes on one Redis. */
 export function redisCoordination(opts: RedisCoordinationOptions): Coordination & { events: RedisStudioEvents } {
   const prefix = opts.prefix ?? 'agenta:'
@@ -169,6 +221,7 @@ export function redisCoordination(opts: RedisCoordinationOptions): Coordination 
     events,
     locks: new RedisLock(client, prefix),
     claims: new RedisClaims(client, prefix),
+    waits: new RedisWaitRelay(client, sub, prefix),
     redis: { connect: () => redisConnection(opts.url, 'queue'), close: closeConnection, prefix },
     async ping() {
       await client.ping()

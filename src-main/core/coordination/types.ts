@@ -17,6 +17,8 @@ export interface Coordination {
   locks: KeyedLock
   /** A schedule slot or a job taken once across processes. */
   claims: Claims
+  /** Answers to waits (a person's input, a client function) that reach a process other than the turn's. */
+  waits: WaitRelay
   /** Resolves when the engine answers, rejects with its error when it does not (`/readyz`). */
   ping(): Promise<void>
   /** Redis for hosts that build on it (the Socket.IO adapter): new connections and the key prefix; absent in memory. */
@@ -46,6 +48,22 @@ export interface Claims {
    * passes (the claim is forgotten then: pick keys that are never claimed again, like a slot time).
    */
   claimOnce(key: string, ttlMs: number): Promise<boolean>
+}
+
+/**
+ * A turn waits in the process that runs it; its answer may arrive at another one (a load balancer
+ * sent the POST, or the client's socket, elsewhere). The holder announces its waits; an answer it
+ * cannot use locally goes to the holder.
+ */
+export interface WaitRelay {
+  /** This process waits under the id (for at most ttlMs). */
+  hold(waitId: string, ttlMs: number): void
+  /** The wait ended here (answered, timed out, cancelled). */
+  release(waitId: string): void
+  /** Sends an answer to the process holding the wait; false when no process holds it. */
+  answer(waitId: string, data: unknown): Promise<boolean>
+  /** Where answers from other processes for this process's waits go (the chat's wait registry). */
+  onAnswer(fn: (waitId: string, data: unknown) => void): () => void
 }
 
 export class LockTimeout extends Error {
