@@ -101,7 +101,7 @@ export async function createRuntime(opts: RuntimeOptions) {
     providers,
     events,
     { ...opts.turn, memory: memory.hooks, knowledge: { context: knowledge.turnContext } },
-    coordination.waits
+    { waits: coordination.waits, clients: coordination.clients }
   )
   // Declared before the MCP service: the bundled Excel server links its files through the running server.
   let serverStatus: () => ServerStatus = () => stoppedServer

@@ -17,7 +17,7 @@ import { ToolRegistry } from './tool-registry'
 import { runTurn, type TurnDeps, type TurnInput, type TurnOptions, type TurnSummary } from './turn'
 import { WaitRegistry } from './waits'
 import { TurnInterrupted } from './interrupted'
-import type { WaitRelay } from '../coordination/types'
+import type { ClientDirectory, WaitRelay } from '../coordination/types'
 
 export interface TurnHandle {
   runId: Promise<string>
@@ -47,11 +47,11 @@ export function chatService(
   providers: ProvidersService,
   events: StudioEvents,
   options: Partial<TurnOptions> = {},
-  relay?: WaitRelay
+  shared: { waits?: WaitRelay; clients?: ClientDirectory } = {}
 ) {
   const repo = chatRepo(db)
-  const waits = new WaitRegistry(relay)
-  const clients = new ClientHub(waits)
+  const waits = new WaitRegistry(shared.waits)
+  const clients = new ClientHub(waits, shared.clients)
   const registry = new ToolRegistry()
   registry.register(builtinTools(clients))
   registry.register(clients.toolProvider())

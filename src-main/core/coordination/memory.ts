@@ -1,6 +1,6 @@
 import { StudioEvents } from '../events'
 import { KeyedMutex } from '../util/keyed-mutex'
-import type { Claims, Coordination, WaitRelay } from './types'
+import type { Claims, ClientDirectory, Coordination, WaitRelay } from './types'
 
 /** Claims of one process: a key is taken until its time is up. */
 export class MemoryClaims implements Claims {
@@ -24,6 +24,15 @@ export const localWaits: WaitRelay = {
   onAnswer: () => () => undefined
 }
 
+/** One process: every client is connected here. */
+export const localClients: ClientDirectory = {
+  announce: () => undefined,
+  withdraw: () => undefined,
+  lookup: async () => undefined,
+  send: () => undefined,
+  listen: () => () => undefined
+}
+
 /**
  * One process alone (the desktop, a single `agenta serve`): the studio events are an in-process
  * emitter, locks the per-key task queue the core already used, claims a map. No lease is needed:
@@ -36,6 +45,7 @@ export function memoryCoordination(): Coordination {
     locks: new KeyedMutex(),
     claims: new MemoryClaims(),
     waits: localWaits,
+    clients: localClients,
     ping: async () => undefined,
     close: async () => undefined
   }

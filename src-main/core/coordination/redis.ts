@@ -4,7 +4,7 @@ import type { StudioEventName } from '../../contract/api'
 import { log } from '../../base/log'
 import { StudioEvents } from '../events'
 import { KeyedMutex } from '../util/keyed-mutex'
-import { LockTimeout, type Claims, type Coordination, type KeyedLock, type LockOptions, type WaitRelay } from './types'
+import { LockTimeout, type Claims, type Coordination, type KeyedLock, type LockOptions, type WaitRelay, type ClientDirectory, type ClientInfo } from './types'
 
 export interface RedisCoordinationOptions {
   /** redis://[user:pass@]host:port[/db] */
@@ -209,6 +209,77 @@ export class RedisWaitRelay implements WaitRelay {
   }
 }
 
+/**
+ * Control-socket clients across processes: `<prefix>client:<id>` holds the holder's id and what
+ * the client offers; events for it and news of it leaving go over `<prefix>clients`.
+ */
+export class RedisClientDirectory implements ClientDirectory {
+  private readonly origin = randomUUID()
+  private readonly channel: string
+  private handlers: Parameters<ClientDirectory['listen']>[0] | undefined
+
+  constructor(
+    private readonly client: Redis,
+    sub: Redis,
+    private readonly prefix: string
+  ) {
+    const channel = (this.channel = `${prefix}clients`)
+    sub.on('message', (ch: string, text: string) => {
+      if (ch !== channel) return
+      try {
+        const m = JSON.parse(text) as { to?: string; from?: string; gone?: string; clientId: string; event: string; payload: unknown }
+        if (m.gone) {
+          if (m.from !== this.origin) this.handlers?.gone(m.gone)
+        } else if (m.to === this.origin) this.handlers?.send(m.clientId, m.event, m.payload)
+      } catch (err) {
+        log.warn({ err, channel }, 'client message from redis dropped')
+      }
+    })
+    sub.subscribe(channel).catch((err) => log.error({ err, channel }, 'clients: redis subscribe failed'))
+  }
+
+  private key = (id: string) => `${this.prefix}client:${id}`
+
+  announce(clientId: string, info: ClientInfo): void {
+    // Bounded: a process killed without withdrawing must not leave its clients listed for ever.
+    this.client
+      .set(this.key(clientId), JSON.stringify({ origin: this.origin, ...info }), 'PX', 24 * 3600_000)
+      .catch((err) => log.warn({ err, clientId }, 'client not announced to the other processes'))
+  }
+
+  withdraw(clientId: string): void {
+    this.client.del(this.key(clientId)).catch((err) => log.warn({ err, clientId }, 'client not withdrawn from the other processes'))
+    this.client
+      .publish(this.channel, JSON.stringify({ gone: clientId, from: this.origin }))
+      .catch((err) => log.warn({ err, clientId }, 'client departure not announced'))
+  }
+
+  async lookup(clientId: string): Promise<ClientInfo | undefined> {
+    const text = await this.client.get(this.key(clientId))
+    if (!text) return undefined
+    const { origin, ...info } = JSON.parse(text) as ClientInfo & { origin: string }
+    return origin === this.origin ? undefined : info
+  }
+
+  send(clientId: string, event: string, payload: unknown): void {
+    void this.client
+      .get(this.key(clientId))
+      .then(async (text) => {
+        const to = text && (JSON.parse(text) as { origin: string }).origin
+        if (!to) return log.warn({ clientId, event }, 'client left before the message reached it')
+        await this.client.publish(this.channel, JSON.stringify({ to, clientId, event, payload }))
+      })
+      .catch((err) => log.warn({ err, clientId, event }, 'message to a client on another process not sent'))
+  }
+
+  listen(handlers: Parameters<ClientDirectory['listen']>[0]): () => void {
+    this.handlers = handlers
+    return () => {
+      if (this.handlers === handlers) this.handlers = undefined
+    }
+  }
+}
+
 /** Coordination for a team server: several `agenta serve` processes on one Redis. */
 export function redisCoordination(opts: RedisCoordinationOptions): Coordination & { events: RedisStudioEvents } {
   const prefix = opts.prefix ?? 'agenta:'
@@ -222,6 +293,7 @@ export function redisCoordination(opts: RedisCoordinationOptions): Coordination 
     locks: new RedisLock(client, prefix),
     claims: new RedisClaims(client, prefix),
     waits: new RedisWaitRelay(client, sub, prefix),
+    clients: new RedisClientDirectory(client, sub, prefix),
     redis: { connect: () => redisConnection(opts.url, 'queue'), close: closeConnection, prefix },
     async ping() {
       await client.ping()

@@ -19,6 +19,8 @@ export interface Coordination {
   claims: Claims
   /** Answers to waits (a person's input, a client function) that reach a process other than the turn's. */
   waits: WaitRelay
+  /** Control-socket clients connected to any process: what they offer, and sending to them. */
+  clients: ClientDirectory
   /** Resolves when the engine answers, rejects with its error when it does not (`/readyz`). */
   ping(): Promise<void>
   /** Redis for hosts that build on it (the Socket.IO adapter): new connections and the key prefix; absent in memory. */
@@ -64,6 +66,29 @@ export interface WaitRelay {
   answer(waitId: string, data: unknown): Promise<boolean>
   /** Where answers from other processes for this process's waits go (the chat's wait registry). */
   onAnswer(fn: (waitId: string, data: unknown) => void): () => void
+}
+
+/** What a control-socket client offers (its `systemdata`), as the other processes see it. */
+export interface ClientInfo {
+  functions: Array<{ name: string; description: string; parameters?: Record<string, unknown> }>
+  pageModule?: unknown
+}
+
+/**
+ * Chat clients of the control socket are connected to one process; a chat may run on another
+ * (`socket_id` in a /chat-message that a load balancer sent elsewhere).
+ */
+export interface ClientDirectory {
+  /** A client connected here, or changed what it offers. */
+  announce(clientId: string, info: ClientInfo): void
+  /** A client connected here went away. */
+  withdraw(clientId: string): void
+  /** A client connected to another process; undefined when none holds it. */
+  lookup(clientId: string): Promise<ClientInfo | undefined>
+  /** Sends an event to a client connected to another process. */
+  send(clientId: string, event: string, payload: unknown): void
+  /** Where events for this process's clients arrive, and news of other processes' clients leaving. */
+  listen(handlers: { send(clientId: string, event: string, payload: unknown): void; gone(clientId: string): void }): () => void
 }
 
 export class LockTimeout extends Error {

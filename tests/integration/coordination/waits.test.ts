@@ -83,6 +83,44 @@ describe('waits across the processes of a team server', () => {
     expect((await a.api('POST', `/api/chat/waits/${wait.wait_id}`, { data: 'again' })).status).toBe(404)
   })
 
+  it('a chat on B calls a client function of a control socket connected to A, and resumes on its answer', async () => {
+    const { socket, clientId } = await client(a)
+    expect(
+      await emitAck(socket, 'systemdata', { action: 'register_functions', payload: [{ name: 'get_location', description: 'Where the kiosk stands' }] })
+    ).toEqual({ status: 'success' })
+    const sid = (await b.api('POST', '/chat-init', { app_uuid: agent.uuid, user_id: 'u-kiosk' })).body.session_id
+    llm.script({ toolCalls: [{ id: 'call_loc', name: 'get_location', arguments: { precise: true } }] }, { text: 'You are at Gate 3.' })
+    const asked = nextEvent<any>(socket, 'message')
+    const stream = postMessage(b, {
+      message: 'where am I?',
+      stream: true,
+      session_id: sid,
+      socket_id: clientId,
+      app_uuid: agent.uuid,
+      user_id: 'u-kiosk'
+    }).then(allData)
+    const request = await asked
+    expect(request).toEqual({ action: 'call', payload: { type: 'function', name: 'get_location', arguments: { precise: true } }, wait_id: expect.any(String) })
+    expect(await emitAck(socket, 'agent_response', { wait_id: request.wait_id, response_data: { gate: 3 } })).toEqual({ status: 'success' })
+    expect(textOf(await stream)).toBe('You are at Gate 3.')
+    expect(llm.requests.at(-1)!.body.messages.at(-1).content).toBe('{"gate":3}')
+  })
+
+  it('a chat on B waiting on a client of A ends at once when that client disconnects', async () => {
+    const { socket, clientId } = await client(a)
+    await emitAck(socket, 'systemdata', { action: 'register_functions', payload: [{ name: 'scan', description: 'Scan a ticket' }] })
+    const sid = (await b.api('POST', '/chat-init', { app_uuid: agent.uuid, user_id: 'u-gone' })).body.session_id
+    llm.script({ toolCalls: [{ id: 'call_scan', name: 'scan', arguments: {} }] }, { text: 'No scan then.' })
+    const asked = nextEvent<any>(socket, 'message')
+    const stream = postMessage(b, { message: 'scan it', stream: true, session_id: sid, socket_id: clientId, app_uuid: agent.uuid, user_id: 'u-gone' }).then(
+      allData
+    )
+    await asked
+    socket.close()
+    expect(textOf(await stream)).toBe('No scan then.')
+    expect(llm.requests.at(-1)!.body.messages.at(-1).content).toBe('The client disconnected before answering.')
+  })
+
   it('an answer for a wait no process holds is refused on either process', async () => {
     const b1 = await client(b)
     expect(await emitAck(b1.socket, 'agent_response', { wait_id: 'wait_nobody', response_data: {} })).toMatchObject({ status: 'error' })
