@@ -5,6 +5,7 @@ import { resolve } from 'node:path'
 import { io as connect, type Socket } from 'socket.io-client'
 import { tempDir } from '../utils/boot'
 import { createTempMysqlDb } from '../utils/mariadb'
+import { startFakeLlm } from '../utils/fake-llm'
 
 /**
  * Team mode as it is deployed: two `agenta serve` processes on one MariaDB database and one Redis
@@ -135,6 +136,41 @@ describe('two agenta serve processes on one MariaDB and Redis', () => {
     const runs = await runsPerSlot(id)
     expect(slots.map((slot) => runs.get(slot))).toEqual(slots.map(() => 1))
     expect(runs.size).toBe(slots.length)
+  })
+
+  it('let a chat on B call a client function of a control socket connected to A', async () => {
+    const llm = await startFakeLlm()
+    try {
+      const s = shared()
+      const a = await serve(s)
+      const b = await serve(s)
+      const provider = await a.api('POST', '/api/providers', { name: 'Fake', baseUrl: llm.baseUrl })
+      const agent = (await a.api('POST', '/api/agents', { name: 'Kiosk', providerId: provider.body.id, model: 'fake-chat' })).body
+      const control = connect(a.url, { transports: ['websocket'], reconnection: false })
+      sockets.push(control)
+      const clientId = await new Promise<string>((res) => control.once('connect_response', (p: { client_id: string }) => res(p.client_id)))
+      const registered = await control
+        .timeout(5_000)
+        .emitWithAck('systemdata', { action: 'register_functions', payload: [{ name: 'get_location', description: 'Where the kiosk stands' }] })
+      expect(registered).toEqual({ status: 'success' })
+      // The client answers its function calls, wherever the chat runs.
+      control.on('message', (m: { wait_id: string }) => void control.emit('agent_response', { wait_id: m.wait_id, response_data: { gate: 3 } }))
+      llm.script({ toolCalls: [{ id: 'call_loc', name: 'get_location', arguments: {} }] }, { text: 'You are at Gate 3.' })
+      const sid = (await b.api('POST', '/chat-init', { app_uuid: agent.uuid, user_id: 'kiosk-1' })).body.session_id
+      const answer = await b.api('POST', '/chat-message', {
+        message: 'where am I?',
+        stream: false,
+        session_id: sid,
+        socket_id: clientId,
+        app_uuid: agent.uuid,
+        user_id: 'kiosk-1'
+      })
+      expect(answer.status).toBe(200)
+      expect(answer.body.content).toBe('You are at Gate 3.')
+      expect(llm.requests.at(-1)!.body.messages.at(-1).content).toBe('{"gate":3}')
+    } finally {
+      await llm.close()
+    }
   })
 
   it('push an agent created through A to a /studio socket on B, once on each socket', async () => {
