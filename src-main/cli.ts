@@ -23,6 +23,7 @@ Options (environment variable in brackets):
   --token T         access token; generated and kept if absent   [AGENTA_TOKEN]
   --db URL          team mode: mysql://user:pass@host:3306/db    [AGENTA_DB_URL]    default SQLite in the data folder
   --redis URL       team mode, several processes: redis://host:6379  [AGENTA_REDIS_URL] default none (one process)
+                    keys and channels start with [AGENTA_REDIS_PREFIX] default agenta:
   --allowed-host H  extra Host name to answer to (repeatable)    [AGENTA_ALLOWED_HOSTS, comma-separated]
   --no-scheduler    do not run digital employees here (another process on the same data does)
   -h, --help        this text
