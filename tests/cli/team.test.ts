@@ -98,6 +98,27 @@ function studioSocket(url: string): Promise<{ socket: Socket; seen: Array<[strin
   })
 }
 
+describe('agenta serve --redis', () => {
+  function exitOf(args: string[]) {
+    const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, AGENTA_MALLOC_TUNED: '1' }, stdio: ['ignore', 'pipe', 'pipe'] })
+    children.push(child)
+    let err = ''
+    child.stderr!.on('data', (d) => (err += d))
+    return new Promise<{ code: number | null; err: string }>((res) => child.on('exit', (code) => res({ code, err })))
+  }
+
+  it('refuses a URL that is not redis:// and a Redis that does not answer, saying which', async () => {
+    const bad = await exitOf(['serve', '--port', '0', '--data', tempDir(), '--redis', 'http://127.0.0.1:6379'])
+    expect(bad.code).toBe(2)
+    expect(bad.err).toMatch(/--redis takes a redis:\/\/ URL/)
+    // Running alone instead would fire every schedule a second time.
+    const away = await exitOf(['serve', '--port', '0', '--data', tempDir(), '--redis', 'redis://user:secret@127.0.0.1:1'])
+    expect(away.code).toBe(2)
+    expect(away.err).toMatch(/cannot reach Redis at redis:\/\/127\.0\.0\.1:1/)
+    expect(away.err).not.toMatch(/secret/)
+  })
+})
+
 describe('two agenta serve processes on one MariaDB and Redis', () => {
   it('answer /readyz with both engines up', async () => {
     const a = await serve(shared())
