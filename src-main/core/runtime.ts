@@ -106,7 +106,8 @@ export async function createRuntime(opts: RuntimeOptions) {
   // Declared before the MCP service: the bundled Excel server links its files through the running server.
   let serverStatus: () => ServerStatus = () => stoppedServer
   const bundled = opts.bundledMcpDir ? { dir: opts.bundledMcpDir, dataDir: opts.dataDir, downloadBaseUrl: () => serverStatus().url ?? undefined } : undefined
-  if (bundled) await seedBundledTools(tools, settings)
+  // Under the shared lock: processes of a team server starting together on an empty database would both add them.
+  if (bundled) await coordination.locks.run('seed-bundled-tools', () => seedBundledTools(tools, settings))
   const mcp = mcpService(db, tools, events, { clients: chat.clients, bundled, ...opts.mcp })
   chat.registry.register(mcp.toolProvider())
   chat.registry.register(knowledge.toolProvider())

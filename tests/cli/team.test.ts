@@ -31,8 +31,8 @@ afterEach(() => {
 })
 
 /** One server process; all of a test's processes share the data folder, the database and a Redis key prefix. */
-function serve(shared: { data: string; prefix: string }): Promise<{ url: string; api: Api }> {
-  const args = ['serve', '--port', '0', '--data', shared.data, '--token', TOKEN, '--db', db.url, '--redis', REDIS_URL]
+function serve(shared: { data: string; prefix: string; db?: string }): Promise<{ url: string; api: Api }> {
+  const args = ['serve', '--port', '0', '--data', shared.data, '--token', TOKEN, '--db', shared.db ?? db.url, '--redis', REDIS_URL]
   const child = spawn(process.execPath, [bin, ...args], {
     // One process per server (no allocator re-exec), so killing it kills the server.
     env: { ...process.env, AGENTA_MALLOC_TUNED: '1', AGENTA_REDIS_PREFIX: shared.prefix },
@@ -120,11 +120,20 @@ describe('agenta serve --redis', () => {
 })
 
 describe('two agenta serve processes on one MariaDB and Redis', () => {
-  it('answer /readyz with both engines up', async () => {
-    const a = await serve(shared())
-    const ready = await fetch(`${a.url}/readyz`)
-    expect(ready.status).toBe(200)
-    expect(await ready.json()).toEqual({ ok: true, checks: { database: { ok: true, kind: 'mysql' }, redis: { ok: true, kind: 'redis' } } })
+  it('start together on an empty database (migrations run once) and answer /readyz with both engines up', async () => {
+    const empty = await createTempMysqlDb()
+    try {
+      const s = { ...shared(), db: empty.url }
+      const both = await Promise.all([serve(s), serve(s)])
+      for (const p of both) {
+        const ready = await fetch(`${p.url}/readyz`)
+        expect(ready.status).toBe(200)
+        expect(await ready.json()).toEqual({ ok: true, checks: { database: { ok: true, kind: 'mysql' }, redis: { ok: true, kind: 'redis' } } })
+      }
+    } finally {
+      for (const c of children.splice(0)) c.kill('SIGKILL')
+      await empty.drop()
+    }
   })
 
   it('fire each slot of a schedule exactly once, whichever process the task was edited through', async () => {
