@@ -8,6 +8,7 @@ import { newSecret } from './core/util/ids'
 import { APP_VERSION } from './core/version'
 import { startServer } from './server'
 import type { StoreConfig } from './store/db'
+import type { Coordination } from './core/coordination/types'
 
 const HELP = `Agenta Studio ${APP_VERSION}
 
@@ -21,6 +22,8 @@ Options (environment variable in brackets):
   --data DIR        data folder (database, keys, files)          [AGENTA_DATA_DIR]  default ~/.agenta-studio
   --token T         access token; generated and kept if absent   [AGENTA_TOKEN]
   --db URL          team mode: mysql://user:pass@host:3306/db    [AGENTA_DB_URL]    default SQLite in the data folder
+  --redis URL       team mode, several processes: redis://host:6379  [AGENTA_REDIS_URL] default none (one process)
+                    keys and channels start with [AGENTA_REDIS_PREFIX] default agenta:
   --allowed-host H  extra Host name to answer to (repeatable)    [AGENTA_ALLOWED_HOSTS, comma-separated]
   --no-scheduler    do not run digital employees here (another process on the same data does)
   -h, --help        this text
@@ -57,6 +60,7 @@ export async function main(argv: string[]): Promise<void> {
         data: { type: 'string' },
         token: { type: 'string' },
         db: { type: 'string' },
+        redis: { type: 'string' },
         'allowed-host': { type: 'string', multiple: true },
         'no-scheduler': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' }
@@ -81,6 +85,8 @@ export async function main(argv: string[]): Promise<void> {
   const dbUrl = values.db ?? env.AGENTA_DB_URL
   if (dbUrl && !/^mysql:\/\//.test(dbUrl)) fail(`--db takes a mysql:// URL, not "${dbUrl}"`)
   const store: StoreConfig | undefined = dbUrl ? { kind: 'mysql', url: dbUrl } : undefined
+  const redisUrl = values.redis ?? env.AGENTA_REDIS_URL
+  if (redisUrl && !/^rediss?:\/\//.test(redisUrl)) fail(`--redis takes a redis:// URL, not "${redisUrl}"`)
   const allowedHosts = [
     ...(values['allowed-host'] ?? []),
     ...(env.AGENTA_ALLOWED_HOSTS?.split(',')
@@ -94,12 +100,27 @@ export async function main(argv: string[]): Promise<void> {
   // Server logs go to stdout (the terminal or a service manager) and to <data>/logs/agenta.log.
   configureLog({ dir: dataDir, console: 'stdout' })
 
+  // Several processes on one database share events, locks and schedule claims through Redis.
+  // It must answer at start: a process that silently ran alone would fire every schedule again.
+  let coordination: Coordination | undefined
+  if (redisUrl) {
+    const { redisCoordination } = await import('./core/coordination/redis')
+    coordination = redisCoordination({ url: redisUrl, prefix: env.AGENTA_REDIS_PREFIX || undefined })
+    try {
+      await coordination.ping()
+    } catch (err) {
+      await coordination.close()
+      fail(`cannot reach Redis at ${redisUrl.replace(/\/\/[^@/]*@/, '//')}: ${(err as Error).message}`)
+    }
+  }
+
   let runtime
   try {
     runtime = await createRuntime({
       dataDir,
       host: 'server',
       store,
+      coordination,
       bundledMcpDir: fileURLToPath(new URL('.', import.meta.url)),
       scheduler: { enabled: !values['no-scheduler'] },
       shutdown: { graceMs }
@@ -127,7 +148,7 @@ export async function main(argv: string[]): Promise<void> {
   runtime.setServerStatusSource(server.status)
 
   const lines = [
-    `Agenta Studio ${APP_VERSION} is running (data: ${dbUrl ? 'MySQL' : dataDir})`,
+    `Agenta Studio ${APP_VERSION} is running (data: ${dbUrl ? 'MySQL' : dataDir}${redisUrl ? ', shared through Redis' : ''})`,
     `  Studio: ${server.url}/?token=${token}`,
     `  API:    ${server.url}/api  (Authorization: Bearer ${token})`,
     ...server.status().lanUrls.map((u) => `  LAN:    ${u}/?token=${token}`),

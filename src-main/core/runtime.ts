@@ -3,7 +3,8 @@ import type { ApiHandlers } from '../contract/api'
 import type { ServerStatus } from '../contract/entities'
 import { openStore, type Store, type StoreConfig } from '../store/db'
 import { agentsService } from './agents/agents-service'
-import { StudioEvents } from './events'
+import { memoryCoordination } from './coordination/memory'
+import type { Coordination } from './coordination/types'
 import { knowledgeService, type KnowledgeOptions } from './knowledge/knowledge-service'
 import { createLanceDbStore, type VectorStore } from '../vector'
 import { lazyVectorStore } from './lazy-vector-store'
@@ -45,6 +46,11 @@ export interface RuntimeOptions {
   mcp?: Partial<McpOptions>
   /** Shutdown: the grace period of running turns. */
   shutdown?: Partial<ShutdownOptions>
+  /**
+   * What is shared with other processes of a team server: studio events, locks, claims. Default:
+   * in memory (one process). The runtime closes it last.
+   */
+  coordination?: Coordination
   /** Hosts that ship the bundled MCP servers: the folder of their built entries (out/main). They are added as tools on first start. */
   bundledMcpDir?: string
 }
@@ -64,7 +70,9 @@ export async function createRuntime(opts: RuntimeOptions) {
   const secrets = opts.secrets ?? keyFileSecretBox(join(opts.dataDir, 'secret.key'))
   const store: Store = await openStore(storeConfig)
   if (sqliteFile) privateSqliteFiles(sqliteFile)
-  const events = new StudioEvents()
+  const coordination = opts.coordination ?? memoryCoordination()
+  // Services emit here; with Redis the other processes' subscribers (their /studio sockets) get it too.
+  const events = coordination.events
   const db = store.db
 
   const providers = providersService(db, secrets, events)
@@ -87,16 +95,24 @@ export async function createRuntime(opts: RuntimeOptions) {
   const knowledgeBases = knowledge.bases
   const settings = settingsService(db, events)
   const memory = memoryService(db, agents, providers, events, opts.memory)
-  const chat = chatService(db, agents, providers, events, { ...opts.turn, memory: memory.hooks, knowledge: { context: knowledge.turnContext } })
+  const chat = chatService(
+    db,
+    agents,
+    providers,
+    events,
+    { ...opts.turn, memory: memory.hooks, knowledge: { context: knowledge.turnContext } },
+    { waits: coordination.waits, clients: coordination.clients }
+  )
   // Declared before the MCP service: the bundled Excel server links its files through the running server.
   let serverStatus: () => ServerStatus = () => stoppedServer
   const bundled = opts.bundledMcpDir ? { dir: opts.bundledMcpDir, dataDir: opts.dataDir, downloadBaseUrl: () => serverStatus().url ?? undefined } : undefined
-  if (bundled) await seedBundledTools(tools, settings)
+  // Under the shared lock: processes of a team server starting together on an empty database would both add them.
+  if (bundled) await coordination.locks.run('seed-bundled-tools', () => seedBundledTools(tools, settings))
   const mcp = mcpService(db, tools, events, { clients: chat.clients, bundled, ...opts.mcp })
   chat.registry.register(mcp.toolProvider())
   chat.registry.register(knowledge.toolProvider())
 
-  const scheduler = schedulerService({ db, chat, agents, settings, secrets, events }, opts.scheduler)
+  const scheduler = schedulerService({ db, chat, agents, settings, secrets, events, claims: coordination.claims }, opts.scheduler)
   const shutdownOpts: ShutdownOptions = { ...defaultShutdownOptions, ...opts.shutdown }
   const shutdown = new PhasedShutdown()
   /** The hosts' parts of shutdown: their servers stop accepting, and later close what is still open. */
@@ -141,7 +157,7 @@ export async function createRuntime(opts: RuntimeOptions) {
     'sessions.delete': ({ id }) => chat.sessions.delete(id),
     'sessions.messages': ({ id }) => chat.sessions.messages(id),
     'runs.get': ({ id }) => chat.runSteps(id),
-    'chat.answerWait': ({ waitId, data }) => Promise.resolve(chat.answerWait(waitId, data)),
+    'chat.answerWait': ({ waitId, data }) => chat.answerWait(waitId, data),
     'tools.list': () => tools.list(),
     'tools.get': ({ id }) => tools.get(id),
     'tools.create': (input) => tools.create(input),
@@ -206,6 +222,7 @@ export async function createRuntime(opts: RuntimeOptions) {
     host: opts.host,
     store,
     events,
+    coordination,
     secrets,
     providers,
     agents,
@@ -243,7 +260,7 @@ export async function createRuntime(opts: RuntimeOptions) {
         ['turns', [finishTurns]],
         ['workers', [() => knowledge.stop(), () => memory.close()]],
         ['mcp', [() => mcp.close()]],
-        ['store', [() => knowledge.close(), () => store.close()]]
+        ['store', [() => knowledge.close(), () => store.close(), () => coordination.close()]]
       ])
       return closed
     }

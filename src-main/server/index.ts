@@ -5,6 +5,7 @@ import { networkInterfaces } from 'node:os'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { Server as IoServer } from 'socket.io'
+import { createAdapter } from '@socket.io/redis-adapter'
 import type { ServerStatus } from '../contract/entities'
 import type { Runtime } from '../core/runtime'
 import { ChatAccess } from './chat/access'
@@ -25,6 +26,7 @@ import { mcpRouter } from './mcp/router'
 import { webRouter } from './web'
 import { speechRouter } from './speech/router'
 import { answerMalformedHttp, refuseConnect } from './malformed-http'
+import { readiness } from './readiness'
 
 export interface ServerOptions {
   /** 127.0.0.1 unless the user opens the LAN (0.0.0.0). */
@@ -73,7 +75,15 @@ function allowedMethods(path: string): string[] | undefined {
   const p = path.toLowerCase().replace(/\/+$/, '') || '/'
   if (p === '/mcp') return ['POST']
   if (p === '/chat-init' || p === '/chat-message' || p === '/speech/synthesize' || p === '/speech/transcribe') return ['POST', 'OPTIONS']
-  if (p === '/healthz' || p === '/api/openapi.json' || p === '/embed.js' || /^\/(chat|kiosk)\/[^/]+$/.test(p) || /^\/files\/excel\/[^/]+$/.test(p)) return READ
+  if (
+    p === '/healthz' ||
+    p === '/readyz' ||
+    p === '/api/openapi.json' ||
+    p === '/embed.js' ||
+    /^\/(chat|kiosk)\/[^/]+$/.test(p) ||
+    /^\/files\/excel\/[^/]+$/.test(p)
+  )
+    return READ
   if (PAGE_PATHS.includes(p)) return READ
   return undefined
 }
@@ -102,6 +112,7 @@ export async function startServer(runtime: Runtime, opts: ServerOptions): Promis
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true })
   })
+  app.get('/readyz', readiness(runtime))
   app.get('/api/openapi.json', (req, res) => {
     // The Host header passed hostCheck, so the address it names is one of ours.
     res.json(openApiDocument(`${req.protocol}://${req.get('host')}`))
@@ -160,6 +171,11 @@ export async function startServer(runtime: Runtime, opts: ServerOptions): Promis
     // DNS rebinding, for every namespace (the control socket too): checked on each Engine.IO request.
     allowRequest: (req, done) => done(null, hostAllowed(req.headers.host, allowedHosts))
   })
+  // Team server: a socket held by another process is reached through Redis (a client function, a wait).
+  const redis = runtime.coordination.redis
+  const adapterClients = redis ? [redis.connect(), redis.connect()] : []
+  if (redis) io.adapter(createAdapter(adapterClients[0], adapterClients[1], { key: `${redis.prefix}socket.io` }))
+  const closeAdapter = () => Promise.all(adapterClients.map((c) => redis?.close(c)))
   const unsubscribe = attachStudioSocket(io, runtime, opts.token, allowedHosts)
   const detachControl = attachControlSocket(io, runtime, access)
 
@@ -177,6 +193,7 @@ export async function startServer(runtime: Runtime, opts: ServerOptions): Promis
     detachControl()
     access.close()
     io.close()
+    await closeAdapter()
     throw err
   }
   const port = (http.address() as { port: number }).port
@@ -215,6 +232,7 @@ export async function startServer(runtime: Runtime, opts: ServerOptions): Promis
         detachControl()
         access.close()
         io.close()
+        await closeAdapter()
         // Open keep-alive sockets must not hold shutdown.
         http.closeAllConnections()
         await drained

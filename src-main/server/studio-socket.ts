@@ -44,6 +44,8 @@ export function attachStudioSocket(io: IoServer, runtime: Runtime, token: string
       next()
     })
   )
-  const unsubscribe = runtime.events.subscribe((name, payload) => studio.emit(name, payload))
+  // `local`: each process forwards the events it gets (its own and, with Redis, the other processes'
+  // through the coordination bus) to its own sockets; the Socket.IO Redis adapter must not repeat them.
+  const unsubscribe = runtime.events.subscribe((name, payload) => studio.local.emit(name, payload))
   return unsubscribe
 }

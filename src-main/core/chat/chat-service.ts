@@ -17,6 +17,7 @@ import { ToolRegistry } from './tool-registry'
 import { runTurn, type TurnDeps, type TurnInput, type TurnOptions, type TurnSummary } from './turn'
 import { WaitRegistry } from './waits'
 import { TurnInterrupted } from './interrupted'
+import type { ClientDirectory, WaitRelay } from '../coordination/types'
 
 export interface TurnHandle {
   runId: Promise<string>
@@ -40,10 +41,17 @@ export type ChatService = ReturnType<typeof chatService>
 
 export const defaultTurnOptions: TurnOptions = { retry: defaultRetry, historyBudget: 8_000, toolTimeoutMs: 60_000, speechTimeoutMs: 300_000 }
 
-export function chatService(db: Kysely<DB>, agents: AgentsService, providers: ProvidersService, events: StudioEvents, options: Partial<TurnOptions> = {}) {
+export function chatService(
+  db: Kysely<DB>,
+  agents: AgentsService,
+  providers: ProvidersService,
+  events: StudioEvents,
+  options: Partial<TurnOptions> = {},
+  shared: { waits?: WaitRelay; clients?: ClientDirectory } = {}
+) {
   const repo = chatRepo(db)
-  const waits = new WaitRegistry()
-  const clients = new ClientHub(waits)
+  const waits = new WaitRegistry(shared.waits)
+  const clients = new ClientHub(waits, shared.clients)
   const registry = new ToolRegistry()
   registry.register(builtinTools(clients))
   registry.register(clients.toolProvider())
@@ -117,8 +125,10 @@ export function chatService(db: Kysely<DB>, agents: AgentsService, providers: Pr
       return steps
     },
 
-    answerWait(waitId: string, data: unknown) {
-      if (!waits.answer(waitId, data)) throw new AppError('not_found', `Nothing is waiting under ${waitId} (answered already, timed out, or cancelled)`)
+    /** Answers a wait of this process or, on a team server, of the process running the turn. */
+    async answerWait(waitId: string, data: unknown) {
+      if (!(await waits.answerAnywhere(waitId, data)))
+        throw new AppError('not_found', `Nothing is waiting under ${waitId} (answered already, timed out, or cancelled)`)
       return { ok: true as const }
     },
 

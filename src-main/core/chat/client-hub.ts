@@ -1,6 +1,8 @@
 import type { SystemData } from '../../contract/chat'
 import type { ToolProvider, ToolSpec, ToolContext } from './tool-registry'
 import type { WaitOutcome, WaitRegistry } from './waits'
+import type { ClientDirectory } from '../coordination/types'
+import { localClients } from '../coordination/memory'
 
 type Send = (event: string, payload: unknown) => void
 
@@ -9,6 +11,8 @@ interface Client {
   functions: { name: string; description: string; parameters?: Record<string, unknown> }[]
   pageModule?: Extract<SystemData, { type: 'page_module' }>
   waits: Set<string>
+  /** Connected to another process of a team server: a stand-in whose events go there. */
+  remote?: boolean
 }
 
 const PAGE_ACTIONS = ['router', 'query', 'add', 'modify', 'delete'] as const
@@ -20,16 +24,49 @@ const PAGE_ACTIONS = ['router', 'query', 'add', 'modify', 'delete'] as const
  */
 export class ClientHub {
   private readonly clients = new Map<string, Client>()
-  constructor(private readonly waits: WaitRegistry) {}
+  constructor(
+    private readonly waits: WaitRegistry,
+    private readonly directory: ClientDirectory = localClients
+  ) {
+    directory.listen({
+      send: (id, event, payload) => {
+        const c = this.clients.get(id)
+        if (c && !c.remote) c.send(event, payload)
+      },
+      gone: (id) => {
+        if (this.clients.get(id)?.remote) this.disconnect(id)
+      }
+    })
+  }
 
   connect(id: string, send: Send): void {
     this.clients.set(id, { send, functions: [], waits: new Set() })
+    this.directory.announce(id, { functions: [] })
+  }
+
+  /**
+   * Whether a client can be reached: connected here, or (team server) to another process, in which
+   * case a stand-in with what it offers now is kept here for the turn.
+   */
+  async reachable(id: string): Promise<boolean> {
+    const c = this.clients.get(id)
+    if (c && !c.remote) return true
+    const info = await this.directory.lookup(id)
+    if (!info) {
+      if (c) this.disconnect(id)
+      return false
+    }
+    const pageModule = info.pageModule as Client['pageModule']
+    if (c) Object.assign(c, { functions: info.functions, pageModule })
+    else this.clients.set(id, { send: (e, p) => this.directory.send(id, e, p), functions: info.functions, pageModule, waits: new Set(), remote: true })
+    return true
   }
 
   disconnect(id: string): void {
     const c = this.clients.get(id)
     if (!c) return
     this.clients.delete(id)
+    if (!c.remote) this.directory.withdraw(id)
     // Nobody is left to answer: end the turn's waits now instead of after the timeout.
     for (const w of c.waits) this.waits.cancel(w)
   }
@@ -43,6 +80,7 @@ export class ClientHub {
     if (!c) return
     if ('action' in data) c.functions = data.payload
     else c.pageModule = data
+    if (!c.remote) this.directory.announce(id, { functions: c.functions, pageModule: c.pageModule })
   }
 
   send(id: string, event: string, payload: unknown): boolean {

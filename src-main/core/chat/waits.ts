@@ -1,4 +1,6 @@
 import { newId } from '../util/ids'
+import type { WaitRelay } from '../coordination/types'
+import { localWaits } from '../coordination/memory'
 
 export const DEFAULT_WAIT_MS = 300_000
 
@@ -16,6 +18,11 @@ interface Pending {
 export class WaitRegistry {
   private readonly pending = new Map<string, Pending>()
 
+  /** `relay`: where answers meant for another process's waits go, and this process's come from. */
+  constructor(private readonly relay: WaitRelay = localWaits) {
+    relay.onAnswer((waitId, data) => void this.answer(waitId, data))
+  }
+
   /** Creates a wait; `start` runs with its id (to send it out) before the wait begins. */
   wait(opts: { timeoutMs?: number; signal?: AbortSignal; start: (waitId: string) => void }): Promise<WaitOutcome> {
     const waitId = `wait_${newId()}`
@@ -25,12 +32,15 @@ export class WaitRegistry {
         if (!p) return
         clearTimeout(p.timer)
         this.pending.delete(waitId)
+        this.relay.release(waitId)
         opts.signal?.removeEventListener('abort', onAbort)
         resolve(outcome)
       }
       const onAbort = () => finish({ status: 'cancelled' })
-      const timer = setTimeout(() => finish({ status: 'timeout' }), opts.timeoutMs ?? DEFAULT_WAIT_MS)
+      const timeoutMs = opts.timeoutMs ?? DEFAULT_WAIT_MS
+      const timer = setTimeout(() => finish({ status: 'timeout' }), timeoutMs)
       this.pending.set(waitId, { resolve: finish, timer })
+      this.relay.hold(waitId, timeoutMs)
       if (opts.signal?.aborted) return finish({ status: 'cancelled' })
       opts.signal?.addEventListener('abort', onAbort, { once: true })
       opts.start(waitId)
@@ -43,6 +53,11 @@ export class WaitRegistry {
     if (!p) return false
     p.resolve({ status: 'answered', data })
     return true
+  }
+
+  /** Delivers an answer here or to the process holding the wait; false when no process waits under that id. */
+  async answerAnywhere(waitId: string, data: unknown): Promise<boolean> {
+    return this.answer(waitId, data) || this.relay.answer(waitId, data)
   }
 
   /** Ends a wait early as cancelled (its client went away). */

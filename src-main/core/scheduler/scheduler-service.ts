@@ -16,6 +16,7 @@ import type { DB } from '../../store/schema'
 import type { AgentsService } from '../agents/agents-service'
 import type { ChatService, TurnHandle } from '../chat/chat-service'
 import type { StudioEvents } from '../events'
+import type { Claims } from '../coordination/types'
 import type { SecretBox } from '../secrets/secret-box'
 import type { SettingsService } from '../settings/settings-service'
 import { newId } from '../util/ids'
@@ -45,6 +46,11 @@ export const defaultSchedulerOptions: SchedulerOptions = { enabled: true, maxSle
 export const SCHEDULED_RUN_NOTE =
   'This turn is a scheduled task (a "digital employee" run): nobody is chatting with you now. Do the task with your tools and knowledge, then answer with the result itself; it is saved and may be emailed or posted as it is. Do not ask questions: if something is missing, say what and do what you can.'
 
+/** A slot's claim outlives any process that could still be looking at that slot. */
+const CLAIM_TTL_MS = 24 * 3600_000
+/** When the claim cannot be asked (Redis away), the slot is tried again this soon rather than dropped. */
+const CLAIM_RETRY_MS = 5_000
+
 const ORPHAN_ERROR = 'The app stopped while this run was going (crash or forced quit)'
 
 interface Active {
@@ -63,6 +69,8 @@ export interface SchedulerDeps {
   settings: SettingsService
   secrets: SecretBox
   events: StudioEvents
+  /** Which process fires a slot when several share the database: the first to claim it. */
+  claims: Claims
 }
 
 export type SchedulerService = ReturnType<typeof schedulerService>
@@ -91,6 +99,7 @@ export function schedulerService(deps: SchedulerDeps, opts: Partial<SchedulerOpt
   /** False from the start of shutdown: runs under way may finish, no new one fires. */
   let firing = true
   let ticking: Promise<void> = Promise.resolve()
+  let unsubscribe: (() => void) | undefined
 
   async function stored(id: string): Promise<StoredSchedule> {
     const r = await repo.find(id)
@@ -199,6 +208,16 @@ export function schedulerService(deps: SchedulerDeps, opts: Partial<SchedulerOpt
     } catch {
       next = null
     }
+    // Several processes on one database all see the slot come; the one that claims it handles it
+    // (runs or records the skip). The others only move on to the next slot, which the winner stores.
+    let mine: boolean
+    try {
+      mine = await deps.claims.claimOnce(`schedule:${id}:${slot}`, CLAIM_TTL_MS)
+    } catch (err) {
+      log.warn({ err, taskId: id }, 'scheduled slot not claimed; trying again soon')
+      return setDue(id, Date.now() + CLAIM_RETRY_MS)
+    }
+    if (!mine) return setDue(id, next)
     const busy = active.get(id)
     if (busy || (late && s.missedPolicy === 'skip')) {
       await repo.update(id, { next_run_at: next })
@@ -216,6 +235,17 @@ export function schedulerService(deps: SchedulerDeps, opts: Partial<SchedulerOpt
     setDue(id, next)
     await startRun({ ...s, runCount, nextRunAt: next }, late ? 'missed' : 'schedule', slot)
     changed(id)
+  }
+
+  /** Takes a task's next run time from the database (it changed, maybe in another process). */
+  async function reload(id: string) {
+    try {
+      const r = await repo.find(id)
+      if (closed) return
+      setDue(id, r && r.enabled ? (r.next_run_at === null ? null : num(r.next_run_at)) : null)
+    } catch (err) {
+      log.warn({ err, taskId: id }, 'scheduled task not reloaded')
+    }
   }
 
   async function recordSkipped(s: StoredSchedule, trigger: RunTrigger, slot: number, why: string) {
@@ -383,6 +413,10 @@ export function schedulerService(deps: SchedulerDeps, opts: Partial<SchedulerOpt
       if (!options.enabled || started || closed) return
       await repo.runs.failOrphans(ORPHAN_ERROR, Date.now())
       for (const r of await repo.due()) due.set(r.id, num(r.next_run_at))
+      // Tasks created or edited through another process (the events come through the coordination bus).
+      unsubscribe = events.subscribe((name, payload) => {
+        if (name === 'schedules.changed') void reload((payload as { id: string }).id)
+      })
       started = true
       void tick()
     },
@@ -513,6 +547,7 @@ export function schedulerService(deps: SchedulerDeps, opts: Partial<SchedulerOpt
     /** Shutdown, first step: no task fires any more; runs under way go on. */
     async stopFiring(): Promise<void> {
       firing = false
+      unsubscribe?.()
       clearTimeout(timer)
       await ticking
     },
@@ -521,6 +556,7 @@ export function schedulerService(deps: SchedulerDeps, opts: Partial<SchedulerOpt
     async close(): Promise<void> {
       closed = true
       firing = false
+      unsubscribe?.()
       clearTimeout(timer)
       for (const a of active.values()) a.cancel('closing')
       await Promise.all([...active.values()].map((a) => a.done))

@@ -32,24 +32,28 @@ function check<S extends z.ZodType>(schema: S, payload: unknown): { ok: true; da
  * A handler that validates its payload and always acks (when the client asked for an ack): a bad
  * payload gets an error reply, never an exception in the server.
  */
-function on<S extends z.ZodType>(socket: Socket, event: string, schema: S, handle: (data: z.output<S>) => string | null) {
+function on<S extends z.ZodType>(socket: Socket, event: string, schema: S, handle: (data: z.output<S>) => string | null | Promise<string | null>) {
   socket.on(event, (payload: unknown, ...rest: unknown[]) => {
     // Socket.IO passes the ack last, after however many arguments the client sent.
     const ack = rest.at(-1)
     const reply: Ack = typeof ack === 'function' ? (ack as Ack) : () => undefined
-    // Everything inside, the validation and the ack included: a throw here would be uncaught.
-    try {
-      const parsed = check(schema, payload)
-      if (!parsed.ok) return reply({ status: 'error', message: parsed.message })
-      const problem = handle(parsed.data)
-      reply(problem ? { status: 'error', message: problem } : { status: 'success' })
-    } catch (err) {
+    const failed = (err: unknown) => {
       log.error({ err, event }, 'socket event failed')
       try {
         reply({ status: 'error', message: 'Internal error' })
       } catch (ackErr) {
         log.warn({ err: ackErr, event }, 'socket error reply failed')
       }
+    }
+    // Everything inside, the validation and the ack included: a throw here would be uncaught.
+    try {
+      const parsed = check(schema, payload)
+      if (!parsed.ok) return reply({ status: 'error', message: parsed.message })
+      void Promise.resolve(handle(parsed.data))
+        .then((problem) => reply(problem ? { status: 'error', message: problem } : { status: 'success' }))
+        .catch(failed)
+    } catch (err) {
+      failed(err)
     }
   })
 }
@@ -90,9 +94,10 @@ export function attachControlSocket(io: IoServer, runtime: Runtime, access: Chat
       clients.setSystemData(socket.id, data)
       return null
     })
-    on(socket, 'agent_response', AgentResponse, (d) => (waits.answer(d.wait_id, d.response_data) ? null : nothingWaiting(d.wait_id)))
-    on(socket, 'digitalhuman_completion', DigitalHumanCompletion, (d) =>
-      waits.answer(d.wait_id, d.completion_data ?? null) ? null : nothingWaiting(d.wait_id)
+    // The turn may run in another process of a team server (the client reconnected elsewhere).
+    on(socket, 'agent_response', AgentResponse, async (d) => ((await waits.answerAnywhere(d.wait_id, d.response_data)) ? null : nothingWaiting(d.wait_id)))
+    on(socket, 'digitalhuman_completion', DigitalHumanCompletion, async (d) =>
+      (await waits.answerAnywhere(d.wait_id, d.completion_data ?? null)) ? null : nothingWaiting(d.wait_id)
     )
     socket.on('disconnect', () => {
       try {

@@ -50,8 +50,9 @@ export function chatProtocolRouter(runtime: Runtime, access: ChatAccess, opts: {
     const body = parseBody(ChatMessageBody, req.body, '/chat-message request')
     const agent = await access.agent(res.locals.caller as Caller, body.app_uuid, req)
     access.narrowCors(res, agent)
-    // Only a connected socket can answer waits; a stale socket_id must not leave the turn hanging.
-    const clientId = body.socket_id && runtime.chat.clients.has(body.socket_id) ? body.socket_id : undefined
+    // Only a connected socket (here or, on a team server, on another process) can answer waits;
+    // a stale socket_id must not leave the turn hanging.
+    const clientId = body.socket_id && (await runtime.chat.clients.reachable(body.socket_id)) ? body.socket_id : undefined
     // startTurn checks the session: 404 when unknown, 409 when it belongs to another agent.
     const turn = await runtime.chat.startTurn({
       sessionId: body.session_id,
