@@ -174,8 +174,9 @@ export const AgentCreate = z.object({
   name: agentFields.name,
   description: agentFields.description.default(''),
   avatar: agentFields.avatar.default('🤖'),
-  providerId: agentFields.providerId.default(null),
-  model: agentFields.model.default(null),
+  /** Left out (both): the only enabled chat model, if there is exactly one; null: no model on purpose. */
+  providerId: agentFields.providerId.optional(),
+  model: agentFields.model.optional(),
   systemPrompt: agentFields.systemPrompt.default(''),
   params: AgentParams.default({}),
   welcomeMessage: agentFields.welcomeMessage.default(''),

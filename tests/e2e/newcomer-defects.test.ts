@@ -83,8 +83,7 @@ describe('6. digital employees: a run that fails at once ends in the UI, manual 
   let taskId: string
   beforeAll(async () => {
     // An agent without a model: its turns fail before any model is called.
-    const agent = (await srv.api('POST', '/api/agents', { name: 'No model yet' })).body
-    await srv.api('PUT', `/api/agents/${agent.id}`, { providerId: null, model: null })
+    const agent = (await srv.api('POST', '/api/agents', { name: 'No model yet', providerId: null, model: null })).body
     const task = await srv.api('POST', '/api/schedules', {
       name: 'Daily digest',
       instruction: 'Summarise yesterday',

@@ -22,6 +22,8 @@ describe('15. a new agent without a model gets the only chat model', () => {
     const created = await srv.api('POST', '/api/agents', { name: 'No model given' })
     expect(created.status).toBe(201)
     expect(created.body).toMatchObject({ providerId, model: 'fake-chat' })
+    // null says "no model, on purpose".
+    expect((await srv.api('POST', '/api/agents', { name: 'On purpose', providerId: null, model: null })).body).toMatchObject({ providerId: null, model: null })
   })
 
   test('two chat models: none is picked; a named model is kept', async () => {

@@ -52,10 +52,8 @@ export function agentsService(db: Kysely<DB>, events: StudioEvents) {
 
     async create(input: z.output<typeof AgentCreate>): Promise<Agent> {
       await checkProvider(input.providerId)
-      if (!input.providerId && !input.model) {
-        const only = await onlyChatModel()
-        if (only) input = { ...input, ...only }
-      }
+      const only = input.providerId === undefined && input.model === undefined ? await onlyChatModel() : null
+      input = { ...input, providerId: only?.providerId ?? input.providerId ?? null, model: only?.model ?? input.model ?? null }
       const now = Date.now()
       const r = {
         id: newId(),
