@@ -82,6 +82,13 @@ export const endpoints = {
   'agents.create': ep({ method: 'POST', path: '/api/agents', summary: 'Create an agent', input: E.AgentCreate, output: E.Agent }),
   'agents.update': ep({ method: 'PUT', path: '/api/agents/:id', summary: 'Change an agent', input: byId.extend(E.AgentUpdate.shape), output: E.Agent }),
   'agents.delete': ep({ method: 'DELETE', path: '/api/agents/:id', summary: 'Delete an agent', input: byId, output: ok }),
+  'dependents.get': ep({
+    method: 'GET',
+    path: '/api/dependents/:kind/:id',
+    summary: 'What deleting an agent, knowledge base or model takes with it or leaves without',
+    input: byId.extend({ kind: E.DependentKind }),
+    output: E.Dependents
+  }),
   'agents.rotateKey': ep({
     method: 'POST',
     path: '/api/agents/:id/rotate-key',

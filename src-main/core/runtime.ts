@@ -4,6 +4,7 @@ import type { ServerStatus } from '../contract/entities'
 import { openStore, type Store, type StoreConfig } from '../store/db'
 import { agentsService } from './agents/agents-service'
 import { StudioEvents } from './events'
+import { dependentsService } from './dependents'
 import { knowledgeService, type KnowledgeOptions } from './knowledge/knowledge-service'
 import { createLanceDbStore, type VectorStore } from '../vector'
 import { lazyVectorStore } from './lazy-vector-store'
@@ -69,6 +70,7 @@ export async function createRuntime(opts: RuntimeOptions) {
 
   const providers = providersService(db, secrets, events)
   const agents = agentsService(db, events)
+  const dependents = dependentsService(db)
   const tools = toolsService(db, events, secrets)
   // Header and environment values saved in clear by earlier versions are sealed before anything connects.
   await tools.sealClearText().catch((err) => log.error({ err }, 'MCP server secrets not sealed'))
@@ -134,6 +136,7 @@ export async function createRuntime(opts: RuntimeOptions) {
     'agents.update': ({ id, ...patch }) => agents.update(id, patch),
     'agents.delete': ({ id }) => agents.delete(id),
     'agents.rotateKey': ({ id }) => agents.rotateKey(id),
+    'dependents.get': ({ kind, id }) => dependents.get(kind, id),
     'sessions.list': (f) => chat.sessions.list(f),
     'sessions.create': (input) => chat.sessions.create(input),
     'sessions.get': ({ id }) => chat.sessions.get(id),

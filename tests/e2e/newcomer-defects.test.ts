@@ -119,3 +119,138 @@ describe('6. digital employees: a run that fails at once ends in the UI, manual 
     }
   }
 })
+
+describe('4. deletes name what goes with them', () => {
+  const TEXT = {
+    en: {
+      schedules: /digital employee “Night shift” is deleted with it/,
+      sessions: /Its 1 chat is deleted/,
+      kb: /agent “Librarian” uses it/,
+      model: /agent “Old timer” uses it/
+    },
+    'zh-CN': { schedules: /数字员工 “Night shift” 会一并删除/, sessions: /1 个对话会一并删除/, kb: /“Librarian”/, model: /将没有模型[\s\S]*“Old timer”/ }
+  }
+  let agentId: string
+  let kbId: string
+  let modelId: string
+  beforeAll(async () => {
+    agentId = (await srv.api('POST', '/api/agents', { name: 'Librarian' })).body.id
+    await srv.api('POST', '/api/schedules', { name: 'Night shift', instruction: 'Tidy up', agentId, schedule: { type: 'daily', time: '23:00' } })
+    await srv.api('POST', '/api/sessions', { agentId, userId: 'visitor' })
+    kbId = (await srv.api('POST', '/api/knowledge-bases', { name: 'Shelf' })).body.id
+    await srv.api('PUT', `/api/agents/${agentId}/knowledge-bases`, { bindings: [{ kbId }] })
+    modelId = (await srv.api('POST', '/api/models', { providerId, modelId: 'old-model', type: 'chat' })).body.id
+    await srv.api('POST', '/api/agents', { name: 'Old timer', providerId, model: 'old-model' })
+  })
+
+  for (const { lang, locale } of LANGS) {
+    test(`${lang}: agent, knowledge base and model: the confirmation names the tasks, chats and agents concerned`, async () => {
+      await setLanguage(lang)
+      await withPage({ locale }, async (page) => {
+        const dialog = page.getByTestId('delete-dependents')
+        const cancel = async () => {
+          await page.locator('.ant-modal-confirm .ant-btn').first().click()
+          await dialog.waitFor({ state: 'hidden' })
+        }
+        await page.goto(studio('agents'))
+        await page.getByTestId('agent-card').filter({ hasText: 'Librarian' }).getByTestId('agent-menu').click()
+        await page.getByTestId('agent-delete').click()
+        await expect.poll(() => dialog.textContent()).toMatch(TEXT[lang].schedules)
+        await expect(dialog.textContent()).resolves.toMatch(TEXT[lang].sessions)
+        await cancel()
+
+        await page.goto(studio('knowledge'))
+        await page.getByTestId('kb-card').filter({ hasText: 'Shelf' }).getByTestId('kb-delete').click()
+        await expect.poll(() => dialog.textContent()).toMatch(TEXT[lang].kb)
+        await cancel()
+
+        await page.goto(studio('models'))
+        await page.getByTestId('provider-item').filter({ hasText: 'Fake LLM' }).click()
+        await page.getByTestId('model-row').filter({ hasText: 'old-model' }).getByTestId('model-delete').click()
+        await expect.poll(() => dialog.textContent()).toMatch(TEXT[lang].model)
+        await cancel()
+      })
+    })
+  }
+
+  test('en: deleting the model leaves "Old timer" with no model, shown as such, not as a dangling id', async () => {
+    await setLanguage('en')
+    await withPage({ locale: 'en-US' }, async (page) => {
+      await page.goto(studio('models'))
+      await page.getByTestId('provider-item').filter({ hasText: 'Fake LLM' }).click()
+      await page.getByTestId('model-row').filter({ hasText: 'old-model' }).getByTestId('model-delete').click()
+      await page.getByTestId('confirm-delete').click()
+      await expect.poll(async () => ((await srv.api('GET', '/api/models')).body as Array<{ id: string }>).some((m) => m.id === modelId)).toBe(false)
+      await page.goto(studio('agents'))
+      const card = page.getByTestId('agent-card').filter({ hasText: 'Old timer' })
+      await expect.poll(() => card.locator('.entity-card-foot').textContent()).toContain('No model')
+    })
+  })
+})
+
+describe('14. agent files: unique names on import, bindings exported and re-bound, a clear word on a file without a version', () => {
+  const TEXT = {
+    en: { unbound: /Not found here, bind them by hand: Missing shelf/, noVersion: 'it has no version, so it is not an Agenta Studio agent export' },
+    'zh-CN': { unbound: /以下内容在此找不到，请手动绑定：Missing shelf/, noVersion: '缺少版本号，不是 Agenta Studio 导出的智能体' }
+  }
+  let source: { id: string }
+  let toolId: string
+  let kbId: string
+  beforeAll(async () => {
+    source = (await srv.api('POST', '/api/agents', { name: 'Concierge', providerId, model: 'fake-chat' })).body
+    toolId = (await srv.api('POST', '/api/tools', { name: 'calc', config: { transport: 'stdio', command: 'node', args: ['--version'] } })).body.id
+    kbId = (await srv.api('POST', '/api/knowledge-bases', { name: 'Guestbook' })).body.id
+    expect((await srv.api('PUT', `/api/agents/${source.id}/tools`, { bindings: [{ toolId, enabledTools: ['add'], requireConfirmation: true }] })).status).toBe(
+      200
+    )
+    expect((await srv.api('PUT', `/api/agents/${source.id}/knowledge-bases`, { bindings: [{ kbId }] })).status).toBe(200)
+  })
+  const named = async (name: string) => ((await srv.api('GET', '/api/agents')).body as Array<{ id: string; name: string }>).filter((a) => a.name === name)
+
+  for (const [round, { lang, locale }] of LANGS.entries()) {
+    test(`${lang}: export, import twice (a new name each time, bindings kept or reported), and a file without a version`, async () => {
+      await setLanguage(lang)
+      await withPage({ locale }, async (page) => {
+        await page.goto(studio('agents'))
+        await page.getByTestId('agent-card').filter({ hasText: 'Concierge' }).first().getByTestId('agent-menu').click()
+        const downloading = page.waitForEvent('download')
+        await page.getByTestId('agent-export').click()
+        const text = await (await downloading).createReadStream().then(
+          (s) =>
+            new Promise<string>((done) => {
+              let out = ''
+              s.on('data', (c: Buffer) => (out += c.toString()))
+              s.on('end', () => done(out))
+            })
+        )
+        const file = JSON.parse(text)
+        expect(file.tools).toEqual([{ toolId, name: 'calc', enabledTools: ['add'], requireConfirmation: true }])
+        expect(file.knowledgeBases).toMatchObject([{ kbId, name: 'Guestbook' }])
+
+        // The same file again: a second agent, not a second "Concierge"; its bindings are back.
+        const input = page.getByTestId('agent-import-input')
+        await input.setInputFiles({ name: 'concierge.agent.json', mimeType: 'application/json', buffer: Buffer.from(text) })
+        const copyName = `Concierge (${round * 2 + 2})`
+        await page.getByTestId('agent-card').filter({ hasText: copyName }).waitFor()
+        expect(await named('Concierge')).toHaveLength(1)
+        const [copy] = await named(copyName)
+        expect((await srv.api('GET', `/api/agents/${copy!.id}/tools`)).body).toEqual([{ toolId, enabledTools: ['add'], requireConfirmation: true }])
+        expect((await srv.api('GET', `/api/agents/${copy!.id}/knowledge-bases`)).body).toMatchObject([{ kbId }])
+
+        // A knowledge base this studio does not have is reported by name.
+        const elsewhere = { ...file, knowledgeBases: [{ kbId: 'kb-elsewhere', name: 'Missing shelf' }] }
+        await input.setInputFiles({ name: 'elsewhere.agent.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(elsewhere)) })
+        await expect.poll(() => page.getByTestId('import-unbound').textContent()).toMatch(TEXT[lang].unbound)
+        await page
+          .getByTestId('agent-card')
+          .filter({ hasText: `Concierge (${round * 2 + 3})` })
+          .waitFor()
+
+        // No version: not "made by a newer Agenta Studio".
+        const { version: _v, ...unversioned } = file
+        await input.setInputFiles({ name: 'old.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(unversioned)) })
+        await expect.poll(() => page.locator('.ant-message-error').last().textContent()).toContain(TEXT[lang].noVersion)
+      })
+    })
+  }
+})

@@ -37,3 +37,45 @@ describe('15. a new agent without a model gets the only chat model', () => {
     await srv.api('DELETE', `/api/models/${second.body.id}`)
   })
 })
+
+describe('4. a delete can say what goes with it: dependents.get', () => {
+  test('agent: its digital employees and chats; knowledge base: the agents bound to it; model: its agents and tasks', async () => {
+    const agent = (await srv.api('POST', '/api/agents', { name: 'Desk', providerId, model: 'fake-chat' })).body
+    const task = (
+      await srv.api('POST', '/api/schedules', { name: 'Morning report', instruction: 'Report', agentId: agent.id, schedule: { type: 'daily', time: '08:00' } })
+    ).body
+    await srv.api('POST', '/api/sessions', { agentId: agent.id, userId: 'u1' })
+    const kb = (await srv.api('POST', '/api/knowledge-bases', { name: 'Handbook' })).body
+    expect(kb.id).toBeTruthy()
+    const bound = await srv.api('PUT', `/api/agents/${agent.id}/knowledge-bases`, { bindings: [{ kbId: kb.id }] })
+    expect(bound.status).toBe(200)
+
+    expect((await srv.api('GET', `/api/dependents/agent/${agent.id}`)).body).toEqual({
+      agents: [],
+      schedules: [{ id: task.id, name: 'Morning report' }],
+      sessions: 1
+    })
+    expect((await srv.api('GET', `/api/dependents/knowledgeBase/${kb.id}`)).body).toEqual({
+      agents: [{ id: agent.id, name: 'Desk' }],
+      schedules: [],
+      sessions: 0
+    })
+    const chatModel = ((await srv.api('GET', `/api/models?providerId=${providerId}&type=chat`)).body as Array<{ id: string; modelId: string }>).find(
+      (m) => m.modelId === 'fake-chat'
+    )!
+    const users = (await srv.api('GET', `/api/dependents/model/${chatModel.id}`)).body
+    expect(users.agents).toContainEqual({ id: agent.id, name: 'Desk' })
+
+    // Bad input is a clear 4xx.
+    expect((await srv.api('GET', `/api/dependents/planet/${agent.id}`)).status).toBe(422)
+    expect((await srv.api('GET', '/api/dependents/agent/missing')).status).toBe(404)
+  })
+
+  test('deleting a model in use leaves its agents without a model, not with a dangling id', async () => {
+    const model = (await srv.api('POST', '/api/models', { providerId, modelId: 'short-lived', type: 'chat' })).body
+    const agent = (await srv.api('POST', '/api/agents', { name: 'User of short-lived', providerId, model: 'short-lived' })).body
+    expect((await srv.api('GET', `/api/dependents/model/${model.id}`)).body.agents).toEqual([{ id: agent.id, name: 'User of short-lived' }])
+    expect((await srv.api('DELETE', `/api/models/${model.id}`)).status).toBe(200)
+    expect((await srv.api('GET', `/api/agents/${agent.id}`)).body).toMatchObject({ providerId: null, model: null })
+  })
+})

@@ -8,6 +8,8 @@ import emailEn from './email.en.json'
 import emailZh from './email.zh-CN.json'
 import studioUxEn from './studio-ux.en.json'
 import studioUxZh from './studio-ux.zh-CN.json'
+import newcomerEn from './newcomer.en.json'
+import newcomerZh from './newcomer.zh-CN.json'
 
 type Tree = { [key: string]: string | Tree }
 
@@ -16,8 +18,8 @@ type Tree = { [key: string]: string | Tree }
  * the same big resource file. They merge into the main tree (a key of both: the area file wins).
  */
 export const areaStrings: Record<'zh-CN' | 'en', Tree[]> = {
-  'zh-CN': [knowledgeZh, employeesZh, memoryZh, emailZh, studioUxZh],
-  en: [knowledgeEn, employeesEn, memoryEn, emailEn, studioUxEn]
+  'zh-CN': [knowledgeZh, employeesZh, memoryZh, emailZh, studioUxZh, newcomerZh],
+  en: [knowledgeEn, employeesEn, memoryEn, emailEn, studioUxEn, newcomerEn]
 }
 
 function merge(base: Tree, extra: Tree): Tree {
