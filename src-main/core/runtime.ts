@@ -195,6 +195,7 @@ export async function createRuntime(opts: RuntimeOptions) {
     'scheduler.testSmtp': ({ to }) => scheduler.delivery.smtp.test(to),
     'memories.list': (f) => memory.list(f),
     'memories.users': () => memory.users(),
+    'memories.failures': async () => memory.failures(),
     'memories.create': (input) => memory.create(input),
     'memories.update': ({ id, ...patch }) => memory.update(id, patch),
     'memories.delete': ({ id }) => memory.delete(id),

@@ -254,3 +254,43 @@ describe('14. agent files: unique names on import, bindings exported and re-boun
     })
   }
 })
+
+describe('16. memory: failed learning shows on the memory screen; the preview chats as the user it says', () => {
+  const TEXT = {
+    en: { user: 'as “studio”', title: 'Learning from chats failed' },
+    'zh-CN': { user: '身份：“studio”', title: '从对话中学习记忆失败' }
+  }
+  let agentId: string
+  beforeAll(async () => {
+    agentId = (await srv.api('POST', '/api/agents', { name: 'Rememberer', providerId, model: 'fake-chat', memory: { enabled: true, shared: false } })).body.id
+  })
+  afterAll(() => llm.onChat(null))
+
+  for (const { lang, locale } of LANGS) {
+    test(`${lang}: a preview chat whose memory extraction fails: the preview names its user, the memory screen names the agent and the error`, async () => {
+      await setLanguage(lang)
+      // The extraction (its system prompt names long-term memory) gets an answer without JSON.
+      llm.onChat((body) => (JSON.stringify(body.messages).includes('long-term memory') ? { text: `no operations here (${lang})` } : { text: 'Noted.' }))
+      await withPage({ locale }, async (page) => {
+        await page.goto(studio(`agents/${agentId}`))
+        const preview = page.getByTestId('ws-preview')
+        await expect.poll(() => preview.getByTestId('preview-user').textContent()).toBe(TEXT[lang].user)
+        await preview.getByTestId('chat-input').fill('I like green tea')
+        await preview.getByTestId('chat-send').click()
+        await expect.poll(() => preview.getByTestId('msg-assistant').last().getAttribute('data-status')).toBe('ok')
+        // The preview's chat is the studio user's, as the memory screen says.
+        const sessions = (await srv.api('GET', `/api/sessions?agentId=${agentId}`)).body as Array<{ userId: string }>
+        expect(sessions.map((s) => s.userId)).toContain('studio')
+        expect(sessions.map((s) => s.userId)).not.toContain('preview')
+
+        await page.getByTestId('nav-memory').click()
+        const failures = page.getByTestId('memory-failures')
+        await expect.poll(() => failures.textContent(), { timeout: 15_000 }).toContain(TEXT[lang].title)
+        const item = failures.getByTestId('memory-failure').filter({ hasText: 'Rememberer' })
+        await expect(item.textContent()).resolves.toContain('studio')
+        await expect(item.textContent()).resolves.toContain('did not answer with JSON')
+        expect((await srv.api('GET', '/api/memory-failures')).body).toMatchObject([{ agentId, userId: 'studio' }])
+      })
+    })
+  }
+})

@@ -79,3 +79,24 @@ describe('4. a delete can say what goes with it: dependents.get', () => {
     expect((await srv.api('GET', `/api/agents/${agent.id}`)).body).toMatchObject({ providerId: null, model: null })
   })
 })
+
+describe('16. a failed memory extraction is reported until one works', () => {
+  test('memories.failures names the agent, user and error; a later extraction that works clears it', async () => {
+    const agent = (await srv.api('POST', '/api/agents', { name: 'Learner', providerId, model: 'fake-chat', memory: { enabled: true, shared: false } })).body
+    const session = (await srv.api('POST', '/api/sessions', { agentId: agent.id, userId: 'u-mem' })).body
+    const turn = async (message: string) => {
+      const handle = await srv.runtime.chat.startTurn({ sessionId: session.id, message, userId: 'u-mem' })
+      expect((await handle.done).status).toBe('ok')
+    }
+    const failures = async () => (await srv.api('GET', '/api/memory-failures')).body as Array<{ agentId: string }>
+    llm.onChat((body) => (JSON.stringify(body.messages).includes('long-term memory') ? { text: 'no JSON at all' } : { text: 'Noted.' }))
+    await turn('I like green tea')
+    await expect.poll(failures).toMatchObject([{ agentId: agent.id, userId: 'u-mem', message: expect.stringContaining('did not answer with JSON') }])
+    llm.onChat((body) =>
+      JSON.stringify(body.messages).includes('long-term memory') ? { text: '{"operations":[{"op":"add","text":"Likes green tea"}]}' } : { text: 'Noted.' }
+    )
+    await turn('Really, green tea')
+    await expect.poll(failures).toEqual([])
+    llm.onChat(null)
+  })
+})
