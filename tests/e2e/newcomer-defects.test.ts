@@ -34,6 +34,9 @@ async function withPage(opts: Parameters<typeof openPage>[1], run: (page: Page) 
   }
 }
 
+/** expect.poll with room for a machine under load (its default gives up after 1 s). */
+const poll = <T>(fn: () => T | Promise<T>, opts: { timeout?: number } = {}) => expect.poll(fn, { timeout: 10_000, ...opts })
+
 const setLanguage = (language: 'en' | 'zh-CN') => srv.api('PUT', '/api/settings', { language, theme: 'light' })
 const studio = (hash: string) => `${srv.url}/?token=${srv.token}#/${hash}`
 
@@ -61,7 +64,7 @@ describe('15. a new agent gets the only chat model and opens in its editor', () 
           await page.getByTestId('agent-new').click()
           const editor = page.getByTestId('agent-editor')
           await editor.getByTestId('agent-name-input').fill(name)
-          await expect.poll(() => editor.getByTestId('agent-model').locator('.ant-select-content').getAttribute('title')).toBe('fake-chat')
+          await poll(() => editor.getByTestId('agent-model').locator('.ant-select-content').getAttribute('title')).toBe('fake-chat')
           await page.getByTestId('agent-save').click()
           await page.getByTestId('agent-workspace').waitFor()
           const created = ((await srv.api('GET', '/api/agents')).body as Array<{ id: string; name: string; model: string | null; providerId: string }>).find(
@@ -106,11 +109,11 @@ describe('6. digital employees: a run that fails at once ends in the UI, manual 
           for (let i = 1; i <= 2; i++) {
             await page.getByTestId('task-run').click()
             const row = page.locator('.emp-run-row').first()
-            await expect.poll(() => row.getByTestId('run-status').textContent()).toBe(TEXT[lang].failed)
-            await expect.poll(() => page.getByTestId('task-running').count()).toBe(0)
-            await expect.poll(() => page.getByTestId('task-run-total').textContent()).toContain(String(before + i))
+            await poll(() => row.getByTestId('run-status').textContent()).toBe(TEXT[lang].failed)
+            await poll(() => page.getByTestId('task-running').count()).toBe(0)
+            await poll(() => page.getByTestId('task-run-total').textContent()).toContain(String(before + i))
             // The run is over: "run now" is offered again, and no run in the list still spins.
-            await expect.poll(() => page.getByTestId('task-run').isEnabled()).toBe(true)
+            await poll(() => page.getByTestId('task-run').isEnabled()).toBe(true)
             await expect(page.locator('.emp-run-row [data-testid="run-status"]').filter({ hasText: TEXT[lang].running }).count()).resolves.toBe(0)
           }
           expect((await srv.api('GET', `/api/schedules/${taskId}/runs`)).body.slice(0, 2).map((r: { status: string }) => r.status)).toEqual(['error', 'error'])
@@ -149,25 +152,25 @@ describe('4. deletes name what goes with them', () => {
       await withPage({ locale }, async (page) => {
         const dialog = page.getByTestId('delete-dependents')
         const cancel = async () => {
-          await page.locator('.ant-modal-confirm .ant-btn').first().click()
-          await dialog.waitFor({ state: 'hidden' })
+          await page.getByTestId('confirm-cancel').click()
+          await poll(() => dialog.count()).toBe(0)
         }
         await page.goto(studio('agents'))
         await page.getByTestId('agent-card').filter({ hasText: 'Librarian' }).getByTestId('agent-menu').click()
         await page.getByTestId('agent-delete').click()
-        await expect.poll(() => dialog.textContent()).toMatch(TEXT[lang].schedules)
+        await poll(() => dialog.textContent()).toMatch(TEXT[lang].schedules)
         await expect(dialog.textContent()).resolves.toMatch(TEXT[lang].sessions)
         await cancel()
 
         await page.goto(studio('knowledge'))
         await page.getByTestId('kb-card').filter({ hasText: 'Shelf' }).getByTestId('kb-delete').click()
-        await expect.poll(() => dialog.textContent()).toMatch(TEXT[lang].kb)
+        await poll(() => dialog.textContent()).toMatch(TEXT[lang].kb)
         await cancel()
 
         await page.goto(studio('models'))
         await page.getByTestId('provider-item').filter({ hasText: 'Fake LLM' }).click()
         await page.getByTestId('model-row').filter({ hasText: 'old-model' }).getByTestId('model-delete').click()
-        await expect.poll(() => dialog.textContent()).toMatch(TEXT[lang].model)
+        await poll(() => dialog.textContent()).toMatch(TEXT[lang].model)
         await cancel()
       })
     })
@@ -180,10 +183,10 @@ describe('4. deletes name what goes with them', () => {
       await page.getByTestId('provider-item').filter({ hasText: 'Fake LLM' }).click()
       await page.getByTestId('model-row').filter({ hasText: 'old-model' }).getByTestId('model-delete').click()
       await page.getByTestId('confirm-delete').click()
-      await expect.poll(async () => ((await srv.api('GET', '/api/models')).body as Array<{ id: string }>).some((m) => m.id === modelId)).toBe(false)
+      await poll(async () => ((await srv.api('GET', '/api/models')).body as Array<{ id: string }>).some((m) => m.id === modelId)).toBe(false)
       await page.goto(studio('agents'))
       const card = page.getByTestId('agent-card').filter({ hasText: 'Old timer' })
-      await expect.poll(() => card.locator('.entity-card-foot').textContent()).toContain('No model')
+      await poll(() => card.locator('.entity-card-foot').textContent()).toContain('No model')
     })
   })
 })
@@ -240,7 +243,7 @@ describe('14. agent files: unique names on import, bindings exported and re-boun
         // A knowledge base this studio does not have is reported by name.
         const elsewhere = { ...file, knowledgeBases: [{ kbId: 'kb-elsewhere', name: 'Missing shelf' }] }
         await input.setInputFiles({ name: 'elsewhere.agent.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(elsewhere)) })
-        await expect.poll(() => page.getByTestId('import-unbound').textContent()).toMatch(TEXT[lang].unbound)
+        await poll(() => page.getByTestId('import-unbound').textContent()).toMatch(TEXT[lang].unbound)
         await page
           .getByTestId('agent-card')
           .filter({ hasText: `Concierge (${round * 2 + 3})` })
@@ -249,7 +252,7 @@ describe('14. agent files: unique names on import, bindings exported and re-boun
         // No version: not "made by a newer Agenta Studio".
         const { version: _v, ...unversioned } = file
         await input.setInputFiles({ name: 'old.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(unversioned)) })
-        await expect.poll(() => page.locator('.ant-message-error').last().textContent()).toContain(TEXT[lang].noVersion)
+        await poll(() => page.locator('.ant-message-error').last().textContent()).toContain(TEXT[lang].noVersion)
       })
     })
   }
@@ -274,10 +277,10 @@ describe('16. memory: failed learning shows on the memory screen; the preview ch
       await withPage({ locale }, async (page) => {
         await page.goto(studio(`agents/${agentId}`))
         const preview = page.getByTestId('ws-preview')
-        await expect.poll(() => preview.getByTestId('preview-user').textContent()).toBe(TEXT[lang].user)
+        await poll(() => preview.getByTestId('preview-user').textContent()).toBe(TEXT[lang].user)
         await preview.getByTestId('chat-input').fill('I like green tea')
         await preview.getByTestId('chat-send').click()
-        await expect.poll(() => preview.getByTestId('msg-assistant').last().getAttribute('data-status')).toBe('ok')
+        await poll(() => preview.getByTestId('msg-assistant').last().getAttribute('data-status')).toBe('ok')
         // The preview's chat is the studio user's, as the memory screen says.
         const sessions = (await srv.api('GET', `/api/sessions?agentId=${agentId}`)).body as Array<{ userId: string }>
         expect(sessions.map((s) => s.userId)).toContain('studio')
@@ -285,7 +288,7 @@ describe('16. memory: failed learning shows on the memory screen; the preview ch
 
         await page.getByTestId('nav-memory').click()
         const failures = page.getByTestId('memory-failures')
-        await expect.poll(() => failures.textContent(), { timeout: 15_000 }).toContain(TEXT[lang].title)
+        await poll(() => failures.textContent(), { timeout: 15_000 }).toContain(TEXT[lang].title)
         const item = failures.getByTestId('memory-failure').filter({ hasText: 'Rememberer' })
         await expect(item.textContent()).resolves.toContain('studio')
         await expect(item.textContent()).resolves.toContain('did not answer with JSON')

@@ -35,6 +35,7 @@ export function useDeleteConfirm() {
       okText: t('common.delete'),
       okButtonProps: { danger: true, 'data-testid': 'confirm-delete' } as ButtonProps,
       cancelText: t('common.cancel'),
+      cancelButtonProps: { 'data-testid': 'confirm-cancel' } as ButtonProps,
       onOk: () =>
         o
           .remove()
