@@ -217,10 +217,10 @@ export function providersService(db: Kysely<DB>, secrets: SecretBox, events: Stu
       async delete(id: string) {
         const before = await repo.models.find(id)
         if (!before) throw new AppError('not_found', `No model with id ${id}`)
-        // Agents and tasks that used it are left without a model (the delete confirmation named
-        // them: dependents.get) rather than pointing at one that is gone.
+        // Agents that used it are left without a model (the delete confirmation named them:
+        // dependents.get) rather than pointing at one that is gone. Tasks that chose it keep the
+        // choice: their runs fail saying the model is gone, as the confirmation warned.
         const agents = await db.selectFrom('agents').select('id').where('provider_id', '=', before.provider_id).where('model', '=', before.model_id).execute()
-        const tasks = await db.selectFrom('schedules').select('id').where('model_override', '=', id).execute()
         if (agents.length)
           await db
             .updateTable('agents')
@@ -231,11 +231,9 @@ export function providersService(db: Kysely<DB>, secrets: SecretBox, events: Stu
               agents.map((a) => a.id)
             )
             .execute()
-        if (tasks.length) await db.updateTable('schedules').set({ model_override: null }).where('model_override', '=', id).execute()
         await repo.models.delete(id)
         events.emit('providers.changed', { id: before.provider_id })
         for (const a of agents) events.emit('agents.changed', { id: a.id })
-        for (const t of tasks) events.emit('schedules.changed', { id: t.id })
         return { ok: true as const }
       }
     }
