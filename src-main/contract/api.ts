@@ -82,6 +82,13 @@ export const endpoints = {
   'agents.create': ep({ method: 'POST', path: '/api/agents', summary: 'Create an agent', input: E.AgentCreate, output: E.Agent }),
   'agents.update': ep({ method: 'PUT', path: '/api/agents/:id', summary: 'Change an agent', input: byId.extend(E.AgentUpdate.shape), output: E.Agent }),
   'agents.delete': ep({ method: 'DELETE', path: '/api/agents/:id', summary: 'Delete an agent', input: byId, output: ok }),
+  'dependents.get': ep({
+    method: 'GET',
+    path: '/api/dependents/:kind/:id',
+    summary: 'What deleting an agent, knowledge base or model takes with it or leaves without',
+    input: byId.extend({ kind: E.DependentKind }),
+    output: E.Dependents
+  }),
   'agents.rotateKey': ep({
     method: 'POST',
     path: '/api/agents/:id/rotate-key',
@@ -407,6 +414,13 @@ export const endpoints = {
     input: none,
     output: z.array(M.MemoryUser)
   }),
+  'memories.failures': ep({
+    method: 'GET',
+    path: '/api/memory-failures',
+    summary: 'The last failed memory extraction of each agent (since the core started), newest first',
+    input: none,
+    output: z.array(M.MemoryFailure)
+  }),
   'memories.create': ep({ method: 'POST', path: '/api/memories', summary: 'Add a memory about a user', input: M.MemoryCreate, output: M.Memory }),
   'memories.update': ep({ method: 'PUT', path: '/api/memories/:id', summary: 'Change a memory', input: byId.extend(M.MemoryUpdate.shape), output: M.Memory }),
   'memories.delete': ep({ method: 'DELETE', path: '/api/memories/:id', summary: 'Delete one memory', input: byId, output: ok }),
@@ -453,7 +467,9 @@ export const studioEvents = {
   'schedules.changed': z.object({ id: z.string() }),
   /** A run started or ended; the Electron host shows a notification for final events with `notify`. */
   'schedules.run': S.ScheduleRunEvent,
-  'memories.changed': z.object({ userId: z.string(), agentId: z.string().nullable() })
+  'memories.changed': z.object({ userId: z.string(), agentId: z.string().nullable() }),
+  /** Learning from a turn failed; the memory screen shows it (memories.failures has the latest per agent). */
+  'memories.failed': M.MemoryFailure
 } as const
 export type StudioEventName = keyof typeof studioEvents
 export type StudioEvent<N extends StudioEventName> = z.infer<(typeof studioEvents)[N]>

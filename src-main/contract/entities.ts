@@ -179,8 +179,9 @@ export const AgentCreate = z.object({
   name: agentFields.name,
   description: agentFields.description.default(''),
   avatar: agentFields.avatar.default('🤖'),
-  providerId: agentFields.providerId.default(null),
-  model: agentFields.model.default(null),
+  /** Left out (both): the only enabled chat model, if there is exactly one; null: no model on purpose. */
+  providerId: agentFields.providerId.optional(),
+  model: agentFields.model.optional(),
   systemPrompt: agentFields.systemPrompt.default(''),
   params: AgentParams.default({}),
   welcomeMessage: agentFields.welcomeMessage.default(''),
@@ -195,11 +196,46 @@ export const AgentCreate = z.object({
 })
 export const AgentUpdate = z.object(agentFields).partial()
 
-/** An agent as a file to share: everything but its identity (ids, public key) and publishing state. */
+/** What deleting an agent, knowledge base or model takes with it or leaves without (for its confirmation). */
+export const DependentKind = z.enum(['agent', 'knowledgeBase', 'model'])
+export type DependentKind = z.infer<typeof DependentKind>
+const NamedRef = z.object({ id: z.string(), name: z.string() })
+export const Dependents = z.object({
+  /** Agents bound to the knowledge base, or using the model (they are left without it). */
+  agents: z.array(NamedRef),
+  /** Digital employees of the agent (deleted with it, with their run history), or using the model. */
+  schedules: z.array(NamedRef),
+  /** Chats of the agent, deleted with it. */
+  sessions: z.number().int()
+})
+export type Dependents = z.infer<typeof Dependents>
+
+/** A binding in an agent file: the id it had and the name, to find it again on another machine. */
+const FileTool = z.object({
+  toolId: z.string().max(64),
+  name: z.string().max(200),
+  enabledTools: z.array(z.string()).nullable().default(null),
+  requireConfirmation: z.boolean().default(false)
+})
+const FileKnowledgeBase = z.object({
+  kbId: z.string().max(64),
+  name: z.string().max(200),
+  /** The binding's retrieval settings as agents.setKnowledgeBases takes them (checked there). */
+  settings: z.record(z.string(), z.unknown()).optional()
+})
+
+/**
+ * An agent as a file to share: everything but its identity (ids, public key) and publishing
+ * state, with the tools and knowledge bases it was bound to (re-bound on import where they exist).
+ */
 export const AgentExport = z.object({
   format: z.literal('agenta-agent', 'not an Agenta agent file'),
-  version: z.literal(1, 'made by a newer Agenta Studio'),
-  agent: AgentCreate
+  version: z.literal(1, {
+    error: (iss) => (iss.input === undefined ? 'version missing: not an Agenta Studio export' : 'made by a newer Agenta Studio')
+  }),
+  agent: AgentCreate,
+  tools: z.array(FileTool).max(100).default([]),
+  knowledgeBases: z.array(FileKnowledgeBase).max(50).default([])
 })
 export type AgentExport = z.infer<typeof AgentExport>
 

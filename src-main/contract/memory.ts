@@ -45,4 +45,13 @@ export const ForgetInput = z.object({
   /** Only this agent's own memories of the user; absent = everything about the user. */
   agentId: z.string().max(64).optional()
 })
+/** The last failed extraction of an agent (model down, an answer without JSON); gone after one that works. */
+export const MemoryFailure = z.object({
+  agentId: z.string(),
+  userId: z.string(),
+  message: z.string(),
+  at: z.number().int()
+})
+export type MemoryFailure = z.infer<typeof MemoryFailure>
+
 export const ForgetResult = z.object({ deleted: z.number().int() })

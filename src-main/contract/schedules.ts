@@ -159,7 +159,10 @@ export type ScheduleRun = z.infer<typeof ScheduleRun>
 export const Schedule = z.object({
   id,
   ...fields,
+  /** Scheduled runs of the current loop (what loopCount limits; "run now" does not count). */
   runCount: z.number().int(),
+  /** Every run in the history, manual ones too (skipped slots not); pruned runs are gone from it. */
+  runTotal: z.number().int(),
   /** paused = disabled by the user; finished = loop count reached or a one-off that has run. */
   status: z.enum(['active', 'paused', 'finished']),
   /** A run of this task is going now. */

@@ -5,6 +5,7 @@ import { openStore, type Store, type StoreConfig } from '../store/db'
 import { agentsService } from './agents/agents-service'
 import { memoryCoordination } from './coordination/memory'
 import type { Coordination } from './coordination/types'
+import { dependentsService } from './dependents'
 import { knowledgeService, type KnowledgeOptions } from './knowledge/knowledge-service'
 import { createLanceDbStore, type VectorStore } from '../vector'
 import { lazyVectorStore } from './lazy-vector-store'
@@ -77,6 +78,7 @@ export async function createRuntime(opts: RuntimeOptions) {
 
   const providers = providersService(db, secrets, events)
   const agents = agentsService(db, events)
+  const dependents = dependentsService(db)
   const tools = toolsService(db, events, secrets)
   // Header and environment values saved in clear by earlier versions are sealed before anything connects.
   await tools.sealClearText().catch((err) => log.error({ err }, 'MCP server secrets not sealed'))
@@ -150,6 +152,7 @@ export async function createRuntime(opts: RuntimeOptions) {
     'agents.update': ({ id, ...patch }) => agents.update(id, patch),
     'agents.delete': ({ id }) => agents.delete(id),
     'agents.rotateKey': ({ id }) => agents.rotateKey(id),
+    'dependents.get': ({ kind, id }) => dependents.get(kind, id),
     'sessions.list': (f) => chat.sessions.list(f),
     'sessions.create': (input) => chat.sessions.create(input),
     'sessions.get': ({ id }) => chat.sessions.get(id),
@@ -208,6 +211,7 @@ export async function createRuntime(opts: RuntimeOptions) {
     'scheduler.testSmtp': ({ to }) => scheduler.delivery.smtp.test(to),
     'memories.list': (f) => memory.list(f),
     'memories.users': () => memory.users(),
+    'memories.failures': async () => memory.failures(),
     'memories.create': (input) => memory.create(input),
     'memories.update': ({ id, ...patch }) => memory.update(id, patch),
     'memories.delete': ({ id }) => memory.delete(id),

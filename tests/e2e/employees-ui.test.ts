@@ -144,7 +144,7 @@ describe('digital employees', () => {
     await byTestId('task-pause').click()
     await expect.poll(() => byTestId('task-status').textContent()).toBe('Paused')
     await byTestId('task-resume').click()
-    await expect.poll(() => byTestId('task-status').textContent()).toBe('Active')
+    await expect.poll(() => byTestId('task-status').textContent()).toBe('Enabled')
   })
 
   test('the grid in the dark', async () => {

@@ -133,6 +133,9 @@ describe('studio shell in the browser', () => {
     await page.getByPlaceholder("e.g. What are today's opening hours?").fill('Where is the exit?')
     await shot('agent-editor')
     await byTestId('agent-save').click()
+    // A new agent opens in its editor (issue 15); the grid is one step back.
+    await byTestId('agent-workspace').waitFor()
+    await go('agents')
 
     const card = byTestId('agent-card').filter({ hasText: 'Museum guide' })
     await card.waitFor()
@@ -167,7 +170,7 @@ describe('studio shell in the browser', () => {
     await byTestId('agent-import-input').setInputFiles({ name: 'guide.agent.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(file)) })
     await byTestId('agent-card').filter({ hasText: 'Imported guide' }).waitFor()
     await byTestId('agent-import-input').setInputFiles({ name: 'notes.json', mimeType: 'application/json', buffer: Buffer.from('{"hello":1}') })
-    await expect.poll(() => page.locator('.ant-message').textContent()).toMatch(/cannot be imported: format/)
+    await expect.poll(() => page.locator('.ant-message').textContent()).toMatch(/cannot be imported: it is not an Agenta Studio agent export/)
     await expect(byTestId('agent-card').count()).resolves.toBe(2)
   })
 

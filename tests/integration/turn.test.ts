@@ -281,7 +281,7 @@ describe('agent turn', () => {
 
   it('refuses a turn for an unknown session and an agent without a model', async () => {
     await expect(b.runtime.chat.startTurn({ sessionId: 'missing', message: 'x' })).rejects.toMatchObject({ code: 'not_found' })
-    const bare = await b.runtime.agents.create(AgentCreate.parse({ name: 'No model' }))
+    const bare = await b.runtime.agents.create(AgentCreate.parse({ name: 'No model', providerId: null, model: null }))
     const sessionId = (await b.runtime.chat.sessions.create({ agentId: bare.id, userId: 'u', title: '' })).id
     const { summary } = await turn('hello?', { sessionId })
     expect(summary.error).toMatchObject({ code: 'no_model', message: expect.stringMatching(/No model/i) })

@@ -27,6 +27,23 @@ export function agentsService(db: Kysely<DB>, events: StudioEvents) {
       })
   }
 
+  /**
+   * The model a new agent gets when the caller names none: the only enabled chat model of an
+   * enabled provider. With several to choose from, picking one would be a guess, so none.
+   */
+  async function onlyChatModel(): Promise<{ providerId: string; model: string } | null> {
+    const rows = await db
+      .selectFrom('models')
+      .innerJoin('providers', 'providers.id', 'models.provider_id')
+      .select(['models.provider_id as providerId', 'models.model_id as model'])
+      .where('models.type', '=', 'chat')
+      .where('models.enabled', '=', 1)
+      .where('providers.enabled', '=', 1)
+      .limit(2)
+      .execute()
+    return rows.length === 1 ? rows[0]! : null
+  }
+
   return {
     /** The stored row, for the runtime (public key, allowed origins). */
     row,
@@ -35,6 +52,8 @@ export function agentsService(db: Kysely<DB>, events: StudioEvents) {
 
     async create(input: z.output<typeof AgentCreate>): Promise<Agent> {
       await checkProvider(input.providerId)
+      const only = input.providerId === undefined && input.model === undefined ? await onlyChatModel() : null
+      input = { ...input, providerId: only?.providerId ?? input.providerId ?? null, model: only?.model ?? input.model ?? null }
       const now = Date.now()
       const r = {
         id: newId(),

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely'
 import type { z } from 'zod'
 import type { Agent } from '../../contract/entities'
 import { AppError } from '../../contract/errors'
-import type { Memory, MemoryCreate, MemoryUpdate } from '../../contract/memory'
+import type { Memory, MemoryCreate, MemoryFailure, MemoryUpdate } from '../../contract/memory'
 import { chatRepo } from '../../store/repos/chat'
 import { memoriesRepo, toMemory, type MemoryRow, type MemoryScope } from '../../store/repos/memories'
 import type { DB } from '../../store/schema'
@@ -60,6 +60,8 @@ export function memoryService(db: Kysely<DB>, agents: AgentsService, providers: 
   const chains = new Map<string, Promise<void>>()
   const pending = new Set<Promise<void>>()
   const closing = new AbortController()
+  /** Per agent, its last failed extraction, until one works (kept in memory: the log has the history). */
+  const failed = new Map<string, MemoryFailure>()
 
   async function row(id: string): Promise<MemoryRow> {
     const r = await repo.find(id)
@@ -185,9 +187,15 @@ export function memoryService(db: Kysely<DB>, agents: AgentsService, providers: 
       const key = `${t.userId}\u0000${t.agent.memory.shared ? '' : t.agent.id}`
       const job: Promise<void> = (chains.get(key) ?? Promise.resolve())
         .then(() => extract(t))
+        .then(() => void failed.delete(t.agent.id))
         .catch((err) => {
-          // The chat user already has the answer; a failed extraction only costs one memory.
-          if (!closing.signal.aborted) log.warn({ err, agentId: t.agent.id }, 'memory extraction failed')
+          // The chat user already has the answer; a failed extraction only costs one memory,
+          // but the studio user is told (memory screen), not only the server log.
+          if (closing.signal.aborted) return
+          log.warn({ err, agentId: t.agent.id }, 'memory extraction failed')
+          const failure = { agentId: t.agent.id, userId: t.userId, message: (err as Error)?.message ?? String(err), at: Date.now() }
+          failed.set(t.agent.id, failure)
+          events.emit('memories.failed', failure)
         })
         .finally(() => {
           pending.delete(job)
@@ -200,6 +208,8 @@ export function memoryService(db: Kysely<DB>, agents: AgentsService, providers: 
 
   return {
     hooks,
+    /** The last failed extraction of each agent, newest first. */
+    failures: (): MemoryFailure[] => [...failed.values()].sort((a, b) => b.at - a.at),
 
     async list(f: { userId?: string; agentId?: string; q?: string }): Promise<Memory[]> {
       let agentIds: (string | null)[] | undefined

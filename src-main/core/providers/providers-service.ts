@@ -217,8 +217,23 @@ export function providersService(db: Kysely<DB>, secrets: SecretBox, events: Stu
       async delete(id: string) {
         const before = await repo.models.find(id)
         if (!before) throw new AppError('not_found', `No model with id ${id}`)
+        // Agents that used it are left without a model (the delete confirmation named them:
+        // dependents.get) rather than pointing at one that is gone. Tasks that chose it keep the
+        // choice: their runs fail saying the model is gone, as the confirmation warned.
+        const agents = await db.selectFrom('agents').select('id').where('provider_id', '=', before.provider_id).where('model', '=', before.model_id).execute()
+        if (agents.length)
+          await db
+            .updateTable('agents')
+            .set({ provider_id: null, model: null, updated_at: Date.now() })
+            .where(
+              'id',
+              'in',
+              agents.map((a) => a.id)
+            )
+            .execute()
         await repo.models.delete(id)
         events.emit('providers.changed', { id: before.provider_id })
+        for (const a of agents) events.emit('agents.changed', { id: a.id })
         return { ok: true as const }
       }
     }

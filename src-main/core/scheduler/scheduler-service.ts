@@ -107,7 +107,7 @@ export function schedulerService(deps: SchedulerDeps, opts: Partial<SchedulerOpt
     return toStoredSchedule(r)
   }
 
-  function present(s: StoredSchedule, last: ScheduleRunRow | undefined): Schedule {
+  function present(s: StoredSchedule, last: ScheduleRunRow | undefined, runTotal: number): Schedule {
     let upcoming: number[] = []
     if (s.enabled && s.nextRunAt !== null) {
       const left = s.loopCount > 0 ? s.loopCount - s.runCount : 3
@@ -123,6 +123,7 @@ export function schedulerService(deps: SchedulerDeps, opts: Partial<SchedulerOpt
       ...rest,
       status: !s.enabled ? 'paused' : nextRunAt === null ? 'finished' : 'active',
       running: active.has(s.id),
+      runTotal,
       nextRunAt,
       nextRuns: upcoming,
       lastRun: lastRun && { id: lastRun.id, status: lastRun.status, startedAt: lastRun.startedAt, endedAt: lastRun.endedAt, error: lastRun.error },
@@ -133,7 +134,8 @@ export function schedulerService(deps: SchedulerDeps, opts: Partial<SchedulerOpt
 
   async function get(id: string): Promise<Schedule> {
     const s = await stored(id)
-    return present(s, (await repo.runs.latest([id])).get(id))
+    const [last, counts] = await Promise.all([repo.runs.latest([id]), repo.runs.counts([id])])
+    return present(s, last.get(id), counts.get(id) ?? 0)
   }
 
   const unprocessable = (path: string, message: string) =>
@@ -424,8 +426,9 @@ export function schedulerService(deps: SchedulerDeps, opts: Partial<SchedulerOpt
     async list(f: { agentId?: string } = {}): Promise<Schedule[]> {
       const agentId = f.agentId ? (await agents.get(f.agentId)).id : undefined
       const rows = (await repo.list({ agentId })).map(toStoredSchedule)
-      const last = await repo.runs.latest(rows.map((r) => r.id))
-      return rows.map((s) => present(s, last.get(s.id)))
+      const ids = rows.map((r) => r.id)
+      const [last, counts] = await Promise.all([repo.runs.latest(ids), repo.runs.counts(ids)])
+      return rows.map((s) => present(s, last.get(s.id), counts.get(s.id) ?? 0))
     },
     get,
 

@@ -136,6 +136,18 @@ export function schedulesRepo(db: Kysely<DB>) {
           .execute()
         return new Map(rows.map((r) => [r.schedule_id, r]))
       },
+      /** How many runs (manual ones too, skipped slots not) each of these tasks has in its history. */
+      counts: async (scheduleIds: string[]) => {
+        if (!scheduleIds.length) return new Map<string, number>()
+        const rows = await db
+          .selectFrom('schedule_runs')
+          .select(({ fn }) => ['schedule_id', fn.countAll<number | string>().as('n')])
+          .where('schedule_id', 'in', scheduleIds)
+          .where('status', '!=', 'skipped')
+          .groupBy('schedule_id')
+          .execute()
+        return new Map(rows.map((r) => [r.schedule_id, Number(r.n)]))
+      },
       /** Runs a crash left `running`: nothing can finish them any more. */
       failOrphans: (error: string, endedAt: number) =>
         db.updateTable('schedule_runs').set({ status: 'error', error, ended_at: endedAt }).where('status', '=', 'running').executeTakeFirst(),

@@ -44,6 +44,7 @@ export function areaRefreshers(stores: AreaStores): Record<string, (payload: unk
     'knowledge.sources': (p) => stores.knowledgeSources.getState().onChanged((p as StudioEvent<'knowledge.sources'>).kbId),
     'schedules.changed': (p) => stores.employees.getState().onChanged((p as StudioEvent<'schedules.changed'>).id),
     'schedules.run': (p) => stores.employees.getState().onRun(p as StudioEvent<'schedules.run'>),
-    'memories.changed': (p) => stores.memory.getState().onChanged((p as StudioEvent<'memories.changed'>).userId)
+    'memories.changed': (p) => stores.memory.getState().onChanged((p as StudioEvent<'memories.changed'>).userId),
+    'memories.failed': (p) => stores.memory.getState().onFailed(p as StudioEvent<'memories.failed'>)
   }
 }

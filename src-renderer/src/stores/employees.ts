@@ -49,7 +49,13 @@ export type EmployeesStore = StoreApi<EmployeesState>
 const RUN_PAGE = 20
 const noRuns: RunsState = { items: [], loading: false, error: null, hasMore: false }
 
+/**
+ * A run never goes back to `running`: a "run now" answer (status running) that arrives after the
+ * event of its end, as it does when the run fails at once, must not bring it back to life.
+ */
 const upsertRun = (items: ScheduleRun[], run: ScheduleRun) => {
+  const known = items.find((r) => r.id === run.id)
+  if (known && known.status !== 'running' && run.status === 'running') return items
   const next = upsert(items, run)
   return next.sort((a, b) => b.startedAt - a.startedAt)
 }
@@ -57,10 +63,14 @@ const upsertRun = (items: ScheduleRun[], run: ScheduleRun) => {
 /** Digital employees: scheduled agent tasks, their runs and traces. */
 export function createEmployeesStore(api: Api): EmployeesStore {
   let loadSeq = 0
+  /** Per task, the newest schedules.get asked: answers can overtake each other; only the newest lands. */
+  const refreshSeq = new Map<string, number>()
   const traces = new Map<string, Promise<RunStep[]>>()
 
   return createStore<EmployeesState>()((set, get) => {
     const keep = (schedule: Schedule) => {
+      // What a mutation answered is newer than any schedules.get still under way.
+      refreshSeq.set(schedule.id, (refreshSeq.get(schedule.id) ?? 0) + 1)
       set((s) => ({ items: upsert(s.items, schedule) }))
       return schedule
     }
@@ -70,10 +80,13 @@ export function createEmployeesStore(api: Api): EmployeesStore {
         return { runs: { ...s.runs, [id]: { ...cur, ...(typeof patch === 'function' ? patch(cur) : patch) } } }
       })
     const refreshOne = async (id: string) => {
+      const seq = (refreshSeq.get(id) ?? 0) + 1
+      refreshSeq.set(id, seq)
       try {
-        keep(await api.call('schedules.get', { id }))
+        const schedule = await api.call('schedules.get', { id })
+        if (refreshSeq.get(id) === seq) keep(schedule)
       } catch (err) {
-        if (toApiError(err).code === 'not_found') set((s) => ({ items: s.items.filter((x) => x.id !== id) }))
+        if (refreshSeq.get(id) === seq && toApiError(err).code === 'not_found') set((s) => ({ items: s.items.filter((x) => x.id !== id) }))
       }
     }
 

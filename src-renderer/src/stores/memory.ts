@@ -1,6 +1,6 @@
 import { createStore, type StoreApi } from 'zustand/vanilla'
 import type { ApiInput, ApiOutput } from '@contract/api'
-import type { Memory } from '@contract/memory'
+import type { Memory, MemoryFailure } from '@contract/memory'
 import type { Api } from '../api/client'
 import { toApiError, type ApiError } from '../api/errors'
 import { upsert } from './collection'
@@ -32,8 +32,13 @@ export interface MemoryState {
   remove(id: string): Promise<void>
   /** Deletes everything about the user (or one agent's own memories of them). */
   forget(userId: string, agentId?: string): Promise<number>
+  /** The last failed extraction of each agent, newest first. */
+  failures: MemoryFailure[]
+  loadFailures(): Promise<void>
   /** `memories.changed` studio event. */
   onChanged(userId: string): void
+  /** `memories.failed` studio event. */
+  onFailed(failure: MemoryFailure): void
 }
 
 export type MemoryStore = StoreApi<MemoryState>
@@ -52,7 +57,16 @@ export function createMemoryStore(api: Api): MemoryStore {
     items: [],
     loading: false,
     error: null,
+    failures: [],
 
+    async loadFailures() {
+      try {
+        set({ failures: await api.call('memories.failures', {}) })
+      } catch (err) {
+        // The list of memories still works without it; the next event or visit tries again.
+        set({ error: toApiError(err) })
+      }
+    },
     async loadUsers() {
       const n = ++usersSeq
       try {
@@ -121,6 +135,11 @@ export function createMemoryStore(api: Api): MemoryStore {
     onChanged(userId) {
       void get().loadUsers()
       if (userId === get().userId) void get().reload()
+      // Learning worked again for some agent: its failure may be gone.
+      if (get().failures.length) void get().loadFailures()
+    },
+    onFailed(failure) {
+      set((s) => ({ failures: [failure, ...s.failures.filter((f) => f.agentId !== failure.agentId)] }))
     }
   }))
 }

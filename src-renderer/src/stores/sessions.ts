@@ -22,8 +22,13 @@ export interface SessionsState {
 
 export type SessionsStore = StoreApi<SessionsState>
 
-/** Sessions the editor's live preview starts: kept out of the chat screen's list. */
+/**
+ * Sessions the editor's live preview started before it chatted as STUDIO_USER: kept out of the
+ * chat screen's list.
+ */
 export const PREVIEW_USER = 'preview'
+/** The user the studio chats as, on the chat screen and in the editor's preview (so both share memories). */
+export const STUDIO_USER = 'studio'
 
 export function createSessionsStore(api: Api): SessionsStore {
   let seq = 0

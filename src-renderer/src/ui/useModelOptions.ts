@@ -7,6 +7,8 @@ export interface ModelOption {
   label: string
   value: string
   model: Model
+  /** False when the model or its provider is turned off. */
+  enabled: boolean
 }
 export interface ModelGroup {
   label: string
@@ -25,7 +27,9 @@ export function useModelOptions(type: ModelType, valueOf: (m: Model) => string):
         .map((p) => ({
           label: p.enabled ? p.name : `${p.name} · ${t('models.disabled')}`,
           title: p.name,
-          options: models.filter((m) => m.providerId === p.id && m.type === type).map((m) => ({ label: m.modelId, value: valueOf(m), model: m }))
+          options: models
+            .filter((m) => m.providerId === p.id && m.type === type)
+            .map((m) => ({ label: m.modelId, value: valueOf(m), model: m, enabled: p.enabled && m.enabled }))
         }))
         .filter((g) => g.options.length > 0),
     [providers, models, type, valueOf, t]

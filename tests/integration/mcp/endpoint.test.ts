@@ -18,7 +18,7 @@ beforeAll(async () => {
   const p = await s.runtime.providers.create({ name: 'fake', kind: 'custom', baseUrl: llm.baseUrl, enabled: true })
   await s.runtime.agents.create(AgentCreate.parse({ name: 'Museum Guide', description: 'Knows the halls', providerId: p.id, model: 'fake-chat' }))
   await s.runtime.agents.create(AgentCreate.parse({ name: '导游', providerId: p.id, model: 'fake-chat' }))
-  await s.runtime.agents.create(AgentCreate.parse({ name: 'No Model' }))
+  await s.runtime.agents.create(AgentCreate.parse({ name: 'No Model', providerId: null, model: null }))
   client = new Client({ name: 'outside-client', version: '1.0.0' })
   await client.connect(new StreamableHTTPClientTransport(new URL(`${s.url}/mcp`), { requestInit: { headers: { Authorization: `Bearer ${s.token}` } } }))
 })

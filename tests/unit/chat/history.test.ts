@@ -57,6 +57,8 @@ describe('system prompt', () => {
   it('fills in date, user and agent variables and leaves unknown ones alone', () => {
     const agent = {
       ...AgentCreate.parse({ name: 'Guide', systemPrompt: 'Today is {{date}} ({{weekday}}). Hello {{user_name}}, I am {{agent_name}}. {{unknown}}' }),
+      providerId: null,
+      model: null,
       id: 'a',
       uuid: 'u',
       publicKey: 'pk',

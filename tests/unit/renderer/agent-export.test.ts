@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { exportAgent, parseAgentExport } from '../../../src-renderer/src/screens/agents/agent-form'
+import { exportAgent, parseAgentExport, readAgentFile, uniqueName } from '../../../src-renderer/src/screens/agents/agent-form'
 import { AgentCreate, type Agent } from '../../../src-main/contract/entities'
 
 const agent: Agent = {
@@ -12,6 +12,8 @@ const agent: Agent = {
     published: true,
     allowedOrigins: ['https://shop.example']
   }),
+  providerId: null,
+  model: null,
   id: 'a1',
   uuid: 'u1',
   publicKey: 'pk_secret',
@@ -41,5 +43,18 @@ describe('agent files', () => {
     const bad = JSON.parse(exportAgent(agent))
     bad.agent.params = { temperature: 9 }
     expect(() => parseAgentExport(JSON.stringify(bad))).toThrow(/agent\.params\.temperature/)
+  })
+
+  it('a file without a version is not an Agenta export; a higher version is a newer one', () => {
+    const { version: _v, ...unversioned } = JSON.parse(exportAgent(agent))
+    expect(() => readAgentFile(JSON.stringify(unversioned))).toThrow(expect.objectContaining({ code: 'versionMissing' }))
+    expect(() => readAgentFile(JSON.stringify({ ...unversioned, version: 2 }))).toThrow(expect.objectContaining({ code: 'newerVersion' }))
+  })
+
+  it('an import takes the first free name: "Name (2)", "Name (3)", within 64 characters', () => {
+    expect(uniqueName('Guide', ['Other'])).toBe('Guide')
+    expect(uniqueName('Guide', ['Guide', 'Guide (2)'])).toBe('Guide (3)')
+    const long = 'x'.repeat(64)
+    expect(uniqueName(long, [long])).toBe(`${'x'.repeat(60)} (2)`)
   })
 })

@@ -10,6 +10,8 @@ import studioUxEn from './studio-ux.en.json'
 import studioUxZh from './studio-ux.zh-CN.json'
 import voiceEn from './voice.en.json'
 import voiceZh from './voice.zh-CN.json'
+import newcomerEn from './newcomer.en.json'
+import newcomerZh from './newcomer.zh-CN.json'
 
 type Tree = { [key: string]: string | Tree }
 
@@ -18,8 +20,8 @@ type Tree = { [key: string]: string | Tree }
  * the same big resource file. They merge into the main tree (a key of both: the area file wins).
  */
 export const areaStrings: Record<'zh-CN' | 'en', Tree[]> = {
-  'zh-CN': [knowledgeZh, employeesZh, memoryZh, emailZh, studioUxZh, voiceZh],
-  en: [knowledgeEn, employeesEn, memoryEn, emailEn, studioUxEn, voiceEn]
+  'zh-CN': [knowledgeZh, employeesZh, memoryZh, emailZh, studioUxZh, voiceZh, newcomerZh],
+  en: [knowledgeEn, employeesEn, memoryEn, emailEn, studioUxEn, voiceEn, newcomerEn]
 }
 
 function merge(base: Tree, extra: Tree): Tree {

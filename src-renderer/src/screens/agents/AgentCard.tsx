@@ -1,18 +1,20 @@
 import { ClockCircleOutlined, CopyOutlined, DeleteOutlined, EditOutlined, ExportOutlined, MessageOutlined, MoreOutlined } from '@ant-design/icons'
 import type { Agent } from '@contract/entities'
-import { App, Button, Dropdown, Tag, Tooltip, type ButtonProps } from 'antd'
+import { Button, Dropdown, Tag, Tooltip } from 'antd'
 import { useTranslation } from 'react-i18next'
 import { useArea, useStudio } from '../../stores/hooks'
 import { EmojiAvatar } from '../../ui/EmojiAvatar'
 import { useFeedback } from '../../ui/feedback'
+import { useDeleteConfirm } from '../../ui/useDeleteConfirm'
 import { useFormatDate } from '../../ui/format'
 import { routeTo } from '../../shell/route'
-import { duplicateInput, exportAgent } from './agent-form'
+import { duplicateInput } from './agent-form'
+import { exportAgentFile } from './agent-file'
 
 export function AgentCard({ agent, onEdit }: { agent: Agent; onEdit: () => void }) {
   const { t } = useTranslation()
   const studio = useStudio()
-  const { modal } = App.useApp()
+  const confirmDelete = useDeleteConfirm()
   const { fail, ok } = useFeedback()
   const formatDate = useFormatDate()
   const provider = useArea('providers', (s) => s.items.find((p) => p.id === agent.providerId))
@@ -25,8 +27,14 @@ export function AgentCard({ agent, onEdit }: { agent: Agent; onEdit: () => void 
       fail(err)
     }
   }
-  const download = () => {
-    const url = URL.createObjectURL(new Blob([exportAgent(agent)], { type: 'application/json' }))
+  const download = async () => {
+    let text: string
+    try {
+      text = await exportAgentFile(studio.connection.api, agent)
+    } catch (err) {
+      return fail(err)
+    }
+    const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }))
     const a = document.createElement('a')
     a.href = url
     a.download = `${agent.name.replace(/[\\/:*?"<>|]+/g, '_')}.agent.json`
@@ -34,18 +42,12 @@ export function AgentCard({ agent, onEdit }: { agent: Agent; onEdit: () => void 
     URL.revokeObjectURL(url)
   }
   const remove = () =>
-    modal.confirm({
+    void confirmDelete({
+      kind: 'agent',
+      id: agent.id,
       title: t('agents.deleteTitle', { name: agent.name }),
-      content: t('agents.deleteBody'),
-      okText: t('common.delete'),
-      okButtonProps: { danger: true, 'data-testid': 'confirm-delete' } as ButtonProps,
-      cancelText: t('common.cancel'),
-      onOk: () =>
-        studio.agents
-          .getState()
-          .remove(agent.id)
-          .then(() => ok(t('common.deleted')))
-          .catch((err) => fail(err))
+      body: t('agents.deleteBody'),
+      remove: () => studio.agents.getState().remove(agent.id)
     })
 
   const menu = {
@@ -58,7 +60,7 @@ export function AgentCard({ agent, onEdit }: { agent: Agent; onEdit: () => void 
         onClick: () => routeTo('chat', agent.id)
       },
       { key: 'duplicate', icon: <CopyOutlined />, label: <span data-testid="agent-duplicate">{t('agents.duplicate')}</span>, onClick: () => void duplicate() },
-      { key: 'export', icon: <ExportOutlined />, label: <span data-testid="agent-export">{t('agents.export')}</span>, onClick: download },
+      { key: 'export', icon: <ExportOutlined />, label: <span data-testid="agent-export">{t('agents.export')}</span>, onClick: () => void download() },
       { type: 'divider' as const },
       { key: 'delete', icon: <DeleteOutlined />, danger: true, label: <span data-testid="agent-delete">{t('common.delete')}</span>, onClick: remove }
     ]

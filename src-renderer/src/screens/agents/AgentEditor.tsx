@@ -6,7 +6,8 @@ import { useTranslation } from 'react-i18next'
 import { useStudio } from '../../stores/hooks'
 import { EmojiPicker } from '../../ui/EmojiPicker'
 import { useFeedback } from '../../ui/feedback'
-import { useModelOptions } from '../../ui/useModelOptions'
+import { useModelOptions, type ModelGroup } from '../../ui/useModelOptions'
+import { routeTo } from '../../shell/route'
 import { agentFieldFor, emptyAgent, packModel, toFormValues, toInput, type AgentFormValues } from './agent-form'
 
 interface Props {
@@ -18,6 +19,12 @@ interface Props {
 
 const MAX_PHRASES = 20
 const chatValue = (m: Model) => packModel(m.providerId, m.modelId)
+
+/** The one enabled chat model of an enabled provider, or undefined when there are none or several. */
+function onlyEnabled(groups: ModelGroup[]): string | undefined {
+  const usable = groups.flatMap((g) => g.options).filter((o) => o.enabled)
+  return usable.length === 1 ? usable[0]!.value : undefined
+}
 
 export function AgentEditor({ open, agent, onClose }: Props) {
   const { t } = useTranslation()
@@ -33,14 +40,25 @@ export function AgentEditor({ open, agent, onClose }: Props) {
     form.setFieldsValue(agent ? toFormValues(agent) : emptyAgent)
   }, [open, agent, form])
 
+  // A new agent starts on the only usable chat model, as the server does when none is given:
+  // without one its first chat fails. With several, the user picks.
+  const onlyModel = onlyEnabled(modelGroups)
+  useEffect(() => {
+    if (!open || agent || !onlyModel || form.isFieldTouched('model') || form.getFieldValue('model')) return
+    form.setFieldsValue({ model: onlyModel })
+  }, [open, agent, onlyModel, form])
+
   const save = async (values: AgentFormValues) => {
     setSaving(true)
+    let created: Agent | undefined
     try {
       const input = toInput(values)
       if (agent) await studio.agents.getState().update(agent.id, input)
-      else await studio.agents.getState().create(input)
+      else created = await studio.agents.getState().create(input)
       ok(agent ? t('common.saved') : t('agents.created'))
       onClose()
+      // A new agent is opened in its editor: that is where it gets its prompt, tools and knowledge.
+      if (created) routeTo('agents', created.id)
     } catch (err) {
       fail(err, form, agentFieldFor)
     } finally {

@@ -1,10 +1,11 @@
 import { ImportOutlined, PlusOutlined, SearchOutlined } from '@ant-design/icons'
-import { Button, Input, Skeleton } from 'antd'
+import { App, Button, Input, Skeleton } from 'antd'
 import { lazy, useEffect, useMemo, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { useArea, useStudio } from '../../stores/hooks'
 import { useErrorToast, useFeedback } from '../../ui/feedback'
-import { parseAgentExport } from './agent-form'
+import { AgentFileError, readAgentFile } from './agent-form'
+import { importAgentFile } from './agent-file'
 import { PageHeader } from '../../ui/PageHeader'
 import { AgentCard } from './AgentCard'
 import { AgentEditor } from './AgentEditor'
@@ -30,18 +31,25 @@ function AgentGrid() {
   const [editing, setEditing] = useState<'new' | null>(null)
   const fileInput = useRef<HTMLInputElement>(null)
   const { fail, ok } = useFeedback()
+  const { message } = App.useApp()
+  // Stays longer than a toast: it lists what the user has to bind by hand.
+  const warn = (text: string) => void message.warning({ content: <span data-testid="import-unbound">{text}</span>, duration: 12 })
   useErrorToast(error)
 
   const importFile = async (file: File) => {
-    let input
+    let parsed
     try {
-      input = parseAgentExport(await file.text())
+      parsed = readAgentFile(await file.text())
     } catch (err) {
-      return fail(new Error(t('agents.importInvalid', { message: (err as Error).message })))
+      const code = err instanceof AgentFileError ? err.code : 'invalid'
+      return fail(new Error(t(`agents.file.${code}`, { message: (err as Error).message })))
     }
     try {
-      await studio.agents.getState().create(input)
-      ok(t('agents.imported', { name: input.name }))
+      const taken = studio.agents.getState().items.map((a) => a.name)
+      const { agent, unbound } = await importAgentFile(studio.connection.api, parsed, taken)
+      await studio.agents.getState().load()
+      if (unbound.length) warn(t('agents.importedUnbound', { name: agent.name, items: unbound.join(t('deps.separator')) }))
+      else ok(t('agents.imported', { name: agent.name }))
     } catch (err) {
       fail(err)
     }

@@ -1,3 +1,4 @@
+import type { z } from 'zod'
 import { AgentExport, type Agent } from '@contract/entities'
 import type { ApiInput } from '@contract/api'
 import type { FieldMap } from '../../ui/feedback'
@@ -56,24 +57,62 @@ export function duplicateInput(a: Agent, name: string): ApiInput<'agents.create'
   return { ...fields, name: name.slice(0, 64), published: false }
 }
 
-/** The file an agent is exported as; imported agents start unpublished with fresh keys. */
-export function exportAgent(a: Agent): string {
+export type AgentFile = z.output<typeof AgentExport>
+type Bindings = Pick<z.input<typeof AgentExport>, 'tools' | 'knowledgeBases'>
+
+/** The file an agent is exported as, with its bindings; imported agents start unpublished with fresh keys. */
+export function exportAgent(a: Agent, bindings: Bindings = {}): string {
   const { published: _published, ...agent } = duplicateInput(a, a.name)
-  const file: AgentExport = { format: 'agenta-agent', version: 1, agent: { ...agent, published: false } as AgentExport['agent'] }
+  const file: z.input<typeof AgentExport> = {
+    format: 'agenta-agent',
+    version: 1,
+    agent: { ...agent, published: false },
+    tools: bindings.tools ?? [],
+    knowledgeBases: bindings.knowledgeBases ?? []
+  }
   return JSON.stringify(file, null, 2)
 }
 
-/** Reads an exported agent; says which field is wrong when the file does not fit. */
-export function parseAgentExport(text: string): ApiInput<'agents.create'> {
+/** Why a file cannot be imported: `code` picks the translated sentence, `message` has the details. */
+export class AgentFileError extends Error {
+  constructor(
+    readonly code: 'notJson' | 'notAgentFile' | 'versionMissing' | 'newerVersion' | 'invalid',
+    message: string
+  ) {
+    super(message)
+  }
+}
+
+/** Reads an exported agent with its bindings; says which field is wrong when the file does not fit. */
+export function readAgentFile(text: string): AgentFile {
   let data: unknown
   try {
     data = JSON.parse(text)
   } catch {
-    throw new Error('not JSON')
+    throw new AgentFileError('notJson', 'not JSON')
   }
+  const head = (data ?? {}) as { format?: unknown; version?: unknown }
+  if (typeof data !== 'object' || head.format !== 'agenta-agent') throw new AgentFileError('notAgentFile', 'format: not an Agenta agent file')
+  if (head.version === undefined) throw new AgentFileError('versionMissing', 'version missing: not an Agenta Studio export')
+  if (typeof head.version === 'number' && head.version > 1) throw new AgentFileError('newerVersion', `version ${head.version}: made by a newer Agenta Studio`)
   const parsed = AgentExport.safeParse(data)
-  if (!parsed.success) throw new Error(parsed.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; '))
-  return { ...parsed.data.agent, published: false }
+  if (!parsed.success)
+    throw new AgentFileError('invalid', parsed.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; '))
+  return { ...parsed.data, agent: { ...parsed.data.agent, published: false } }
+}
+
+/** The agent of an exported file, as agents.create takes it. */
+export const parseAgentExport = (text: string): ApiInput<'agents.create'> => readAgentFile(text).agent
+
+/** `name`, or `name (2)`, `name (3)`… : the first not taken (an import never makes a second agent of the same name). */
+export function uniqueName(name: string, taken: Iterable<string>): string {
+  const names = new Set(taken)
+  if (!names.has(name)) return name
+  for (let n = 2; ; n++) {
+    const suffix = ` (${n})`
+    const candidate = name.slice(0, 64 - suffix.length) + suffix
+    if (!names.has(candidate)) return candidate
+  }
 }
 
 export const agentFieldFor: FieldMap = (path) => {

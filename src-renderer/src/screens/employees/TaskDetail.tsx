@@ -124,6 +124,9 @@ function TaskFacts({ task }: { task: Schedule }) {
         <Fact label={t('employees.loops')}>
           {task.loopCount ? t('employees.loopProgress', { done: task.runCount, total: task.loopCount }) : t('employees.forever', { done: task.runCount })}
         </Fact>
+        <Fact label={t('employees.runTotal')}>
+          <span data-testid="task-run-total">{t('employees.runTotalValue', { count: task.runTotal })}</span>
+        </Fact>
         <Fact label={t('employees.nextRuns')}>
           {task.nextRuns.length ? (
             <span className="emp-next-list">

@@ -1,9 +1,9 @@
 import { BookOutlined, ClockCircleOutlined, DeleteOutlined, EditOutlined, FileTextOutlined, ScissorOutlined } from '@ant-design/icons'
 import type { KnowledgeBase } from '@contract/entities'
-import { App, Button, Tag, Tooltip, type ButtonProps } from 'antd'
+import { Button, Tag, Tooltip } from 'antd'
 import { useTranslation } from 'react-i18next'
 import { useArea, useStudio } from '../../stores/hooks'
-import { useFeedback } from '../../ui/feedback'
+import { useDeleteConfirm } from '../../ui/useDeleteConfirm'
 import { useFormatDate } from '../../ui/format'
 
 interface Props {
@@ -15,24 +15,17 @@ interface Props {
 export function KnowledgeCard({ base, onOpen, onEdit }: Props) {
   const { t } = useTranslation()
   const studio = useStudio()
-  const { modal } = App.useApp()
-  const { fail, ok } = useFeedback()
+  const confirmDelete = useDeleteConfirm()
   const formatDate = useFormatDate()
   const embedding = useArea('providers', (s) => s.models.find((m) => m.id === base.embeddingModelId))
 
   const remove = () =>
-    modal.confirm({
+    void confirmDelete({
+      kind: 'knowledgeBase',
+      id: base.id,
       title: t('knowledge.deleteTitle', { name: base.name }),
-      content: t('knowledge.deleteBody', { count: base.documentCount }),
-      okText: t('common.delete'),
-      okButtonProps: { danger: true, 'data-testid': 'confirm-delete' } as ButtonProps,
-      cancelText: t('common.cancel'),
-      onOk: () =>
-        studio.knowledgeBases
-          .getState()
-          .remove(base.id)
-          .then(() => ok(t('common.deleted')))
-          .catch((err) => fail(err))
+      body: t('knowledge.deleteBody', { count: base.documentCount }),
+      remove: () => studio.knowledgeBases.getState().remove(base.id)
     })
   const stop = (e: { stopPropagation(): void }) => e.stopPropagation()
 

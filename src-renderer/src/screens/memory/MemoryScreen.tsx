@@ -1,10 +1,11 @@
 import { PlusOutlined } from '@ant-design/icons'
 import type { Memory } from '@contract/memory'
-import { Button } from 'antd'
+import { Alert, Button } from 'antd'
 import { useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { useArea, useStudio } from '../../stores/hooks'
 import { PageHeader } from '../../ui/PageHeader'
+import { useFormatDate } from '../../ui/format'
 import { MemoryEditor } from './MemoryEditor'
 import { MemoryList } from './MemoryList'
 import { UserList } from './UserList'
@@ -21,6 +22,7 @@ export function MemoryScreen() {
   useEffect(() => {
     void studio.memory.getState().loadUsers()
     void studio.memory.getState().reload()
+    void studio.memory.getState().loadFailures()
     void studio.agents.getState().load()
   }, [studio])
 
@@ -35,6 +37,7 @@ export function MemoryScreen() {
           </Button>
         }
       />
+      <MemoryFailures />
       <div className="split-panel" data-testid="memory-panel">
         <UserList />
         <main className="split-main">
@@ -49,5 +52,37 @@ export function MemoryScreen() {
         onClose={() => setEditing(null)}
       />
     </div>
+  )
+}
+
+/** Learning that failed (model down, an answer without JSON): otherwise only in the server log. */
+function MemoryFailures() {
+  const { t } = useTranslation()
+  const failures = useArea('memory', (s) => s.failures)
+  const agents = useArea('agents', (s) => s.items)
+  const formatDate = useFormatDate()
+  if (!failures.length) return null
+  return (
+    <Alert
+      type="warning"
+      showIcon
+      className="memory-failures"
+      data-testid="memory-failures"
+      title={t('memory.failures.title')}
+      description={
+        <ul>
+          {failures.map((f) => (
+            <li key={f.agentId} data-testid="memory-failure">
+              {t('memory.failures.item', {
+                agent: agents.find((a) => a.id === f.agentId)?.name ?? f.agentId,
+                user: f.userId,
+                time: formatDate(f.at),
+                message: f.message
+              })}
+            </li>
+          ))}
+        </ul>
+      }
+    />
   )
 }

@@ -1,10 +1,11 @@
 import { DeleteOutlined, PlusOutlined, SyncOutlined } from '@ant-design/icons'
 import { ModelType, type Model, type Provider } from '@contract/entities'
-import { Button, Empty, Form, Input, Popconfirm, Popover, Select, Tag } from 'antd'
+import { Button, Empty, Form, Input, Popover, Select, Tag } from 'antd'
 import { useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { useArea, useStudio } from '../../stores/hooks'
 import { useFeedback } from '../../ui/feedback'
+import { useDeleteConfirm } from '../../ui/useDeleteConfirm'
 
 const TYPES = ModelType.options
 const TYPE_COLORS: Record<ModelType, string> = { chat: 'blue', embedding: 'purple', rerank: 'cyan', tts: 'orange', stt: 'gold' }
@@ -75,11 +76,14 @@ function ModelRow({ model }: { model: Model }) {
       .getState()
       .setModelType(model.id, type)
       .catch((err) => fail(err))
+  const confirmDelete = useDeleteConfirm()
   const remove = () =>
-    studio.providers
-      .getState()
-      .removeModel(model.id)
-      .catch((err) => fail(err))
+    void confirmDelete({
+      kind: 'model',
+      id: model.id,
+      title: t('models.deleteModel'),
+      remove: () => studio.providers.getState().removeModel(model.id)
+    })
   return (
     <div className="model-row" data-testid="model-row">
       <span className="mono model-id">{model.modelId}</span>
@@ -92,15 +96,7 @@ function ModelRow({ model }: { model: Model }) {
         aria-label={t('models.modelType')}
         popupMatchSelectWidth={false}
       />
-      <Popconfirm
-        title={t('models.deleteModel')}
-        okText={t('common.delete')}
-        cancelText={t('common.cancel')}
-        okButtonProps={{ danger: true }}
-        onConfirm={remove}
-      >
-        <Button type="text" size="small" icon={<DeleteOutlined />} aria-label={t('common.delete')} />
-      </Popconfirm>
+      <Button type="text" size="small" icon={<DeleteOutlined />} aria-label={t('common.delete')} onClick={remove} data-testid="model-delete" />
     </div>
   )
 }
