@@ -3,6 +3,8 @@ import { resolve, join } from 'node:path'
 import { homedir } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { closeLog, configureLog, log } from './base/log'
+import { lazyVectorStore } from './core/lazy-vector-store'
+import { createMilvusStore, parseMilvusUrl, type VectorStore } from './vector'
 import { createRuntime } from './core/runtime'
 import { newSecret } from './core/util/ids'
 import { APP_VERSION } from './core/version'
@@ -24,6 +26,9 @@ Options (environment variable in brackets):
   --db URL          team mode: mysql://user:pass@host:3306/db    [AGENTA_DB_URL]    default SQLite in the data folder
   --redis URL       team mode, several processes: redis://host:6379  [AGENTA_REDIS_URL] default none (one process)
                     keys and channels start with [AGENTA_REDIS_PREFIX] default agenta:
+  --vector URL      team mode: knowledge indexes on Milvus           [AGENTA_VECTOR_URL] default LanceDB in the data folder
+                    milvus://[user[:password]@]host[:19530][/db][?prefix=agenta_] (milvus+tls:// for TLS);
+                    an API token goes in [MILVUS_TOKEN], never in the URL
   --allowed-host H  extra Host name to answer to (repeatable)    [AGENTA_ALLOWED_HOSTS, comma-separated]
   --no-scheduler    do not run digital employees here (another process on the same data does)
   -h, --help        this text
@@ -61,6 +66,7 @@ export async function main(argv: string[]): Promise<void> {
         token: { type: 'string' },
         db: { type: 'string' },
         redis: { type: 'string' },
+        vector: { type: 'string' },
         'allowed-host': { type: 'string', multiple: true },
         'no-scheduler': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' }
@@ -87,6 +93,18 @@ export async function main(argv: string[]): Promise<void> {
   const store: StoreConfig | undefined = dbUrl ? { kind: 'mysql', url: dbUrl } : undefined
   const redisUrl = values.redis ?? env.AGENTA_REDIS_URL
   if (redisUrl && !/^rediss?:\/\//.test(redisUrl)) fail(`--redis takes a redis:// URL, not "${redisUrl}"`)
+  const vectorUrl = values.vector ?? env.AGENTA_VECTOR_URL
+  let vector: VectorStore | undefined
+  if (vectorUrl) {
+    let milvus
+    try {
+      milvus = parseMilvusUrl(vectorUrl)
+    } catch (err) {
+      fail(`--vector: ${(err as Error).message}`)
+    }
+    // Opened on the first knowledge call, as LanceDB is: a server that only chats never dials Milvus.
+    vector = lazyVectorStore('milvus', () => createMilvusStore({ ...milvus, token: env.MILVUS_TOKEN || undefined }))
+  }
   const allowedHosts = [
     ...(values['allowed-host'] ?? []),
     ...(env.AGENTA_ALLOWED_HOSTS?.split(',')
@@ -120,6 +138,7 @@ export async function main(argv: string[]): Promise<void> {
       dataDir,
       host: 'server',
       store,
+      vector,
       coordination,
       bundledMcpDir: fileURLToPath(new URL('.', import.meta.url)),
       scheduler: { enabled: !values['no-scheduler'] },

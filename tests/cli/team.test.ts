@@ -98,7 +98,7 @@ function studioSocket(url: string): Promise<{ socket: Socket; seen: Array<[strin
   })
 }
 
-describe('agenta serve --redis', () => {
+describe('agenta serve --redis and --vector', () => {
   function exitOf(args: string[]) {
     const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, AGENTA_MALLOC_TUNED: '1' }, stdio: ['ignore', 'pipe', 'pipe'] })
     children.push(child)
@@ -116,6 +116,15 @@ describe('agenta serve --redis', () => {
     expect(away.code).toBe(2)
     expect(away.err).toMatch(/cannot reach Redis at redis:\/\/127\.0\.0\.1:1/)
     expect(away.err).not.toMatch(/secret/)
+  })
+
+  it('refuses a Milvus URL it cannot use with the reason, and keeps the password out of it', async () => {
+    const bad = await exitOf(['serve', '--port', '0', '--data', tempDir(), '--vector', 'milvus://me:hunter2@milvus.lan:19530/a/b'])
+    expect(bad.code).toBe(2)
+    expect(bad.err).toMatch(/--vector: Invalid Milvus URL .*the path is one database name/)
+    expect(bad.err).not.toMatch(/hunter2/)
+    const scheme = await exitOf(['serve', '--port', '0', '--data', tempDir(), '--vector', 'http://milvus.lan:19530'])
+    expect(scheme.err).toMatch(/the scheme must be milvus:\/\/ or milvus\+tls:\/\//)
   })
 })
 
