@@ -36,6 +36,13 @@ export function PublishPanel({ agent }: { agent: Agent }) {
   const studio = useStudio()
   const { fail, ok } = useFeedback()
   const { lan, local } = useBaseUrls()
+  // Under `agenta serve` only the command line starts the server or opens it to the LAN.
+  const byCli = useArea('settings', (s) => s.info?.host === 'server')
+  const toSettings = byCli ? undefined : (
+    <Button size="small" onClick={() => routeTo('settings')}>
+      {t('publish.openSettings')}
+    </Button>
+  )
   const [busy, setBusy] = useState<string | null>(null)
   const [origins, setOrigins] = useState(agent.allowedOrigins)
   const [badOrigin, setBadOrigin] = useState<string | null>(null)
@@ -124,12 +131,8 @@ export function PublishPanel({ agent }: { agent: Agent }) {
           <Alert
             type="warning"
             showIcon
-            title={t('publish.serverOff')}
-            action={
-              <Button size="small" onClick={() => routeTo('settings')}>
-                {t('publish.openSettings')}
-              </Button>
-            }
+            title={t(byCli ? 'publish.serverOffServe' : 'publish.serverOff')}
+            action={toSettings}
             data-testid="publish-server-off"
           />
         )}
@@ -151,16 +154,7 @@ export function PublishPanel({ agent }: { agent: Agent }) {
               </Typography.Text>
             ))}
             {!lan.length && phoneUrls.length > 0 && (
-              <Alert
-                type="warning"
-                showIcon
-                title={t('publish.lanOff')}
-                action={
-                  <Button size="small" onClick={() => routeTo('settings')}>
-                    {t('publish.openSettings')}
-                  </Button>
-                }
-              />
+              <Alert type="warning" showIcon title={t(byCli ? 'publish.lanOffServe' : 'publish.lanOff')} action={toSettings} data-testid="publish-lan-off" />
             )}
           </div>
         </div>
