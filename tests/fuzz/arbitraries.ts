@@ -198,6 +198,7 @@ export function protocolRoutes(): Route[] {
     { family: 'files', method: 'GET', path: '/files/excel/:name', json: { type: 'object', properties: { name: { type: 'string' } } }, auth: 'studio' },
     { family: 'web', method: 'GET', path: '/chat/:uuid', json: { type: 'object', properties: { uuid: { type: 'string' } } }, auth: 'public' },
     { family: 'web', method: 'GET', path: '/embed.js', json: { type: 'object' }, auth: 'public' },
+    { family: 'web', method: 'GET', path: '/embed/check/:uuid', json: { type: 'object', properties: { uuid: { type: 'string' } } }, auth: 'public' },
     { family: 'web', method: 'GET', path: '/healthz', json: { type: 'object' }, auth: 'public' },
     { family: 'web', method: 'GET', path: '/api/openapi.json', json: { type: 'object' }, auth: 'public' }
   ]

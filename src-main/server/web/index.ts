@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { Router, type Response } from 'express'
 import { AppError } from '../../contract/errors'
 import type { Runtime } from '../../core/runtime'
+import { log } from '../../base/log'
 import { tokensEqual } from '../security'
 import { EMBED_SCRIPT } from './embed-script'
 import { DEFAULT_KIOSK_IDLE_SECONDS, kioskConfig, messagePage, phoneConfig, renderPhonePage } from './pages'
@@ -87,6 +88,25 @@ export function webRouter(runtime: Runtime, opts: WebOptions = {}): Router {
     // Loaded by other sites' pages: it must be allowed to cross origins.
     res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin')
     res.send(EMBED_SCRIPT)
+  })
+
+  // The widget asks before it frames the phone page: a refused frame only shows the browser's
+  // "refused to connect", so the site owner would never learn why. Always 200 with a verdict
+  // (the question was answered); CORS-open because it is asked from the embedding site.
+  router.get('/embed/check/:uuid', async (req, res) => {
+    res.setHeader('Access-Control-Allow-Origin', '*')
+    res.setHeader('Cache-Control', 'no-store')
+    const origin = typeof req.headers.origin === 'string' ? normalOrigin(req.headers.origin) : null
+    const agent = await publishedAgent(req.params.uuid)
+    if (!agent) return res.json({ ok: false, reason: 'unavailable', origin })
+    const key = typeof req.query.key === 'string' ? req.query.key : ''
+    if (!tokensEqual(key, agent.publicKey)) return res.json({ ok: false, reason: 'key', origin })
+    // Same-origin requests carry no Origin header for GET; the studio's own origin may always frame.
+    if (origin && !agent.allowedOrigins.map(normalOrigin).includes(origin)) {
+      log.info({ agent: agent.uuid, origin }, 'embed refused for an origin not allowed')
+      return res.json({ ok: false, reason: 'origin', origin })
+    }
+    res.json({ ok: true })
   })
 
   router.get('/chat/:uuid', async (req, res) => {

@@ -12,12 +12,17 @@ export function ServerSection() {
   const { fail } = useFeedback()
   const settings = useArea('settings', (s) => s.settings)
   const server = useArea('settings', (s) => s.server)
+  const info = useArea('settings', (s) => s.info)
   const update = (patch: ApiInput<'settings.update'>) =>
     studio.settings
       .getState()
       .update(patch)
       .catch((err) => fail(err))
   if (!settings || !server) return null
+  // Under `agenta serve` the command line chose the port and the interfaces; the saved settings
+  // only drive the desktop app's server, so show what runs and lock what only the CLI sets.
+  const byCli = info?.host === 'server'
+  const runningPort = server.url ? Number(new URL(server.url).port) || null : null
 
   return (
     <SettingCard title={t('settings.server.title')} icon={<CloudServerOutlined />} testId="settings-server">
@@ -60,14 +65,16 @@ export function ServerSection() {
           <QRCode value={`${server.lanUrls[0]}/?token=${encodeURIComponent(server.token)}`} size={132} data-testid="server-qr" />
         </SettingRow>
       )}
+      {byCli && <Alert type="info" showIcon title={t('settings.server.cliOnly')} className="setting-alert" data-testid="server-cli-note" />}
       <SettingRow label={t('settings.server.lan')} help={t('settings.server.lanHelp')}>
-        <Switch checked={settings.server.lan} onChange={(lan) => void update({ server: { lan } })} />
+        <Switch checked={byCli ? server.lanUrls.length > 0 : settings.server.lan} disabled={byCli} onChange={(lan) => void update({ server: { lan } })} />
       </SettingRow>
       <SettingRow label={t('settings.server.port')} help={t('settings.server.restartHelp')}>
         <InputNumber
           min={1}
           max={65535}
-          value={settings.server.port}
+          value={byCli ? runningPort : settings.server.port}
+          disabled={byCli}
           onBlur={(e) => {
             const port = Number(e.target.value)
             if (Number.isInteger(port) && port !== settings.server.port) void update({ server: { port } })
@@ -75,7 +82,11 @@ export function ServerSection() {
         />
       </SettingRow>
       <SettingRow label={t('settings.server.autoStart')} help={t('settings.server.autoStartHelp')}>
-        <Switch checked={settings.server.autoStart} onChange={(autoStart) => void update({ server: { autoStart } })} />
+        <Switch
+          checked={byCli ? server.running : settings.server.autoStart}
+          disabled={byCli}
+          onChange={(autoStart) => void update({ server: { autoStart } })}
+        />
       </SettingRow>
     </SettingCard>
   )

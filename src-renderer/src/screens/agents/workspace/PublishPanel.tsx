@@ -18,6 +18,16 @@ function useBaseUrls(): { lan: string[]; local: string | null } {
   return { lan: server?.running ? server.lanUrls : [], local: fromPage ?? (server?.running ? server.url : null) }
 }
 
+/** A typed entry as an origin (a pasted URL keeps only its scheme, host and port); null: not a web address. */
+export function toOrigin(entry: string): string | null {
+  try {
+    const url = new URL(entry.trim())
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.origin : null
+  } catch {
+    return null
+  }
+}
+
 export const embedSnippet = (base: string, agent: Agent) =>
   `<script src="${base}/embed.js" data-agent="${agent.uuid}" data-key="${agent.publicKey}"${agent.theme.primaryColor ? ` data-color="${agent.theme.primaryColor}"` : ''} defer></script>`
 
@@ -26,9 +36,32 @@ export function PublishPanel({ agent }: { agent: Agent }) {
   const studio = useStudio()
   const { fail, ok } = useFeedback()
   const { lan, local } = useBaseUrls()
+  // Under `agenta serve` only the command line starts the server or opens it to the LAN.
+  const byCli = useArea('settings', (s) => s.info?.host === 'server')
+  const toSettings = byCli ? undefined : (
+    <Button size="small" onClick={() => routeTo('settings')}>
+      {t('publish.openSettings')}
+    </Button>
+  )
   const [busy, setBusy] = useState<string | null>(null)
   const [origins, setOrigins] = useState(agent.allowedOrigins)
+  const [badOrigin, setBadOrigin] = useState<string | null>(null)
   useEffect(() => setOrigins(agent.allowedOrigins), [agent.allowedOrigins])
+  // Each new tag must be a web address; it is kept as its origin, which is what frame-ancestors compares.
+  const changeOrigins = (next: string[]) => {
+    const kept: string[] = []
+    let refused: string | null = null
+    for (const entry of next) {
+      if (origins.includes(entry)) kept.push(entry)
+      else {
+        const origin = toOrigin(entry)
+        if (origin) kept.push(origin)
+        else refused = entry
+      }
+    }
+    setBadOrigin(refused)
+    setOrigins([...new Set(kept)])
+  }
 
   const run = async (what: string, fn: () => Promise<unknown>, done: string) => {
     setBusy(what)
@@ -98,12 +131,8 @@ export function PublishPanel({ agent }: { agent: Agent }) {
           <Alert
             type="warning"
             showIcon
-            title={t('publish.serverOff')}
-            action={
-              <Button size="small" onClick={() => routeTo('settings')}>
-                {t('publish.openSettings')}
-              </Button>
-            }
+            title={t(byCli ? 'publish.serverOffServe' : 'publish.serverOff')}
+            action={toSettings}
             data-testid="publish-server-off"
           />
         )}
@@ -125,16 +154,7 @@ export function PublishPanel({ agent }: { agent: Agent }) {
               </Typography.Text>
             ))}
             {!lan.length && phoneUrls.length > 0 && (
-              <Alert
-                type="warning"
-                showIcon
-                title={t('publish.lanOff')}
-                action={
-                  <Button size="small" onClick={() => routeTo('settings')}>
-                    {t('publish.openSettings')}
-                  </Button>
-                }
-              />
+              <Alert type="warning" showIcon title={t(byCli ? 'publish.lanOffServe' : 'publish.lanOff')} action={toSettings} data-testid="publish-lan-off" />
             )}
           </div>
         </div>
@@ -156,8 +176,9 @@ export function PublishPanel({ agent }: { agent: Agent }) {
             mode="tags"
             className="grow"
             value={origins}
-            onChange={setOrigins}
-            tokenSeparators={[' ', ',']}
+            onChange={changeOrigins}
+            tokenSeparators={[',', '\n']}
+            status={badOrigin ? 'error' : undefined}
             placeholder="https://shop.example.com"
             open={false}
             data-testid="allowed-origins"
@@ -166,6 +187,11 @@ export function PublishPanel({ agent }: { agent: Agent }) {
             {t('common.save')}
           </Button>
         </div>
+        {badOrigin !== null && (
+          <Typography.Text type="danger" className="small" role="alert" data-testid="origins-error">
+            {t('publish.originInvalid', { entry: badOrigin })}
+          </Typography.Text>
+        )}
       </Section>
     </div>
   )
