@@ -1,17 +1,5 @@
 import type { Agent } from '../../contract/entities'
-
-/** What the phone page needs to start: everything public about a published agent, nothing else. */
-export interface PhoneConfig {
-  uuid: string
-  key: string
-  name: string
-  avatar: string
-  description: string
-  welcomeMessage: string
-  quickPhrases: string[]
-  theme: Agent['theme']
-  embed: boolean
-}
+import type { KioskConfig, PhoneConfig } from '../../contract/pages'
 
 export const phoneConfig = (agent: Agent, embed: boolean): PhoneConfig => ({
   uuid: agent.uuid,
@@ -27,13 +15,6 @@ export const phoneConfig = (agent: Agent, embed: boolean): PhoneConfig => ({
 
 /** The built-in avatar looks (digitalhuman/avatar/looks.ts); the kiosk falls back to the first. */
 const KIOSK_LOOKS = ['guide', 'robot', 'scholar', 'panda']
-
-/** What the kiosk page needs: the phone page's public facts, the avatar's look and the idle reset. */
-export interface KioskConfig extends Omit<PhoneConfig, 'embed'> {
-  look: string
-  /** Seconds without a visitor before the kiosk clears the conversation and greets again. */
-  idleSeconds: number
-}
 
 export const DEFAULT_KIOSK_IDLE_SECONDS = 90
 

@@ -12,20 +12,9 @@ import { SpeechSegmenter } from '../../../digitalhuman/speech/segmenter'
 import { readSse } from '../api/sse'
 import { PushToTalk } from './recorder'
 import type { KioskStrings } from './strings'
+import type { KioskConfig } from '@contract/pages'
 
-/** What /kiosk/<uuid> puts in the page (src-main/server/web/pages.ts, KioskConfig). */
-export interface KioskConfig {
-  uuid: string
-  key: string
-  name: string
-  avatar: string
-  description: string
-  welcomeMessage: string
-  quickPhrases: string[]
-  theme: { primaryColor?: string; mode?: 'light' | 'dark' | 'system' }
-  look: string
-  idleSeconds: number
-}
+export type { KioskConfig }
 
 /** A recording shorter than this is a tap, not a question. */
 const MIN_RECORDING_SECONDS = 0.3

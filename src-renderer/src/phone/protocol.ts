@@ -1,19 +1,9 @@
 import { readSse } from '../api/sse'
 import type { Source } from '@contract/chat'
+import type { PhoneConfig } from '@contract/pages'
 import type { CardData } from '../chat/model'
 
-/** What /chat/<uuid> puts in the page (src-main/server/web/pages.ts). */
-export interface PhoneConfig {
-  uuid: string
-  key: string
-  name: string
-  avatar: string
-  description: string
-  welcomeMessage: string
-  quickPhrases: string[]
-  theme: { primaryColor?: string; mode?: 'light' | 'dark' | 'system' }
-  embed: boolean
-}
+export type { PhoneConfig }
 
 /** One chunk of the original protocol's stream: `content` and `card` always, the rest for richer clients. */
 export interface ProtocolChunk {
