@@ -434,7 +434,7 @@ function parseJson(buf: Buffer): unknown {
 function shapeFor(path: string): 'api' | 'openai' | 'jsonrpc' | 'ui' {
   if (/^\/v1\b/.test(path)) return 'openai'
   // Only the endpoint itself speaks JSON-RPC; /mcp/x is a path nobody serves.
-  if (/^\/mcp\/?$/.test(path.split(/[?#]/)[0])) return 'jsonrpc'
+  if (/^\/mcp\/*$/.test(path.split(/[?#]/)[0])) return 'jsonrpc'
   if (/^\/chat\/[^/]+/.test(path) && !/^\/chat\/?$/.test(path)) return 'ui'
   return 'api'
 }

@@ -420,6 +420,20 @@ describe('the HTTP edge', () => {
       expect(res.status, body).toBe(400)
       expect(res.body, body).toEqual({ jsonrpc: '2.0', error: { code: -32600, message: expect.stringMatching(/^Invalid Request/) }, id: null })
     }
+    // A body that cannot be decoded is a parse error too, in JSON-RPC's shape (found by the fuzz suite).
+    for (const [encoding, status] of [
+      ['gzip', 400],
+      ['deflate', 400],
+      ['gzip, gzip', 415]
+    ] as const) {
+      const res = await send(`${s.url}/mcp`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', 'content-encoding': encoding, accept: 'application/json' },
+        body: '{}'
+      })
+      expect(res.status, encoding).toBe(status)
+      expect(res.body, encoding).toEqual({ jsonrpc: '2.0', error: { code: -32700, message: expect.stringMatching(/^Parse error/) }, id: null })
+    }
 
     await s.api('POST', '/api/agents', { name: 'Helper' })
     const client = new Client({ name: 'caps', version: '1.0.0' })

@@ -18,9 +18,14 @@ function isJsonRpc(body: unknown): boolean {
 
 /** The body parser's failures in JSON-RPC terms: what MCP clients read is `error.code` -32700/-32600. */
 function bodyErrors(err: unknown, _req: Request, res: Response, next: NextFunction) {
-  const e = err as { type?: string; limit?: number }
+  const e = err as { type?: string; limit?: number; status?: number; code?: string }
   if (e?.type === 'entity.parse.failed') return rpcError(res, 400, -32700, 'Parse error: the body is not valid JSON')
   if (e?.type === 'entity.too.large') return rpcError(res, 413, -32600, `Invalid Request: the body is larger than ${e.limit} bytes`)
+  if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported')
+    return rpcError(res, 415, -32700, 'Parse error: send the body as UTF-8 JSON, as is or with gzip, deflate or br')
+  // A compressed body that does not decompress, or one cut short: nothing could be read.
+  if ((typeof e?.code === 'string' && /^Z_|^ERR_(BROTLI|ZLIB)/.test(e.code)) || (typeof e?.status === 'number' && e.status >= 400 && e.status < 500))
+    return rpcError(res, 400, -32700, 'Parse error: the body could not be read')
   next(err)
 }
 
