@@ -156,8 +156,12 @@ describe('2. unsaved agent edits are not lost without a warning', () => {
         await page.getByTestId('agent-workspace').waitFor()
         await page.getByTestId('ws-welcome').fill('An edit not yet saved')
         const dialog = page.locator('.ant-modal-confirm')
+        // A person answers a dialog that has finished appearing (antd's zoom-in); on a busy machine a
+        // click during it was seen to be lost.
+        const settled = () => page.locator('.ant-modal-confirm:not(.ant-zoom-appear)').waitFor()
         const stay = async () => {
           await expect(dialog.locator('.ant-modal-confirm-title').textContent()).resolves.toBe(TEXT[lang].title)
+          await settled()
           await page.getByTestId('unsaved-stay').click()
           await dialog.waitFor({ state: 'hidden' })
           await expect(page.getByTestId('ws-welcome').inputValue()).resolves.toBe('An edit not yet saved')
@@ -185,6 +189,7 @@ describe('2. unsaved agent edits are not lost without a warning', () => {
 
         // "Leave" goes where the user asked; nothing was saved.
         await page.getByTestId('ws-back').click()
+        await settled()
         await page.getByTestId('unsaved-leave').click()
         await page.getByTestId('agent-grid').waitFor()
         expect((await srv.api('GET', `/api/agents/${agent.id}`)).body.welcomeMessage).toBe('Saved welcome')
