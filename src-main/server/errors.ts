@@ -30,7 +30,7 @@ const byStatus = Object.fromEntries(Object.entries(errorStatus).map(([code, stat
  * (http-errors) and sometimes a `type`; they are the client's fault, so they answer in our shape
  * with that status instead of an internal error.
  */
-function fromExpress(err: unknown): AppError | undefined {
+export function fromExpress(err: unknown): AppError | undefined {
   const e = err as { type?: string; status?: number; limit?: number; code?: string; expose?: boolean; message?: string }
   if (!e || typeof e !== 'object' || err instanceof AppError) return undefined
   if (e.type === 'entity.too.large') return new AppError('payload_too_large', `Request body is larger than the limit of ${e.limit} bytes`)

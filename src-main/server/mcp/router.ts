@@ -3,7 +3,7 @@ import { JSONRPCMessageSchema } from '@modelcontextprotocol/sdk/types.js'
 import express, { Router, type NextFunction, type Request, type Response } from 'express'
 import type { Runtime } from '../../core/runtime'
 import { createAgentsMcpServer } from './agents-server'
-import { requestLog } from '../errors'
+import { fromExpress, requestLog } from '../errors'
 
 /** A JSON-RPC 2.0 error answer; `id` is null because a message we could not read has none we trust. */
 function rpcError(res: Response, status: number, code: number, message: string) {
@@ -16,17 +16,15 @@ function isJsonRpc(body: unknown): boolean {
   return messages.length > 0 && messages.every((m) => JSONRPCMessageSchema.safeParse(m).success)
 }
 
-/** The body parser's failures in JSON-RPC terms: what MCP clients read is `error.code` -32700/-32600. */
+/**
+ * The body parser's failures (classified once, in ../errors.ts) in JSON-RPC terms: what MCP clients
+ * read is `error.code`, -32600 for a body over the limit and -32700 for one that cannot be read.
+ */
 function bodyErrors(err: unknown, _req: Request, res: Response, next: NextFunction) {
-  const e = err as { type?: string; limit?: number; status?: number; code?: string }
-  if (e?.type === 'entity.parse.failed') return rpcError(res, 400, -32700, 'Parse error: the body is not valid JSON')
-  if (e?.type === 'entity.too.large') return rpcError(res, 413, -32600, `Invalid Request: the body is larger than ${e.limit} bytes`)
-  if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported')
-    return rpcError(res, 415, -32700, 'Parse error: send the body as UTF-8 JSON, as is or with gzip, deflate or br')
-  // A compressed body that does not decompress, or one cut short: nothing could be read.
-  if ((typeof e?.code === 'string' && /^Z_|^ERR_(BROTLI|ZLIB)/.test(e.code)) || (typeof e?.status === 'number' && e.status >= 400 && e.status < 500))
-    return rpcError(res, 400, -32700, 'Parse error: the body could not be read')
-  next(err)
+  const bad = fromExpress(err)
+  if (!bad) return next(err)
+  if (bad.code === 'payload_too_large') return rpcError(res, bad.status, -32600, `Invalid Request: ${bad.message}`)
+  rpcError(res, bad.status, -32700, `Parse error: ${bad.message}`)
 }
 
 /**
