@@ -81,7 +81,6 @@ const ctx: ToolContext = {
   userId: 'bench',
   runId: 'bench',
   interactive: false,
-  isDigitalHuman: false,
   signal: new AbortController().signal,
   waits: new WaitRegistry(),
   emit: () => {}

@@ -98,18 +98,48 @@ export const RunStep = z.object({
 })
 export type RunStep = z.infer<typeof RunStep>
 
-/** What a running turn reports, in order. Every transport maps these to its own wire form. */
-export type TurnEvent =
-  | { type: 'start'; runId: string; sessionId: string }
-  | { type: 'delta'; content: string }
-  | { type: 'reasoning'; content: string }
-  | { type: 'tool_call'; id: string; name: string; arguments: string }
-  | { type: 'tool_result'; id: string; name: string; content: string; isError: boolean; durationMs: number; images?: string[] }
-  | { type: 'card'; card: { type: string; data: Record<string, unknown> } }
-  | { type: 'sources'; sources: Source[] }
-  | { type: 'wait'; waitId: string; kind: 'input' | 'client' | 'digitalhuman'; schema?: unknown; text?: string }
-  | { type: 'error'; code: string; message: string }
-  | { type: 'done'; status: TurnStatus; messageId: string | null; usage: Usage }
+/** A card as it travels with a turn (show_card's templates, an MCP chart): a type and its data. */
+export const TurnCard = z.object({ type: z.string(), data: z.record(z.string(), z.unknown()) })
+
+/** Of an explainer's steps (the `explain` tool): which one (1-based) and how many there are. */
+export const ExplainStep = z.object({ index: z.number().int().min(1), count: z.number().int().min(1) })
+
+/**
+ * What a running turn reports, in order. Every transport maps these to its own wire form: the
+ * studio's `chat.turn` stream sends them as they are, `/chat-message` as `ChatMessageChunk`s.
+ * `sentence` comes only when the caller asked for sentences: the speakable text (Markdown and
+ * code stripped) of each finished sentence of the answer, in order, as soon as it ends.
+ */
+export const TurnEvent = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('start'), runId: z.string(), sessionId: z.string() }),
+  z.strictObject({ type: z.literal('delta'), content: z.string() }),
+  z.strictObject({ type: z.literal('reasoning'), content: z.string() }),
+  z.strictObject({ type: z.literal('sentence'), index: z.number().int().min(0), text: z.string().min(1) }),
+  z.strictObject({ type: z.literal('tool_call'), id: z.string(), name: z.string(), arguments: z.string() }),
+  z.strictObject({
+    type: z.literal('tool_result'),
+    id: z.string(),
+    name: z.string(),
+    content: z.string(),
+    isError: z.boolean(),
+    durationMs: z.number(),
+    images: z.array(z.string()).optional()
+  }),
+  z.strictObject({ type: z.literal('card'), card: TurnCard }),
+  z.strictObject({ type: z.literal('sources'), sources: z.array(Source) }),
+  z.strictObject({
+    type: z.literal('wait'),
+    waitId: z.string(),
+    kind: z.enum(['input', 'client', 'digitalhuman']),
+    schema: z.unknown().optional(),
+    text: z.string().optional(),
+    /** A digital-human wait for one step of an explainer. */
+    step: ExplainStep.optional()
+  }),
+  z.strictObject({ type: z.literal('error'), code: z.string(), message: z.string() }),
+  z.strictObject({ type: z.literal('done'), status: TurnStatus, messageId: z.string().nullable(), usage: Usage })
+])
+export type TurnEvent = z.infer<typeof TurnEvent>
 
 // ---------- studio chat endpoints ----------
 export const SessionCreate = z.object({ agentId: id, userId: z.string().max(128).default('studio'), title: z.string().max(200).default('') })
@@ -123,7 +153,9 @@ export const TurnRequest = z.object({
   editMessageId: z.string().optional(),
   clientId: z.string().optional(),
   /** Images (shown to vision models) and documents (their text is read) sent with the message. */
-  attachments: z.array(Attachment).max(5, 'at most 5 files per message').optional()
+  attachments: z.array(Attachment).max(5, 'at most 5 files per message').optional(),
+  /** Also stream the answer's spoken sentences (`sentence` events), for a client that speaks it. */
+  sentences: z.boolean().optional()
 })
 export const WaitAnswer = z.object({ waitId: id, data: z.unknown() })
 
@@ -140,8 +172,46 @@ export const ChatMessageBody = z.object({
   socket_id: z.string().max(128).optional().nullable(),
   app_uuid: z.string().min(1, 'app_uuid is required'),
   user_id: z.coerce.string().max(128).default('anonymous'),
-  is_digitalhuman: z.boolean().default(false)
+  is_digitalhuman: z.boolean().default(false),
+  /** Our extension: also stream `type: "sentence"` chunks, the answer's spoken sentences as each one ends. */
+  sentences: z.boolean().default(false)
 })
+
+const chunk = { content: z.string(), card: TurnCard.nullable() }
+/**
+ * One `data:` chunk of `/chat-message`'s stream (then `data: [DONE]`). Every chunk starts with
+ * `content` and `card`, so a client that reads only those shows the answer and the cards; `type`
+ * and its fields are for richer clients.
+ */
+export const ChatMessageChunk = z.union([
+  z.strictObject({ ...chunk, run_id: z.string(), session_id: z.string() }),
+  z.strictObject(chunk),
+  z.strictObject({ ...chunk, type: z.literal('reasoning'), reasoning: z.string() }),
+  z.strictObject({ ...chunk, type: z.literal('sentence'), sentence: z.strictObject({ index: z.number().int().min(0), text: z.string().min(1) }) }),
+  z.strictObject({ ...chunk, type: z.literal('tool_call'), tool: z.strictObject({ id: z.string(), name: z.string(), arguments: z.string() }) }),
+  z.strictObject({
+    ...chunk,
+    type: z.literal('tool_result'),
+    tool: z.strictObject({ id: z.string(), name: z.string(), content: z.string(), is_error: z.boolean(), duration_ms: z.number() })
+  }),
+  z.strictObject({ ...chunk, type: z.literal('sources'), sources: z.array(Source) }),
+  z.strictObject({
+    ...chunk,
+    type: z.literal('wait'),
+    wait_id: z.string(),
+    wait: z.strictObject({
+      kind: z.enum(['input', 'client', 'digitalhuman']),
+      input_schema: z.unknown().optional(),
+      text: z.string().optional(),
+      step: ExplainStep.optional()
+    })
+  }),
+  z.strictObject({ ...chunk, type: z.literal('error'), error: z.strictObject({ code: z.string(), message: z.string() }) })
+])
+export type ChatMessageChunk = z.infer<typeof ChatMessageChunk>
+/** A frame of `/chat-message`'s stream: a chunk, or the closing `[DONE]`. */
+export const ChatMessageFrame = z.union([ChatMessageChunk, z.literal('[DONE]')])
+export type ChatMessageFrame = z.infer<typeof ChatMessageFrame>
 
 /** `systemdata` comes in two shapes in the wild: registered functions, or a page module. */
 export const SystemData = z.union([
@@ -164,6 +234,11 @@ export const SystemData = z.union([
 export type SystemData = z.infer<typeof SystemData>
 export const AgentResponse = z.object({ wait_id: z.string().min(1), response_data: z.unknown() })
 export const DigitalHumanCompletion = z.object({ wait_id: z.string().min(1), completion_data: z.unknown().optional() })
+
+// Server → client events of the control channel that the turn sends.
+/** `wait_for_digitalhuman`: speak `text` (an answer, or one explainer step) and answer with `digitalhuman_completion`. */
+export const WaitForDigitalHuman = z.strictObject({ wait_id: z.string().min(1), text: z.string(), step: ExplainStep.optional() })
+export type WaitForDigitalHuman = z.infer<typeof WaitForDigitalHuman>
 
 // ---------- OpenAI-compatible API (the subset an agent needs) ----------
 const contentPart = z.object({ type: z.string(), text: z.string().optional() }).passthrough()

@@ -12,6 +12,7 @@ import type { StudioEvents } from '../events'
 import { newId } from '../util/ids'
 import { builtinTools } from './builtin-tools'
 import { ClientHub } from './client-hub'
+import { controlSocketPresenter, type Presenter } from './presenter'
 import { defaultRetry } from './model-call'
 import { ToolRegistry } from './tool-registry'
 import { runTurn, type TurnDeps, type TurnInput, type TurnOptions, type TurnSummary } from './turn'
@@ -27,13 +28,12 @@ export interface TurnHandle {
   cancel(): void
 }
 
-export type StartTurn = Omit<TurnInput, 'agent' | 'userId' | 'interactive' | 'isDigitalHuman'> & {
+export type StartTurn = Omit<TurnInput, 'agent' | 'userId' | 'interactive'> & {
   agentId?: string
   /** The agent as the caller already read it (e.g. to authorise the request): spares reading it again. */
   agent?: Agent
   userId?: string
   interactive?: boolean
-  isDigitalHuman?: boolean
   signal?: AbortSignal
 }
 
@@ -70,7 +70,6 @@ export function chatService(
     transaction: (fn) => db.transaction().execute((trx) => fn(chatRepo(trx))),
     registry,
     waits,
-    clients,
     options: turnOptions,
     client: (providerId: string) => providers.turnClient(providerId)
   }
@@ -125,6 +124,13 @@ export function chatService(
       return steps
     },
 
+    /**
+     * The presenter of a digital human on the control channel (`is_digitalhuman`): it sends
+     * `wait_for_digitalhuman` to that socket and waits for its `digitalhuman_completion`, only
+     * while the socket is connected.
+     */
+    socketPresenter: (clientId: string): Presenter => controlSocketPresenter(clients, clientId, { timeoutMs: turnOptions.speechTimeoutMs }),
+
     /** Answers a wait of this process or, on a team server, of the process running the turn. */
     async answerWait(waitId: string, data: unknown) {
       if (!(await waits.answerAnywhere(waitId, data)))
@@ -164,8 +170,7 @@ export function chatService(
               agent,
               sessionTitled: !!s.title,
               userId: req.userId ?? s.user_id,
-              interactive: req.interactive ?? !!req.clientId,
-              isDigitalHuman: req.isDigitalHuman ?? false
+              interactive: req.interactive ?? !!req.clientId
             },
             controller.signal,
             emit

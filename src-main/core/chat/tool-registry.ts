@@ -1,6 +1,7 @@
 import type { Agent } from '../../contract/entities'
 import type { TurnEvent } from '../../contract/chat'
 import type { WaitRegistry } from './waits'
+import type { TurnSpeech } from './turn-speech'
 import { log } from '../../base/log'
 
 /** A JSON Schema object describing a tool's arguments, as OpenAI's `tools[].function.parameters`. */
@@ -26,8 +27,8 @@ export interface ToolContext {
   clientId?: string
   /** Someone can answer a wait (a socket client or the studio); false for plain API calls. */
   interactive: boolean
-  /** The chat client is a digital human that speaks the answer. */
-  isDigitalHuman: boolean
+  /** The turn's sentences and its speaking client (a digital human), when it has one: `speech.presents`. */
+  speech?: TurnSpeech
   signal: AbortSignal
   waits: WaitRegistry
   emit(event: TurnEvent): void

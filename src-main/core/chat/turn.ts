@@ -8,7 +8,8 @@ import type { MessagesTable, RunStepsTable } from '../../store/schema'
 import { toMessage } from '../../store/repos/chat'
 import { tick } from '../util/clock'
 import { newId } from '../util/ids'
-import type { ClientHub } from './client-hub'
+import type { Presenter } from './presenter'
+import { TurnSpeech } from './turn-speech'
 import { toModelMessages, windowHistory } from './history'
 import { readAttachments } from './attachments'
 import { ModelCallError, streamModelCall, type RetryPolicy } from './model-call'
@@ -26,7 +27,6 @@ export interface TurnDeps {
   transaction<T>(fn: (repo: ChatRepo) => Promise<T>): Promise<T>
   registry: ToolRegistry
   waits: WaitRegistry
-  clients: ClientHub
   /** The provider's client, with its name and timeouts for the model call (providers-service.ts). */
   client(providerId: string): Promise<{ client: OpenAI; baseUrl: string; name?: string; timeouts?: ProviderTimeouts }>
   options: TurnOptions
@@ -37,7 +37,7 @@ export interface TurnOptions {
   /** Tokens of history sent with each call (the system prompt and tools come on top). */
   historyBudget: number
   toolTimeoutMs: number
-  /** How long a digital human may take to speak an answer. */
+  /** How long a digital human may take to speak an answer (the control socket's presenter). */
   speechTimeoutMs: number
   /** Knowledge bases bound to the agent as context (src-main/core/knowledge). */
   knowledge?: TurnKnowledge
@@ -71,7 +71,13 @@ export interface TurnInput {
   sessionTitled?: boolean
   clientId?: string
   interactive: boolean
-  isDigitalHuman: boolean
+  /**
+   * A speaking client (a digital human): the turn goes on only once it has said the answer (and
+   * the text before each tool call), and the `explain` tool narrates through it step by step.
+   */
+  presenter?: Presenter
+  /** Emit `sentence` events: the answer's speakable sentences, each as soon as it ends. */
+  sentences?: boolean
   /** Instructions a caller adds after the agent's own (the OpenAI API's system messages). */
   extraSystem?: string
   /** History given by the caller instead of the session's (stateless OpenAI API calls). */
@@ -131,6 +137,7 @@ export async function runTurn(deps: TurnDeps, input: TurnInput, signal: AbortSig
   const usage: Usage = { promptTokens: 0, completionTokens: 0 }
   const cards: TurnSummary['cards'] = []
   let said = ''
+  const speech = new TurnSpeech(emit, signal, { sentences: input.sentences, presenter: input.presenter })
   emit({ type: 'start', runId, sessionId })
 
   const messageRow = (role: 'user' | 'assistant' | 'tool', content: string, meta: MessageMeta) => ({
@@ -193,7 +200,7 @@ export async function runTurn(deps: TurnDeps, input: TurnInput, signal: AbortSig
       runId,
       clientId: input.clientId,
       interactive: input.interactive,
-      isDigitalHuman: input.isDigitalHuman,
+      speech,
       signal,
       waits: deps.waits,
       emit
@@ -236,6 +243,7 @@ export async function runTurn(deps: TurnDeps, input: TurnInput, signal: AbortSig
             onDelta: (text) => {
               said += text
               emit({ type: 'delta', content: text })
+              speech.text(text)
             },
             onReasoning: (text) => emit({ type: 'reasoning', content: text })
           }
@@ -274,6 +282,7 @@ export async function runTurn(deps: TurnDeps, input: TurnInput, signal: AbortSig
       }
       usage.promptTokens += result.usage.promptTokens
       usage.completionTokens += result.usage.completionTokens
+      speech.endText()
       const modelStep = stepRow({
         id: stepId,
         runId,
@@ -287,7 +296,7 @@ export async function runTurn(deps: TurnDeps, input: TurnInput, signal: AbortSig
       })
 
       if (!result.toolCalls.length || !offerTools) {
-        await waitForSpeech(deps, ctx, result.text)
+        await speech.present(result.text)
         const answer = messageRow('assistant', result.text, {
           status: 'ok',
           cards,
@@ -317,7 +326,7 @@ export async function runTurn(deps: TurnDeps, input: TurnInput, signal: AbortSig
         content: result.text || null,
         tool_calls: result.toolCalls.map((c) => ({ id: c.id, type: 'function', function: { name: c.name, arguments: c.arguments } }))
       })
-      await waitForSpeech(deps, ctx, result.text)
+      await speech.present(result.text)
       for (const c of result.toolCalls) emit({ type: 'tool_call', id: c.id, name: c.name, arguments: c.arguments })
 
       const outcomes = await Promise.all(result.toolCalls.map((c) => callTool(deps, byName.get(c.name), c, ctx)))
@@ -476,26 +485,6 @@ async function callTool(
     })
   )
   return { result, durationMs: Date.now() - started }
-}
-
-/**
- * With a digital human, the turn goes on only once the avatar has finished speaking. Only a
- * connected control socket can send `digitalhuman_completion`: without one nobody could end the
- * wait, so the turn does not wait at all (it used to hold `[DONE]` for the 300 s timeout); a socket
- * that disconnects mid-wait ends the wait through `waitOn`.
- */
-async function waitForSpeech(deps: TurnDeps, ctx: ToolContext, text: string): Promise<void> {
-  if (!ctx.isDigitalHuman || !text.trim()) return
-  const clientId = ctx.clientId
-  if (!clientId || !deps.clients.has(clientId)) return
-  await deps.clients.waitOn(clientId, {
-    signal: ctx.signal,
-    timeoutMs: deps.options.speechTimeoutMs,
-    start: (waitId) => {
-      ctx.emit({ type: 'wait', waitId, kind: 'digitalhuman', text })
-      deps.clients.send(clientId, 'wait_for_digitalhuman', { wait_id: waitId, text })
-    }
-  })
 }
 
 /** A trace row for a model or tool call that ends now (it may be written later, with the turn's last writes). */

@@ -1,4 +1,4 @@
-import type { TurnEvent } from '../../contract/chat'
+import type { ChatMessageFrame, TurnEvent } from '../../contract/chat'
 import type { FrameMapper } from './turn-stream'
 
 /** Tool output is for the model; clients get enough to show what happened. */
@@ -8,10 +8,10 @@ const clip = (s: string) => (s.length > WIRE_TOOL_LIMIT ? `${s.slice(0, WIRE_TOO
 /**
  * Turn events → the original protocol's chunks. Every chunk has `content` (string) and `card`
  * (object or null) first, so clients that read only those keep working; `type` and the other
- * fields are for richer clients.
+ * fields are for richer clients. Shapes: `ChatMessageChunk` in the contract.
  */
 export function protocolFrames(): FrameMapper {
-  return (e: TurnEvent) => {
+  return (e: TurnEvent): ChatMessageFrame[] => {
     switch (e.type) {
       case 'start':
         return [{ content: '', card: null, run_id: e.runId, session_id: e.sessionId }]
@@ -19,6 +19,8 @@ export function protocolFrames(): FrameMapper {
         return [{ content: e.content, card: null }]
       case 'reasoning':
         return [{ content: '', card: null, type: 'reasoning', reasoning: e.content }]
+      case 'sentence':
+        return [{ content: '', card: null, type: 'sentence', sentence: { index: e.index, text: e.text } }]
       case 'card':
         return [{ content: '', card: e.card }]
       case 'tool_call':
@@ -41,7 +43,12 @@ export function protocolFrames(): FrameMapper {
             card: null,
             type: 'wait',
             wait_id: e.waitId,
-            wait: { kind: e.kind, ...(e.schema !== undefined && { input_schema: e.schema }), ...(e.text !== undefined && { text: e.text }) }
+            wait: {
+              kind: e.kind,
+              ...(e.schema !== undefined && { input_schema: e.schema }),
+              ...(e.text !== undefined && { text: e.text }),
+              ...(e.step && { step: e.step })
+            }
           }
         ]
       case 'error':

@@ -60,7 +60,9 @@ export function chatProtocolRouter(runtime: Runtime, access: ChatAccess, opts: {
       message: body.message,
       userId: body.user_id,
       clientId,
-      isDigitalHuman: body.is_digitalhuman
+      // A digital human on the control socket says each answer before the turn goes on.
+      ...(body.is_digitalhuman && clientId && { presenter: runtime.chat.socketPresenter(clientId) }),
+      sentences: body.sentences
     })
 
     if (body.stream) return streamTurn(req, res, turn, protocolFrames())

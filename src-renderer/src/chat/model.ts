@@ -135,6 +135,9 @@ export function applyTurnEvent(item: AssistantItem, e: TurnEvent): AssistantItem
     }
     case 'reasoning':
       return { ...item, reasoning: item.reasoning + e.content }
+    case 'sentence':
+      // For speaking clients; the text already came as deltas.
+      return item
     case 'tool_call':
       return { ...item, parts: [...item.parts, { type: 'tool', step: { id: e.id, name: e.name, arguments: e.arguments } }] }
     case 'tool_result':
