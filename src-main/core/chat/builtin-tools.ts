@@ -3,7 +3,10 @@ import { Card, cardSchemas, type CardType } from '../../contract/cards'
 import type { ClientHub } from './client-hub'
 import type { ToolProvider, ToolSpec } from './tool-registry'
 
-/** Tools every agent has: the clock, cards (when the agent has card templates), asking the user. */
+/**
+ * Tools every agent has: the clock, cards (when the agent has card templates), asking the user
+ * (when someone can answer), narrating step by step (when a digital human speaks the turn).
+ */
 export function builtinTools(clients: ClientHub): ToolProvider {
   return {
     name: 'built-in',
@@ -12,6 +15,7 @@ export function builtinTools(clients: ClientHub): ToolProvider {
       const cardTypes = ctx.agent.cardTemplates.filter((t): t is CardType => t in cardSchemas)
       if (cardTypes.length) tools.push(showCard(cardTypes))
       if (ctx.interactive) tools.push(askUser(clients))
+      if (ctx.speech?.presents) tools.push(explain)
       return tools
     }
   }
@@ -83,5 +87,51 @@ function askUser(clients: ClientHub): ToolSpec {
       if (outcome.status === 'timeout') return { content: 'The user did not answer in time. Continue without it or ask again later.', isError: true }
       return { content: 'The question was cancelled.', isError: true }
     }
+  }
+}
+
+const MAX_EXPLAIN_STEPS = 20
+const ExplainArgs = z.object({ steps: z.array(z.string().trim().min(1).max(2_000)).min(1).max(MAX_EXPLAIN_STEPS) })
+
+/**
+ * The original's "digital human explanation" (数字人讲解): the avatar narrates the steps one after
+ * another, each only once it has finished the previous one (one `wait_for_digitalhuman` per step).
+ */
+const explain: ToolSpec = {
+  name: 'explain',
+  description:
+    'Narrate an explanation step by step through the digital human (a guided tour, a walkthrough, a lesson): each step is spoken in turn, ' +
+    "the next only once the avatar has finished the previous one. Give each step as the words to say, in the user's language. " +
+    'Afterwards close with at most one short sentence; do not repeat the steps.',
+  parameters: {
+    type: 'object',
+    properties: {
+      steps: { type: 'array', items: { type: 'string' }, minItems: 1, maxItems: MAX_EXPLAIN_STEPS, description: 'What the avatar says, one entry per step' }
+    },
+    required: ['steps']
+  },
+  timeoutMs: Number.POSITIVE_INFINITY, // each step's wait has its own timeout
+  async execute(args, ctx) {
+    const parsed = ExplainArgs.safeParse(args)
+    if (!parsed.success) {
+      const why = parsed.error.issues.map((i) => `${i.path.join('.') || 'arguments'}: ${i.message}`).join('; ')
+      return { content: `Nothing was narrated: ${why}. Fix the steps and call explain again.`, isError: true }
+    }
+    const { steps } = parsed.data
+    const speech = ctx.speech
+    if (!speech?.presents) return { content: 'No digital human is speaking this conversation: answer in text instead.', isError: true }
+    for (const [i, text] of steps.entries()) {
+      const outcome = await speech.narrate(text, { index: i + 1, count: steps.length })
+      if (outcome.status === 'answered') continue
+      const spoken = i ? `Steps 1–${i} of ${steps.length} were spoken; the rest was not` : 'No step was spoken'
+      const why =
+        outcome.status === 'timeout'
+          ? 'the avatar did not finish in time'
+          : ctx.signal.aborted
+            ? 'the turn was stopped'
+            : 'the digital human is no longer connected'
+      return { content: `${spoken}: ${why}.`, isError: true }
+    }
+    return { content: `All ${steps.length} steps were spoken by the digital human.` }
   }
 }
