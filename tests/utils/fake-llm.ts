@@ -43,6 +43,9 @@ export interface Reply {
   hang?: boolean
   /** Payload chunks sent before the stream goes silent, the connection left open (a stalled provider). */
   stallAfterChunks?: number
+  /** Payload chunks sent before the stream pauses until `resume` settles; then the rest follows (a test sees what came before the end). */
+  pauseAfterChunks?: number
+  resume?: Promise<unknown>
   /** Payload deltas sent verbatim instead of text/chunks/toolCalls (malformed ones too, e.g. `{ content: 123 }`). */
   deltas?: Record<string, unknown>[]
   /** A 200 answer with this body and content type instead of a completion (an HTML page from a wrong URL). */
@@ -328,6 +331,7 @@ export async function startFakeLlm(opts: FakeLlmOptions = {}): Promise<FakeLlm> 
     const head = (object: string) => ({ id, object, created, model: body.model, system_fingerprint: 'fp_fake' })
     const failAt = reply.failAfterChunks
     const stallAt = reply.stallAfterChunks
+    let pauseAt = reply.resume ? reply.pauseAfterChunks : undefined
 
     if (!body.stream) {
       const send = () => {
@@ -378,7 +382,7 @@ export async function startFakeLlm(opts: FakeLlmOptions = {}): Promise<FakeLlm> 
     const step = () => {
       timer = undefined
       let out = ''
-      while (i < deltas.length && failAt !== i && stallAt !== i) {
+      while (i < deltas.length && failAt !== i && stallAt !== i && pauseAt !== i) {
         // Deadlines are absolute so per-timer overshoot doesn't accumulate across a long stream.
         const wait = firstDelay + chunkDelay * i - (performance.now() - start)
         if (wait > 0 && out) break
@@ -392,6 +396,14 @@ export async function startFakeLlm(opts: FakeLlmOptions = {}): Promise<FakeLlm> 
       }
       // Stalled: what came is sent, then nothing more, until the client gives up or close().
       if (stallAt === i) return void (out && res.write(out))
+      if (pauseAt === i) {
+        pauseAt = undefined
+        if (out) res.write(out)
+        void reply.resume!.finally(() => {
+          if (!res.destroyed) step()
+        })
+        return
+      }
       if (i < deltas.length) {
         res.write(out)
         timer = later(Math.max(0, firstDelay + chunkDelay * i - (performance.now() - start)), step)
