@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { endpoints, streams } from '../contract/api'
-import { ChatInitBody, ChatMessageBody } from '../contract/chat'
+import { ChatInitBody, ChatMessageBody, ChatMessageChunk, TurnEvent } from '../contract/chat'
 import { ErrorBody, errorStatus } from '../contract/errors'
 import { ChatCompletionRequest, ResponsesRequest } from '../contract/openai'
 import { SpeechSynthesize, SpeechTranscribeQuery, SpeechTranscript, speechRoutes } from '../contract/speech'
@@ -141,7 +141,7 @@ function apiPaths(): Record<string, Record<string, unknown>> {
       responses: {
         '200': {
           description: 'One `data:` frame per turn event (start, delta, tool_call, tool_result, card, sources, wait, error), ending with done',
-          content: sseContent('TurnEvent JSON per data: line')
+          content: sseContent('One TurnEvent (components/schemas/TurnEvent) as JSON per data: line')
         },
         ...errorsOf([400, 401, 404, 409, 413], 'Error')
       }
@@ -258,7 +258,7 @@ function protocolPaths(): Record<string, Record<string, unknown>> {
                   error: { type: 'object' }
                 }
               }),
-              ...sseContent('{content, card, type?, …} JSON per data: line, then [DONE]')
+              ...sseContent('One ChatMessageChunk (components/schemas/ChatMessageChunk) as JSON per data: line, then [DONE]')
             }
           },
           ...errorsOf([400, 401, 403, 404, 409, 413], 'Error')
@@ -406,7 +406,13 @@ export function openApiDocument(serverUrl?: string) {
         agentKeyHeader: { type: 'apiKey', in: 'header', name: 'X-Agenta-Key', description: "A published agent's public key" },
         agentKeyQuery: { type: 'apiKey', in: 'query', name: 'key', description: "A published agent's public key" }
       },
-      schemas: { Error: toSchema(ErrorBody, 'output'), ...v1Schemas }
+      schemas: {
+        Error: toSchema(ErrorBody, 'output'),
+        // What the SSE streams carry per `data:` line (OpenAPI 3.0 cannot type the frames of a stream).
+        TurnEvent: toSchema(TurnEvent, 'output'),
+        ChatMessageChunk: toSchema(ChatMessageChunk, 'output'),
+        ...v1Schemas
+      }
     },
     security: [{ bearer: [] }],
     paths: { ...apiPaths(), ...v1Paths(), ...protocolPaths() }

@@ -42,6 +42,10 @@ describe('GET /api/openapi.json (17)', () => {
     expect(Object.keys(doc.paths['/api/knowledge-bases/{id}/upload'].post.requestBody.content)).toEqual(['multipart/form-data'])
     expect(Object.keys(doc.paths['/api/chat/turn'].post.responses['200'].content)).toEqual(['text/event-stream'])
     expect(Object.keys(doc.paths['/chat-message'].post.responses['200'].content).sort()).toEqual(['application/json', 'text/event-stream'])
+    // The frames of both streams are declared: one schema per kind of event or chunk.
+    const kinds = (schema: any) => (schema.oneOf ?? schema.anyOf).length
+    expect(kinds(doc.components.schemas.TurnEvent)).toBe(11)
+    expect(kinds(doc.components.schemas.ChatMessageChunk)).toBe(9)
   })
 
   it('no request body declares an empty `required` list', () => {
