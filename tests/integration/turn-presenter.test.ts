@@ -104,6 +104,36 @@ describe('turn presenter', () => {
     expect((await handle.done).status).toBe('ok')
   })
 
+  it('a presenter that takes sentences gets each one as it ends, before it is asked to present the answer', async () => {
+    let release!: () => void
+    const resume = { promise: new Promise<void>((r) => (release = r)), resolve: () => release() }
+    llm.script({ chunks: ['Hello ', 'there. ', 'Welcome ', 'to the hall!'], pauseAfterChunks: 2, resume: resume.promise })
+    const p = heldPresenter()
+    const sentences: { index: number; text: string }[] = []
+    let first: (() => void) | null = null
+    const firstSentence = new Promise<void>((r) => (first = r))
+    p.presenter.sentence = (s) => {
+      sentences.push(s)
+      first?.()
+    }
+    const { handle, events, reading } = await start('hi', { presenter: p.presenter })
+    // The model is held after "there. ": the presenter has the first sentence already.
+    await firstSentence
+    expect(sentences).toEqual([{ index: 0, text: 'Hello there.' }])
+    expect(p.calls).toHaveLength(0)
+    resume.resolve()
+    ;(await p.nth(1)).finish()
+    await reading
+    await handle.done
+    expect(sentences).toEqual([
+      { index: 0, text: 'Hello there.' },
+      { index: 1, text: 'Welcome to the hall!' }
+    ])
+    expect(p.calls.map((c) => c.text)).toEqual(['Hello there. Welcome to the hall!'])
+    // Sentence events only when the caller asked for them.
+    expect(events.filter((e) => e.type === 'sentence')).toEqual([])
+  })
+
   it('without a presenter there is no explain tool and no sentence unless asked', async () => {
     llm.script({ text: 'Plain. Answer.' })
     const { handle, events, reading } = await start('hi', {})

@@ -8,6 +8,13 @@ import type { WaitOutcome } from './waits'
  * only once `present` resolves, so the next step is not shown before the avatar has finished.
  */
 export interface Presenter {
+  /**
+   * Each sentence of what the avatar will say, as soon as it ends (the first while the answer still
+   * streams), for a presenter that speaks as the text comes (e.g. one sentence at a time to a
+   * LiveTalking service). Optional: the control socket's client gets them as `sentence` chunks.
+   */
+  sentence?(s: { index: number; text: string }): void
+  /** Resolves once the avatar has said `text` (whose sentences came before), or at once when nobody can. */
   present(text: string, opts: PresentOptions): Promise<PresentOutcome>
 }
 

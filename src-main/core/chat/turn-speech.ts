@@ -3,9 +3,9 @@ import { SpeechSegmenter, speechSentences } from '../../../digitalhuman/speech/s
 import type { PresentOutcome, Presenter } from './presenter'
 
 /**
- * A turn's speaking side: the answer's sentences as `sentence` events while it streams (when the
- * caller asked for them) and the presenter's waits. One per turn; tools reach it through
- * `ToolContext.speech` (the `explain` tool narrates through it).
+ * A turn's speaking side: the answer's sentences while it streams — as `sentence` events when the
+ * caller asked for them, to the presenter when it takes them — and the presenter's waits. One per
+ * turn; tools reach it through `ToolContext.speech` (the `explain` tool narrates through it).
  */
 export class TurnSpeech {
   private segmenter: SpeechSegmenter | null = null
@@ -22,9 +22,13 @@ export class TurnSpeech {
     return !!this.opts.presenter
   }
 
+  private get segmenting(): boolean {
+    return !!this.opts.sentences || !!this.opts.presenter?.sentence
+  }
+
   /** One delta of a model answer: the sentences it completes go out at once. */
   text(delta: string): void {
-    if (!this.opts.sentences) return
+    if (!this.segmenting) return
     this.segmenter ??= new SpeechSegmenter()
     this.sentences(this.segmenter.push(delta))
   }
@@ -52,11 +56,15 @@ export class TurnSpeech {
 
   /** Text that did not stream from the model (an explainer's step): its sentences, then the wait. */
   narrate(text: string, step: { index: number; count: number }): Promise<PresentOutcome> {
-    if (this.opts.sentences) this.sentences(speechSentences(text))
+    if (this.segmenting) this.sentences(speechSentences(text))
     return this.present(text, step)
   }
 
   private sentences(list: string[]): void {
-    for (const text of list) this.emit({ type: 'sentence', index: this.index++, text })
+    for (const text of list) {
+      const index = this.index++
+      if (this.opts.sentences) this.emit({ type: 'sentence', index, text })
+      this.opts.presenter?.sentence?.({ index, text })
+    }
   }
 }
