@@ -3,10 +3,11 @@
 // avatar is shown, so the built-in avatar's pages do not grow. A file that cannot be shown falls
 // back to the built-in avatar with a message for the operator in the page's language.
 import type { SpeakingAvatar } from './avatar-handle'
-import { AvatarModelError, type AvatarModelErrorKind } from './model-file'
+import { AvatarModelError, type AvatarModelErrorKind } from './model-error'
 import type { ThreeAvatarHandle, ThreeAvatarOptions } from './three-avatar'
 
 export type { ThreeAvatarHandle, ThreeAvatarOptions } from './three-avatar'
+export { AvatarModelError, type AvatarModelErrorKind } from './model-error'
 
 export type MountedAvatar<B extends SpeakingAvatar> =
   { kind: 'model'; avatar: ThreeAvatarHandle } | { kind: 'builtin'; avatar: B; message: string; error: AvatarModelError }

@@ -5,34 +5,9 @@
 // avatar checks a file with it before handing it to three.js. Errors carry a `kind` the caller
 // can act on; the message says what to fix.
 import { VISEMES, type Viseme } from '../lipsync/visemes'
+import { AvatarModelError } from './model-error'
 
-export type AvatarModelErrorKind =
-  /** No WebGL in this browser (the 3D avatar only). */
-  | 'webgl'
-  /** The file could not be downloaded (the 3D avatar only). */
-  | 'fetch'
-  /** Not a binary glTF (GLB/VRM) file. */
-  | 'not-glb'
-  /** A GLB whose header, chunks or JSON are broken. */
-  | 'corrupt'
-  /** A valid file this avatar cannot show (glTF 1, Draco or KTX2 compression). */
-  | 'unsupported'
-  /** Nothing to draw. */
-  | 'no-mesh'
-  /** No morph target or expression that opens the mouth. */
-  | 'no-mouth'
-  /** three.js failed on a file that passed these checks (a missing texture, a broken buffer). */
-  | 'load'
-
-export class AvatarModelError extends Error {
-  constructor(
-    readonly kind: AvatarModelErrorKind,
-    message: string
-  ) {
-    super(message)
-    this.name = 'AvatarModelError'
-  }
-}
+export { AvatarModelError, type AvatarModelErrorKind } from './model-error'
 
 export type VrmVowel = 'aa' | 'ih' | 'ou' | 'ee' | 'oh'
 export const VRM_VOWELS: readonly VrmVowel[] = ['aa', 'ih', 'ou', 'ee', 'oh']
@@ -171,7 +146,7 @@ function vrmExpressions(json: Json): { version: '0.x' | '1.0'; names: Set<string
     for (const g of list(v0.blendShapeMaster?.blendShapeGroups)) {
       if (!list(g?.binds).length && !list(g?.materialValues).length) continue
       const preset = typeof g.presetName === 'string' ? g.presetName.toLowerCase() : ''
-      names.add(VRM0_PRESETS[preset] ?? (typeof g.name === 'string' ? g.name : preset))
+      names.add(Object.hasOwn(VRM0_PRESETS, preset) ? VRM0_PRESETS[preset] : typeof g.name === 'string' ? g.name : preset)
     }
     return { version: '0.x', names, head: true }
   }
@@ -185,7 +160,8 @@ function vrmExpressions(json: Json): { version: '0.x' | '1.0'; names: Set<string
 export function inspectAvatarModel(bytes: Uint8Array): AvatarModelInfo {
   const json = readGlbJson(bytes)
   for (const ext of list(json.extensionsRequired)) {
-    if (UNSUPPORTED_REQUIRED[ext]) throw new AvatarModelError('unsupported', `The file needs ${UNSUPPORTED_REQUIRED[ext]}.`)
+    if (typeof ext === 'string' && Object.hasOwn(UNSUPPORTED_REQUIRED, ext))
+      throw new AvatarModelError('unsupported', `The file needs ${UNSUPPORTED_REQUIRED[ext]}.`)
   }
   const meshes = list(json.meshes)
   if (!meshes.length) throw new AvatarModelError('no-mesh', 'The file has no mesh to show.')
