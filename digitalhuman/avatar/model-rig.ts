@@ -28,6 +28,8 @@ export interface FaceRig {
   setBlink(weight: number): void
   /** How far the mouth is open now (0..1), read from the meshes' morph influences. */
   measureOpen(): number
+  /** The meshes the mouth moves (the face), for framing. */
+  readonly faceMeshes: THREE.Mesh[]
 }
 
 const BLINK_MORPHS = ['eyeBlinkLeft', 'eyeBlinkRight']
@@ -90,6 +92,7 @@ export function faceRig(root: THREE.Object3D, vrm: VRM | undefined, lips: LipRig
       if (vrmBlink) expressions!.setValue('blink', w)
       else for (const n of morphBlink) setMorph(n, w)
     },
+    faceMeshes: [...new Set(channels.map((c) => c.mesh))],
     measureOpen() {
       let open = 0
       for (const c of channels) open = Math.max(open, (c.mesh.morphTargetInfluences![c.index] ?? 0) * c.open)
@@ -107,47 +110,50 @@ export interface HeadFrame {
   pivot: THREE.Object3D
 }
 
-/** Where the head is: a VRM head bone, a node named like "Head", or the face meshes. */
-export function findHead(root: THREE.Object3D, vrm: VRM | undefined): HeadFrame {
+/**
+ * Where the head is: meshes hanging from a head node (a bust), else the meshes the mouth moves
+ * (a separate face mesh, as in Ready Player Me or VRoid models), else the head joint of a skinned
+ * figure (VRM humanoid head, a node named like "Head") with a head of 1/7.5 of the body, else the
+ * top of the model.
+ */
+export function findHead(root: THREE.Object3D, vrm: VRM | undefined, faceMeshes: THREE.Object3D[]): HeadFrame {
   root.updateMatrixWorld(true)
   const model = new THREE.Box3().setFromObject(root)
   const height = model.isEmpty() ? 1 : model.max.y - model.min.y
-  // A human head is about 1/7.5 of the body; a bust's head is most of the model.
   const estimate = Math.max(height / 7.5, 0.05)
+  // A bust's head is about half of it; a face mesh that is the whole body says nothing.
+  const small = (box: THREE.Box3, share: number) => !box.isEmpty() && box.max.y - box.min.y < height * share
+  const frame = (box: THREE.Box3, pivot: THREE.Object3D): HeadFrame => ({
+    center: box.getCenter(new THREE.Vector3()),
+    size: Math.max(box.max.y - box.min.y, (box.max.x - box.min.x) * 0.9),
+    pivot
+  })
 
   const bone = vrm?.humanoid?.getRawBoneNode('head') ?? undefined
   let node: THREE.Object3D | undefined = bone
   if (!node) root.traverse((o) => void (!node && HEAD_NODE.test(o.name) && (node = o)))
+  const pivot = vrm?.humanoid?.getNormalizedBoneNode('head') ?? node ?? root
+
   if (node) {
-    const pivot = vrm?.humanoid?.getNormalizedBoneNode('head') ?? node
-    // Meshes hanging from the head node (not skinned): their box is the head.
     const own = new THREE.Box3()
     node.traverse((o) => {
       const mesh = o as THREE.Mesh
       if (mesh.isMesh && !(mesh as THREE.SkinnedMesh).isSkinnedMesh) own.expandByObject(mesh)
     })
-    if (!own.isEmpty() && own.max.y - own.min.y < height * 0.6) {
-      return { center: own.getCenter(new THREE.Vector3()), size: own.max.y - own.min.y, pivot }
-    }
+    if (small(own, 0.9)) return frame(own, pivot)
+  }
+  const face = new THREE.Box3()
+  for (const mesh of faceMeshes) face.expandByObject(mesh)
+  if (small(face, 0.6)) return frame(face, pivot)
+  if (node) {
     // A skinned model: the head joint sits at the skull's base.
     const joint = node.getWorldPosition(new THREE.Vector3())
     return { center: joint.add(new THREE.Vector3(0, estimate * 0.45, 0)), size: estimate, pivot }
   }
-
-  // No head: the meshes with morph targets (the face), unless the face mesh is the whole body.
-  const face = new THREE.Box3()
-  root.traverse((o) => {
-    const mesh = o as THREE.Mesh
-    if (mesh.isMesh && mesh.morphTargetInfluences?.length) face.expandByObject(mesh)
-  })
-  if (!face.isEmpty() && face.max.y - face.min.y < height * 0.5) {
-    const size = Math.max(face.max.y - face.min.y, face.max.x - face.min.x, height / 8)
-    return { center: face.getCenter(new THREE.Vector3()), size, pivot: root }
-  }
   const center = model.isEmpty()
     ? new THREE.Vector3()
     : new THREE.Vector3((model.min.x + model.max.x) / 2, model.max.y - estimate / 2, (model.min.z + model.max.z) / 2)
-  return { center, size: estimate, pivot: root }
+  return { center, size: estimate, pivot }
 }
 
 /** Puts the camera in front of the head (+Z), the head and a little of the shoulders in view. */

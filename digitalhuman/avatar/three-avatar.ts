@@ -136,7 +136,7 @@ function start(
   scene.add(key)
 
   const camera = new THREE.PerspectiveCamera(26, 1, 0.01, 100)
-  const head = findHead(model, vrm)
+  const head = findHead(model, vrm, rig.faceMeshes)
   const pivotBase = head.pivot.quaternion.clone()
   const modelBaseY = model.position.y
   // Eyes on the visitor: a VRM's lookAt follows this point (in front of the camera, or above when thinking).

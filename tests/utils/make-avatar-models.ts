@@ -396,7 +396,18 @@ export function makeAvatarVrm(opts: VrmAvatarOptions = {}): Uint8Array {
             materialValues: []
           }))
         },
-        firstPerson: { firstPersonBone: bone.head, firstPersonBoneOffset: { x: 0, y: 0.06, z: 0 }, meshAnnotations: [], lookAtTypeName: 'Bone' },
+        firstPerson: {
+          firstPersonBone: bone.head,
+          firstPersonBoneOffset: { x: 0, y: 0.06, z: 0 },
+          meshAnnotations: [],
+          lookAtTypeName: 'Bone',
+          ...Object.fromEntries(
+            ['lookAtHorizontalInner', 'lookAtHorizontalOuter', 'lookAtVerticalDown', 'lookAtVerticalUp'].map((k) => [
+              k,
+              { curve: [0, 0, 0, 1, 1, 1, 1, 0], xRange: 90, yRange: 10 }
+            ])
+          )
+        },
         materialProperties: []
       }
     }
