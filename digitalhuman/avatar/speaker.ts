@@ -6,7 +6,7 @@ import { speechBounds } from '../lipsync/loudness'
 import { visemeTrack } from '../lipsync/track'
 import type { SpeechItem } from '../speech/speech-queue'
 import { envelopeOfAudio } from './audio-envelope'
-import type { AvatarHandle, LipSource } from './svg-avatar'
+import type { LipSource, SpeakingAvatar } from './avatar-handle'
 
 export interface SentenceAudio {
   audio: Uint8Array | ArrayBuffer
@@ -46,7 +46,7 @@ export class AvatarSpeaker {
   private cancelSource: (() => void) | undefined
 
   constructor(
-    private readonly avatar: AvatarHandle,
+    private readonly avatar: SpeakingAvatar,
     private readonly opts: SpeakerOptions = {}
   ) {
     this.audio = opts.audio ?? new Audio()

@@ -2,13 +2,13 @@
 // speaking, and moves its lips from a viseme track (or a loudness envelope) following an <audio>
 // element's currentTime. Framework-free: the kiosk, the phone page, the studio's preview and a
 // React wrapper (./react-avatar) all mount it the same way.
-import { opennessAt, type LoudnessEnvelope } from '../lipsync/loudness'
-import { mouthAt, type MouthPose, type VisemeTrack } from '../lipsync/track'
-import { mixMouth, MOUTH } from '../lipsync/visemes'
+import type { MouthPose } from '../lipsync/track'
+import { mixMouth } from '../lipsync/visemes'
+import { lipTargetAt, REST_POSE as REST, type AvatarState, type LipSource, type SpeakingAvatar } from './avatar-handle'
 import { avatarMarkup, paletteFor, RIG, type LookId, type Palette, type PaletteId } from './looks'
 import { mouthPath } from './mouth-path'
 
-export type AvatarState = 'idle' | 'listening' | 'thinking' | 'speaking'
+export type { AvatarState, LipSource } from './avatar-handle'
 
 export interface AvatarOptions {
   look?: LookId
@@ -17,27 +17,10 @@ export interface AvatarOptions {
   label?: string
 }
 
-/** What moves the lips while the audio plays: a text track, or loudness when there is no text timing. */
-export interface LipSource {
-  track?: VisemeTrack
-  envelope?: LoudnessEnvelope
-}
-
-export interface AvatarHandle {
+export interface AvatarHandle extends SpeakingAvatar {
   readonly element: SVGSVGElement
   setLook(look: LookId, palette?: PaletteId | Partial<Palette>): void
-  setState(state: AvatarState): void
-  readonly state: AvatarState
-  /** Lips follow `audio.currentTime` until it pauses or ends; then they rest. */
-  follow(audio: HTMLAudioElement, source: LipSource): void
-  /** Stop following (barge-in): the lips close at once. */
-  stop(): void
-  /** The pose drawn on the last frame (tests and the kiosk's debug overlay read it). */
-  mouth(): MouthPose
-  destroy(): void
 }
-
-const REST: MouthPose = { viseme: 'sil', ...MOUTH.sil }
 
 /** Pseudo-random blink gaps (2–6 s), deterministic per avatar so screenshots are stable. */
 function blinkGaps(seed: number): () => number {
@@ -73,21 +56,10 @@ export function createAvatar(container: HTMLElement, opts: AvatarOptions = {}): 
     draw(performance.now())
   }
 
-  function targetPose(): MouthPose {
-    if (!audio || audio.paused || audio.ended) return REST
-    const t = audio.currentTime
-    if (source.track) return mouthAt(source.track, t)
-    if (source.envelope) {
-      const open = opennessAt(source.envelope, t)
-      return { viseme: open > 0 ? 'aa' : 'sil', open, width: 0.6, round: 0 }
-    }
-    return REST
-  }
-
   function draw(now: number) {
     const t = (now - start) / 1000
     // Lips: a quick ease towards the target hides frame jitter; tiny values snap to rest.
-    const target = targetPose()
+    const target = lipTargetAt(audio, source).pose
     const mixed = mixMouth(pose, target, 0.55)
     pose = { viseme: target.viseme, ...mixed }
     if (target.open === 0 && pose.open < 0.01) pose = { ...target }

@@ -85,18 +85,27 @@ function cueIndex(track: VisemeTrack, time: number): number {
 const REST: MouthPose = { viseme: 'sil', ...MOUTH.sil }
 
 /**
- * The mouth at `time` seconds into the sentence: each viseme's pose, eased towards the next one
- * over the last part of its cue (coarticulation), closed outside the speech.
+ * The viseme playing at `time` and, over the last 40% of its cue, the next one it eases into
+ * (`k` 0 → 1, quadratic: coarticulation); undefined outside the speech. The 2D mouth mixes the
+ * two shapes; a 3D avatar mixes the two morph targets.
  */
-export function mouthAt(track: VisemeTrack, time: number): MouthPose {
+export function visemeBlendAt(track: VisemeTrack, time: number): { viseme: Viseme; next?: Viseme; k: number } | undefined {
   const i = cueIndex(track, time)
-  if (i < 0) return REST
+  if (i < 0) return undefined
   const cue = track.cues[i]
   const next = track.cues[i + 1]
-  const shape = MOUTH[cue.viseme]
   const len = cue.end - cue.start
   const blendFrom = cue.start + len * 0.6
-  if (!next || time < blendFrom || len <= 0) return { viseme: cue.viseme, ...shape }
+  if (!next || time < blendFrom || len <= 0) return { viseme: cue.viseme, k: 0 }
   const k = (time - blendFrom) / (cue.end - blendFrom)
-  return { viseme: cue.viseme, ...mixMouth(shape, MOUTH[next.viseme], k * k) }
+  return { viseme: cue.viseme, next: next.viseme, k: k * k }
+}
+
+/** The mouth at `time` seconds into the sentence (see visemeBlendAt); closed outside the speech. */
+export function mouthAt(track: VisemeTrack, time: number): MouthPose {
+  const at = visemeBlendAt(track, time)
+  if (!at) return REST
+  const shape = MOUTH[at.viseme]
+  if (!at.next) return { viseme: at.viseme, ...shape }
+  return { viseme: at.viseme, ...mixMouth(shape, MOUTH[at.next], at.k) }
 }
