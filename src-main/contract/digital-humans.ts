@@ -55,10 +55,15 @@ export const LiveTalkingSettings = z.object({
 export type LiveTalkingSettings = z.infer<typeof LiveTalkingSettings>
 
 /** How the avatar speaks: a `tts` model (null = the first enabled one), its voice name and speed. */
+const voiceFields = {
+  ttsModelId: id.nullable(),
+  voice: z.string().trim().max(128).nullable(),
+  speed: z.number().min(0.25).max(4).nullable()
+}
 export const DigitalHumanVoice = z.object({
-  ttsModelId: id.nullable().default(null),
-  voice: z.string().trim().max(128).nullable().default(null),
-  speed: z.number().min(0.25).max(4).nullable().default(null)
+  ttsModelId: voiceFields.ttsModelId.default(null),
+  voice: voiceFields.voice.default(null),
+  speed: voiceFields.speed.default(null)
 })
 export type DigitalHumanVoice = z.infer<typeof DigitalHumanVoice>
 
@@ -107,7 +112,8 @@ export const DigitalHumanCreate = z
 export type DigitalHumanCreate = z.output<typeof DigitalHumanCreate>
 
 /** Fields left out stay; the kind and service are checked together against the stored row. */
-export const DigitalHumanUpdate = z.object({ ...fields, voice: DigitalHumanVoice.partial() }).partial()
+// The voice's fields without defaults: a field left out of an update must stay, not become null.
+export const DigitalHumanUpdate = z.object({ ...fields, voice: z.object(voiceFields).partial() }).partial()
 export type DigitalHumanUpdate = z.output<typeof DigitalHumanUpdate>
 
 /** Desktop: attach a 3D file by its path on the machine that runs the core (IPC has no multipart). */
