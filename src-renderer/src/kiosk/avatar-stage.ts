@@ -48,6 +48,8 @@ export class AvatarStage {
   ) {
     host.dataset.avatarKind = cfg.kind
     host.dataset.avatarShown = 'builtin'
+    host.dataset.look = cfg.look
+    host.dataset.palette = cfg.palette
     this.avatar = createAvatar(host, { look: cfg.look, palette: cfg.palette, label: opts.label })
     this.notice = document.createElement('p')
     this.notice.className = 'k-avatar-notice'
