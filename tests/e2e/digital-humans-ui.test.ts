@@ -211,6 +211,37 @@ describe('digital humans in the studio and on the kiosk', () => {
     await kiosk.close()
   })
 
+  test('an avatar the kiosk cannot show: the built-in look speaks instead and the operator reads why', async () => {
+    const down = await api('POST', '/api/digital-humans', {
+      name: 'Service down',
+      kind: 'livetalking',
+      look: 'robot',
+      liveTalking: { url: 'http://127.0.0.1:9', avatarId: 'x' }
+    })
+    const threeD = await api('POST', '/api/digital-humans', { name: 'Not yet 3D', kind: 'vrm', look: 'scholar' })
+    const cases: Array<[any, string, RegExp]> = [
+      [down, 'robot', /cannot be reached.*built-in avatar speaks instead/],
+      [threeD, 'scholar', /3D avatars \(GLB\/VRM\)/]
+    ]
+    for (const [avatar, look, message] of cases) {
+      const other = await api('POST', '/api/agents', { name: `Kiosk ${avatar.name}`, published: true, digitalHuman: { chatAvatarId: avatar.id } })
+      const kiosk = await browser.newPage({ viewport: { width: 1280, height: 800 } })
+      kiosk.on('pageerror', (e) => errors.push(`kiosk: ${e.message}`))
+      await kiosk.goto(`${srv.url}/kiosk/${other.uuid}?lang=en`)
+      const notice = kiosk.getByTestId('kiosk-avatar-notice')
+      await notice.waitFor({ state: 'visible', timeout: 30_000 })
+      expect(await notice.textContent()).toMatch(message)
+      const stage = kiosk.getByTestId('kiosk-avatar')
+      expect(await stage.getAttribute('data-avatar-shown')).toBe('builtin')
+      expect(await stage.getAttribute('data-look')).toBe(look)
+      expect(await stage.locator('svg').isVisible()).toBe(true)
+      await kiosk.close()
+      await api('DELETE', `/api/agents/${other.id}`)
+    }
+    await api('DELETE', `/api/digital-humans/${down.id}`)
+    await api('DELETE', `/api/digital-humans/${threeD.id}`)
+  })
+
   test('deleting an avatar in use names the agents; they are left on the built-in avatar', async () => {
     const photo = (await registry()).find((d) => d.name === 'Photo Mei')
     await page.goto(`${srv.url}/?token=${srv.token}#/digitalHumans`)
