@@ -4,6 +4,7 @@ import * as C from './chat'
 import * as S from './schedules'
 import * as M from './memory'
 import * as K from './knowledge'
+import * as D from './digital-humans'
 
 /**
  * The one contract. Each endpoint is named once here; the REST routes, the IPC handlers, the
@@ -85,7 +86,7 @@ export const endpoints = {
   'dependents.get': ep({
     method: 'GET',
     path: '/api/dependents/:kind/:id',
-    summary: 'What deleting an agent, knowledge base or model takes with it or leaves without',
+    summary: 'What deleting an agent, knowledge base, model or digital human takes with it or leaves without',
     input: byId.extend({ kind: E.DependentKind }),
     output: E.Dependents
   }),
@@ -95,6 +96,43 @@ export const endpoints = {
     summary: "Replace the agent's public key (old embeds stop working)",
     input: byId,
     output: E.Agent
+  }),
+
+  'digitalHumans.list': ep({
+    method: 'GET',
+    path: '/api/digital-humans',
+    summary: 'The digital humans registry: built-in looks, 3D files and LiveTalking avatars',
+    input: none,
+    output: z.array(D.DigitalHuman)
+  }),
+  'digitalHumans.get': ep({ method: 'GET', path: '/api/digital-humans/:id', summary: 'One digital human', input: byId, output: D.DigitalHuman }),
+  'digitalHumans.create': ep({
+    method: 'POST',
+    path: '/api/digital-humans',
+    summary: 'Register a digital human (a GLB/VRM file is uploaded afterwards)',
+    input: D.DigitalHumanCreate,
+    output: D.DigitalHuman
+  }),
+  'digitalHumans.update': ep({
+    method: 'PUT',
+    path: '/api/digital-humans/:id',
+    summary: 'Change a digital human',
+    input: byId.extend(D.DigitalHumanUpdate.shape),
+    output: D.DigitalHuman
+  }),
+  'digitalHumans.delete': ep({
+    method: 'DELETE',
+    path: '/api/digital-humans/:id',
+    summary: 'Delete a digital human and its file; agents using it fall back to the built-in avatar',
+    input: byId,
+    output: ok
+  }),
+  'digitalHumans.setModelPath': ep({
+    method: 'POST',
+    path: '/api/digital-humans/:id/model-path',
+    summary: 'Attach a GLB/VRM file by its path on the machine that runs the server (the desktop app; browsers upload it)',
+    input: byId.extend(D.AvatarModelPath.shape),
+    output: D.DigitalHuman
   }),
 
   'sessions.list': ep({
@@ -457,6 +495,7 @@ export const studioEvents = {
   'tools.changed': z.object({ id: z.string() }),
   'tools.status': E.ToolStatus,
   'knowledgeBases.changed': z.object({ id: z.string() }),
+  'digitalHumans.changed': z.object({ id: z.string() }),
   /** Ingestion of a knowledge base: documents, chunks, bytes, ETA; at most twice a second. */
   'knowledge.progress': K.IngestionProgress,
   /** Documents that changed status, were added or removed (refresh those rows). */

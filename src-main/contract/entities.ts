@@ -122,10 +122,16 @@ export const AgentTheme = z.object({
     .optional(),
   mode: z.enum(['light', 'dark', 'system']).optional()
 })
+/**
+ * The agent's avatars and voice. `chatAvatarId` (the kiosk's avatar) and `explainerAvatarId` (who
+ * narrates explainer sequences) name digital humans of the registry (contract/digital-humans.ts),
+ * or a built-in look (`guide`, `builtin:robot`); an unknown id is refused on save. The voice is
+ * the chat avatar's; `ttsModelId` / `voice` / `speed` here override it field by field when set.
+ */
 export const DigitalHumanChoice = z.object({
   chatAvatarId: z.string().max(128).optional(),
   explainerAvatarId: z.string().max(128).optional(),
-  /** The agent's voice: a `tts` model (else the first enabled one), its voice name and speed. */
+  /** Overrides of the chat avatar's voice: a `tts` model (else the avatar's, else the first enabled one), voice name and speed. */
   ttsModelId: z.string().max(64).optional(),
   voice: z.string().max(128).optional(),
   speed: z.number().min(0.25).max(4).optional(),
@@ -196,12 +202,12 @@ export const AgentCreate = z.object({
 })
 export const AgentUpdate = z.object(agentFields).partial()
 
-/** What deleting an agent, knowledge base or model takes with it or leaves without (for its confirmation). */
-export const DependentKind = z.enum(['agent', 'knowledgeBase', 'model'])
+/** What deleting an agent, knowledge base, model or digital human takes with it or leaves without (for its confirmation). */
+export const DependentKind = z.enum(['agent', 'knowledgeBase', 'model', 'digitalHuman'])
 export type DependentKind = z.infer<typeof DependentKind>
 const NamedRef = z.object({ id: z.string(), name: z.string() })
 export const Dependents = z.object({
-  /** Agents bound to the knowledge base, or using the model (they are left without it). */
+  /** Agents bound to the knowledge base, using the model, or the digital human as an avatar (they are left without it). */
   agents: z.array(NamedRef),
   /** Digital employees of the agent (deleted with it, with their run history), or using the model. */
   schedules: z.array(NamedRef),

@@ -5,9 +5,10 @@ import type { DB } from '../store/schema'
 
 /**
  * What a delete takes with it or leaves without: asked by a delete confirmation, so it can name
- * the agents, digital employees and chats concerned instead of deleting them silently.
+ * the agents, digital employees and chats concerned instead of deleting them silently. The agents
+ * using a digital human come from the registry (core/digital-humans).
  */
-export function dependentsService(db: Kysely<DB>) {
+export function dependentsService(db: Kysely<DB>, avatarUsers: (id: string) => Promise<Array<{ id: string; name: string }>>) {
   const named = (rows: Array<{ id: string; name: string }>) => rows.map(({ id, name }) => ({ id, name }))
 
   async function ofAgent(id: string): Promise<Dependents> {
@@ -55,6 +56,8 @@ export function dependentsService(db: Kysely<DB>) {
     get(kind: DependentKind, id: string): Promise<Dependents> {
       if (kind === 'agent') return ofAgent(id)
       if (kind === 'knowledgeBase') return ofKnowledgeBase(id)
+      // A digital human: the agents whose chat or explainer avatar it is (left on the built-in avatar).
+      if (kind === 'digitalHuman') return avatarUsers(id).then((agents) => ({ agents, schedules: [], sessions: 0 }))
       return ofModel(id)
     }
   }

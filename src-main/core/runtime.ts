@@ -6,6 +6,7 @@ import { agentsService } from './agents/agents-service'
 import { memoryCoordination } from './coordination/memory'
 import type { Coordination } from './coordination/types'
 import { dependentsService } from './dependents'
+import { digitalHumansService, type DigitalHumansOptions } from './digital-humans/digital-humans-service'
 import { knowledgeService, type KnowledgeOptions } from './knowledge/knowledge-service'
 import { createLanceDbStore, type VectorStore } from '../vector'
 import { lazyVectorStore } from './lazy-vector-store'
@@ -45,6 +46,8 @@ export interface RuntimeOptions {
   memory?: Partial<MemoryOptions>
   /** MCP timeouts, reconnection and start-up behaviour (tests shorten them). */
   mcp?: Partial<McpOptions>
+  /** The digital humans registry: the largest GLB/VRM accepted (tests lower it). */
+  digitalHumans?: Partial<DigitalHumansOptions>
   /** Shutdown: the grace period of running turns. */
   shutdown?: Partial<ShutdownOptions>
   /**
@@ -77,8 +80,9 @@ export async function createRuntime(opts: RuntimeOptions) {
   const db = store.db
 
   const providers = providersService(db, secrets, events)
-  const agents = agentsService(db, events)
-  const dependents = dependentsService(db)
+  const digitalHumans = digitalHumansService({ db, events, dataDir: opts.dataDir, options: opts.digitalHumans })
+  const agents = agentsService(db, events, digitalHumans.checkChoice)
+  const dependents = dependentsService(db, digitalHumans.agentsUsing)
   const tools = toolsService(db, events, secrets)
   // Header and environment values saved in clear by earlier versions are sealed before anything connects.
   await tools.sealClearText().catch((err) => log.error({ err }, 'MCP server secrets not sealed'))
@@ -153,6 +157,12 @@ export async function createRuntime(opts: RuntimeOptions) {
     'agents.delete': ({ id }) => agents.delete(id),
     'agents.rotateKey': ({ id }) => agents.rotateKey(id),
     'dependents.get': ({ kind, id }) => dependents.get(kind, id),
+    'digitalHumans.list': () => digitalHumans.list(),
+    'digitalHumans.get': ({ id }) => digitalHumans.get(id),
+    'digitalHumans.create': (input) => digitalHumans.create(input),
+    'digitalHumans.update': ({ id, ...patch }) => digitalHumans.update(id, patch),
+    'digitalHumans.delete': ({ id }) => digitalHumans.delete(id),
+    'digitalHumans.setModelPath': ({ id, path }) => digitalHumans.attachPath(id, path),
     'sessions.list': (f) => chat.sessions.list(f),
     'sessions.create': (input) => chat.sessions.create(input),
     'sessions.get': ({ id }) => chat.sessions.get(id),
@@ -230,6 +240,7 @@ export async function createRuntime(opts: RuntimeOptions) {
     secrets,
     providers,
     agents,
+    digitalHumans,
     tools,
     knowledgeBases,
     knowledge,

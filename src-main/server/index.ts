@@ -20,6 +20,7 @@ import { openAiRouter } from './openai/routes'
 import { openAiErrorHandler } from './openai/errors'
 import { restRouter } from './rest'
 import { knowledgeUploadRouter } from './knowledge/upload'
+import { digitalHumanFilesRouter } from './digital-humans'
 import { bearerChallenge, hostAllowed, hostCheck, isLoopback, requireToken, securityHeaders, tokenToCookie } from './security'
 import { attachStudioSocket } from './studio-socket'
 import { mcpRouter } from './mcp/router'
@@ -81,6 +82,7 @@ function allowedMethods(path: string): string[] | undefined {
     p === '/api/openapi.json' ||
     p === '/embed.js' ||
     /^\/(chat|kiosk)\/[^/]+$/.test(p) ||
+    /^\/kiosk\/[^/]+\/avatar-model$/.test(p) ||
     /^\/files\/excel\/[^/]+$/.test(p)
   )
     return READ
@@ -125,7 +127,7 @@ export async function startServer(runtime: Runtime, opts: ServerOptions): Promis
   // Text → audio and audio → text with the server's keys (kiosk, phone page, studio previews).
   app.use(speechRouter(runtime, access))
   // Multipart uploads stream to disk, so they are routed before the JSON body parser and its limit.
-  app.use('/api', authed, knowledgeUploadRouter(runtime))
+  app.use('/api', authed, knowledgeUploadRouter(runtime), digitalHumanFilesRouter(runtime))
   // A turn may carry attachments (up to 5 × 5 MB, base64): its body limit is its own.
   app.use(streams['chat.turn'].path, authed, express.json({ limit: '40mb' }))
   app.use('/api', authed, express.json({ limit: bodyLimit }), studioTurnRouter(runtime), restRouter(runtime.handlers))

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { endpoints, streams } from '../contract/api'
 import { ChatInitBody, ChatMessageBody, ChatMessageChunk, TurnEvent } from '../contract/chat'
 import { ErrorBody, errorStatus } from '../contract/errors'
+import { DigitalHuman } from '../contract/digital-humans'
 import { ChatCompletionRequest, ResponsesRequest } from '../contract/openai'
 import { SpeechSynthesize, SpeechTranscribeQuery, SpeechTranscript, speechRoutes } from '../contract/speech'
 import { APP_VERSION } from '../core/version'
@@ -128,6 +129,37 @@ function apiPaths(): Record<string, Record<string, unknown>> {
           })
         },
         ...errorsOf([400, 401, 404, 413, 415, 422], 'Error')
+      }
+    }
+  }
+  // A digital human's GLB/VRM file (server/digital-humans.ts); the desktop app attaches one by path instead.
+  const idParam = [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }]
+  paths['/api/digital-humans/{id}/model'] = {
+    post: {
+      operationId: 'digitalHumans.uploadModel',
+      tags: ['api'],
+      summary:
+        "Upload a GLB/VRM avatar's file (413 over the size limit, 415 not a GLB, 422 a GLB without VRM data for a VRM avatar, 409 for a built-in or LiveTalking avatar)",
+      parameters: idParam,
+      requestBody: {
+        required: true,
+        content: {
+          'multipart/form-data': { schema: { type: 'object', description: 'One file field', additionalProperties: { type: 'string', format: 'binary' } } }
+        }
+      },
+      responses: {
+        '200': { description: 'The digital human with its file', content: jsonContent(toSchema(DigitalHuman, 'output')) },
+        ...errorsOf([400, 401, 404, 409, 413, 415, 422], 'Error')
+      }
+    },
+    get: {
+      operationId: 'digitalHumans.model',
+      tags: ['api'],
+      summary: "A GLB/VRM avatar's file",
+      parameters: idParam,
+      responses: {
+        '200': { description: 'The file', content: { 'model/gltf-binary': { schema: { type: 'string', format: 'binary' } } } },
+        ...errorsOf([401, 404], 'Error')
       }
     }
   }

@@ -199,6 +199,23 @@ export interface SettingsTable {
   value: Json
 }
 
+/** The digital humans registry (migration 007). */
+export interface DigitalHumansTable {
+  id: string
+  name: string
+  kind: string
+  look: string
+  palette: string
+  /** JSON LiveTalkingSettings; null unless kind = livetalking. */
+  live_talking: Json | null
+  /** JSON {ttsModelId, voice, speed}. */
+  voice: Json
+  /** JSON {fileName, bytes, sha256, uploadedAt} of the uploaded GLB/VRM; null before an upload. */
+  model_file: Json | null
+  created_at: number
+  updated_at: number
+}
+
 export interface DB {
   providers: ProvidersTable
   models: ModelsTable
@@ -217,6 +234,7 @@ export interface DB {
   users: UsersTable
   api_tokens: ApiTokensTable
   settings: SettingsTable
+  digital_humans: DigitalHumansTable
 }
 
 // Generated is re-exported for migrations that add auto columns later.

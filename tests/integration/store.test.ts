@@ -6,6 +6,7 @@ import { createTempMysqlDb } from '../utils/mariadb'
 import type { StoreConfig } from '../../src-main/store/db'
 import { AppError } from '../../src-main/contract/errors'
 import { AgentCreate } from '../../src-main/contract/entities'
+import { DigitalHumanCreate } from '../../src-main/contract/digital-humans'
 
 /**
  * One contract for the store, run against every database that can start here: SQLite (the
@@ -54,6 +55,7 @@ for (const target of targets) {
       })
       await rt.providers.update(p.id, { timeouts: { firstTokenMs: 300_000 } })
       const m = await rt.providers.models.create({ providerId: p.id, modelId: 'bge-m3', type: 'embedding' })
+      const guide = await rt.digitalHumans.create(DigitalHumanCreate.parse({ name: '讲解员', kind: 'builtin', look: 'scholar', palette: 'green' }))
       const a = await rt.agents.create(
         AgentCreate.parse({
           name: '导游',
@@ -66,7 +68,7 @@ for (const target of targets) {
           quickPhrases: ['门票多少钱？'],
           theme: { primaryColor: '#112233' },
           cardTemplates: ['weather'],
-          digitalHuman: { chatAvatarId: 'a1' },
+          digitalHuman: { chatAvatarId: guide.id },
           maxSteps: 5,
           allowedOrigins: ['https://shop.example']
         })
@@ -103,7 +105,7 @@ for (const target of targets) {
         name: '导游',
         params: { temperature: 0.3 },
         quickPhrases: ['门票多少钱？'],
-        digitalHuman: { chatAvatarId: 'a1' },
+        digitalHuman: { chatAvatarId: guide.id },
         maxSteps: 5,
         allowedOrigins: ['https://shop.example']
       })

@@ -9,7 +9,10 @@ import { newId, newSecret } from '../util/ids'
 
 export type AgentsService = ReturnType<typeof agentsService>
 
-export function agentsService(db: Kysely<DB>, events: StudioEvents) {
+/** Refuses an avatar choice that names no digital human (the registry's checkChoice). */
+export type AvatarCheck = (choice: Agent['digitalHuman'] | undefined) => Promise<void>
+
+export function agentsService(db: Kysely<DB>, events: StudioEvents, checkAvatars: AvatarCheck = async () => {}) {
   const repo = agentsRepo(db)
 
   async function row(idOrUuid: string): Promise<AgentRow> {
@@ -52,6 +55,7 @@ export function agentsService(db: Kysely<DB>, events: StudioEvents) {
 
     async create(input: z.output<typeof AgentCreate>): Promise<Agent> {
       await checkProvider(input.providerId)
+      await checkAvatars(input.digitalHuman)
       const only = input.providerId === undefined && input.model === undefined ? await onlyChatModel() : null
       input = { ...input, providerId: only?.providerId ?? input.providerId ?? null, model: only?.model ?? input.model ?? null }
       const now = Date.now()
@@ -72,6 +76,7 @@ export function agentsService(db: Kysely<DB>, events: StudioEvents) {
     async update(idOrUuid: string, patch: z.output<typeof AgentUpdate>): Promise<Agent> {
       const current = await row(idOrUuid)
       await checkProvider(patch.providerId)
+      await checkAvatars(patch.digitalHuman)
       await repo.update(current.id, { ...agentColumns(patch), updated_at: Date.now() })
       events.emit('agents.changed', { id: current.id })
       return toAgent(await row(current.id))

@@ -69,11 +69,12 @@ export function speechRouter(runtime: Runtime, access: ChatAccess): Router {
     const caller = res.locals.caller as Caller
     const body = parseBody(SpeechSynthesize, req.body, `${speechRoutes.synthesize.path} request`)
     const agent = await agentOf(caller, body.agentId, req, res)
-    const dh = agent?.digitalHuman ?? undefined
-    const model = await modelOf('tts', caller, body.modelId, dh?.ttsModelId)
+    // The chat avatar's voice, the agent's own settings overriding it field by field.
+    const dh = await runtime.digitalHumans.voiceOf(agent)
+    const model = await modelOf('tts', caller, body.modelId, dh.ttsModelId)
     const studio = caller.kind === 'studio'
-    const voice = (studio && body.voice) || dh?.voice || DEFAULT_VOICE
-    const speed = body.speed ?? dh?.speed
+    const voice = (studio && body.voice) || dh.voice || DEFAULT_VOICE
+    const speed = body.speed ?? dh.speed
     const { client } = await runtime.providers.turnClient(model.providerId)
     const tts = openAiTts(client, { model: model.modelId, voice, ...(speed ? { speed } : {}) })
     const speech = await untilGone(res, (signal) => tts.synthesize(body.text, { signal }))

@@ -15,8 +15,11 @@ export interface WebOptions {
 
 const normalOrigin = (o: string) => o.trim().toLowerCase().replace(/\/+$/, '')
 
-/** The phone page's CSP: the server's own, except that the agent's allowed origins may frame it (the embed widget). */
-function pageCsp(frameAncestors: string[]): string {
+/**
+ * The phone page's CSP: the server's own, except that the agent's allowed origins may frame it (the
+ * embed widget) and the kiosk may talk to its LiveTalking service (`connect` origins).
+ */
+function pageCsp(frameAncestors: string[], connect: string[] = []): string {
   return [
     "default-src 'self'",
     // The kiosk plays synthesized speech from blob: URLs and records the microphone.
@@ -24,7 +27,7 @@ function pageCsp(frameAncestors: string[]): string {
     "script-src 'self'",
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data: blob: https:",
-    "connect-src 'self'",
+    `connect-src ${["'self'", ...connect].join(' ')}`,
     "font-src 'self' data:",
     `frame-ancestors ${["'self'", ...frameAncestors].join(' ')}`,
     "base-uri 'none'",
@@ -132,9 +135,22 @@ export function webRouter(runtime: Runtime, opts: WebOptions = {}): Router {
     if (!html) return sendMessagePage(res, 503, 'unbuilt')
     const idle = Number(req.query.idle)
     const idleSeconds = Number.isInteger(idle) && idle >= 1 && idle <= 3600 ? idle : DEFAULT_KIOSK_IDLE_SECONDS
-    res.setHeader('Content-Security-Policy', pageCsp([]))
+    const avatar = await runtime.digitalHumans.resolve(agent.digitalHuman?.chatAvatarId)
+    const service = avatar.kind === 'livetalking' && avatar.liveTalking ? [new URL(avatar.liveTalking.url).origin] : []
+    res.setHeader('Content-Security-Policy', pageCsp([], service))
     res.setHeader('Cache-Control', 'no-store')
-    res.type('html').send(renderPhonePage(html, kioskConfig(agent, idleSeconds)))
+    res.type('html').send(renderPhonePage(html, kioskConfig(agent, avatar, idleSeconds)))
+  })
+
+  // The chat avatar's GLB/VRM for the kiosk page: only that published agent's own avatar file.
+  router.get('/kiosk/:uuid/avatar-model', async (req, res) => {
+    const agent = await publishedAgent(req.params.uuid)
+    const avatar = agent && (await runtime.digitalHumans.resolve(agent.digitalHuman?.chatAvatarId))
+    const file = avatar?.id ? await runtime.digitalHumans.modelFile(avatar.id) : null
+    if (!file) throw new AppError('not_found', 'This agent has no 3D avatar file')
+    res.setHeader('Cache-Control', 'no-cache')
+    res.setHeader('Content-Type', 'model/gltf-binary')
+    res.sendFile(file.path, { dotfiles: 'allow' })
   })
 
   return router

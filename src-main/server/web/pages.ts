@@ -1,5 +1,6 @@
 import type { Agent } from '../../contract/entities'
 import type { KioskConfig, PhoneConfig } from '../../contract/pages'
+import type { ResolvedAvatar } from '../../core/digital-humans/digital-humans-service'
 
 export const phoneConfig = (agent: Agent, embed: boolean): PhoneConfig => ({
   uuid: agent.uuid,
@@ -13,15 +14,26 @@ export const phoneConfig = (agent: Agent, embed: boolean): PhoneConfig => ({
   embed
 })
 
-/** The built-in avatar looks (digitalhuman/avatar/looks.ts); the kiosk falls back to the first. */
-const KIOSK_LOOKS = ['guide', 'robot', 'scholar', 'panda']
-
 export const DEFAULT_KIOSK_IDLE_SECONDS = 90
 
-export function kioskConfig(agent: Agent, idleSeconds: number): KioskConfig {
+/** Where the kiosk page of an agent loads its chat avatar's GLB/VRM (served for that published agent only). */
+export const kioskModelPath = (uuid: string) => `/kiosk/${encodeURIComponent(uuid)}/avatar-model`
+
+/** The kiosk's config: the phone page's facts, the agent's chat avatar (resolved from the registry) and the idle reset. */
+export function kioskConfig(agent: Agent, avatar: ResolvedAvatar, idleSeconds: number): KioskConfig {
   const { embed: _embed, ...phone } = phoneConfig(agent, false)
-  const chosen = agent.digitalHuman?.chatAvatarId?.replace(/^builtin:/, '')
-  return { ...phone, look: chosen && KIOSK_LOOKS.includes(chosen) ? chosen : 'guide', idleSeconds }
+  const threeD = avatar.kind === 'glb' || avatar.kind === 'vrm'
+  return {
+    ...phone,
+    digitalHuman: {
+      kind: avatar.kind,
+      look: avatar.look,
+      palette: avatar.palette,
+      modelUrl: threeD && avatar.modelFile ? `${kioskModelPath(agent.uuid)}?v=${avatar.modelFile.sha256.slice(0, 12)}` : null,
+      liveTalking: avatar.kind === 'livetalking' ? avatar.liveTalking : null
+    },
+    idleSeconds
+  }
 }
 
 // `<` escaped so no value can close the script element the JSON sits in.

@@ -4,12 +4,12 @@
 // streams (segmenter → the server's /speech/synthesize → AvatarSpeaker), with subtitles. A new
 // question interrupts the old answer (barge-in); after `idleSeconds` alone it clears the
 // conversation and greets again. No provider key reaches the page: only the agent's public key.
-import { AvatarSpeaker, type SentenceAudio } from '../../../digitalhuman/avatar/speaker'
-import { isLook } from '../../../digitalhuman/avatar/looks'
-import { createAvatar, type AvatarHandle, type AvatarState } from '../../../digitalhuman/avatar/svg-avatar'
+import type { SentenceAudio } from '../../../digitalhuman/avatar/speaker'
+import type { AvatarState } from '../../../digitalhuman/avatar/svg-avatar'
 import { SpeechQueue } from '../../../digitalhuman/speech/speech-queue'
 import { SpeechSegmenter } from '../../../digitalhuman/speech/segmenter'
 import { readSse } from '../api/sse'
+import { AvatarStage, type StageSpeaker } from './avatar-stage'
 import { PushToTalk } from './recorder'
 import type { KioskStrings } from './strings'
 import type { KioskConfig } from '@contract/pages'
@@ -21,8 +21,8 @@ const MIN_RECORDING_SECONDS = 0.3
 
 interface Turn {
   abort: AbortController
-  queue: SpeechQueue<SentenceAudio>
-  speaker: AvatarSpeaker
+  queue: SpeechQueue<SentenceAudio | undefined>
+  speaker: StageSpeaker
   spoken: Promise<unknown>
 }
 
@@ -48,7 +48,8 @@ export class Kiosk {
   private readonly input = el('input', { class: 'k-text', 'data-testid': 'kiosk-input', type: 'text', maxlength: '2000', autocomplete: 'off' })
   private readonly mic = el('button', { class: 'k-mic', 'data-testid': 'kiosk-mic', type: 'button' })
   private readonly audio = el('audio', { 'data-testid': 'kiosk-audio' })
-  private readonly avatar: AvatarHandle
+  /** The chat avatar by its kind (built-in, photoreal, 3D): ./avatar-stage.ts. */
+  private readonly stage: AvatarStage
   private readonly recorder = new PushToTalk()
   private readonly userId = `kiosk-${Math.random().toString(36).slice(2, 10)}`
   private readonly headers: Record<string, string>
@@ -93,7 +94,7 @@ export class Kiosk {
     captions.append(this.question, this.subtitle, this.notice)
     this.root.append(top, stage, this.welcome, captions, phrases, form, this.audio)
     host.append(this.root)
-    this.avatar = createAvatar(stage, { look: isLook(cfg.look) ? cfg.look : 'guide', label: cfg.name })
+    this.stage = new AvatarStage(stage, cfg.digitalHuman, { label: cfg.name, audio: this.audio, threeDPending: t.avatar3dPending })
     for (const ev of ['pointerdown', 'keydown'] as const) this.root.addEventListener(ev, () => this.touch())
     this.setState('idle')
     this.touch()
@@ -129,7 +130,7 @@ export class Kiosk {
     this.root.dataset.state = state
     this.stateBadge.dataset.state = state
     this.stateBadge.textContent = state === 'idle' ? '' : this.t[state]
-    this.avatar.setState(state)
+    this.stage.setState(state)
   }
 
   /** A visitor did something: the idle reset starts counting again. */
@@ -168,9 +169,9 @@ export class Kiosk {
 
   private startSpeaking(): Turn {
     const abort = new AbortController()
-    const queue = new SpeechQueue<SentenceAudio>((text, signal) => this.synthesize(text, signal))
-    const speaker = new AvatarSpeaker(this.avatar, {
-      audio: this.audio,
+    // A photoreal service speaks the text itself: no audio is synthesized for it.
+    const queue = new SpeechQueue<SentenceAudio | undefined>(this.stage.needsAudio ? (text, signal) => this.synthesize(text, signal) : async () => undefined)
+    const speaker = this.stage.speaker({
       onSentence: (s) => {
         if (this.turn?.queue !== queue) return
         this.subtitle.textContent = s.text
@@ -196,6 +197,7 @@ export class Kiosk {
     this.interrupt()
     // The old speaker lets go of the avatar and the <audio> before the new one takes them.
     await previous?.spoken
+    await this.stage.ready
     this.touch()
     this.welcome.hidden = true
     this.question.textContent = text

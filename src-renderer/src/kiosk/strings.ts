@@ -13,7 +13,8 @@ const zh = {
   micDenied: '无法使用麦克风，请用文字提问',
   heardNothing: '没有听清，请再说一次或输入文字',
   speechFailed: '语音暂不可用，请看字幕',
-  failed: '出错了：'
+  failed: '出错了：',
+  avatar3dPending: '此版本的展台页面还不能显示 3D 数字人（GLB/VRM），暂由内置数字人代替。'
 }
 const en: typeof zh = {
   idle: 'Hello! How can I help you?',
@@ -27,7 +28,8 @@ const en: typeof zh = {
   micDenied: 'The microphone is not available: please type your question',
   heardNothing: 'I did not catch that: please say it again or type it',
   speechFailed: 'Speech is unavailable right now: see the subtitles',
-  failed: 'Something went wrong: '
+  failed: 'Something went wrong: ',
+  avatar3dPending: 'This kiosk cannot show 3D avatars (GLB/VRM) yet: the built-in avatar speaks instead.'
 }
 
 export type KioskStrings = typeof zh

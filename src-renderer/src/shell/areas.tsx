@@ -1,4 +1,14 @@
-import { ApiOutlined, BookOutlined, BulbOutlined, MessageOutlined, RobotOutlined, ScheduleOutlined, SettingOutlined, ToolOutlined } from '@ant-design/icons'
+import {
+  ApiOutlined,
+  BookOutlined,
+  BulbOutlined,
+  MessageOutlined,
+  RobotOutlined,
+  ScheduleOutlined,
+  SettingOutlined,
+  SmileOutlined,
+  ToolOutlined
+} from '@ant-design/icons'
 import { lazy, type ComponentType, type ReactNode } from 'react'
 import { AgentsScreen } from '../screens/agents/AgentsScreen'
 import { KnowledgeScreen } from '../screens/knowledge/KnowledgeScreen'
@@ -17,6 +27,8 @@ export interface AreaDef {
 const ChatScreen = lazy(() => import('../screens/chat/ChatScreen').then((m) => ({ default: m.ChatScreen })))
 // Run output is Markdown too, and memory is rarely opened: both load on first use.
 const EmployeesScreen = lazy(() => import('../screens/employees/EmployeesScreen').then((m) => ({ default: m.EmployeesScreen })))
+// The registry draws avatars and speaks previews: loaded when first opened.
+const DigitalHumansScreen = lazy(() => import('../screens/digital-humans/DigitalHumansScreen').then((m) => ({ default: m.DigitalHumansScreen })))
 const MemoryScreen = lazy(() => import('../screens/memory/MemoryScreen').then((m) => ({ default: m.MemoryScreen })))
 
 /** The sidebar's order; settings sits apart at the bottom. */
@@ -26,6 +38,7 @@ export const MAIN_AREAS: AreaDef[] = [
   { key: 'models', icon: <ApiOutlined />, Screen: ModelsScreen },
   { key: 'tools', icon: <ToolOutlined />, Screen: ToolsScreen },
   { key: 'knowledge', icon: <BookOutlined />, Screen: KnowledgeScreen },
+  { key: 'digitalHumans', icon: <SmileOutlined />, Screen: DigitalHumansScreen },
   { key: 'employees', icon: <ScheduleOutlined />, Screen: EmployeesScreen },
   { key: 'memory', icon: <BulbOutlined />, Screen: MemoryScreen }
 ]

@@ -4,7 +4,7 @@ import type { Api } from '../api/client'
 import { toApiError, type ApiError } from '../api/errors'
 
 /** Entities that share the list/get/create/update/delete shape of the contract. */
-export type CollectionName = 'providers' | 'agents' | 'tools' | 'knowledgeBases'
+export type CollectionName = 'providers' | 'agents' | 'tools' | 'knowledgeBases' | 'digitalHumans'
 
 export type ItemOf<C extends CollectionName> = ApiOutput<`${C}.get`>
 export type CreateInput<C extends CollectionName> = ApiInput<`${C}.create`>

@@ -14,6 +14,8 @@ export interface Studio extends AreaStores {
   agents: CollectionStore<'agents'>
   tools: CollectionStore<'tools'>
   knowledgeBases: CollectionStore<'knowledgeBases'>
+  /** The digital humans registry (avatars agents pick). */
+  digitalHumans: CollectionStore<'digitalHumans'>
   settings: SettingsStore
   /** The chat screen's sessions list and its open conversation. */
   sessions: SessionsStore
@@ -32,6 +34,7 @@ export function createStudio(connection: Connection): Studio {
     agents: createCollectionStore(api, 'agents'),
     tools: createCollectionStore(api, 'tools'),
     knowledgeBases: createCollectionStore(api, 'knowledgeBases'),
+    digitalHumans: createCollectionStore(api, 'digitalHumans'),
     settings: createSettingsStore(api),
     sessions,
     ...createAreaStores(connection),
@@ -53,6 +56,7 @@ export function createStudio(connection: Connection): Studio {
     },
     'tools.changed': () => void studio.tools.getState().load(),
     'knowledgeBases.changed': () => void studio.knowledgeBases.getState().load(),
+    'digitalHumans.changed': () => void studio.digitalHumans.getState().load(),
     'settings.changed': (payload) => studio.settings.getState().apply({ settings: payload as Settings }),
     'server.changed': (payload) => studio.settings.getState().apply({ server: payload as ServerStatus }),
     ...areaRefreshers(studio)

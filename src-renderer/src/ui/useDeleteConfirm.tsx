@@ -14,7 +14,7 @@ interface DeleteConfirm {
 }
 
 /**
- * The one delete confirmation for agents, knowledge bases and models: it asks the server what
+ * The one delete confirmation for agents, knowledge bases, models and digital humans: it asks the server what
  * goes with the item (dependents.get) and names it, so nothing is deleted or unbound silently.
  */
 export function useDeleteConfirm() {
@@ -54,6 +54,8 @@ function DependentsText({ kind, deps, body }: { kind: DependentKind; deps: Depen
     if (deps.schedules.length) lines.push(t('deps.agentSchedules', { count: deps.schedules.length, names: names(deps.schedules) }))
     if (deps.sessions) lines.push(t('deps.agentSessions', { count: deps.sessions }))
     if (!deps.schedules.length && !deps.sessions) lines.push(t('deps.agentNothing'))
+  } else if (kind === 'digitalHuman') {
+    lines.push(deps.agents.length ? t('deps.digitalHumanAgents', { count: deps.agents.length, names: names(deps.agents) }) : t('deps.digitalHumanUnused'))
   } else if (kind === 'knowledgeBase') {
     lines.push(deps.agents.length ? t('deps.kbAgents', { count: deps.agents.length, names: names(deps.agents) }) : t('deps.kbNoAgents'))
   } else {

@@ -5,6 +5,7 @@ import { bootServer, type BootedServer } from '../../utils/boot'
 import { startFakeLlm, type FakeLlm } from '../../utils/fake-llm'
 import { agentsRepo } from '../../../src-main/store/repos/agents'
 import { chatRepo } from '../../../src-main/store/repos/chat'
+import { digitalHumansRepo } from '../../../src-main/store/repos/digital-humans'
 import { documentsRepo } from '../../../src-main/store/repos/documents'
 import { knowledgeBasesRepo } from '../../../src-main/store/repos/knowledge-bases'
 import { knowledgeCollectionsRepo } from '../../../src-main/store/repos/knowledge-collections'
@@ -41,7 +42,9 @@ describe('an update with no fields', () => {
     const tool = (await s.api('POST', '/api/tools', { name: 't-empty', config: { transport: 'streamable-http', url: 'http://127.0.0.1:9/mcp' } })).body
     const kb = (await s.api('POST', '/api/knowledge-bases', { name: 'kb-empty' })).body
     const memory = (await s.api('POST', '/api/memories', { userId: 'u1', text: 'likes tea' })).body
+    const avatar = (await s.api('POST', '/api/digital-humans', { name: 'dh-empty', kind: 'builtin' })).body
     for (const [path, before] of [
+      [`/api/digital-humans/${avatar.id}`, avatar],
       [`/api/providers/${p.id}`, p],
       [`/api/agents/${agent.id}`, agent],
       [`/api/tools/${tool.id}`, tool],
@@ -63,6 +66,7 @@ describe('every repository', () => {
       sessions: chatRepo(db).sessions,
       messages: chatRepo(db).messages,
       steps: chatRepo(db).steps,
+      digitalHumans: digitalHumansRepo(db),
       documents: documentsRepo(db),
       knowledgeBases: knowledgeBasesRepo(db),
       collections: knowledgeCollectionsRepo(db),

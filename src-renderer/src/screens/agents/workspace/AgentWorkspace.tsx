@@ -11,6 +11,7 @@ import { useFeedback } from '../../../ui/feedback'
 import { useUnsavedGuard } from '../../../ui/useUnsavedGuard'
 import { BasicsSection, CardsSection, MemorySection, ModelSection, PromptSection, ThemeSection, WelcomeSection } from './ConfigSections'
 import { toUpdate, toWorkspaceValues, workspaceFieldFor, type WorkspaceValues } from './form'
+import { DigitalHumanSection } from './DigitalHumanSection'
 import { KnowledgeSection } from './KnowledgeSection'
 import { Preview } from './Preview'
 import { PublishPanel } from './PublishPanel'
@@ -81,7 +82,7 @@ export function AgentWorkspace({ agentId }: { agentId: string }) {
     setSaving(true)
     try {
       const { api } = studio.connection
-      await studio.agents.getState().update(agent.id, toUpdate(values))
+      await studio.agents.getState().update(agent.id, toUpdate(values, agent))
       const [tb, kb] = await Promise.all([
         tools && saved && !sameBindings(tools, saved.tools)
           ? api.call('agents.setTools', { id: agent.id, bindings: tools })
@@ -162,6 +163,7 @@ export function AgentWorkspace({ agentId }: { agentId: string }) {
             {tools ? <ToolsSection value={tools} onChange={setTools} /> : <Skeleton active />}
             {kbs ? <KnowledgeSection value={kbs} onChange={setKbs} /> : null}
             <WelcomeSection />
+            <DigitalHumanSection voiceOverride={!!(agent.digitalHuman?.ttsModelId || agent.digitalHuman?.voice || agent.digitalHuman?.speed)} />
             <CardsSection />
             <ThemeSection />
             <MemorySection />

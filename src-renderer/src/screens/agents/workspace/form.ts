@@ -23,6 +23,9 @@ export interface WorkspaceValues {
   themeMode: 'light' | 'dark' | 'system'
   memoryEnabled: boolean
   memoryShared: boolean
+  /** Digital humans of the registry (or a bare built-in look); null = none. */
+  chatAvatarId?: string | null
+  explainerAvatarId?: string | null
 }
 
 export const PARAMS = ['temperature', 'topP', 'maxTokens', 'presencePenalty', 'frequencyPenalty'] as const
@@ -45,12 +48,15 @@ export const toWorkspaceValues = (a: Agent): WorkspaceValues => ({
   primaryColor: a.theme.primaryColor ?? null,
   themeMode: a.theme.mode ?? 'system',
   memoryEnabled: a.memory?.enabled ?? false,
-  memoryShared: a.memory?.shared ?? false
+  memoryShared: a.memory?.shared ?? false,
+  chatAvatarId: a.digitalHuman?.chatAvatarId ?? null,
+  explainerAvatarId: a.digitalHuman?.explainerAvatarId ?? null
 })
 
 const num = (v: number | null | undefined) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined)
 
-export function toUpdate(v: WorkspaceValues): Omit<ApiInput<'agents.update'>, 'id'> {
+/** The form → agents.update; `current` keeps what the form does not show (the agent's voice overrides). */
+export function toUpdate(v: WorkspaceValues, current?: Agent): Omit<ApiInput<'agents.update'>, 'id'> {
   const params: Record<string, number> = {}
   for (const key of PARAMS) {
     const value = num(v[key])
@@ -68,8 +74,15 @@ export function toUpdate(v: WorkspaceValues): Omit<ApiInput<'agents.update'>, 'i
     maxSteps: v.maxSteps,
     cardTemplates: v.cardTemplates ?? [],
     theme: { ...(v.primaryColor ? { primaryColor: v.primaryColor } : {}), mode: v.themeMode },
-    memory: { enabled: !!v.memoryEnabled, shared: !!v.memoryShared }
+    memory: { enabled: !!v.memoryEnabled, shared: !!v.memoryShared },
+    digitalHuman: withAvatars(current?.digitalHuman ?? null, v.chatAvatarId, v.explainerAvatarId)
   }
+}
+
+function withAvatars(current: Agent['digitalHuman'], chat: string | null | undefined, explainer: string | null | undefined): Agent['digitalHuman'] {
+  const { chatAvatarId: _c, explainerAvatarId: _e, ...rest } = current ?? {}
+  const next = { ...rest, ...(chat ? { chatAvatarId: chat } : {}), ...(explainer ? { explainerAvatarId: explainer } : {}) }
+  return Object.keys(next).length || current ? next : null
 }
 
 /** Contract paths (params.temperature, theme.primaryColor…) → this form's fields. */
@@ -79,6 +92,7 @@ export const workspaceFieldFor: FieldMap = (path) => {
   if (head === 'params' && sub) return [sub]
   if (head === 'theme') return sub === 'mode' ? ['themeMode'] : ['primaryColor']
   if (head === 'memory') return sub === 'shared' ? ['memoryShared'] : ['memoryEnabled']
+  if (head === 'digitalHuman') return sub === 'explainerAvatarId' ? ['explainerAvatarId'] : ['chatAvatarId']
   if (head === 'quickPhrases' && sub !== undefined) return ['quickPhrases', Number(sub)]
   return head ? [head] : null
 }
