@@ -23,3 +23,6 @@ const migrations: Record<string, Migration> = {
 export const migrationProvider: MigrationProvider = {
   getMigrations: async () => migrations
 }
+
+/** The migrations this version knows, in order (a backup from a newer version has others). */
+export const migrationNames: readonly string[] = Object.keys(migrations)
