@@ -55,7 +55,8 @@ export async function restoreCommand(dataDir: string, file: string, opts: { yes:
   const c = manifest.counts
   say(`Backup of ${new Date(manifest.createdAt).toLocaleString()} (Agenta Studio ${manifest.appVersion}):`)
   say(`  ${c.agents} agents, ${c.sessions} chats, ${c.knowledgeBases} knowledge bases, ${c.documents} documents`)
-  if (manifest.secrets.keychain) say("  Some API keys in it were sealed with the OS keychain of the computer that made it: there they open, elsewhere enter them again.")
+  if (manifest.secrets.keychain)
+    say('  Some API keys in it were sealed with the OS keychain of the computer that made it: there they open, elsewhere enter them again.')
   if (!opts.yes) {
     if (!process.stdin.isTTY) {
       complain('restore replaces all data; run it in a terminal to confirm, or pass --yes')

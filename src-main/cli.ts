@@ -184,7 +184,9 @@ export async function main(argv: string[]): Promise<void> {
       await runtime.close()
       const e = err as NodeJS.ErrnoException
       fail(
-        e.code === 'EADDRINUSE' ? `port ${listenPort} on ${host} is already in use; pick another with --port` : `cannot listen on ${host}:${listenPort}: ${e.message}`
+        e.code === 'EADDRINUSE'
+          ? `port ${listenPort} on ${host} is already in use; pick another with --port`
+          : `cannot listen on ${host}:${listenPort}: ${e.message}`
       )
     }
     listenPort = server.port

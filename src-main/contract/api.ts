@@ -435,7 +435,13 @@ export const endpoints = {
 
   // Backup and restore of the data folder (core/backup). The archive itself moves over
   // GET /api/backups/:name/file and POST /api/backups/upload (server/backup-files.ts).
-  'backups.list': ep({ method: 'GET', path: '/api/backups', summary: 'Backup files in the data folder, newest first', input: none, output: z.array(B.BackupFile) }),
+  'backups.list': ep({
+    method: 'GET',
+    path: '/api/backups',
+    summary: 'Backup files in the data folder, newest first',
+    input: none,
+    output: z.array(B.BackupFile)
+  }),
   'backups.create': ep({
     method: 'POST',
     path: '/api/backups',

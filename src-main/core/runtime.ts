@@ -81,7 +81,7 @@ export async function createRuntime(opts: RuntimeOptions) {
     restored.rollback(err)
     store = await openStore(storeConfig)
   }
-  restored?.commit()
+  if (restored?.isInPlace()) restored.commit()
   dropStaleStages(opts.dataDir)
   // After the restore: the key file may be the backup's.
   const secrets = opts.secrets ?? keyFileSecretBox(join(opts.dataDir, 'secret.key'))

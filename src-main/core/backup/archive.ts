@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3'
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
-import { dirname, join, relative, sep } from 'node:path'
+import { dirname, join } from 'node:path'
 import * as tar from 'tar'
 import { BACKUP_FORMAT, BackupManifest } from '../../contract/backup'
 import { AppError } from '../../contract/errors'
@@ -192,7 +192,8 @@ export async function unpackAndCheck(archive: string, stageDir: string): Promise
     } catch (err) {
       throw refuse('damaged', `The file is damaged or not a backup: ${(err as Error).message}`)
     }
-    if (refused.length) throw refuse('not_a_backup', `The file holds entries a backup never has: ${refused.slice(0, 3).join(', ')}`, { entries: refused.slice(0, 20) })
+    if (refused.length)
+      throw refuse('not_a_backup', `The file holds entries a backup never has: ${refused.slice(0, 3).join(', ')}`, { entries: refused.slice(0, 20) })
     const manifestPath = join(stageDir, MANIFEST_FILE)
     if (!existsSync(manifestPath)) throw refuse('not_a_backup', 'The file is not an Agenta Studio backup (it has no manifest.json)')
     let raw: unknown
@@ -203,9 +204,13 @@ export async function unpackAndCheck(archive: string, stageDir: string): Promise
     }
     const format = (raw as { format?: unknown })?.format
     if (typeof format === 'number' && format > BACKUP_FORMAT) {
-      throw refuse('newer_format', `This backup was made by a newer Agenta Studio (format ${format}; this version reads up to ${BACKUP_FORMAT}): update the app first`, {
-        format
-      })
+      throw refuse(
+        'newer_format',
+        `This backup was made by a newer Agenta Studio (format ${format}; this version reads up to ${BACKUP_FORMAT}): update the app first`,
+        {
+          format
+        }
+      )
     }
     const parsed = BackupManifest.safeParse(raw)
     if (!parsed.success) throw refuse('not_a_backup', 'The file is not an Agenta Studio backup (its manifest does not fit)')
@@ -218,7 +223,10 @@ export async function unpackAndCheck(archive: string, stageDir: string): Promise
       if (check !== 'ok') throw refuse('database_damaged', `The database in the backup is damaged (${String(check)})`)
       const known = new Set(migrationNames)
       const unknown = appliedMigrations(db).filter((n) => !known.has(n))
-      if (unknown.length) throw refuse('newer_database', `The database in this backup comes from a newer Agenta Studio (${unknown.join(', ')}): update the app first`, { migrations: unknown })
+      if (unknown.length)
+        throw refuse('newer_database', `The database in this backup comes from a newer Agenta Studio (${unknown.join(', ')}): update the app first`, {
+          migrations: unknown
+        })
     } catch (err) {
       if (err instanceof AppError) throw err
       throw refuse('database_damaged', `The database in the backup cannot be read: ${(err as Error).message}`)
@@ -241,6 +249,3 @@ export function folderBytes(dir: string): number {
   }
   return total
 }
-
-/** A path shown relative to the data folder in logs. */
-export const shown = (dataDir: string, p: string) => relative(dataDir, p).split(sep).join('/')

@@ -75,6 +75,13 @@ export const restorePending = (dataDir: string) => existsSync(paths(dataDir, 'x'
 /** Moves back what a swap moved, newest first; safe to run on a journal whose last move never happened. */
 function undo(dataDir: string, j: Journal) {
   const p = paths(dataDir, j.stageId)
+  // Once anything moved in, every original was moved aside first: a journal file of the database
+  // now in the folder was made by opening the restored copy, and would corrupt the original's.
+  if (j.moves.some((m) => m.dir === 'in')) {
+    for (const item of ['agenta.db-wal', 'agenta.db-shm']) {
+      if (!j.moves.some((m) => m.item === item && m.dir === 'in')) rmSync(join(dataDir, item), { force: true })
+    }
+  }
   for (const { item, dir } of [...j.moves].reverse()) {
     const live = join(dataDir, item)
     if (dir === 'in') {
@@ -93,6 +100,8 @@ export interface AppliedRestore {
   commit(): void
   /** Opening the restored data failed: put the data from before back. */
   rollback(err: unknown): void
+  /** Neither committed nor rolled back yet. */
+  isInPlace(): boolean
 }
 
 /**
@@ -137,9 +146,12 @@ export function applyPendingRestore(dataDir: string, opts: { failAfterMoves?: nu
     return null
   }
   log.info({ stageId: j.stageId, createdAt: j.manifest.createdAt }, 'backup put in place')
+  let settled = false
   return {
     manifest: j.manifest,
+    isInPlace: () => !settled,
     commit() {
+      settled = true
       rmSync(p.journal, { force: true })
       rmSync(p.staged, { recursive: true, force: true })
       for (const name of readdirSync(p.root)) {
@@ -148,6 +160,7 @@ export function applyPendingRestore(dataDir: string, opts: { failAfterMoves?: nu
       writeOutcome(dataDir, { at: Date.now(), ok: true, manifest: j.manifest, previousDir: p.previous })
     },
     rollback(err) {
+      settled = true
       undo(dataDir, j)
       fail(`The restored data could not be opened: ${(err as Error)?.message ?? String(err)}`)
     }
