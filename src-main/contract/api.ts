@@ -5,6 +5,7 @@ import * as S from './schedules'
 import * as M from './memory'
 import * as K from './knowledge'
 import * as B from './backup'
+import * as U from './usage'
 
 /**
  * The one contract. Each endpoint is named once here; the REST routes, the IPC handlers, the
@@ -470,7 +471,18 @@ export const endpoints = {
     summary: 'The outcome of the last restore, or null',
     input: none,
     output: B.RestoreOutcome.nullable()
-  })
+  }),
+
+  // Usage over time (core/usage): from the turn traces, with costs where prices are entered.
+  'usage.get': ep({
+    method: 'GET',
+    path: '/api/usage',
+    summary: 'Turns, tokens and cost per day, agent and model in a range (at most 366 days)',
+    input: U.UsageQuery,
+    output: U.UsageReport
+  }),
+  'usage.prices': ep({ method: 'GET', path: '/api/usage/prices', summary: 'Model prices per million tokens', input: none, output: U.UsagePrices }),
+  'usage.setPrices': ep({ method: 'PUT', path: '/api/usage/prices', summary: 'Set model prices per million tokens', input: U.UsagePrices, output: U.UsagePrices })
 } as const
 
 export type Endpoints = typeof endpoints

@@ -24,6 +24,7 @@ import { schedulerService, type SchedulerOptions } from './scheduler/scheduler-s
 import { log } from '../base/log'
 import { privateDataDir, privateSqliteFiles } from './data-dir'
 import { backupService } from './backup/backup-service'
+import { usageService } from './usage/usage-service'
 import { applyPendingRestore, dropStaleStages } from './backup/restore-swap'
 import { defaultShutdownOptions, doneWithin, PhasedShutdown, type ShutdownOptions, type ShutdownPhase } from './shutdown'
 
@@ -131,6 +132,7 @@ export async function createRuntime(opts: RuntimeOptions) {
 
   /** The host's way to restart the core (a confirmed restore needs it); none in tests that do not set one. */
   let restartHook: (() => void) | undefined
+  const usage = usageService(db)
   const backups = backupService({ dataDir: opts.dataDir, storeKind: store.kind, events, restart: () => restartHook })
 
   const scheduler = schedulerService({ db, chat, agents, settings, secrets, events, claims: coordination.claims }, opts.scheduler)
@@ -240,7 +242,10 @@ export async function createRuntime(opts: RuntimeOptions) {
     'backups.delete': async ({ name }) => backups.delete(name),
     'backups.inspect': (ref) => backups.inspect(ref),
     'backups.restore': async ({ stageId }) => backups.restore(stageId),
-    'backups.lastRestore': async () => backups.lastRestore()
+    'backups.lastRestore': async () => backups.lastRestore(),
+    'usage.get': (q) => usage.report(q),
+    'usage.prices': () => usage.prices(),
+    'usage.setPrices': (prices) => usage.setPrices(prices)
   }
 
   await knowledge.start()
