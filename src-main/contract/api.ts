@@ -482,7 +482,13 @@ export const endpoints = {
     output: U.UsageReport
   }),
   'usage.prices': ep({ method: 'GET', path: '/api/usage/prices', summary: 'Model prices per million tokens', input: none, output: U.UsagePrices }),
-  'usage.setPrices': ep({ method: 'PUT', path: '/api/usage/prices', summary: 'Set model prices per million tokens', input: U.UsagePrices, output: U.UsagePrices })
+  'usage.setPrices': ep({
+    method: 'PUT',
+    path: '/api/usage/prices',
+    summary: 'Set model prices per million tokens',
+    input: U.UsagePrices,
+    output: U.UsagePrices
+  })
 } as const
 
 export type Endpoints = typeof endpoints

@@ -1,4 +1,14 @@
-import { ApiOutlined, BookOutlined, BulbOutlined, MessageOutlined, RobotOutlined, ScheduleOutlined, SettingOutlined, ToolOutlined } from '@ant-design/icons'
+import {
+  ApiOutlined,
+  BarChartOutlined,
+  BookOutlined,
+  BulbOutlined,
+  MessageOutlined,
+  RobotOutlined,
+  ScheduleOutlined,
+  SettingOutlined,
+  ToolOutlined
+} from '@ant-design/icons'
 import { lazy, type ComponentType, type ReactNode } from 'react'
 import { AgentsScreen } from '../screens/agents/AgentsScreen'
 import { KnowledgeScreen } from '../screens/knowledge/KnowledgeScreen'
@@ -18,6 +28,8 @@ const ChatScreen = lazy(() => import('../screens/chat/ChatScreen').then((m) => (
 // Run output is Markdown too, and memory is rarely opened: both load on first use.
 const EmployeesScreen = lazy(() => import('../screens/employees/EmployeesScreen').then((m) => ({ default: m.EmployeesScreen })))
 const MemoryScreen = lazy(() => import('../screens/memory/MemoryScreen').then((m) => ({ default: m.MemoryScreen })))
+// The usage page draws with echarts: loaded when opened.
+const UsageScreen = lazy(() => import('../screens/usage/UsageScreen').then((m) => ({ default: m.UsageScreen })))
 
 /** The sidebar's order; settings sits apart at the bottom. */
 export const MAIN_AREAS: AreaDef[] = [
@@ -27,7 +39,8 @@ export const MAIN_AREAS: AreaDef[] = [
   { key: 'tools', icon: <ToolOutlined />, Screen: ToolsScreen },
   { key: 'knowledge', icon: <BookOutlined />, Screen: KnowledgeScreen },
   { key: 'employees', icon: <ScheduleOutlined />, Screen: EmployeesScreen },
-  { key: 'memory', icon: <BulbOutlined />, Screen: MemoryScreen }
+  { key: 'memory', icon: <BulbOutlined />, Screen: MemoryScreen },
+  { key: 'usage', icon: <BarChartOutlined />, Screen: UsageScreen }
 ]
 export const SETTINGS_AREA: AreaDef = { key: 'settings', icon: <SettingOutlined />, Screen: SettingsScreen }
 export const ALL_AREAS = [...MAIN_AREAS, SETTINGS_AREA]

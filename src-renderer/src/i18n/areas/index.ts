@@ -14,6 +14,8 @@ import newcomerEn from './newcomer.en.json'
 import newcomerZh from './newcomer.zh-CN.json'
 import backupEn from './backup.en.json'
 import backupZh from './backup.zh-CN.json'
+import usageEn from './usage.en.json'
+import usageZh from './usage.zh-CN.json'
 
 type Tree = { [key: string]: string | Tree }
 
@@ -22,8 +24,8 @@ type Tree = { [key: string]: string | Tree }
  * the same big resource file. They merge into the main tree (a key of both: the area file wins).
  */
 export const areaStrings: Record<'zh-CN' | 'en', Tree[]> = {
-  'zh-CN': [knowledgeZh, employeesZh, memoryZh, emailZh, studioUxZh, voiceZh, newcomerZh, backupZh],
-  en: [knowledgeEn, employeesEn, memoryEn, emailEn, studioUxEn, voiceEn, newcomerEn, backupEn]
+  'zh-CN': [knowledgeZh, employeesZh, memoryZh, emailZh, studioUxZh, voiceZh, newcomerZh, backupZh, usageZh],
+  en: [knowledgeEn, employeesEn, memoryEn, emailEn, studioUxEn, voiceEn, newcomerEn, backupEn, usageEn]
 }
 
 function merge(base: Tree, extra: Tree): Tree {
