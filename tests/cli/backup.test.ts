@@ -60,7 +60,7 @@ describe('agenta backup / restore', () => {
     const up = await fetch(`${url}/api/backups/upload`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/gzip' },
-      body: readFileSync(archive)
+      body: new Uint8Array(readFileSync(archive))
     })
     expect(up.status).toBe(201)
     const { stageId } = (await up.json()) as { stageId: string }

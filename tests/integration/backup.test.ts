@@ -20,7 +20,11 @@ const names = async (s: BootedServer) => ((await s.api('GET', '/api/agents')).bo
 
 /** Sends bytes as the raw body of the upload route. */
 async function upload(s: BootedServer, body: Buffer, type = 'application/gzip') {
-  const res = await fetch(`${s.url}/api/backups/upload`, { method: 'POST', headers: { authorization: `Bearer ${s.token}`, 'content-type': type }, body })
+  const res = await fetch(`${s.url}/api/backups/upload`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${s.token}`, 'content-type': type },
+    body: new Uint8Array(body)
+  })
   return { status: res.status, body: (await res.json()) as any }
 }
 

@@ -16,6 +16,8 @@ import backupEn from './backup.en.json'
 import backupZh from './backup.zh-CN.json'
 import usageEn from './usage.en.json'
 import usageZh from './usage.zh-CN.json'
+import chatExtrasEn from './chat-extras.en.json'
+import chatExtrasZh from './chat-extras.zh-CN.json'
 
 type Tree = { [key: string]: string | Tree }
 
@@ -24,8 +26,8 @@ type Tree = { [key: string]: string | Tree }
  * the same big resource file. They merge into the main tree (a key of both: the area file wins).
  */
 export const areaStrings: Record<'zh-CN' | 'en', Tree[]> = {
-  'zh-CN': [knowledgeZh, employeesZh, memoryZh, emailZh, studioUxZh, voiceZh, newcomerZh, backupZh, usageZh],
-  en: [knowledgeEn, employeesEn, memoryEn, emailEn, studioUxEn, voiceEn, newcomerEn, backupEn, usageEn]
+  'zh-CN': [knowledgeZh, employeesZh, memoryZh, emailZh, studioUxZh, voiceZh, newcomerZh, backupZh, usageZh, chatExtrasZh],
+  en: [knowledgeEn, employeesEn, memoryEn, emailEn, studioUxEn, voiceEn, newcomerEn, backupEn, usageEn, chatExtrasEn]
 }
 
 function merge(base: Tree, extra: Tree): Tree {

@@ -1,6 +1,6 @@
 import { CloudDownloadOutlined, DeleteOutlined, HistoryOutlined, SaveOutlined, UploadOutlined } from '@ant-design/icons'
 import type { BackupFile, BackupProgress, RestoreOutcome, StagedRestore } from '@contract/backup'
-import { Alert, Button, Descriptions, List, Modal, Progress, Spin, Typography } from 'antd'
+import { Alert, Button, Descriptions, List, Modal, Progress, Spin, Typography, type ButtonProps } from 'antd'
 import { useCallback, useEffect, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { toApiError } from '../../api/errors'
@@ -214,7 +214,7 @@ export function BackupSection() {
         open={!!staged}
         title={t('backup.confirmTitle')}
         okText={t('backup.confirmOk')}
-        okButtonProps={{ danger: true, 'data-testid': 'backup-confirm' } as object}
+        okButtonProps={{ danger: true, 'data-testid': 'backup-confirm' } as ButtonProps}
         cancelText={t('common.cancel')}
         onOk={() => void restore()}
         onCancel={() => setStaged(null)}

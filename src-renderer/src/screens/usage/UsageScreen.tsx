@@ -1,6 +1,6 @@
 import { DollarOutlined, PlusOutlined, DeleteOutlined } from '@ant-design/icons'
 import type { UsagePrices, UsageReport } from '@contract/usage'
-import { Alert, Button, Empty, Input, InputNumber, Modal, Segmented, Select, Spin, Statistic, Table } from 'antd'
+import { Alert, Button, Empty, Input, InputNumber, Modal, Segmented, Select, Spin, Statistic, Table, type ButtonProps } from 'antd'
 import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
 import { useArea, useStudio } from '../../stores/hooks'
@@ -242,7 +242,7 @@ function PricesDialog({ models, onClose }: { models: string[]; onClose: (changed
       okText={t('common.save')}
       cancelText={t('common.cancel')}
       confirmLoading={saving}
-      okButtonProps={{ 'data-testid': 'usage-prices-save' } as object}
+      okButtonProps={{ 'data-testid': 'usage-prices-save' } as ButtonProps}
       width={640}
     >
       <p className="muted">{t('usage.pricesHelp')}</p>
