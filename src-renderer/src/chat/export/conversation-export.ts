@@ -76,8 +76,16 @@ export function conversationMarkdown({ title, agentName, items, labels, formatDa
   return out.join('\n').replace(/\n{3,}/g, '\n\n')
 }
 
-/** A file name from a title: what file systems accept, never empty. */
-export const exportFileName = (title: string, ext: string) => `${title.replace(/[\\/:*?"<>|\u0000-\u001f]+/g, ' ').trim().slice(0, 80) || 'conversation'}.${ext}`
+/** A file name from a title: what file systems accept (no separators, reserved or control characters), never empty. */
+export function exportFileName(title: string, ext: string): string {
+  const clean = [...title]
+    .map((c) => (c.charCodeAt(0) < 32 || '\\/:*?"<>|'.includes(c) ? ' ' : c))
+    .join('')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 80)
+  return `${clean || 'conversation'}.${ext}`
+}
 
 /** Saves text as a file (the browser's download; Electron asks where). */
 export function downloadText(text: string, fileName: string, type = 'text/markdown;charset=utf-8') {
