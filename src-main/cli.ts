@@ -15,8 +15,15 @@ import type { Coordination } from './core/coordination/types'
 const HELP = `Agenta Studio ${APP_VERSION}
 
 Usage: agenta serve [options]
+       agenta backup <file> [--data DIR]
+       agenta restore <file> [--data DIR] [--yes]
 
-Runs the studio's core and server without Electron: for a LAN box, a team server, CI and tests.
+serve    runs the studio's core and server without Electron: for a LAN box, a team server, CI and tests.
+backup   writes the whole data folder (database, key file, knowledge indexes, uploads) as one
+         .tar.gz; it may run while the studio does. The file holds the key that opens the API
+         keys saved in it: keep it as safe as a password.
+restore  checks a backup and replaces all data with it (asks first; --yes does not). Stop the
+         studio first. The data from before is kept in <data>/.restore/previous-… until the next restore.
 
 Options (environment variable in brackets):
   --port N          port to listen on, 0 for any free port       [AGENTA_PORT]      default 5001
@@ -31,6 +38,7 @@ Options (environment variable in brackets):
                     an API token goes in [MILVUS_TOKEN], never in the URL
   --allowed-host H  extra Host name to answer to (repeatable)    [AGENTA_ALLOWED_HOSTS, comma-separated]
   --no-scheduler    do not run digital employees here (another process on the same data does)
+  --yes             restore: do not ask
   -h, --help        this text
 
 Stopping (SIGINT/SIGTERM): the server stops accepting, turns under way get a grace period to
@@ -69,6 +77,7 @@ export async function main(argv: string[]): Promise<void> {
         vector: { type: 'string' },
         'allowed-host': { type: 'string', multiple: true },
         'no-scheduler': { type: 'boolean' },
+        yes: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' }
       }
     })
@@ -76,10 +85,19 @@ export async function main(argv: string[]): Promise<void> {
     fail(`${(err as Error).message}\n\n${HELP}`)
   }
   const { values, positionals } = parsed
-  if (values.help || positionals[0] !== 'serve') {
+  const command = positionals[0]
+  if (values.help || !['serve', 'backup', 'restore'].includes(command ?? '')) {
     process.stdout.write(HELP)
     if (!values.help) process.exit(positionals.length ? 2 : 0)
     return
+  }
+  if (command === 'backup' || command === 'restore') {
+    const file = positionals[1]
+    if (!file || positionals.length > 2) fail(`${command} takes one file name\n\n${HELP}`)
+    const dataDir = resolve(values.data ?? process.env.AGENTA_DATA_DIR ?? join(homedir(), '.agenta-studio'))
+    const { backupCommand, restoreCommand } = await import('./backup-cli')
+    const code = command === 'backup' ? await backupCommand(dataDir, resolve(file)) : await restoreCommand(dataDir, resolve(file), { yes: !!values.yes })
+    process.exit(code)
   }
 
   const env = process.env
@@ -132,40 +150,58 @@ export async function main(argv: string[]): Promise<void> {
     }
   }
 
-  let runtime
-  try {
-    runtime = await createRuntime({
-      dataDir,
-      host: 'server',
-      store,
-      vector,
-      coordination,
-      bundledMcpDir: fileURLToPath(new URL('.', import.meta.url)),
-      scheduler: { enabled: !values['no-scheduler'] },
-      shutdown: { graceMs }
-    })
-  } catch (err) {
-    fail(`cannot open the data in ${dbUrl ? 'the database' : dataDir}: ${(err as Error).message}`)
-  }
-
   // A kept token means phones and scripts that were given the URL keep working after a restart.
   let token = values.token ?? env.AGENTA_TOKEN
-  if (!token) {
-    token = (await runtime.settings.raw.get<string>('server.token')) ?? newSecret()
-    await runtime.settings.raw.set('server.token', token)
-  }
-
+  const tokenGiven = !!token
   const rendererDir = fileURLToPath(new URL('../renderer', import.meta.url))
-  let server
-  try {
-    server = await startServer(runtime, { host, port, token, rendererDir, allowedHosts })
-  } catch (err) {
-    await runtime.close()
-    const e = err as NodeJS.ErrnoException
-    fail(e.code === 'EADDRINUSE' ? `port ${port} on ${host} is already in use; pick another with --port` : `cannot listen on ${host}:${port}: ${e.message}`)
-  }
-  runtime.setServerStatusSource(server.status)
+  let listenPort = port
 
+  /** Opens the data and listens; run again on the same port and token when a restore restarts the core. */
+  const boot = async () => {
+    let runtime
+    try {
+      runtime = await createRuntime({
+        dataDir,
+        host: 'server',
+        store,
+        vector,
+        coordination,
+        bundledMcpDir: fileURLToPath(new URL('.', import.meta.url)),
+        scheduler: { enabled: !values['no-scheduler'] },
+        shutdown: { graceMs }
+      })
+    } catch (err) {
+      fail(`cannot open the data in ${dbUrl ? 'the database' : dataDir}: ${(err as Error).message}`)
+    }
+    if (!token) token = (await runtime.settings.raw.get<string>('server.token')) ?? newSecret()
+    // Kept again after a restore: the backup's own token must not lock out the studio that restored it.
+    if (!tokenGiven) await runtime.settings.raw.set('server.token', token)
+
+    let server
+    try {
+      server = await startServer(runtime, { host, port: listenPort, token, rendererDir, allowedHosts })
+    } catch (err) {
+      await runtime.close()
+      const e = err as NodeJS.ErrnoException
+      fail(
+        e.code === 'EADDRINUSE'
+          ? `port ${listenPort} on ${host} is already in use; pick another with --port`
+          : `cannot listen on ${host}:${listenPort}: ${e.message}`
+      )
+    }
+    listenPort = server.port
+    runtime.setServerStatusSource(server.status)
+    // Shutdown (core/shutdown.ts): the server stops listening first, and closes what is left
+    // once the turns under way have finished or been stopped.
+    const srv = server
+    runtime.onClose(() => srv.stopAccepting(), 'requests')
+    runtime.onClose(() => srv.close(), 'connections')
+    runtime.onRestart(() => void restart())
+    return { runtime, server }
+  }
+
+  let current = await boot()
+  const { server } = current
   const lines = [
     `Agenta Studio ${APP_VERSION} is running (data: ${dbUrl ? 'MySQL' : dataDir}${redisUrl ? ', shared through Redis' : ''})`,
     `  Studio: ${server.url}/?token=${token}`,
@@ -178,23 +214,31 @@ export async function main(argv: string[]): Promise<void> {
   ]
   process.stdout.write(lines.join('\n') + '\n')
 
-  // Shutdown (core/shutdown.ts): the server stops listening first, and closes what is left
-  // once the turns under way have finished or been stopped.
-  const srv = server
-  runtime.onClose(() => srv.stopAccepting(), 'requests')
-  runtime.onClose(() => srv.close(), 'connections')
   let stopping = false
+  let restarting: Promise<void> | undefined
+  /** A confirmed restore: close everything, reopen (the backup is put in place as the data opens), listen again. */
+  const restart = () =>
+    (restarting ??= (async () => {
+      process.stdout.write('Restoring a backup: restarting…\n')
+      await current.runtime.close()
+      if (stopping) return
+      current = await boot()
+      process.stdout.write(`Restarted on ${current.server.url}\n`)
+    })().finally(() => {
+      restarting = undefined
+    }))
   const stop = async (signal: string) => {
     if (stopping) return
     stopping = true
     process.stdout.write(`\nReceived ${signal}, shutting down…\n`)
     const force = setTimeout(() => {
-      log.fatal({ phase: runtime.shutdownPhase(), deadlineMs }, 'shutdown deadline passed; exiting')
-      process.stderr.write(`agenta: shutdown took too long (stuck at: ${runtime.shutdownPhase() ?? 'exit'}), exiting\n`)
+      log.fatal({ phase: current.runtime.shutdownPhase(), deadlineMs }, 'shutdown deadline passed; exiting')
+      process.stderr.write(`agenta: shutdown took too long (stuck at: ${current.runtime.shutdownPhase() ?? 'exit'}), exiting\n`)
       process.exit(1)
     }, deadlineMs)
     force.unref()
-    await runtime.close()
+    await restarting?.catch(() => undefined)
+    await current.runtime.close()
     await closeLog()
     process.stdout.write('Stopped.\n')
     process.exit(0)

@@ -5,6 +5,8 @@ import * as S from './schedules'
 import * as M from './memory'
 import * as K from './knowledge'
 import * as D from './digital-humans'
+import * as B from './backup'
+import * as U from './usage'
 
 /**
  * The one contract. Each endpoint is named once here; the REST routes, the IPC handlers, the
@@ -468,6 +470,62 @@ export const endpoints = {
     summary: "Forget a user: delete all their memories (or one agent's own)",
     input: M.ForgetInput,
     output: M.ForgetResult
+  }),
+
+  // Backup and restore of the data folder (core/backup). The archive itself moves over
+  // GET /api/backups/:name/file and POST /api/backups/upload (server/backup-files.ts).
+  'backups.list': ep({
+    method: 'GET',
+    path: '/api/backups',
+    summary: 'Backup files in the data folder, newest first',
+    input: none,
+    output: z.array(B.BackupFile)
+  }),
+  'backups.create': ep({
+    method: 'POST',
+    path: '/api/backups',
+    summary: 'Write a backup of the whole data folder now (events backup.progress); 409 on a MySQL server or while one is written',
+    input: none,
+    output: B.BackupFile
+  }),
+  'backups.delete': ep({ method: 'DELETE', path: '/api/backups/:name', summary: 'Delete a backup file', input: z.object({ name: B.BackupName }), output: ok }),
+  'backups.inspect': ep({
+    method: 'POST',
+    path: '/api/backup-restore/inspect',
+    summary: 'Unpack and check a backup (400 damaged or not a backup, 422 from a newer version); it then waits for backups.restore',
+    input: B.BackupRef,
+    output: B.StagedRestore
+  }),
+  'backups.restore': ep({
+    method: 'POST',
+    path: '/api/backup-restore',
+    summary: 'Replace all data with the checked backup: the core restarts; the data from before is kept aside',
+    input: B.RestoreInput,
+    output: z.object({ restarting: z.literal(true) })
+  }),
+  'backups.lastRestore': ep({
+    method: 'GET',
+    path: '/api/backup-restore',
+    summary: 'The outcome of the last restore, or null',
+    input: none,
+    output: B.RestoreOutcome.nullable()
+  }),
+
+  // Usage over time (core/usage): from the turn traces, with costs where prices are entered.
+  'usage.get': ep({
+    method: 'GET',
+    path: '/api/usage',
+    summary: 'Turns, tokens and cost per day, agent and model in a range (at most 366 days)',
+    input: U.UsageQuery,
+    output: U.UsageReport
+  }),
+  'usage.prices': ep({ method: 'GET', path: '/api/usage/prices', summary: 'Model prices per million tokens', input: none, output: U.UsagePrices }),
+  'usage.setPrices': ep({
+    method: 'PUT',
+    path: '/api/usage/prices',
+    summary: 'Set model prices per million tokens',
+    input: U.UsagePrices,
+    output: U.UsagePrices
   })
 } as const
 
@@ -508,7 +566,9 @@ export const studioEvents = {
   'schedules.run': S.ScheduleRunEvent,
   'memories.changed': z.object({ userId: z.string(), agentId: z.string().nullable() }),
   /** Learning from a turn failed; the memory screen shows it (memories.failures has the latest per agent). */
-  'memories.failed': M.MemoryFailure
+  'memories.failed': M.MemoryFailure,
+  /** A backup being written: bytes done of the total, then done or failed. */
+  'backup.progress': B.BackupProgress
 } as const
 export type StudioEventName = keyof typeof studioEvents
 export type StudioEvent<N extends StudioEventName> = z.infer<(typeof studioEvents)[N]>

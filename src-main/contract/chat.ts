@@ -5,10 +5,18 @@ import { z } from 'zod'
 
 const id = z.string().min(1).max(128)
 
+/**
+ * Where a session came from: the studio (chat screen, editor preview), the chat protocol (phone
+ * page, website widget, kiosk), the API (/v1, /mcp) or a digital employee's scheduled run.
+ */
+export const SessionOrigin = z.enum(['studio', 'chat', 'api', 'schedule'])
+export type SessionOrigin = z.infer<typeof SessionOrigin>
+
 export const ChatSession = z.object({
   id,
   agentId: z.string(),
   userId: z.string(),
+  origin: SessionOrigin,
   title: z.string(),
   createdAt: z.number(),
   updatedAt: z.number()
@@ -143,7 +151,13 @@ export type TurnEvent = z.infer<typeof TurnEvent>
 
 // ---------- studio chat endpoints ----------
 export const SessionCreate = z.object({ agentId: id, userId: z.string().max(128).default('studio'), title: z.string().max(200).default('') })
-export const SessionList = z.object({ agentId: z.string().optional(), userId: z.string().optional(), q: z.string().max(200).optional() })
+export const SessionList = z.object({
+  agentId: z.string().optional(),
+  userId: z.string().optional(),
+  q: z.string().max(200).optional(),
+  /** Only sessions from there. */
+  origin: SessionOrigin.optional()
+})
 export const TurnRequest = z.object({
   sessionId: id,
   message: z.string().max(100_000).optional(),

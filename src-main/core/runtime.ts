@@ -24,6 +24,9 @@ import { memoryService, type MemoryOptions } from './memory/memory-service'
 import { schedulerService, type SchedulerOptions } from './scheduler/scheduler-service'
 import { log } from '../base/log'
 import { privateDataDir, privateSqliteFiles } from './data-dir'
+import { backupService } from './backup/backup-service'
+import { usageService } from './usage/usage-service'
+import { applyPendingRestore, dropStaleStages } from './backup/restore-swap'
 import { defaultShutdownOptions, doneWithin, PhasedShutdown, type ShutdownOptions, type ShutdownPhase } from './shutdown'
 
 export interface RuntimeOptions {
@@ -70,9 +73,22 @@ const stoppedServer: ServerStatus = { running: false, url: null, lanUrls: [], to
 export async function createRuntime(opts: RuntimeOptions) {
   const storeConfig: StoreConfig = opts.store ?? { kind: 'sqlite', file: join(opts.dataDir, 'agenta.db') }
   const sqliteFile = storeConfig.kind === 'sqlite' ? storeConfig.file : null
+  // A restore the user confirmed is put in place before anything opens the data; if the restored
+  // database does not open, the data from before goes back (core/backup/restore-swap.ts).
+  const restored = sqliteFile && !opts.store ? applyPendingRestore(opts.dataDir) : null
   privateDataDir(opts.dataDir, sqliteFile)
+  let store: Store
+  try {
+    store = await openStore(storeConfig)
+  } catch (err) {
+    if (!restored) throw err
+    restored.rollback(err)
+    store = await openStore(storeConfig)
+  }
+  if (restored?.isInPlace()) restored.commit()
+  dropStaleStages(opts.dataDir)
+  // After the restore: the key file may be the backup's.
   const secrets = opts.secrets ?? keyFileSecretBox(join(opts.dataDir, 'secret.key'))
-  const store: Store = await openStore(storeConfig)
   if (sqliteFile) privateSqliteFiles(sqliteFile)
   const coordination = opts.coordination ?? memoryCoordination()
   // Services emit here; with Redis the other processes' subscribers (their /studio sockets) get it too.
@@ -117,6 +133,11 @@ export async function createRuntime(opts: RuntimeOptions) {
   const mcp = mcpService(db, tools, events, { clients: chat.clients, bundled, ...opts.mcp })
   chat.registry.register(mcp.toolProvider())
   chat.registry.register(knowledge.toolProvider())
+
+  /** The host's way to restart the core (a confirmed restore needs it); none in tests that do not set one. */
+  let restartHook: (() => void) | undefined
+  const usage = usageService(db)
+  const backups = backupService({ dataDir: opts.dataDir, storeKind: store.kind, events, restart: () => restartHook })
 
   const scheduler = schedulerService({ db, chat, agents, settings, secrets, events, claims: coordination.claims }, opts.scheduler)
   const shutdownOpts: ShutdownOptions = { ...defaultShutdownOptions, ...opts.shutdown }
@@ -225,7 +246,16 @@ export async function createRuntime(opts: RuntimeOptions) {
     'memories.create': (input) => memory.create(input),
     'memories.update': ({ id, ...patch }) => memory.update(id, patch),
     'memories.delete': ({ id }) => memory.delete(id),
-    'memories.forget': ({ userId, agentId }) => memory.forget(userId, agentId)
+    'memories.forget': ({ userId, agentId }) => memory.forget(userId, agentId),
+    'backups.list': async () => backups.list(),
+    'backups.create': () => backups.create(),
+    'backups.delete': async ({ name }) => backups.delete(name),
+    'backups.inspect': (ref) => backups.inspect(ref),
+    'backups.restore': async ({ stageId }) => backups.restore(stageId),
+    'backups.lastRestore': async () => backups.lastRestore(),
+    'usage.get': (q) => usage.report(q),
+    'usage.prices': () => usage.prices(),
+    'usage.setPrices': (prices) => usage.setPrices(prices)
   }
 
   await knowledge.start()
@@ -250,6 +280,15 @@ export async function createRuntime(opts: RuntimeOptions) {
     memory,
     scheduler,
     handlers,
+    backups,
+    /**
+     * How the host restarts the core: close this runtime and create a new one on the same data
+     * folder (a confirmed restore is put in place then). Electron relaunches the app; `agenta serve`
+     * reopens in the same process on the same port and token.
+     */
+    onRestart(fn: () => void) {
+      restartHook = fn
+    },
     /** The host that runs the HTTP server reports it here, so every client sees the same status. */
     setServerStatusSource(fn: () => ServerStatus) {
       serverStatus = fn

@@ -98,6 +98,11 @@ async function boot(): Promise<void> {
     shutdown: { graceMs: SHUTDOWN_GRACE_MS }
   })
   runtime = rt
+  // A confirmed restore is put in place as the data opens: start the app again.
+  rt.onRestart(() => {
+    app.relaunch()
+    app.quit()
+  })
   if (phase !== 'running') return
 
   installCsp(session.defaultSession, renderer)

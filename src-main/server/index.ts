@@ -21,6 +21,7 @@ import { openAiErrorHandler } from './openai/errors'
 import { restRouter } from './rest'
 import { knowledgeUploadRouter } from './knowledge/upload'
 import { digitalHumanFilesRouter } from './digital-humans'
+import { backupFilesRouter } from './backup-files'
 import { bearerChallenge, hostAllowed, hostCheck, isLoopback, requireToken, securityHeaders, tokenToCookie } from './security'
 import { attachStudioSocket } from './studio-socket'
 import { mcpRouter } from './mcp/router'
@@ -128,6 +129,8 @@ export async function startServer(runtime: Runtime, opts: ServerOptions): Promis
   app.use(speechRouter(runtime, access))
   // Multipart uploads stream to disk, so they are routed before the JSON body parser and its limit.
   app.use('/api', authed, knowledgeUploadRouter(runtime), digitalHumanFilesRouter(runtime))
+  // A backup archive to download, or one uploaded to restore (raw body, any size).
+  app.use('/api', authed, backupFilesRouter(runtime))
   // A turn may carry attachments (up to 5 × 5 MB, base64): its body limit is its own.
   app.use(streams['chat.turn'].path, authed, express.json({ limit: '40mb' }))
   app.use('/api', authed, express.json({ limit: bodyLimit }), studioTurnRouter(runtime), restRouter(runtime.handlers))

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { endpoints, streams } from '../contract/api'
 import { ChatInitBody, ChatMessageBody, ChatMessageChunk, TurnEvent } from '../contract/chat'
+import { StagedRestore } from '../contract/backup'
 import { ErrorBody, errorStatus } from '../contract/errors'
 import { DigitalHuman } from '../contract/digital-humans'
 import { ChatCompletionRequest, ResponsesRequest } from '../contract/openai'
@@ -160,6 +161,31 @@ function apiPaths(): Record<string, Record<string, unknown>> {
       responses: {
         '200': { description: 'The file', content: { 'model/gltf-binary': { schema: { type: 'string', format: 'binary' } } } },
         ...errorsOf([401, 404], 'Error')
+      }
+    }
+  }
+  // The backup archive itself (server/backup-files.ts).
+  paths['/api/backups/{name}/file'] = {
+    get: {
+      operationId: 'backups.download',
+      tags: ['api'],
+      summary: 'Download a backup file (a gzipped tar of the data folder)',
+      parameters: [{ name: 'name', in: 'path', required: true, schema: { type: 'string' } }],
+      responses: {
+        '200': { description: 'The archive', content: { 'application/gzip': { schema: { type: 'string', format: 'binary' } } } },
+        ...errorsOf([400, 401, 404], 'Error')
+      }
+    }
+  }
+  paths['/api/backups/upload'] = {
+    post: {
+      operationId: 'backups.upload',
+      tags: ['api'],
+      summary: 'Upload a backup file and check it (as backups.inspect): 400 damaged or not a backup, 422 from a newer version',
+      requestBody: { required: true, content: { 'application/gzip': { schema: { type: 'string', format: 'binary' } } } },
+      responses: {
+        '201': { description: 'Checked; confirm with backups.restore', content: jsonContent(toSchema(StagedRestore, 'output')) },
+        ...errorsOf([400, 401, 404, 409, 415, 422], 'Error')
       }
     }
   }

@@ -110,6 +110,8 @@ export interface ChatSessionsTable {
   id: string
   agent_id: string
   user_id: string
+  /** studio | chat | api | schedule (migration 007; the column's default is studio). */
+  origin: Generated<string>
   title: string
   created_at: number
   updated_at: number

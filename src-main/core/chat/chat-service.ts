@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely'
-import type { TurnEvent } from '../../contract/chat'
+import type { SessionOrigin, TurnEvent } from '../../contract/chat'
 import type { Agent } from '../../contract/entities'
 import { AppError } from '../../contract/errors'
 import type { DB } from '../../store/schema'
@@ -87,14 +87,23 @@ export function chatService(
 
     sessions: {
       get: async (id: string) => toSession(await session(id)),
-      list: async (f: { agentId?: string; userId?: string; q?: string }) => {
+      list: async (f: { agentId?: string; userId?: string; q?: string; origin?: SessionOrigin }) => {
         const agentId = f.agentId ? (await agents.get(f.agentId)).id : undefined
         return (await repo.sessions.list({ ...f, agentId })).map(toSession)
       },
-      async create(input: { agentId: string; userId: string; title: string; id?: string }) {
+      /** `origin`: where the session came from (default the studio), for the chat screen's filter. */
+      async create(input: { agentId: string; userId: string; title: string; id?: string; origin?: SessionOrigin }) {
         const agent = await agents.get(input.agentId)
         const now = Date.now()
-        const row = { id: input.id ?? newId(), agent_id: agent.id, user_id: input.userId, title: input.title, created_at: now, updated_at: now }
+        const row = {
+          id: input.id ?? newId(),
+          agent_id: agent.id,
+          user_id: input.userId,
+          origin: input.origin ?? 'studio',
+          title: input.title,
+          created_at: now,
+          updated_at: now
+        }
         await repo.sessions.insert(row)
         events.emit('sessions.changed', { id: row.id, agentId: row.agent_id })
         return toSession(row)

@@ -335,6 +335,7 @@ export function schedulerService(deps: SchedulerDeps, opts: Partial<SchedulerOpt
       const session = await chat.sessions.create({
         agentId: s.agentId,
         userId: options.userId,
+        origin: 'schedule',
         title: `⏰ ${s.name} · ${localTime(entry.startedAt, s.timezone)}`
       })
       row.session_id = session.id

@@ -35,7 +35,13 @@ export function chatProtocolRouter(runtime: Runtime, access: ChatAccess, opts: {
     }
     try {
       // A client may bring its own id (it kept one from before); the session starts under it.
-      const created = await runtime.chat.sessions.create({ agentId: agent.id, userId: body.user_id, title: '', ...(sessionId && { id: sessionId }) })
+      const created = await runtime.chat.sessions.create({
+        agentId: agent.id,
+        userId: body.user_id,
+        title: '',
+        origin: 'chat',
+        ...(sessionId && { id: sessionId })
+      })
       res.json({ session_id: created.id })
     } catch (err) {
       // Two inits with the same new id at once: the other one created it.

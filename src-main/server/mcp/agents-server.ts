@@ -38,7 +38,7 @@ const failed = (text: string): CallToolResult => ({ content: [{ type: 'text', te
 /** One full agent turn for an MCP caller: a new session unless it continues one. */
 async function ask(runtime: Runtime, agent: Agent, input: { message: string; session_id?: string }, signal: AbortSignal): Promise<CallToolResult> {
   try {
-    const sessionId = input.session_id ?? (await runtime.chat.sessions.create({ agentId: agent.id, userId: MCP_USER, title: '' })).id
+    const sessionId = input.session_id ?? (await runtime.chat.sessions.create({ agentId: agent.id, userId: MCP_USER, title: '', origin: 'api' })).id
     // Not interactive: nobody on an MCP connection can answer ask_user or a confirmation.
     const handle = await runtime.chat.startTurn({ sessionId, agentId: agent.id, message: input.message, userId: MCP_USER, interactive: false, signal })
     for await (const _event of handle.events) {

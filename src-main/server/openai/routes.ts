@@ -98,7 +98,7 @@ export function openAiRouter(runtime: Runtime, access: ChatAccess, opts: { bodyL
     let turn
     try {
       const userId = plan.user ?? 'openai-api'
-      const session = await runtime.chat.sessions.create({ agentId: agent.id, userId, title })
+      const session = await runtime.chat.sessions.create({ agentId: agent.id, userId, title, origin: 'api' })
       turn = await runtime.chat.startTurn({ sessionId: session.id, agent, message, history, extraSystem, userId, interactive: false, caller: plan.caller })
     } catch (err) {
       claim?.release()

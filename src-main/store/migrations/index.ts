@@ -6,6 +6,7 @@ import * as m004 from './004_knowledge_versions'
 import * as m005 from './005_document_claim_index'
 import * as m006 from './006_provider_timeouts'
 import * as m007 from './007_digital_humans'
+import * as m008 from './008_session_origin'
 
 /**
  * Listed by hand rather than read from disk: the main process is bundled, so there is no
@@ -19,9 +20,13 @@ const migrations: Record<string, Migration> = {
   '004_knowledge_versions': m004,
   '005_document_claim_index': m005,
   '006_provider_timeouts': m006,
-  '007_digital_humans': m007
+  '007_digital_humans': m007,
+  '008_session_origin': m008
 }
 
 export const migrationProvider: MigrationProvider = {
   getMigrations: async () => migrations
 }
+
+/** The migrations this version knows, in order (a backup from a newer version has others). */
+export const migrationNames: readonly string[] = Object.keys(migrations)

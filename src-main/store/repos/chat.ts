@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely'
 import type { ChatSessionsTable, DB, MessagesTable, RunStepsTable } from '../schema'
-import { MessageMeta, type ChatMessage, type ChatSession, type RunStep } from '../../contract/chat'
+import { MessageMeta, SessionOrigin, type ChatMessage, type ChatSession, type RunStep } from '../../contract/chat'
 import { json, num } from '../errors'
 import { nothingToSet } from './nothing-to-set'
 import { log } from '../../base/log'
@@ -39,6 +39,8 @@ export const toSession = (r: Selectable<ChatSessionsTable>): ChatSession => ({
   id: r.id,
   agentId: r.agent_id,
   userId: r.user_id,
+  // Rows read before migration 007 ran in another process have none: the studio's.
+  origin: (SessionOrigin.safeParse(r.origin).data ?? 'studio') as ChatSession['origin'],
   title: r.title,
   createdAt: num(r.created_at),
   updatedAt: num(r.updated_at)
@@ -72,9 +74,10 @@ export function chatRepo(db: Kysely<DB>) {
   return {
     sessions: {
       find: (id: string) => db.selectFrom('chat_sessions').selectAll().where('id', '=', id).executeTakeFirst(),
-      list: (f: { agentId?: string; userId?: string; q?: string }) => {
+      list: (f: { agentId?: string; userId?: string; q?: string; origin?: string }) => {
         let q = db.selectFrom('chat_sessions').selectAll()
         if (f.agentId) q = q.where('agent_id', '=', f.agentId)
+        if (f.origin) q = q.where('origin', '=', f.origin)
         if (f.userId) q = q.where('user_id', '=', f.userId)
         if (f.q) {
           const like = `%${f.q.replace(/[%_\\]/g, (c) => '\\' + c)}%`

@@ -1,5 +1,6 @@
 import {
   ApiOutlined,
+  BarChartOutlined,
   BookOutlined,
   BulbOutlined,
   MessageOutlined,
@@ -30,6 +31,8 @@ const EmployeesScreen = lazy(() => import('../screens/employees/EmployeesScreen'
 // The registry draws avatars and speaks previews: loaded when first opened.
 const DigitalHumansScreen = lazy(() => import('../screens/digital-humans/DigitalHumansScreen').then((m) => ({ default: m.DigitalHumansScreen })))
 const MemoryScreen = lazy(() => import('../screens/memory/MemoryScreen').then((m) => ({ default: m.MemoryScreen })))
+// The usage page draws with echarts: loaded when opened.
+const UsageScreen = lazy(() => import('../screens/usage/UsageScreen').then((m) => ({ default: m.UsageScreen })))
 
 /** The sidebar's order; settings sits apart at the bottom. */
 export const MAIN_AREAS: AreaDef[] = [
@@ -40,7 +43,8 @@ export const MAIN_AREAS: AreaDef[] = [
   { key: 'knowledge', icon: <BookOutlined />, Screen: KnowledgeScreen },
   { key: 'digitalHumans', icon: <SmileOutlined />, Screen: DigitalHumansScreen },
   { key: 'employees', icon: <ScheduleOutlined />, Screen: EmployeesScreen },
-  { key: 'memory', icon: <BulbOutlined />, Screen: MemoryScreen }
+  { key: 'memory', icon: <BulbOutlined />, Screen: MemoryScreen },
+  { key: 'usage', icon: <BarChartOutlined />, Screen: UsageScreen }
 ]
 export const SETTINGS_AREA: AreaDef = { key: 'settings', icon: <SettingOutlined />, Screen: SettingsScreen }
 export const ALL_AREAS = [...MAIN_AREAS, SETTINGS_AREA]

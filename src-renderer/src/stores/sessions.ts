@@ -1,5 +1,5 @@
 import { createStore, type StoreApi } from 'zustand/vanilla'
-import type { ChatSession } from '@contract/chat'
+import type { ChatSession, SessionOrigin } from '@contract/chat'
 import type { Api } from '../api/client'
 import { toApiError, type ApiError } from '../api/errors'
 import { upsert } from './collection'
@@ -7,11 +7,15 @@ import { upsert } from './collection'
 export interface SessionsState {
   agentId: string | null
   query: string
+  /** Only sessions from there (the chat screen's filter); null: all. */
+  origin: SessionOrigin | null
   items: ChatSession[]
   loading: boolean
   error: ApiError | null
   /** Lists an agent's sessions (newest first), optionally matching a search. */
   load(agentId: string | null, query?: string): Promise<void>
+  /** Shows only the sessions from one place (null: all) and reloads. */
+  setOrigin(origin: SessionOrigin | null): Promise<void>
   /** Re-reads the current list (after a turn changed a title or time). */
   refresh(): Promise<void>
   rename(id: string, title: string): Promise<ChatSession>
@@ -35,6 +39,7 @@ export function createSessionsStore(api: Api): SessionsStore {
   return createStore<SessionsState>()((set, get) => ({
     agentId: null,
     query: '',
+    origin: null,
     items: [],
     loading: false,
     error: null,
@@ -44,13 +49,18 @@ export function createSessionsStore(api: Api): SessionsStore {
       if (!agentId) return set({ loading: false, items: [] })
       try {
         const q = query.trim()
-        const items = await api.call('sessions.list', { agentId, ...(q && { q }) })
+        const origin = get().origin
+        const items = await api.call('sessions.list', { agentId, ...(q && { q }), ...(origin && { origin }) })
         if (n === seq) set({ items: items.filter((s) => s.userId !== PREVIEW_USER), loading: false, error: null })
       } catch (err) {
         if (n === seq) set({ loading: false, error: toApiError(err) })
       }
     },
     refresh: () => get().load(get().agentId, get().query),
+    setOrigin(origin) {
+      set({ origin })
+      return get().load(get().agentId, get().query)
+    },
     async rename(id, title) {
       const session = await api.call('sessions.rename', { id, title })
       set((s) => ({ items: upsert(s.items, session) }))
@@ -62,6 +72,7 @@ export function createSessionsStore(api: Api): SessionsStore {
     },
     add(session) {
       if (session.agentId !== get().agentId || session.userId === PREVIEW_USER) return
+      if (get().origin && session.origin !== get().origin) return
       set((s) => ({ items: [session, ...s.items.filter((i) => i.id !== session.id)] }))
     }
   }))

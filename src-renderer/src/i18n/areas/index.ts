@@ -14,6 +14,12 @@ import newcomerEn from './newcomer.en.json'
 import newcomerZh from './newcomer.zh-CN.json'
 import digitalHumansEn from './digital-humans.en.json'
 import digitalHumansZh from './digital-humans.zh-CN.json'
+import backupEn from './backup.en.json'
+import backupZh from './backup.zh-CN.json'
+import usageEn from './usage.en.json'
+import usageZh from './usage.zh-CN.json'
+import chatExtrasEn from './chat-extras.en.json'
+import chatExtrasZh from './chat-extras.zh-CN.json'
 
 type Tree = { [key: string]: string | Tree }
 
@@ -22,8 +28,8 @@ type Tree = { [key: string]: string | Tree }
  * the same big resource file. They merge into the main tree (a key of both: the area file wins).
  */
 export const areaStrings: Record<'zh-CN' | 'en', Tree[]> = {
-  'zh-CN': [knowledgeZh, employeesZh, memoryZh, emailZh, studioUxZh, voiceZh, newcomerZh, digitalHumansZh],
-  en: [knowledgeEn, employeesEn, memoryEn, emailEn, studioUxEn, voiceEn, newcomerEn, digitalHumansEn]
+  'zh-CN': [knowledgeZh, employeesZh, memoryZh, emailZh, studioUxZh, voiceZh, newcomerZh, digitalHumansZh, backupZh, usageZh, chatExtrasZh],
+  en: [knowledgeEn, employeesEn, memoryEn, emailEn, studioUxEn, voiceEn, newcomerEn, digitalHumansEn, backupEn, usageEn, chatExtrasEn]
 }
 
 function merge(base: Tree, extra: Tree): Tree {

@@ -8,6 +8,8 @@ import { routeTo, useRouteParam } from '../../shell/route'
 import { useArea, useStudio } from '../../stores/hooks'
 import { EmojiAvatar } from '../../ui/EmojiAvatar'
 import { useErrorToast } from '../../ui/feedback'
+import { ExportMenu } from './ExportMenu'
+import { OriginFilter } from './OriginFilter'
 import { SessionList } from './SessionList'
 
 const LAST_AGENT = 'agenta.chatAgent'
@@ -123,6 +125,7 @@ export function ChatScreen() {
             onChange={(e) => setQuery(e.target.value)}
             data-testid="session-search"
           />
+          <OriginFilter />
         </div>
         <div className="split-side-list">
           <SessionList activeId={sessionId} onOpen={(id) => open(id)} />
@@ -143,6 +146,7 @@ export function ChatScreen() {
                   <Tag variant="filled">{t('agents.noModel')}</Tag>
                 )}
               </div>
+              <ExportMenu agentName={agent.name} />
               <Button icon={<EditOutlined />} onClick={() => routeTo('agents', agent.id)}>
                 {t('chat.editAgent')}
               </Button>

@@ -88,6 +88,11 @@ function SessionItem({ session, active, onOpen }: { session: ChatSession; active
         </div>
         <div className="side-item-sub">
           {formatDate(session.updatedAt)}
+          {session.origin !== 'studio' && (
+            <Tag variant="filled" color="geekblue" className="session-origin" data-testid="session-origin-tag">
+              {t(`chatOrigin.${session.origin}`)}
+            </Tag>
+          )}
           {session.userId !== 'studio' && (
             <Tag variant="filled" className="session-user">
               {t('chat.remoteUser', { id: session.userId.slice(0, 8) })}

@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next'
 import { PageHeader } from '../../ui/PageHeader'
 import { AboutSection } from './AboutSection'
+import { BackupSection } from './BackupSection'
 import { EmailSection } from './EmailSection'
 import { GeneralSection } from './GeneralSection'
 import { ServerSection } from './ServerSection'
@@ -13,6 +14,7 @@ export function SettingsScreen() {
       <GeneralSection />
       <ServerSection />
       <EmailSection />
+      <BackupSection />
       <AboutSection />
     </div>
   )
