@@ -4,6 +4,7 @@ import * as C from './chat'
 import * as S from './schedules'
 import * as M from './memory'
 import * as K from './knowledge'
+import * as SP from './speech'
 
 /**
  * The one contract. Each endpoint is named once here; the REST routes, the IPC handlers, the
@@ -76,6 +77,13 @@ export const endpoints = {
     output: E.Model
   }),
   'models.delete': ep({ method: 'DELETE', path: '/api/models/:id', summary: 'Delete a model', input: byId, output: ok }),
+  'speech.voices': ep({
+    method: 'GET',
+    path: '/api/speech/voices',
+    summary: 'The voices known for a tts model (a stored model id, or builtin:espeak-ng)',
+    input: SP.SpeechVoicesQuery,
+    output: SP.SpeechVoices
+  }),
 
   'agents.list': ep({ method: 'GET', path: '/api/agents', summary: 'List agents', input: none, output: z.array(E.Agent) }),
   'agents.get': ep({ method: 'GET', path: '/api/agents/:id', summary: 'One agent, by id or uuid', input: byId, output: E.Agent }),
