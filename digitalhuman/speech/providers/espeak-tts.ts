@@ -1,6 +1,6 @@
-// An offline voice for Chinese and English through espeak-ng (GPL-3): the wasm build (optional
-// npm package `espeak-ng`, espeak-wasm.ts) where it is installed, else the espeak-ng program
-// (Debian/Ubuntu package `espeak-ng`, run as a separate program, not linked). Robotic, but it needs
+// An offline voice for Chinese and English through espeak-ng (GPL-3): the espeak-ng program
+// (Debian/Ubuntu package `espeak-ng`, run as a separate program, not linked) where it is installed,
+// else the wasm build (optional npm package `espeak-ng`, espeak-wasm.ts). Robotic, but it needs
 // no key, no network and no model download, so a kiosk speaks even when the cloud voice is unreachable.
 import { spawn } from 'node:child_process'
 import { AppError } from '../../../src-main/contract/errors'
@@ -12,13 +12,20 @@ export interface EspeakVoice {
   voice?: string
   /** Words per minute (espeak-ng's default is 175). */
   wpm?: number
-  /** The program to run (naming one means the program, not the wasm build). */
+  /** The program to run. */
   command?: string
-  /** `auto` (default): the wasm build if installed, the program if it fails or is missing. */
+  /** `auto` (default): the program, or the wasm build where the program is missing. */
   engine?: 'auto' | 'wasm' | 'program'
 }
 
 const CJK = /[\u3400-\u9fff]/
+
+/**
+ * Programs found missing: not spawned again. The program comes first where it is installed: it
+ * speaks a sentence several times faster than the wasm build, which instantiates its 18 MB module
+ * for every call (bench/speech/espeak-engines.ts).
+ */
+const missingPrograms = new Set<string>()
 
 /** espeak-ng streams its WAV with placeholder sizes; players want the real ones. */
 function fixWavSizes(wav: Uint8Array): Uint8Array {
@@ -37,7 +44,7 @@ function fixWavSizes(wav: Uint8Array): Uint8Array {
 
 export function espeakTts(opts: EspeakVoice = {}): TtsProvider {
   const command = opts.command ?? 'espeak-ng'
-  const engine = opts.engine ?? (opts.command ? 'program' : 'auto')
+  const engine = opts.engine ?? 'auto'
   const wpm = opts.wpm ? Math.round(Math.min(450, Math.max(80, opts.wpm))) : undefined
 
   function viaProgram(input: string, voice: string, call: { signal?: AbortSignal }): Promise<SynthesizedSpeech> {
@@ -70,20 +77,30 @@ export function espeakTts(opts: EspeakVoice = {}): TtsProvider {
     })
   }
 
+  async function viaWasm(input: string, voice: string, call: { signal?: AbortSignal }): Promise<SynthesizedSpeech> {
+    try {
+      return { audio: await speakWasm({ text: input, voice, wpm }, call.signal), mime: 'audio/wav' }
+    } catch (err) {
+      if (call.signal?.aborted) throw err
+      throw new AppError('upstream_error', `The offline voice could not speak (${voice}): ${(err as Error).message}`, { reason: 'upstream_error' })
+    }
+  }
+
   return {
     async synthesize(text, call = {}) {
       const input = text.trim()
       if (!input) throw new AppError('validation_failed', 'Nothing to speak: the text is empty')
       const voice = opts.voice ?? (CJK.test(input) ? 'cmn' : 'en')
-      if (engine === 'program' || (engine === 'auto' && !espeakWasmEntry())) return viaProgram(input, voice, call)
+      if (engine === 'wasm' || (engine === 'auto' && missingPrograms.has(command))) return viaWasm(input, voice, call)
       try {
-        return { audio: await speakWasm({ text: input, voice, wpm }, call.signal), mime: 'audio/wav' }
+        return await viaProgram(input, voice, call)
       } catch (err) {
-        if (call.signal?.aborted) throw err
-        if (engine === 'wasm')
-          throw new AppError('upstream_error', `The offline voice could not speak (${voice}): ${(err as Error).message}`, { reason: 'upstream_error' })
-        // The program says the same of a voice it lacks, and still speaks where only the wasm failed.
-        return viaProgram(input, voice, call)
+        // No program (Windows, macOS, a bare Linux): the wasm build, if the optional package is there.
+        if (engine !== 'auto' || (err as AppError).details === undefined || ((err as AppError).details as { reason?: string }).reason !== 'unreachable')
+          throw err
+        if (!espeakWasmEntry()) throw err
+        missingPrograms.add(command)
+        return viaWasm(input, voice, call)
       }
     }
   }
