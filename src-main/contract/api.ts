@@ -7,6 +7,7 @@ import * as K from './knowledge'
 import * as D from './digital-humans'
 import * as B from './backup'
 import * as U from './usage'
+import * as SP from './speech'
 
 /**
  * The one contract. Each endpoint is named once here; the REST routes, the IPC handlers, the
@@ -79,6 +80,13 @@ export const endpoints = {
     output: E.Model
   }),
   'models.delete': ep({ method: 'DELETE', path: '/api/models/:id', summary: 'Delete a model', input: byId, output: ok }),
+  'speech.voices': ep({
+    method: 'GET',
+    path: '/api/speech/voices',
+    summary: 'The voices known for a tts model (a stored model id, or builtin:espeak-ng)',
+    input: SP.SpeechVoicesQuery,
+    output: SP.SpeechVoices
+  }),
 
   'agents.list': ep({ method: 'GET', path: '/api/agents', summary: 'List agents', input: none, output: z.array(E.Agent) }),
   'agents.get': ep({ method: 'GET', path: '/api/agents/:id', summary: 'One agent, by id or uuid', input: byId, output: E.Agent }),

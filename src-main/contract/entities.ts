@@ -21,12 +21,18 @@ const httpUrl = z
 export const ProviderKind = z.enum(['openai', 'deepseek', 'bailian', 'doubao', 'moonshot', 'zhipu', 'siliconflow', 'ollama', 'lmstudio', 'custom'])
 export type ProviderKind = z.infer<typeof ProviderKind>
 
+/** A model a preset suggests adding by hand (its /models rarely lists speech models). */
+export const SuggestedModel = z.object({ modelId: z.string(), type: z.enum(['tts', 'stt']) })
+export type SuggestedModel = z.infer<typeof SuggestedModel>
+
 export const ProviderPreset = z.object({
   kind: ProviderKind,
   name: z.string(),
   baseUrl: z.string(),
   needsApiKey: z.boolean(),
-  docsUrl: z.string().optional()
+  docsUrl: z.string().optional(),
+  /** Speech (tts/stt) models this provider serves, the usual choice first. */
+  speechModels: z.array(SuggestedModel).optional()
 })
 export type ProviderPreset = z.infer<typeof ProviderPreset>
 

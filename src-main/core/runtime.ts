@@ -11,6 +11,8 @@ import { knowledgeService, type KnowledgeOptions } from './knowledge/knowledge-s
 import { createLanceDbStore, type VectorStore } from '../vector'
 import { lazyVectorStore } from './lazy-vector-store'
 import { providerPresets } from './providers/presets'
+import { BUILTIN_TTS_MODEL_ID, speechVoices, type SpeechVoices } from '../contract/speech'
+import { AppError } from '../contract/errors'
 import { providersService } from './providers/providers-service'
 import { keyFileSecretBox, type SecretBox } from './secrets/secret-box'
 import { settingsService } from './settings/settings-service'
@@ -157,6 +159,16 @@ export async function createRuntime(opts: RuntimeOptions) {
     await Promise.allSettled(hostHooks.connections.map(async (fn) => fn()))
   }
 
+  /** The voice picker's list: by the model's provider kind; speech recognisers have no voices. */
+  async function voicesOf(modelId: string): Promise<SpeechVoices> {
+    if (modelId === BUILTIN_TTS_MODEL_ID) return speechVoices('builtin', modelId)
+    const model = (await providers.models.list({})).find((m) => m.id === modelId)
+    if (!model) throw new AppError('not_found', `No model with id ${modelId}`)
+    const { kind } = await providers.get(model.providerId)
+    const known = speechVoices(kind, model.modelId)
+    return model.type === 'tts' ? known : { ...known, voices: [], defaultVoice: undefined, acceptsOther: false }
+  }
+
   const handlers: ApiHandlers = {
     'app.info': async () => ({ name: 'Agenta Studio', version: APP_VERSION, host: opts.host, dataDir: opts.dataDir, dbKind: store.kind }),
     'providers.presets': async () => providerPresets,
@@ -171,6 +183,7 @@ export async function createRuntime(opts: RuntimeOptions) {
     'models.create': (input) => providers.models.create(input),
     'models.update': ({ id, ...patch }) => providers.models.update(id, patch),
     'models.delete': ({ id }) => providers.models.delete(id),
+    'speech.voices': ({ modelId }) => voicesOf(modelId),
     'agents.list': () => agents.list(),
     'agents.get': ({ id }) => agents.get(id),
     'agents.create': (input) => agents.create(input),

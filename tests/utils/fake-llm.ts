@@ -2,6 +2,7 @@
 // exist here, so every code path that talks to a model talks to this instead.
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { attachDashScope } from './fake-cloud-speech'
 import { handleSpeech, isSpeechRoute, type FakeSpeechOptions } from './fake-speech'
 
 export interface FakeModel {
@@ -68,7 +69,10 @@ export interface FakeLlmOptions {
   /** Defaults for replies that don't set their own timing (the CLI's --chunk-delay). */
   firstTokenDelayMs?: number
   chunkDelayMs?: number
-  /** The /audio/speech and /audio/transcriptions routes (fake-speech.ts). */
+  /**
+   * The /audio/speech and /audio/transcriptions routes (fake-speech.ts), DashScope's speech
+   * WebSocket and Volcengine's /api/v1/tts (fake-cloud-speech.ts).
+   */
   speech?: FakeSpeechOptions
 }
 
@@ -510,6 +514,7 @@ export async function startFakeLlm(opts: FakeLlmOptions = {}): Promise<FakeLlm> 
     })
   })
   server.on('connection', (socket) => socket.setNoDelay(true))
+  const closeDashScope = attachDashScope(server, { opts: opts.speech ?? {}, apiKey: opts.apiKey, record: (r) => requests.push(r), later })
   // Keep-alive sockets idle between tests shouldn't hold the process open.
   server.keepAliveTimeout = 1000
 
@@ -539,6 +544,7 @@ export async function startFakeLlm(opts: FakeLlmOptions = {}): Promise<FakeLlm> 
       for (const t of timers) clearTimeout(t)
       timers.clear()
       const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+      closeDashScope()
       server.closeAllConnections()
       await closed
     }

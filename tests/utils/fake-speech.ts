@@ -5,6 +5,7 @@
 import busboy from 'busboy'
 import type http from 'node:http'
 import { decodeWav, encodeWav } from '../../digitalhuman/audio/wav'
+import { VOLCENGINE_PATH, volcengineTts } from './fake-cloud-speech'
 
 export const SPEECH_MODELS = ['fake-tts', 'fake-asr']
 /** A TTS model that always fails with 503, for provider-error tests. */
@@ -42,7 +43,7 @@ const MARK = 'agtx'
 const CJK = /[\u3400-\u9fff]/
 
 export const isSpeechRoute = (method: string | undefined, path: string): boolean =>
-  method === 'POST' && (path === '/v1/audio/speech' || path === '/v1/audio/transcriptions')
+  method === 'POST' && (path === '/v1/audio/speech' || path === '/v1/audio/transcriptions' || path === VOLCENGINE_PATH)
 
 /** Seconds of fake speech for a text: about a syllable's worth per CJK character or three letters. */
 export function speechSeconds(text: string): number {
@@ -220,6 +221,8 @@ export async function handleSpeech(req: http.IncomingMessage, res: http.ServerRe
   res.on('close', () => {
     if (!res.writableFinished) rec.aborted = true
   })
+  // Volcengine checks its own `Bearer;<token>` (fake-cloud-speech.ts).
+  if (path === VOLCENGINE_PATH) return volcengineTts(req, res, await readRaw(req), ctx, rec)
   if (ctx.apiKey && req.headers.authorization !== `Bearer ${ctx.apiKey}`) {
     req.resume()
     return sendError(res, 401, 'Incorrect API key provided.', 'invalid_api_key')

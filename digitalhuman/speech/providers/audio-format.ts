@@ -31,3 +31,41 @@ const BY_FORMAT: Record<string, string> = { wav: 'audio/wav', mp3: 'audio/mpeg',
 
 /** The MIME type of a TTS `response_format`. */
 export const mimeOfFormat = (format: string): string => BY_FORMAT[format] ?? 'application/octet-stream'
+
+/** Raw 16-bit little-endian mono PCM (what the WebSocket vendors stream) wrapped as a WAV file. */
+export function pcm16Wav(pcm: Uint8Array, sampleRate: number): Uint8Array {
+  const size = pcm.length - (pcm.length & 1)
+  const out = new Uint8Array(44 + size)
+  const v = new DataView(out.buffer)
+  const ascii = (at: number, s: string) => [...s].forEach((c, i) => v.setUint8(at + i, c.charCodeAt(0)))
+  ascii(0, 'RIFF')
+  v.setUint32(4, 36 + size, true)
+  ascii(8, 'WAVE')
+  ascii(12, 'fmt ')
+  v.setUint32(16, 16, true)
+  v.setUint16(20, 1, true)
+  v.setUint16(22, 1, true)
+  v.setUint32(24, sampleRate, true)
+  v.setUint32(28, sampleRate * 2, true)
+  v.setUint16(32, 2, true)
+  v.setUint16(34, 16, true)
+  ascii(36, 'data')
+  v.setUint32(40, size, true)
+  out.set(pcm.subarray(0, size), 44)
+  return out
+}
+
+/** Mono samples (−1..1) at `from` Hz → 16-bit PCM at `to` Hz (linear interpolation: speech, not music). */
+export function resamplePcm16(samples: Float32Array, from: number, to: number): Uint8Array {
+  const n = from === to ? samples.length : Math.floor((samples.length * to) / from)
+  const out = new Uint8Array(n * 2)
+  const v = new DataView(out.buffer)
+  for (let i = 0; i < n; i++) {
+    const x = from === to ? i : (i * from) / to
+    const a = Math.floor(x)
+    const b = Math.min(a + 1, samples.length - 1)
+    const s = samples[a] + (samples[b] - samples[a]) * (x - a)
+    v.setInt16(i * 2, Math.round(Math.max(-1, Math.min(1, s)) * 32767), true)
+  }
+  return out
+}

@@ -1,15 +1,12 @@
 import express, { Router, type Request, type Response } from 'express'
-import { openAiAsr, openAiTts } from '../../../digitalhuman/speech/providers/openai-speech'
+import { chooseAsr, chooseTts, type SpeechProviderAccess } from '../../../digitalhuman/speech/providers/choose'
 import type { Agent, Model, ModelType } from '../../contract/entities'
 import { AppError, validationError } from '../../contract/errors'
-import { MAX_RECORDING_BYTES, SpeechSynthesize, SpeechTranscribeQuery, speechRoutes } from '../../contract/speech'
+import { BUILTIN_TTS_MODEL_ID, MAX_RECORDING_BYTES, SpeechSynthesize, SpeechTranscribeQuery, speechRoutes } from '../../contract/speech'
 import type { Runtime } from '../../core/runtime'
 import type { ChatAccess, Caller } from '../chat/access'
 import { parseBody } from '../chat/body'
 import { requestLog } from '../errors'
-
-/** OpenAI's default voice: the one a provider without a named voice most likely knows. */
-const DEFAULT_VOICE = 'alloy'
 
 /**
  * Speech for the kiosk, the phone page and the studio: the server calls the TTS/ASR provider with
@@ -49,11 +46,15 @@ export function speechRouter(runtime: Runtime, access: ChatAccess): Router {
     return agent
   }
 
-  /** The model to use: the caller's (studio only), the agent's, or the first enabled one of the type. */
-  async function modelOf(type: ModelType, caller: Caller, wanted: string | undefined, agentChoice: string | undefined): Promise<Model> {
+  /**
+   * The model to use: the caller's (studio only), the agent's, or the first enabled one of the type;
+   * `builtin` for the offline voice (BUILTIN_TTS_MODEL_ID), which is no stored model.
+   */
+  async function modelOf(type: ModelType, caller: Caller, wanted: string | undefined, agentChoice: string | undefined): Promise<Model | 'builtin'> {
     if (wanted && caller.kind !== 'studio') throw new AppError('forbidden', 'Only the studio may choose a speech model; a public key uses its agent’s voice')
-    const models = await runtime.providers.models.list({ type })
     const id = wanted ?? agentChoice
+    if (type === 'tts' && id === BUILTIN_TTS_MODEL_ID) return 'builtin'
+    const models = await runtime.providers.models.list({ type })
     const kind = type === 'tts' ? 'speech synthesis (tts)' : 'speech recognition (stt)'
     if (id) {
       const m = models.find((x) => x.id === id || x.modelId === id)
@@ -65,6 +66,16 @@ export function speechRouter(runtime: Runtime, access: ChatAccess): Router {
     return first
   }
 
+  /** What a speech client needs of the model's provider; the key stays in this process. */
+  async function providerOf(model: Model): Promise<SpeechProviderAccess> {
+    const [provider, turn, apiKey] = await Promise.all([
+      runtime.providers.get(model.providerId),
+      runtime.providers.turnClient(model.providerId),
+      runtime.providers.apiKeyOf(model.providerId)
+    ])
+    return { kind: provider.kind, baseUrl: provider.baseUrl, apiKey, client: turn.client, timeouts: turn.timeouts }
+  }
+
   router.post(speechRoutes.synthesize.path, access.identify, express.json({ limit: '64kb' }), async (req, res) => {
     const caller = res.locals.caller as Caller
     const body = parseBody(SpeechSynthesize, req.body, `${speechRoutes.synthesize.path} request`)
@@ -73,10 +84,11 @@ export function speechRouter(runtime: Runtime, access: ChatAccess): Router {
     const dh = await runtime.digitalHumans.voiceOf(agent)
     const model = await modelOf('tts', caller, body.modelId, dh.ttsModelId)
     const studio = caller.kind === 'studio'
-    const voice = (studio && body.voice) || dh.voice || DEFAULT_VOICE
-    const speed = body.speed ?? dh.speed
-    const { client } = await runtime.providers.turnClient(model.providerId)
-    const tts = openAiTts(client, { model: model.modelId, voice, ...(speed ? { speed } : {}) })
+    // No voice chosen: the model's default (speechVoices), as the vendor names it.
+    const voice = (studio && body.voice) || dh.voice || undefined
+    const speed = body.speed ?? dh.speed ?? undefined
+    const tts =
+      model === 'builtin' ? chooseTts(BUILTIN_TTS_MODEL_ID, undefined, { voice, speed }) : chooseTts(model.modelId, await providerOf(model), { voice, speed })
     const speech = await untilGone(res, (signal) => tts.synthesize(body.text, { signal }))
     if (!speech) return
     res.setHeader('Content-Type', speech.mime)
@@ -95,9 +107,8 @@ export function speechRouter(runtime: Runtime, access: ChatAccess): Router {
     const audio = Buffer.isBuffer(req.body) ? new Uint8Array(req.body) : new Uint8Array()
     if (!audio.length) throw new AppError('bad_request', 'No audio: send the recording as the request body')
     const agent = await agentOf(caller, query.data.agentId, req, res)
-    const model = await modelOf('stt', caller, query.data.modelId, agent?.digitalHuman?.asrModelId)
-    const { client } = await runtime.providers.turnClient(model.providerId)
-    const asr = openAiAsr(client, { model: model.modelId, ...(query.data.language ? { language: query.data.language } : {}) })
+    const model = (await modelOf('stt', caller, query.data.modelId, agent?.digitalHuman?.asrModelId)) as Model
+    const asr = chooseAsr(model.modelId, await providerOf(model), { ...(query.data.language ? { language: query.data.language } : {}) })
     const transcript = await untilGone(res, (signal) => asr.transcribe(audio, { signal }))
     if (!transcript) return
     res.json({ text: transcript.text })

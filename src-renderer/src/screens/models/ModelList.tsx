@@ -1,7 +1,7 @@
 import { DeleteOutlined, PlusOutlined, SyncOutlined } from '@ant-design/icons'
-import { ModelType, type Model, type Provider } from '@contract/entities'
+import { ModelType, type Model, type Provider, type ProviderKind, type SuggestedModel } from '@contract/entities'
 import { Button, Empty, Form, Input, Popover, Select, Tag } from 'antd'
-import { useMemo, useState } from 'react'
+import { useEffect, useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { useArea, useStudio } from '../../stores/hooks'
 import { useFeedback } from '../../ui/feedback'
@@ -41,7 +41,7 @@ export function ModelList({ provider }: { provider: Provider }) {
           <Button icon={<SyncOutlined spin={refreshing} />} disabled={refreshing} onClick={() => void refresh()} data-testid="models-refresh">
             {t('models.refresh')}
           </Button>
-          <AddModel providerId={provider.id} />
+          <AddModel providerId={provider.id} kind={provider.kind} have={models} />
         </div>
       </div>
       {groups.length === 0 ? (
@@ -101,13 +101,29 @@ function ModelRow({ model }: { model: Model }) {
   )
 }
 
-/** A model the provider's /models does not list (common with local servers). */
-function AddModel({ providerId }: { providerId: string }) {
+/**
+ * A model the provider's /models does not list (common with local servers, and with speech models:
+ * the preset's suggestions are one click each).
+ */
+function AddModel({ providerId, kind, have }: { providerId: string; kind: ProviderKind; have: Model[] }) {
   const { t } = useTranslation()
   const studio = useStudio()
   const { fail, ok } = useFeedback()
   const [open, setOpen] = useState(false)
   const [form] = Form.useForm<{ modelId: string; type: ModelType }>()
+  const presets = useArea('providers', (s) => s.presets)
+  useEffect(() => {
+    if (open) studio.providers.getState().loadPresets().catch(fail)
+  }, [open, studio, fail])
+  const suggested = (presets.find((p) => p.kind === kind)?.speechModels ?? []).filter((s) => !have.some((m) => m.modelId === s.modelId))
+  const addSuggested = async (s: SuggestedModel) => {
+    try {
+      await studio.providers.getState().addModel({ providerId, modelId: s.modelId, type: s.type })
+      ok(t('models.modelAdded'))
+    } catch (err) {
+      fail(err)
+    }
+  }
   const save = async (v: { modelId: string; type: ModelType }) => {
     try {
       await studio.providers.getState().addModel({ providerId, ...v })
@@ -118,8 +134,20 @@ function AddModel({ providerId }: { providerId: string }) {
       fail(err, form)
     }
   }
+  const speech = suggested.length > 0 && (
+    <div className="suggested-models" data-testid="suggested-speech-models">
+      <div className="muted">{t('models.suggestedSpeech')}</div>
+      {suggested.map((s) => (
+        <Tag key={s.modelId} color={TYPE_COLORS[s.type]} className="suggested-model" onClick={() => void addSuggested(s)} data-testid="suggested-model">
+          <PlusOutlined /> {s.modelId} · {t(`models.type.${s.type}`)}
+        </Tag>
+      ))}
+      {kind === 'doubao' && <div className="muted">{t('models.volcengineSpeechKey')}</div>}
+    </div>
+  )
   const content = (
     <Form form={form} layout="vertical" onFinish={save} initialValues={{ type: 'chat' }} className="add-model-form" requiredMark={false}>
+      {speech}
       <Form.Item name="modelId" label={t('models.modelId')} rules={[{ required: true, whitespace: true, message: t('models.modelIdRequired') }]}>
         <Input className="mono" placeholder="qwen2.5:7b" autoFocus />
       </Form.Item>
