@@ -15,13 +15,17 @@ export interface WebOptions {
 
 const normalOrigin = (o: string) => o.trim().toLowerCase().replace(/\/+$/, '')
 
-/** The phone page's CSP: the server's own, except that the agent's allowed origins may frame it (the embed widget). */
-function pageCsp(frameAncestors: string[]): string {
+/**
+ * The public pages' CSP: the server's own, except that the agent's allowed origins may frame the
+ * phone page (the embed widget), and the kiosk may compile WebAssembly (its voice activity
+ * detector runs on onnxruntime-web's wasm, loaded from our own /vad/; no eval of JavaScript).
+ */
+function pageCsp(frameAncestors: string[], opts: { wasm?: boolean } = {}): string {
   return [
     "default-src 'self'",
     // The kiosk plays synthesized speech from blob: URLs and records the microphone.
     "media-src 'self' blob:",
-    "script-src 'self'",
+    opts.wasm ? "script-src 'self' 'wasm-unsafe-eval'" : "script-src 'self'",
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data: blob: https:",
     "connect-src 'self'",
@@ -132,7 +136,7 @@ export function webRouter(runtime: Runtime, opts: WebOptions = {}): Router {
     if (!html) return sendMessagePage(res, 503, 'unbuilt')
     const idle = Number(req.query.idle)
     const idleSeconds = Number.isInteger(idle) && idle >= 1 && idle <= 3600 ? idle : DEFAULT_KIOSK_IDLE_SECONDS
-    res.setHeader('Content-Security-Policy', pageCsp([]))
+    res.setHeader('Content-Security-Policy', pageCsp([], { wasm: true }))
     res.setHeader('Cache-Control', 'no-store')
     res.type('html').send(renderPhonePage(html, kioskConfig(agent, idleSeconds)))
   })

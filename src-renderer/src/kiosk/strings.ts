@@ -11,6 +11,9 @@ const zh = {
   talk: '按住说话',
   release: '松开发送',
   micDenied: '无法使用麦克风，请用文字提问',
+  micOff: '麦克风未开启',
+  speakAnyTime: '请直接说话，我在听',
+  vadFailed: '自动聆听暂不可用，请按住按钮说话',
   heardNothing: '没有听清，请再说一次或输入文字',
   speechFailed: '语音暂不可用，请看字幕',
   failed: '出错了：'
@@ -25,6 +28,9 @@ const en: typeof zh = {
   talk: 'Hold to talk',
   release: 'Release to send',
   micDenied: 'The microphone is not available: please type your question',
+  micOff: 'Microphone off',
+  speakAnyTime: 'Just speak, I am listening',
+  vadFailed: 'Hands-free listening is unavailable: hold the button to talk',
   heardNothing: 'I did not catch that: please say it again or type it',
   speechFailed: 'Speech is unavailable right now: see the subtitles',
   failed: 'Something went wrong: '

@@ -1,0 +1,77 @@
+// When does a voice on the kiosk's microphone count? Pure, so the rule is tested frame by frame.
+//
+// The avatar's own voice reaches the microphone too. Chromium's echo cancellation removes most of
+// it because the kiosk plays through an <audio> element (it does not cancel Web Audio playback,
+// see digitalhuman/README.md), but what is left — quiet fragments of our own sentences — still
+// looks like speech to the VAD, which does not care how loud speech is. So:
+//
+// - while nothing of ours plays (and `tailMs` after it stopped: the room's echo dies away), the
+//   first speech frame counts: the visitor is asking;
+// - while our voice plays, speech counts only once it has been loud (≥ `loudDb` dBFS RMS, a
+//   visitor at the kiosk) for `bargeInMs` in a row. Echo left over after cancellation is 20–40 dB
+//   quieter than a person at arm's length, and a short loud noise (a cough, a door) is shorter than
+//   `bargeInMs`. `bargeInMs` is kept small (160 ms) because the avatar must fall silent within
+//   300 ms of the visitor's first word.
+//
+// A speech segment that never counted (our echo, a soft voice under the avatar's) is dropped at
+// its end instead of being transcribed.
+
+export interface BargeInOptions {
+  /** Milliseconds of audio in one VAD frame (Silero v5: 512 samples at 16 kHz = 32 ms). */
+  frameMs: number
+  /** The VAD's speech probability from which a frame is speech. */
+  threshold: number
+  /** While our voice plays: how loud a frame must be to count, in dBFS (RMS). */
+  loudDb: number
+  /** While our voice plays: milliseconds of loud speech in a row before it is a barge-in. */
+  bargeInMs: number
+  /** After our voice stops, milliseconds during which it still counts as playing (room echo). */
+  tailMs: number
+}
+
+export const BARGE_IN_DEFAULTS: Omit<BargeInOptions, 'frameMs' | 'threshold'> = { loudDb: -42, bargeInMs: 160, tailMs: 300 }
+
+/** RMS level of a frame in dBFS (−Infinity for digital silence). */
+export function frameDb(frame: Float32Array): number {
+  let sum = 0
+  for (let i = 0; i < frame.length; i++) sum += frame[i] * frame[i]
+  return 10 * Math.log10(sum / Math.max(1, frame.length))
+}
+
+export class BargeInGate {
+  private loudRun = 0
+  private counted = false
+  private lastPlayingAt = -Infinity
+
+  constructor(private readonly opts: BargeInOptions) {}
+
+  /**
+   * One VAD frame. `now` in ms (any monotonic clock), `playing` whether our voice plays now.
+   * True exactly once per segment: on the frame that makes the segment count.
+   */
+  frame(f: { probability: number; db: number; playing: boolean; now: number }): boolean {
+    if (f.playing) this.lastPlayingAt = f.now
+    if (this.counted) return false
+    if (f.probability < this.opts.threshold) {
+      this.loudRun = 0
+      return false
+    }
+    const ours = f.playing || f.now - this.lastPlayingAt < this.opts.tailMs
+    if (!ours) return (this.counted = true)
+    if (f.db < this.opts.loudDb) {
+      this.loudRun = 0
+      return false
+    }
+    this.loudRun += this.opts.frameMs
+    if (this.loudRun >= this.opts.bargeInMs) return (this.counted = true)
+    return false
+  }
+
+  /** Did the segment now ending count? Resets for the next one. */
+  endSegment(): boolean {
+    const counted = this.counted
+    this.counted = false
+    this.loudRun = 0
+    return counted
+  }
+}
