@@ -107,7 +107,9 @@ async function openKiosk(agent: any, query: string): Promise<Watch> {
   page.on('requestfinished', (r) => {
     if (r.url().endsWith('/chat-message')) events.push('stream-done')
   })
-  await page.goto(`${s.url}/kiosk/${agent.uuid}${query}`)
+  // Hold-to-talk: this browser's fake microphone repeats the visitor's sentence, which hands-free
+  // listening would keep hearing (kiosk-listening.test.ts covers that mode).
+  await page.goto(`${s.url}/kiosk/${agent.uuid}${query}&listen=push`)
   await page.getByTestId('kiosk-avatar').locator('svg').waitFor()
   // Subtitles as they change, for the assertions after barge-in.
   await page.evaluate(() => {

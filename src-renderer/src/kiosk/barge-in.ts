@@ -13,6 +13,11 @@
 //   `bargeInMs`. `bargeInMs` is kept small (160 ms) because the avatar must fall silent within
 //   300 ms of the visitor's first word.
 //
+// Measured in Chromium here (tests/e2e/kiosk-listening.test.ts): a copy of the avatar's sentence
+// 35 dB down on the microphone while the <audio> element plays is cancelled before the VAD even
+// hears it; the same sound with the avatar silent is heard. The rule is for what cancellation misses
+// (a loud speaker, a reverberant hall), and for a photoreal avatar's stream.
+//
 // A speech segment that never counted (our echo, a soft voice under the avatar's) is dropped at
 // its end instead of being transcribed.
 

@@ -365,6 +365,8 @@ export class Kiosk {
           onSpeechStart: () => this.visitorSpeaks(),
           onUtterance: (u) => void this.heard(u.wav),
           onDiscard: () => {
+            // Counted for the operator (and the tests): speech heard and dropped, e.g. the avatar's own echo.
+            this.live.dataset.discarded = String(Number(this.live.dataset.discarded ?? 0) + 1)
             if (this.state === 'listening') this.setState('idle')
           }
         },
