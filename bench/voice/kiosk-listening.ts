@@ -7,6 +7,7 @@
 //
 //   npx electron-vite build            # the kiosk page and the VAD files come from out/renderer
 //   node --expose-gc --import tsx bench/voice/kiosk-listening.ts [--rounds 20] [--soak-minutes 30]
+import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import type { Page } from 'playwright-core'
@@ -175,6 +176,17 @@ async function main() {
     const page: Page = await browser.newPage()
     const cdp = await page.context().newCDPSession(page)
     await cdp.send('Performance.enable')
+    const browserCdp = await browser.newBrowserCDPSession()
+    /** Resident memory of the browser's renderer processes (JS heap, wasm memory, audio, DOM), from /proc. */
+    const rendererRss = async () => {
+      const { processInfo } = (await browserCdp.send('SystemInfo.getProcessInfo')) as { processInfo: { type: string; id: number }[] }
+      let kb = 0
+      for (const p of processInfo.filter((x) => x.type === 'renderer')) {
+        const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${p.id}/status`, 'utf8'))
+        kb += m ? Number(m[1]) : 0
+      }
+      return kb * 1024
+    }
     await page.goto(`${server.url}/kiosk/${agent.uuid}?lang=en&idle=${idle}`)
     await page.waitForFunction(() => document.querySelector('[data-testid=kiosk-live]')?.getAttribute('data-live') === 'on', null, { timeout: 60_000 })
     const gc = (globalThis as { gc?: () => void }).gc
@@ -187,6 +199,7 @@ async function main() {
       const resets = Number(await page.getByTestId('kiosk').getAttribute('data-reset'))
       return {
         heap: m.JSHeapUsedSize as number,
+        renderer: await rendererRss(),
         nodes: m.Nodes as number,
         listeners: m.JSEventListeners as number,
         rss: mem.rss,
@@ -194,8 +207,9 @@ async function main() {
         resets
       }
     }
-    // Warm-up: two visitor cycles before the baseline (caches, JIT, the model's first runs).
-    await page.waitForTimeout(track.seconds * 2000)
+    // Warm-up before the baseline (caches, JIT, the model's first runs, wasm memory at its peak):
+    // a minute, or two visitor cycles if longer.
+    await page.waitForTimeout(Math.max(60_000, track.seconds * 2000))
     const base = await measure()
     const started = Date.now()
     const samples = [base]
@@ -209,11 +223,14 @@ async function main() {
     const growth = (a: number, b: number) => `${(((b - a) / a) * 100).toFixed(1)}%`
     const soak = [
       `kiosk soak: ${soakMinutes} min, ${chats} answered visitors, ${end.resets - base.resets} idle resets after warm-up`,
-      `renderer JS heap (after GC)   ${mb(base.heap)} → ${mb(end.heap)}   growth ${growth(base.heap, end.heap)} (target < 10%)`,
+      `renderer processes RSS        ${mb(base.renderer)} → ${mb(end.renderer)}   growth ${growth(base.renderer, end.renderer)} (target < 10%)`,
+      `renderer JS heap (after GC)   ${mb(base.heap)} → ${mb(end.heap)}   growth ${growth(base.heap, end.heap)}`,
       `renderer DOM nodes            ${base.nodes} → ${end.nodes}   listeners ${base.listeners} → ${end.listeners}`,
       `server process RSS            ${mb(base.rss)} → ${mb(end.rss)}   growth ${growth(base.rss, end.rss)} (target < 10%)`,
       `server JS heap (after GC)     ${mb(base.serverHeap)} → ${mb(end.serverHeap)}   growth ${growth(base.serverHeap, end.serverHeap)}`,
-      `renderer heap per minute      ${samples.map((x) => (x.heap / 1048576).toFixed(1)).join(' ')}`
+      `per minute: renderer RSS MB   ${samples.map((x) => (x.renderer / 1048576).toFixed(0)).join(' ')}`,
+      `            renderer heap MB  ${samples.map((x) => (x.heap / 1048576).toFixed(1)).join(' ')}`,
+      `            JS listeners      ${samples.map((x) => x.listeners).join(' ')}`
     ]
     process.stdout.write(soak.join('\n') + '\n')
     await browser.close()

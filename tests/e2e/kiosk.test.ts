@@ -251,15 +251,19 @@ describe('kiosk page', () => {
     await page.context().close()
   })
 
-  test('a TTS provider error: the operator sees why, the answer stays as subtitles, nothing is lost', async () => {
+  test('a TTS provider error: the operator sees why, the whole answer stays on screen as subtitles, nothing is lost', async () => {
     llm.reset()
-    llm.script({ text: 'The cafe is on the second floor. It opens at ten.' })
+    llm.script({ text: 'The cafe is on the second floor. It opens at ten. Try the cake.' })
     const { page, errors } = await openKiosk(mute, '?lang=en')
     await page.getByTestId('kiosk-input').fill('Coffee?')
     await page.getByTestId('kiosk-send').click()
     await expect
       .poll(() => page.evaluate(() => (window as any).subtitles), { timeout: 10_000 })
-      .toEqual(['The cafe is on the second floor.', 'It opens at ten.'])
+      .toEqual([
+        'The cafe is on the second floor.',
+        'The cafe is on the second floor. It opens at ten.',
+        'The cafe is on the second floor. It opens at ten. Try the cake.'
+      ])
     expect(await page.getByTestId('kiosk-notice').textContent()).toBe('Speech is unavailable right now: see the subtitles')
     await expect.poll(() => kioskState(page)).toBe('idle')
     expect(errors).toEqual([])

@@ -186,15 +186,21 @@ export class Kiosk {
   private startSpeaking(): Turn {
     const abort = new AbortController()
     const queue = new SpeechQueue<SentenceAudio>((text, signal) => synthesize(this.cfg, text, signal))
+    /** The voice failed in this answer: subtitles only from here on. */
+    let silent = false
     const speaker = new AvatarSpeaker(this.avatar, {
       audio: this.audio,
       onSentence: (s) => {
         if (this.turn?.queue !== queue) return
-        this.subtitle.textContent = s.text
+        // Without a voice the sentences would flash past one another: they stay on screen, added up.
+        const shown = this.subtitle.textContent ?? ''
+        this.subtitle.textContent = silent && shown ? shown + (/[。！？；…]$/.test(shown) ? '' : ' ') + s.text : s.text
         this.setState('speaking')
       },
       onProblem: (p) => {
-        if (this.turn?.queue === queue && !abort.signal.aborted) this.showProblem(this.t.speechFailed, p.error)
+        if (this.turn?.queue !== queue || abort.signal.aborted) return
+        silent = true
+        this.showProblem(this.t.speechFailed, p.error)
       }
     })
     const turn: Turn = { abort, queue, speaker, spoken: Promise.resolve() }
@@ -357,6 +363,13 @@ export class Kiosk {
     this.live.hidden = false
     this.live.dataset.live = 'starting'
     this.live.textContent = this.t.speakAnyTime
+    if (!navigator.mediaDevices?.getUserMedia) {
+      // Browsers give the microphone to https pages and this computer only (README: the LAN kiosk's flag).
+      this.live.dataset.live = 'denied'
+      this.live.textContent = this.t.micOff
+      this.showProblem(this.t.micInsecure, new Error(`no microphone access on ${location.origin}: not a secure context`))
+      return
+    }
     try {
       const { startVoiceListener } = await import('./listening')
       this.listener = await startVoiceListener(
