@@ -1,11 +1,40 @@
 import { defineConfig } from 'electron-vite'
 import react from '@vitejs/plugin-react'
 import { resolve } from 'node:path'
-import { readFileSync } from 'node:fs'
+import { createReadStream, readFileSync } from 'node:fs'
+import type { Plugin } from 'vite'
 
 const pkg = JSON.parse(readFileSync(resolve(__dirname, 'package.json'), 'utf8')) as { version: string }
 const define = { __APP_VERSION__: JSON.stringify(pkg.version) }
 const contract = { '@contract': resolve(__dirname, 'src-main/contract') }
+
+// The kiosk's voice activity detection runs the Silero model that ships inside @ricky0123/vad-web
+// on onnxruntime-web's wasm build: four files fetched at run time (never from the internet), served
+// from /vad/ by the server that serves the page, so a kiosk on the LAN works offline.
+const VAD_FILES: Record<string, string> = {
+  'silero_vad_v5.onnx': '@ricky0123/vad-web/dist/silero_vad_v5.onnx',
+  'vad.worklet.bundle.min.js': '@ricky0123/vad-web/dist/vad.worklet.bundle.min.js',
+  'ort-wasm-simd-threaded.wasm': 'onnxruntime-web/dist/ort-wasm-simd-threaded.wasm',
+  'ort-wasm-simd-threaded.mjs': 'onnxruntime-web/dist/ort-wasm-simd-threaded.mjs'
+}
+const vadFile = (name: string) => resolve(__dirname, 'node_modules', VAD_FILES[name])
+
+function vadAssets(): Plugin {
+  return {
+    name: 'agenta-vad-assets',
+    configureServer(server) {
+      server.middlewares.use('/vad/', (req, res, next) => {
+        const name = (req.url ?? '').replace(/^\//, '').replace(/\?.*$/, '')
+        if (!VAD_FILES[name]) return next()
+        res.setHeader('Content-Type', name.endsWith('.wasm') ? 'application/wasm' : name.endsWith('.onnx') ? 'application/octet-stream' : 'text/javascript')
+        createReadStream(vadFile(name)).pipe(res)
+      })
+    },
+    generateBundle() {
+      for (const name of Object.keys(VAD_FILES)) this.emitFile({ type: 'asset', fileName: `vad/${name}`, source: readFileSync(vadFile(name)) })
+    }
+  }
+}
 
 export default defineConfig({
   main: {
@@ -43,7 +72,7 @@ export default defineConfig({
     root: resolve(__dirname, 'src-renderer'),
     define,
     resolve: { alias: contract },
-    plugins: [react()],
+    plugins: [react(), vadAssets()],
     build: {
       outDir: 'out/renderer',
       // Phones and kiosks load it over the LAN: ship it small.

@@ -58,7 +58,14 @@ const bridge: AgentaBridge = {
   },
   // Dropped files reach knowledge bases by path (File.path is gone since Electron 32). Only a path
   // the user handed over by dropping the file is revealed; nothing here reads the disk.
-  pathForFile: (file: File) => webUtils.getPathForFile(file)
+  pathForFile: (file: File) => webUtils.getPathForFile(file),
+  async openKiosk(input: unknown): Promise<BridgeResult> {
+    try {
+      return (await ipcRenderer.invoke(IPC_CHANNELS.kioskOpen, input)) as BridgeResult
+    } catch (err) {
+      return { ok: false, error: { code: 'internal', message: err instanceof Error ? err.message : 'The studio did not answer' } }
+    }
+  }
 }
 
 contextBridge.exposeInMainWorld('agenta', bridge)

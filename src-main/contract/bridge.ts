@@ -19,6 +19,8 @@ export interface AgentaBridge {
   stream(name: string, input: unknown, onMessage: (message: BridgeStreamMessage) => void): () => void
   /** The path on disk of a file dropped into the window ('' for files that are not on disk). */
   pathForFile(file: File): string
+  /** Opens a published agent's kiosk full screen on this computer (OpenKioskInput). Never rejects. Optional: older preloads lack it. */
+  openKiosk?(input: unknown): Promise<BridgeResult>
 }
 
 export type BridgeStreamMessage = { type: 'event'; event: unknown } | { type: 'end' } | { type: 'error'; error: ErrorBody['error'] }
@@ -32,5 +34,7 @@ export const IPC_CHANNELS = {
   /** renderer → main: (streamId) */
   streamCancel: 'agenta:stream-cancel',
   /** main → renderer: (streamId, BridgeStreamMessage) */
-  streamMessage: 'agenta:stream-message'
+  streamMessage: 'agenta:stream-message',
+  /** renderer → main, invoke: (OpenKioskInput) → BridgeResult */
+  kioskOpen: 'agenta:kiosk-open'
 } as const

@@ -117,3 +117,30 @@ export function registerIpc(runtime: { handlers: ApiHandlers; events: StudioEven
     unsubscribe()
   }
 }
+
+/** The kiosk window's opener (kiosk-window.ts `KioskWindows`), as the IPC handler needs it. */
+export interface KioskOpener {
+  open(input: unknown): Promise<{ url: string }>
+}
+
+/**
+ * `agenta:kiosk-open`: refused for any sender but our studio page (as every call), then validated
+ * by the kiosk's zod schema (OpenKioskInput); errors come back as values, like calls.
+ */
+export async function handleKioskOpen(kiosk: KioskOpener, trusted: boolean, input: unknown): Promise<BridgeResult> {
+  if (!trusted) return { ok: false, error: new AppError('forbidden', 'This page may not open a kiosk').toBody().error }
+  try {
+    return { ok: true, data: await kiosk.open(input) }
+  } catch (err) {
+    return { ok: false, error: toAppError(err).toBody().error }
+  }
+}
+
+export function registerKioskIpc(kiosk: KioskOpener, loc: RendererLocation): () => void {
+  ipcMain.handle(IPC_CHANNELS.kioskOpen, (event: IpcMainInvokeEvent, input: unknown) => {
+    const trusted = isTrustedSender(event, new Set(ourWindows().map((w) => w.webContents.id)), loc)
+    if (!trusted) log.warn({ from: event.senderFrame?.url ?? 'a destroyed frame' }, 'refused to open a kiosk')
+    return handleKioskOpen(kiosk, trusted, input)
+  })
+  return () => ipcMain.removeHandler(IPC_CHANNELS.kioskOpen)
+}

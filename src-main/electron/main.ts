@@ -1,11 +1,14 @@
-import { app, clipboard, dialog, Notification, safeStorage, session } from 'electron'
+import { app, clipboard, dialog, Notification, safeStorage, session, shell } from 'electron'
 import { fileURLToPath } from 'node:url'
 import { join } from 'node:path'
 import type { Settings } from '../contract/entities'
 import type { ScheduleRunEvent } from '../contract/schedules'
 import { runNotification } from './run-notifications'
 import { createRuntime, type Runtime } from '../core/runtime'
-import { registerIpc } from './ipc'
+import { toAppError } from '../contract/errors'
+import { registerIpc, registerKioskIpc } from './ipc'
+import { KioskWindows } from './kiosk-window'
+import { electronKioskPlatform } from './kiosk-platform'
 import { lanServer, type LanServer } from './lan-server'
 import { appPaths } from './paths'
 import { installPermissionPolicy } from './permissions'
@@ -36,6 +39,9 @@ let lan: LanServer | null = null
 let mainWindow: MainWindow | null = null
 let tray: AppTray | null = null
 let disposeIpc: (() => void) | null = null
+let kiosk: KioskWindows | null = null
+/** Published agents, for the tray's "Open kiosk for agent…". */
+let kioskAgents: { uuid: string; name: string }[] = []
 let language: Settings['language'] = 'en'
 let phase: 'running' | 'shutting-down' | 'done' = 'running'
 let booting: Promise<void> = Promise.resolve()
@@ -48,7 +54,10 @@ if (!app.requestSingleInstanceLock()) {
   app.enableSandbox()
   if (process.platform === 'win32') app.setAppUserModelId('com.agenta.studio')
 
-  app.on('web-contents-created', (_event, contents) => guardWebContents(contents, renderer))
+  // A link in the kiosk window never opens a browser: a visitor would walk out of the kiosk.
+  app.on('web-contents-created', (_event, contents) =>
+    guardWebContents(contents, renderer, (url) => (kiosk?.isKiosk(contents) ? Promise.resolve() : shell.openExternal(url)))
+  )
   app.on('second-instance', () => showWindow())
   app.on('activate', () => showWindow())
   app.on('window-all-closed', () => {
@@ -114,6 +123,9 @@ async function boot(): Promise<void> {
   language = (await rt.settings.get()).language
   lan = lanServer(rt, { rendererDir: paths.rendererDir })
   const lanReady = lan.init()
+  kiosk = new KioskWindows(electronKioskPlatform(rt, () => lan))
+  const disposeKioskIpc = registerKioskIpc(kiosk, renderer)
+  rt.onClose(() => disposeKioskIpc(), 'connections')
 
   const win = await createMainWindow({ preload: paths.preload, renderer, store: rt.settings.raw, icon: join(paths.resourcesDir, 'icon.png') })
   mainWindow = win
@@ -121,11 +133,22 @@ async function boot(): Promise<void> {
     toggleWindow: () => (win.win.isVisible() && !win.win.isMinimized() ? win.win.hide() : showWindow()),
     setServerEnabled: (on) => void rt.settings.update({ server: { autoStart: on } }).catch((err) => log.error({ err }, 'cannot change the server setting')),
     copy: (text) => clipboard.writeText(text),
+    openKiosk: (agentUuid) => void kiosk?.open({ agentUuid }).catch((err: unknown) => dialog.showErrorBox('Agenta Kiosk', toAppError(err).message)),
     quit: () => app.quit()
   })
+  const refreshKioskAgents = () =>
+    rt.agents.list().then(
+      (agents) => {
+        kioskAgents = agents.filter((a) => a.published).map((a) => ({ uuid: a.uuid, name: a.name }))
+        tray?.refresh()
+      },
+      (err: unknown) => log.warn({ err }, 'cannot list agents for the tray')
+    )
+  void refreshKioskAgents()
   rt.events.subscribe((name, payload) => {
     if (name === 'settings.changed') language = (payload as Settings).language
     if (name === 'settings.changed' || name === 'server.changed') tray?.refresh()
+    if (name === 'agents.changed') void refreshKioskAgents()
     if (name === 'schedules.run') {
       const spec = runNotification(payload as ScheduleRunEvent)
       if (spec && Notification.isSupported()) {
@@ -159,6 +182,7 @@ function trayState() {
   return {
     language,
     windowVisible: !!mainWindow && mainWindow.win.isVisible() && !mainWindow.win.isMinimized(),
+    kioskAgents,
     server: s?.status ?? { running: false, url: null, lanUrls: [], token: null, error: null }
   }
 }
@@ -178,6 +202,8 @@ function showWindow(): void {
 async function shutdown(): Promise<void> {
   const steps = async () => {
     await booting.catch(() => undefined)
+    // Quitting is the operator's (tray, signal): the kiosk goes without its PIN.
+    kiosk?.closeForQuit()
     await mainWindow?.saveState().catch((err) => log.warn({ err }, 'could not save the window state'))
     if (runtime) await runtime.close()
     else disposeIpc?.()

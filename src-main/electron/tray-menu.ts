@@ -5,7 +5,8 @@ export interface TrayMenuState {
   language: Settings['language']
   windowVisible: boolean
   server: ServerStatus
-  /** Why the server is not running, when it should be. */
+  /** Published agents, for "Open kiosk for agent…". */
+  kioskAgents?: { uuid: string; name: string }[]
 }
 
 export interface TrayMenuActions {
@@ -13,6 +14,8 @@ export interface TrayMenuActions {
   /** Turns the server on or off (settings.server.autoStart), so the choice persists. */
   setServerEnabled(on: boolean): void
   copy(text: string): void
+  /** Shows the agent's kiosk full screen on this computer (kiosk-window.ts). */
+  openKiosk(agentUuid: string): void
   quit(): void
 }
 
@@ -26,6 +29,8 @@ const text = {
     start: 'Start server',
     stop: 'Stop server',
     copy: 'Copy studio link (with access token)',
+    kiosk: 'Open kiosk for agent…',
+    noKiosk: 'Open kiosk for agent… (publish an agent first)',
     quit: 'Quit'
   },
   'zh-CN': {
@@ -37,6 +42,8 @@ const text = {
     start: '启动服务',
     stop: '停止服务',
     copy: '复制工作室链接（含访问令牌）',
+    kiosk: '打开智能体的展台模式…',
+    noKiosk: '打开智能体的展台模式…（请先发布智能体）',
     quit: '退出'
   }
 } as const
@@ -47,6 +54,7 @@ export function trayMenuTemplate(state: TrayMenuState, actions: TrayMenuActions)
   const s = state.server
   // A phone on the LAN needs the LAN address; this computer's browser can use the loopback one.
   const shareUrl = s.running && s.url ? `${s.lanUrls[0] ?? s.url}/?token=${encodeURIComponent(s.token ?? '')}` : null
+  const kiosk = state.kioskAgents ?? []
   const statusLabel = s.running && s.url ? t.running(s.lanUrls[0] ?? s.url) : s.error ? t.failed(s.error) : t.stopped
   return [
     { label: state.windowVisible ? t.hide : t.show, click: () => actions.toggleWindow() },
@@ -54,6 +62,10 @@ export function trayMenuTemplate(state: TrayMenuState, actions: TrayMenuActions)
     { label: statusLabel, enabled: false },
     ...(shareUrl ? [{ label: t.copy, click: () => actions.copy(shareUrl) }] : []),
     { label: s.running ? t.stop : t.start, click: () => actions.setServerEnabled(!s.running) },
+    { type: 'separator' },
+    kiosk.length
+      ? { label: t.kiosk, submenu: kiosk.map((a) => ({ label: a.name, click: () => actions.openKiosk(a.uuid) })) }
+      : { label: t.noKiosk, enabled: false },
     { type: 'separator' },
     { label: t.quit, click: () => actions.quit() }
   ]

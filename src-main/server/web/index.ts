@@ -16,18 +16,20 @@ export interface WebOptions {
 const normalOrigin = (o: string) => o.trim().toLowerCase().replace(/\/+$/, '')
 
 /**
- * The phone page's CSP: the server's own, except that the agent's allowed origins may frame it (the
- * embed widget) and the kiosk may talk to its LiveTalking service (`connect` origins).
+ * The public pages' CSP: the server's own, except that the agent's allowed origins may frame the
+ * phone page (the embed widget), and the kiosk may talk to its LiveTalking service (`connect`
+ * origins) and compile WebAssembly (its voice activity detector runs on onnxruntime-web's wasm,
+ * loaded from our own /vad/; no eval of JavaScript).
  */
-function pageCsp(frameAncestors: string[], connect: string[] = []): string {
+function pageCsp(frameAncestors: string[], opts: { wasm?: boolean; connect?: string[] } = {}): string {
   return [
     "default-src 'self'",
     // The kiosk plays synthesized speech from blob: URLs and records the microphone.
     "media-src 'self' blob:",
-    "script-src 'self'",
+    opts.wasm ? "script-src 'self' 'wasm-unsafe-eval'" : "script-src 'self'",
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data: blob: https:",
-    `connect-src ${["'self'", ...connect].join(' ')}`,
+    `connect-src ${["'self'", ...(opts.connect ?? [])].join(' ')}`,
     "font-src 'self' data:",
     `frame-ancestors ${["'self'", ...frameAncestors].join(' ')}`,
     "base-uri 'none'",
@@ -137,7 +139,7 @@ export function webRouter(runtime: Runtime, opts: WebOptions = {}): Router {
     const idleSeconds = Number.isInteger(idle) && idle >= 1 && idle <= 3600 ? idle : DEFAULT_KIOSK_IDLE_SECONDS
     const avatar = await runtime.digitalHumans.resolve(agent.digitalHuman?.chatAvatarId)
     const service = avatar.kind === 'livetalking' && avatar.liveTalking ? [new URL(avatar.liveTalking.url).origin] : []
-    res.setHeader('Content-Security-Policy', pageCsp([], service))
+    res.setHeader('Content-Security-Policy', pageCsp([], { wasm: true, connect: service }))
     res.setHeader('Cache-Control', 'no-store')
     res.type('html').send(renderPhonePage(html, kioskConfig(agent, avatar, idleSeconds)))
   })

@@ -1,8 +1,9 @@
-// The kiosk: a full-screen avatar for a hall, a shop or a classroom. A visitor taps a quick phrase,
-// types, or holds the microphone button; the answer streams over the original chat protocol
+// The kiosk: a full-screen avatar for a hall, a shop or a classroom. A visitor speaks (hands-free
+// voice activity detection, listening.ts; or holding the microphone button), taps a quick phrase or
+// types; the answer streams over the original chat protocol
 // (/chat-init, /chat-message with is_digitalhuman) and is spoken sentence by sentence as it
-// streams (segmenter → the server's /speech/synthesize → AvatarSpeaker), with subtitles. A new
-// question interrupts the old answer (barge-in); after `idleSeconds` alone it clears the
+// streams (segmenter → the server's /speech/synthesize → AvatarSpeaker), with subtitles. A visitor
+// who starts speaking, or a new question, interrupts the old answer (barge-in); after `idleSeconds` alone it clears the
 // conversation and greets again. No provider key reaches the page: only the agent's public key.
 import type { SentenceAudio } from '../../../digitalhuman/avatar/speaker'
 import type { AvatarState } from '../../../digitalhuman/avatar/svg-avatar'
@@ -10,11 +11,21 @@ import { SpeechQueue } from '../../../digitalhuman/speech/speech-queue'
 import { SpeechSegmenter } from '../../../digitalhuman/speech/segmenter'
 import { readSse } from '../api/sse'
 import { AvatarStage, type StageSpeaker } from './avatar-stage'
+import type { VoiceListener } from './listening'
 import { PushToTalk } from './recorder'
+import { errorMessage, synthesize, transcribe } from './speech-api'
 import type { KioskStrings } from './strings'
 import type { KioskConfig } from '@contract/pages'
 
 export type { KioskConfig }
+
+/** The screen's own settings (the page's query: `?listen=push`, `?bargein=-42`). */
+export interface KioskOptions {
+  /** Hands-free voice activity detection (default) or hold-to-talk. */
+  listen?: 'vad' | 'push'
+  /** While the avatar speaks, how loud (dBFS) a visitor must be to interrupt it (barge-in.ts). */
+  bargeInDb?: number
+}
 
 /** A recording shorter than this is a tap, not a question. */
 const MIN_RECORDING_SECONDS = 0.3
@@ -33,10 +44,9 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string,
   return e
 }
 
-async function errorMessage(res: Response): Promise<string> {
-  const body = (await res.json().catch(() => null)) as { error?: { message?: string } } | null
-  return body?.error?.message ?? `HTTP ${res.status}`
-}
+/** The microphone is denied, missing or held by another program: text is the way to ask. */
+const micUnavailable = (err: unknown) =>
+  err instanceof DOMException && ['NotAllowedError', 'SecurityError', 'NotFoundError', 'NotReadableError', 'OverconstrainedError'].includes(err.name)
 
 export class Kiosk {
   private readonly root = el('main', { class: 'k-root', 'data-testid': 'kiosk' })
@@ -47,6 +57,8 @@ export class Kiosk {
   private readonly notice = el('p', { class: 'k-notice', 'data-testid': 'kiosk-notice', role: 'alert' })
   private readonly input = el('input', { class: 'k-text', 'data-testid': 'kiosk-input', type: 'text', maxlength: '2000', autocomplete: 'off' })
   private readonly mic = el('button', { class: 'k-mic', 'data-testid': 'kiosk-mic', type: 'button' })
+  /** Hands-free mode: shows that the kiosk listens (data-live: starting, on, denied, off). */
+  private readonly live = el('span', { class: 'k-live', 'data-testid': 'kiosk-live', hidden: '' })
   private readonly audio = el('audio', { 'data-testid': 'kiosk-audio' })
   /** The chat avatar by its kind (built-in, photoreal, 3D): ./avatar-stage.ts. */
   private readonly stage: AvatarStage
@@ -57,11 +69,15 @@ export class Kiosk {
   private sessionId: string | null = null
   private turn: Turn | null = null
   private idleTimer: ReturnType<typeof setTimeout> | undefined
+  private listener: VoiceListener | null = null
+  /** Transcriptions run one after another, so questions are asked in the order they were spoken. */
+  private hearing: Promise<unknown> = Promise.resolve()
 
   constructor(
     host: HTMLElement,
     private readonly cfg: KioskConfig,
-    private readonly t: KioskStrings
+    private readonly t: KioskStrings,
+    private readonly opts: KioskOptions = {}
   ) {
     this.headers = { 'content-type': 'application/json', 'x-agenta-key': cfg.key }
     const top = el('header', { class: 'k-top' })
@@ -78,7 +94,7 @@ export class Kiosk {
     const form = el('form', { class: 'k-input' })
     this.input.placeholder = t.placeholder
     this.micLabel(t.talk)
-    form.append(this.mic, this.input, el('button', { type: 'submit', class: 'k-send', 'data-testid': 'kiosk-send' }, t.send))
+    form.append(this.mic, this.live, this.input, el('button', { type: 'submit', class: 'k-send', 'data-testid': 'kiosk-send' }, t.send))
     form.addEventListener('submit', (e) => {
       e.preventDefault()
       const text = this.input.value.trim()
@@ -98,6 +114,7 @@ export class Kiosk {
     for (const ev of ['pointerdown', 'keydown'] as const) this.root.addEventListener(ev, () => this.touch())
     this.setState('idle')
     this.touch()
+    if ((opts.listen ?? 'vad') === 'vad') void this.listenHandsFree()
   }
 
   /**
@@ -170,15 +187,21 @@ export class Kiosk {
   private startSpeaking(): Turn {
     const abort = new AbortController()
     // A photoreal service speaks the text itself: no audio is synthesized for it.
-    const queue = new SpeechQueue<SentenceAudio | undefined>(this.stage.needsAudio ? (text, signal) => this.synthesize(text, signal) : async () => undefined)
+    const queue = new SpeechQueue<SentenceAudio | undefined>(this.stage.needsAudio ? (text, signal) => synthesize(this.cfg, text, signal) : async () => undefined)
+    /** The voice failed in this answer: subtitles only from here on. */
+    let silent = false
     const speaker = this.stage.speaker({
       onSentence: (s) => {
         if (this.turn?.queue !== queue) return
-        this.subtitle.textContent = s.text
+        // Without a voice the sentences would flash past one another: they stay on screen, added up.
+        const shown = this.subtitle.textContent ?? ''
+        this.subtitle.textContent = silent && shown ? shown + (/[。！？；…]$/.test(shown) ? '' : ' ') + s.text : s.text
         this.setState('speaking')
       },
       onProblem: (p) => {
-        if (this.turn?.queue === queue && !abort.signal.aborted) this.showProblem(this.t.speechFailed, p.error)
+        if (this.turn?.queue !== queue || abort.signal.aborted) return
+        silent = true
+        this.showProblem(this.t.speechFailed, p.error)
       }
     })
     const turn: Turn = { abort, queue, speaker, spoken: Promise.resolve() }
@@ -269,12 +292,6 @@ export class Kiosk {
     if (failure) throw new Error(failure)
   }
 
-  private async synthesize(text: string, signal: AbortSignal): Promise<SentenceAudio> {
-    const res = await fetch('/speech/synthesize', { method: 'POST', headers: this.headers, body: JSON.stringify({ text, agentId: this.cfg.uuid }), signal })
-    if (!res.ok) throw new Error(await errorMessage(res))
-    return { audio: await res.arrayBuffer(), mime: res.headers.get('content-type') ?? 'audio/wav' }
-  }
-
   private async startListening(): Promise<void> {
     if (this.recorder.recording) return
     // Barge-in: the visitor's voice is the new question.
@@ -304,24 +321,87 @@ export class Kiosk {
     const recording = await this.recorder.stop()
     this.endListening()
     if (!recording || recording.seconds < MIN_RECORDING_SECONDS) return
+    await this.heard(recording.wav)
+  }
+
+  /** What the visitor said → the agent's ASR → the question. */
+  private async heard(wav: Uint8Array): Promise<void> {
     this.setState('thinking')
+    const text = this.hearing.then(() => transcribe(this.cfg, wav))
+    this.hearing = text.catch(() => undefined)
     try {
-      const res = await fetch(`/speech/transcribe?agentId=${encodeURIComponent(this.cfg.uuid)}`, {
-        method: 'POST',
-        headers: { 'content-type': 'audio/wav', 'x-agenta-key': this.cfg.key },
-        body: new Blob([recording.wav.slice().buffer], { type: 'audio/wav' })
-      })
-      if (!res.ok) throw new Error(await errorMessage(res))
-      const text = ((await res.json()) as { text: string }).text.trim()
-      if (!text) {
+      const said = await text
+      if (!said) {
         this.notice.textContent = this.t.heardNothing
-        this.setState('idle')
+        if (this.state === 'thinking') this.setState('idle')
         return
       }
-      await this.ask(text)
+      await this.ask(said)
     } catch (err) {
       this.showProblem(this.t.failed + ((err as Error).message ?? String(err)), err)
       this.setState('idle')
+    }
+  }
+
+  /** Our own voice is on the speaker: the barge-in rule is stricter then (barge-in.ts). */
+  private avatarTalking(): boolean {
+    return this.state === 'speaking' || (!this.audio.paused && !this.audio.ended)
+  }
+
+  /** Barge-in by voice: the avatar stops at the visitor's first words and the old answer is cancelled. */
+  private visitorSpeaks(): void {
+    this.interrupt()
+    this.touch()
+    this.notice.textContent = ''
+    this.setState('listening')
+  }
+
+  /**
+   * Hands-free: the voice activity detector listens all the time. A denied or missing microphone
+   * leaves the text input (said on screen); a detector that cannot run falls back to hold-to-talk.
+   */
+  private async listenHandsFree(): Promise<void> {
+    this.mic.hidden = true
+    this.live.hidden = false
+    this.live.dataset.live = 'starting'
+    this.live.textContent = this.t.speakAnyTime
+    if (!navigator.mediaDevices?.getUserMedia) {
+      // Browsers give the microphone to https pages and this computer only (README: the LAN kiosk's flag).
+      this.live.dataset.live = 'denied'
+      this.live.textContent = this.t.micOff
+      this.showProblem(this.t.micInsecure, new Error(`no microphone access on ${location.origin}: not a secure context`))
+      return
+    }
+    try {
+      const { startVoiceListener } = await import('./listening')
+      this.listener = await startVoiceListener(
+        {
+          isPlaying: () => this.avatarTalking(),
+          onSpeechStart: () => this.visitorSpeaks(),
+          onUtterance: (u) => void this.heard(u.wav),
+          onDiscard: () => {
+            // Counted for the operator (and the tests): speech heard and dropped, e.g. the avatar's own echo.
+            this.live.dataset.discarded = String(Number(this.live.dataset.discarded ?? 0) + 1)
+            if (this.state === 'listening') this.setState('idle')
+          }
+        },
+        this.opts.bargeInDb === undefined ? {} : { loudDb: this.opts.bargeInDb }
+      )
+      this.live.dataset.live = 'on'
+      // The microphone is let go when the page goes (a reload after a lost server, a kiosk window closing).
+      addEventListener('pagehide', () => void this.listener?.destroy(), { once: true })
+    } catch (err) {
+      if (micUnavailable(err)) {
+        this.live.dataset.live = 'denied'
+        this.live.textContent = this.t.micOff
+        this.showProblem(this.t.micDenied, err)
+        this.input.focus()
+      } else {
+        this.live.hidden = true
+        this.live.dataset.live = 'off'
+        this.mic.hidden = false
+        this.showProblem(this.t.vadFailed, err)
+      }
     }
   }
 }

@@ -6,40 +6,10 @@ import { useTranslation } from 'react-i18next'
 import { SpeechQueue } from '../../../digitalhuman/speech/speech-queue'
 import { SpeechSegmenter } from '../../../digitalhuman/speech/segmenter'
 import { PushToTalk } from '../kiosk/recorder'
+import { synthesize, transcribe, type Clip } from '../kiosk/speech-api'
 import type { PhoneConfig } from './protocol'
 
 type Cfg = Pick<PhoneConfig, 'uuid' | 'key'>
-
-async function problem(res: Response): Promise<Error> {
-  const body = (await res.json().catch(() => null)) as { error?: { message?: string } } | null
-  return new Error(body?.error?.message ?? `HTTP ${res.status}`)
-}
-
-export async function transcribe(cfg: Cfg, wav: Uint8Array): Promise<string> {
-  const res = await fetch(`/speech/transcribe?agentId=${encodeURIComponent(cfg.uuid)}`, {
-    method: 'POST',
-    headers: { 'content-type': 'audio/wav', 'x-agenta-key': cfg.key },
-    body: new Blob([wav.slice().buffer], { type: 'audio/wav' })
-  })
-  if (!res.ok) throw await problem(res)
-  return ((await res.json()) as { text: string }).text.trim()
-}
-
-interface Clip {
-  audio: ArrayBuffer
-  mime: string
-}
-
-async function synthesize(cfg: Cfg, text: string, signal: AbortSignal): Promise<Clip> {
-  const res = await fetch('/speech/synthesize', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-agenta-key': cfg.key },
-    body: JSON.stringify({ text, agentId: cfg.uuid }),
-    signal
-  })
-  if (!res.ok) throw await problem(res)
-  return { audio: await res.arrayBuffer(), mime: res.headers.get('content-type') ?? 'audio/wav' }
-}
 
 /** Hold to talk; the transcript becomes the next message. */
 export function MicButton({

@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest'
 import { trayMenuTemplate, type TrayMenuState } from '../../../src-main/electron/tray-menu'
 
 const stopped = { running: false, url: null, lanUrls: [], token: null, error: null }
-const actions = () => ({ toggleWindow: vi.fn(), setServerEnabled: vi.fn(), copy: vi.fn(), quit: vi.fn() })
+const actions = () => ({ toggleWindow: vi.fn(), setServerEnabled: vi.fn(), copy: vi.fn(), openKiosk: vi.fn(), quit: vi.fn() })
 const state = (patch: Partial<TrayMenuState> = {}): TrayMenuState => ({ language: 'en', windowVisible: true, server: stopped, ...patch })
 const labels = (items: ReturnType<typeof trayMenuTemplate>) => items.filter((i) => i.label).map((i) => i.label)
 const click = (items: ReturnType<typeof trayMenuTemplate>, label: RegExp) => (items.find((i) => label.test(i.label ?? ''))!.click as () => void)()
@@ -11,7 +11,7 @@ describe('trayMenuTemplate', () => {
   it('offers hide, status, start and quit when the server is off', () => {
     const a = actions()
     const items = trayMenuTemplate(state(), a)
-    expect(labels(items)).toEqual(['Hide Agenta Studio', 'Server: stopped', 'Start server', 'Quit'])
+    expect(labels(items)).toEqual(['Hide Agenta Studio', 'Server: stopped', 'Start server', 'Open kiosk for agent… (publish an agent first)', 'Quit'])
     click(items, /Start server/)
     expect(a.setServerEnabled).toHaveBeenCalledWith(true)
     click(items, /Quit/)
@@ -27,6 +27,7 @@ describe('trayMenuTemplate', () => {
       'Server: running at http://192.168.1.20:5001',
       'Copy studio link (with access token)',
       'Stop server',
+      'Open kiosk for agent… (publish an agent first)',
       'Quit'
     ])
     click(items, /Copy/)
@@ -39,7 +40,32 @@ describe('trayMenuTemplate', () => {
 
   it('explains why the server is not running, in the UI language', () => {
     const items = trayMenuTemplate(state({ language: 'zh-CN', server: { ...stopped, error: 'port 5001 is already in use' } }), actions())
-    expect(labels(items)).toEqual(['隐藏 Agenta Studio', '服务：未运行 — port 5001 is already in use', '启动服务', '退出'])
+    expect(labels(items)).toEqual([
+      '隐藏 Agenta Studio',
+      '服务：未运行 — port 5001 is already in use',
+      '启动服务',
+      '打开智能体的展台模式…（请先发布智能体）',
+      '退出'
+    ])
     expect(items.find((i) => i.label?.startsWith('服务：'))?.enabled).toBe(false)
+  })
+
+  it('lists the published agents under "Open kiosk for agent…"; choosing one opens its kiosk', () => {
+    const a = actions()
+    const items = trayMenuTemplate(
+      state({
+        kioskAgents: [
+          { uuid: 'u-1', name: 'Museum Guide' },
+          { uuid: 'u-2', name: '博物馆向导' }
+        ]
+      }),
+      a
+    )
+    const kiosk = items.find((i) => i.label === 'Open kiosk for agent…')!
+    const sub = kiosk.submenu as { label: string; click: () => void }[]
+    expect(sub.map((i) => i.label)).toEqual(['Museum Guide', '博物馆向导'])
+    sub[1].click()
+    expect(a.openKiosk).toHaveBeenCalledWith('u-2')
+    expect(items.find((i) => i.label?.startsWith('Open kiosk for agent… ('))).toBeUndefined()
   })
 })
