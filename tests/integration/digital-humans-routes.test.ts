@@ -128,7 +128,10 @@ describe('digital humans over HTTP', () => {
     // What the 3D avatar could not show is refused at upload with its reason, not found out on the kiosk.
     const noMouth = await upload(glb.id, makeAvatarGlb({ visemes: false, jaw: false }), 'mute.glb')
     expect(noMouth.status).toBe(422)
-    expect((await noMouth.json()).error).toMatchObject({ code: 'validation_failed', message: expect.stringMatching(/^mute\.glb: The avatar cannot move its lips/) })
+    expect((await noMouth.json()).error).toMatchObject({
+      code: 'validation_failed',
+      message: expect.stringMatching(/^mute\.glb: The avatar cannot move its lips/)
+    })
     const truncated = await upload(glb.id, file.subarray(0, 5000), 'cut.glb')
     expect(truncated.status).toBe(422)
     expect((await truncated.json()).error.message).toMatch(/cut short/)
