@@ -275,6 +275,11 @@ describe('digital humans in the studio and on the kiosk', () => {
       welcomeMessage: 'Welcome to the hall of models!',
       digitalHuman: { chatAvatarId: model.id }
     })
+    // The agent's publish tab links to its kiosk page.
+    await page.keyboard.press('Escape')
+    await page.goto(`${srv.url}/?token=${srv.token}#/agents/${guide.id}`)
+    await byTestId('ws-tab-publish').click()
+    await expect.poll(() => byTestId('kiosk-url').first().textContent()).toContain(`/kiosk/${guide.uuid}`)
     for (const lang of ['en', 'zh-CN'] as const) {
       const kiosk = await browser.newPage({ viewport: { width: 1280, height: 800 } })
       kiosk.on('pageerror', (e) => errors.push(`kiosk: ${e.message}`))
@@ -295,7 +300,6 @@ describe('digital humans in the studio and on the kiosk', () => {
       await kiosk.screenshot({ path: `${SHOTS}/digital-humans-kiosk-3d-${lang === 'en' ? 'en' : 'zh'}.png` })
       await kiosk.close()
     }
-    await page.keyboard.press('Escape')
     await api('DELETE', `/api/agents/${guide.id}`)
     await api('DELETE', `/api/digital-humans/${model.id}`)
   }, 240_000)
