@@ -67,12 +67,18 @@ export const DigitalHumanVoice = z.object({
 })
 export type DigitalHumanVoice = z.infer<typeof DigitalHumanVoice>
 
-/** The uploaded 3D file of a `glb` / `vrm` avatar. */
+/** The uploaded 3D file of a `glb` / `vrm` avatar, with what the upload's check found in it (inspectAvatarModel). */
 export const AvatarModelFile = z.object({
   fileName: z.string(),
   bytes: z.number().int(),
   sha256: z.string(),
-  uploadedAt: timestamp
+  uploadedAt: timestamp,
+  /** The file's own format (a VRM is a GLB with VRM extensions); absent on files kept before the check recorded it. */
+  format: z.enum(['glb', 'vrm']).optional(),
+  /** How the lips move (digitalhuman/avatar/model-file.ts LipRig): visemes, jaw, vrm-vowels or vrm-aa. */
+  lips: z.enum(['visemes', 'jaw', 'vrm-vowels', 'vrm-aa']).optional(),
+  /** What the operator may want to fix in the file (the avatar works without it). */
+  warnings: z.array(z.string()).optional()
 })
 export type AvatarModelFile = z.infer<typeof AvatarModelFile>
 

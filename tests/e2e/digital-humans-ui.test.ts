@@ -1,7 +1,9 @@
 // The digital humans registry in real Chromium against `agenta serve`'s server, the fake model
 // server (with its fake TTS) and the LiveTalking mock: register a built-in avatar whose preview
 // speaks with moving lips, pick it in the agent editor, see that look on the kiosk page, register
-// a LiveTalking avatar whose video the kiosk plays, and a delete that names the agents using it.
+// a LiveTalking avatar whose video the kiosk plays, a GLB avatar uploaded through the editor that
+// its preview and the kiosk show as a 3D model speaking with moving lips (a broken file refused
+// at upload with the reason), and a delete that names the agents using it.
 // Needs out/renderer (`npx electron-vite build`). Steps share one page and run in order.
 import { existsSync, mkdirSync } from 'node:fs'
 import { resolve } from 'node:path'
@@ -12,6 +14,7 @@ import { bootServer, type BootedServer } from '../utils/boot'
 import { CHROMIUM_PATH } from '../utils/browser'
 import { startFakeLlm, type FakeLlm } from '../utils/fake-llm'
 import { startLiveTalkingMock, type LiveTalkingMock } from '../utils/livetalking-mock'
+import { makeAvatarGlb } from '../utils/make-avatar-models'
 
 const RENDERER = resolve(__dirname, '../../out/renderer/index.html')
 const SHOTS = resolve(__dirname, '../../test-results/screenshots')
@@ -69,18 +72,22 @@ afterAll(async () => {
   await Promise.all([srv?.close(), llm?.close(), mock?.close()])
 })
 
-/** Mouth openness while the preview's audio plays and after it ends (sampled each frame, bounded). */
-function sampleMouth(p: Page, scope: string) {
+/**
+ * Mouth openness while the audio under `scope` plays and after it ends (sampled each frame,
+ * bounded), read from the `mouth` element's data-mouth-open: the SVG, or the 3D model's canvas
+ * holder, whose value is read back from the model's morph targets.
+ */
+function sampleMouth(p: Page, scope: string, mouth = 'svg') {
   return p.evaluate(
-    (sel) =>
+    ([sel, mouthSel]) =>
       new Promise<{ playing: number[]; after: number[] }>((done, fail) => {
         const root = document.querySelector(sel)!
         const audio = root.querySelector('audio') as HTMLAudioElement
         const out = { playing: [] as number[], after: [] as number[] }
         let started = false
-        const limit = setTimeout(() => fail(new Error('the preview did not speak within 15 s')), 15_000)
+        const limit = setTimeout(() => fail(new Error('the avatar did not speak within 20 s')), 20_000)
         const tick = () => {
-          const open = Number((root.querySelector('svg') as SVGSVGElement).dataset.mouthOpen ?? 0)
+          const open = Number((root.querySelector(mouthSel) as HTMLElement | SVGElement | null)?.dataset.mouthOpen ?? 0)
           if (!audio.paused && !audio.ended) {
             started = true
             out.playing.push(open)
@@ -93,8 +100,15 @@ function sampleMouth(p: Page, scope: string) {
         }
         tick()
       }),
-    scope
+    [scope, mouth] as const
   )
+}
+
+/** The lips open and close while the voice plays, and rest once it stops. */
+function expectLipsMoved({ playing, after }: { playing: number[]; after: number[] }) {
+  expect(Math.max(...playing)).toBeGreaterThan(0.2)
+  expect(new Set(playing.map((v) => v.toFixed(2))).size).toBeGreaterThan(3)
+  expect(after.at(-1)).toBeLessThan(0.05)
 }
 
 describe('digital humans in the studio and on the kiosk', () => {
@@ -122,11 +136,7 @@ describe('digital humans in the studio and on the kiosk', () => {
       speed: 1.2,
       text: expect.stringContaining('Mei')
     })
-    const { playing, after } = await mouth
-    // The lips open and close while the voice plays, and rest once it stops.
-    expect(Math.max(...playing)).toBeGreaterThan(0.2)
-    expect(new Set(playing.map((v) => v.toFixed(2))).size).toBeGreaterThan(3)
-    expect(after.at(-1)).toBeLessThan(0.05)
+    expectLipsMoved(await mouth)
     await expect.poll(() => byTestId('dh-preview-problem').count()).toBe(0)
 
     await byTestId('dh-save').click()
@@ -211,6 +221,89 @@ describe('digital humans in the studio and on the kiosk', () => {
     await kiosk.close()
   })
 
+  test('a GLB avatar uploaded in the editor: the preview shows the model and what it lacks, a broken file is refused with the reason, the kiosk shows it in 3D speaking with moving lips', async () => {
+    await page.goto(`${srv.url}/?token=${srv.token}#/digitalHumans`)
+    await byTestId('dh-new').click()
+    await byTestId('dh-name').fill('Model Mei')
+    await byTestId('dh-kind-glb').click()
+    await byTestId('dh-look-scholar').click()
+    // A head whose eyes cannot blink: it works, and the editor says what it lacks before it is saved.
+    await page
+      .locator('.ant-modal input[type=file]')
+      .setInputFiles({ name: 'mei.glb', mimeType: 'model/gltf-binary', buffer: Buffer.from(makeAvatarGlb({ blink: false })) })
+    await expect.poll(() => byTestId('dh-preview').getAttribute('data-avatar-shown'), { timeout: 30_000 }).toBe('3d')
+    expect(await byTestId('dh-preview-model-warnings').textContent()).toMatch(/will not blink/)
+    await byTestId('dh-save').click()
+    await expect.poll(async () => (await registry()).find((d) => d.name === 'Model Mei')?.modelFile?.fileName).toBe('mei.glb')
+    const model = (await registry()).find((d) => d.name === 'Model Mei')
+    expect(model).toMatchObject({ kind: 'glb', look: 'scholar', modelFile: { format: 'glb', lips: 'visemes', warnings: [expect.stringMatching(/blink/)] } })
+
+    // The stored file: the preview loads it from the server and speaks through the model.
+    await byTestId('dh-card').filter({ hasText: 'Model Mei' }).click()
+    await expect.poll(() => byTestId('dh-preview').getAttribute('data-avatar-shown'), { timeout: 30_000 }).toBe('3d')
+    const mouth = sampleMouth(page, '[data-testid=dh-preview]', '[data-avatar="3d"]')
+    await byTestId('dh-preview-speak').click()
+    expectLipsMoved(await mouth)
+    await byTestId('dh-preview').screenshot({ path: `${SHOTS}/digital-humans-preview-3d-en.png` })
+
+    // A file the model cannot speak with: the preview says why, and the upload is refused with the same reason.
+    await page
+      .locator('.ant-modal input[type=file]')
+      .setInputFiles({ name: 'mute.glb', mimeType: 'model/gltf-binary', buffer: Buffer.from(makeAvatarGlb({ visemes: false, jaw: false })) })
+    await expect.poll(() => byTestId('dh-preview-model-problem').textContent(), { timeout: 30_000 }).toMatch(/no mouth shapes.*built-in avatar is used instead/)
+    expect(await byTestId('dh-preview').getAttribute('data-avatar-shown')).toBe('builtin')
+    await byTestId('dh-save').click()
+    await expect.poll(() => page.locator('.ant-message').textContent()).toMatch(/mute\.glb: The avatar cannot move its lips/)
+    expect((await registry()).find((d) => d.name === 'Model Mei')?.modelFile?.fileName).toBe('mei.glb')
+    // Not a GLB at all, through the API: 415 with the reason.
+    const form = new FormData()
+    form.append('file', new Blob(['{"asset":{"version":"2.0"}}']), 'scene.gltf')
+    const notGlb = await fetch(`${srv.url}/api/digital-humans/${model.id}/model`, {
+      method: 'POST',
+      body: form,
+      headers: { authorization: `Bearer ${srv.token}` }
+    })
+    expect(notGlb.status).toBe(415)
+    expect((await notGlb.json()).error.message).toMatch(/Not a GLB or VRM file.*text \.gltf/)
+
+    // The kiosk of an agent whose chat avatar it is: the model, not the built-in look, and it speaks.
+    const guide = await api('POST', '/api/agents', {
+      name: 'Model Guide',
+      providerId: agent.providerId,
+      model: 'fake-chat',
+      published: true,
+      welcomeMessage: 'Welcome to the hall of models!',
+      digitalHuman: { chatAvatarId: model.id }
+    })
+    // The agent's publish tab links to its kiosk page.
+    await page.keyboard.press('Escape')
+    await page.goto(`${srv.url}/?token=${srv.token}#/agents/${guide.id}`)
+    await byTestId('ws-tab-publish').click()
+    await expect.poll(() => byTestId('kiosk-url').first().textContent()).toContain(`/kiosk/${guide.uuid}`)
+    for (const lang of ['en', 'zh-CN'] as const) {
+      const kiosk = await browser.newPage({ viewport: { width: 1280, height: 800 } })
+      kiosk.on('pageerror', (e) => errors.push(`kiosk: ${e.message}`))
+      await kiosk.goto(`${srv.url}/kiosk/${guide.uuid}?lang=${lang}`)
+      const stage = kiosk.getByTestId('kiosk-avatar')
+      await expect.poll(() => stage.getAttribute('data-avatar-shown'), { timeout: 30_000 }).toBe('3d')
+      expect(await stage.getAttribute('data-avatar-kind')).toBe('glb')
+      expect(await stage.locator('svg').first().isVisible()).toBe(false)
+      expect(await stage.locator('[data-avatar="3d"] canvas').isVisible()).toBe(true)
+      expect(await kiosk.getByTestId('kiosk-avatar-notice').isVisible()).toBe(false)
+      if (lang === 'en') {
+        const mouth = sampleMouth(kiosk, '[data-testid=kiosk]', '[data-avatar="3d"]')
+        await kiosk.getByTestId('kiosk-input').fill('Where is the exit?')
+        await kiosk.getByTestId('kiosk-send').click()
+        expectLipsMoved(await mouth)
+        expect(await stage.locator('[data-avatar="3d"]').getAttribute('data-state')).not.toBe('thinking')
+      }
+      await kiosk.screenshot({ path: `${SHOTS}/digital-humans-kiosk-3d-${lang === 'en' ? 'en' : 'zh'}.png` })
+      await kiosk.close()
+    }
+    await api('DELETE', `/api/agents/${guide.id}`)
+    await api('DELETE', `/api/digital-humans/${model.id}`)
+  }, 240_000)
+
   test('an avatar the kiosk cannot show: the built-in look speaks instead and the operator reads why', async () => {
     const down = await api('POST', '/api/digital-humans', {
       name: 'Service down',
@@ -218,10 +311,11 @@ describe('digital humans in the studio and on the kiosk', () => {
       look: 'robot',
       liveTalking: { url: 'http://127.0.0.1:9', avatarId: 'x' }
     })
-    const threeD = await api('POST', '/api/digital-humans', { name: 'Not yet 3D', kind: 'vrm', look: 'scholar' })
+    // A 3D avatar whose file was never uploaded.
+    const threeD = await api('POST', '/api/digital-humans', { name: 'No file yet', kind: 'vrm', look: 'scholar' })
     const cases: Array<[any, string, RegExp]> = [
       [down, 'robot', /cannot be reached.*built-in avatar speaks instead/],
-      [threeD, 'scholar', /3D avatars \(GLB\/VRM\)/]
+      [threeD, 'scholar', /3D avatar cannot be shown.*built-in avatar is used instead.*No GLB\/VRM file has been uploaded/]
     ]
     for (const [avatar, look, message] of cases) {
       const other = await api('POST', '/api/agents', { name: `Kiosk ${avatar.name}`, published: true, digitalHuman: { chatAvatarId: avatar.id } })

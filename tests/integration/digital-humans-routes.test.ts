@@ -1,11 +1,11 @@
 // The digital humans registry over HTTP: the generated REST endpoints, the GLB/VRM upload (size,
-// magic, kind), agents referring to it, the delete confirmation's dependents, the kiosk page's
+// the 3D avatar's own file check, kind), agents referring to it, the delete confirmation's dependents, the kiosk page's
 // config and model file for a published agent only, and the voice /speech/synthesize speaks with.
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { KioskConfig } from '../../src-main/contract/pages'
-import { makeGlb } from '../utils/glb'
+import { glb as glbOf, makeAvatarGlb, makeAvatarVrm } from '../utils/make-avatar-models'
 import { bootServer, tempDir, type BootedServer } from '../utils/boot'
 import { startFakeLlm, type FakeLlm } from '../utils/fake-llm'
 
@@ -19,8 +19,8 @@ beforeAll(async () => {
   writeFileSync(join(rendererDir, 'kiosk.html'), page)
   writeFileSync(join(rendererDir, 'phone.html'), page)
   const llm = await startFakeLlm()
-  // A small file limit, so the 413 case sends kilobytes, not the default 100 MB.
-  const s = await bootServer({ server: { rendererDir }, digitalHumans: { maxModelBytes: 64 * 1024 } })
+  // A small file limit, so the 413 case sends kilobytes, not the default 100 MB (the test avatars are ~140 KB).
+  const s = await bootServer({ server: { rendererDir }, digitalHumans: { maxModelBytes: 256 * 1024 } })
   const provider = await s.api('POST', '/api/providers', { name: 'Fake', baseUrl: llm.baseUrl })
   env = {
     s,
@@ -45,7 +45,7 @@ async function created(body: Record<string, unknown>) {
   return res.body
 }
 
-function upload(id: string, file: Buffer, name = 'avatar.glb', token: string | null = env.s.token) {
+function upload(id: string, file: Uint8Array, name = 'avatar.glb', token: string | null = env.s.token) {
   const form = new FormData()
   form.append('file', new Blob([new Uint8Array(file)]), name)
   return fetch(`${env.s.url}/api/digital-humans/${id}/model`, { method: 'POST', body: form, headers: token ? { authorization: `Bearer ${token}` } : {} })
@@ -95,31 +95,59 @@ describe('digital humans over HTTP', () => {
 
   it('uploads a GLB and a VRM; refuses what is not one, too large, or for a kind without a file', async () => {
     const glb = await created({ name: 'Model GLB', kind: 'glb' })
-    const ok = await upload(glb.id, makeGlb({ binBytes: 1024 }))
+    const file = makeAvatarGlb({ blink: false })
+    const ok = await upload(glb.id, file)
     expect(ok.status).toBe(200)
     const body = await ok.json()
-    expect(body.modelFile).toMatchObject({ fileName: 'avatar.glb', bytes: makeGlb({ binBytes: 1024 }).length, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) })
+    // What the 3D avatar's check found stays with the entry: the format, how the lips move, what to fix.
+    expect(body.modelFile).toMatchObject({
+      fileName: 'avatar.glb',
+      bytes: file.length,
+      sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+      format: 'glb',
+      lips: 'visemes',
+      warnings: [expect.stringMatching(/will not blink/)]
+    })
+    expect((await api('GET', `/api/digital-humans/${glb.id}`)).body.modelFile.warnings).toEqual(body.modelFile.warnings)
     const back = await fetch(`${env.s.url}/api/digital-humans/${glb.id}/model`, { headers: { authorization: `Bearer ${env.s.token}` } })
     expect(back.status).toBe(200)
     expect(back.headers.get('content-type')).toContain('model/gltf-binary')
-    expect(Buffer.from(await back.arrayBuffer()).equals(makeGlb({ binBytes: 1024 }))).toBe(true)
+    expect(Buffer.from(await back.arrayBuffer()).equals(file)).toBe(true)
 
     const vrm = await created({ name: 'Model VRM', kind: 'vrm' })
-    expect((await upload(vrm.id, makeGlb({ vrm: '1' }), 'girl.vrm')).status).toBe(200)
-    const plain = await upload(vrm.id, makeGlb(), 'plain.vrm')
+    const vrmOk = await upload(vrm.id, makeAvatarVrm(), 'girl.vrm')
+    expect(vrmOk.status).toBe(200)
+    expect((await vrmOk.json()).modelFile).toMatchObject({ format: 'vrm', lips: 'vrm-vowels', warnings: [] })
+    const plain = await upload(vrm.id, makeAvatarGlb(), 'plain.vrm')
     expect(plain.status).toBe(422)
     expect((await plain.json()).error.message).toMatch(/without VRM data/)
 
-    const notGlb = await upload(glb.id, Buffer.from('{"asset":{"version":"2.0"}}'), 'scene.gltf')
+    const notGlb = await upload(glb.id, new TextEncoder().encode('{"asset":{"version":"2.0"}}'), 'scene.gltf')
     expect(notGlb.status).toBe(415)
-    expect((await notGlb.json()).error.message).toMatch(/not a GLB/)
+    expect((await notGlb.json()).error).toMatchObject({ code: 'unsupported_media_type', message: expect.stringMatching(/Not a GLB or VRM file.*text \.gltf/) })
+    // What the 3D avatar could not show is refused at upload with its reason, not found out on the kiosk.
+    const noMouth = await upload(glb.id, makeAvatarGlb({ visemes: false, jaw: false }), 'mute.glb')
+    expect(noMouth.status).toBe(422)
+    expect((await noMouth.json()).error).toMatchObject({
+      code: 'validation_failed',
+      message: expect.stringMatching(/^mute\.glb: The avatar cannot move its lips/)
+    })
+    const truncated = await upload(glb.id, file.subarray(0, 5000), 'cut.glb')
+    expect(truncated.status).toBe(422)
+    expect((await truncated.json()).error.message).toMatch(/cut short/)
+    const draco = await upload(glb.id, glbOf({ asset: { version: '2.0' }, extensionsRequired: ['KHR_draco_mesh_compression'], meshes: [{}] }), 'draco.glb')
+    expect(draco.status).toBe(422)
+    expect((await draco.json()).error.message).toMatch(/Draco/)
+    const empty = await upload(glb.id, glbOf({ asset: { version: '2.0' } }), 'empty.glb')
+    expect(empty.status).toBe(422)
+    expect((await empty.json()).error.message).toMatch(/no mesh/)
     // The earlier good file stays when a replacement is refused.
     expect((await api('GET', `/api/digital-humans/${glb.id}`)).body.modelFile.fileName).toBe('avatar.glb')
 
     const builtin = await created({ name: 'No file here', kind: 'builtin' })
-    expect((await upload(builtin.id, makeGlb())).status).toBe(409)
-    expect((await upload('nope', makeGlb())).status).toBe(404)
-    expect((await upload(glb.id, makeGlb(), 'a.glb', null)).status).toBe(401)
+    expect((await upload(builtin.id, makeAvatarGlb())).status).toBe(409)
+    expect((await upload('nope', makeAvatarGlb())).status).toBe(404)
+    expect((await upload(glb.id, makeAvatarGlb(), 'a.glb', null)).status).toBe(401)
     const json = await fetch(`${env.s.url}/api/digital-humans/${glb.id}/model`, {
       method: 'POST',
       headers: { authorization: `Bearer ${env.s.token}`, 'content-type': 'application/json' },
@@ -130,8 +158,8 @@ describe('digital humans over HTTP', () => {
 
   it('refuses a file over the size limit with 413 and keeps nothing of it', async () => {
     const glb = await created({ name: 'Too big', kind: 'glb' })
-    const big = makeGlb({ binBytes: env.s.runtime.digitalHumans.maxModelBytes + 1 })
-    // A file just over the limit (64 KB here) is refused before it is kept.
+    const big = glbOf({ asset: { version: '2.0' } }, new Uint8Array(env.s.runtime.digitalHumans.maxModelBytes + 1))
+    // A file just over the limit (256 KB here) is refused before it is kept.
     const res = await upload(glb.id, big)
     expect(res.status).toBe(413)
     expect((await res.json()).error.code).toBe('payload_too_large')
@@ -141,15 +169,20 @@ describe('digital humans over HTTP', () => {
     expect((await api('POST', `/api/digital-humans/${glb.id}/model-path`, { path })).status).toBe(413)
   })
 
-  it('the desktop attaches a file by path', async () => {
+  it('the desktop attaches a file by path, with the same check', async () => {
     const glb = await created({ name: 'By path', kind: 'glb' })
     const file = join(tempDir(), 'desk.glb')
-    writeFileSync(file, makeGlb())
+    writeFileSync(file, makeAvatarGlb())
     const res = await api('POST', `/api/digital-humans/${glb.id}/model-path`, { path: file })
     expect(res.status).toBe(200)
-    expect(res.body.modelFile.fileName).toBe('desk.glb')
+    expect(res.body.modelFile).toMatchObject({ fileName: 'desk.glb', format: 'glb', lips: 'visemes' })
     const missing = await api('POST', `/api/digital-humans/${glb.id}/model-path`, { path: join(tempDir(), 'none.glb') })
     expect(missing.status).toBe(404)
+    const mute = join(tempDir(), 'mute.glb')
+    writeFileSync(mute, makeAvatarGlb({ visemes: false, jaw: false }))
+    const refused = await api('POST', `/api/digital-humans/${glb.id}/model-path`, { path: mute })
+    expect(refused.status).toBe(422)
+    expect(refused.body.error.message).toMatch(/cannot move its lips/)
   })
 
   it('an agent refers to a digital human; an unknown id is a 422 naming the field', async () => {
@@ -203,15 +236,15 @@ describe('digital humans over HTTP', () => {
   it('serves a published agent’s own 3D file to its kiosk page, and nothing else', async () => {
     const glb = await created({ name: 'Kiosk 3D', kind: 'glb', look: 'scholar' })
     const other = await created({ name: 'Someone else 3D', kind: 'glb' })
-    expect((await upload(glb.id, makeGlb({ binBytes: 128 }))).status).toBe(200)
-    expect((await upload(other.id, makeGlb({ binBytes: 256 }))).status).toBe(200)
+    expect((await upload(glb.id, makeAvatarGlb())).status).toBe(200)
+    expect((await upload(other.id, makeAvatarGlb({ blink: false }))).status).toBe(200)
     const pub = await env.agent({ published: true, digitalHuman: { chatAvatarId: glb.id, explainerAvatarId: other.id } })
     const draft = await env.agent({ digitalHuman: { chatAvatarId: glb.id } })
     const { config } = await kioskConfigOf(pub.uuid)
     expect(config?.digitalHuman).toMatchObject({ kind: 'glb', look: 'scholar', modelUrl: expect.stringMatching(`^/kiosk/${pub.uuid}/avatar-model\\?v=`) })
     const file = await fetch(env.s.url + config!.digitalHuman.modelUrl!)
     expect(file.status).toBe(200)
-    expect(Buffer.from(await file.arrayBuffer()).equals(makeGlb({ binBytes: 128 }))).toBe(true)
+    expect(Buffer.from(await file.arrayBuffer()).equals(makeAvatarGlb())).toBe(true)
     expect((await fetch(`${env.s.url}/kiosk/${draft.uuid}/avatar-model`)).status).toBe(404)
     const noAvatar = await env.agent({ published: true })
     expect((await fetch(`${env.s.url}/kiosk/${noAvatar.uuid}/avatar-model`)).status).toBe(404)

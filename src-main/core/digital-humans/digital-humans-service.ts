@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { createReadStream, createWriteStream } from 'node:fs'
-import { mkdir, rename, rm, stat } from 'node:fs/promises'
+import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import { Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
@@ -21,7 +21,7 @@ import { digitalHumanColumns, digitalHumansRepo, toDigitalHuman, type DigitalHum
 import { json } from '../../store/errors'
 import type { StudioEvents } from '../events'
 import { newId } from '../util/ids'
-import { checkAvatarFile } from './avatar-file'
+import { AvatarModelError, inspectAvatarModel, type AvatarModelInfo } from '../../../digitalhuman/avatar/model-file'
 import { log } from '../../base/log'
 
 export interface DigitalHumansOptions {
@@ -94,6 +94,24 @@ export function digitalHumansService(deps: { db: Kysely<DB>; events: StudioEvent
     await rm(path, { force: true }).catch((err: unknown) => log.warn({ err, path }, 'avatar file not removed'))
   }
 
+  /**
+   * The same check the 3D avatar makes before three.js sees the file (digitalhuman/avatar/model-file.ts):
+   * not a GLB → 415, anything else it refuses (damaged, Draco, no mesh, no mouth) → 422 with its
+   * message; a VRM avatar needs a file with VRM data.
+   */
+  function checkModel(bytes: Uint8Array, kind: 'glb' | 'vrm', fileName: string): AvatarModelInfo {
+    let info: AvatarModelInfo
+    try {
+      info = inspectAvatarModel(bytes)
+    } catch (err) {
+      if (!(err instanceof AvatarModelError)) throw err
+      throw new AppError(err.kind === 'not-glb' ? 'unsupported_media_type' : 'validation_failed', `${fileName}: ${err.message}`)
+    }
+    if (kind === 'vrm' && info.format !== 'vrm')
+      throw new AppError('validation_failed', `${fileName} is a GLB without VRM data: register it as a GLB avatar, or export it as VRM`)
+    return info
+  }
+
   /** Checks a received file and makes it the avatar's model (replacing any earlier one). */
   async function attach(id: string, tempPath: string, fileName: string): Promise<DigitalHuman> {
     const current = await row(id)
@@ -102,10 +120,11 @@ export function digitalHumansService(deps: { db: Kysely<DB>; events: StudioEvent
     const { size } = await stat(tempPath)
     if (size === 0) throw new AppError('validation_failed', `Empty file: ${fileName}`)
     if (size > maxModelBytes) throw new AppError('payload_too_large', `${fileName} is larger than the ${mib(maxModelBytes)} limit for an avatar file`)
-    await checkAvatarFile(tempPath, current.kind, fileName)
-    const hash = createHash('sha256')
-    await pipeline(createReadStream(tempPath), hash)
-    const modelFile: AvatarModelFile = { fileName, bytes: size, sha256: hash.digest('hex'), uploadedAt: Date.now() }
+    // Bounded by the size limit above; the check needs the whole file (its header's length, the chunks).
+    const bytes = await readFile(tempPath)
+    const info = checkModel(bytes, current.kind, fileName)
+    const sha256 = createHash('sha256').update(bytes).digest('hex')
+    const modelFile: AvatarModelFile = { fileName, bytes: size, sha256, uploadedAt: Date.now(), format: info.format, lips: info.lips, warnings: info.warnings }
     await rename(tempPath, fileOf(id, current.kind))
     await repo.update(id, { ...digitalHumanColumns({ modelFile }), updated_at: Date.now() })
     events.emit('digitalHumans.changed', { id })

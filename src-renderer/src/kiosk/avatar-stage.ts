@@ -2,16 +2,19 @@
 //   builtin     → the SVG avatar drawn in code (digitalhuman/avatar/svg-avatar.ts)
 //   livetalking → the photoreal WebRTC service (digitalhuman/livetalking/presenter.ts), the built-in
 //                 avatar standing in, with the operator's message, when it cannot be used
-//   glb / vrm   → the 3D avatar (digitalhuman/avatar/three-avatar.ts, plugged in at `mount3d`); until
-//                 it is, the built-in avatar with a message
+//   glb / vrm   → the operator's 3D model (digitalhuman/avatar/model-avatar.ts: three.js loads on
+//                 demand), the built-in avatar standing in, with the reason, when it cannot be shown
 // Whatever is chosen, the kiosk speaks through `speaker(events)` and `needsAudio` says whether the
 // sentences need TTS audio (the service speaks by itself). The built-in avatar is always mounted:
 // it is the fallback of every other kind, so the screen is never blank.
 import type { KioskAvatar } from '@contract/pages'
+import type { SpeakingAvatar } from '../../../digitalhuman/avatar/avatar-handle'
+import { AvatarModelError, modelFallbackMessage, mountModelAvatar, type ThreeAvatarHandle } from '../../../digitalhuman/avatar/model-avatar'
 import { AvatarSpeaker, type SentenceAudio, type SpeakerEvents, type SpeakResult } from '../../../digitalhuman/avatar/speaker'
 import { createAvatar, type AvatarHandle, type AvatarState } from '../../../digitalhuman/avatar/svg-avatar'
 import { startPresenter, type LiveTalkingSpeaker } from '../../../digitalhuman/livetalking/presenter'
 import type { SpeechItem } from '../../../digitalhuman/speech/speech-queue'
+import type { KioskLang } from './strings'
 
 /** What the kiosk hands a turn's sentences to (AvatarSpeaker's shape). */
 export interface StageSpeaker {
@@ -24,8 +27,8 @@ export interface StageOptions {
   label: string
   /** The element the built-in avatar's speech plays through (the kiosk keeps it in its DOM). */
   audio: HTMLAudioElement
-  /** Operator words for the fallback of a 3D avatar (the page's language). */
-  threeDPending: string
+  /** The page's language: the operator's messages when an avatar falls back are in it. */
+  lang: KioskLang
 }
 
 export type StageKind = 'builtin' | 'photoreal' | '3d'
@@ -38,6 +41,8 @@ export class AvatarStage {
   readonly ready: Promise<void>
   private readonly notice: HTMLElement
   private photoreal: LiveTalkingSpeaker | undefined
+  /** The operator's GLB/VRM model, once it is shown. */
+  private model: ThreeAvatarHandle | undefined
   /** The current turn's events: the photoreal speaker lives across turns, its events go to whoever speaks now. */
   private events: SpeakerEvents = {}
 
@@ -69,11 +74,16 @@ export class AvatarStage {
     this.events = events
     if (this.kind === 'photoreal' && this.photoreal) return this.photoreal
     // AvatarSpeaker already treats an item without audio as text-only (exactOptionalPropertyTypes tells the types apart).
-    return new AvatarSpeaker(this.avatar, { audio: this.opts.audio, ...events }) as unknown as StageSpeaker
+    return new AvatarSpeaker(this.shown, { audio: this.opts.audio, ...events }) as unknown as StageSpeaker
   }
 
   setState(state: AvatarState): void {
-    this.avatar.setState(state)
+    this.shown.setState(state)
+  }
+
+  /** The avatar on screen that the kiosk's audio drives: the 3D model, or the built-in one. */
+  private get shown(): SpeakingAvatar {
+    return this.kind === '3d' && this.model ? this.model : this.avatar
   }
 
   private async mount(): Promise<void> {
@@ -119,12 +129,34 @@ export class AvatarStage {
   }
 
   /**
-   * The 3D avatar (GLB with TalkingHead morph targets, or VRM). Plug digitalhuman/avatar/three-avatar.ts
-   * in here: load `cfg.modelUrl`, set `this.kind = '3d'`, hide the SVG avatar, and make speaker()
-   * return its speaker; on a load failure call fallBack() with the reason.
+   * The 3D avatar (a GLB with TalkingHead morph targets, or a VRM), from the file the registry
+   * checked at upload and serves for this agent. The built-in avatar shows while it loads and
+   * stays, with the reason, when it cannot be shown (no WebGL, a file gone or refused).
    */
   private async mount3d(): Promise<void> {
-    this.fallBack(this.opts.threeDPending)
+    const url = this.cfg.modelUrl
+    if (!url) {
+      const none = new AvatarModelError('fetch', 'No GLB/VRM file has been uploaded for this digital human in the studio yet.')
+      return this.fallBack(modelFallbackMessage(none, this.opts.lang))
+    }
+    const holder = document.createElement('div')
+    holder.className = 'k-model'
+    holder.hidden = true
+    this.host.append(holder)
+    const format = this.cfg.kind === 'vrm' ? 'vrm' : 'glb'
+    // Hidden while it loads (the built-in avatar shows meanwhile); the model sizes itself to the holder once shown.
+    const mounted = await mountModelAvatar(holder, { url, format, label: this.opts.label }, () => this.avatar, this.opts.lang)
+    if (mounted.kind === 'builtin') {
+      holder.remove()
+      return this.fallBack(mounted.message)
+    }
+    this.model = mounted.avatar
+    this.model.setState(this.avatar.state)
+    this.kind = '3d'
+    holder.hidden = false
+    this.avatar.element.style.display = 'none'
+    this.host.dataset.avatarShown = '3d'
+    this.host.dataset.modelLips = mounted.avatar.info.lips
   }
 
   /** The built-in avatar stays, and the operator is told why (kept on screen: a visitor's question must not clear it). */

@@ -110,7 +110,7 @@ export class Kiosk {
     captions.append(this.question, this.subtitle, this.notice)
     this.root.append(top, stage, this.welcome, captions, phrases, form, this.audio)
     host.append(this.root)
-    this.stage = new AvatarStage(stage, cfg.digitalHuman, { label: cfg.name, audio: this.audio, threeDPending: t.avatar3dPending })
+    this.stage = new AvatarStage(stage, cfg.digitalHuman, { label: cfg.name, audio: this.audio, lang: t.lang })
     for (const ev of ['pointerdown', 'keydown'] as const) this.root.addEventListener(ev, () => this.touch())
     this.setState('idle')
     this.touch()

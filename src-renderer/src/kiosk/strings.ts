@@ -2,6 +2,7 @@
 export type KioskLang = 'zh-CN' | 'en'
 
 const zh = {
+  lang: 'zh-CN' as KioskLang,
   idle: '您好，请问有什么可以帮您？',
   listening: '正在聆听…',
   thinking: '正在思考…',
@@ -17,10 +18,10 @@ const zh = {
   vadFailed: '自动聆听暂不可用，请按住按钮说话',
   heardNothing: '没有听清，请再说一次或输入文字',
   speechFailed: '语音暂不可用，请看字幕',
-  failed: '出错了：',
-  avatar3dPending: '此版本的展台页面还不能显示 3D 数字人（GLB/VRM），暂由内置数字人代替。'
+  failed: '出错了：'
 }
 const en: typeof zh = {
+  lang: 'en',
   idle: 'Hello! How can I help you?',
   listening: 'Listening…',
   thinking: 'Thinking…',
@@ -36,8 +37,7 @@ const en: typeof zh = {
   vadFailed: 'Hands-free listening is unavailable: hold the button to talk',
   heardNothing: 'I did not catch that: please say it again or type it',
   speechFailed: 'Speech is unavailable right now: see the subtitles',
-  failed: 'Something went wrong: ',
-  avatar3dPending: 'This kiosk cannot show 3D avatars (GLB/VRM) yet: the built-in avatar speaks instead.'
+  failed: 'Something went wrong: '
 }
 
 export type KioskStrings = typeof zh

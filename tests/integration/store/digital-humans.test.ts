@@ -3,7 +3,7 @@ import { existsSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { bootRuntime, tempDir, type BootedRuntime } from '../../utils/boot'
 import { createTempMysqlDb } from '../../utils/mariadb'
-import { makeGlb } from '../../utils/glb'
+import { makeAvatarGlb } from '../../utils/make-avatar-models'
 import type { StoreConfig } from '../../../src-main/store/db'
 import { AgentCreate } from '../../../src-main/contract/entities'
 import { DigitalHumanCreate } from '../../../src-main/contract/digital-humans'
@@ -48,7 +48,7 @@ for (const target of targets) {
       const t = await target.setup()
       teardown = t.teardown
       store = t.store
-      booted = await bootRuntime({ dataDir, store, digitalHumans: { maxModelBytes: 4096 } })
+      booted = await bootRuntime({ dataDir, store, digitalHumans: { maxModelBytes: 256 * 1024 } })
     })
     afterAll(async () => {
       await booted?.close()
@@ -73,7 +73,7 @@ for (const target of targets) {
       )
       const vrm = await rt.digitalHumans.create(create({ name: 'Vroid', kind: 'vrm', look: 'robot' }))
       await rt.close()
-      booted = await bootRuntime({ dataDir, store, digitalHumans: { maxModelBytes: 4096 } })
+      booted = await bootRuntime({ dataDir, store, digitalHumans: { maxModelBytes: 256 * 1024 } })
       const again = booted.runtime.digitalHumans
       expect(await again.get(guide.id)).toMatchObject({
         name: '导游小美',
@@ -125,9 +125,9 @@ for (const target of targets) {
       const rt = booted.runtime
       const d = await rt.digitalHumans.create(create({ name: 'Glb', kind: 'glb' }))
       const src = join(tempDir(), 'avatar.glb')
-      writeFileSync(src, makeGlb())
+      writeFileSync(src, makeAvatarGlb())
       const withFile = await rt.digitalHumans.attachPath(d.id, src)
-      expect(withFile.modelFile).toMatchObject({ fileName: 'avatar.glb', bytes: makeGlb().length })
+      expect(withFile.modelFile).toMatchObject({ fileName: 'avatar.glb', bytes: makeAvatarGlb().length, format: 'glb', lips: 'visemes', warnings: [] })
       const stored = await rt.digitalHumans.modelFile(d.id)
       expect(stored && existsSync(stored.path)).toBe(true)
       expect(stored!.path.startsWith(join(booted.dataDir, 'digital-humans'))).toBe(true)

@@ -152,7 +152,21 @@ export function DigitalHumanEditor({ open, item, onClose }: Props) {
             </Form.Item>
           </div>
         </Form>
-        <VoicePreview look={look} palette={palette} name={name} voice={{ ttsModelId, voice, speed }} />
+        <VoicePreview
+          look={look}
+          palette={palette}
+          name={name}
+          voice={{ ttsModelId, voice, speed }}
+          model={
+            !threeD
+              ? null
+              : file
+                ? { format: kind, file }
+                : item?.modelFile && item.kind === kind
+                  ? { format: kind, id: item.id, sha256: item.modelFile.sha256 }
+                  : null
+          }
+        />
       </div>
     </Modal>
   )

@@ -25,3 +25,21 @@ export async function attachModelFile(connection: Connection, id: string, file: 
   if (!res.ok) throw apiErrorFrom(body, res.status)
   return body as DigitalHuman
 }
+
+/**
+ * The stored GLB/VRM of a digital human, for the editor's 3D preview. In a browser the studio's
+ * own server answers (its cookie); the desktop app asks its local server, which must be running.
+ */
+export async function fetchModelFile(connection: Connection, id: string, signal: AbortSignal): Promise<ArrayBuffer> {
+  let base = ''
+  const headers: Record<string, string> = {}
+  if (connection.host === 'electron') {
+    const server = await connection.api.call('server.status', {})
+    if (!server.running || !server.url) throw new ApiError('validation_failed', 'serverOff', 0)
+    base = server.url
+    if (server.token) headers.authorization = `Bearer ${server.token}`
+  }
+  const res = await fetch(`${base}/api/digital-humans/${encodeURIComponent(id)}/model`, { headers, credentials: 'same-origin', signal })
+  if (!res.ok) throw apiErrorFrom(await res.json().catch(() => undefined), res.status)
+  return res.arrayBuffer()
+}

@@ -1,4 +1,4 @@
-import { CloudUploadOutlined, CodeOutlined, GlobalOutlined, KeyOutlined, MobileOutlined, SyncOutlined } from '@ant-design/icons'
+import { CloudUploadOutlined, CodeOutlined, DesktopOutlined, GlobalOutlined, KeyOutlined, MobileOutlined, SyncOutlined } from '@ant-design/icons'
 import type { Agent } from '@contract/entities'
 import { Alert, Button, Popconfirm, QRCode, Select, Switch, Typography } from 'antd'
 import { useEffect, useState } from 'react'
@@ -92,6 +92,7 @@ export function PublishPanel({ agent }: { agent: Agent }) {
 
   const base = lan[0] ?? local ?? ''
   const phoneUrls = (lan.length ? lan : local ? [local] : []).map((u) => `${u}/chat/${agent.uuid}`)
+  const kioskUrls = (lan.length ? lan : local ? [local] : []).map((u) => `${u}/kiosk/${agent.uuid}`)
   const originsChanged = origins.join('\n') !== agent.allowedOrigins.join('\n')
 
   return (
@@ -159,6 +160,21 @@ export function PublishPanel({ agent }: { agent: Agent }) {
           </div>
         </div>
       </Section>
+
+      {kioskUrls.length > 0 && (
+        <Section icon={<DesktopOutlined />} title={t('publish.kiosk')}>
+          <p className="muted small">{t('publish.kioskHint')}</p>
+          <div className="publish-urls">
+            {kioskUrls.map((u) => (
+              <Typography.Text key={u} copyable className="mono" data-testid="kiosk-url">
+                <a href={u} target="_blank" rel="noreferrer">
+                  {u}
+                </a>
+              </Typography.Text>
+            ))}
+          </div>
+        </Section>
+      )}
 
       <Section icon={<CodeOutlined />} title={t('publish.embed')}>
         <p className="muted small">{t('publish.embedHint')}</p>
