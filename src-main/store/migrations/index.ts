@@ -5,6 +5,7 @@ import * as m003 from './003_knowledge_ingestion'
 import * as m004 from './004_knowledge_versions'
 import * as m005 from './005_document_claim_index'
 import * as m006 from './006_provider_timeouts'
+import * as m008 from './008_accounts'
 
 /**
  * Listed by hand rather than read from disk: the main process is bundled, so there is no
@@ -17,7 +18,8 @@ const migrations: Record<string, Migration> = {
   '003_knowledge_ingestion': m003,
   '004_knowledge_versions': m004,
   '005_document_claim_index': m005,
-  '006_provider_timeouts': m006
+  '006_provider_timeouts': m006,
+  '008_accounts': m008
 }
 
 export const migrationProvider: MigrationProvider = {
