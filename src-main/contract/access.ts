@@ -13,7 +13,8 @@ export type Role = z.infer<typeof Role>
 
 /**
  * What a personal API token may do. An endpoint's scope follows from its declaration: member
- * endpoints are `chat`, builder endpoints `read` (GET) or `build`, admin endpoints `admin`.
+ * endpoints are `chat` (their reads also `read`), builder endpoints `read` (GET) or `build`,
+ * admin endpoints `admin`.
  */
 export const Scope = z.enum(['chat', 'read', 'build', 'admin'])
 export type Scope = z.infer<typeof Scope>
@@ -39,12 +40,15 @@ export const ADMIN_ONLY: Access = { role: 'admin' }
 const rank: Record<Role, number> = { member: 0, builder: 1, admin: 2 }
 export const roleAtLeast = (role: Role, least: Role): boolean => rank[role] >= rank[least]
 
-/** The token scope an endpoint needs, from its role and method. */
-export function scopeOf(access: Access, method: string): Scope | null {
-  if (access.role === 'public') return null
-  if (access.role === 'member') return 'chat'
-  if (access.role === 'builder') return method === 'GET' ? 'read' : 'build'
-  return 'admin'
+/**
+ * The token scopes that open an endpoint, from its role and method (any one of them will do):
+ * what members read opens with `chat` or `read`.
+ */
+export function scopesOf(access: Access, method: string): Scope[] {
+  if (access.role === 'public') return []
+  if (access.role === 'member') return method === 'GET' ? ['chat', 'read'] : ['chat']
+  if (access.role === 'builder') return method === 'GET' ? ['read'] : ['build']
+  return ['admin']
 }
 
 /** The scopes a person of this role may put on a token. */

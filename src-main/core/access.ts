@@ -1,4 +1,4 @@
-import { ADMIN_ONLY, roleAtLeast, scopeOf, type Access, type Role } from '../contract/access'
+import { ADMIN_ONLY, roleAtLeast, scopesOf, type Access, type Role } from '../contract/access'
 import type { AgentSharing } from '../contract/accounts'
 import { AppError } from '../contract/errors'
 import type { Principal, RequestContext } from './context'
@@ -54,8 +54,9 @@ export async function authorize(
   if (p.kind === 'anonymous')
     throw new AppError('unauthorized', `Sign in first: ${name} needs an account (or send a personal token as "Authorization: Bearer agt_…")`)
   if (!roleAtLeast(p.role, rule.role)) throw new AppError('forbidden', `${name} is for ${roleName[rule.role]} or above; you are ${roleName[p.role]}`)
-  const scope = scopeOf(rule, method)
-  if (scope && !p.scopes.includes(scope)) throw new AppError('forbidden', `This token lacks the "${scope}" scope that ${name} needs`)
+  const scopes = scopesOf(rule, method)
+  if (scopes.length && !scopes.some((s) => p.scopes.includes(s)))
+    throw new AppError('forbidden', `This token lacks the "${scopes.join('" or "')}" scope that ${name} needs`)
   if (!rule.own?.length) return rawInput
   const input: Record<string, unknown> =
     rawInput && typeof rawInput === 'object' && !Array.isArray(rawInput) ? { ...(rawInput as Record<string, unknown>) } : {}
