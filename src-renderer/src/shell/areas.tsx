@@ -1,4 +1,14 @@
-import { ApiOutlined, BookOutlined, BulbOutlined, MessageOutlined, RobotOutlined, ScheduleOutlined, SettingOutlined, ToolOutlined } from '@ant-design/icons'
+import {
+  ApiOutlined,
+  BookOutlined,
+  BulbOutlined,
+  MessageOutlined,
+  RobotOutlined,
+  ScheduleOutlined,
+  SettingOutlined,
+  TeamOutlined,
+  ToolOutlined
+} from '@ant-design/icons'
 import { lazy, type ComponentType, type ReactNode } from 'react'
 import { AgentsScreen } from '../screens/agents/AgentsScreen'
 import { KnowledgeScreen } from '../screens/knowledge/KnowledgeScreen'
@@ -18,6 +28,7 @@ const ChatScreen = lazy(() => import('../screens/chat/ChatScreen').then((m) => (
 // Run output is Markdown too, and memory is rarely opened: both load on first use.
 const EmployeesScreen = lazy(() => import('../screens/employees/EmployeesScreen').then((m) => ({ default: m.EmployeesScreen })))
 const MemoryScreen = lazy(() => import('../screens/memory/MemoryScreen').then((m) => ({ default: m.MemoryScreen })))
+const PeopleScreen = lazy(() => import('../screens/people/PeopleScreen').then((m) => ({ default: m.PeopleScreen })))
 
 /** The sidebar's order; settings sits apart at the bottom. */
 export const MAIN_AREAS: AreaDef[] = [
@@ -27,7 +38,18 @@ export const MAIN_AREAS: AreaDef[] = [
   { key: 'tools', icon: <ToolOutlined />, Screen: ToolsScreen },
   { key: 'knowledge', icon: <BookOutlined />, Screen: KnowledgeScreen },
   { key: 'employees', icon: <ScheduleOutlined />, Screen: EmployeesScreen },
-  { key: 'memory', icon: <BulbOutlined />, Screen: MemoryScreen }
+  { key: 'memory', icon: <BulbOutlined />, Screen: MemoryScreen },
+  { key: 'people', icon: <TeamOutlined />, Screen: PeopleScreen }
 ]
 export const SETTINGS_AREA: AreaDef = { key: 'settings', icon: <SettingOutlined />, Screen: SettingsScreen }
 export const ALL_AREAS = [...MAIN_AREAS, SETTINGS_AREA]
+
+/**
+ * The areas a person's role opens (accounts on): members chat and keep their memories; builders
+ * build; admins also manage people. The owner (desktop, server token) has everything but People,
+ * which exists only with accounts.
+ */
+export function areasFor(role: 'admin' | 'builder' | 'member', accounts: boolean): AreaDef[] {
+  if (role === 'member') return MAIN_AREAS.filter((a) => a.key === 'chat' || a.key === 'memory')
+  return MAIN_AREAS.filter((a) => a.key !== 'people' || (accounts && role === 'admin'))
+}
