@@ -1,12 +1,14 @@
 import { createContext, useContext } from 'react'
 import { useStore } from 'zustand'
-import type { AuthState, AuthStore } from './auth'
+import { createAuthStore, type AuthState, type AuthStore } from './auth'
 
-export const AuthContext = createContext<AuthStore | null>(null)
+/** Outside the app's Boot (a screen rendered alone): the desktop's owner, with every right. */
+const ownerStore = createAuthStore()
+ownerStore.getState().setPeople({ accounts: false, needsSetup: false, me: { kind: 'owner' } })
+
+export const AuthContext = createContext<AuthStore>(ownerStore)
 
 /** A slice of the sign-in state (who is using the studio, whether accounts are on). */
 export function useAuth<T>(pick: (s: AuthState) => T): T {
-  const store = useContext(AuthContext)
-  if (!store) throw new Error('useAuth outside <AuthContext.Provider>')
-  return useStore(store, pick)
+  return useStore(useContext(AuthContext), pick)
 }

@@ -14,6 +14,7 @@ import { toUpdate, toWorkspaceValues, workspaceFieldFor, type WorkspaceValues } 
 import { KnowledgeSection } from './KnowledgeSection'
 import { Preview } from './Preview'
 import { PublishPanel } from './PublishPanel'
+import { SharingSection } from './SharingSection'
 import { ToolsSection } from './ToolsSection'
 import './workspace.css'
 
@@ -167,6 +168,7 @@ export function AgentWorkspace({ agentId }: { agentId: string }) {
             <MemorySection />
           </Form>
           {tab === 'publish' && <PublishPanel agent={agent} />}
+          {tab === 'publish' && <SharingSection agentId={agent.id} />}
         </div>
         <Preview agent={agent} persona={persona} color={watched?.primaryColor} dirty={dirty} />
       </div>
