@@ -63,5 +63,6 @@ describe('agenta user add', () => {
     const second = serve(['serve', '--port', '0', '--data', data])
     const url2 = await second.started
     expect((await (await fetch(`${url2}/api/auth/state`)).json()).accounts).toBe(true)
-  })
+    // Three processes start one after the other (each opens the data and migrates it).
+  }, 120_000)
 })
