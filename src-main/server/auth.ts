@@ -58,11 +58,13 @@ export class Authenticator {
    */
   identify(required: boolean) {
     return (req: Request, res: Response, next: NextFunction) => {
-      this.principalOf(req).then((principal) => {
-        if (required && principal.kind === 'anonymous') throw new AppError('unauthorized', `Sign in first, or ${HOW_TO_AUTHENTICATE}`)
-        res.locals.ctx = httpContext(req, res, principal)
-        next()
-      }, next)
+      // One chain, so a failure anywhere (not only in resolving the credential) reaches the error handler.
+      this.principalOf(req)
+        .then((principal) => {
+          if (required && principal.kind === 'anonymous') throw new AppError('unauthorized', `Sign in first, or ${HOW_TO_AUTHENTICATE}`)
+          res.locals.ctx = httpContext(req, res, principal)
+        })
+        .then(() => next(), next)
     }
   }
 
@@ -88,7 +90,13 @@ export function httpContext(req: Request, res: Response, principal: Principal): 
     if (!res.writableFinished) abort.abort(new Error('The client went away'))
   })
   const headers = new Headers()
-  for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers.set(k, v)
+  for (const [k, v] of Object.entries(req.headers)) {
+    try {
+      if (typeof v === 'string') headers.set(k, v)
+    } catch {
+      // A value fetch's Headers refuses (Node's parser is more lenient): the handlers never need it.
+    }
+  }
   return createContext(principal, {
     requestId: res.locals.requestId as string | undefined,
     log: res.locals.log as Logger | undefined,

@@ -98,10 +98,11 @@ export class ChatAccess {
 
   /** Express middleware: resolves the caller into `res.locals.caller` before the body is read. */
   readonly identify = (req: Request, res: Response, next: NextFunction) => {
-    this.caller(req).then((caller) => {
-      res.locals.caller = caller
-      next()
-    }, next)
+    this.caller(req)
+      .then((caller) => {
+        res.locals.caller = caller
+      })
+      .then(() => next(), next)
   }
 
   /** Checks that the caller may use this agent from where it calls; 401/403 otherwise. */
