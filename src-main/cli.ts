@@ -17,6 +17,7 @@ const HELP = `Agenta Studio ${APP_VERSION}
 Usage: agenta serve [options]
        agenta backup <file> [--data DIR]
        agenta restore <file> [--data DIR] [--yes]
+       agenta user add --email E --name N [--admin | --role R] [--data DIR | --db URL]
 
 serve    runs the studio's core and server without Electron: for a LAN box, a team server, CI and tests.
 backup   writes the whole data folder (database, key file, knowledge indexes, uploads) as one
@@ -39,7 +40,14 @@ Options (environment variable in brackets):
   --allowed-host H  extra Host name to answer to (repeatable)    [AGENTA_ALLOWED_HOSTS, comma-separated]
   --no-scheduler    do not run digital employees here (another process on the same data does)
   --yes             restore: do not ask
+  --accounts        people sign in (roles, personal tokens); kept for next starts  [AGENTA_ACCOUNTS=1]
+  --no-accounts     back to the one token, no sign-in                [AGENTA_ACCOUNTS=0]
+                    default: on with --db (a team server), off otherwise
   -h, --help        this text
+
+agenta user add: adds a person to the data (for scripts; the studio's first run does it too).
+  The password is read from [AGENTA_PASSWORD] or the first line of stdin. --role admin|builder|member
+  (default member; --admin is --role admin).
 
 Stopping (SIGINT/SIGTERM): the server stops accepting, turns under way get a grace period to
 finish and are then stopped (their answer so far is kept), then workers, MCP servers and the
@@ -78,6 +86,12 @@ export async function main(argv: string[]): Promise<void> {
         'allowed-host': { type: 'string', multiple: true },
         'no-scheduler': { type: 'boolean' },
         yes: { type: 'boolean' },
+        accounts: { type: 'boolean' },
+        'no-accounts': { type: 'boolean' },
+        admin: { type: 'boolean' },
+        role: { type: 'string' },
+        email: { type: 'string' },
+        name: { type: 'string' },
         help: { type: 'boolean', short: 'h' }
       }
     })
@@ -86,6 +100,7 @@ export async function main(argv: string[]): Promise<void> {
   }
   const { values, positionals } = parsed
   const command = positionals[0]
+  if (!values.help && command === 'user') return userCommand(positionals.slice(1), values)
   if (values.help || !['serve', 'backup', 'restore'].includes(command ?? '')) {
     process.stdout.write(HELP)
     if (!values.help) process.exit(positionals.length ? 2 : 0)
@@ -130,6 +145,7 @@ export async function main(argv: string[]): Promise<void> {
       .filter(Boolean) ?? [])
   ]
 
+  const accounts = accountsFlag(values)
   const graceMs = msFromEnv('AGENTA_SHUTDOWN_GRACE_MS', 5_000)
   const deadlineMs = msFromEnv('AGENTA_SHUTDOWN_TIMEOUT_MS', 10_000)
 
@@ -168,11 +184,14 @@ export async function main(argv: string[]): Promise<void> {
         coordination,
         bundledMcpDir: fileURLToPath(new URL('.', import.meta.url)),
         scheduler: { enabled: !values['no-scheduler'] },
-        shutdown: { graceMs }
+        shutdown: { graceMs },
+        ...(accounts !== undefined && { accounts: { enabled: accounts } })
       })
     } catch (err) {
       fail(`cannot open the data in ${dbUrl ? 'the database' : dataDir}: ${(err as Error).message}`)
     }
+    // Turned on or off once, it stays so for the next starts without the flag.
+    if (accounts !== undefined) await runtime.settings.raw.set('accounts.enabled', accounts)
     if (!token) token = (await runtime.settings.raw.get<string>('server.token')) ?? newSecret()
     // Kept again after a restore: the backup's own token must not lock out the studio that restored it.
     if (!tokenGiven) await runtime.settings.raw.set('server.token', token)
@@ -201,12 +220,19 @@ export async function main(argv: string[]): Promise<void> {
   }
 
   let current = await boot()
-  const { server } = current
+  const { server, runtime } = current
   const lines = [
     `Agenta Studio ${APP_VERSION} is running (data: ${dbUrl ? 'MySQL' : dataDir}${redisUrl ? ', shared through Redis' : ''})`,
     `  Studio: ${server.url}/?token=${token}`,
     `  API:    ${server.url}/api  (Authorization: Bearer ${token})`,
     ...server.status().lanUrls.map((u) => `  LAN:    ${u}/?token=${token}`),
+    ...(runtime.accounts.enabled
+      ? [
+          (await runtime.accounts.users.count()) === 0
+            ? '  Accounts are on: open the studio to create the admin (or `agenta user add --admin`).'
+            : '  Accounts are on: people sign in; the token above is the operator’s key to everything.'
+        ]
+      : []),
     host === '127.0.0.1'
       ? '  Only this computer can connect; --host 0.0.0.0 opens it to the LAN.'
       : '  Listening beyond this computer: anyone with the token can use the studio.',
@@ -245,6 +271,65 @@ export async function main(argv: string[]): Promise<void> {
   }
   process.on('SIGINT', () => void stop('SIGINT'))
   process.on('SIGTERM', () => void stop('SIGTERM'))
+}
+
+type Values = Record<string, string | boolean | (string | boolean)[] | undefined>
+
+/** --accounts / --no-accounts / AGENTA_ACCOUNTS; undefined: the kept setting (or the default). */
+function accountsFlag(values: Values): boolean | undefined {
+  if (values.accounts && values['no-accounts']) fail('--accounts and --no-accounts contradict each other')
+  if (values.accounts) return true
+  if (values['no-accounts']) return false
+  const env = process.env.AGENTA_ACCOUNTS
+  if (env === undefined || env === '') return undefined
+  if (!/^(1|0|true|false|on|off)$/i.test(env)) fail(`AGENTA_ACCOUNTS must be 1 or 0, not "${env}"`)
+  return /^(1|true|on)$/i.test(env)
+}
+
+async function readPassword(): Promise<string> {
+  if (process.env.AGENTA_PASSWORD) return process.env.AGENTA_PASSWORD
+  if (process.stdin.isTTY) process.stderr.write('Password (8 characters or more; it is shown as you type): ')
+  const { createInterface } = await import('node:readline')
+  const rl = createInterface({ input: process.stdin })
+  const line = await new Promise<string>((resolve) => {
+    rl.once('line', resolve)
+    rl.once('close', () => resolve(''))
+  })
+  rl.close()
+  return line
+}
+
+/** `agenta user add`: a person with a password, straight into the data (no server needed). */
+async function userCommand(args: string[], values: Values): Promise<void> {
+  if (args[0] !== 'add') fail(`unknown command "user ${args.join(' ')}"; did you mean "user add"?\n\n${HELP}`)
+  const { Role } = await import('./contract/access')
+  const { UserCreate } = await import('./contract/accounts')
+  const role = values.admin ? 'admin' : (values.role ?? 'member')
+  if (!Role.safeParse(role).success) fail(`--role must be admin, builder or member, not "${String(role)}"`)
+  const input = UserCreate.safeParse({ name: values.name, email: values.email, password: await readPassword(), role })
+  if (!input.success) fail(input.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; '))
+  const env = process.env
+  const dataDir = resolve((values.data as string | undefined) ?? env.AGENTA_DATA_DIR ?? join(homedir(), '.agenta-studio'))
+  const dbUrl = (values.db as string | undefined) ?? env.AGENTA_DB_URL
+  if (dbUrl && !/^mysql:\/\//.test(dbUrl)) fail(`--db takes a mysql:// URL, not "${dbUrl}"`)
+  configureLog({ dir: dataDir, console: 'none' })
+  let runtime
+  try {
+    runtime = await createRuntime({ dataDir, host: 'server', store: dbUrl ? { kind: 'mysql', url: dbUrl } : undefined, scheduler: { enabled: false } })
+  } catch (err) {
+    fail(`cannot open the data in ${dbUrl ? 'the database' : dataDir}: ${(err as Error).message}`)
+  }
+  try {
+    const user = await runtime.accounts.addUser(input.data)
+    process.stdout.write(`Added ${user.name} <${user.email}> as ${user.role}.\n`)
+    if (!runtime.accounts.enabled) process.stdout.write('Accounts are off for this data: start the server with --accounts so people sign in.\n')
+  } catch (err) {
+    await runtime.close()
+    fail((err as Error).message)
+  }
+  await runtime.close()
+  await closeLog()
+  process.exit(0)
 }
 
 void main(process.argv.slice(2))

@@ -8,6 +8,8 @@ import * as D from './digital-humans'
 import * as B from './backup'
 import * as U from './usage'
 import * as SP from './speech'
+import * as AC from './accounts'
+import type { Access } from './access'
 
 /**
  * The one contract. Each endpoint is named once here; the REST routes, the IPC handlers, the
@@ -21,25 +23,38 @@ export interface Endpoint<I extends z.ZodType = z.ZodType, O extends z.ZodType =
   summary: string
   input: I
   output: O
+  /** Who may call it (contract/access.ts); absent: admins only. Checked once, in dispatch. */
+  access?: Access
 }
 
 const ep = <I extends z.ZodType, O extends z.ZodType>(e: Endpoint<I, O>) => e
+/** The declarations most endpoints share. */
+const A = {
+  public: { role: 'public' },
+  member: { role: 'member' },
+  builder: { role: 'builder' },
+  ownUser: { role: 'member', own: ['self'] },
+  ownSession: { role: 'member', own: ['session'] },
+  ownMemory: { role: 'member', own: ['memory'] },
+  editAgent: { role: 'builder', own: ['agentEdit'] }
+} as const satisfies Record<string, Access>
 const none = z.object({})
 const byId = z.object({ id: z.string().min(1).max(64) })
 const ok = z.object({ ok: z.literal(true) })
 
 export const endpoints = {
-  'app.info': ep({ method: 'GET', path: '/api/info', summary: 'App name, version and where data lives', input: none, output: E.AppInfo }),
+  'app.info': ep({ access: A.member, method: 'GET', path: '/api/info', summary: 'App name, version and where data lives', input: none, output: E.AppInfo }),
 
   'providers.presets': ep({
+    access: A.builder,
     method: 'GET',
     path: '/api/provider-presets',
     summary: 'Known providers with their base URLs',
     input: none,
     output: z.array(E.ProviderPreset)
   }),
-  'providers.list': ep({ method: 'GET', path: '/api/providers', summary: 'List providers', input: none, output: z.array(E.Provider) }),
-  'providers.get': ep({ method: 'GET', path: '/api/providers/:id', summary: 'One provider', input: byId, output: E.Provider }),
+  'providers.list': ep({ access: A.builder, method: 'GET', path: '/api/providers', summary: 'List providers', input: none, output: z.array(E.Provider) }),
+  'providers.get': ep({ access: A.builder, method: 'GET', path: '/api/providers/:id', summary: 'One provider', input: byId, output: E.Provider }),
   'providers.create': ep({ method: 'POST', path: '/api/providers', summary: 'Add a provider', input: E.ProviderCreate, output: E.Provider }),
   'providers.update': ep({
     method: 'PUT',
@@ -65,6 +80,7 @@ export const endpoints = {
   }),
 
   'models.list': ep({
+    access: A.builder,
     method: 'GET',
     path: '/api/models',
     summary: 'List models, optionally of one provider or type',
@@ -81,6 +97,7 @@ export const endpoints = {
   }),
   'models.delete': ep({ method: 'DELETE', path: '/api/models/:id', summary: 'Delete a model', input: byId, output: ok }),
   'speech.voices': ep({
+    access: A.builder,
     method: 'GET',
     path: '/api/speech/voices',
     summary: 'The voices known for a tts model (a stored model id, or builtin:espeak-ng)',
@@ -88,12 +105,27 @@ export const endpoints = {
     output: SP.SpeechVoices
   }),
 
-  'agents.list': ep({ method: 'GET', path: '/api/agents', summary: 'List agents', input: none, output: z.array(E.Agent) }),
-  'agents.get': ep({ method: 'GET', path: '/api/agents/:id', summary: 'One agent, by id or uuid', input: byId, output: E.Agent }),
-  'agents.create': ep({ method: 'POST', path: '/api/agents', summary: 'Create an agent', input: E.AgentCreate, output: E.Agent }),
-  'agents.update': ep({ method: 'PUT', path: '/api/agents/:id', summary: 'Change an agent', input: byId.extend(E.AgentUpdate.shape), output: E.Agent }),
-  'agents.delete': ep({ method: 'DELETE', path: '/api/agents/:id', summary: 'Delete an agent', input: byId, output: ok }),
+  'agents.list': ep({ access: A.member, method: 'GET', path: '/api/agents', summary: 'List agents', input: none, output: z.array(E.Agent) }),
+  'agents.get': ep({
+    access: { role: 'member', own: ['agentUse'] },
+    method: 'GET',
+    path: '/api/agents/:id',
+    summary: 'One agent, by id or uuid',
+    input: byId,
+    output: E.Agent
+  }),
+  'agents.create': ep({ access: A.builder, method: 'POST', path: '/api/agents', summary: 'Create an agent', input: E.AgentCreate, output: E.Agent }),
+  'agents.update': ep({
+    access: A.editAgent,
+    method: 'PUT',
+    path: '/api/agents/:id',
+    summary: 'Change an agent',
+    input: byId.extend(E.AgentUpdate.shape),
+    output: E.Agent
+  }),
+  'agents.delete': ep({ access: A.editAgent, method: 'DELETE', path: '/api/agents/:id', summary: 'Delete an agent', input: byId, output: ok }),
   'dependents.get': ep({
+    access: A.builder,
     method: 'GET',
     path: '/api/dependents/:kind/:id',
     summary: 'What deleting an agent, knowledge base, model or digital human takes with it or leaves without',
@@ -101,6 +133,7 @@ export const endpoints = {
     output: E.Dependents
   }),
   'agents.rotateKey': ep({
+    access: A.editAgent,
     method: 'POST',
     path: '/api/agents/:id/rotate-key',
     summary: "Replace the agent's public key (old embeds stop working)",
@@ -109,14 +142,23 @@ export const endpoints = {
   }),
 
   'digitalHumans.list': ep({
+    access: A.builder,
     method: 'GET',
     path: '/api/digital-humans',
     summary: 'The digital humans registry: built-in looks, 3D files and LiveTalking avatars',
     input: none,
     output: z.array(D.DigitalHuman)
   }),
-  'digitalHumans.get': ep({ method: 'GET', path: '/api/digital-humans/:id', summary: 'One digital human', input: byId, output: D.DigitalHuman }),
+  'digitalHumans.get': ep({
+    access: A.builder,
+    method: 'GET',
+    path: '/api/digital-humans/:id',
+    summary: 'One digital human',
+    input: byId,
+    output: D.DigitalHuman
+  }),
   'digitalHumans.create': ep({
+    access: A.builder,
     method: 'POST',
     path: '/api/digital-humans',
     summary: 'Register a digital human (a GLB/VRM file is uploaded afterwards)',
@@ -124,6 +166,7 @@ export const endpoints = {
     output: D.DigitalHuman
   }),
   'digitalHumans.update': ep({
+    access: A.builder,
     method: 'PUT',
     path: '/api/digital-humans/:id',
     summary: 'Change a digital human',
@@ -131,6 +174,7 @@ export const endpoints = {
     output: D.DigitalHuman
   }),
   'digitalHumans.delete': ep({
+    access: A.builder,
     method: 'DELETE',
     path: '/api/digital-humans/:id',
     summary: 'Delete a digital human and its file; agents using it fall back to the built-in avatar',
@@ -138,6 +182,7 @@ export const endpoints = {
     output: ok
   }),
   'digitalHumans.setModelPath': ep({
+    access: A.builder,
     method: 'POST',
     path: '/api/digital-humans/:id/model-path',
     summary: 'Attach a GLB/VRM file by its path on the machine that runs the server (the desktop app; browsers upload it)',
@@ -146,6 +191,7 @@ export const endpoints = {
   }),
 
   'sessions.list': ep({
+    access: { role: 'member', own: ['self'] },
     method: 'GET',
     path: '/api/sessions',
     summary: 'Chat sessions, newest first, optionally of one agent or user, or matching a search',
@@ -153,22 +199,32 @@ export const endpoints = {
     output: z.array(C.ChatSession)
   }),
   'sessions.create': ep({
+    access: { role: 'member', own: ['self', 'agentUse'] },
     method: 'POST',
     path: '/api/sessions',
     summary: 'Start a chat session with an agent',
     input: C.SessionCreate,
     output: C.ChatSession
   }),
-  'sessions.get': ep({ method: 'GET', path: '/api/sessions/:id', summary: 'One chat session', input: byId, output: C.ChatSession }),
+  'sessions.get': ep({ access: A.ownSession, method: 'GET', path: '/api/sessions/:id', summary: 'One chat session', input: byId, output: C.ChatSession }),
   'sessions.rename': ep({
+    access: A.ownSession,
     method: 'PUT',
     path: '/api/sessions/:id',
     summary: 'Rename a chat session',
     input: byId.extend({ title: z.string().trim().min(1).max(200) }),
     output: C.ChatSession
   }),
-  'sessions.delete': ep({ method: 'DELETE', path: '/api/sessions/:id', summary: 'Delete a chat session and its messages', input: byId, output: ok }),
+  'sessions.delete': ep({
+    access: A.ownSession,
+    method: 'DELETE',
+    path: '/api/sessions/:id',
+    summary: 'Delete a chat session and its messages',
+    input: byId,
+    output: ok
+  }),
   'sessions.messages': ep({
+    access: A.ownSession,
     method: 'GET',
     path: '/api/sessions/:id/messages',
     summary: 'Messages of a session, oldest first',
@@ -176,20 +232,36 @@ export const endpoints = {
     output: z.array(C.ChatMessage)
   }),
   'runs.get': ep({
+    access: { role: 'member', own: ['run'] },
     method: 'GET',
     path: '/api/runs/:id',
     summary: 'The trace of one turn: every model and tool call',
     input: byId,
     output: z.array(C.RunStep)
   }),
-  'chat.answerWait': ep({ method: 'POST', path: '/api/chat/waits/:waitId', summary: 'Answer a turn that waits for input', input: C.WaitAnswer, output: ok }),
+  'chat.answerWait': ep({
+    access: A.member,
+    method: 'POST',
+    path: '/api/chat/waits/:waitId',
+    summary: 'Answer a turn that waits for input',
+    input: C.WaitAnswer,
+    output: ok
+  }),
 
-  'tools.list': ep({ method: 'GET', path: '/api/tools', summary: 'List MCP servers', input: none, output: z.array(E.Tool) }),
-  'tools.get': ep({ method: 'GET', path: '/api/tools/:id', summary: 'One MCP server', input: byId, output: E.Tool }),
-  'tools.create': ep({ method: 'POST', path: '/api/tools', summary: 'Add an MCP server', input: E.ToolCreate, output: E.Tool }),
-  'tools.update': ep({ method: 'PUT', path: '/api/tools/:id', summary: 'Change an MCP server', input: byId.extend(E.ToolUpdate.shape), output: E.Tool }),
-  'tools.delete': ep({ method: 'DELETE', path: '/api/tools/:id', summary: 'Delete an MCP server', input: byId, output: ok }),
+  'tools.list': ep({ access: A.builder, method: 'GET', path: '/api/tools', summary: 'List MCP servers', input: none, output: z.array(E.Tool) }),
+  'tools.get': ep({ access: A.builder, method: 'GET', path: '/api/tools/:id', summary: 'One MCP server', input: byId, output: E.Tool }),
+  'tools.create': ep({ access: A.builder, method: 'POST', path: '/api/tools', summary: 'Add an MCP server', input: E.ToolCreate, output: E.Tool }),
+  'tools.update': ep({
+    access: A.builder,
+    method: 'PUT',
+    path: '/api/tools/:id',
+    summary: 'Change an MCP server',
+    input: byId.extend(E.ToolUpdate.shape),
+    output: E.Tool
+  }),
+  'tools.delete': ep({ access: A.builder, method: 'DELETE', path: '/api/tools/:id', summary: 'Delete an MCP server', input: byId, output: ok }),
   'tools.status': ep({
+    access: A.builder,
     method: 'GET',
     path: '/api/tool-status',
     summary: 'Connection state and tool list of every MCP server',
@@ -197,6 +269,7 @@ export const endpoints = {
     output: z.array(E.ToolStatus)
   }),
   'tools.test': ep({
+    access: A.builder,
     method: 'POST',
     path: '/api/tools/:id/test',
     summary: 'Connect to a saved MCP server and list its tools, or say exactly why not',
@@ -204,6 +277,7 @@ export const endpoints = {
     output: E.ToolTestResult
   }),
   'tools.testConfig': ep({
+    access: A.builder,
     method: 'POST',
     path: '/api/tool-test',
     summary: 'Try an MCP server configuration before saving it',
@@ -212,6 +286,7 @@ export const endpoints = {
     output: E.ToolTestResult
   }),
   'agents.tools': ep({
+    access: A.builder,
     method: 'GET',
     path: '/api/agents/:id/tools',
     summary: 'The MCP servers and tools an agent uses',
@@ -219,6 +294,7 @@ export const endpoints = {
     output: z.array(E.AgentToolBinding)
   }),
   'agents.setTools': ep({
+    access: A.editAgent,
     method: 'PUT',
     path: '/api/agents/:id/tools',
     summary: 'Choose the MCP servers and tools an agent uses',
@@ -226,9 +302,24 @@ export const endpoints = {
     output: z.array(E.AgentToolBinding)
   }),
 
-  'knowledgeBases.list': ep({ method: 'GET', path: '/api/knowledge-bases', summary: 'List knowledge bases', input: none, output: z.array(E.KnowledgeBase) }),
-  'knowledgeBases.get': ep({ method: 'GET', path: '/api/knowledge-bases/:id', summary: 'One knowledge base', input: byId, output: E.KnowledgeBase }),
+  'knowledgeBases.list': ep({
+    access: A.builder,
+    method: 'GET',
+    path: '/api/knowledge-bases',
+    summary: 'List knowledge bases',
+    input: none,
+    output: z.array(E.KnowledgeBase)
+  }),
+  'knowledgeBases.get': ep({
+    access: A.builder,
+    method: 'GET',
+    path: '/api/knowledge-bases/:id',
+    summary: 'One knowledge base',
+    input: byId,
+    output: E.KnowledgeBase
+  }),
   'knowledgeBases.create': ep({
+    access: A.builder,
     method: 'POST',
     path: '/api/knowledge-bases',
     summary: 'Create a knowledge base',
@@ -236,14 +327,23 @@ export const endpoints = {
     output: E.KnowledgeBase
   }),
   'knowledgeBases.update': ep({
+    access: A.builder,
     method: 'PUT',
     path: '/api/knowledge-bases/:id',
     summary: 'Change a knowledge base',
     input: byId.extend(E.KnowledgeBaseUpdate.shape),
     output: E.KnowledgeBase
   }),
-  'knowledgeBases.delete': ep({ method: 'DELETE', path: '/api/knowledge-bases/:id', summary: 'Delete a knowledge base', input: byId, output: ok }),
+  'knowledgeBases.delete': ep({
+    access: A.builder,
+    method: 'DELETE',
+    path: '/api/knowledge-bases/:id',
+    summary: 'Delete a knowledge base',
+    input: byId,
+    output: ok
+  }),
   'knowledgeBases.status': ep({
+    access: A.builder,
     method: 'GET',
     path: '/api/knowledge-bases/:id/status',
     summary: 'Document counts, ingestion progress and the embedding model search uses now',
@@ -251,6 +351,7 @@ export const endpoints = {
     output: K.KnowledgeBaseStatus
   }),
   'knowledgeBases.reindex': ep({
+    access: A.builder,
     method: 'POST',
     path: '/api/knowledge-bases/:id/reindex',
     summary: 'Parse, chunk and index every document again (after a chunk size change)',
@@ -258,6 +359,7 @@ export const endpoints = {
     output: z.object({ queued: z.number().int() })
   }),
   'knowledgeBases.documents': ep({
+    access: A.builder,
     method: 'GET',
     path: '/api/knowledge-bases/:id/documents',
     summary: 'Documents of a knowledge base, newest first, with counts by status',
@@ -265,6 +367,7 @@ export const endpoints = {
     output: K.DocumentPage
   }),
   'knowledgeBases.document': ep({
+    access: A.builder,
     method: 'GET',
     path: '/api/knowledge-bases/:id/documents/:docId',
     summary: 'One document and its ingestion state',
@@ -272,6 +375,7 @@ export const endpoints = {
     output: K.KbDocument
   }),
   'knowledgeBases.chunks': ep({
+    access: A.builder,
     method: 'GET',
     path: '/api/knowledge-bases/:id/documents/:docId/chunks',
     summary: 'The chunks of a document, in order',
@@ -279,6 +383,7 @@ export const endpoints = {
     output: K.ChunkPage
   }),
   'knowledgeBases.deleteDocument': ep({
+    access: A.builder,
     method: 'DELETE',
     path: '/api/knowledge-bases/:id/documents/:docId',
     summary: 'Remove a document and its chunks',
@@ -286,6 +391,7 @@ export const endpoints = {
     output: ok
   }),
   'knowledgeBases.reindexDocument': ep({
+    access: A.builder,
     method: 'POST',
     path: '/api/knowledge-bases/:id/documents/:docId/reindex',
     summary: 'Read a document again and replace its chunks (also retries a failed one)',
@@ -300,6 +406,7 @@ export const endpoints = {
     output: K.AddResult
   }),
   'knowledgeBases.search': ep({
+    access: A.builder,
     method: 'POST',
     path: '/api/knowledge-bases/:id/search',
     summary: 'Search a knowledge base (full-text, vector or hybrid, optionally reranked)',
@@ -307,6 +414,7 @@ export const endpoints = {
     output: K.KbSearchResult
   }),
   'knowledgeBases.sources': ep({
+    access: A.builder,
     method: 'GET',
     path: '/api/knowledge-bases/:id/sources',
     summary: 'Database and API sources of a knowledge base',
@@ -314,6 +422,7 @@ export const endpoints = {
     output: z.array(K.KnowledgeSource)
   }),
   'knowledgeBases.createSource': ep({
+    access: A.builder,
     method: 'POST',
     path: '/api/knowledge-bases/:id/sources',
     summary: 'Add a database or API source',
@@ -321,6 +430,7 @@ export const endpoints = {
     output: K.KnowledgeSource
   }),
   'knowledgeBases.updateSource': ep({
+    access: A.builder,
     method: 'PUT',
     path: '/api/knowledge-bases/:id/sources/:sourceId',
     summary: 'Change a source',
@@ -328,6 +438,7 @@ export const endpoints = {
     output: K.KnowledgeSource
   }),
   'knowledgeBases.deleteSource': ep({
+    access: A.builder,
     method: 'DELETE',
     path: '/api/knowledge-bases/:id/sources/:sourceId',
     summary: 'Remove a source and its documents',
@@ -335,6 +446,7 @@ export const endpoints = {
     output: ok
   }),
   'knowledgeBases.syncSource': ep({
+    access: A.builder,
     method: 'POST',
     path: '/api/knowledge-bases/:id/sources/:sourceId/sync',
     summary: 'Read a source now: new and changed items are queued, removed ones deleted',
@@ -342,6 +454,7 @@ export const endpoints = {
     output: K.SyncResult
   }),
   'agents.knowledgeBases': ep({
+    access: A.builder,
     method: 'GET',
     path: '/api/agents/:id/knowledge-bases',
     summary: 'The knowledge bases an agent uses and how',
@@ -349,6 +462,7 @@ export const endpoints = {
     output: z.array(K.AgentKnowledgeBinding)
   }),
   'agents.setKnowledgeBases': ep({
+    access: A.editAgent,
     method: 'PUT',
     path: '/api/agents/:id/knowledge-bases',
     summary: 'Choose the knowledge bases an agent uses and how it searches them',
@@ -356,21 +470,37 @@ export const endpoints = {
     output: z.array(K.AgentKnowledgeBinding)
   }),
 
-  'settings.get': ep({ method: 'GET', path: '/api/settings', summary: 'App settings', input: none, output: E.Settings }),
+  'settings.get': ep({ access: A.member, method: 'GET', path: '/api/settings', summary: 'App settings', input: none, output: E.Settings }),
   'settings.update': ep({ method: 'PUT', path: '/api/settings', summary: 'Change app settings', input: E.SettingsUpdate, output: E.Settings }),
 
   'server.status': ep({ method: 'GET', path: '/api/server', summary: 'Whether the local server runs and where', input: none, output: E.ServerStatus }),
 
   'schedules.list': ep({
+    access: A.builder,
     method: 'GET',
     path: '/api/schedules',
     summary: 'Scheduled tasks (digital employees), newest first, optionally of one agent',
     input: S.ScheduleList,
     output: z.array(S.Schedule)
   }),
-  'schedules.get': ep({ method: 'GET', path: '/api/schedules/:id', summary: 'One scheduled task with its next run times', input: byId, output: S.Schedule }),
-  'schedules.create': ep({ method: 'POST', path: '/api/schedules', summary: 'Create a scheduled task', input: S.ScheduleCreate, output: S.Schedule }),
+  'schedules.get': ep({
+    access: A.builder,
+    method: 'GET',
+    path: '/api/schedules/:id',
+    summary: 'One scheduled task with its next run times',
+    input: byId,
+    output: S.Schedule
+  }),
+  'schedules.create': ep({
+    access: A.builder,
+    method: 'POST',
+    path: '/api/schedules',
+    summary: 'Create a scheduled task',
+    input: S.ScheduleCreate,
+    output: S.Schedule
+  }),
   'schedules.update': ep({
+    access: A.builder,
     method: 'PUT',
     path: '/api/schedules/:id',
     summary: 'Change a scheduled task',
@@ -378,6 +508,7 @@ export const endpoints = {
     output: S.Schedule
   }),
   'schedules.delete': ep({
+    access: A.builder,
     method: 'DELETE',
     path: '/api/schedules/:id',
     summary: 'Delete a scheduled task, its runs and their sessions',
@@ -385,6 +516,7 @@ export const endpoints = {
     output: ok
   }),
   'schedules.runNow': ep({
+    access: A.builder,
     method: 'POST',
     path: '/api/schedules/:id/run',
     summary: 'Run a task now (409 if a run of it is still going)',
@@ -392,6 +524,7 @@ export const endpoints = {
     output: S.ScheduleRun
   }),
   'schedules.cancelRun': ep({
+    access: A.builder,
     method: 'POST',
     path: '/api/schedules/:id/cancel',
     summary: 'Stop the run of a task that is going',
@@ -399,6 +532,7 @@ export const endpoints = {
     output: S.ScheduleRun
   }),
   'schedules.pause': ep({
+    access: A.builder,
     method: 'POST',
     path: '/api/schedules/:id/pause',
     summary: 'Pause a task (a run going on is not stopped)',
@@ -406,6 +540,7 @@ export const endpoints = {
     output: S.Schedule
   }),
   'schedules.resume': ep({
+    access: A.builder,
     method: 'POST',
     path: '/api/schedules/:id/resume',
     summary: 'Resume a task from now on (a finished loop starts again)',
@@ -413,6 +548,7 @@ export const endpoints = {
     output: S.Schedule
   }),
   'schedules.runs': ep({
+    access: A.builder,
     method: 'GET',
     path: '/api/schedules/:id/runs',
     summary: 'Runs of a task, newest first, with output, error and deliveries',
@@ -420,6 +556,7 @@ export const endpoints = {
     output: z.array(S.ScheduleRun)
   }),
   'schedules.preview': ep({
+    access: A.builder,
     method: 'POST',
     path: '/api/schedule-preview',
     summary: 'Check a schedule and list its next run times (for the task dialog)',
@@ -427,6 +564,7 @@ export const endpoints = {
     output: S.SchedulePreview
   }),
   'scheduler.smtp': ep({
+    access: A.builder,
     method: 'GET',
     path: '/api/scheduler/smtp',
     summary: 'SMTP server for email delivery of task results',
@@ -441,6 +579,7 @@ export const endpoints = {
     output: S.SmtpSettings
   }),
   'scheduler.testSmtp': ep({
+    access: A.builder,
     method: 'POST',
     path: '/api/scheduler/smtp/test',
     summary: 'Send a test message and say exactly what failed',
@@ -449,6 +588,7 @@ export const endpoints = {
   }),
 
   'memories.list': ep({
+    access: A.ownUser,
     method: 'GET',
     path: '/api/memories',
     summary: 'Memories, newest first, of a user and/or as one agent sees them',
@@ -456,6 +596,7 @@ export const endpoints = {
     output: z.array(M.Memory)
   }),
   'memories.users': ep({
+    access: A.member,
     method: 'GET',
     path: '/api/memory-users',
     summary: 'Users with memories, most recently updated first',
@@ -463,16 +604,32 @@ export const endpoints = {
     output: z.array(M.MemoryUser)
   }),
   'memories.failures': ep({
+    access: A.builder,
     method: 'GET',
     path: '/api/memory-failures',
     summary: 'The last failed memory extraction of each agent (since the core started), newest first',
     input: none,
     output: z.array(M.MemoryFailure)
   }),
-  'memories.create': ep({ method: 'POST', path: '/api/memories', summary: 'Add a memory about a user', input: M.MemoryCreate, output: M.Memory }),
-  'memories.update': ep({ method: 'PUT', path: '/api/memories/:id', summary: 'Change a memory', input: byId.extend(M.MemoryUpdate.shape), output: M.Memory }),
-  'memories.delete': ep({ method: 'DELETE', path: '/api/memories/:id', summary: 'Delete one memory', input: byId, output: ok }),
+  'memories.create': ep({
+    access: A.ownUser,
+    method: 'POST',
+    path: '/api/memories',
+    summary: 'Add a memory about a user',
+    input: M.MemoryCreate,
+    output: M.Memory
+  }),
+  'memories.update': ep({
+    access: A.ownMemory,
+    method: 'PUT',
+    path: '/api/memories/:id',
+    summary: 'Change a memory',
+    input: byId.extend(M.MemoryUpdate.shape),
+    output: M.Memory
+  }),
+  'memories.delete': ep({ access: A.ownMemory, method: 'DELETE', path: '/api/memories/:id', summary: 'Delete one memory', input: byId, output: ok }),
   'memories.forget': ep({
+    access: A.ownUser,
     method: 'DELETE',
     path: '/api/memory-users/:userId',
     summary: "Forget a user: delete all their memories (or one agent's own)",
@@ -534,6 +691,99 @@ export const endpoints = {
     summary: 'Set model prices per million tokens',
     input: U.UsagePrices,
     output: U.UsagePrices
+  }),
+  // People (accounts on): signing in, the first-run admin, users, invitations, personal tokens, the audit log.
+  'auth.state': ep({
+    method: 'GET',
+    path: '/api/auth/state',
+    summary: 'Whether accounts are on, whether the first admin is still to be created, and who is calling',
+    access: A.public,
+    input: none,
+    output: AC.AuthState
+  }),
+  'auth.setup': ep({
+    method: 'POST',
+    path: '/api/auth/setup',
+    summary: 'First run: create the admin and sign in (only while nobody exists)',
+    access: A.public,
+    input: AC.SetupInput,
+    output: AC.Session
+  }),
+  'auth.login': ep({
+    method: 'POST',
+    path: '/api/auth/login',
+    summary: 'Sign in with email and password (sets the session cookie; rate limited)',
+    access: A.public,
+    input: AC.LoginInput,
+    output: AC.Session
+  }),
+  'auth.logout': ep({ method: 'POST', path: '/api/auth/logout', summary: 'Sign out: end this session', access: A.member, input: none, output: ok }),
+  'users.list': ep({ method: 'GET', path: '/api/users', summary: 'Everyone with an account', input: none, output: z.array(AC.User) }),
+  'users.create': ep({ method: 'POST', path: '/api/users', summary: 'Add a person with a password', input: AC.UserCreate, output: AC.User }),
+  'users.update': ep({
+    method: 'PUT',
+    path: '/api/users/:id',
+    summary: "Change a person's name, role or password, or disable them",
+    input: byId.extend(AC.UserUpdate.shape),
+    output: AC.User
+  }),
+  'users.people': ep({
+    method: 'GET',
+    path: '/api/people',
+    summary: 'Names of the people an agent can be shared with',
+    access: A.builder,
+    input: none,
+    output: z.array(AC.Person)
+  }),
+  'invites.list': ep({ method: 'GET', path: '/api/invites', summary: 'Invitations, newest first', input: none, output: z.array(AC.Invite) }),
+  'invites.create': ep({
+    method: 'POST',
+    path: '/api/invites',
+    summary: 'Invite a person: a link to choose a password',
+    input: AC.InviteCreate,
+    output: AC.InviteCreated
+  }),
+  'invites.delete': ep({ method: 'DELETE', path: '/api/invites/:id', summary: 'Withdraw an invitation', input: byId, output: ok }),
+  'invites.accept': ep({
+    method: 'POST',
+    path: '/api/invites/accept',
+    summary: 'Join with an invitation code and sign in',
+    access: A.public,
+    input: AC.InviteAccept,
+    output: AC.Session
+  }),
+  'tokens.list': ep({ method: 'GET', path: '/api/tokens', summary: 'My personal API tokens', access: A.member, input: none, output: z.array(AC.ApiToken) }),
+  'tokens.create': ep({
+    method: 'POST',
+    path: '/api/tokens',
+    summary: 'Make a personal API token (shown once)',
+    access: A.member,
+    input: AC.ApiTokenCreate,
+    output: AC.ApiTokenCreated
+  }),
+  'tokens.delete': ep({ method: 'DELETE', path: '/api/tokens/:id', summary: 'Revoke one of my tokens', access: A.member, input: byId, output: ok }),
+  'audit.list': ep({
+    method: 'GET',
+    path: '/api/audit',
+    summary: 'Who changed what and when, newest first',
+    input: AC.AuditQuery,
+    output: z.array(AC.AuditEntry)
+  }),
+  'agents.sharing': ep({
+    method: 'GET',
+    path: '/api/agents/:id/sharing',
+    summary: 'Who may chat with an agent',
+    access: A.editAgent,
+    input: byId,
+    output: AC.AgentSharing
+  }),
+  'agents.setSharing': ep({
+    method: 'PUT',
+    path: '/api/agents/:id/sharing',
+    summary: 'Share an agent with everyone or with the listed people',
+    access: A.editAgent,
+    input: byId.extend(AC.AgentSharingUpdate.shape),
+    output: AC.AgentSharing
   })
 } as const
 
@@ -542,9 +792,12 @@ export type EndpointName = keyof Endpoints
 export type ApiInput<N extends EndpointName> = z.input<Endpoints[N]['input']>
 export type ApiOutput<N extends EndpointName> = z.output<Endpoints[N]['output']>
 
-/** What a host needs from the core: one async function per endpoint, given parsed input. */
-export type ApiHandlers = {
-  [N in EndpointName]: (input: z.output<Endpoints[N]['input']>) => Promise<z.input<Endpoints[N]['output']>>
+/**
+ * What a host needs from the core: one async function per endpoint, given parsed input and the
+ * request context (core/context.ts: who calls, request id, abort signal, logger).
+ */
+export type ApiHandlers<Ctx = unknown> = {
+  [N in EndpointName]: (input: z.output<Endpoints[N]['input']>, ctx: Ctx) => Promise<z.input<Endpoints[N]['output']>>
 }
 
 /** What the renderer calls, whatever the transport. */
@@ -586,7 +839,7 @@ export type StudioEvent<N extends StudioEventName> = z.infer<(typeof studioEvent
  * `path`; over IPC they are events tagged with a stream id. Cancelling closes the stream.
  */
 export const streams = {
-  'chat.turn': { path: '/api/chat/turn', input: C.TurnRequest }
+  'chat.turn': { path: '/api/chat/turn', input: C.TurnRequest, access: A.ownSession as Access }
 } as const
 export type StreamName = keyof typeof streams
 export type StreamEvent<N extends StreamName> = N extends 'chat.turn' ? C.TurnEvent : never

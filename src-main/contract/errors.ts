@@ -13,6 +13,7 @@ export const errorStatus = {
   unsupported_media_type: 415,
   validation_failed: 422,
   headers_too_large: 431,
+  too_many_requests: 429,
   upstream_error: 502,
   internal: 500
 } as const

@@ -30,6 +30,12 @@ import { backupService } from './backup/backup-service'
 import { usageService } from './usage/usage-service'
 import { applyPendingRestore, dropStaleStages } from './backup/restore-swap'
 import { defaultShutdownOptions, doneWithin, PhasedShutdown, type ShutdownOptions, type ShutdownPhase } from './shutdown'
+import { accountsService, type AccountsOptions } from './accounts/accounts-service'
+import { auditLog } from './accounts/audit'
+import { OPEN_AGENT, ownersLookup } from './accounts/owners'
+import { canEditAgent, canUseAgent } from './access'
+import type { Principal, RequestContext } from './context'
+import type { DispatchTarget } from './dispatch'
 
 export interface RuntimeOptions {
   /** Where the database, key file and later LanceDB tables and uploads live. */
@@ -60,6 +66,11 @@ export interface RuntimeOptions {
    * in memory (one process). The runtime closes it last.
    */
   coordination?: Coordination
+  /**
+   * People sign in (roles, personal tokens, isolation). Default: the `accounts.enabled` setting
+   * (`agenta serve --accounts`), else on for a MySQL store (a team server) and off otherwise.
+   */
+  accounts?: Partial<AccountsOptions>
   /** Hosts that ship the bundled MCP servers: the folder of their built entries (out/main). They are added as tools on first start. */
   bundledMcpDir?: string
 }
@@ -118,6 +129,20 @@ export async function createRuntime(opts: RuntimeOptions) {
   })
   const knowledgeBases = knowledge.bases
   const settings = settingsService(db, events)
+  const owners = ownersLookup(db)
+  const audit = auditLog(db)
+  const accountsOn = opts.accounts?.enabled ?? (await settings.raw.get<boolean>('accounts.enabled')) ?? store.kind === 'mysql'
+  const accounts = accountsService({ db, kind: store.kind, settings: settings.raw, locks: coordination.locks }, { ...opts.accounts, enabled: accountsOn })
+  /** The agents a person may use (chat with) or see (use, or change as their builder); the owner and admins: all. */
+  async function visibleAgents<T extends { id: string }>(list: T[], p: Principal, mode: 'use' | 'see'): Promise<T[]> {
+    if (p.kind === 'owner' || (p.kind === 'user' && p.role === 'admin')) return list
+    const sharing = await owners.sharing.all()
+    return list.filter((a) => {
+      const s = sharing.get(a.id) ?? OPEN_AGENT
+      return canUseAgent(p, s) || (mode === 'see' && canEditAgent(p, s))
+    })
+  }
+
   const memory = memoryService(db, agents, providers, events, opts.memory)
   const chat = chatService(
     db,
@@ -169,7 +194,7 @@ export async function createRuntime(opts: RuntimeOptions) {
     return model.type === 'tts' ? known : { ...known, voices: [], defaultVoice: undefined, acceptsOther: false }
   }
 
-  const handlers: ApiHandlers = {
+  const handlers: ApiHandlers<RequestContext> = {
     'app.info': async () => ({ name: 'Agenta Studio', version: APP_VERSION, host: opts.host, dataDir: opts.dataDir, dbKind: store.kind }),
     'providers.presets': async () => providerPresets,
     'providers.list': () => providers.list(),
@@ -184,9 +209,14 @@ export async function createRuntime(opts: RuntimeOptions) {
     'models.update': ({ id, ...patch }) => providers.models.update(id, patch),
     'models.delete': ({ id }) => providers.models.delete(id),
     'speech.voices': ({ modelId }) => voicesOf(modelId),
-    'agents.list': () => agents.list(),
+    'agents.list': async (_input, ctx) => visibleAgents(await agents.list(), ctx.principal, 'see'),
     'agents.get': ({ id }) => agents.get(id),
-    'agents.create': (input) => agents.create(input),
+    'agents.create': async (input, ctx) => {
+      const agent = await agents.create(input)
+      // A person's new agent is theirs and shared with nobody yet; the owner's stay open as before.
+      if (ctx.principal.kind === 'user') await owners.sharing.set(agent.id, { ownerId: ctx.principal.userId, everyone: false, people: [] })
+      return agent
+    },
     'agents.update': ({ id, ...patch }) => agents.update(id, patch),
     'agents.delete': ({ id }) => agents.delete(id),
     'agents.rotateKey': ({ id }) => agents.rotateKey(id),
@@ -254,7 +284,10 @@ export async function createRuntime(opts: RuntimeOptions) {
     'scheduler.setSmtp': (patch) => scheduler.delivery.smtp.update(patch),
     'scheduler.testSmtp': ({ to }) => scheduler.delivery.smtp.test(to),
     'memories.list': (f) => memory.list(f),
-    'memories.users': () => memory.users(),
+    'memories.users': async (_input, ctx) => {
+      const all = await memory.users()
+      return ctx.principal.kind === 'user' ? all.filter((u) => u.userId === (ctx.principal as { userId: string }).userId) : all
+    },
     'memories.failures': async () => memory.failures(),
     'memories.create': (input) => memory.create(input),
     'memories.update': ({ id, ...patch }) => memory.update(id, patch),
@@ -268,8 +301,33 @@ export async function createRuntime(opts: RuntimeOptions) {
     'backups.lastRestore': async () => backups.lastRestore(),
     'usage.get': (q) => usage.report(q),
     'usage.prices': () => usage.prices(),
-    'usage.setPrices': (prices) => usage.setPrices(prices)
+    'usage.setPrices': (prices) => usage.setPrices(prices),
+    'auth.state': (_input, ctx) => accounts.state(ctx),
+    'auth.setup': (input, ctx) => accounts.setup(input, ctx),
+    'auth.login': (input, ctx) => accounts.login(input, ctx),
+    'auth.logout': (_input, ctx) => accounts.logout(ctx),
+    'users.list': () => accounts.users.list(),
+    'users.create': (input) => accounts.users.create(input),
+    'users.update': ({ id, ...patch }, ctx) => accounts.users.update(id, patch, ctx),
+    'users.people': () => accounts.users.people(),
+    'invites.list': () => accounts.invites.list(),
+    'invites.create': (input, ctx) => accounts.invites.create(input, ctx),
+    'invites.delete': ({ id }) => accounts.invites.delete(id),
+    'invites.accept': (input, ctx) => accounts.invites.accept(input, ctx),
+    'tokens.list': (_input, ctx) => accounts.tokens.list(ctx),
+    'tokens.create': (input, ctx) => accounts.tokens.create(input, ctx),
+    'tokens.delete': ({ id }, ctx) => accounts.tokens.delete(id, ctx),
+    'audit.list': (q) => audit.list(q),
+    'agents.sharing': async ({ id }) => owners.sharing.get((await agents.get(id)).id),
+    'agents.setSharing': async ({ id, everyone, people }) => {
+      const agent = await agents.get(id)
+      const current = await owners.sharing.get(agent.id)
+      const sharing = await owners.sharing.set(agent.id, { ownerId: current.ownerId, everyone, people })
+      events.emit('agents.changed', { id: agent.id })
+      return sharing
+    }
   }
+  const target: DispatchTarget = { handlers, owners, afterCall: (ctx, name, input, output) => audit.record(ctx, name, input, output) }
 
   await knowledge.start()
   await scheduler.start()
@@ -302,6 +360,13 @@ export async function createRuntime(opts: RuntimeOptions) {
     onRestart(fn: () => void) {
       restartHook = fn
     },
+    visibleAgents,
+    /** Whose things are whose (dispatch's ownership checks). */
+    owners,
+    /** Called by dispatch after each successful call: the audit log. */
+    afterCall: target.afterCall!,
+    accounts,
+    audit,
     /** The host that runs the HTTP server reports it here, so every client sees the same status. */
     setServerStatusSource(fn: () => ServerStatus) {
       serverStatus = fn

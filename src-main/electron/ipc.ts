@@ -1,9 +1,10 @@
 import { BrowserWindow, ipcMain, type IpcMainEvent, type IpcMainInvokeEvent } from 'electron'
-import { streams, type ApiHandlers } from '../contract/api'
+import { streams } from '../contract/api'
 import { IPC_CHANNELS, type BridgeResult, type BridgeStreamMessage } from '../contract/bridge'
 import type { TurnEvent } from '../contract/chat'
 import { AppError, toAppError, validationError } from '../contract/errors'
-import { dispatchSafe } from '../core/dispatch'
+import { dispatchSafe, type DispatchTarget } from '../core/dispatch'
+import { ownerContext } from '../core/context'
 import type { StudioEvents } from '../core/events'
 import { isRendererUrl, isTrustedSender, type RendererLocation } from './trust'
 import { log } from '../base/log'
@@ -13,10 +14,11 @@ import { log } from '../base/log'
  * dispatch as the REST routes (contract validation in and out), folded into a BridgeResult so the
  * renderer never sees a rejected promise or a stack trace.
  */
-export async function handleCall(handlers: ApiHandlers, trusted: boolean, name: unknown, input: unknown): Promise<BridgeResult> {
+export async function handleCall(target: DispatchTarget, trusted: boolean, name: unknown, input: unknown): Promise<BridgeResult> {
   if (!trusted) return { ok: false, error: new AppError('forbidden', 'This page may not call the studio').toBody().error }
   if (typeof name !== 'string') return { ok: false, error: new AppError('bad_request', 'The method name must be a string').toBody().error }
-  const result = await dispatchSafe(handlers, name, input)
+  // The desktop's own window is its owner: the one person of a desktop, with every right.
+  const result = await dispatchSafe(target, name, input, ownerContext())
   return result.ok ? result : { ok: false, error: result.error.toBody().error }
 }
 
@@ -65,12 +67,12 @@ function ourWindows(): BrowserWindow[] {
  * Serves the bridge's one channel and pushes core events to every studio window. Returns the
  * function that undoes both (the app calls it while quitting so no call reaches a closing core).
  */
-export function registerIpc(runtime: { handlers: ApiHandlers; events: StudioEvents; chat?: TurnStarter }, loc: RendererLocation): () => void {
+export function registerIpc(runtime: DispatchTarget & { events: StudioEvents; chat?: TurnStarter }, loc: RendererLocation): () => void {
   ipcMain.handle(IPC_CHANNELS.call, (event: IpcMainInvokeEvent, name: unknown, input: unknown) => {
     const ids = new Set(ourWindows().map((w) => w.webContents.id))
     const trusted = isTrustedSender(event, ids, loc)
     if (!trusted) log.warn({ name: String(name), from: event.senderFrame?.url ?? 'a destroyed frame' }, 'refused an IPC call')
-    return handleCall(runtime.handlers, trusted, name, input)
+    return handleCall(runtime, trusted, name, input)
   })
   // Streams are keyed by window and the renderer's id; a closed window cancels its turns.
   const running = new Map<string, () => void>()

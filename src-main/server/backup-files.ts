@@ -3,7 +3,10 @@ import { pipeline } from 'node:stream/promises'
 import { Router, type Request, type Response } from 'express'
 import { AppError } from '../contract/errors'
 import { StagedRestore } from '../contract/backup'
+import { ADMIN_ONLY } from '../contract/access'
+import { authorize } from '../core/access'
 import type { Runtime } from '../core/runtime'
+import { contextOf } from './auth'
 
 const ARCHIVE_TYPES = /^application\/(gzip|x-gzip|x-tar|x-compressed-tar|octet-stream)\b/i
 
@@ -15,6 +18,10 @@ const ARCHIVE_TYPES = /^application\/(gzip|x-gzip|x-tar|x-compressed-tar|octet-s
  */
 export function backupFilesRouter(runtime: Runtime): Router {
   const router = Router()
+  // The whole data folder, keys included: admins only, as backups.* are in the endpoint table.
+  router.use('/backups', (req, res, next) => {
+    authorize('backups.file', req.method, ADMIN_ONLY, {}, contextOf(res), runtime.owners).then(() => next(), next)
+  })
   router.get('/backups/:name/file', (req, res, next) => {
     try {
       const file = runtime.backups.fileOf(String(req.params.name))

@@ -5,7 +5,9 @@ import { basename } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import { Router, type Request } from 'express'
 import { AppError } from '../contract/errors'
+import { authorize } from '../core/access'
 import type { Runtime } from '../core/runtime'
+import { contextOf } from './auth'
 
 /** The part of the upload that was a file: where it went and whether it hit the size limit. */
 interface Received {
@@ -26,6 +28,10 @@ interface Received {
 export function digitalHumanFilesRouter(runtime: Runtime): Router {
   const router = Router()
   const registry = runtime.digitalHumans
+  // Avatars are a builder's, as digitalHumans.* are in the endpoint table (checked there by dispatch).
+  router.use('/digital-humans', (req, res, next) => {
+    authorize('digitalHumans.model', req.method, { role: 'builder' }, {}, contextOf(res), runtime.owners).then(() => next(), next)
+  })
 
   router.post('/digital-humans/:id/model', async (req, res) => {
     const id = String(req.params.id)

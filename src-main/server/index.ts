@@ -22,7 +22,8 @@ import { restRouter } from './rest'
 import { knowledgeUploadRouter } from './knowledge/upload'
 import { digitalHumanFilesRouter } from './digital-humans'
 import { backupFilesRouter } from './backup-files'
-import { bearerChallenge, hostAllowed, hostCheck, isLoopback, requireToken, securityHeaders, tokenToCookie } from './security'
+import { bearerChallenge, hostAllowed, hostCheck, isLoopback, securityHeaders, tokenToCookie } from './security'
+import { Authenticator } from './auth'
 import { attachStudioSocket } from './studio-socket'
 import { mcpRouter } from './mcp/router'
 import { webRouter } from './web'
@@ -106,7 +107,10 @@ export async function startServer(runtime: Runtime, opts: ServerOptions): Promis
   const app = express()
   app.disable('x-powered-by')
   app.set('query parser', 'simple')
-  const authed = requireToken(opts.token, allowedHosts)
+  // Who calls: the server's token (the owner), a person's session or token (accounts on), or nobody.
+  const auth = new Authenticator(runtime, opts.token, allowedHosts)
+  const authed = auth.identify(true)
+  const identified = auth.identify(false)
   app.use(requestId)
   app.use(securityHeaders)
   app.use(bearerChallenge)
@@ -122,18 +126,19 @@ export async function startServer(runtime: Runtime, opts: ServerOptions): Promis
   })
   const bodyLimit = opts.bodyLimit ?? '2mb'
   // Outside clients (widgets, phones, OpenAI SDKs) use a published agent's key instead of the token.
-  const access = new ChatAccess(runtime, opts.token)
+  const access = new ChatAccess(runtime, opts.token, auth)
   app.use(chatProtocolRouter(runtime, access, { bodyLimit }))
   app.use('/v1', openAiRouter(runtime, access, { bodyLimit }))
   // Text → audio and audio → text with the server's keys (kiosk, phone page, studio previews).
   app.use(speechRouter(runtime, access))
   // Multipart uploads stream to disk, so they are routed before the JSON body parser and its limit.
-  app.use('/api', authed, knowledgeUploadRouter(runtime), digitalHumanFilesRouter(runtime))
+  app.use('/api', identified, knowledgeUploadRouter(runtime))
+  app.use('/api', authed, digitalHumanFilesRouter(runtime))
   // A backup archive to download, or one uploaded to restore (raw body, any size).
   app.use('/api', authed, backupFilesRouter(runtime))
   // A turn may carry attachments (up to 5 × 5 MB, base64): its body limit is its own.
-  app.use(streams['chat.turn'].path, authed, express.json({ limit: '40mb' }))
-  app.use('/api', authed, express.json({ limit: bodyLimit }), studioTurnRouter(runtime), restRouter(runtime.handlers))
+  app.use(streams['chat.turn'].path, express.json({ limit: '40mb' }))
+  app.use('/api', express.json({ limit: bodyLimit }), studioTurnRouter(runtime), restRouter(runtime))
   // Agents as MCP tools for other MCP clients (streamable HTTP), behind the same token.
   app.use('/mcp', authed, mcpRouter(runtime, { bodyLimit }))
 
@@ -181,7 +186,7 @@ export async function startServer(runtime: Runtime, opts: ServerOptions): Promis
   const adapterClients = redis ? [redis.connect(), redis.connect()] : []
   if (redis) io.adapter(createAdapter(adapterClients[0], adapterClients[1], { key: `${redis.prefix}socket.io` }))
   const closeAdapter = () => Promise.all(adapterClients.map((c) => redis?.close(c)))
-  const unsubscribe = attachStudioSocket(io, runtime, opts.token, allowedHosts)
+  const unsubscribe = attachStudioSocket(io, runtime, auth, allowedHosts)
   const detachControl = attachControlSocket(io, runtime, access)
 
   try {

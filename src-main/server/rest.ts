@@ -1,8 +1,8 @@
 import { Router, type Request } from 'express'
 import { endpoints, type EndpointName } from '../contract/api'
 import { AppError } from '../contract/errors'
-import type { ApiHandlers } from '../contract/api'
-import { dispatch } from '../core/dispatch'
+import { dispatch, type DispatchTarget } from '../core/dispatch'
+import { contextOf } from './auth'
 
 /** Input of a request: query (GET/DELETE) or body (POST/PUT), then path params on top. */
 function rawInput(req: Request, method: string): Record<string, unknown> {
@@ -17,13 +17,13 @@ function rawInput(req: Request, method: string): Record<string, unknown> {
   return { ...base, ...req.params }
 }
 
-/** REST routes for every endpoint in the contract; nothing is routed by hand. Mount at /api. */
-export function restRouter(handlers: ApiHandlers): Router {
+/** REST routes for every endpoint in the contract; nothing is routed by hand. Mount at /api, behind `identify`. */
+export function restRouter(target: DispatchTarget): Router {
   const router = Router()
   for (const [name, ep] of Object.entries(endpoints) as [EndpointName, (typeof endpoints)[EndpointName]][]) {
     const method = ep.method.toLowerCase() as 'get' | 'post' | 'put' | 'delete'
     router[method](ep.path.replace(/^\/api/, ''), async (req, res) => {
-      const data = await dispatch(handlers, name, rawInput(req, ep.method))
+      const data = await dispatch(target, name, rawInput(req, ep.method), contextOf(res))
       res.status(name.endsWith('.create') ? 201 : 200).json(data)
     })
   }

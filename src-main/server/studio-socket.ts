@@ -1,7 +1,10 @@
 import type { Server as IoServer, Socket } from 'socket.io'
 import type { Runtime } from '../core/runtime'
 import { log } from '../base/log'
-import { hostAllowed, readCookie, sameOrigin, tokensEqual, TOKEN_COOKIE } from './security'
+import { hostAllowed } from './security'
+import type { Authenticator } from './auth'
+import { audienceOf, roomsOf } from '../core/accounts/event-audience'
+import type { Principal } from '../core/context'
 
 type Middleware = (socket: Socket, next: (err?: Error) => void) => void
 
@@ -29,23 +32,39 @@ export function guarded(name: string, middleware: Middleware): Middleware {
 
 /**
  * The `/studio` namespace pushes the core's events to studio clients (the browser flavour of the
- * IPC event channel). Token required: in `auth.token`, or the cookie when the page is same-origin.
+ * IPC event channel). Credentials required: `auth.token` (the server's token, a session or a
+ * personal token), or the cookies when the page is same-origin. With accounts on, each event
+ * reaches only those allowed to see it (core/accounts/event-audience.ts): a person's chats and
+ * memories reach that person alone.
  */
-export function attachStudioSocket(io: IoServer, runtime: Runtime, token: string, allowedHosts: readonly string[]) {
+export function attachStudioSocket(io: IoServer, runtime: Runtime, auth: Authenticator, allowedHosts: readonly string[]) {
   const studio = io.of('/studio')
   studio.use(
     guarded('/studio', (socket, next) => {
       const hs = socket.handshake
       if (!hostAllowed(hs.headers.host, allowedHosts)) return next(new Error('forbidden host'))
-      const auth = (hs.auth ?? {}) as { token?: unknown }
-      // WebSockets ignore CORS: the cookie counts only for the studio's own page.
-      const presented = auth.token ?? (sameOrigin(hs.headers.origin, hs.headers.host) ? readCookie(hs.headers.cookie, TOKEN_COOKIE) : undefined)
-      if (!tokensEqual(presented, token)) return next(new Error('unauthorized'))
-      next()
+      auth.socketPrincipal(hs).then(
+        (principal) => {
+          if (principal.kind === 'anonymous') return next(new Error('unauthorized'))
+          ;(socket.data as { principal?: Principal }).principal = principal
+          next()
+        },
+        () => next(new Error('unauthorized'))
+      )
     })
   )
+  studio.on('connection', (socket) => {
+    const principal = (socket.data as { principal?: Principal }).principal
+    if (principal) void socket.join(roomsOf(principal))
+  })
   // `local`: each process forwards the events it gets (its own and, with Redis, the other processes'
   // through the coordination bus) to its own sockets; the Socket.IO Redis adapter must not repeat them.
-  const unsubscribe = runtime.events.subscribe((name, payload) => studio.local.emit(name, payload))
+  const unsubscribe = runtime.events.subscribe((name, payload) => {
+    if (!runtime.accounts.enabled) return void studio.local.emit(name, payload)
+    audienceOf(name, payload, runtime.owners).then(
+      (rooms) => studio.local.to(rooms).emit(name, payload),
+      (err: unknown) => log.warn({ err, event: name }, 'studio event not delivered: its audience could not be found')
+    )
+  })
   return unsubscribe
 }

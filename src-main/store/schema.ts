@@ -182,19 +182,65 @@ export interface MemoriesTable {
   created_at: number
   updated_at: number
 }
+/** Better Auth's tables (migration 008): dates as it writes them (ISO text on SQLite, DATETIME on MySQL). */
+type AuthDate = string | Date
 export interface UsersTable {
   id: string
   name: string
+  email: string
+  email_verified: number
+  image: string | null
   role: string
-  created_at: number
+  disabled: number
+  created_at: AuthDate
+  updated_at: AuthDate
+}
+export interface AuthSessionsTable {
+  id: string
+  token: string
+  user_id: string
+  expires_at: AuthDate
+  ip_address: string | null
+  user_agent: string | null
+  created_at: AuthDate
+  updated_at: AuthDate
 }
 export interface ApiTokensTable {
   id: string
-  user_id: string | null
+  user_id: string
   name: string
+  prefix: string
   token_hash: string
+  /** JSON array of scopes. */
+  scopes: string
   created_at: number
   last_used_at: number | null
+  expires_at: number | null
+}
+export interface InvitesTable {
+  id: string
+  code_hash: string
+  role: string
+  email: string | null
+  created_by: string
+  created_at: number
+  expires_at: number
+  used_at: number | null
+}
+export interface AuditLogTable {
+  id: string
+  at: number
+  actor_id: string
+  actor_name: string
+  action: string
+  target_id: string | null
+}
+export interface AgentAccessTable {
+  agent_id: string
+  owner_id: string | null
+  everyone: number
+  /** JSON array of user ids. */
+  people: string
 }
 export interface SettingsTable {
   key: string
@@ -234,7 +280,11 @@ export interface DB {
   schedule_runs: ScheduleRunsTable
   memories: MemoriesTable
   users: UsersTable
+  auth_sessions: AuthSessionsTable
   api_tokens: ApiTokensTable
+  invites: InvitesTable
+  audit_log: AuditLogTable
+  agent_access: AgentAccessTable
   settings: SettingsTable
   digital_humans: DigitalHumansTable
 }

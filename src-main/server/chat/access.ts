@@ -2,10 +2,20 @@ import type { NextFunction, Request, Response } from 'express'
 import type { Agent } from '../../contract/entities'
 import { AppError } from '../../contract/errors'
 import type { Runtime } from '../../core/runtime'
+import { canUseAgent } from '../../core/access'
+import type { Principal } from '../../core/context'
+import { SESSION_COOKIE } from '../../core/accounts/accounts-service'
+import type { Authenticator } from '../auth'
 import { readCookie, tokensEqual, TOKEN_COOKIE } from '../security'
 
-/** Who calls a chat endpoint: the studio (its token opens every agent) or a holder of one agent's public key. */
-export type Caller = { kind: 'studio' } | { kind: 'key'; key: string }
+type Person = Extract<Principal, { kind: 'user' }>
+
+/**
+ * Who calls a chat endpoint: the studio (its token opens every agent), a holder of one agent's
+ * public key, or a signed-in person (a session or a personal token with the `chat` scope), who
+ * may use the agents shared with them.
+ */
+export type Caller = { kind: 'studio' } | { kind: 'key'; key: string } | { kind: 'user'; person: Person }
 
 const KEY_PREFIX = 'pk_'
 const HOW_TO_AUTH =
@@ -33,7 +43,8 @@ export class ChatAccess {
 
   constructor(
     private readonly runtime: Runtime,
-    private readonly token: string
+    private readonly token: string,
+    private readonly auth?: Authenticator
   ) {
     this.unsubscribe = runtime.events.subscribe((name) => {
       if (name === 'agents.changed') this.origins = null
@@ -57,7 +68,7 @@ export class ChatAccess {
   }
 
   /** The credentials a request carries; 401 when there are none that could be right. */
-  caller(req: Request): Caller {
+  async caller(req: Request): Promise<Caller> {
     const auth = req.headers.authorization
     const bearer = auth?.startsWith('Bearer ') ? auth.slice(7).trim() : undefined
     const query = req.query as Record<string, unknown>
@@ -69,21 +80,39 @@ export class ChatAccess {
     if (key?.startsWith(KEY_PREFIX)) return { kind: 'key', key }
     // The cookie only counts on same-origin requests: a page on an allowed origin must not ride on
     // the studio's session to reach every agent.
-    const cookie = sameOrigin(req.headers.origin, req.headers.host) ? readCookie(req.headers.cookie, TOKEN_COOKIE) : undefined
+    const own = sameOrigin(req.headers.origin, req.headers.host)
+    const cookie = own ? readCookie(req.headers.cookie, TOKEN_COOKIE) : undefined
     const token = bearer ?? (typeof query.token === 'string' ? query.token : undefined) ?? cookie
     if (tokensEqual(token, this.token)) return { kind: 'studio' }
+    const session = own && !token ? readCookie(req.headers.cookie, SESSION_COOKIE) : undefined
+    if (this.auth?.accounts && (token || session)) {
+      const principal = await this.auth.resolve({ token: (token ?? session)!, via: token ? 'header' : 'session-cookie' })
+      if (principal.kind === 'owner') return { kind: 'studio' }
+      if (principal.kind === 'user') {
+        if (!principal.scopes.includes('chat')) throw new AppError('forbidden', 'This token lacks the "chat" scope needed to talk to agents')
+        return { kind: 'user', person: principal }
+      }
+    }
     throw new AppError('unauthorized', key || token ? `Wrong access token or key: ${HOW_TO_AUTH}` : `Missing credentials: ${HOW_TO_AUTH}`)
   }
 
   /** Express middleware: resolves the caller into `res.locals.caller` before the body is read. */
   readonly identify = (req: Request, res: Response, next: NextFunction) => {
-    res.locals.caller = this.caller(req)
-    next()
+    this.caller(req)
+      .then((caller) => {
+        res.locals.caller = caller
+      })
+      .then(() => next(), next)
   }
 
   /** Checks that the caller may use this agent from where it calls; 401/403 otherwise. */
-  authorize(caller: Caller, agent: Agent, origin: string | undefined): Agent {
+  async authorize(caller: Caller, agent: Agent, origin: string | undefined): Promise<Agent> {
     if (caller.kind === 'studio') return agent
+    if (caller.kind === 'user') {
+      if (!canUseAgent(caller.person, (await this.runtime.owners.agent(agent.id))!))
+        throw new AppError('forbidden', 'This agent is not shared with you: ask its builder or an admin')
+      return agent
+    }
     if (!tokensEqual(caller.key, agent.publicKey)) throw new AppError('unauthorized', `This key is not valid for the agent ${agent.uuid}`)
     if (!agent.published)
       throw new AppError('forbidden', `The agent "${agent.name}" is not published: publish it in the studio before chatting with its public key`)
@@ -93,11 +122,30 @@ export class ChatAccess {
     return agent
   }
 
+  /**
+   * The user id a turn runs as: a person is always themselves (naming someone else is 403);
+   * the studio and key holders name the user as the protocol lets them.
+   */
+  userIdFor(caller: Caller, given: string | undefined, fallback: string): string {
+    if (caller.kind !== 'user') return given ?? fallback
+    if (given !== undefined && given !== fallback && given !== caller.person.userId)
+      throw new AppError('forbidden', 'user_id must be your own (or left out): you cannot chat as another person')
+    return caller.person.userId
+  }
+
+  /** A person may continue only their own sessions. */
+  async checkSession(caller: Caller, sessionId: string): Promise<void> {
+    if (caller.kind !== 'user') return
+    const owner = await this.runtime.owners.session(sessionId)
+    if (owner !== undefined && owner !== caller.person.userId)
+      throw new AppError('forbidden', 'That belongs to someone else: you can only open your own chats, runs and memories')
+  }
+
   /** The agent a caller names (id or uuid) and may use. */
   async agent(caller: Caller, idOrUuid: string, req: Request): Promise<Agent> {
     // The server's own pages (the phone chat page, the embed iframe) are not a foreign website.
     const origin = sameOrigin(req.headers.origin, req.headers.host) ? undefined : req.headers.origin
-    return this.authorize(caller, await this.runtime.agents.get(idOrUuid), origin)
+    return await this.authorize(caller, await this.runtime.agents.get(idOrUuid), origin)
   }
 
   /** The agent whose public key this is; 401 when none. */

@@ -20,9 +20,12 @@ export function chatProtocolRouter(runtime: Runtime, access: ChatAccess, opts: {
 
   router.post('/chat-init', access.identify, json, async (req, res) => {
     const body = parseBody(ChatInitBody, req.body, '/chat-init request')
-    const agent = await access.agent(res.locals.caller as Caller, body.app_uuid, req)
+    const caller = res.locals.caller as Caller
+    const agent = await access.agent(caller, body.app_uuid, req)
     access.narrowCors(res, agent)
+    const userId = access.userIdFor(caller, body.user_id, 'anonymous')
     const sessionId = body.session_id || undefined
+    if (sessionId) await access.checkSession(caller, sessionId)
     if (sessionId) {
       const existing = await runtime.chat.sessions.get(sessionId).catch((err: unknown) => {
         if (err instanceof AppError && err.code === 'not_found') return null
@@ -37,7 +40,7 @@ export function chatProtocolRouter(runtime: Runtime, access: ChatAccess, opts: {
       // A client may bring its own id (it kept one from before); the session starts under it.
       const created = await runtime.chat.sessions.create({
         agentId: agent.id,
-        userId: body.user_id,
+        userId,
         title: '',
         origin: 'chat',
         ...(sessionId && { id: sessionId })
@@ -54,8 +57,11 @@ export function chatProtocolRouter(runtime: Runtime, access: ChatAccess, opts: {
 
   router.post('/chat-message', access.identify, json, async (req, res) => {
     const body = parseBody(ChatMessageBody, req.body, '/chat-message request')
-    const agent = await access.agent(res.locals.caller as Caller, body.app_uuid, req)
+    const caller = res.locals.caller as Caller
+    const agent = await access.agent(caller, body.app_uuid, req)
     access.narrowCors(res, agent)
+    const userId = access.userIdFor(caller, body.user_id, 'anonymous')
+    await access.checkSession(caller, body.session_id)
     // Only a connected socket (here or, on a team server, on another process) can answer waits;
     // a stale socket_id must not leave the turn hanging.
     const clientId = body.socket_id && (await runtime.chat.clients.reachable(body.socket_id)) ? body.socket_id : undefined
@@ -64,7 +70,7 @@ export function chatProtocolRouter(runtime: Runtime, access: ChatAccess, opts: {
       sessionId: body.session_id,
       agent,
       message: body.message,
-      userId: body.user_id,
+      userId,
       clientId,
       // A digital human on the control socket says each answer before the turn goes on.
       ...(body.is_digitalhuman && clientId && { presenter: runtime.chat.socketPresenter(clientId) }),

@@ -9,6 +9,8 @@ import { Router, type Request, type Response } from 'express'
 import { AppError, type ErrorCode } from '../../contract/errors'
 import { detectFormat, supportedExtensions } from '../../core/knowledge/parse'
 import type { Runtime } from '../../core/runtime'
+import { authorize } from '../../core/access'
+import { contextOf } from '../auth'
 import { requestLog } from '../errors'
 
 // A request can hold many files; the limit is per file. This caps what one request may claim to send.
@@ -42,6 +44,8 @@ export function knowledgeUploadRouter(runtime: Runtime): Router {
     const received: Received[] = []
     const cleanup = () => Promise.all(received.map((r) => rm(r.tempPath, { force: true })))
     try {
+      // Adding documents is a builder's change, as knowledgeBases.* are (contract/api.ts).
+      await authorize('knowledgeBases.upload', 'POST', { role: 'builder' }, {}, contextOf(res), runtime.owners)
       if (!/^multipart\/form-data\b/i.test(req.headers['content-type'] ?? '')) {
         return send(res, 'unsupported_media_type', 'Send the files as multipart/form-data (a form with file fields)')
       }

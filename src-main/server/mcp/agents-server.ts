@@ -5,6 +5,8 @@ import { isEndpointName } from '../../contract/api'
 import type { Agent } from '../../contract/entities'
 import { dispatch } from '../../core/dispatch'
 import type { Runtime } from '../../core/runtime'
+import type { RequestContext } from '../../core/context'
+import { roleAtLeast } from '../../contract/access'
 import { APP_VERSION } from '../../core/version'
 
 /** Sessions that MCP clients start belong to this user, so they are easy to find in the studio. */
@@ -36,11 +38,24 @@ export const searchToolName = (kb: { id: string; name: string }, taken: Set<stri
 const failed = (text: string): CallToolResult => ({ content: [{ type: 'text', text }], isError: true })
 
 /** One full agent turn for an MCP caller: a new session unless it continues one. */
-async function ask(runtime: Runtime, agent: Agent, input: { message: string; session_id?: string }, signal: AbortSignal): Promise<CallToolResult> {
+async function ask(
+  runtime: Runtime,
+  ctx: RequestContext,
+  agent: Agent,
+  input: { message: string; session_id?: string },
+  signal: AbortSignal
+): Promise<CallToolResult> {
   try {
-    const sessionId = input.session_id ?? (await runtime.chat.sessions.create({ agentId: agent.id, userId: MCP_USER, title: '', origin: 'api' })).id
+    // A person's conversations are theirs: their id, and only their own sessions to continue.
+    const p = ctx.principal
+    const userId = p.kind === 'user' ? p.userId : MCP_USER
+    if (input.session_id && p.kind === 'user' && (await runtime.owners.session(input.session_id)) !== undefined) {
+      if ((await runtime.owners.session(input.session_id)) !== p.userId)
+        return failed('That session belongs to someone else: leave session_id out to start a new one')
+    }
+    const sessionId = input.session_id ?? (await runtime.chat.sessions.create({ agentId: agent.id, userId, title: '', origin: 'api' })).id
     // Not interactive: nobody on an MCP connection can answer ask_user or a confirmation.
-    const handle = await runtime.chat.startTurn({ sessionId, agentId: agent.id, message: input.message, userId: MCP_USER, interactive: false, signal })
+    const handle = await runtime.chat.startTurn({ sessionId, agentId: agent.id, message: input.message, userId, interactive: false, signal })
     for await (const _event of handle.events) {
       // Drained so the queue does not hold the whole turn; the summary carries the answer.
     }
@@ -56,7 +71,7 @@ async function ask(runtime: Runtime, agent: Agent, input: { message: string; ses
  * The studio as an MCP server: every agent is a tool, and every knowledge base a search tool. Built per request from the current agent
  * list (the endpoint is stateless), so new and renamed agents show up without a restart.
  */
-export async function createAgentsMcpServer(runtime: Runtime): Promise<McpServer> {
+export async function createAgentsMcpServer(runtime: Runtime, ctx: RequestContext): Promise<McpServer> {
   const server = new McpServer(
     { name: 'agenta-studio', version: APP_VERSION },
     {
@@ -65,7 +80,8 @@ export async function createAgentsMcpServer(runtime: Runtime): Promise<McpServer
     }
   )
   const taken = new Set<string>()
-  for (const agent of await runtime.agents.list()) {
+  // A person sees the agents shared with them; search tools are a builder's, as knowledgeBases.search is.
+  for (const agent of await runtime.visibleAgents(await runtime.agents.list(), ctx.principal, 'use')) {
     server.registerTool(
       askToolName(agent, taken),
       {
@@ -78,10 +94,12 @@ export async function createAgentsMcpServer(runtime: Runtime): Promise<McpServer
         outputSchema: { answer: z.string(), session_id: z.string() },
         annotations: { readOnlyHint: false, openWorldHint: true }
       },
-      (input, extra) => ask(runtime, agent, input, extra.signal)
+      (input, extra) => ask(runtime, ctx, agent, input, extra.signal)
     )
   }
-  await registerKnowledgeSearch(server, runtime, taken)
+  const p = ctx.principal
+  if (p.kind === 'owner' || (p.kind === 'user' && roleAtLeast(p.role, 'builder') && p.scopes.includes('build')))
+    await registerKnowledgeSearch(server, runtime, ctx, taken)
   // registerTool advertises `tools.listChanged`, but a stateless server has no stream to send that
   // notification on: the list is simply fresh on every request. Say so instead of promising it.
   if (taken.size) server.server.registerCapabilities({ tools: { listChanged: false } })
@@ -102,7 +120,7 @@ interface Hit {
  * (validation and retrieval defaults included). While that endpoint does not exist yet, the
  * server simply offers no search tools.
  */
-async function registerKnowledgeSearch(server: McpServer, runtime: Runtime, taken: Set<string>) {
+async function registerKnowledgeSearch(server: McpServer, runtime: Runtime, ctx: RequestContext, taken: Set<string>) {
   if (!isEndpointName(KB_SEARCH)) return
   for (const kb of await runtime.knowledgeBases.list()) {
     server.registerTool(
@@ -118,7 +136,7 @@ async function registerKnowledgeSearch(server: McpServer, runtime: Runtime, take
       },
       async ({ query, top_k }) => {
         try {
-          const { hits } = (await dispatch(runtime.handlers, KB_SEARCH, { id: kb.id, query, ...(top_k && { topK: top_k }) })) as { hits: Hit[] }
+          const { hits } = (await dispatch(runtime, KB_SEARCH, { id: kb.id, query, ...(top_k && { topK: top_k }) }, ctx)) as { hits: Hit[] }
           const text = hits.map((h, i) => `[${i + 1}] ${h.docName}${h.page ? `, page ${h.page}` : ''} (score ${h.score.toFixed(3)})\n${h.text}`).join('\n\n')
           return { content: [{ type: 'text', text: text || 'No passage matched.' }] }
         } catch (err) {

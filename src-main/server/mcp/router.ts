@@ -4,6 +4,7 @@ import express, { Router, type NextFunction, type Request, type Response } from 
 import type { Runtime } from '../../core/runtime'
 import { createAgentsMcpServer } from './agents-server'
 import { fromExpress, requestLog } from '../errors'
+import { contextOf } from '../auth'
 
 /** A JSON-RPC 2.0 error answer; `id` is null because a message we could not read has none we trust. */
 function rpcError(res: Response, status: number, code: number, message: string) {
@@ -45,8 +46,11 @@ export function mcpRouter(runtime: Runtime, opts: { bodyLimit: string }): Router
       void transport.close()
       void server?.close()
     })
+    const ctx = contextOf(res)
+    if (ctx.principal.kind === 'user' && !ctx.principal.scopes.includes('chat'))
+      return rpcError(res, 403, -32001, 'Forbidden: this token lacks the "chat" scope that /mcp needs')
     try {
-      server = await createAgentsMcpServer(runtime)
+      server = await createAgentsMcpServer(runtime, ctx)
       await server.connect(transport)
       await transport.handleRequest(req, res, req.body)
     } catch (err) {

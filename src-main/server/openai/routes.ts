@@ -54,6 +54,12 @@ export function openAiRouter(runtime: Runtime, access: ChatAccess, opts: { bodyL
   const idempotency = new IdempotencyKeys()
   router.use(access.cors)
 
+  /** The agents the studio or a person may use (a person: those shared with them). */
+  async function visibleTo(caller: Caller): Promise<Agent[]> {
+    const all = await runtime.agents.list()
+    return caller.kind === 'user' ? runtime.visibleAgents(all, caller.person, 'use') : all
+  }
+
   /** The agent a `model` names (uuid, id or name) and that the caller may use. */
   async function agentFor(caller: Caller, model: string, req: Request): Promise<Agent> {
     const notFound = () => new AppError('not_found', `The model \`${model}\` does not exist: use an agent's uuid or name (GET /v1/models lists them)`)
@@ -62,7 +68,7 @@ export function openAiRouter(runtime: Runtime, access: ChatAccess, opts: { bodyL
       if (model !== own.uuid && model !== own.id && model !== own.name) throw notFound()
       return access.authorize(caller, own, req.headers.origin)
     }
-    const agents = await runtime.agents.list()
+    const agents = await visibleTo(caller)
     const exact = agents.find((a) => a.uuid === model || a.id === model)
     if (exact) return exact
     const named = agents.filter((a) => a.name === model)
@@ -91,13 +97,15 @@ export function openAiRouter(runtime: Runtime, access: ChatAccess, opts: { bodyL
       })
 
     const key = req.get('idempotency-key')
-    const claim = key ? idempotency.claim(caller.kind === 'key' ? `key:${caller.key}` : 'studio', key, { path: req.path, body: req.body }) : undefined
+    const owner = caller.kind === 'key' ? `key:${caller.key}` : caller.kind === 'user' ? `user:${caller.person.userId}` : 'studio'
+    const claim = key ? idempotency.claim(owner, key, { path: req.path, body: req.body }) : undefined
     if (claim && !claim.first) return claim.recording.replay(req, res, plan.stream)
     const recording = claim?.recording
 
     let turn
     try {
-      const userId = plan.user ?? 'openai-api'
+      // A person's turns are theirs whatever `user` says (it is an end-user label in OpenAI's API).
+      const userId = caller.kind === 'user' ? caller.person.userId : (plan.user ?? 'openai-api')
       const session = await runtime.chat.sessions.create({ agentId: agent.id, userId, title, origin: 'api' })
       turn = await runtime.chat.startTurn({ sessionId: session.id, agent, message, history, extraSystem, userId, interactive: false, caller: plan.caller })
     } catch (err) {
@@ -149,11 +157,11 @@ export function openAiRouter(runtime: Runtime, access: ChatAccess, opts: { bodyL
   router.get('/models', access.identify, async (req, res) => {
     const caller = res.locals.caller as Caller
     if (caller.kind === 'key') {
-      const agent = access.authorize(caller, await access.agentByKey(caller.key), req.headers.origin)
+      const agent = await access.authorize(caller, await access.agentByKey(caller.key), req.headers.origin)
       access.narrowCors(res, agent)
       return void res.json({ object: 'list', data: [modelEntry(agent)] })
     }
-    res.json({ object: 'list', data: (await runtime.agents.list()).map(modelEntry) })
+    res.json({ object: 'list', data: (await visibleTo(caller)).map(modelEntry) })
   })
 
   router.get('/models/:model', access.identify, async (req, res) => {

@@ -41,7 +41,7 @@ export function speechRouter(runtime: Runtime, access: ChatAccess): Router {
   async function agentOf(caller: Caller, agentId: string | undefined, req: Request, res: Response): Promise<Agent | undefined> {
     let agent: Agent | undefined
     if (agentId) agent = await access.agent(caller, agentId, req)
-    else if (caller.kind === 'key') agent = access.authorize(caller, await access.agentByKey(caller.key), undefined)
+    else if (caller.kind === 'key') agent = await access.authorize(caller, await access.agentByKey(caller.key), undefined)
     if (agent) access.narrowCors(res, agent)
     return agent
   }

@@ -7,6 +7,7 @@ import * as m005 from './005_document_claim_index'
 import * as m006 from './006_provider_timeouts'
 import * as m007 from './007_digital_humans'
 import * as m008 from './008_session_origin'
+import * as m009 from './009_accounts'
 
 /**
  * Listed by hand rather than read from disk: the main process is bundled, so there is no
@@ -21,7 +22,8 @@ const migrations: Record<string, Migration> = {
   '005_document_claim_index': m005,
   '006_provider_timeouts': m006,
   '007_digital_humans': m007,
-  '008_session_origin': m008
+  '008_session_origin': m008,
+  '009_accounts': m009
 }
 
 export const migrationProvider: MigrationProvider = {

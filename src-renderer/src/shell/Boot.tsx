@@ -1,21 +1,49 @@
 import { Button, Result, Spin } from 'antd'
-import { useCallback, useEffect } from 'react'
+import { useCallback, useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { useStore } from 'zustand'
+import type { ApiOutput } from '@contract/api'
+import { toApiError } from '../api/errors'
 import type { AuthStore } from '../stores/auth'
+import { AuthContext } from '../stores/auth-context'
 import { useArea, useStudio } from '../stores/hooks'
 import { TokenScreen } from '../screens/auth/TokenScreen'
+import { InviteScreen, LoginScreen, SetupScreen } from '../screens/auth/PeopleAuthScreens'
 import { Shell } from './Shell'
 
-/** First contact with the core: settings load, or the token screen, or "cannot reach the server". */
+/** `#/invite/<code>`: the link an admin shares. */
+const inviteCode = (): string | null => {
+  const m = /^#\/invite\/([^/?#]+)/.exec(window.location.hash)
+  return m ? decodeURIComponent(m[1]!) : null
+}
+
+/**
+ * First contact with the core: who is calling (a browser asks the server whether accounts are
+ * on: then the first-run setup, an invitation, or signing in), then settings load — or the token
+ * screen, or "cannot reach the server".
+ */
 export function Boot({ auth }: { auth: AuthStore }) {
   const { t } = useTranslation()
   const studio = useStudio()
   const status = useStore(auth, (s) => s.status)
   const rejectedToken = useStore(auth, (s) => s.rejectedToken)
+  const accounts = useStore(auth, (s) => s.accounts)
+  const needsSetup = useStore(auth, (s) => s.needsSetup)
+  const me = useStore(auth, (s) => s.me)
   const error = useArea('settings', (s) => s.error)
+  const [invite, setInvite] = useState(inviteCode)
 
   const start = useCallback(async () => {
+    if (studio.connection.host === 'browser') {
+      try {
+        const state = await studio.connection.api.call('auth.state', {})
+        auth.getState().setPeople(state)
+        if (state.accounts && (state.needsSetup || !state.me)) return
+      } catch (err) {
+        // Accounts off and no token: the API hook has already shown the token screen.
+        if (toApiError(err).code === 'unauthorized') return
+      }
+    } else auth.getState().setPeople({ accounts: false, needsSetup: false, me: { kind: 'owner' } })
     await studio.settings.getState().load()
     const failed = studio.settings.getState().error
     if (!failed) auth.getState().set('ok')
@@ -25,26 +53,41 @@ export function Boot({ auth }: { auth: AuthStore }) {
     void start()
   }, [start])
 
-  if (status === 'unauthorized') return <TokenScreen rejected={rejectedToken} />
-  if (status === 'ok') return <Shell />
-  if (error && error.code !== 'unauthorized')
+  const signedIn = (_s: ApiOutput<'auth.login'>) => {
+    if (invite) {
+      window.history.replaceState(null, '', window.location.pathname)
+      setInvite(null)
+    }
+    auth.getState().set('checking')
+    void start()
+  }
+
+  const screen = () => {
+    if (accounts && invite && (!me || status !== 'ok')) return <InviteScreen code={invite} onSignedIn={signedIn} />
+    if (accounts && needsSetup) return <SetupScreen onSignedIn={signedIn} />
+    if (accounts && (!me || status === 'unauthorized')) return <LoginScreen expired={status === 'unauthorized'} onSignedIn={signedIn} />
+    if (status === 'unauthorized') return <TokenScreen rejected={rejectedToken} />
+    if (status === 'ok') return <Shell />
+    if (error && error.code !== 'unauthorized')
+      return (
+        <div className="center-screen">
+          <Result
+            status="warning"
+            title={t('boot.unreachable')}
+            subTitle={error.message}
+            extra={
+              <Button type="primary" onClick={() => void start()}>
+                {t('common.retry')}
+              </Button>
+            }
+          />
+        </div>
+      )
     return (
       <div className="center-screen">
-        <Result
-          status="warning"
-          title={t('boot.unreachable')}
-          subTitle={error.message}
-          extra={
-            <Button type="primary" onClick={() => void start()}>
-              {t('common.retry')}
-            </Button>
-          }
-        />
+        <Spin size="large" />
       </div>
     )
-  return (
-    <div className="center-screen">
-      <Spin size="large" />
-    </div>
-  )
+  }
+  return <AuthContext.Provider value={auth}>{screen()}</AuthContext.Provider>
 }

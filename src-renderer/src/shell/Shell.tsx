@@ -1,7 +1,9 @@
 import { Layout, Spin } from 'antd'
 import { Suspense, useEffect, useState } from 'react'
 import { useStudio } from '../stores/hooks'
-import { ALL_AREAS } from './areas'
+import { ALL_AREAS, areasFor, SETTINGS_AREA } from './areas'
+import { roleOf } from '../stores/auth'
+import { useAuth } from '../stores/auth-context'
 import { Header } from './Header'
 import { useRoute } from './route'
 import { Sidebar, SidebarDrawer } from './Sidebar'
@@ -15,19 +17,24 @@ export function Shell() {
   const [collapsed, setCollapsed] = useState(() => localStorage.getItem(COLLAPSED_KEY) === '1')
   const narrow = useNarrow()
   const [drawerOpen, setDrawerOpen] = useState(false)
+  const role = useAuth((s) => roleOf(s.me))
+  const accounts = useAuth((s) => !!s.accounts)
 
   useEffect(() => {
     localStorage.setItem(COLLAPSED_KEY, collapsed ? '1' : '0')
   }, [collapsed])
 
-  // The pickers of every screen need providers and models: load them once for the whole shell.
+  // The pickers of every screen need providers and models: load them once for the whole shell (builders and up).
   useEffect(() => {
+    if (role === 'member') return
     const p = studio.providers.getState()
     void p.load()
     void p.loadModels()
-  }, [studio])
+  }, [studio, role])
 
-  const { Screen } = ALL_AREAS.find((a) => a.key === area) ?? ALL_AREAS[0]
+  // An area the role does not open (an old link) shows the first one it does.
+  const open = [...areasFor(role, accounts), SETTINGS_AREA]
+  const { Screen } = open.find((a) => a.key === area) ?? open[0] ?? ALL_AREAS[0]
   return (
     <Layout className={narrow ? 'shell narrow' : 'shell'} data-testid="shell">
       <Header onMenu={narrow ? () => setDrawerOpen(true) : undefined} />

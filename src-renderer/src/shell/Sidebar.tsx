@@ -1,7 +1,9 @@
 import { MenuFoldOutlined, MenuUnfoldOutlined } from '@ant-design/icons'
 import { Button, Drawer, Layout, Menu, Tooltip } from 'antd'
 import { useTranslation } from 'react-i18next'
-import { MAIN_AREAS, SETTINGS_AREA, type AreaDef } from './areas'
+import { areasFor, SETTINGS_AREA, type AreaDef } from './areas'
+import { roleOf } from '../stores/auth'
+import { useAuth } from '../stores/auth-context'
 import type { Area } from './route'
 
 interface Props {
@@ -9,6 +11,13 @@ interface Props {
   onSelect: (area: Area) => void
   collapsed: boolean
   onCollapse: (collapsed: boolean) => void
+}
+
+/** The areas of the sidebar: those the signed-in person's role opens. */
+const useMainAreas = () => {
+  const role = useAuth((s) => roleOf(s.me))
+  const accounts = useAuth((s) => !!s.accounts)
+  return areasFor(role, accounts)
 }
 
 const useItems = () => {
@@ -20,6 +29,7 @@ const useItems = () => {
 export function SidebarDrawer({ area, onSelect, open, onClose }: { area: Area; onSelect: (area: Area) => void; open: boolean; onClose: () => void }) {
   const { t } = useTranslation()
   const items = useItems()
+  const mainAreas = useMainAreas()
   const select = ({ key }: { key: string }) => {
     onClose()
     onSelect(key as Area)
@@ -37,7 +47,7 @@ export function SidebarDrawer({ area, onSelect, open, onClose }: { area: Area; o
       data-testid="sidebar-drawer"
     >
       <nav className="sidebar-inner" aria-label={t('shell.menu')}>
-        <Menu mode="inline" selectedKeys={[area]} items={items(MAIN_AREAS)} onClick={select} className="sidebar-menu" />
+        <Menu mode="inline" selectedKeys={[area]} items={items(mainAreas)} onClick={select} className="sidebar-menu" />
         <div className="sidebar-bottom">
           <Menu mode="inline" selectedKeys={[area]} items={items([SETTINGS_AREA])} onClick={select} className="sidebar-menu" />
         </div>
@@ -49,11 +59,12 @@ export function SidebarDrawer({ area, onSelect, open, onClose }: { area: Area; o
 export function Sidebar({ area, onSelect, collapsed, onCollapse }: Props) {
   const { t } = useTranslation()
   const items = useItems()
+  const mainAreas = useMainAreas()
   const select = ({ key }: { key: string }) => onSelect(key as Area)
   return (
     <Layout.Sider className="sidebar" width={208} collapsedWidth={64} collapsed={collapsed} trigger={null}>
       <nav className="sidebar-inner">
-        <Menu mode="inline" selectedKeys={[area]} items={items(MAIN_AREAS)} onClick={select} className="sidebar-menu" />
+        <Menu mode="inline" selectedKeys={[area]} items={items(mainAreas)} onClick={select} className="sidebar-menu" />
         <div className="sidebar-bottom">
           <Menu mode="inline" selectedKeys={[area]} items={items([SETTINGS_AREA])} onClick={select} className="sidebar-menu" />
           <Tooltip title={collapsed ? t('shell.expand') : t('shell.collapse')} placement="right">

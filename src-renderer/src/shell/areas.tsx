@@ -8,6 +8,7 @@ import {
   ScheduleOutlined,
   SettingOutlined,
   SmileOutlined,
+  TeamOutlined,
   ToolOutlined
 } from '@ant-design/icons'
 import { lazy, type ComponentType, type ReactNode } from 'react'
@@ -33,6 +34,7 @@ const DigitalHumansScreen = lazy(() => import('../screens/digital-humans/Digital
 const MemoryScreen = lazy(() => import('../screens/memory/MemoryScreen').then((m) => ({ default: m.MemoryScreen })))
 // The usage page draws with echarts: loaded when opened.
 const UsageScreen = lazy(() => import('../screens/usage/UsageScreen').then((m) => ({ default: m.UsageScreen })))
+const PeopleScreen = lazy(() => import('../screens/people/PeopleScreen').then((m) => ({ default: m.PeopleScreen })))
 
 /** The sidebar's order; settings sits apart at the bottom. */
 export const MAIN_AREAS: AreaDef[] = [
@@ -44,7 +46,19 @@ export const MAIN_AREAS: AreaDef[] = [
   { key: 'digitalHumans', icon: <SmileOutlined />, Screen: DigitalHumansScreen },
   { key: 'employees', icon: <ScheduleOutlined />, Screen: EmployeesScreen },
   { key: 'memory', icon: <BulbOutlined />, Screen: MemoryScreen },
-  { key: 'usage', icon: <BarChartOutlined />, Screen: UsageScreen }
+  { key: 'usage', icon: <BarChartOutlined />, Screen: UsageScreen },
+  { key: 'people', icon: <TeamOutlined />, Screen: PeopleScreen }
 ]
 export const SETTINGS_AREA: AreaDef = { key: 'settings', icon: <SettingOutlined />, Screen: SettingsScreen }
 export const ALL_AREAS = [...MAIN_AREAS, SETTINGS_AREA]
+
+/**
+ * The areas a person's role opens (accounts on): members chat and keep their memories; builders
+ * build; admins also manage people. The owner (desktop, server token) has everything but People,
+ * which exists only with accounts.
+ */
+export function areasFor(role: 'admin' | 'builder' | 'member', accounts: boolean): AreaDef[] {
+  if (role === 'member') return MAIN_AREAS.filter((a) => a.key === 'chat' || a.key === 'memory')
+  // Usage covers everyone's turns, and people are an admin's: both are admin only on the server too.
+  return MAIN_AREAS.filter((a) => (a.key !== 'people' || (accounts && role === 'admin')) && (a.key !== 'usage' || role === 'admin'))
+}

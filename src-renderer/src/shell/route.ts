@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useSyncExternalStore } from 'react'
 
-export const AREAS = ['agents', 'chat', 'models', 'tools', 'knowledge', 'digitalHumans', 'employees', 'memory', 'usage', 'settings'] as const
+export const AREAS = ['agents', 'chat', 'models', 'tools', 'knowledge', 'digitalHumans', 'employees', 'memory', 'usage', 'people', 'settings'] as const
 export type Area = (typeof AREAS)[number]
 
 const isArea = (v: string): v is Area => (AREAS as readonly string[]).includes(v)

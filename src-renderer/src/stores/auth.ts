@@ -1,4 +1,5 @@
 import { createStore, type StoreApi } from 'zustand/vanilla'
+import type { Me } from '@contract/accounts'
 
 export type AuthStatus = 'checking' | 'ok' | 'unauthorized'
 
@@ -6,7 +7,14 @@ export interface AuthState {
   status: AuthStatus
   /** The page was opened with a `?token=` the server did not accept (it strips the right one). */
   rejectedToken: boolean
+  /** The server signs people in (accounts on); false: the one token; null: not known yet. */
+  accounts: boolean | null
+  /** Accounts on and nobody yet: the first-run setup. */
+  needsSetup: boolean
+  /** Who is signed in (the owner on the desktop or with the server's token). */
+  me: Me | null
   set(status: AuthStatus): void
+  setPeople(next: { accounts: boolean; needsSetup: boolean; me: Me | null }): void
 }
 
 export type AuthStore = StoreApi<AuthState>
@@ -15,5 +23,12 @@ export const createAuthStore = (rejectedToken = false): AuthStore =>
   createStore<AuthState>()((set) => ({
     status: 'checking',
     rejectedToken,
-    set: (status) => set({ status })
+    accounts: null,
+    needsSetup: false,
+    me: null,
+    set: (status) => set({ status }),
+    setPeople: (next) => set(next)
   }))
+
+/** The role of the one using the studio: the owner may do everything, as an admin. */
+export const roleOf = (me: Me | null): 'admin' | 'builder' | 'member' => (me?.kind === 'user' ? me.user.role : 'admin')

@@ -27,7 +27,12 @@ export function createSettingsStore(api: Api): SettingsStore {
     error: null,
     async load() {
       try {
-        const [settings, info, server] = await Promise.all([api.call('settings.get', {}), api.call('app.info', {}), api.call('server.status', {})])
+        // The server's status (its token) is for admins: others simply do not see it.
+        const status = api.call('server.status', {}).catch((err: unknown) => {
+          if (toApiError(err).code === 'forbidden') return null
+          throw err
+        })
+        const [settings, info, server] = await Promise.all([api.call('settings.get', {}), api.call('app.info', {}), status])
         set({ settings, info, server, error: null })
       } catch (err) {
         set({ error: toApiError(err) })

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { Source, TurnEvent } from '../../../src-main/contract/chat'
 import { AgentCreate, type Agent } from '../../../src-main/contract/entities'
 import { dispatch } from '../../../src-main/core/dispatch'
+import { ownerContext } from '../../../src-main/core/context'
 import { bootRuntime, type BootedRuntime } from '../../utils/boot'
 import { startFakeLlm, type FakeLlm } from '../../utils/fake-llm'
 import { fakeModels, HOURS_EN, newDir, testKnowledgeOptions, TICKETS_ZH } from './helpers'
@@ -42,7 +43,8 @@ afterAll(async () => {
 })
 beforeEach(() => llm.reset())
 
-const bind = (settings: Record<string, unknown>) => dispatch(b.runtime.handlers, 'agents.setKnowledgeBases', { id: agent.id, bindings: [{ kbId, settings }] })
+const bind = (settings: Record<string, unknown>) =>
+  dispatch(b.runtime, 'agents.setKnowledgeBases', { id: agent.id, bindings: [{ kbId, settings }] }, ownerContext())
 
 async function turn(message: string) {
   const sessionId = (await b.runtime.chat.sessions.create({ agentId: agent.id, userId: 'u1', title: '' })).id
@@ -115,14 +117,14 @@ describe('knowledge in turns', () => {
   })
 
   it('rejects bindings to unknown knowledge bases or non-rerank models', async () => {
-    await expect(dispatch(b.runtime.handlers, 'agents.setKnowledgeBases', { id: agent.id, bindings: [{ kbId: 'nope' }] })).rejects.toMatchObject({
+    await expect(dispatch(b.runtime, 'agents.setKnowledgeBases', { id: agent.id, bindings: [{ kbId: 'nope' }] }, ownerContext())).rejects.toMatchObject({
       code: 'not_found'
     })
     await expect(bind({ rerankModelId: (await b.runtime.providers.models.list({ type: 'embedding' }))[0].id })).rejects.toMatchObject({
       code: 'validation_failed'
     })
     await bind({})
-    expect(await dispatch(b.runtime.handlers, 'agents.knowledgeBases', { id: agent.uuid })).toEqual([
+    expect(await dispatch(b.runtime, 'agents.knowledgeBases', { id: agent.uuid }, ownerContext())).toEqual([
       { kbId, settings: { use: 'context', mode: 'hybrid', topK: 5, scoreThreshold: 0, hybridWeight: 0.5, rerankModelId: null } }
     ])
   })

@@ -49,21 +49,21 @@ beforeEach(() => {
 
 describe('handleCall', () => {
   it('runs a trusted call through the contract', async () => {
-    const r = await handleCall(booted.runtime.handlers, true, 'app.info', {})
+    const r = await handleCall(booted.runtime, true, 'app.info', {})
     expect(r).toMatchObject({ ok: true, data: { name: 'Agenta Studio', host: 'server' } })
   })
   it('refuses an untrusted caller with forbidden before touching the core', async () => {
     const spy = vi.spyOn(booted.runtime.handlers, 'agents.list')
-    const r = await handleCall(booted.runtime.handlers, false, 'agents.list', {})
+    const r = await handleCall(booted.runtime, false, 'agents.list', {})
     expect(r).toEqual({ ok: false, error: { code: 'forbidden', message: expect.any(String) } })
     expect(spy).not.toHaveBeenCalled()
     spy.mockRestore()
   })
   it('answers unknown methods, bad names and bad input with wire errors, never a throw', async () => {
-    expect(await handleCall(booted.runtime.handlers, true, 'fs.readFile', {})).toMatchObject({ ok: false, error: { code: 'not_found' } })
-    expect(await handleCall(booted.runtime.handlers, true, 42, {})).toMatchObject({ ok: false, error: { code: 'bad_request' } })
-    expect(await handleCall(booted.runtime.handlers, true, '__proto__', {})).toMatchObject({ ok: false, error: { code: 'not_found' } })
-    const bad = await handleCall(booted.runtime.handlers, true, 'agents.create', { name: '' })
+    expect(await handleCall(booted.runtime, true, 'fs.readFile', {})).toMatchObject({ ok: false, error: { code: 'not_found' } })
+    expect(await handleCall(booted.runtime, true, 42, {})).toMatchObject({ ok: false, error: { code: 'bad_request' } })
+    expect(await handleCall(booted.runtime, true, '__proto__', {})).toMatchObject({ ok: false, error: { code: 'not_found' } })
+    const bad = await handleCall(booted.runtime, true, 'agents.create', { name: '' })
     expect(bad).toMatchObject({ ok: false, error: { code: 'validation_failed' } })
     expect(JSON.stringify(bad)).not.toMatch(/at .*\.ts:\d+/)
   })

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createServer, type Server } from 'node:net'
 import { lanServer, SERVER_TOKEN_KEY, type LanServer } from '../../../src-main/electron/lan-server'
 import { bootRuntime, tempDir, type BootedRuntime } from '../../utils/boot'
+import { ownerContext } from '../../../src-main/core/context'
 
 const quiet = { info: () => {}, error: () => {} }
 
@@ -45,7 +46,7 @@ describe('LAN server controller', () => {
   it('stays off by default and reports not running', async () => {
     await ctl.init()
     expect(ctl.state()).toEqual({ status: { running: false, url: null, lanUrls: [], token: null, error: null }, listening: null, error: null })
-    expect(await booted.runtime.handlers['server.status']({})).toMatchObject({ running: false })
+    expect(await booted.runtime.handlers['server.status']({}, ownerContext())).toMatchObject({ running: false })
   })
 
   it('starts on loopback when switched on, keeps a token, and reports it everywhere', async () => {
@@ -62,7 +63,7 @@ describe('LAN server controller', () => {
     const token = await booted.runtime.settings.raw.get<string>(SERVER_TOKEN_KEY)
     expect(token).toMatch(/^[\w-]{20,}$/)
     expect(s.status.token).toBe(token)
-    expect(await booted.runtime.handlers['server.status']({})).toEqual(s.status)
+    expect(await booted.runtime.handlers['server.status']({}, ownerContext())).toEqual(s.status)
     expect(events.filter((e) => e.name === 'server.changed').at(-1)?.payload).toMatchObject({ running: true, url: `http://127.0.0.1:${port}` })
 
     // The API answers with that token.
@@ -139,7 +140,7 @@ describe('LAN server controller', () => {
       expect(s.status.running).toBe(false)
       expect(s.listening).toBeNull()
       expect(s.error).toMatch(new RegExp(`port ${busy} is already in use`))
-      expect(await booted.runtime.handlers['server.status']({})).toMatchObject({ running: false })
+      expect(await booted.runtime.handlers['server.status']({}, ownerContext())).toMatchObject({ running: false })
       expect(events.filter((e) => e.name === 'server.changed').at(-1)?.payload).toMatchObject({ running: false })
 
       const free = await freePort()

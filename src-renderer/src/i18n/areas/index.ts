@@ -22,6 +22,8 @@ import chatExtrasEn from './chat-extras.en.json'
 import chatExtrasZh from './chat-extras.zh-CN.json'
 import speechModelsEn from './speech-models.en.json'
 import speechModelsZh from './speech-models.zh-CN.json'
+import peopleEn from './people.en.json'
+import peopleZh from './people.zh-CN.json'
 
 type Tree = { [key: string]: string | Tree }
 
@@ -30,8 +32,8 @@ type Tree = { [key: string]: string | Tree }
  * the same big resource file. They merge into the main tree (a key of both: the area file wins).
  */
 export const areaStrings: Record<'zh-CN' | 'en', Tree[]> = {
-  'zh-CN': [knowledgeZh, employeesZh, memoryZh, emailZh, studioUxZh, voiceZh, newcomerZh, digitalHumansZh, backupZh, usageZh, chatExtrasZh, speechModelsZh],
-  en: [knowledgeEn, employeesEn, memoryEn, emailEn, studioUxEn, voiceEn, newcomerEn, digitalHumansEn, backupEn, usageEn, chatExtrasEn, speechModelsEn]
+  'zh-CN': [knowledgeZh, employeesZh, memoryZh, emailZh, studioUxZh, voiceZh, newcomerZh, digitalHumansZh, backupZh, usageZh, chatExtrasZh, speechModelsZh, peopleZh],
+  en: [knowledgeEn, employeesEn, memoryEn, emailEn, studioUxEn, voiceEn, newcomerEn, digitalHumansEn, backupEn, usageEn, chatExtrasEn, speechModelsEn, peopleEn]
 }
 
 function merge(base: Tree, extra: Tree): Tree {

@@ -6,6 +6,8 @@ import { useTranslation } from 'react-i18next'
 import { ChatView, type ChatPersona } from '../../chat/ChatView'
 import { routeTo, useRouteParam } from '../../shell/route'
 import { useArea, useStudio } from '../../stores/hooks'
+import { roleOf } from '../../stores/auth'
+import { useAuth } from '../../stores/auth-context'
 import { EmojiAvatar } from '../../ui/EmojiAvatar'
 import { useErrorToast } from '../../ui/feedback'
 import { ExportMenu } from './ExportMenu'
@@ -23,6 +25,8 @@ export const personaOf = (agent: Agent, noModel: string): ChatPersona => ({
 })
 
 export function ChatScreen() {
+  // A member builds nothing: with no agent shared with them, they are told whom to ask.
+  const member = useAuth((a) => roleOf(a.me)) === 'member'
   const { t } = useTranslation()
   const studio = useStudio()
   const agents = useArea('agents', (s) => s.items)
@@ -79,10 +83,17 @@ export function ChatScreen() {
   if (loaded && !agents.length)
     return (
       <div className="page">
-        <Empty className="chat-no-agents" image={<RobotOutlined className="chat-no-agents-icon" />} description={t('chat.noAgents')}>
-          <Button type="primary" onClick={() => routeTo('agents')}>
-            {t('chat.goAgents')}
-          </Button>
+        <Empty
+          className="chat-no-agents"
+          image={<RobotOutlined className="chat-no-agents-icon" />}
+          description={member ? t('people.noSharedAgents') : t('chat.noAgents')}
+          data-testid="chat-no-agents"
+        >
+          {!member && (
+            <Button type="primary" onClick={() => routeTo('agents')}>
+              {t('chat.goAgents')}
+            </Button>
+          )}
         </Empty>
       </div>
     )

@@ -2,19 +2,24 @@ import { useTranslation } from 'react-i18next'
 import { PageHeader } from '../../ui/PageHeader'
 import { AboutSection } from './AboutSection'
 import { BackupSection } from './BackupSection'
+import { AccountSection } from './AccountSection'
+import { roleOf } from '../../stores/auth'
+import { useAuth } from '../../stores/auth-context'
 import { EmailSection } from './EmailSection'
 import { GeneralSection } from './GeneralSection'
 import { ServerSection } from './ServerSection'
 
 export function SettingsScreen() {
   const { t } = useTranslation()
+  const role = useAuth((s) => roleOf(s.me))
   return (
     <div className="page page-narrow">
       <PageHeader title={t('nav.settings')} subtitle={t('settings.subtitle')} />
+      <AccountSection />
       <GeneralSection />
-      <ServerSection />
-      <EmailSection />
-      <BackupSection />
+      {role === 'admin' && <ServerSection />}
+      {role === 'admin' && <EmailSection />}
+      {role === 'admin' && <BackupSection />}
       <AboutSection />
     </div>
   )

@@ -15,6 +15,7 @@ import { DigitalHumanSection } from './DigitalHumanSection'
 import { KnowledgeSection } from './KnowledgeSection'
 import { Preview } from './Preview'
 import { PublishPanel } from './PublishPanel'
+import { SharingSection } from './SharingSection'
 import { ToolsSection } from './ToolsSection'
 import './workspace.css'
 
@@ -169,6 +170,7 @@ export function AgentWorkspace({ agentId }: { agentId: string }) {
             <MemorySection />
           </Form>
           {tab === 'publish' && <PublishPanel agent={agent} />}
+          {tab === 'publish' && <SharingSection agentId={agent.id} />}
         </div>
         <Preview agent={agent} persona={persona} color={watched?.primaryColor} dirty={dirty} />
       </div>

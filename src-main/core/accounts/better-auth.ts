@@ -1,0 +1,104 @@
+import { betterAuth } from 'better-auth'
+import { bearer } from 'better-auth/plugins/bearer'
+import { APIError } from 'better-auth/api'
+import type { Kysely } from 'kysely'
+import type { DB } from '../../store/schema'
+import { log } from '../../base/log'
+
+/** The header our server sets from the socket's address (a client cannot choose it); login limits count per address. */
+export const CLIENT_IP_HEADER = 'x-agenta-client-ip'
+/** Requests to Better Auth never leave the process: this base only gives them a URL. */
+export const AUTH_BASE = 'http://agenta.internal/auth'
+
+export interface AuthOptions {
+  db: Kysely<DB>
+  kind: 'sqlite' | 'mysql'
+  /** Signs Better Auth's values; kept in the database so every process of a team server shares it. */
+  secret: string
+  /** How long a session lasts without use, in seconds (default 7 days). */
+  sessionSeconds?: number
+  /** Sign-in attempts per address and window (default 5 a minute). */
+  loginLimit?: { window: number; max: number }
+}
+
+/**
+ * Better Auth on our Kysely database: passwords (scrypt), sessions that expire, and the login
+ * rate limit (counted in the database, so it holds across the processes of a team server). Its
+ * tables and columns are ours (migration 008, snake case); nobody signs up by themselves — the
+ * first-run setup, an admin or an invitation creates people. It sends no telemetry.
+ */
+export function createBetterAuth(o: AuthOptions) {
+  const limit = o.loginLimit ?? { window: 60, max: 5 }
+  const dates = { createdAt: 'created_at', updatedAt: 'updated_at' }
+  return betterAuth({
+    appName: 'Agenta Studio',
+    baseURL: AUTH_BASE.replace(/\/auth$/, ''),
+    basePath: '/auth',
+    secret: o.secret,
+    database: { db: o.db, type: o.kind },
+    telemetry: { enabled: false },
+    logger: {
+      log: (level, message) => log[level]({ from: 'better-auth' }, message)
+    },
+    emailAndPassword: { enabled: true, disableSignUp: true, minPasswordLength: 8, maxPasswordLength: 128 },
+    user: {
+      modelName: 'users',
+      fields: { emailVerified: 'email_verified', ...dates },
+      additionalFields: {
+        role: { type: 'string', required: false, defaultValue: 'member', input: false },
+        disabled: { type: 'boolean', required: false, defaultValue: false, input: false }
+      }
+    },
+    session: {
+      modelName: 'auth_sessions',
+      fields: { userId: 'user_id', expiresAt: 'expires_at', ipAddress: 'ip_address', userAgent: 'user_agent', ...dates },
+      expiresIn: o.sessionSeconds ?? 7 * 24 * 3600,
+      updateAge: Math.min(24 * 3600, Math.floor((o.sessionSeconds ?? 7 * 24 * 3600) / 2))
+    },
+    account: {
+      modelName: 'auth_accounts',
+      fields: {
+        accountId: 'account_id',
+        providerId: 'provider_id',
+        userId: 'user_id',
+        accessToken: 'access_token',
+        refreshToken: 'refresh_token',
+        idToken: 'id_token',
+        accessTokenExpiresAt: 'access_token_expires_at',
+        refreshTokenExpiresAt: 'refresh_token_expires_at',
+        ...dates
+      }
+    },
+    verification: { modelName: 'auth_verifications', fields: { expiresAt: 'expires_at', ...dates } },
+    rateLimit: {
+      enabled: true,
+      storage: 'database',
+      modelName: 'auth_rate_limits',
+      fields: { lastRequest: 'last_request' },
+      window: 60,
+      max: 100,
+      customRules: { '/sign-in/email': limit }
+    },
+    advanced: {
+      cookiePrefix: 'agenta',
+      ipAddress: { ipAddressHeaders: [CLIENT_IP_HEADER] },
+      // Requests reach it only from our own handlers, which already checked where they came from.
+      disableCSRFCheck: true
+    },
+    databaseHooks: {
+      session: {
+        create: {
+          // A disabled person cannot start a session, whatever the way in.
+          async before(session) {
+            const user = await o.db.selectFrom('users').select('disabled').where('id', '=', session.userId).executeTakeFirst()
+            if (user?.disabled) throw new APIError('FORBIDDEN', { message: 'This account is disabled: ask an admin', code: 'ACCOUNT_DISABLED' })
+          }
+        }
+      }
+    },
+    // Sessions as `Authorization: Bearer <token>` (our cookie carries the same token).
+    plugins: [bearer()]
+  })
+}
+
+export type BetterAuth = ReturnType<typeof createBetterAuth>
