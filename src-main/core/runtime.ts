@@ -92,10 +92,12 @@ export async function createRuntime(opts: RuntimeOptions) {
     // LanceDB loads and connects on the first knowledge call, not at start-up (~35 MB of RSS).
     vector: opts.vector ?? lazyVectorStore('lancedb', () => createLanceDbStore({ dir: join(opts.dataDir, 'vectors'), maintenance: false })),
     clientFor: (providerId, o) => providers.client(providerId, o),
-    options: opts.knowledge
+    options: opts.knowledge,
+    locks: coordination.locks,
+    claims: coordination.kind === 'memory' ? undefined : coordination.claims
   })
   const knowledgeBases = knowledge.bases
-  const settings = settingsService(db, events)
+  const settings = settingsService(db, events, coordination.locks)
   const memory = memoryService(db, agents, providers, events, opts.memory)
   const chat = chatService(
     db,
@@ -103,7 +105,7 @@ export async function createRuntime(opts: RuntimeOptions) {
     providers,
     events,
     { ...opts.turn, memory: memory.hooks, knowledge: { context: knowledge.turnContext } },
-    { waits: coordination.waits, clients: coordination.clients }
+    { waits: coordination.waits, clients: coordination.clients, locks: coordination.locks }
   )
   // Declared before the MCP service: the bundled Excel server links its files through the running server.
   let serverStatus: () => ServerStatus = () => stoppedServer
@@ -114,7 +116,7 @@ export async function createRuntime(opts: RuntimeOptions) {
   chat.registry.register(mcp.toolProvider())
   chat.registry.register(knowledge.toolProvider())
 
-  const scheduler = schedulerService({ db, chat, agents, settings, secrets, events, claims: coordination.claims }, opts.scheduler)
+  const scheduler = schedulerService({ db, chat, agents, settings, secrets, events, claims: coordination.claims, locks: coordination.locks }, opts.scheduler)
   const shutdownOpts: ShutdownOptions = { ...defaultShutdownOptions, ...opts.shutdown }
   const shutdown = new PhasedShutdown()
   /** The hosts' parts of shutdown: their servers stop accepting, and later close what is still open. */
