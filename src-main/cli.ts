@@ -37,6 +37,10 @@ Stopping (SIGINT/SIGTERM): the server stops accepting, turns under way get a gra
 finish and are then stopped (their answer so far is kept), then workers, MCP servers and the
 data close. [AGENTA_SHUTDOWN_GRACE_MS] default 5000; past [AGENTA_SHUTDOWN_TIMEOUT_MS] (default
 10000) the process exits with code 1, logging the phase it was stuck in.
+
+Knowledge ingestion: a process holds each document it works on by a lease, renewed while it
+works; a document of a process that died is taken over by another one once its lease runs out.
+[AGENTA_INGEST_LEASE_MS] default 30000.
 `
 
 function fail(message: string): never {
@@ -114,6 +118,8 @@ export async function main(argv: string[]): Promise<void> {
 
   const graceMs = msFromEnv('AGENTA_SHUTDOWN_GRACE_MS', 5_000)
   const deadlineMs = msFromEnv('AGENTA_SHUTDOWN_TIMEOUT_MS', 10_000)
+  const leaseMs = msFromEnv('AGENTA_INGEST_LEASE_MS', 30_000)
+  if (leaseMs < 1_000) fail('AGENTA_INGEST_LEASE_MS must be at least 1000')
 
   // Server logs go to stdout (the terminal or a service manager) and to <data>/logs/agenta.log.
   configureLog({ dir: dataDir, console: 'stdout' })
@@ -142,6 +148,7 @@ export async function main(argv: string[]): Promise<void> {
       coordination,
       bundledMcpDir: fileURLToPath(new URL('.', import.meta.url)),
       scheduler: { enabled: !values['no-scheduler'] },
+      knowledge: { ingestion: { leaseMs } },
       shutdown: { graceMs }
     })
   } catch (err) {

@@ -90,7 +90,10 @@ export async function createRuntime(opts: RuntimeOptions) {
     // The ingestion queue folds new rows into the indexes at its batch ends; the store's own
     // maintenance would add more full index merges during a bulk import (each costs as much as all rows).
     // LanceDB loads and connects on the first knowledge call, not at start-up (~35 MB of RSS).
-    vector: opts.vector ?? lazyVectorStore('lancedb', () => createLanceDbStore({ dir: join(opts.dataDir, 'vectors'), maintenance: false })),
+    // Processes of a team server without Milvus share the folder on one machine (see `shared`).
+    vector:
+      opts.vector ??
+      lazyVectorStore('lancedb', () => createLanceDbStore({ dir: join(opts.dataDir, 'vectors'), maintenance: false, shared: coordination.kind !== 'memory' })),
     clientFor: (providerId, o) => providers.client(providerId, o),
     options: opts.knowledge,
     locks: coordination.locks,
