@@ -15,6 +15,7 @@ import type { Coordination } from './core/coordination/types'
 const HELP = `Agenta Studio ${APP_VERSION}
 
 Usage: agenta serve [options]
+       agenta migrate-data --to mysql://… --to-data DIR [--data DIR] [--vector milvus://…]
 
 Runs the studio's core and server without Electron: for a LAN box, a team server, CI and tests.
 
@@ -32,6 +33,12 @@ Options (environment variable in brackets):
   --allowed-host H  extra Host name to answer to (repeatable)    [AGENTA_ALLOWED_HOSTS, comma-separated]
   --no-scheduler    do not run digital employees here (another process on the same data does)
   -h, --help        this text
+
+migrate-data moves this desktop workspace (--data) to a team server: every table into the
+--to database (created by the server's migrations; it must be empty), the key file and uploads
+into --to-data (the server's data folder), the LanceDB indexes copied there too, or with
+--vector marked to be rebuilt by the server on Milvus from the stored chunks. It can be run
+again after a cut and goes on where it stopped; it ends by comparing every table's row count.
 
 Stopping (SIGINT/SIGTERM): the server stops accepting, turns under way get a grace period to
 finish and are then stopped (their answer so far is kept), then workers, MCP servers and the
@@ -71,6 +78,8 @@ export async function main(argv: string[]): Promise<void> {
         db: { type: 'string' },
         redis: { type: 'string' },
         vector: { type: 'string' },
+        to: { type: 'string' },
+        'to-data': { type: 'string' },
         'allowed-host': { type: 'string', multiple: true },
         'no-scheduler': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' }
@@ -80,6 +89,7 @@ export async function main(argv: string[]): Promise<void> {
     fail(`${(err as Error).message}\n\n${HELP}`)
   }
   const { values, positionals } = parsed
+  if (positionals[0] === 'migrate-data' && !values.help) return migrate(values)
   if (values.help || positionals[0] !== 'serve') {
     process.stdout.write(HELP)
     if (!values.help) process.exit(positionals.length ? 2 : 0)
@@ -208,6 +218,26 @@ export async function main(argv: string[]): Promise<void> {
   }
   process.on('SIGINT', () => void stop('SIGINT'))
   process.on('SIGTERM', () => void stop('SIGTERM'))
+}
+
+async function migrate(values: { data?: string; to?: string; 'to-data'?: string; vector?: string }): Promise<void> {
+  if (!values.to || !values['to-data']) fail(`migrate-data needs --to mysql://… and --to-data DIR\n\n${HELP}`)
+  const { migrateData } = await import('./migrate-data')
+  const batches = process.env.AGENTA_MIGRATE_MAX_BATCHES
+  try {
+    const result = await migrateData({
+      from: resolve(values.data ?? process.env.AGENTA_DATA_DIR ?? join(homedir(), '.agenta-studio')),
+      to: values.to,
+      toData: resolve(values['to-data']),
+      vector: values.vector,
+      maxBatches: batches ? Number(batches) : undefined,
+      out: (line) => process.stdout.write(line + '\n')
+    })
+    if (!result.complete) process.exit(result.tables.length ? 1 : 3)
+    process.stdout.write('Migrated: every table has the same number of rows on both sides.\n')
+  } catch (err) {
+    fail(`migrate-data: ${(err as Error).message.replace(/\/\/[^@/\s]*@/g, '//')}`)
+  }
 }
 
 void main(process.argv.slice(2))
