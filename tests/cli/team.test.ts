@@ -238,7 +238,8 @@ describe('two agenta serve processes on one MariaDB and Redis', () => {
       const s = shared()
       const a = await serve(s)
       const b = await serve(s)
-      const provider = await a.api('POST', '/api/providers', { name: 'Fake', baseUrl: llm.baseUrl })
+      const provider = await a.api('POST', '/api/providers', { name: `Fake ${randomBytes(3).toString('hex')}`, baseUrl: llm.baseUrl })
+      expect(provider.status).toBe(201)
       const agent = (await a.api('POST', '/api/agents', { name: 'Clerk', providerId: provider.body.id, model: 'fake-chat' })).body
       const task = (
         await a.api('POST', '/api/schedules', { name: 'Report', agentId: agent.id, instruction: 'Write it', schedule: { type: 'daily', time: '03:00' } })
@@ -295,7 +296,8 @@ describe('two agenta serve processes on one MariaDB and Redis', () => {
       }
       const a = await serve(s)
       const b = await serve(s)
-      const provider = await a.api('POST', '/api/providers', { name: 'Fake', baseUrl: llm.baseUrl })
+      const provider = await a.api('POST', '/api/providers', { name: `Fake ${randomBytes(3).toString('hex')}`, baseUrl: llm.baseUrl })
+      expect(provider.status).toBe(201)
       const model = await a.api('POST', '/api/models', { providerId: provider.body.id, modelId: 'fake-embed', type: 'embedding' })
       expect(model.body).toMatchObject({ modelId: 'fake-embed' })
       const kb = (await a.api('POST', '/api/knowledge-bases', { name: 'Records', embeddingModelId: model.body.id })).body
