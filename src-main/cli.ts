@@ -18,6 +18,7 @@ Usage: agenta serve [options]
        agenta backup <file> [--data DIR]
        agenta restore <file> [--data DIR] [--yes]
        agenta user add --email E --name N [--admin | --role R] [--data DIR | --db URL]
+       agenta migrate-data --to mysql://… --to-data DIR [--data DIR] [--vector milvus://…]
 
 serve    runs the studio's core and server without Electron: for a LAN box, a team server, CI and tests.
 backup   writes the whole data folder (database, key file, knowledge indexes, uploads) as one
@@ -49,10 +50,20 @@ agenta user add: adds a person to the data (for scripts; the studio's first run 
   The password is read from [AGENTA_PASSWORD] or the first line of stdin. --role admin|builder|member
   (default member; --admin is --role admin).
 
+migrate-data moves this desktop workspace (--data) to a team server: every table into the
+--to database (created by the server's migrations; it must be empty), the key file and uploads
+into --to-data (the server's data folder), the LanceDB indexes copied there too, or with
+--vector marked to be rebuilt by the server on Milvus from the stored chunks. It can be run
+again after a cut and goes on where it stopped; it ends by comparing every table's row count.
+
 Stopping (SIGINT/SIGTERM): the server stops accepting, turns under way get a grace period to
 finish and are then stopped (their answer so far is kept), then workers, MCP servers and the
 data close. [AGENTA_SHUTDOWN_GRACE_MS] default 5000; past [AGENTA_SHUTDOWN_TIMEOUT_MS] (default
 10000) the process exits with code 1, logging the phase it was stuck in.
+
+Knowledge ingestion: a process holds each document it works on by a lease, renewed while it
+works; a document of a process that died is taken over by another one once its lease runs out.
+[AGENTA_INGEST_LEASE_MS] default 30000.
 `
 
 function fail(message: string): never {
@@ -83,6 +94,8 @@ export async function main(argv: string[]): Promise<void> {
         db: { type: 'string' },
         redis: { type: 'string' },
         vector: { type: 'string' },
+        to: { type: 'string' },
+        'to-data': { type: 'string' },
         'allowed-host': { type: 'string', multiple: true },
         'no-scheduler': { type: 'boolean' },
         yes: { type: 'boolean' },
@@ -101,6 +114,7 @@ export async function main(argv: string[]): Promise<void> {
   const { values, positionals } = parsed
   const command = positionals[0]
   if (!values.help && command === 'user') return userCommand(positionals.slice(1), values)
+  if (!values.help && command === 'migrate-data') return migrate(values)
   if (values.help || !['serve', 'backup', 'restore'].includes(command ?? '')) {
     process.stdout.write(HELP)
     if (!values.help) process.exit(positionals.length ? 2 : 0)
@@ -148,6 +162,8 @@ export async function main(argv: string[]): Promise<void> {
   const accounts = accountsFlag(values)
   const graceMs = msFromEnv('AGENTA_SHUTDOWN_GRACE_MS', 5_000)
   const deadlineMs = msFromEnv('AGENTA_SHUTDOWN_TIMEOUT_MS', 10_000)
+  const leaseMs = msFromEnv('AGENTA_INGEST_LEASE_MS', 30_000)
+  if (leaseMs < 1_000) fail('AGENTA_INGEST_LEASE_MS must be at least 1000')
 
   // Server logs go to stdout (the terminal or a service manager) and to <data>/logs/agenta.log.
   configureLog({ dir: dataDir, console: 'stdout' })
@@ -184,6 +200,7 @@ export async function main(argv: string[]): Promise<void> {
         coordination,
         bundledMcpDir: fileURLToPath(new URL('.', import.meta.url)),
         scheduler: { enabled: !values['no-scheduler'] },
+        knowledge: { ingestion: { leaseMs } },
         shutdown: { graceMs },
         ...(accounts !== undefined && { accounts: { enabled: accounts } })
       })
@@ -330,6 +347,26 @@ async function userCommand(args: string[], values: Values): Promise<void> {
   await runtime.close()
   await closeLog()
   process.exit(0)
+}
+
+async function migrate(values: { data?: string; to?: string; 'to-data'?: string; vector?: string }): Promise<void> {
+  if (!values.to || !values['to-data']) fail(`migrate-data needs --to mysql://… and --to-data DIR\n\n${HELP}`)
+  const { migrateData } = await import('./migrate-data')
+  const batches = process.env.AGENTA_MIGRATE_MAX_BATCHES
+  try {
+    const result = await migrateData({
+      from: resolve(values.data ?? process.env.AGENTA_DATA_DIR ?? join(homedir(), '.agenta-studio')),
+      to: values.to,
+      toData: resolve(values['to-data']),
+      vector: values.vector,
+      maxBatches: batches ? Number(batches) : undefined,
+      out: (line) => process.stdout.write(line + '\n')
+    })
+    if (!result.complete) process.exit(result.tables.length ? 1 : 3)
+    process.stdout.write('Migrated: every table has the same number of rows on both sides.\n')
+  } catch (err) {
+    fail(`migrate-data: ${(err as Error).message.replace(/\/\/[^@/\s]*@/g, '//')}`)
+  }
 }
 
 void main(process.argv.slice(2))

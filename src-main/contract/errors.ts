@@ -15,6 +15,7 @@ export const errorStatus = {
   headers_too_large: 431,
   too_many_requests: 429,
   upstream_error: 502,
+  unavailable: 503,
   internal: 500
 } as const
 
@@ -54,8 +55,33 @@ export function validationError(err: z.ZodError, what = 'request'): AppError {
   return new AppError('validation_failed', `Invalid ${what}: ${text}`, { issues })
 }
 
+/** mysql2's codes for a connection the server dropped or refused (socket errors come with `fatal: true`). */
+const DATABASE_OUTAGE_CODES = new Set(['PROTOCOL_CONNECTION_LOST', 'PROTOCOL_SEQUENCE_TIMEOUT', 'ER_SERVER_SHUTDOWN', 'ER_CON_COUNT_ERROR'])
+
+/**
+ * Which engine a failure says is away (the database or Redis), by the shape its client gives the
+ * error; undefined for anything else. A team server's processes keep running through an engine's
+ * restart and answer 503 meanwhile, rather than 500 (a bug) or a hang.
+ */
+export function engineOutage(err: unknown): 'database' | 'redis' | undefined {
+  if (!err || typeof err !== 'object') return undefined
+  const e = err as { name?: string; code?: unknown; message?: unknown; fatal?: unknown }
+  const message = typeof e.message === 'string' ? e.message : ''
+  // ioredis: commands fail after their retries, or at once on a connection it has given up on.
+  if (e.name === 'MaxRetriesPerRequestError' || /^Connection is closed\.?$|Stream isn't writeable/.test(message)) return 'redis'
+  // mysql2: a socket error is `fatal` (with its errno code); a dead pooled connection says so in words.
+  if (e.fatal === true || (typeof e.code === 'string' && DATABASE_OUTAGE_CODES.has(e.code)) || /connection is in closed state|Pool is closed/i.test(message))
+    return 'database'
+  return undefined
+}
+
 export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err
   if (err instanceof z.ZodError) return validationError(err)
+  const engine = engineOutage(err)
+  if (engine)
+    return new AppError('unavailable', `The ${engine === 'redis' ? 'coordination service (Redis)' : 'database'} is not answering; try again in a moment`, {
+      engine
+    })
   return new AppError('internal', 'Internal error')
 }

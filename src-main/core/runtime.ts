@@ -123,12 +123,17 @@ export async function createRuntime(opts: RuntimeOptions) {
     // The ingestion queue folds new rows into the indexes at its batch ends; the store's own
     // maintenance would add more full index merges during a bulk import (each costs as much as all rows).
     // LanceDB loads and connects on the first knowledge call, not at start-up (~35 MB of RSS).
-    vector: opts.vector ?? lazyVectorStore('lancedb', () => createLanceDbStore({ dir: join(opts.dataDir, 'vectors'), maintenance: false })),
+    // Processes of a team server without Milvus share the folder on one machine (see `shared`).
+    vector:
+      opts.vector ??
+      lazyVectorStore('lancedb', () => createLanceDbStore({ dir: join(opts.dataDir, 'vectors'), maintenance: false, shared: coordination.kind !== 'memory' })),
     clientFor: (providerId, o) => providers.client(providerId, o),
-    options: opts.knowledge
+    options: opts.knowledge,
+    locks: coordination.locks,
+    claims: coordination.kind === 'memory' ? undefined : coordination.claims
   })
   const knowledgeBases = knowledge.bases
-  const settings = settingsService(db, events)
+  const settings = settingsService(db, events, coordination.locks)
   const owners = ownersLookup(db)
   const audit = auditLog(db)
   const accountsOn = opts.accounts?.enabled ?? (await settings.raw.get<boolean>('accounts.enabled')) ?? store.kind === 'mysql'
@@ -150,7 +155,7 @@ export async function createRuntime(opts: RuntimeOptions) {
     providers,
     events,
     { ...opts.turn, memory: memory.hooks, knowledge: { context: knowledge.turnContext } },
-    { waits: coordination.waits, clients: coordination.clients }
+    { waits: coordination.waits, clients: coordination.clients, locks: coordination.locks }
   )
   // Declared before the MCP service: the bundled Excel server links its files through the running server.
   let serverStatus: () => ServerStatus = () => stoppedServer
@@ -166,7 +171,7 @@ export async function createRuntime(opts: RuntimeOptions) {
   const usage = usageService(db)
   const backups = backupService({ dataDir: opts.dataDir, storeKind: store.kind, events, restart: () => restartHook })
 
-  const scheduler = schedulerService({ db, chat, agents, settings, secrets, events, claims: coordination.claims }, opts.scheduler)
+  const scheduler = schedulerService({ db, chat, agents, settings, secrets, events, claims: coordination.claims, locks: coordination.locks }, opts.scheduler)
   const shutdownOpts: ShutdownOptions = { ...defaultShutdownOptions, ...opts.shutdown }
   const shutdown = new PhasedShutdown()
   /** The hosts' parts of shutdown: their servers stop accepting, and later close what is still open. */

@@ -1,11 +1,13 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { resolve } from 'node:path'
+import { join, resolve } from 'node:path'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { io as connect, type Socket } from 'socket.io-client'
 import { tempDir } from '../utils/boot'
 import { createTempMysqlDb } from '../utils/mariadb'
 import { startFakeLlm } from '../utils/fake-llm'
+import { createLanceDbStore } from '../../src-main/vector'
 
 /**
  * Team mode as it is deployed: two `agenta serve` processes on one MariaDB database and one Redis
@@ -31,11 +33,11 @@ afterEach(() => {
 })
 
 /** One server process; all of a test's processes share the data folder, the database and a Redis key prefix. */
-function serve(shared: { data: string; prefix: string; db?: string }): Promise<{ url: string; api: Api }> {
+function serve(shared: { data: string; prefix: string; db?: string; env?: Record<string, string> }): Promise<{ url: string; api: Api; child: ChildProcess }> {
   const args = ['serve', '--port', '0', '--data', shared.data, '--token', TOKEN, '--db', shared.db ?? db.url, '--redis', REDIS_URL]
   const child = spawn(process.execPath, [bin, ...args], {
     // One process per server (no allocator re-exec), so killing it kills the server.
-    env: { ...process.env, AGENTA_MALLOC_TUNED: '1', AGENTA_REDIS_PREFIX: shared.prefix },
+    env: { ...process.env, AGENTA_MALLOC_TUNED: '1', AGENTA_REDIS_PREFIX: shared.prefix, ...shared.env },
     stdio: ['ignore', 'pipe', 'pipe']
   })
   children.push(child)
@@ -46,22 +48,23 @@ function serve(shared: { data: string; prefix: string; db?: string }): Promise<{
     child.stdout!.on('data', (d) => {
       out += d
       const m = out.match(/Studio: (http:\/\/\S+)\/\?token=/)
-      if (m) res({ url: m[1], api: api(m[1]) })
+      if (m) res({ url: m[1], api: api(m[1]), child })
     })
     child.on('exit', (code) => rej(new Error(`agenta serve exited ${code}: ${err}`)))
   })
 }
 
-type Api = (method: string, path: string, body?: unknown) => Promise<{ status: number; body: any }>
+type Api = (method: string, path: string, body?: unknown, headers?: Record<string, string>) => Promise<{ status: number; body: any; headers: Headers }>
 const api =
   (url: string): Api =>
-  async (method, path, body) => {
+  async (method, path, body, headers) => {
     const res = await fetch(`${url}${path}`, {
       method,
-      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', ...headers },
       body: body === undefined ? undefined : JSON.stringify(body)
     })
-    return { status: res.status, body: await res.json() }
+    const text = await res.text()
+    return { status: res.status, body: text ? JSON.parse(text) : null, headers: res.headers }
   }
 
 const shared = () => ({ data: tempDir(), prefix: `agenta-test-${randomBytes(4).toString('hex')}:` })
@@ -228,4 +231,106 @@ describe('two agenta serve processes on one MariaDB and Redis', () => {
     expect([changed(onA.seen, created.body.id), changed(onB.seen, created.body.id)]).toEqual([1, 1])
     expect([changed(onA.seen, marker.body.id), changed(onB.seen, marker.body.id)]).toEqual([1, 1])
   })
+
+  it('answer 409 to "run now" on B while A runs the task, and stop it from B', async () => {
+    const llm = await startFakeLlm()
+    try {
+      const s = shared()
+      const a = await serve(s)
+      const b = await serve(s)
+      const provider = await a.api('POST', '/api/providers', { name: `Fake ${randomBytes(3).toString('hex')}`, baseUrl: llm.baseUrl })
+      expect(provider.status).toBe(201)
+      const agent = (await a.api('POST', '/api/agents', { name: 'Clerk', providerId: provider.body.id, model: 'fake-chat' })).body
+      const task = (
+        await a.api('POST', '/api/schedules', { name: 'Report', agentId: agent.id, instruction: 'Write it', schedule: { type: 'daily', time: '03:00' } })
+      ).body
+      // The model never answers: the run goes on until it is stopped.
+      llm.script({ hang: true })
+      const started = await a.api('POST', `/api/schedules/${task.id}/run`, {})
+      expect(started.status).toBe(200)
+      expect(started.body.status).toBe('running')
+      const again = await b.api('POST', `/api/schedules/${task.id}/run`, {})
+      expect(again.status).toBe(409)
+      expect(again.body.error).toMatchObject({ code: 'conflict', message: expect.stringMatching(/already running/) })
+      expect((await b.api('GET', `/api/schedules/${task.id}`)).body.running).toBe(true)
+      const stopped = await b.api('POST', `/api/schedules/${task.id}/cancel`, {})
+      expect(stopped.status).toBe(200)
+      expect(stopped.body).toMatchObject({ id: started.body.id, status: 'cancelled' })
+    } finally {
+      await llm.close()
+    }
+  })
+
+  it("apply a published agent's allowed origins changed through A to requests on B", async () => {
+    const s = shared()
+    const a = await serve(s)
+    const b = await serve(s)
+    const agent = (await a.api('POST', '/api/agents', { name: 'Shop help', published: true, allowedOrigins: ['https://shop.example'] })).body
+    const preflight = (origin: string) => fetch(`${b.url}/chat-init`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST' } })
+    const chatInit = (origin: string) =>
+      b.api('POST', '/chat-init', { app_uuid: agent.uuid, user_id: 'visitor' }, { authorization: `Bearer ${agent.publicKey}`, origin })
+    expect((await preflight('https://shop.example')).headers.get('access-control-allow-origin')).toBe('https://shop.example')
+    expect((await chatInit('https://shop.example')).status).toBe(200)
+    expect((await chatInit('https://new-shop.example')).status).toBe(403)
+
+    const moved = await a.api('PUT', `/api/agents/${agent.id}`, { allowedOrigins: ['https://new-shop.example'] })
+    expect(moved.status).toBe(200)
+    await until(async () => (await preflight('https://new-shop.example')).status === 204, 'B to allow the new origin')
+    expect((await preflight('https://shop.example')).headers.get('access-control-allow-origin')).toBeNull()
+    expect((await chatInit('https://new-shop.example')).status).toBe(200)
+    expect((await chatInit('https://shop.example')).status).toBe(403)
+  })
+
+  it('finish in B the ingestion of A killed mid-way, with no duplicate chunk', async () => {
+    const llm = await startFakeLlm()
+    try {
+      // A short lease, so B takes A's documents over within seconds of the kill.
+      const s = { ...shared(), env: { AGENTA_INGEST_LEASE_MS: '2000' } }
+      const FILES = 120
+      const folder = join(s.data, 'corpus')
+      mkdirSync(folder, { recursive: true })
+      for (let i = 0; i < FILES; i++) {
+        const lines = [`# Document ${i}`, '', `Marker DOC${i}MARK for document number ${i}.`]
+        for (let p = 0; p < 12; p++) lines.push('', `Paragraph ${p} of file ${i}: the scenic area keeps its records, and visitors read them at the hall.`)
+        writeFileSync(join(folder, `doc-${String(i).padStart(3, '0')}.md`), lines.join('\n'))
+      }
+      const a = await serve(s)
+      const b = await serve(s)
+      const provider = await a.api('POST', '/api/providers', { name: `Fake ${randomBytes(3).toString('hex')}`, baseUrl: llm.baseUrl })
+      expect(provider.status).toBe(201)
+      const model = await a.api('POST', '/api/models', { providerId: provider.body.id, modelId: 'fake-embed', type: 'embedding' })
+      expect(model.body).toMatchObject({ modelId: 'fake-embed' })
+      const kb = (await a.api('POST', '/api/knowledge-bases', { name: 'Records', embeddingModelId: model.body.id })).body
+      const added = await a.api('POST', `/api/knowledge-bases/${kb.id}/add-paths`, { paths: [folder] })
+      expect(added.status).toBeLessThan(300)
+      const status = async () => (await b.api('GET', `/api/knowledge-bases/${kb.id}/status`)).body
+      // Kill A as soon as it has made documents ready and still holds others.
+      await until(async () => ((await status()).counts.byStatus.ready ?? 0) >= 5, 'the first documents to be ready', 60_000)
+      a.child.kill('SIGKILL')
+      await new Promise((r) => a.child.once('exit', r))
+      const atKill = await status()
+      expect(atKill.counts.byStatus.ready ?? 0).toBeLessThan(FILES)
+
+      await until(async () => (await status()).counts.byStatus.ready === FILES, 'B to finish every document', 120_000)
+      const done = await status()
+      expect(done.counts.byStatus).toEqual({ ready: FILES })
+      // One row per served chunk in the shared vector folder: nothing from A's cut attempts is left.
+      const { createConnection } = await import('mysql2/promise')
+      const c = await createConnection({ uri: db.url })
+      const [rows] = await c.query('SELECT collection FROM knowledge_bases WHERE id = ?', [kb.id])
+      const [docs] = await c.query('SELECT SUM(chunk_count) AS n FROM documents WHERE kb_id = ?', [kb.id])
+      await c.end()
+      const chunkSum = Number((docs as Array<{ n: number }>)[0].n)
+      const vectors = createLanceDbStore({ dir: join(s.data, 'vectors'), maintenance: false })
+      await vectors.open()
+      try {
+        expect(await vectors.count((rows as Array<{ collection: string }>)[0].collection)).toBe(chunkSum)
+      } finally {
+        await vectors.close()
+      }
+      expect(done.chunks).toBe(chunkSum)
+    } finally {
+      await llm.close()
+    }
+  }, 240_000)
 })

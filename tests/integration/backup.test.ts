@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import * as tar from 'tar'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { dispatch } from '../../src-main/core/dispatch'
+import { ownerContext } from '../../src-main/core/context'
 import { applyPendingRestore, scheduleRestore, stageDirFor } from '../../src-main/core/backup/restore-swap'
 import { bootRuntime, bootServer, tempDir, type BootedServer } from '../utils/boot'
 import { startFakeLlm, type FakeLlm } from '../utils/fake-llm'
@@ -205,7 +206,7 @@ describe('restore: confirmed, the core restarts on the backup', () => {
 describe('the swap at start never loses the data it replaces', () => {
   async function stagedFolder() {
     const booted = await bootRuntime()
-    await dispatch(booted.runtime.handlers, 'agents.create', { name: 'Original' })
+    await dispatch(booted.runtime, 'agents.create', { name: 'Original' }, ownerContext())
     await booted.runtime.close()
     return booted
   }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { createRuntime, type Runtime, type RuntimeOptions } from '../../src-main/core/runtime'
 import { startServer, type RunningServer, type ServerOptions } from '../../src-main/server'
+import { createTempMysqlDb } from './mariadb'
 
 /** A fresh folder in the test run's temp folder (tests/utils/global-setup.ts removes it at the end). */
 export const tempDir = (prefix = 'agenta-test-') => mkdtempSync(join(process.env.AGENTA_TEST_TMP ?? tmpdir(), prefix))
@@ -17,6 +18,10 @@ export interface BootedRuntime {
 /** A runtime on a fresh temp data folder (real SQLite file), as every host boots it. */
 export async function bootRuntime(opts: Partial<RuntimeOptions> = {}): Promise<BootedRuntime> {
   const dataDir = opts.dataDir ?? tempDir()
+  // AGENTA_TEST_STORE=mariadb runs a suite written for the default store on a throwaway MariaDB
+  // database instead (tests/integration/*-mariadb.test.ts set it).
+  const mysql = !opts.store && process.env.AGENTA_TEST_STORE === 'mariadb' ? await createTempMysqlDb() : undefined
+  if (mysql) opts = { ...opts, store: { kind: 'mysql', url: mysql.url } }
   // MCP servers saved by a test connect when used, not at start-up: a config like `npx -y x` must
   // not reach for the registry in the background. Tests of start-up behaviour opt in.
   const runtime = await createRuntime({ host: 'server', ...opts, mcp: { autoConnect: false, ...opts.mcp }, dataDir })
@@ -26,6 +31,7 @@ export async function bootRuntime(opts: Partial<RuntimeOptions> = {}): Promise<B
     async close({ keepData = false } = {}) {
       await runtime.close()
       if (!keepData) rmSync(dataDir, { recursive: true, force: true })
+      await mysql?.drop()
     }
   }
 }

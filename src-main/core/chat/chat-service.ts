@@ -18,7 +18,8 @@ import { ToolRegistry } from './tool-registry'
 import { runTurn, type TurnDeps, type TurnInput, type TurnOptions, type TurnSummary } from './turn'
 import { WaitRegistry } from './waits'
 import { TurnInterrupted } from './interrupted'
-import type { ClientDirectory, WaitRelay } from '../coordination/types'
+import { LockTimeout, type ClientDirectory, type KeyedLock, type WaitRelay } from '../coordination/types'
+import { toAppError } from '../../contract/errors'
 
 export interface TurnHandle {
   runId: Promise<string>
@@ -39,6 +40,12 @@ export type StartTurn = Omit<TurnInput, 'agent' | 'userId' | 'interactive'> & {
 
 export type ChatService = ReturnType<typeof chatService>
 
+/**
+ * How long a turn waits for one on the same session in another process (a team server) before it
+ * is refused with 409. In one process a turn waits for the one before it however long it takes.
+ */
+const SESSION_WAIT_MS = 15 * 60_000
+
 export const defaultTurnOptions: TurnOptions = { retry: defaultRetry, historyBudget: 8_000, toolTimeoutMs: 60_000, speechTimeoutMs: 300_000 }
 
 export function chatService(
@@ -47,7 +54,7 @@ export function chatService(
   providers: ProvidersService,
   events: StudioEvents,
   options: Partial<TurnOptions> = {},
-  shared: { waits?: WaitRelay; clients?: ClientDirectory } = {}
+  shared: { waits?: WaitRelay; clients?: ClientDirectory; locks?: KeyedLock } = {}
 ) {
   const repo = chatRepo(db)
   const waits = new WaitRegistry(shared.waits)
@@ -58,6 +65,12 @@ export function chatService(
   const turnOptions = { ...defaultTurnOptions, ...options }
   // Turns on one session run one after another, so each sees the previous one's messages.
   const sessionTurns = new KeyedMutex()
+  /**
+   * On a team server a session's turns may be asked of any process: the shared lock (leased, so a
+   * killed holder frees it) queues them across processes as `sessionTurns` does in this one.
+   */
+  const acrossProcesses = <T>(sessionId: string, task: () => Promise<T>): Promise<T> =>
+    shared.locks ? shared.locks.run(`session:${sessionId}`, task, { leaseMs: 30_000, waitMs: SESSION_WAIT_MS }) : task()
   const running = new Set<AbortController>()
   /** Set when shutdown begins: turns already running may finish, new ones are refused. */
   let draining = false
@@ -168,7 +181,9 @@ export function chatService(
         queue.push(e)
       }
 
-      const done = sessionTurns.run(s.id, async () => {
+      let began = false
+      const turn = async () => {
+        began = true
         running.add(controller)
         if (stopping) controller.abort(new TurnInterrupted())
         try {
@@ -191,7 +206,26 @@ export function chatService(
           req.signal?.removeEventListener('abort', onAbort)
           queue.end()
         }
-      })
+      }
+      const done = sessionTurns.run(s.id, () =>
+        acrossProcesses(s.id, turn).catch((err: unknown) => {
+          // The shared lock was not had (Redis away, or another process's turn too long): the
+          // turn never began, so its stream says why and ends here; `done` rejects with the
+          // reason (409, or 503 while Redis is away) for callers that wait for the answer.
+          if (!began) {
+            const e =
+              err instanceof LockTimeout
+                ? new AppError('conflict', 'Another turn on this chat session is still running; try again once it has answered')
+                : toAppError(err)
+            queue.push({ type: 'error', code: e.code, message: e.message })
+            queue.push({ type: 'done', status: 'error', messageId: null, usage: { promptTokens: 0, completionTokens: 0 } })
+            queue.end()
+            req.signal?.removeEventListener('abort', onAbort)
+            throw e
+          }
+          throw err
+        })
+      )
       return { runId, events: queue, done, cancel: () => controller.abort() }
     },
 

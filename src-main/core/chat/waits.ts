@@ -24,8 +24,9 @@ export class WaitRegistry {
   }
 
   /** Creates a wait; `start` runs with its id (to send it out) before the wait begins. */
-  wait(opts: { timeoutMs?: number; signal?: AbortSignal; start: (waitId: string) => void }): Promise<WaitOutcome> {
-    const waitId = `wait_${newId()}`
+  /** `id`: a caller that must be reachable under a name it knows (the scheduler's stop of a run) picks it. */
+  wait(opts: { id?: string; timeoutMs?: number; signal?: AbortSignal; start: (waitId: string) => void }): Promise<WaitOutcome> {
+    const waitId = opts.id ?? `wait_${newId()}`
     return new Promise<WaitOutcome>((resolve) => {
       const finish = (outcome: WaitOutcome) => {
         const p = this.pending.get(waitId)

@@ -120,7 +120,8 @@ export class RedisLock implements KeyedLock {
   ) {}
 
   run<T>(key: string, task: () => Promise<T>, opts: LockOptions = {}): Promise<T> {
-    return this.local.run(key, () => this.hold(key, task, opts))
+    // A try (`waitMs: 0`) does not queue behind this process's own holder either.
+    return this.local.run(key, () => this.hold(key, task, opts), { waitMs: opts.waitMs === 0 ? 0 : undefined })
   }
 
   private async hold<T>(key: string, task: () => Promise<T>, opts: LockOptions): Promise<T> {

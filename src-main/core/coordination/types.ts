@@ -35,7 +35,10 @@ export interface LockOptions {
    * renews it every third of that while its task runs. Default 30 s.
    */
   leaseMs?: number
-  /** Give up waiting for the lock after this long (rejects with LockTimeout). Default 60 s. */
+  /**
+   * Give up waiting for the lock after this long (rejects with LockTimeout). Default 60 s; 0 only
+   * tries (the in-memory lock honours 0 alone: its holders are all in this process).
+   */
   waitMs?: number
 }
 

@@ -11,6 +11,7 @@ import type { DB } from '../../store/schema'
 import type { VectorStore } from '../../vector'
 import type { StudioEvents } from '../events'
 import type { SecretBox } from '../secrets/secret-box'
+import type { Claims, KeyedLock } from '../coordination/types'
 import { documentsService } from './documents-service'
 import { Embedder, type EmbedderOptions } from './embedder'
 import { Collections } from './ingest/collections'
@@ -49,15 +50,22 @@ export function knowledgeService(deps: {
   dataDir: string
   clientFor(providerId: string, opts: { timeout: number; maxRetries: number }): Promise<OpenAI>
   options?: Partial<KnowledgeOptions>
+  /**
+   * Shared by the processes of a team server: a knowledge base's collection is set up by one at a
+   * time, a re-embed runs in one, a source syncs in one, a scheduled sync fires once. (Documents
+   * are leased in the database, so ingestion needs nothing more.)
+   */
+  locks?: KeyedLock
+  claims?: Claims
 }) {
   const { db, events, vector } = deps
   const ingestion = { ...defaultIngestionOptions, ...deps.options?.ingestion }
   const embedder = new Embedder(db, deps.clientFor, { batchSize: 32, concurrency: 4, timeoutMs: 60_000, maxRetries: 2, ...deps.options?.embedder })
-  const collections = new Collections(knowledgeCollectionsRepo(db), vector, embedder)
+  const collections = new Collections(knowledgeCollectionsRepo(db), vector, embedder, deps.locks)
   const docs = documentsRepo(db)
   const chunks = knowledgeChunksRepo(db)
   const progress = new ProgressTracker(docs, events, deps.options?.progressIntervalMs ?? 500)
-  const queue = new IngestionQueue(docs, chunks, collections, vector, embedder, progress, ingestion)
+  const queue = new IngestionQueue(docs, chunks, collections, vector, embedder, progress, ingestion, deps.locks)
   const bindingsRepo = knowledgeBindingsRepo(db)
   const retriever = new Retriever(db, docs, collections, vector, embedder, deps.clientFor)
   const maxUploadBytes = deps.options?.maxUploadBytes ?? ingestion.maxFileBytes
@@ -105,7 +113,9 @@ export function knowledgeService(deps: {
     queue,
     progress,
     kbExists,
-    removeDocuments: (kbId, ids) => documents.remove(kbId, ids)
+    removeDocuments: (kbId, ids) => documents.remove(kbId, ids),
+    locks: deps.locks,
+    claims: deps.claims
   })
 
   const agents = agentKnowledge({

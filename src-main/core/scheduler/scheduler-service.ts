@@ -16,7 +16,7 @@ import type { DB } from '../../store/schema'
 import type { AgentsService } from '../agents/agents-service'
 import type { ChatService, TurnHandle } from '../chat/chat-service'
 import type { StudioEvents } from '../events'
-import type { Claims } from '../coordination/types'
+import { LockTimeout, type Claims, type KeyedLock } from '../coordination/types'
 import type { SecretBox } from '../secrets/secret-box'
 import type { SettingsService } from '../settings/settings-service'
 import { newId } from '../util/ids'
@@ -52,6 +52,16 @@ const CLAIM_TTL_MS = 24 * 3600_000
 const CLAIM_RETRY_MS = 5_000
 
 const ORPHAN_ERROR = 'The app stopped while this run was going (crash or forced quit)'
+/** A run's hold on its task outlives a process killed mid-run by this much at most. */
+const RUN_LEASE_MS = 30_000
+/** How often runs left `running` by a process that died (its lease ran out) are looked for. */
+const ORPHAN_SWEEP_MS = 60_000
+/** How long "stop" waits for a run in another process to end before answering with its state then. */
+const REMOTE_STOP_WAIT_MS = 30_000
+
+const runLock = (taskId: string) => `schedule-run:${taskId}`
+/** The wait a run listens on for "stop", reachable from any process of a team server. */
+const stopWaitId = (runId: string) => `schedule-stop_${runId}`
 
 interface Active {
   runId: string
@@ -71,6 +81,8 @@ export interface SchedulerDeps {
   events: StudioEvents
   /** Which process fires a slot when several share the database: the first to claim it. */
   claims: Claims
+  /** A task's run holds `schedule-run:<task id>` while it goes, so no process starts a second one. */
+  locks: KeyedLock
 }
 
 export type SchedulerService = ReturnType<typeof schedulerService>
@@ -100,6 +112,53 @@ export function schedulerService(deps: SchedulerDeps, opts: Partial<SchedulerOpt
   let firing = true
   let ticking: Promise<void> = Promise.resolve()
   let unsubscribe: (() => void) | undefined
+  let sweeper: NodeJS.Timeout | undefined
+  /** Slots this process claimed but could not start yet (the lock could not be asked): retried without claiming again. */
+  const claimed = new Map<string, number>()
+
+  /**
+   * Takes the task's run lock for as long as a run goes: the release function, or null when a
+   * run holds it in another process. Rejects when the lock cannot be asked (Redis away).
+   */
+  async function takeRun(id: string, waitMs = 0): Promise<(() => void) | null> {
+    let release!: () => void
+    const running = new Promise<void>((r) => (release = r))
+    let held!: () => void
+    const holding = new Promise<void>((r) => (held = r))
+    const lock = deps.locks.run(
+      runLock(id),
+      async () => {
+        held()
+        await running
+      },
+      { leaseMs: RUN_LEASE_MS, waitMs }
+    )
+    try {
+      await Promise.race([holding, lock])
+    } catch (err) {
+      if (err instanceof LockTimeout) return null
+      throw err
+    }
+    lock.catch((err) => log.warn({ err, taskId: id }, 'scheduled run lock not released; it expires with its lease'))
+    return release
+  }
+
+  /** Runs left `running` by a process that is gone (nobody holds their task's lock) are marked failed. */
+  async function sweepOrphans(): Promise<void> {
+    const ids = new Set((await repo.runs.running()).map((r) => r.schedule_id))
+    for (const id of ids) {
+      if (active.has(id) || closed) continue
+      const release = await takeRun(id)
+      if (!release) continue
+      try {
+        if (active.has(id)) continue
+        const r = await repo.runs.failOrphans(id, ORPHAN_ERROR, Date.now())
+        if (Number(r.numUpdatedRows)) changed(id)
+      } finally {
+        release()
+      }
+    }
+  }
 
   async function stored(id: string): Promise<StoredSchedule> {
     const r = await repo.find(id)
@@ -122,7 +181,8 @@ export function schedulerService(deps: SchedulerDeps, opts: Partial<SchedulerOpt
     return {
       ...rest,
       status: !s.enabled ? 'paused' : nextRunAt === null ? 'finished' : 'active',
-      running: active.has(s.id),
+      // Also a run going in another process of a team server (a crashed one's is swept within a minute).
+      running: active.has(s.id) || lastRun?.status === 'running',
       runTotal,
       nextRunAt,
       nextRuns: upcoming,
@@ -213,29 +273,44 @@ export function schedulerService(deps: SchedulerDeps, opts: Partial<SchedulerOpt
     // Several processes on one database all see the slot come; the one that claims it handles it
     // (runs or records the skip). The others only move on to the next slot, which the winner stores.
     let mine: boolean
+    // The run lock is taken after the claim: a process that lost the claim never holds it, so
+    // the winner finds it free unless a run is really going (maybe in another process).
+    let release: (() => void) | null = null
+    const busy = active.get(id)
+    const skipMissed = late && s.missedPolicy === 'skip'
     try {
-      mine = await deps.claims.claimOnce(`schedule:${id}:${slot}`, CLAIM_TTL_MS)
+      mine = claimed.get(id) === slot || (await deps.claims.claimOnce(`schedule:${id}:${slot}`, CLAIM_TTL_MS))
+      if (mine) claimed.set(id, slot)
+      // An orphan sweep holds the lock for a moment: wait a little rather than skip for it.
+      if (mine && !busy && !skipMissed) release = await takeRun(id, 3_000)
     } catch (err) {
-      log.warn({ err, taskId: id }, 'scheduled slot not claimed; trying again soon')
+      log.warn({ err, taskId: id }, 'scheduled slot not claimed or not started; trying again soon')
       return setDue(id, Date.now() + CLAIM_RETRY_MS)
     }
+    claimed.delete(id)
     if (!mine) return setDue(id, next)
-    const busy = active.get(id)
-    if (busy || (late && s.missedPolicy === 'skip')) {
+    if (!release) {
       await repo.update(id, { next_run_at: next })
       setDue(id, next)
       const why = busy
         ? `Skipped: the previous run (started ${localTime(busy.startedAt, s.timezone)}) was still going`
-        : `Missed at ${localTime(slot, s.timezone)} (${s.timezone}) while the app was not running; this task skips missed runs`
+        : skipMissed
+          ? `Missed at ${localTime(slot, s.timezone)} (${s.timezone}) while the app was not running; this task skips missed runs`
+          : 'Skipped: the previous run was still going (on another server process)'
       await recordSkipped(s, late ? 'missed' : 'schedule', slot, why)
       changed(id)
       return
     }
     const runCount = s.runCount + 1
     if (loopDone({ loopCount: s.loopCount, runCount })) next = null
-    await repo.update(id, { run_count: runCount, next_run_at: next })
+    try {
+      await repo.update(id, { run_count: runCount, next_run_at: next })
+    } catch (err) {
+      release()
+      throw err
+    }
     setDue(id, next)
-    await startRun({ ...s, runCount, nextRunAt: next }, late ? 'missed' : 'schedule', slot)
+    await startRun({ ...s, runCount, nextRunAt: next }, late ? 'missed' : 'schedule', slot, release)
     changed(id)
   }
 
@@ -276,7 +351,12 @@ export function schedulerService(deps: SchedulerDeps, opts: Partial<SchedulerOpt
 
   // ---------- runs ----------
   /** Records the run and starts it; resolves once it is under way (its end comes through `done`). */
-  async function startRun(s: StoredSchedule, trigger: RunTrigger, slot: number | null): Promise<{ run: ScheduleRun; done: Promise<ScheduleRun> }> {
+  async function startRun(
+    s: StoredSchedule,
+    trigger: RunTrigger,
+    slot: number | null,
+    release: () => void
+  ): Promise<{ run: ScheduleRun; done: Promise<ScheduleRun> }> {
     let finish!: (run: ScheduleRun) => void
     const entry: Active = {
       runId: newId(),
@@ -307,8 +387,10 @@ export function schedulerService(deps: SchedulerDeps, opts: Partial<SchedulerOpt
       await repo.runs.insert(row)
     } catch (err) {
       active.delete(s.id)
+      release()
       throw err
     }
+    void entry.done.finally(release)
     const run = toScheduleRun(row)
     emitRun(s, run, false)
     void execute(s, entry, row).then(finish, (err) => {
@@ -331,6 +413,11 @@ export function schedulerService(deps: SchedulerDeps, opts: Partial<SchedulerOpt
     let error: string | null = null
     let output = ''
     const timeout = setTimeout(() => entry.cancel('timeout'), s.timeoutSeconds * 1000)
+    // "Stop" may be asked of another process of a team server: it reaches this run through its wait.
+    const ended = new AbortController()
+    void chat.waits
+      .wait({ id: stopWaitId(row.id), timeoutMs: s.timeoutSeconds * 1000 + 60_000, signal: ended.signal, start: () => undefined })
+      .then((o) => o.status === 'answered' && entry.cancel('user'))
     try {
       const session = await chat.sessions.create({
         agentId: s.agentId,
@@ -369,6 +456,7 @@ export function schedulerService(deps: SchedulerDeps, opts: Partial<SchedulerOpt
       error = err instanceof AppError ? err.message : ((err as Error)?.message ?? String(err))
     } finally {
       clearTimeout(timeout)
+      ended.abort()
     }
     if (entry.reason === 'timeout') {
       status = 'timeout'
@@ -414,7 +502,9 @@ export function schedulerService(deps: SchedulerDeps, opts: Partial<SchedulerOpt
     /** Marks runs a crash left `running` as failed, then starts the timer (missed runs are handled on its first tick). */
     async start(): Promise<void> {
       if (!options.enabled || started || closed) return
-      await repo.runs.failOrphans(ORPHAN_ERROR, Date.now())
+      await sweepOrphans()
+      sweeper = setInterval(() => void sweepOrphans().catch((err) => log.warn({ err }, 'looking for orphaned scheduled runs failed')), ORPHAN_SWEEP_MS)
+      sweeper.unref()
       for (const r of await repo.due()) due.set(r.id, num(r.next_run_at))
       // Tasks created or edited through another process (the events come through the coordination bus).
       unsubscribe = events.subscribe((name, payload) => {
@@ -513,7 +603,9 @@ export function schedulerService(deps: SchedulerDeps, opts: Partial<SchedulerOpt
       if (closed || !firing) throw new AppError('conflict', 'The app is shutting down')
       const busy = active.get(id)
       if (busy) throw new AppError('conflict', `"${s.name}" is already running (started ${localTime(busy.startedAt, s.timezone)}); wait for it or stop it`)
-      const { run, done } = await startRun(s, 'manual', null)
+      const release = await takeRun(id)
+      if (!release) throw new AppError('conflict', `"${s.name}" is already running (on another server process); wait for it or stop it`)
+      const { run, done } = await startRun(s, 'manual', null, release)
       changed(id)
       return wait ? done : run
     },
@@ -521,9 +613,25 @@ export function schedulerService(deps: SchedulerDeps, opts: Partial<SchedulerOpt
     async cancelRun(id: string): Promise<ScheduleRun> {
       const s = await stored(id)
       const busy = active.get(id)
-      if (!busy) throw new AppError('conflict', `"${s.name}" is not running`)
-      busy.cancel('user')
-      return busy.done
+      if (busy) {
+        busy.cancel('user')
+        return busy.done
+      }
+      // Maybe running in another process of a team server: its stop wait takes the request there.
+      const [remote] = await repo.runs.running(id)
+      if (!remote) throw new AppError('conflict', `"${s.name}" is not running`)
+      if (!(await chat.waits.answerAnywhere(stopWaitId(remote.id), { stop: true }))) {
+        // Nobody listens: the process that ran it is gone. The sweep's rule, at once.
+        await sweepOrphans()
+        const now = (await repo.runs.running(id)).find((r) => r.id === remote.id)
+        if (now) throw new AppError('conflict', `"${s.name}" is running on another server process that cannot be reached; try again shortly`)
+      }
+      const until = Date.now() + REMOTE_STOP_WAIT_MS
+      for (;;) {
+        const r = await repo.runs.find(remote.id)
+        if (!r || r.status !== 'running' || Date.now() > until) return toScheduleRun(r ?? remote)
+        await new Promise((res) => setTimeout(res, 200))
+      }
     },
 
     async runs(id: string, o: { limit: number; before?: number }): Promise<ScheduleRun[]> {
@@ -551,6 +659,7 @@ export function schedulerService(deps: SchedulerDeps, opts: Partial<SchedulerOpt
     /** Shutdown, first step: no task fires any more; runs under way go on. */
     async stopFiring(): Promise<void> {
       firing = false
+      clearInterval(sweeper)
       unsubscribe?.()
       clearTimeout(timer)
       await ticking
@@ -560,6 +669,7 @@ export function schedulerService(deps: SchedulerDeps, opts: Partial<SchedulerOpt
     async close(): Promise<void> {
       closed = true
       firing = false
+      clearInterval(sweeper)
       unsubscribe?.()
       clearTimeout(timer)
       for (const a of active.values()) a.cancel('closing')

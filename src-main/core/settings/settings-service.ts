@@ -5,12 +5,14 @@ import type { DB } from '../../store/schema'
 import { settingsRepo } from '../../store/repos/settings'
 import type { StudioEvents } from '../events'
 import { KeyedMutex } from '../util/keyed-mutex'
+import type { KeyedLock } from '../coordination/types'
 
 export type SettingsService = ReturnType<typeof settingsService>
 
 const KEY = 'app'
 
-export function settingsService(db: Kysely<DB>, events: StudioEvents) {
+/** `locks`: the team server's shared lock, so processes updating settings together lose no change. */
+export function settingsService(db: Kysely<DB>, events: StudioEvents, locks: KeyedLock = new KeyedMutex()) {
   const repo = settingsRepo(db)
 
   async function get(): Promise<Settings> {
@@ -21,13 +23,12 @@ export function settingsService(db: Kysely<DB>, events: StudioEvents) {
     return parsed.success ? parsed.data : defaultSettings
   }
 
-  // Updates are read-modify-write: run them one at a time so none is lost.
-  const writes = new KeyedMutex()
+  // Updates are read-modify-write: run them one at a time (across processes) so none is lost.
 
   return {
     get,
     update: (patch: z.output<typeof SettingsUpdate>): Promise<Settings> =>
-      writes.run(KEY, async () => {
+      locks.run(`settings:${KEY}`, async () => {
         const current = await get()
         const next = Settings.parse({ ...current, ...patch, server: { ...current.server, ...patch.server } })
         await repo.set(KEY, next)

@@ -1,3 +1,5 @@
+import { LockTimeout } from '../coordination/types'
+
 /**
  * Runs tasks one after another per key, different keys in parallel: turns of one chat session,
  * writes to one vector collection, syncs of one knowledge source.
@@ -5,7 +7,12 @@
 export class KeyedMutex {
   private readonly tails = new Map<string, Promise<unknown>>()
 
-  run<T>(key: string, task: () => Promise<T>): Promise<T> {
+  /**
+   * `waitMs: 0` only tries: it rejects with LockTimeout when the key is busy (the same answer the
+   * Redis lock gives a held key). Other waits are unbounded here: every holder is in this process.
+   */
+  run<T>(key: string, task: () => Promise<T>, opts?: { waitMs?: number }): Promise<T> {
+    if (opts?.waitMs === 0 && this.tails.has(key)) return Promise.reject(new LockTimeout(key, 0))
     const previous = this.tails.get(key) ?? Promise.resolve()
     const result = previous.then(task, task)
     const tail = result.catch(() => undefined)

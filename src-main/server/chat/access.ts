@@ -33,12 +33,19 @@ function sameOrigin(origin: string | undefined, host: string | undefined): boole
 const normalOrigin = (o: string) => o.trim().toLowerCase().replace(/\/+$/, '')
 
 /**
+ * On a team server the cache is cleared by `agents.changed` from every process; one missed while
+ * Redis was away would keep it stale, so there it is also read again after this long.
+ */
+const SHARED_ORIGINS_TTL_MS = 5_000
+
+/**
  * Authentication and browser access for the endpoints that outside clients use (the original chat
  * protocol, the OpenAI-compatible API, the control socket). A public key opens only its own agent,
  * only while the agent is published, and from a browser only on the agent's listed origins.
  */
 export class ChatAccess {
   private origins: Promise<Set<string>> | null = null
+  private originsAt = 0
   private readonly unsubscribe: () => void
 
   constructor(
@@ -57,6 +64,8 @@ export class ChatAccess {
 
   /** Origins listed by any published agent: the only ones a browser may call us from. */
   publishedOrigins(): Promise<Set<string>> {
+    if (this.runtime.coordination.kind !== 'memory' && Date.now() - this.originsAt > SHARED_ORIGINS_TTL_MS) this.origins = null
+    if (!this.origins) this.originsAt = Date.now()
     this.origins ??= this.runtime.agents.list().then(
       (agents) => new Set(agents.filter((a) => a.published).flatMap((a) => a.allowedOrigins.map(normalOrigin))),
       (err) => {

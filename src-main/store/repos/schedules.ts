@@ -149,8 +149,20 @@ export function schedulesRepo(db: Kysely<DB>) {
         return new Map(rows.map((r) => [r.schedule_id, Number(r.n)]))
       },
       /** Runs a crash left `running`: nothing can finish them any more. */
-      failOrphans: (error: string, endedAt: number) =>
-        db.updateTable('schedule_runs').set({ status: 'error', error, ended_at: endedAt }).where('status', '=', 'running').executeTakeFirst(),
+      /** Runs still marked running, of every task or of one. */
+      running: (scheduleId?: string) => {
+        let q = db.selectFrom('schedule_runs').selectAll().where('status', '=', 'running')
+        if (scheduleId) q = q.where('schedule_id', '=', scheduleId)
+        return q.orderBy('started_at', 'desc').limit(1000).execute()
+      },
+      /** Marks a task's runs left running (by a crashed process) as failed. */
+      failOrphans: (scheduleId: string, error: string, endedAt: number) =>
+        db
+          .updateTable('schedule_runs')
+          .set({ status: 'error', error, ended_at: endedAt })
+          .where('schedule_id', '=', scheduleId)
+          .where('status', '=', 'running')
+          .executeTakeFirst(),
       /** Ids of a task's runs beyond the newest `keep`, with their sessions, for pruning. */
       beyond: (scheduleId: string, keep: number) =>
         db

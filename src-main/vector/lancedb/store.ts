@@ -23,6 +23,12 @@ export interface LanceDbStoreOptions {
   vectorIndexMinRows?: number
   /** LanceDB's in-memory caches (LanceDB's own defaults: 6 GiB of index data, 1 GiB of file metadata). */
   cacheBytes?: { index: number; metadata: number }
+  /**
+   * Other processes write the same folder (two `agenta serve` of a team server without Milvus, on
+   * one machine): every read checks for their new table versions first, so an upsert sees the rows
+   * another process wrote and replaces them instead of adding duplicates.
+   */
+  shared?: boolean
 }
 
 export interface LanceDbStore extends VectorStore {
@@ -99,7 +105,11 @@ class LanceDbVectorStore implements LanceDbStore {
     const { lancedb } = loadLance()
     await mkdir(this.opts.dir, { recursive: true })
     const cache = this.opts.cacheBytes ?? DEFAULT_CACHE_BYTES
-    this.conn = await lancedb.connect(this.opts.dir, {}, new lancedb.Session(BigInt(cache.index), BigInt(cache.metadata)))
+    this.conn = await lancedb.connect(
+      this.opts.dir,
+      this.opts.shared ? { readConsistencyInterval: 0 } : {},
+      new lancedb.Session(BigInt(cache.index), BigInt(cache.metadata))
+    )
   }
 
   async close(): Promise<void> {

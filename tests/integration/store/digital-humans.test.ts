@@ -1,3 +1,4 @@
+import { ownerContext } from '../../../src-main/core/context'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { existsSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -143,7 +144,7 @@ for (const target of targets) {
       const a = await rt.agents.create(AgentCreate.parse({ name: 'Hall guide', digitalHuman: { chatAvatarId: d.id, explainerAvatarId: other.id, voice: 'v' } }))
       const b = await rt.agents.create(AgentCreate.parse({ name: 'Classroom', digitalHuman: { explainerAvatarId: d.id } }))
       await rt.agents.create(AgentCreate.parse({ name: 'Unrelated' }))
-      expect(await rt.handlers['dependents.get']({ kind: 'digitalHuman', id: d.id })).toEqual({
+      expect(await rt.handlers['dependents.get']({ kind: 'digitalHuman', id: d.id }, ownerContext())).toEqual({
         agents: [
           { id: b.id, name: 'Classroom' },
           { id: a.id, name: 'Hall guide' }

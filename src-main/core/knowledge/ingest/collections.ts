@@ -3,6 +3,7 @@ import { AppError } from '../../../contract/errors'
 import type { knowledgeCollectionsRepo, KbStateRow } from '../../../store/repos/knowledge-collections'
 import type { Embedder } from '../embedder'
 import { KeyedMutex } from '../../util/keyed-mutex'
+import type { KeyedLock } from '../../coordination/types'
 
 export interface LiveCollection {
   name: string
@@ -14,13 +15,17 @@ export interface LiveCollection {
 export const collectionName = (kbId: string, seq: number) => `kb_${kbId.replace(/[^A-Za-z0-9]/g, '')}_${seq}`
 
 export class Collections {
-  readonly lock = new KeyedMutex()
+  /** Per knowledge base: its collection is created, swapped or its batch made served by one holder at a time (across processes with `locks`). */
+  readonly lock: KeyedLock
 
   constructor(
     private readonly repo: ReturnType<typeof knowledgeCollectionsRepo>,
     private readonly vector: VectorStore,
-    private readonly embedder: Embedder
-  ) {}
+    private readonly embedder: Embedder,
+    locks: KeyedLock = new KeyedMutex()
+  ) {
+    this.lock = { run: (kbId, task, opts) => locks.run(`kb-collection:${kbId}`, task, opts) }
+  }
 
   async state(kbId: string): Promise<KbStateRow> {
     const kb = await this.repo.find(kbId)

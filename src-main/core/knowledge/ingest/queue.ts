@@ -12,6 +12,8 @@ import { WriteBuffer, type DocMark } from './write-buffer'
 import { Reembedder } from './reembed'
 import { indexedText } from './indexed-text'
 import { log } from '../../../base/log'
+import { KeyedMutex } from '../../util/keyed-mutex'
+import { LockTimeout, type KeyedLock } from '../../coordination/types'
 
 export interface IngestionOptions {
   /** Documents parsed and embedded at once. */
@@ -112,7 +114,9 @@ export class IngestionQueue {
     private readonly vector: VectorStore,
     private readonly embedder: Embedder,
     private readonly progress: ProgressTracker,
-    private readonly opts: IngestionOptions
+    private readonly opts: IngestionOptions,
+    /** A re-embed of a knowledge base runs in one process of a team server at a time. */
+    private readonly locks: KeyedLock = new KeyedMutex()
   ) {
     this.buffer = new WriteBuffer(
       vector,
@@ -295,8 +299,10 @@ export class IngestionQueue {
     let delay: number
     if (this.active.size || this.awaiting.size || this.reembedding.size) delay = 1_000
     else {
-      const due = await this.nextDue().catch(() => null)
-      if (due === null) return
+      // The database not answering (a restart) is no reason to stop looking: ask again soon.
+      // Nothing due: look again after a lease anyway, so documents queued or left by another
+      // process on the same database (a team server; one killed mid-document) are found.
+      const due = (await this.nextDue().catch(() => Date.now() + Math.max(1_000, this.opts.retryBaseMs))) ?? Date.now() + this.opts.leaseMs
       // Not a busy loop: documents of a knowledge base waiting for a re-embed are due but not claimable.
       delay = Math.max(Math.min(1_000, this.opts.retryBaseMs), due - Date.now())
     }
@@ -676,10 +682,16 @@ export class IngestionQueue {
       if (this.reembedding.has(kbId) || this.closed) continue
       const busy = [...this.active.values()].some((a) => a.kbId === kbId) || [...this.awaiting.values()].some((a) => a.kbId === kbId)
       if (busy) continue
-      const p = this.reembedder.run(kbId).finally(() => {
-        this.reembedding.delete(kbId)
-        this.kick()
-      })
+      // Another process of a team server may be re-embedding it: then this one leaves it alone.
+      const p = this.locks
+        .run(`kb-reembed:${kbId}`, () => this.reembedder.run(kbId), { leaseMs: 30_000, waitMs: 0 })
+        .catch((err) => {
+          if (!(err instanceof LockTimeout)) log.warn({ err, kbId }, 're-embed could not start')
+        })
+        .finally(() => {
+          this.reembedding.delete(kbId)
+          this.kick()
+        })
       this.reembedding.set(kbId, p)
     }
   }

@@ -14,10 +14,19 @@ import { itemHash } from '../ingest/content'
 import type { IngestionQueue } from '../ingest/queue'
 import type { ProgressTracker } from '../ingest/progress'
 import { KeyedMutex } from '../../util/keyed-mutex'
+import { LockTimeout, type Claims, type KeyedLock } from '../../coordination/types'
 import { readApi, readDatabase, redactUrl, type SourceItem } from './readers'
 import { log } from '../../../base/log'
 
 const APPLY_BATCH = 200
+/** A sync holds its source's shared lock this long past a process that died mid-sync. */
+const SYNC_LEASE_MS = 30_000
+/** A sync asked for by hand waits this long for one running in another process before 409. */
+const SYNC_WAIT_MS = 10 * 60_000
+/** How often syncs cut by a process that died (their lease ran out) are looked for and resumed. */
+const RESUME_EVERY_MS = 60_000
+/** A scheduled slot is claimed by one process of a team server; the claim is kept this long. */
+const SLOT_CLAIM_MS = 10 * 60_000
 
 type Store = Parameters<typeof knowledgeSourcesRepo>[0]
 
@@ -37,11 +46,18 @@ export function sourcesService(deps: {
   progress: ProgressTracker
   kbExists(kbId: string): Promise<void>
   removeDocuments(kbId: string, ids: string[]): Promise<void>
+  /** The processes of a team server share these: one sync per source at a time, each scheduled slot fired once. */
+  locks?: KeyedLock
+  claims?: Claims
 }) {
   const repo = knowledgeSourcesRepo(deps.db)
+  /** This process's syncs (shutdown waits for them); the shared lock is taken inside. */
   const lock = new KeyedMutex()
-  const tasks = new Map<string, ScheduledTask>()
+  const shared = deps.locks ?? new KeyedMutex()
+  const tasks = new Map<string, { task: ScheduledTask; schedule: string }>()
   let closed = false
+  let resumer: NodeJS.Timeout | undefined
+  let unsubscribe: (() => void) | undefined
 
   const seal = (c: SourceConfig) => deps.secrets.encrypt(JSON.stringify(c))
   function unseal(r: SourceRow): SourceConfig {
@@ -107,12 +123,54 @@ export function sourcesService(deps: {
     return r
   }
 
+  function unplan(id: string) {
+    tasks.get(id)?.task.destroy()
+    tasks.delete(id)
+  }
+
   function plan(r: Pick<SourceRow, 'id' | 'kb_id' | 'schedule' | 'enabled'>) {
-    tasks.get(r.id)?.destroy()
-    tasks.delete(r.id)
-    if (closed || !r.schedule || !bool(r.enabled)) return
-    const task = cronSchedule(r.schedule, () => void sync(r.kb_id, r.id).catch(() => undefined), { name: `knowledge-source-${r.id}`, noOverlap: true })
-    tasks.set(r.id, task)
+    const schedule = !closed && r.schedule && bool(r.enabled) ? r.schedule : null
+    if (tasks.get(r.id)?.schedule === schedule) return
+    unplan(r.id)
+    if (!schedule) return
+    const task = cronSchedule(
+      schedule,
+      () =>
+        // A slot the previous sync is still busy with (here or in another process) is skipped.
+        void sync(r.kb_id, r.id, 0).catch((err) => {
+          if (err instanceof LockTimeout) log.info({ sourceId: r.id }, 'scheduled source sync skipped: the previous one is still running')
+          else log.warn({ err, sourceId: r.id }, 'scheduled source sync failed to start')
+        }),
+      {
+        name: `knowledge-source-${r.id}`,
+        noOverlap: true,
+        // node-cron's run coordinator: every process has the task planned, the one that claims a slot runs it.
+        ...(deps.claims && {
+          distributed: true,
+          runCoordinator: { shouldRun: (key: string, ttlMs: number) => deps.claims!.claimOnce(`source-sync:${key}`, ttlMs) },
+          distributedLease: SLOT_CLAIM_MS
+        })
+      }
+    )
+    tasks.set(r.id, { task, schedule })
+  }
+
+  /** A source created, edited or deleted through another process: plan it here too. */
+  async function replan(kbId: string, id: string) {
+    const r = await repo.find(id).catch(() => undefined)
+    if (closed) return
+    if (!r || r.kb_id !== kbId) unplan(id)
+    else plan(r)
+  }
+
+  /** Syncs left `running` (a restart, or a process of a team server that died mid-sync) run again, unless one is running. */
+  async function resumeInterrupted() {
+    for (const r of await repo.unfinished()) {
+      if (closed || lock.busy(r.id)) continue
+      await sync(r.kb_id, r.id, 0, true).catch((err) => {
+        if (!(err instanceof LockTimeout)) log.warn({ err, source: r.name }, 'resuming a knowledge source sync failed')
+      })
+    }
   }
 
   function changed(kbId: string, id: string) {
@@ -215,11 +273,35 @@ export function sourcesService(deps: {
     return { ok: !error, stats, error, tookMs: Date.now() - started }
   }
 
-  function sync(kbId: string, id: string): Promise<SyncResult> {
-    return lock.run(id, async () => {
-      const r = await row(kbId, id)
-      return runSync(r)
-    })
+  /**
+   * One sync of a source at a time, across the processes of a team server. `waitMs` 0 gives up at
+   * once when one is running (LockTimeout); `resuming` runs only if the sync is still unfinished.
+   */
+  function sync(kbId: string, id: string, waitMs = SYNC_WAIT_MS, resuming = false): Promise<SyncResult | null> {
+    return lock.run(
+      id,
+      () =>
+        shared.run(
+          `source-sync:${id}`,
+          async () => {
+            const r = await row(kbId, id)
+            if (resuming && r.sync_state !== 'running') return null
+            return runSync(r)
+          },
+          { leaseMs: SYNC_LEASE_MS, waitMs }
+        ),
+      { waitMs }
+    )
+  }
+
+  /** The API's sync: waits for one running elsewhere, then runs its own. */
+  async function syncNow(kbId: string, id: string): Promise<SyncResult> {
+    try {
+      return (await sync(kbId, id))!
+    } catch (err) {
+      if (err instanceof LockTimeout) throw new AppError('conflict', 'A sync of this source has been running for a long time; try again once it has finished')
+      throw err
+    }
   }
 
   return {
@@ -284,44 +366,53 @@ export function sourcesService(deps: {
 
     async delete(kbId: string, id: string) {
       await row(kbId, id)
-      tasks.get(id)?.destroy()
-      tasks.delete(id)
-      await lock.run(id, async () => {
-        for (;;) {
-          const ids = await deps.docs.idsOfSource(id, 500)
-          if (!ids.length) break
-          await deps.removeDocuments(
-            kbId,
-            ids.map((d) => d.id)
-          )
-        }
-        await repo.delete(id)
-      })
+      unplan(id)
+      // After a sync under way here or in another process: it would add documents back.
+      await lock.run(id, () =>
+        shared.run(
+          `source-sync:${id}`,
+          async () => {
+            for (;;) {
+              const ids = await deps.docs.idsOfSource(id, 500)
+              if (!ids.length) break
+              await deps.removeDocuments(
+                kbId,
+                ids.map((d) => d.id)
+              )
+            }
+            await repo.delete(id)
+          },
+          { leaseMs: SYNC_LEASE_MS, waitMs: SYNC_WAIT_MS }
+        )
+      )
       changed(kbId, id)
       return { ok: true as const }
     },
 
-    sync,
+    sync: syncNow,
 
-    /** Schedules every source and re-runs syncs that a restart interrupted. */
+    /** Schedules every source, re-runs syncs that a restart interrupted, and follows other processes' changes. */
     async start() {
       for (const r of await repo.all()) plan(r)
-      for (const r of await repo.unfinished())
-        void sync(r.kb_id, r.id).catch((err) => log.warn({ err, source: r.name }, 'resuming a knowledge source sync failed'))
+      unsubscribe = deps.events.subscribe((name, payload) => {
+        if (name === 'knowledge.sources') void replan((payload as { kbId: string }).kbId, (payload as { id: string }).id)
+      })
+      void resumeInterrupted().catch((err) => log.warn({ err }, 'resuming knowledge source syncs failed'))
+      resumer = setInterval(() => void resumeInterrupted().catch((err) => log.warn({ err }, 'resuming knowledge source syncs failed')), RESUME_EVERY_MS)
+      resumer.unref()
     },
 
     /** A knowledge base is being deleted: stop its schedules. */
     forgetKb: async (kbId: string) => {
-      for (const r of await repo.list(kbId)) {
-        tasks.get(r.id)?.destroy()
-        tasks.delete(r.id)
-      }
+      for (const r of await repo.list(kbId)) unplan(r.id)
     },
 
     /** Shutdown: no sync starts; one under way stops at its next item (resumed at the next start) before this resolves. */
     async close() {
       closed = true
-      for (const t of tasks.values()) t.destroy()
+      clearInterval(resumer)
+      unsubscribe?.()
+      for (const t of tasks.values()) t.task.destroy()
       tasks.clear()
       await lock.idle()
     }
