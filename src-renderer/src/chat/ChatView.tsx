@@ -12,6 +12,7 @@ import type { ChatItem } from './model'
 import { UserMessage } from './UserMessage'
 import { Welcome } from './Welcome'
 import './chat.css'
+import { translateError } from '../api/errors'
 
 /** What the view shows of the agent; the editor passes its unsaved form values for a live preview. */
 export interface ChatPersona {
@@ -79,7 +80,7 @@ export function ChatView({ store, persona, onRetry }: { store: ConversationStore
               type="error"
               showIcon
               title={t('chat.loadFailed')}
-              description={error.message}
+              description={translateError(error)}
               action={onRetry && <Button onClick={onRetry}>{t('common.retry')}</Button>}
             />
           </div>

@@ -6,6 +6,7 @@ import type { AuthStore } from '../stores/auth'
 import { useArea, useStudio } from '../stores/hooks'
 import { TokenScreen } from '../screens/auth/TokenScreen'
 import { Shell } from './Shell'
+import { translateError } from '../api/errors'
 
 /** First contact with the core: settings load, or the token screen, or "cannot reach the server". */
 export function Boot({ auth }: { auth: AuthStore }) {
@@ -33,7 +34,7 @@ export function Boot({ auth }: { auth: AuthStore }) {
         <Result
           status="warning"
           title={t('boot.unreachable')}
-          subTitle={error.message}
+          subTitle={translateError(error)}
           extra={
             <Button type="primary" onClick={() => void start()}>
               {t('common.retry')}

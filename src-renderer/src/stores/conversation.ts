@@ -1,7 +1,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla'
 import type { Attachment, ChatSession, RunStep, TurnEvent } from '@contract/chat'
 import type { Api, StreamHandle } from '../api/client'
-import { toApiError, type ApiError } from '../api/errors'
+import { toApiError, translateError, type ApiError } from '../api/errors'
 import { applyTurnEvents, emptyAssistant, groupMessages, isTemp, localAttachment, tempId, type AssistantItem, type ChatItem } from '../chat/model'
 
 export interface ConversationState {
@@ -88,7 +88,7 @@ export function createConversationStore(api: Api, opts: ConversationOptions = {}
       } catch (err) {
         clearTimeout(timer)
         flush()
-        patchLastWith((item) => ({ ...item, status: 'error', error: toApiError(err).message }))
+        patchLastWith((item) => ({ ...item, status: 'error', error: translateError(err) }))
       } finally {
         if (stream === handle) stream = null
         // A stream that ended without `done` (cancelled, cut off) must not stay "streaming".

@@ -12,6 +12,8 @@ import voiceEn from './voice.en.json'
 import voiceZh from './voice.zh-CN.json'
 import newcomerEn from './newcomer.en.json'
 import newcomerZh from './newcomer.zh-CN.json'
+import errorsEn from './errors.en.json'
+import errorsZh from './errors.zh-CN.json'
 
 type Tree = { [key: string]: string | Tree }
 
@@ -20,8 +22,8 @@ type Tree = { [key: string]: string | Tree }
  * the same big resource file. They merge into the main tree (a key of both: the area file wins).
  */
 export const areaStrings: Record<'zh-CN' | 'en', Tree[]> = {
-  'zh-CN': [knowledgeZh, employeesZh, memoryZh, emailZh, studioUxZh, voiceZh, newcomerZh],
-  en: [knowledgeEn, employeesEn, memoryEn, emailEn, studioUxEn, voiceEn, newcomerEn]
+  'zh-CN': [knowledgeZh, employeesZh, memoryZh, emailZh, studioUxZh, voiceZh, newcomerZh, errorsZh],
+  en: [knowledgeEn, employeesEn, memoryEn, emailEn, studioUxEn, voiceEn, newcomerEn, errorsEn]
 }
 
 function merge(base: Tree, extra: Tree): Tree {

@@ -2,6 +2,7 @@ import { ImportOutlined, PlusOutlined, SearchOutlined } from '@ant-design/icons'
 import { App, Button, Input, Skeleton } from 'antd'
 import { lazy, useEffect, useMemo, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
+import { translateFields } from '../../api/errors'
 import { useArea, useStudio } from '../../stores/hooks'
 import { useErrorToast, useFeedback } from '../../ui/feedback'
 import { AgentFileError, readAgentFile } from './agent-form'
@@ -42,7 +43,8 @@ function AgentGrid() {
       parsed = readAgentFile(await file.text())
     } catch (err) {
       const code = err instanceof AgentFileError ? err.code : 'invalid'
-      return fail(new Error(t(`agents.file.${code}`, { message: (err as Error).message })))
+      const message = err instanceof AgentFileError && err.fields.length ? translateFields(err.fields, t) : (err as Error).message
+      return fail(new Error(t(`agents.file.${code}`, { message })))
     }
     try {
       const taken = studio.agents.getState().items.map((a) => a.name)
