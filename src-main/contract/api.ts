@@ -4,6 +4,7 @@ import * as C from './chat'
 import * as S from './schedules'
 import * as M from './memory'
 import * as K from './knowledge'
+import * as O from './onboarding'
 
 /**
  * The one contract. Each endpoint is named once here; the REST routes, the IPC handlers, the
@@ -430,6 +431,36 @@ export const endpoints = {
     summary: "Forget a user: delete all their memories (or one agent's own)",
     input: M.ForgetInput,
     output: M.ForgetResult
+  }),
+
+  // ---------- a newcomer's first steps (contract/onboarding.ts) ----------
+  'firstRun.status': ep({
+    method: 'GET',
+    path: '/api/first-run',
+    summary: 'What a newcomer has done yet: chat models, agents, answers',
+    input: none,
+    output: O.FirstRunStatus
+  }),
+  'providers.detectLocal': ep({
+    method: 'GET',
+    path: '/api/local-model-servers',
+    summary: 'Model servers answering on the machine that runs the core (Ollama, LM Studio), with their models',
+    input: none,
+    output: z.array(O.LocalModelServer)
+  }),
+  'agentTemplates.list': ep({
+    method: 'GET',
+    path: '/api/agent-templates',
+    summary: 'Agent templates to start from, named in both languages',
+    input: none,
+    output: z.array(O.AgentTemplate)
+  }),
+  'agentTemplates.create': ep({
+    method: 'POST',
+    path: '/api/agent-templates/:templateId',
+    summary: 'Create an agent from a template, with its knowledge base, tools or digital employee',
+    input: O.TemplateCreate,
+    output: O.TemplateCreated
   })
 } as const
 

@@ -23,6 +23,9 @@ import { memoryService, type MemoryOptions } from './memory/memory-service'
 import { schedulerService, type SchedulerOptions } from './scheduler/scheduler-service'
 import { log } from '../base/log'
 import { privateDataDir, privateSqliteFiles } from './data-dir'
+import { firstRunStatus, probeLocalServers, type LocalServerTarget } from './onboarding/first-run'
+import { createFromTemplate, listTemplates } from './agents/templates'
+import { KnowledgeBaseCreate } from '../contract/entities'
 import { defaultShutdownOptions, doneWithin, PhasedShutdown, type ShutdownOptions, type ShutdownPhase } from './shutdown'
 
 export interface RuntimeOptions {
@@ -52,6 +55,8 @@ export interface RuntimeOptions {
    * in memory (one process). The runtime closes it last.
    */
   coordination?: Coordination
+  /** Where to look for local model servers (default: Ollama on :11434, LM Studio on :1234); tests point at a fake. */
+  localModelServers?: LocalServerTarget[]
   /** Hosts that ship the bundled MCP servers: the folder of their built entries (out/main). They are added as tools on first start. */
   bundledMcpDir?: string
 }
@@ -215,7 +220,37 @@ export async function createRuntime(opts: RuntimeOptions) {
     'memories.create': (input) => memory.create(input),
     'memories.update': ({ id, ...patch }) => memory.update(id, patch),
     'memories.delete': ({ id }) => memory.delete(id),
-    'memories.forget': ({ userId, agentId }) => memory.forget(userId, agentId)
+    'memories.forget': ({ userId, agentId }) => memory.forget(userId, agentId),
+    'firstRun.status': () => firstRunStatus(db),
+    'providers.detectLocal': () => probeLocalServers(db, opts.localModelServers),
+    'agentTemplates.list': async () => listTemplates(),
+    'agentTemplates.create': ({ templateId, language }) =>
+      createFromTemplate(
+        {
+          language: async () => (await settings.get()).language,
+          agentNames: async () => (await agents.list()).map((a) => a.name),
+          createAgent: (input) => agents.create(input),
+          knowledgeBaseNames: async () => (await knowledgeBases.list()).map((k) => k.name),
+          async createKnowledgeBase(name) {
+            // The first embedding model, if there is one; else full-text search only (works without one).
+            const embedding = await db
+              .selectFrom('models')
+              .innerJoin('providers', 'providers.id', 'models.provider_id')
+              .select('models.id')
+              .where('models.type', '=', 'embedding')
+              .where('models.enabled', '=', 1)
+              .where('providers.enabled', '=', 1)
+              .executeTakeFirst()
+            return knowledgeBases.create(KnowledgeBaseCreate.parse({ name, embeddingModelId: embedding?.id ?? null }))
+          },
+          bindKnowledgeBases: (agentId, bindings) => knowledge.setBindings(agentId, bindings),
+          tools: () => tools.list(),
+          bindTools: (agentId, bindings) => mcp.setAgentTools(agentId, bindings),
+          createSchedule: (input) => scheduler.create(input)
+        },
+        templateId,
+        language
+      )
   }
 
   await knowledge.start()
