@@ -1,8 +1,10 @@
 import { Layout, Spin } from 'antd'
-import { Suspense, useEffect, useState } from 'react'
+import { Suspense, useCallback, useEffect, useState } from 'react'
 import { useStudio } from '../stores/hooks'
 import { ALL_AREAS } from './areas'
+import { CommandPalette } from './CommandPalette'
 import { Header } from './Header'
+import { useShortcuts } from './shortcuts'
 import { useRoute } from './route'
 import { Sidebar, SidebarDrawer } from './Sidebar'
 import { useNarrow } from './useNarrow'
@@ -15,6 +17,8 @@ export function Shell() {
   const [collapsed, setCollapsed] = useState(() => localStorage.getItem(COLLAPSED_KEY) === '1')
   const narrow = useNarrow()
   const [drawerOpen, setDrawerOpen] = useState(false)
+  const [paletteOpen, setPaletteOpen] = useState(false)
+  useShortcuts(useCallback(() => setPaletteOpen(true), []))
 
   useEffect(() => {
     localStorage.setItem(COLLAPSED_KEY, collapsed ? '1' : '0')
@@ -49,6 +53,7 @@ export function Shell() {
           </Suspense>
         </Layout.Content>
       </Layout>
+      <CommandPalette open={paletteOpen} onClose={() => setPaletteOpen(false)} />
     </Layout>
   )
 }

@@ -14,6 +14,8 @@ import newcomerEn from './newcomer.en.json'
 import newcomerZh from './newcomer.zh-CN.json'
 import errorsEn from './errors.en.json'
 import errorsZh from './errors.zh-CN.json'
+import onboardingEn from './onboarding.en.json'
+import onboardingZh from './onboarding.zh-CN.json'
 
 type Tree = { [key: string]: string | Tree }
 
@@ -22,8 +24,8 @@ type Tree = { [key: string]: string | Tree }
  * the same big resource file. They merge into the main tree (a key of both: the area file wins).
  */
 export const areaStrings: Record<'zh-CN' | 'en', Tree[]> = {
-  'zh-CN': [knowledgeZh, employeesZh, memoryZh, emailZh, studioUxZh, voiceZh, newcomerZh, errorsZh],
-  en: [knowledgeEn, employeesEn, memoryEn, emailEn, studioUxEn, voiceEn, newcomerEn, errorsEn]
+  'zh-CN': [knowledgeZh, employeesZh, memoryZh, emailZh, studioUxZh, voiceZh, newcomerZh, errorsZh, onboardingZh],
+  en: [knowledgeEn, employeesEn, memoryEn, emailEn, studioUxEn, voiceEn, newcomerEn, errorsEn, onboardingEn]
 }
 
 function merge(base: Tree, extra: Tree): Tree {

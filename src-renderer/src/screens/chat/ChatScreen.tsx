@@ -5,12 +5,13 @@ import { useEffect, useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { ChatView, type ChatPersona } from '../../chat/ChatView'
 import { routeTo, useRouteParam } from '../../shell/route'
+import { LAST_CHAT_AGENT } from '../../shell/shortcuts'
 import { useArea, useStudio } from '../../stores/hooks'
 import { EmojiAvatar } from '../../ui/EmojiAvatar'
 import { useErrorToast } from '../../ui/feedback'
 import { SessionList } from './SessionList'
 
-const LAST_AGENT = 'agenta.chatAgent'
+const LAST_AGENT = LAST_CHAT_AGENT
 
 export const personaOf = (agent: Agent, noModel: string): ChatPersona => ({
   name: agent.name,
