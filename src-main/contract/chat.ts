@@ -68,7 +68,10 @@ export const MessageMeta = z.object({
   usage: Usage.optional(),
   status: TurnStatus.optional(),
   error: z.string().optional(),
-  reasoning: z.string().optional()
+  reasoning: z.string().optional(),
+  /** An answer's model (the agent's, or the one chosen for the turn) and how long the turn had run when it was saved. */
+  model: z.string().optional(),
+  durationMs: z.number().optional()
 })
 export type MessageMeta = z.infer<typeof MessageMeta>
 
@@ -109,7 +112,7 @@ export type TurnEvent =
   | { type: 'sources'; sources: Source[] }
   | { type: 'wait'; waitId: string; kind: 'input' | 'client' | 'digitalhuman'; schema?: unknown; text?: string }
   | { type: 'error'; code: string; message: string }
-  | { type: 'done'; status: TurnStatus; messageId: string | null; usage: Usage }
+  | { type: 'done'; status: TurnStatus; messageId: string | null; usage: Usage; model?: string; durationMs?: number }
 
 // ---------- studio chat endpoints ----------
 export const SessionCreate = z.object({ agentId: id, userId: z.string().max(128).default('studio'), title: z.string().max(200).default('') })
@@ -123,7 +126,9 @@ export const TurnRequest = z.object({
   editMessageId: z.string().optional(),
   clientId: z.string().optional(),
   /** Images (shown to vision models) and documents (their text is read) sent with the message. */
-  attachments: z.array(Attachment).max(5, 'at most 5 files per message').optional()
+  attachments: z.array(Attachment).max(5, 'at most 5 files per message').optional(),
+  /** Another chat model (a models.list row id) for this turn only; the agent keeps its own. */
+  modelId: id.optional()
 })
 export const WaitAnswer = z.object({ waitId: id, data: z.unknown() })
 

@@ -148,7 +148,7 @@ export function ChatScreen() {
                 {t('chat.editAgent')}
               </Button>
             </div>
-            <ChatView store={studio.chat} persona={personaOf(agent, t('chat.noModelNotice'))} onRetry={() => open(sessionId)} />
+            <ChatView store={studio.chat} persona={personaOf(agent, t('chat.noModelNotice'))} onRetry={() => open(sessionId)} modelSwitch />
           </>
         ) : null}
       </section>
