@@ -10,6 +10,7 @@ import * as U from './usage'
 import * as SP from './speech'
 import * as AC from './accounts'
 import type { Access } from './access'
+import * as O from './onboarding'
 
 /**
  * The one contract. Each endpoint is named once here; the REST routes, the IPC handlers, the
@@ -784,6 +785,38 @@ export const endpoints = {
     access: A.editAgent,
     input: byId.extend(AC.AgentSharingUpdate.shape),
     output: AC.AgentSharing
+  }),
+  // ---------- a newcomer's first steps (contract/onboarding.ts) ----------
+  'firstRun.status': ep({
+    method: 'GET',
+    path: '/api/first-run',
+    summary: 'What a newcomer has done yet: chat models, agents, answers',
+    access: A.builder,
+    input: none,
+    output: O.FirstRunStatus
+  }),
+  'providers.detectLocal': ep({
+    method: 'GET',
+    path: '/api/local-model-servers',
+    summary: 'Model servers answering on the machine that runs the core (Ollama, LM Studio), with their models',
+    input: none,
+    output: z.array(O.LocalModelServer)
+  }),
+  'agentTemplates.list': ep({
+    method: 'GET',
+    path: '/api/agent-templates',
+    summary: 'Agent templates to start from, named in both languages',
+    access: A.builder,
+    input: none,
+    output: z.array(O.AgentTemplate)
+  }),
+  'agentTemplates.create': ep({
+    method: 'POST',
+    path: '/api/agent-templates/:templateId',
+    summary: 'Create an agent from a template, with its knowledge base, tools or digital employee',
+    access: A.builder,
+    input: O.TemplateCreate,
+    output: O.TemplateCreated
   })
 } as const
 

@@ -76,7 +76,10 @@ export const MessageMeta = z.object({
   usage: Usage.optional(),
   status: TurnStatus.optional(),
   error: z.string().optional(),
-  reasoning: z.string().optional()
+  reasoning: z.string().optional(),
+  /** An answer's model (the agent's, or the one chosen for the turn) and how long the turn had run when it was saved. */
+  model: z.string().optional(),
+  durationMs: z.number().optional()
 })
 export type MessageMeta = z.infer<typeof MessageMeta>
 
@@ -145,7 +148,15 @@ export const TurnEvent = z.discriminatedUnion('type', [
     step: ExplainStep.optional()
   }),
   z.strictObject({ type: z.literal('error'), code: z.string(), message: z.string() }),
-  z.strictObject({ type: z.literal('done'), status: TurnStatus, messageId: z.string().nullable(), usage: Usage })
+  z.strictObject({
+    type: z.literal('done'),
+    status: TurnStatus,
+    messageId: z.string().nullable(),
+    usage: Usage,
+    /** The model that answered and how long the turn took (the chat shows them under the answer). */
+    model: z.string().optional(),
+    durationMs: z.number().optional()
+  })
 ])
 export type TurnEvent = z.infer<typeof TurnEvent>
 
@@ -169,7 +180,9 @@ export const TurnRequest = z.object({
   /** Images (shown to vision models) and documents (their text is read) sent with the message. */
   attachments: z.array(Attachment).max(5, 'at most 5 files per message').optional(),
   /** Also stream the answer's spoken sentences (`sentence` events), for a client that speaks it. */
-  sentences: z.boolean().optional()
+  sentences: z.boolean().optional(),
+  /** Another chat model (a models.list row id) for this turn only; the agent keeps its own. */
+  modelId: id.optional()
 })
 export const WaitAnswer = z.object({ waitId: id, data: z.unknown() })
 

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { ErrorParams, says } from './messages'
 import { AgentMemorySettings } from './memory'
 
 /**
@@ -8,13 +9,13 @@ import { AgentMemorySettings } from './memory'
 
 const id = z.string().min(1).max(64)
 const timestamp = z.number().int()
-const name = (max: number) => z.string().trim().min(1, 'must not be empty').max(max)
+const name = (max: number) => z.string().trim().min(1, says('not_empty')).max(max)
 
 const httpUrl = z
   .string()
   .trim()
   .url('must be a URL like http://host:port/v1')
-  .refine((u) => /^https?:\/\//i.test(u), 'must start with http:// or https://')
+  .refine((u) => /^https?:\/\//i.test(u), says('http_url'))
   .transform((u) => u.replace(/\/+$/, ''))
 
 // ---------- providers and models ----------
@@ -105,7 +106,8 @@ export const ProviderTestResult = z.object({
   ok: z.boolean(),
   latencyMs: z.number(),
   modelCount: z.number().optional(),
-  error: z.object({ code: z.string(), message: z.string() }).optional()
+  /** `reason` and `params`: the message as a code the studio translates (contract/messages.ts). */
+  error: z.object({ code: z.string(), message: z.string(), reason: z.string().optional(), params: ErrorParams.optional() }).optional()
 })
 export const RefreshModelsResult = z.object({
   added: z.number(),
@@ -124,7 +126,7 @@ export const AgentParams = z.object({
 export const AgentTheme = z.object({
   primaryColor: z
     .string()
-    .regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour like #1677ff')
+    .regex(/^#[0-9a-fA-F]{6}$/, says('colour'))
     .optional(),
   mode: z.enum(['light', 'dark', 'system']).optional()
 })
@@ -168,7 +170,7 @@ const agentFields = {
       z
         .string()
         .trim()
-        .regex(/^https?:\/\/[^/\s]+$/, 'must be an origin like https://example.com')
+        .regex(/^https?:\/\/[^/\s]+$/, says('origin'))
     )
     .max(50),
   /** Long-term memory of users (src-main/core/memory). */

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { ErrorParams, FieldError, fieldsFromIssues, type MessageCode } from './messages'
 
 /** Every error that crosses a boundary (HTTP, IPC, socket) has one of these codes. */
 export const errorStatus = {
@@ -25,17 +26,30 @@ export const ErrorBody = z.object({
   error: z.object({
     code: z.enum(Object.keys(errorStatus) as [ErrorCode, ...ErrorCode[]]),
     message: z.string(),
-    details: z.unknown().optional()
+    details: z.unknown().optional(),
+    /** Which message this is, stable across versions and languages (contract/messages.ts), with its params. */
+    reason: z.string().optional(),
+    params: ErrorParams.optional(),
+    /** A request's wrong fields, each with its own code and params (validation failures). */
+    fields: z.array(FieldError).optional()
   })
 })
 export type ErrorBody = z.infer<typeof ErrorBody>
+
+/** What a person is told, as a code and params, beside the English message (see contract/messages.ts). */
+export interface ErrorInfo {
+  reason?: MessageCode
+  params?: ErrorParams
+  fields?: FieldError[]
+}
 
 /** Thrown by the core; hosts turn it into their wire form (HTTP status + ErrorBody, IPC reply). */
 export class AppError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
-    readonly details?: unknown
+    readonly details?: unknown,
+    readonly info: ErrorInfo = {}
   ) {
     super(message)
     this.name = 'AppError'
@@ -44,15 +58,34 @@ export class AppError extends Error {
     return errorStatus[this.code]
   }
   toBody(): ErrorBody {
-    return { error: { code: this.code, message: this.message, ...(this.details === undefined ? {} : { details: this.details }) } }
+    const { reason, params, fields } = this.info
+    return {
+      error: {
+        code: this.code,
+        message: this.message,
+        ...(this.details === undefined ? {} : { details: this.details }),
+        ...(reason && { reason }),
+        ...(params && { params }),
+        ...(fields?.length && { fields })
+      }
+    }
   }
 }
 
+/** A 422 for wrong fields: `details.issues` (path + message) for older clients, `fields` with codes. */
+export function fieldsError(fields: FieldError[], what = 'request', namePaths = true): AppError {
+  const issues = fields.map((f) => ({ path: f.path, message: f.message }))
+  const text = issues.map((i) => (i.path && namePaths ? `${i.path}: ${i.message}` : i.message)).join('; ')
+  return new AppError('validation_failed', `Invalid ${what}: ${text}`, { issues }, { reason: 'invalid_request', fields })
+}
+
+/** One wrong field said by the core (`schedule.expression`, code `cron_out_of_range`, its params). */
+export const fieldError = (path: string, code: MessageCode, params: ErrorParams | undefined, message: string, what?: string, namePaths?: boolean): AppError =>
+  fieldsError([{ path, code, ...(params && { params }), message }], what, namePaths)
+
 /** Turns a zod failure into a user-readable AppError ("name: Too small…; baseUrl: Invalid URL"). */
 export function validationError(err: z.ZodError, what = 'request'): AppError {
-  const issues = err.issues.map((i) => ({ path: i.path.join('.'), message: i.message }))
-  const text = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ')
-  return new AppError('validation_failed', `Invalid ${what}: ${text}`, { issues })
+  return fieldsError(fieldsFromIssues(err.issues), what)
 }
 
 /** mysql2's codes for a connection the server dropped or refused (socket errors come with `fatal: true`). */

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { says } from './messages'
 import { Source } from './chat'
 
 /**
@@ -190,7 +191,7 @@ export const ApiSourceConfig = z.object({
   url: z
     .string()
     .trim()
-    .regex(/^https?:\/\/\S+$/i, 'must start with http:// or https://'),
+    .regex(/^https?:\/\/\S+$/i, says('http_url')),
   /** Stored encrypted (they often hold a key); values are shown masked. */
   headers: z.record(z.string(), z.string()).default({}),
   /** Sent as is (JSON text usually); only for POST and PUT. */

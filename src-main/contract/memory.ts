@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { says } from './messages'
 
 /**
  * Long-term memory: short facts about one user (the chat protocol's `user_id`), kept per agent or
@@ -7,7 +8,7 @@ import { z } from 'zod'
 
 const id = z.string().min(1).max(64)
 const userId = z.string().trim().min(1, 'userId must not be empty').max(128)
-const text = z.string().trim().min(1, 'must not be empty').max(1000, 'must be at most 1000 characters')
+const text = z.string().trim().min(1, says('not_empty')).max(1000, 'must be at most 1000 characters')
 
 /** The agent setting (Agent.memory). */
 export const AgentMemorySettings = z.object({

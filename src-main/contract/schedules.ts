@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { says } from './messages'
 
 /**
  * Digital employees: agent tasks that run on a schedule. Shapes are checked here; what needs the
@@ -22,24 +23,28 @@ export function isTimeZone(tz: string): boolean {
 export const TimeZone = z
   .string()
   .trim()
-  .min(1, 'must not be empty')
+  .min(1, says('not_empty'))
   .max(64)
-  .refine(isTimeZone, { error: (iss) => `"${String(iss.input)}" is not a known IANA time zone (e.g. Asia/Shanghai, Europe/Berlin, UTC)` })
+  .superRefine((tz, ctx) => {
+    if (!isTimeZone(tz))
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${tz}" is not a known IANA time zone (e.g. Asia/Shanghai, Europe/Berlin, UTC)`,
+        params: { reason: 'time_zone', input: tz }
+      })
+  })
 
 /** "8:00" is accepted and stored as "08:00". */
 const ClockTime = z.preprocess(
   (v) => (typeof v === 'string' && /^\d:\d\d$/.test(v.trim()) ? `0${v.trim()}` : v),
-  z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'time must be HH:MM between 00:00 and 23:59')
+  z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, says('clock_time'))
 )
 
 /** Local date-time (read in the task's time zone) or an instant with Z / an offset. */
 const IsoDateTime = z
   .string()
   .trim()
-  .regex(
-    /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:?\d{2})?$/,
-    "at must be a date and time like 2026-12-01T08:00 (in the task's time zone) or 2026-12-01T00:00:00Z"
-  )
+  .regex(/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:?\d{2})?$/, says('date_time'))
 
 export const ScheduleSpec = z.discriminatedUnion(
   'type',
@@ -68,7 +73,7 @@ export type ScheduleSpec = z.infer<typeof ScheduleSpec>
 export const MissedPolicy = z.enum(['skip', 'run_once'])
 export type MissedPolicy = z.infer<typeof MissedPolicy>
 
-const emailAddress = z.email('must be an email address like name@example.com')
+const emailAddress = z.email(says('email'))
 /** One address, several separated by commas/semicolons/spaces, or an array. */
 const EmailList = z.preprocess(
   (v) => (typeof v === 'string' ? v.split(/[\s,;，；]+/).filter(Boolean) : v),
@@ -77,8 +82,8 @@ const EmailList = z.preprocess(
 const webhookUrl = z
   .string()
   .trim()
-  .url('must be a URL like https://example.com/hook')
-  .refine((u) => /^https?:\/\//i.test(u), 'must start with http:// or https://')
+  .url(says('webhook_url'))
+  .refine((u) => /^https?:\/\//i.test(u), says('http_url'))
 
 /** Where a run's result goes besides the run history (always kept). */
 export const Delivery = z.object({
@@ -93,8 +98,8 @@ export const Delivery = z.object({
 export type Delivery = z.infer<typeof Delivery>
 
 const fields = {
-  name: z.string().trim().min(1, 'must not be empty').max(25, 'must be at most 25 characters'),
-  instruction: z.string().trim().min(1, 'must not be empty').max(500, 'must be at most 500 characters'),
+  name: z.string().trim().min(1, says('not_empty')).max(25, 'must be at most 25 characters'),
+  instruction: z.string().trim().min(1, says('not_empty')).max(500, 'must be at most 500 characters'),
   agentId: id,
   /** A chat model row (models.list); null = the agent's own model. */
   modelId: id.nullable(),

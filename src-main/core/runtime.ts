@@ -29,6 +29,9 @@ import { privateDataDir, privateSqliteFiles } from './data-dir'
 import { backupService } from './backup/backup-service'
 import { usageService } from './usage/usage-service'
 import { applyPendingRestore, dropStaleStages } from './backup/restore-swap'
+import { firstRunStatus, probeLocalServers, type LocalServerTarget } from './onboarding/first-run'
+import { createFromTemplate, listTemplates } from './agents/templates'
+import { KnowledgeBaseCreate } from '../contract/entities'
 import { defaultShutdownOptions, doneWithin, PhasedShutdown, type ShutdownOptions, type ShutdownPhase } from './shutdown'
 import { accountsService, type AccountsOptions } from './accounts/accounts-service'
 import { auditLog } from './accounts/audit'
@@ -71,6 +74,8 @@ export interface RuntimeOptions {
    * (`agenta serve --accounts`), else on for a MySQL store (a team server) and off otherwise.
    */
   accounts?: Partial<AccountsOptions>
+  /** Where to look for local model servers (default: Ollama on :11434, LM Studio on :1234); tests point at a fake. */
+  localModelServers?: LocalServerTarget[]
   /** Hosts that ship the bundled MCP servers: the folder of their built entries (out/main). They are added as tools on first start. */
   bundledMcpDir?: string
 }
@@ -330,7 +335,37 @@ export async function createRuntime(opts: RuntimeOptions) {
       const sharing = await owners.sharing.set(agent.id, { ownerId: current.ownerId, everyone, people })
       events.emit('agents.changed', { id: agent.id })
       return sharing
-    }
+    },
+    'firstRun.status': () => firstRunStatus(db),
+    'providers.detectLocal': () => probeLocalServers(db, opts.localModelServers),
+    'agentTemplates.list': async () => listTemplates(),
+    'agentTemplates.create': ({ templateId, language }) =>
+      createFromTemplate(
+        {
+          language: async () => (await settings.get()).language,
+          agentNames: async () => (await agents.list()).map((a) => a.name),
+          createAgent: (input) => agents.create(input),
+          knowledgeBaseNames: async () => (await knowledgeBases.list()).map((k) => k.name),
+          async createKnowledgeBase(name) {
+            // The first embedding model, if there is one; else full-text search only (works without one).
+            const embedding = await db
+              .selectFrom('models')
+              .innerJoin('providers', 'providers.id', 'models.provider_id')
+              .select('models.id')
+              .where('models.type', '=', 'embedding')
+              .where('models.enabled', '=', 1)
+              .where('providers.enabled', '=', 1)
+              .executeTakeFirst()
+            return knowledgeBases.create(KnowledgeBaseCreate.parse({ name, embeddingModelId: embedding?.id ?? null }))
+          },
+          bindKnowledgeBases: (agentId, bindings) => knowledge.setBindings(agentId, bindings),
+          tools: () => tools.list(),
+          bindTools: (agentId, bindings) => mcp.setAgentTools(agentId, bindings),
+          createSchedule: (input) => scheduler.create(input)
+        },
+        templateId,
+        language
+      )
   }
   const target: DispatchTarget = { handlers, owners, afterCall: (ctx, name, input, output) => audit.record(ctx, name, input, output) }
 

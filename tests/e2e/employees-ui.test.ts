@@ -76,7 +76,8 @@ describe('digital employees', () => {
 
     await pick('task-expr-mode', '自定义（cron）')
     await byTestId('task-cron').fill('61 8 * * *')
-    await expect.poll(() => byTestId('schedule-error').textContent()).toContain('minute 61 is out of range (0–59)')
+    // The server's reason, in the page's language (issue 15, defect 7).
+    await expect.poll(() => byTestId('schedule-error').textContent()).toContain('分钟 61 超出范围（0–59）')
     await byTestId('task-cron').fill('0 8 * * 1-5')
     await expect.poll(() => byTestId('next-run').count()).toBe(3)
     await byTestId('task-email').fill('ops@test.local')

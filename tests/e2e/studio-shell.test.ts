@@ -98,11 +98,11 @@ describe('studio shell in the browser', () => {
     await byTestId('provider-name').fill('Fake LLM')
     await byTestId('provider-key').fill(API_KEY)
 
-    // The server's validation lands on the field and in a toast.
+    // The server's validation lands on the field; the toast points there.
     await byTestId('provider-url').fill('ftp://files.example')
     await byTestId('provider-create').click()
     await page.locator('.ant-form-item-explain-error').filter({ hasText: 'must start with http:// or https://' }).waitFor()
-    await page.locator('.ant-message').filter({ hasText: 'Invalid request' }).waitFor()
+    await page.locator('.ant-message').filter({ hasText: 'see the marked fields' }).waitFor()
 
     await byTestId('provider-url').fill(llm.baseUrl)
     await shot('provider-add')

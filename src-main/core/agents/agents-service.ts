@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely'
 import type { z } from 'zod'
-import { AppError } from '../../contract/errors'
+import { AppError, fieldError } from '../../contract/errors'
 import type { Agent, AgentCreate, AgentUpdate } from '../../contract/entities'
 import type { DB } from '../../store/schema'
 import { agentColumns, agentsRepo, toAgent, type AgentRow } from '../../store/repos/agents'
@@ -24,10 +24,7 @@ export function agentsService(db: Kysely<DB>, events: StudioEvents, checkAvatars
   async function checkProvider(providerId: string | null | undefined) {
     if (!providerId) return
     const p = await db.selectFrom('providers').select('id').where('id', '=', providerId).executeTakeFirst()
-    if (!p)
-      throw new AppError('validation_failed', `Invalid request: providerId: no provider with id ${providerId}`, {
-        issues: [{ path: 'providerId', message: 'no such provider' }]
-      })
+    if (!p) throw fieldError('providerId', 'no_provider', { id: providerId }, `no provider with id ${providerId}`)
   }
 
   /**

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely'
 import type { SessionOrigin, TurnEvent } from '../../contract/chat'
 import type { Agent } from '../../contract/entities'
-import { AppError } from '../../contract/errors'
+import { AppError, fieldError } from '../../contract/errors'
 import type { DB } from '../../store/schema'
 import { chatRepo, toMessage, toSession, toStep } from '../../store/repos/chat'
 import type { AgentsService } from '../agents/agents-service'
@@ -36,6 +36,8 @@ export type StartTurn = Omit<TurnInput, 'agent' | 'userId' | 'interactive'> & {
   userId?: string
   interactive?: boolean
   signal?: AbortSignal
+  /** A chat model row chosen for this turn only (the studio's model switch); the agent keeps its own. */
+  modelId?: string
 }
 
 export type ChatService = ReturnType<typeof chatService>
@@ -91,6 +93,15 @@ export function chatService(
     const s = await repo.sessions.find(id)
     if (!s) throw new AppError('not_found', `No chat session with id ${id}`)
     return s
+  }
+
+  /** A model row to answer one turn with: it must exist, be a chat model and be enabled. */
+  async function chatModel(modelId: string): Promise<{ providerId: string; model: string }> {
+    const m = await db.selectFrom('models').select(['provider_id', 'model_id', 'type', 'enabled']).where('id', '=', modelId).executeTakeFirst()
+    if (!m) throw fieldError('modelId', 'no_model', { id: modelId }, `no model with id ${modelId}`)
+    if (m.type !== 'chat')
+      throw fieldError('modelId', 'model_wrong_type', { id: modelId, type: m.type, wanted: 'chat' }, `model ${modelId} is a ${m.type} model, not a chat model`)
+    return { providerId: m.provider_id, model: m.model_id }
   }
 
   return {
@@ -164,11 +175,13 @@ export function chatService(
      * Starts a turn. Checks that fail before anything runs (unknown session or agent) reject;
      * everything after is reported through the events and `done`.
      */
-    async startTurn(req: StartTurn): Promise<TurnHandle> {
+    async startTurn(startReq: StartTurn): Promise<TurnHandle> {
+      let req = startReq
       if (draining) throw new AppError('conflict', 'The server is shutting down: try again once it is back')
       const s = await session(req.sessionId)
       const agent = req.agent && (!req.agentId || req.agentId === req.agent.id) ? req.agent : await agents.get(req.agentId ?? s.agent_id)
       if (agent.id !== s.agent_id) throw new AppError('conflict', `Session ${s.id} belongs to another agent`)
+      if (req.modelId) req = { ...req, modelOverride: await chatModel(req.modelId) }
       const controller = new AbortController()
       const onAbort = () => controller.abort()
       if (req.signal?.aborted) controller.abort()

@@ -56,11 +56,10 @@ export interface CallTarget {
 const seconds = (ms: number) => (ms < 1000 ? `${ms} ms` : `${Math.round(ms / 100) / 10} s`)
 const providerWords = (t: CallTarget) => (t.name ? `The provider "${t.name}" (${t.baseUrl})` : `The provider at ${t.baseUrl}`)
 /** A fault this module finds itself (not a status or connection error the SDK reports). */
-const fault = (t: CallTarget, words: string, retryable = false): ProviderFault => ({
-  code: 'upstream_error',
-  message: `${providerWords(t)} ${words}`,
-  retryable
-})
+const fault = (t: CallTarget, words: string, retryable = false): ProviderFault => {
+  const message = `${providerWords(t)} ${words}`
+  return { code: 'upstream_error', message, reason: 'provider_error', params: { detail: message }, retryable }
+}
 
 function connectTimeoutOf(err: unknown): ConnectTimeoutError | undefined {
   for (let e = err, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) if (e instanceof ConnectTimeoutError) return e

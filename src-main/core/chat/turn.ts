@@ -134,6 +134,7 @@ export async function runTurn(deps: TurnDeps, input: TurnInput, signal: AbortSig
   const { sessionId } = input
   const agent = input.modelOverride ? { ...input.agent, ...input.modelOverride } : input.agent
   const runId = newId()
+  const turnStarted = Date.now()
   const usage: Usage = { promptTokens: 0, completionTokens: 0 }
   const cards: TurnSummary['cards'] = []
   let said = ''
@@ -145,7 +146,8 @@ export async function runTurn(deps: TurnDeps, input: TurnInput, signal: AbortSig
     session_id: sessionId,
     role,
     content,
-    meta: JSON.stringify({ runId, ...meta }),
+    // An answer says which model gave it and after how long (shown under it in the chat).
+    meta: JSON.stringify({ runId, ...meta, ...(role === 'assistant' && { ...(agent.model && { model: agent.model }), durationMs: Date.now() - turnStarted }) }),
     created_at: tick()
   })
   const save = async (role: 'user' | 'assistant' | 'tool', content: string, meta: MessageMeta) => {
@@ -169,7 +171,7 @@ export async function runTurn(deps: TurnDeps, input: TurnInput, signal: AbortSig
       await r.sessions.update(sessionId, { updated_at: Date.now() })
     })
     if (error) emit({ type: 'error', ...error })
-    emit({ type: 'done', status, messageId, usage })
+    emit({ type: 'done', status, messageId, usage, ...(agent.model && { model: agent.model }), durationMs: Date.now() - turnStarted })
     return { runId, status, text: said, cards, usage, messageId, ...(error && { error }) }
   }
 

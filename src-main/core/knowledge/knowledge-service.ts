@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import type OpenAI from 'openai'
 import type { Kysely } from 'kysely'
-import { AppError } from '../../contract/errors'
+import { AppError, fieldError } from '../../contract/errors'
 import type { AgentKnowledgeBinding, KbSearchInput, KnowledgeBaseStatus } from '../../contract/knowledge'
 import { documentsRepo } from '../../store/repos/documents'
 import { knowledgeBindingsRepo } from '../../store/repos/knowledge-bindings'
@@ -140,8 +140,8 @@ export function knowledgeService(deps: {
   async function checkModel(modelId: string | null, type: 'rerank', path: string) {
     if (!modelId) return
     const m = await db.selectFrom('models').select(['type']).where('id', '=', modelId).executeTakeFirst()
-    const issue = !m ? 'no such model' : m.type !== type ? `is a ${m.type} model, not a ${type} model` : null
-    if (issue) throw new AppError('validation_failed', `Invalid request: ${path}: ${issue}`, { issues: [{ path, message: issue }] })
+    if (!m) throw fieldError(path, 'no_model', { id: modelId }, 'no such model')
+    if (m.type !== type) throw fieldError(path, 'model_wrong_type', { id: modelId, type: m.type, wanted: type }, `is a ${m.type} model, not a ${type} model`)
   }
 
   let started = false
@@ -220,7 +220,7 @@ export function knowledgeService(deps: {
       const id = await agentId(agent)
       const seen = new Set<string>()
       for (const [i, b] of bindings.entries()) {
-        if (seen.has(b.kbId)) throw new AppError('validation_failed', `Invalid request: bindings.${i}.kbId: listed twice`)
+        if (seen.has(b.kbId)) throw fieldError(`bindings.${i}.kbId`, 'listed_twice', undefined, 'listed twice')
         seen.add(b.kbId)
         await kbExists(b.kbId)
         await checkModel(b.settings.rerankModelId, 'rerank', `bindings.${i}.settings.rerankModelId`)

@@ -55,7 +55,10 @@ export function providersService(db: Kysely<DB>, secrets: SecretBox, events: Stu
     try {
       return secrets.decrypt(r.api_key_enc)
     } catch {
-      throw new AppError('conflict', `The API key of "${r.name}" cannot be decrypted on this machine; enter it again`)
+      throw new AppError('conflict', `The API key of "${r.name}" cannot be decrypted on this machine; enter it again`, undefined, {
+        reason: 'key_undecryptable',
+        params: { name: r.name }
+      })
     }
   }
 
@@ -101,7 +104,7 @@ export function providersService(db: Kysely<DB>, secrets: SecretBox, events: Stu
       return ids
     } catch (err) {
       const fault = describeProviderFault(err, r.base_url)
-      throw new AppError('upstream_error', fault.message, { reason: fault.code })
+      throw new AppError('upstream_error', fault.message, { reason: fault.code }, { reason: fault.reason, params: fault.params })
     }
   }
 
@@ -154,7 +157,10 @@ export function providersService(db: Kysely<DB>, secrets: SecretBox, events: Stu
       const users = await repo.agentsUsing(id)
       if (users.length) {
         const names = users.map((u) => `"${u.name}"`).join(', ')
-        throw new AppError('conflict', `"${r.name}" is used by ${names}; pick another model for them first`)
+        throw new AppError('conflict', `"${r.name}" is used by ${names}; pick another model for them first`, undefined, {
+          reason: 'model_in_use',
+          params: { name: r.name, users: users.map((u) => u.name).join(', ') }
+        })
       }
       await repo.delete(id)
       turnClients.delete(id)
@@ -170,8 +176,9 @@ export function providersService(db: Kysely<DB>, secrets: SecretBox, events: Stu
         return { ok: true, latencyMs: Date.now() - started, modelCount: ids.length }
       } catch (err) {
         if (!(err instanceof AppError) || err.code !== 'upstream_error') throw err
-        const reason = (err.details as { reason?: string } | undefined)?.reason ?? 'upstream_error'
-        return { ok: false, latencyMs: Date.now() - started, error: { code: reason, message: err.message } }
+        const code = (err.details as { reason?: string } | undefined)?.reason ?? 'upstream_error'
+        const { reason, params } = err.info
+        return { ok: false, latencyMs: Date.now() - started, error: { code, message: err.message, ...(reason && { reason }), ...(params && { params }) } }
       }
     },
 

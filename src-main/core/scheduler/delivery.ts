@@ -1,7 +1,7 @@
 import { Marked } from 'marked'
 import nodemailer from 'nodemailer'
 import type { DeliveryResult, ScheduleRun, SmtpSettings } from '../../contract/schedules'
-import { AppError } from '../../contract/errors'
+import { AppError, fieldError } from '../../contract/errors'
 import type { SecretBox } from '../secrets/secret-box'
 import type { SettingsService } from '../settings/settings-service'
 import { APP_VERSION } from '../version'
@@ -158,7 +158,7 @@ export function deliveryService(settings: SettingsService, secrets: SecretBox, o
         try {
           const s = await transportSettings()
           const target = to ?? s.from
-          if (!target) throw new AppError('validation_failed', 'Say where to send the test message (to)')
+          if (!target) throw fieldError('to', 'delivery_target_missing', undefined, 'Say where to send the test message (to)')
           await sendMail(
             [target],
             'Agenta Studio: test message',

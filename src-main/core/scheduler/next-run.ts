@@ -1,5 +1,6 @@
 import cron from 'node-cron'
-import { AppError } from '../../contract/errors'
+import { fieldError, fieldsError, type AppError } from '../../contract/errors'
+import type { ErrorParams, FieldError, MessageCode } from '../../contract/messages'
 import type { ScheduleSpec } from '../../contract/schedules'
 import { addDays, daysInMonth, localParts, zonedToUtc } from './zoned-time'
 
@@ -20,30 +21,49 @@ const FIELDS = [
   { key: 'dayOfWeek', label: 'weekday', min: 0, max: 7, names: ' or SUN–SAT' }
 ] as const
 
-function invalid(path: string, message: string): AppError {
-  return new AppError('validation_failed', `Invalid schedule: ${message}`, { issues: [{ path, message }] })
-}
+const invalid = (path: string, code: MessageCode, params: ErrorParams | undefined, message: string): AppError =>
+  fieldError(path, code, params, message, 'schedule', false)
 
 /** node-cron's findings, said so a person can fix the expression ("minute 61 is out of range (0–59)"). */
-function explainCronError(err: { field: string; value?: string; message: string }, parts: string[]): string {
+function explainCronError(err: { field: string; value?: string; message: string }, parts: string[]): FieldError {
+  const path = 'schedule.expression'
   const f = FIELDS.find((x) => x.key === err.field)
-  if (!f) return err.message
+  if (!f) return { path, code: 'cron_bad_value', params: { field: err.field, value: err.value ?? '', min: '', max: '' }, message: err.message }
   const value = err.value ?? ''
   const range = `${f.min}–${f.max}${f.names}`
+  const params = { field: f.key, value, min: f.min, max: f.max }
   const outOfRange = (value.match(/\d+/g) ?? []).map(Number).find((n) => n < f.min || n > f.max)
   if (outOfRange !== undefined)
-    return /^\d+$/.test(value) ? `${f.label} ${value} is out of range (${range})` : `${f.label} ${outOfRange} is out of range (${range}) in "${value}"`
-  if (/impossible/i.test(err.message)) return `day ${parts[2]} never occurs in month ${parts[3]}`
-  return `"${value}" is not a valid ${f.label} (${range})`
+    return {
+      path,
+      code: 'cron_out_of_range',
+      params: { ...params, value: outOfRange },
+      message: /^\d+$/.test(value) ? `${f.label} ${value} is out of range (${range})` : `${f.label} ${outOfRange} is out of range (${range}) in "${value}"`
+    }
+  if (/impossible/i.test(err.message))
+    return {
+      path,
+      code: 'cron_day_never',
+      params: { day: parts[2] ?? '', month: parts[3] ?? '' },
+      message: `day ${parts[2]} never occurs in month ${parts[3]}`
+    }
+  return { path, code: 'cron_bad_value', params, message: `"${value}" is not a valid ${f.label} (${range})` }
 }
 
 /** Throws a 422 naming the problem unless the expression is a valid five-field cron expression. */
 export function checkCron(expression: string): void {
   const parts = expression.trim().split(/\s+/)
-  if (parts.length === 6) throw invalid('schedule.expression', 'use five fields (minute hour day-of-month month weekday); seconds are not supported')
-  if (parts.length !== 5) throw invalid('schedule.expression', `expected five fields (minute hour day-of-month month weekday) but got ${parts.length}`)
+  const path = 'schedule.expression'
+  if (parts.length === 6) throw invalid(path, 'cron_seconds', undefined, 'use five fields (minute hour day-of-month month weekday); seconds are not supported')
+  if (parts.length !== 5)
+    throw invalid(path, 'cron_field_count', { count: parts.length }, `expected five fields (minute hour day-of-month month weekday) but got ${parts.length}`)
   const v = cron.validateDetailed(parts.join(' '))
-  if (!v.valid) throw invalid('schedule.expression', v.errors.map((e) => explainCronError(e, parts)).join('; '))
+  if (!v.valid)
+    throw fieldsError(
+      v.errors.map((e) => explainCronError(e, parts)),
+      'schedule',
+      false
+    )
 }
 
 /** Steps through the matches of a cron expression; dispose() when done (node-cron keeps a registry). */
@@ -188,14 +208,18 @@ export function checkSchedule(spec: ScheduleSpec, tz: string, now: number): numb
   if (spec.type === 'cron') checkCron(spec.expression)
   if (spec.type === 'once') {
     const at = onceInstant(spec.at, tz)
-    if (at === null) throw invalid('schedule.at', `${spec.at} is not a real date and time`)
-    if (at <= now) throw invalid('schedule.at', `${spec.at} is in the past`)
+    if (at === null) throw invalid('schedule.at', 'at_not_real', { at: spec.at }, `${spec.at} is not a real date and time`)
+    if (at <= now) throw invalid('schedule.at', 'at_past', { at: spec.at }, `${spec.at} is in the past`)
   }
   const first = nextAfter(spec, tz, now)
-  if (first === null)
+  if (first === null) {
+    const expression = spec.type === 'cron' ? spec.expression : spec.type
     throw invalid(
       spec.type === 'cron' ? 'schedule.expression' : 'schedule',
-      `"${spec.type === 'cron' ? spec.expression : spec.type}" never runs (no match in the next 8 years)`
+      'schedule_never_runs',
+      { expression },
+      `"${expression}" never runs (no match in the next 8 years)`
     )
+  }
   return first
 }

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely'
 import type { z } from 'zod'
-import { AppError } from '../../contract/errors'
+import { AppError, fieldError } from '../../contract/errors'
 import type { RunStatus, RunTrigger, Schedule, ScheduleCreate, ScheduleRun, ScheduleSpec, ScheduleUpdate } from '../../contract/schedules'
 import {
   schedulesRepo,
@@ -198,20 +198,23 @@ export function schedulerService(deps: SchedulerDeps, opts: Partial<SchedulerOpt
     return present(s, last.get(id), counts.get(id) ?? 0)
   }
 
-  const unprocessable = (path: string, message: string) =>
-    new AppError('validation_failed', `Invalid request: ${path}: ${message}`, { issues: [{ path, message }] })
-
   async function checkRefs(agentId: string | undefined, modelId: string | null | undefined): Promise<string | undefined> {
     let resolved: string | undefined
     if (agentId !== undefined) {
       const agent = await agents.row(agentId).catch(() => undefined)
-      if (!agent) throw unprocessable('agentId', `no agent with id ${agentId}`)
+      if (!agent) throw fieldError('agentId', 'no_agent', { id: agentId }, `no agent with id ${agentId}`)
       resolved = agent.id
     }
     if (modelId) {
       const m = await db.selectFrom('models').select(['type']).where('id', '=', modelId).executeTakeFirst()
-      if (!m) throw unprocessable('modelId', `no model with id ${modelId}`)
-      if (m.type !== 'chat') throw unprocessable('modelId', `model ${modelId} is a ${m.type} model, not a chat model`)
+      if (!m) throw fieldError('modelId', 'no_model', { id: modelId }, `no model with id ${modelId}`)
+      if (m.type !== 'chat')
+        throw fieldError(
+          'modelId',
+          'model_wrong_type',
+          { id: modelId, type: m.type, wanted: 'chat' },
+          `model ${modelId} is a ${m.type} model, not a chat model`
+        )
     }
     return resolved
   }
@@ -590,7 +593,11 @@ export function schedulerService(deps: SchedulerDeps, opts: Partial<SchedulerOpt
       if (s.enabled && s.nextRunAt !== null) return get(id)
       const now = Date.now()
       const nextRunAt = nextAfter(s.schedule, s.timezone, now)
-      if (nextRunAt === null) throw new AppError('conflict', `"${s.name}" has no run left: its time has passed. Change its schedule to run it again`)
+      if (nextRunAt === null)
+        throw new AppError('conflict', `"${s.name}" has no run left: its time has passed. Change its schedule to run it again`, undefined, {
+          reason: 'no_run_left',
+          params: { name: s.name }
+        })
       await repo.update(id, { enabled: 1, run_count: loopDone(s) ? 0 : s.runCount, next_run_at: nextRunAt, updated_at: now })
       setDue(id, nextRunAt)
       changed(id)
@@ -602,9 +609,17 @@ export function schedulerService(deps: SchedulerDeps, opts: Partial<SchedulerOpt
       const s = await stored(id)
       if (closed || !firing) throw new AppError('conflict', 'The app is shutting down')
       const busy = active.get(id)
-      if (busy) throw new AppError('conflict', `"${s.name}" is already running (started ${localTime(busy.startedAt, s.timezone)}); wait for it or stop it`)
+      if (busy)
+        throw new AppError('conflict', `"${s.name}" is already running (started ${localTime(busy.startedAt, s.timezone)}); wait for it or stop it`, undefined, {
+          reason: 'task_running',
+          params: { name: s.name }
+        })
       const release = await takeRun(id)
-      if (!release) throw new AppError('conflict', `"${s.name}" is already running (on another server process); wait for it or stop it`)
+      if (!release)
+        throw new AppError('conflict', `"${s.name}" is already running (on another server process); wait for it or stop it`, undefined, {
+          reason: 'task_running',
+          params: { name: s.name }
+        })
       const { run, done } = await startRun(s, 'manual', null, release)
       changed(id)
       return wait ? done : run
@@ -619,7 +634,7 @@ export function schedulerService(deps: SchedulerDeps, opts: Partial<SchedulerOpt
       }
       // Maybe running in another process of a team server: its stop wait takes the request there.
       const [remote] = await repo.runs.running(id)
-      if (!remote) throw new AppError('conflict', `"${s.name}" is not running`)
+      if (!remote) throw new AppError('conflict', `"${s.name}" is not running`, undefined, { reason: 'task_not_running', params: { name: s.name } })
       if (!(await chat.waits.answerAnywhere(stopWaitId(remote.id), { stop: true }))) {
         // Nobody listens: the process that ran it is gone. The sweep's rule, at once.
         await sweepOrphans()

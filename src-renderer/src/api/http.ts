@@ -1,5 +1,5 @@
 import { endpoints, streams, type EndpointName } from '@contract/api'
-import { ApiError, apiErrorFrom } from './errors'
+import { ApiError, apiErrorFrom, unreachableError } from './errors'
 import { readSse } from './sse'
 import type { StreamTransport, Transport } from './transport'
 
@@ -46,7 +46,7 @@ export function httpTransport(baseUrl = '', opts: HttpOptions = {}): Transport {
     try {
       res = await doFetch(req.url, { method: req.method, headers, body: req.body, credentials: 'same-origin' })
     } catch (err) {
-      throw new ApiError('internal', `Cannot reach the server: ${err instanceof Error ? err.message : String(err)}`, 0)
+      throw unreachableError(err instanceof Error ? err.message : String(err))
     }
     const text = await res.text()
     let body: unknown = undefined
@@ -60,7 +60,7 @@ export function httpTransport(baseUrl = '', opts: HttpOptions = {}): Transport {
   }
 }
 
-const unreachable = (err: unknown) => new ApiError('internal', `Cannot reach the server: ${err instanceof Error ? err.message : String(err)}`, 0)
+const unreachable = (err: unknown) => unreachableError(err instanceof Error ? err.message : String(err))
 
 async function errorOf(res: Response): Promise<ApiError> {
   const text = await res.text().catch(() => '')

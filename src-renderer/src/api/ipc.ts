@@ -1,5 +1,5 @@
 import type { AgentaBridge } from '@contract/bridge'
-import { ApiError } from './errors'
+import { fromWire } from './errors'
 import type { EventSource, StreamTransport, Transport } from './transport'
 
 /** The Electron transport: the preload's `window.agenta`, which answers with values instead of throwing. */
@@ -7,7 +7,7 @@ export function ipcTransport(bridge: AgentaBridge): Transport {
   return async (name, input) => {
     const res = await bridge.call(name, input)
     if (res.ok) return res.data
-    throw new ApiError(res.error.code, res.error.message, undefined, res.error.details)
+    throw fromWire(res.error)
   }
 }
 
@@ -26,7 +26,7 @@ export const ipcStream =
         if (message.type === 'event') return onEvent(message.event)
         signal.removeEventListener('abort', onAbort)
         if (message.type === 'end') resolve()
-        else reject(new ApiError(message.error.code, message.error.message, undefined, message.error.details))
+        else reject(fromWire(message.error))
       })
       const onAbort = () => {
         cancel()

@@ -108,9 +108,17 @@ export const AssistantMessage = memo(function AssistantMessage({ item, avatar, s
               </Tooltip>
             )}
             {item.runId && <RunTrace store={store} runId={item.runId} />}
-            {item.usage && (item.usage.promptTokens > 0 || item.usage.completionTokens > 0) && (
-              <span className="muted small msg-usage">{t('chat.tokens', { in: item.usage.promptTokens, out: item.usage.completionTokens })}</span>
-            )}
+            <span className="muted small msg-usage" data-testid="msg-stats">
+              {[
+                item.model,
+                item.durationMs !== undefined && t('chat.seconds', { s: (item.durationMs / 1000).toFixed(1) }),
+                item.usage &&
+                  (item.usage.promptTokens > 0 || item.usage.completionTokens > 0) &&
+                  t('chat.tokens', { in: item.usage.promptTokens, out: item.usage.completionTokens })
+              ]
+                .filter(Boolean)
+                .join(' · ')}
+            </span>
           </div>
         )}
       </div>

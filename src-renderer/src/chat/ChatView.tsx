@@ -8,10 +8,12 @@ import { useFeedback } from '../ui/feedback'
 import { AssistantMessage } from './AssistantMessage'
 import { Composer } from './Composer'
 import { MessageList } from './MessageList'
+import { ModelSwitch } from './ModelSwitch'
 import type { ChatItem } from './model'
 import { UserMessage } from './UserMessage'
 import { Welcome } from './Welcome'
 import './chat.css'
+import { translateError } from '../api/errors'
 
 /** What the view shows of the agent; the editor passes its unsaved form values for a live preview. */
 export interface ChatPersona {
@@ -24,7 +26,18 @@ export interface ChatPersona {
 }
 
 /** A conversation: messages, the streaming answer, and the input. Used by the chat screen and the editor's preview. */
-export function ChatView({ store, persona, onRetry }: { store: ConversationStore; persona: ChatPersona; onRetry?: () => void }) {
+export function ChatView({
+  store,
+  persona,
+  onRetry,
+  modelSwitch = false
+}: {
+  store: ConversationStore
+  persona: ChatPersona
+  onRetry?: () => void
+  /** Offer another model for the next turns (the chat screen). */
+  modelSwitch?: boolean
+}) {
   const { t } = useTranslation()
   const { message } = App.useApp()
   const { fail } = useFeedback()
@@ -79,7 +92,7 @@ export function ChatView({ store, persona, onRetry }: { store: ConversationStore
               type="error"
               showIcon
               title={t('chat.loadFailed')}
-              description={error.message}
+              description={translateError(error)}
               action={onRetry && <Button onClick={onRetry}>{t('common.retry')}</Button>}
             />
           </div>
@@ -98,6 +111,11 @@ export function ChatView({ store, persona, onRetry }: { store: ConversationStore
         )}
       </div>
       {persona.notice && <Alert type="warning" showIcon className="chat-notice" title={persona.notice} data-testid="chat-notice" />}
+      {modelSwitch && (
+        <div className="chat-model-row">
+          <ModelSwitch store={store} />
+        </div>
+      )}
       <Composer streaming={streaming} phrases={items.length ? persona.quickPhrases : []} onSend={send} onStop={() => store.getState().stop()} />
     </div>
   )

@@ -53,6 +53,9 @@ export interface AssistantItem {
   status: AssistantStatus
   error?: string
   usage?: Usage
+  /** The model that answered and how long the turn took. */
+  model?: string
+  durationMs?: number
   wait?: WaitState
   createdAt: number
 }
@@ -117,6 +120,8 @@ export function groupMessages(messages: ChatMessage[]): ChatItem[] {
     if (m.meta.cards) run.cards = m.meta.cards.filter(isCard)
     if (m.meta.sources) run.sources = m.meta.sources
     if (m.meta.usage) run.usage = m.meta.usage
+    if (m.meta.model) run.model = m.meta.model
+    if (m.meta.durationMs !== undefined) run.durationMs = m.meta.durationMs
     if (m.meta.status) run.status = m.meta.status
     if (m.meta.error) run.error = m.meta.error
   }
@@ -161,7 +166,7 @@ export function applyTurnEvent(item: AssistantItem, e: TurnEvent): AssistantItem
     case 'error':
       return { ...item, error: e.message }
     case 'done':
-      return { ...item, status: e.status, usage: e.usage, wait: item.wait && { ...item.wait, answered: true } }
+      return { ...item, status: e.status, usage: e.usage, model: e.model, durationMs: e.durationMs, wait: item.wait && { ...item.wait, answered: true } }
   }
 }
 

@@ -10,6 +10,7 @@ import { useArea, useStudio } from '../stores/hooks'
 import { TokenScreen } from '../screens/auth/TokenScreen'
 import { InviteScreen, LoginScreen, SetupScreen } from '../screens/auth/PeopleAuthScreens'
 import { Shell } from './Shell'
+import { translateError } from '../api/errors'
 
 /** `#/invite/<code>`: the link an admin shares. */
 const inviteCode = (): string | null => {
@@ -74,7 +75,7 @@ export function Boot({ auth }: { auth: AuthStore }) {
           <Result
             status="warning"
             title={t('boot.unreachable')}
-            subTitle={error.message}
+            subTitle={translateError(error)}
             extra={
               <Button type="primary" onClick={() => void start()}>
                 {t('common.retry')}

@@ -1,10 +1,12 @@
 import { Layout, Spin } from 'antd'
-import { Suspense, useEffect, useState } from 'react'
+import { Suspense, useCallback, useEffect, useState } from 'react'
 import { useStudio } from '../stores/hooks'
 import { ALL_AREAS, areasFor, SETTINGS_AREA } from './areas'
 import { roleOf } from '../stores/auth'
 import { useAuth } from '../stores/auth-context'
+import { CommandPalette } from './CommandPalette'
 import { Header } from './Header'
+import { useShortcuts } from './shortcuts'
 import { useRoute } from './route'
 import { Sidebar, SidebarDrawer } from './Sidebar'
 import { useNarrow } from './useNarrow'
@@ -19,6 +21,8 @@ export function Shell() {
   const [drawerOpen, setDrawerOpen] = useState(false)
   const role = useAuth((s) => roleOf(s.me))
   const accounts = useAuth((s) => !!s.accounts)
+  const [paletteOpen, setPaletteOpen] = useState(false)
+  useShortcuts(useCallback(() => setPaletteOpen(true), []))
 
   useEffect(() => {
     localStorage.setItem(COLLAPSED_KEY, collapsed ? '1' : '0')
@@ -56,6 +60,7 @@ export function Shell() {
           </Suspense>
         </Layout.Content>
       </Layout>
+      <CommandPalette open={paletteOpen} onClose={() => setPaletteOpen(false)} />
     </Layout>
   )
 }

@@ -1,7 +1,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla'
 import type { Attachment, ChatSession, RunStep, TurnEvent } from '@contract/chat'
 import type { Api, StreamHandle } from '../api/client'
-import { toApiError, type ApiError } from '../api/errors'
+import { toApiError, translateError, type ApiError } from '../api/errors'
 import { applyTurnEvents, emptyAssistant, groupMessages, isTemp, localAttachment, tempId, type AssistantItem, type ChatItem } from '../chat/model'
 
 export interface ConversationState {
@@ -13,6 +13,9 @@ export interface ConversationState {
   /** Why the session could not be read (the list shows it with a retry). */
   error: ApiError | null
   streaming: boolean
+  /** A chat model row for the next turns instead of the agent's own (null: the agent's). */
+  modelId: string | null
+  setModel(modelId: string | null): void
   open(agentId: string, sessionId: string | null): Promise<void>
   /** Sends a message, with images and files (base64) if any; `text` must not be empty (the core needs it). */
   send(text: string, attachments?: Attachment[]): Promise<void>
@@ -71,7 +74,8 @@ export function createConversationStore(api: Api, opts: ConversationOptions = {}
         pending = []
         if (batch.length) patchLast(batch)
       }
-      const handle = api.stream('chat.turn', { sessionId, ...input }, (event) => {
+      const modelId = get().modelId
+      const handle = api.stream('chat.turn', { sessionId, ...input, ...(modelId && { modelId }) }, (event) => {
         pending.push(event)
         // Text arrives token by token: paint it in batches. Anything else shows at once.
         if (event.type === 'delta' || event.type === 'reasoning') timer ??= setTimeout(flush, flushMs)
@@ -88,7 +92,7 @@ export function createConversationStore(api: Api, opts: ConversationOptions = {}
       } catch (err) {
         clearTimeout(timer)
         flush()
-        patchLastWith((item) => ({ ...item, status: 'error', error: toApiError(err).message }))
+        patchLastWith((item) => ({ ...item, status: 'error', error: translateError(err) }))
       } finally {
         if (stream === handle) stream = null
         // A stream that ended without `done` (cancelled, cut off) must not stay "streaming".
@@ -113,6 +117,7 @@ export function createConversationStore(api: Api, opts: ConversationOptions = {}
       loading: false,
       error: null,
       streaming: false,
+      modelId: null,
 
       async open(agentId, sessionId) {
         get().stop()
@@ -168,6 +173,10 @@ export function createConversationStore(api: Api, opts: ConversationOptions = {}
 
       stop() {
         stream?.cancel()
+      },
+
+      setModel(modelId) {
+        set({ modelId })
       },
 
       async answerWait(waitId, data) {

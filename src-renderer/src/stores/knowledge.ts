@@ -1,7 +1,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla'
 import type { AddResult, ChunkView, DocumentStatus, IngestionProgress, KbDocument, KnowledgeBaseStatus } from '@contract/knowledge'
 import type { Api } from '../api/client'
-import { toApiError, type ApiError } from '../api/errors'
+import { toApiError, translateError, type ApiError } from '../api/errors'
 import type { UploadedDocument } from '../api/upload'
 
 export interface UploadItem {
@@ -109,7 +109,7 @@ export function createKnowledgeStore(api: Api, uploader: Uploader, opts: Knowled
             const docs = await send(kbId, file, (sent) => patchUpload(item.uid, { sent }))
             patchUpload(item.uid, { state: 'done', sent: item.size, duplicate: docs.every((d) => d.duplicate) })
           } catch (err) {
-            patchUpload(item.uid, { state: 'failed', error: toApiError(err).message })
+            patchUpload(item.uid, { state: 'failed', error: translateError(err) })
           }
         }
       }
@@ -131,7 +131,7 @@ export function createKnowledgeStore(api: Api, uploader: Uploader, opts: Knowled
             patchUpload(x.item.uid, reason ? { state: 'failed', error: reason } : { state: 'done', sent: x.item.size })
           }
         } catch (err) {
-          const message = toApiError(err).message
+          const message = translateError(err)
           for (const x of batch) patchUpload(x.item.uid, { state: 'failed', error: message })
         }
       }

@@ -1,27 +1,41 @@
 import { App, type FormInstance } from 'antd'
 import { useCallback, useEffect, useRef } from 'react'
-import { toApiError, type ApiError } from '../api/errors'
+import { useTranslation } from 'react-i18next'
+import { toApiError, translateError, translateField, type ApiError } from '../api/errors'
 
 /** Maps an issue path of the contract ("config.url", "quickPhrases.0") to a form field, or drops it. */
 export type FieldMap = (path: string) => (string | number)[] | null
 
 const samePath: FieldMap = (path) => (path ? path.split('.').map((p) => (/^\d+$/.test(p) ? Number(p) : p)) : null)
 
-/** How every screen reports outcomes: a toast with the server's message, and field errors on forms. */
+/**
+ * How every screen reports outcomes: a toast in the user's language (api/errors.ts translates the
+ * server's message code), and each wrong field's message on its form field.
+ */
 export function useFeedback() {
   const { message } = App.useApp()
+  const { t } = useTranslation()
   const fail = useCallback(
     (err: unknown, form?: FormInstance, fieldFor: FieldMap = samePath) => {
       const apiErr = toApiError(err)
-      void message.error(apiErr.message)
-      if (!form) return
-      const fields = apiErr.issues.flatMap((i) => {
-        const name = fieldFor(i.path)
-        return name ? [{ name, errors: [i.message] }] : []
-      })
-      if (fields.length) form.setFields(fields)
+      const byField = new Map<string, { name: (string | number)[]; errors: string[] }>()
+      let unplaced = false
+      for (const f of form ? apiErr.fields : []) {
+        const name = fieldFor(f.path)
+        if (!name) {
+          unplaced = true
+          continue
+        }
+        const key = JSON.stringify(name)
+        const entry = byField.get(key) ?? { name, errors: [] }
+        entry.errors.push(translateField(f, t))
+        byField.set(key, entry)
+      }
+      if (form && byField.size) form.setFields([...byField.values()])
+      // Every problem is on its field: the toast only points there.
+      void message.error(byField.size && !unplaced ? t('errors.checkFields') : translateError(apiErr, t))
     },
-    [message]
+    [message, t]
   )
   const ok = useCallback((text: string) => void message.success(text), [message])
   return { fail, ok }

@@ -165,6 +165,9 @@ for (const [name, fetchImpl] of [
       expect(err.fault).toEqual({
         code: 'upstream_error',
         message: expect.stringMatching(/^The provider "Slow" .*nothing for 100 ms \(idle timeout\)$/),
+        // The same words as a code for the studio to translate (issue 15, defect 7).
+        reason: 'provider_error',
+        params: { detail: expect.stringMatching(/idle timeout/) },
         retryable: false
       })
       await closed

@@ -1,6 +1,6 @@
 import { schedule as cronSchedule, validate as cronValidate, type ScheduledTask } from 'node-cron'
 import type { z } from 'zod'
-import { AppError } from '../../../contract/errors'
+import { AppError, fieldError } from '../../../contract/errors'
 import type { KnowledgeSource, KnowledgeSourceCreate, KnowledgeSourceUpdate, SourceConfig, SyncResult, SyncStats } from '../../../contract/knowledge'
 import { SourceConfig as SourceConfigSchema, SyncStats as SyncStatsSchema } from '../../../contract/knowledge'
 import type { DocumentsRepo, DocumentRow } from '../../../store/repos/documents'
@@ -91,9 +91,7 @@ export function sourcesService(deps: {
 
   function checkSchedule(s: string | null | undefined) {
     if (s && !cronValidate(s)) {
-      throw new AppError('validation_failed', `Invalid request: schedule: "${s}" is not a cron expression (minute hour day month weekday, e.g. "0 3 * * *")`, {
-        issues: [{ path: 'schedule', message: 'not a cron expression' }]
-      })
+      throw fieldError('schedule', 'source_cron', { input: s }, `"${s}" is not a cron expression (minute hour day month weekday, e.g. "0 3 * * *")`)
     }
   }
 

@@ -24,6 +24,10 @@ import speechModelsEn from './speech-models.en.json'
 import speechModelsZh from './speech-models.zh-CN.json'
 import peopleEn from './people.en.json'
 import peopleZh from './people.zh-CN.json'
+import errorsEn from './errors.en.json'
+import errorsZh from './errors.zh-CN.json'
+import onboardingEn from './onboarding.en.json'
+import onboardingZh from './onboarding.zh-CN.json'
 
 type Tree = { [key: string]: string | Tree }
 
@@ -32,8 +36,40 @@ type Tree = { [key: string]: string | Tree }
  * the same big resource file. They merge into the main tree (a key of both: the area file wins).
  */
 export const areaStrings: Record<'zh-CN' | 'en', Tree[]> = {
-  'zh-CN': [knowledgeZh, employeesZh, memoryZh, emailZh, studioUxZh, voiceZh, newcomerZh, digitalHumansZh, backupZh, usageZh, chatExtrasZh, speechModelsZh, peopleZh],
-  en: [knowledgeEn, employeesEn, memoryEn, emailEn, studioUxEn, voiceEn, newcomerEn, digitalHumansEn, backupEn, usageEn, chatExtrasEn, speechModelsEn, peopleEn]
+  'zh-CN': [
+    knowledgeZh,
+    employeesZh,
+    memoryZh,
+    emailZh,
+    studioUxZh,
+    voiceZh,
+    newcomerZh,
+    digitalHumansZh,
+    backupZh,
+    usageZh,
+    chatExtrasZh,
+    speechModelsZh,
+    peopleZh,
+    errorsZh,
+    onboardingZh
+  ],
+  en: [
+    knowledgeEn,
+    employeesEn,
+    memoryEn,
+    emailEn,
+    studioUxEn,
+    voiceEn,
+    newcomerEn,
+    digitalHumansEn,
+    backupEn,
+    usageEn,
+    chatExtrasEn,
+    speechModelsEn,
+    peopleEn,
+    errorsEn,
+    onboardingEn
+  ]
 }
 
 function merge(base: Tree, extra: Tree): Tree {

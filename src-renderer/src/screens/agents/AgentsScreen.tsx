@@ -1,7 +1,8 @@
-import { ImportOutlined, PlusOutlined, SearchOutlined } from '@ant-design/icons'
+import { AppstoreAddOutlined, ImportOutlined, PlusOutlined, SearchOutlined } from '@ant-design/icons'
 import { App, Button, Input, Skeleton } from 'antd'
 import { lazy, useEffect, useMemo, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
+import { translateFields } from '../../api/errors'
 import { useArea, useStudio } from '../../stores/hooks'
 import { useErrorToast, useFeedback } from '../../ui/feedback'
 import { AgentFileError, readAgentFile } from './agent-form'
@@ -11,6 +12,8 @@ import { AgentCard } from './AgentCard'
 import { AgentEditor } from './AgentEditor'
 import { CreateCard } from '../../ui/CreateCard'
 import { routeTo, useRouteParam } from '../../shell/route'
+import { FirstRunCard } from '../onboarding/FirstRunCard'
+import { TemplatePicker } from '../onboarding/TemplatePicker'
 
 // The editor brings the chat preview (Markdown, math, highlighting): loaded when an agent is opened.
 const AgentWorkspace = lazy(() => import('./workspace/AgentWorkspace').then((m) => ({ default: m.AgentWorkspace })))
@@ -29,6 +32,7 @@ function AgentGrid() {
   const error = useArea('agents', (s) => s.error)
   const [query, setQuery] = useState('')
   const [editing, setEditing] = useState<'new' | null>(null)
+  const [templatesOpen, setTemplatesOpen] = useState(false)
   const fileInput = useRef<HTMLInputElement>(null)
   const { fail, ok } = useFeedback()
   const { message } = App.useApp()
@@ -42,7 +46,8 @@ function AgentGrid() {
       parsed = readAgentFile(await file.text())
     } catch (err) {
       const code = err instanceof AgentFileError ? err.code : 'invalid'
-      return fail(new Error(t(`agents.file.${code}`, { message: (err as Error).message })))
+      const message = err instanceof AgentFileError && err.fields.length ? translateFields(err.fields, t) : (err as Error).message
+      return fail(new Error(t(`agents.file.${code}`, { message })))
     }
     try {
       const taken = studio.agents.getState().items.map((a) => a.name)
@@ -94,12 +99,16 @@ function AgentGrid() {
             <Button icon={<ImportOutlined />} onClick={() => fileInput.current?.click()} data-testid="agent-import">
               {t('agents.import')}
             </Button>
+            <Button icon={<AppstoreAddOutlined />} onClick={() => setTemplatesOpen(true)} data-testid="agent-from-template">
+              {t('templates.open')}
+            </Button>
             <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing('new')} data-testid="agent-new">
               {t('agents.new')}
             </Button>
           </>
         }
       />
+      <FirstRunCard onNewAgent={() => setEditing('new')} onTemplates={() => setTemplatesOpen(true)} />
       {!loaded ? (
         <Skeleton active />
       ) : (
@@ -111,6 +120,7 @@ function AgentGrid() {
         </div>
       )}
       <AgentEditor open={editing !== null} agent={null} onClose={() => setEditing(null)} />
+      <TemplatePicker open={templatesOpen} onClose={() => setTemplatesOpen(false)} />
     </div>
   )
 }

@@ -1,6 +1,7 @@
 import type { z } from 'zod'
 import { AgentExport, type Agent } from '@contract/entities'
 import type { ApiInput } from '@contract/api'
+import { fieldsFromIssues, type FieldError } from '@contract/messages'
 import type { FieldMap } from '../../ui/feedback'
 
 /** What the editor's form holds; the model picker packs provider and model into one value. */
@@ -73,11 +74,12 @@ export function exportAgent(a: Agent, bindings: Bindings = {}): string {
   return JSON.stringify(file, null, 2)
 }
 
-/** Why a file cannot be imported: `code` picks the translated sentence, `message` has the details. */
+/** Why a file cannot be imported: `code` picks the translated sentence, `message` and `fields` have the details. */
 export class AgentFileError extends Error {
   constructor(
     readonly code: 'notJson' | 'notAgentFile' | 'versionMissing' | 'newerVersion' | 'invalid',
-    message: string
+    message: string,
+    readonly fields: FieldError[] = []
   ) {
     super(message)
   }
@@ -96,8 +98,10 @@ export function readAgentFile(text: string): AgentFile {
   if (head.version === undefined) throw new AgentFileError('versionMissing', 'version missing: not an Agenta Studio export')
   if (typeof head.version === 'number' && head.version > 1) throw new AgentFileError('newerVersion', `version ${head.version}: made by a newer Agenta Studio`)
   const parsed = AgentExport.safeParse(data)
-  if (!parsed.success)
-    throw new AgentFileError('invalid', parsed.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; '))
+  if (!parsed.success) {
+    const fields = fieldsFromIssues(parsed.error.issues)
+    throw new AgentFileError('invalid', fields.map((f) => (f.path ? `${f.path}: ${f.message}` : f.message)).join('; '), fields)
+  }
   return { ...parsed.data, agent: { ...parsed.data.agent, published: false } }
 }
 

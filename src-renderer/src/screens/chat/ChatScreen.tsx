@@ -5,6 +5,7 @@ import { useEffect, useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { ChatView, type ChatPersona } from '../../chat/ChatView'
 import { routeTo, useRouteParam } from '../../shell/route'
+import { LAST_CHAT_AGENT } from '../../shell/shortcuts'
 import { useArea, useStudio } from '../../stores/hooks'
 import { roleOf } from '../../stores/auth'
 import { useAuth } from '../../stores/auth-context'
@@ -14,7 +15,7 @@ import { ExportMenu } from './ExportMenu'
 import { OriginFilter } from './OriginFilter'
 import { SessionList } from './SessionList'
 
-const LAST_AGENT = 'agenta.chatAgent'
+const LAST_AGENT = LAST_CHAT_AGENT
 
 export const personaOf = (agent: Agent, noModel: string): ChatPersona => ({
   name: agent.name,
@@ -162,7 +163,7 @@ export function ChatScreen() {
                 {t('chat.editAgent')}
               </Button>
             </div>
-            <ChatView store={studio.chat} persona={personaOf(agent, t('chat.noModelNotice'))} onRetry={() => open(sessionId)} />
+            <ChatView store={studio.chat} persona={personaOf(agent, t('chat.noModelNotice'))} onRetry={() => open(sessionId)} modelSwitch />
           </>
         ) : null}
       </section>

@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next'
 import { useArea, useStudio } from '../../stores/hooks'
 import { useFeedback } from '../../ui/feedback'
 import { useFormatDate } from '../../ui/format'
+import { translateError } from '../../api/errors'
 
 interface Props {
   activeId: string | null
@@ -17,7 +18,7 @@ export function SessionList({ activeId, onOpen }: Props) {
   const items = useArea('sessions', (s) => s.items)
   const loading = useArea('sessions', (s) => s.loading)
   const error = useArea('sessions', (s) => s.error)
-  if (error) return <div className="session-error">{t('chat.sessionsFailed', { message: error.message })}</div>
+  if (error) return <div className="session-error">{t('chat.sessionsFailed', { message: translateError(error) })}</div>
   if (loading && !items.length) return <Skeleton active paragraph={{ rows: 4 }} className="session-skeleton" />
   if (!items.length) return <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('chat.noSessions')} />
   return (

@@ -1,6 +1,6 @@
 import type { ScheduleSpec } from '@contract/schedules'
 import { useEffect, useState } from 'react'
-import { toApiError } from '../../api/errors'
+import { toApiError, translateError, translateField } from '../../api/errors'
 import { useStudio } from '../../stores/hooks'
 
 export interface PreviewState {
@@ -32,8 +32,8 @@ export function useSchedulePreview(spec: ScheduleSpec | null, timezone: string |
           (err: unknown) => {
             if (!live) return
             const e = toApiError(err)
-            // The issues name the field and say what is wrong; the message prefixes them.
-            const reason = e.issues.length ? e.issues.map((i) => i.message).join('; ') : e.message
+            // The fields say what is wrong (in the user's language); the message prefixes them.
+            const reason = e.fields.length ? e.fields.map((f) => translateField(f)).join('; ') : translateError(e)
             setState({ loading: false, nextRuns: [], error: reason })
           }
         )

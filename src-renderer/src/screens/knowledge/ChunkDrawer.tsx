@@ -3,6 +3,7 @@ import { Alert, Button, Drawer, Empty, Spin, Tag } from 'antd'
 import { useTranslation } from 'react-i18next'
 import { useArea, useStudio } from '../../stores/hooks'
 import { useUnits } from '../../ui/units'
+import { translateError } from '../../api/errors'
 
 function Chunk({ chunk }: { chunk: ChunkView }) {
   const { t } = useTranslation()
@@ -44,7 +45,7 @@ export function ChunkDrawer() {
     >
       {chunks && (
         <div className="kb-chunks" data-testid="chunk-drawer">
-          {chunks.error && <Alert type="error" showIcon title={chunks.error.message} className="kb-note" />}
+          {chunks.error && <Alert type="error" showIcon title={translateError(chunks.error)} className="kb-note" />}
           {chunks.items.map((c) => (
             <Chunk key={c.id} chunk={c} />
           ))}

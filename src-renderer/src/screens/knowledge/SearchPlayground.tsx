@@ -5,6 +5,7 @@ import { Alert, Button, Empty, Input, InputNumber, Progress, Segmented, Slider, 
 import { Fragment, useMemo } from 'react'
 import { useTranslation } from 'react-i18next'
 import { useArea, useStudio } from '../../stores/hooks'
+import { translateError } from '../../api/errors'
 
 /** Splits text around the query's words (and, for Chinese, its two-character runs), case-insensitively. */
 function highlight(text: string, query: string) {
@@ -89,7 +90,7 @@ export function SearchPlayground({ kbId }: { kbId: string }) {
           <Slider min={0} max={1} step={0.05} value={params.scoreThreshold} onChange={(v) => store.setParams({ scoreThreshold: v })} />
         </label>
       </div>
-      {error && <Alert type="error" showIcon title={error.message} className="kb-note" />}
+      {error && <Alert type="error" showIcon title={translateError(error)} className="kb-note" />}
       {result && (
         <>
           <div className="kb-search-meta muted" data-testid="search-meta">

@@ -8,6 +8,7 @@ import { useErrorToast, useFeedback } from '../../ui/feedback'
 import { useFormatDate } from '../../ui/format'
 import { SourceEditor } from './SourceEditor'
 import type { SourceFormValues } from './source-form'
+import { translateError } from '../../api/errors'
 
 const target = (s: KnowledgeSource) =>
   s.config.kind === 'api' ? `${s.config.method} ${s.config.url}` : s.config.connection.type === 'sqlite' ? s.config.connection.path : s.config.connection.url
@@ -130,7 +131,7 @@ export function SourcesPanel() {
           </Button>
         </Dropdown>
       </div>
-      {error && !items.length && <Alert type="error" showIcon title={error.message} className="kb-note" />}
+      {error && !items.length && <Alert type="error" showIcon title={translateError(error)} className="kb-note" />}
       {loading && !items.length ? (
         <Skeleton active />
       ) : items.length ? (

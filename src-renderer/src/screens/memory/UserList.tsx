@@ -4,6 +4,7 @@ import { useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { useArea, useStudio } from '../../stores/hooks'
 import { useFormatDate } from '../../ui/format'
+import { translateError } from '../../api/errors'
 
 /** Users with memories, most recently updated first. */
 export function UserList() {
@@ -23,7 +24,7 @@ export function UserList() {
         <Input allowClear prefix={<SearchOutlined />} placeholder={t('memory.searchUsers')} value={q} onChange={(e) => setQ(e.target.value)} />
       </div>
       <div className="split-side-list" data-testid="memory-users">
-        {error && <Alert type="error" showIcon title={error.message} />}
+        {error && <Alert type="error" showIcon title={translateError(error)} />}
         {!loaded && !error ? (
           <Skeleton active />
         ) : shown.length ? (

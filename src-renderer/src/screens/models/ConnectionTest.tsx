@@ -3,6 +3,7 @@ import type { Provider } from '@contract/entities'
 import { Alert, Button } from 'antd'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
+import { translateMessage } from '../../api/errors'
 import { useStudio } from '../../stores/hooks'
 import type { TestResult } from '../../stores/providers'
 import { useFeedback } from '../../ui/feedback'
@@ -43,7 +44,7 @@ export function ConnectionTest({ provider }: { provider: Provider }) {
             title={
               result.ok
                 ? t('models.testOk', { ms: result.latencyMs, count: result.modelCount ?? 0 })
-                : t('models.testFailed', { message: result.error?.message ?? '', ms: result.latencyMs })
+                : t('models.testFailed', { message: result.error ? translateMessage(result.error, t) : '', ms: result.latencyMs })
             }
           />
         )}

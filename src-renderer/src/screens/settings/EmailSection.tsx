@@ -6,6 +6,7 @@ import { useArea, useStudio } from '../../stores/hooks'
 import { useErrorToast, useFeedback } from '../../ui/feedback'
 import { SettingCard } from './SettingRow'
 import './email.css'
+import { translateError } from '../../api/errors'
 
 interface Values {
   host: string
@@ -119,7 +120,7 @@ export function EmailSection() {
           <Badge status={smtp.configured ? 'success' : 'default'} text={smtp.configured ? t('email.configured') : t('email.notConfigured')} />
         </div>
       )}
-      {error && !smtp && <Alert type="error" showIcon title={error.message} className="setting-alert" />}
+      {error && !smtp && <Alert type="error" showIcon title={translateError(error)} className="setting-alert" />}
       <Form form={form} layout="vertical" onFinish={save} className="smtp-form" initialValues={{ port: 465, secure: true }}>
         <div className="smtp-grid">
           <Form.Item name="host" label={t('email.host')} className="smtp-host">

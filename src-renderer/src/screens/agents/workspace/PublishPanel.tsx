@@ -3,6 +3,7 @@ import type { Agent } from '@contract/entities'
 import { Alert, Button, Popconfirm, QRCode, Select, Switch, Typography } from 'antd'
 import { useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
+import { toApiError, translateField } from '../../../api/errors'
 import { routeTo } from '../../../shell/route'
 import { useArea, useStudio } from '../../../stores/hooks'
 import { useFeedback } from '../../../ui/feedback'
@@ -46,6 +47,8 @@ export function PublishPanel({ agent }: { agent: Agent }) {
   const [busy, setBusy] = useState<string | null>(null)
   const [origins, setOrigins] = useState(agent.allowedOrigins)
   const [badOrigin, setBadOrigin] = useState<string | null>(null)
+  // What the server refused on save (translated), shown on the field rather than only in a toast.
+  const [savedError, setSavedError] = useState<string | null>(null)
   useEffect(() => setOrigins(agent.allowedOrigins), [agent.allowedOrigins])
   // Each new tag must be a web address; it is kept as its origin, which is what frame-ancestors compares.
   const changeOrigins = (next: string[]) => {
@@ -60,6 +63,7 @@ export function PublishPanel({ agent }: { agent: Agent }) {
       }
     }
     setBadOrigin(refused)
+    setSavedError(null)
     setOrigins([...new Set(kept)])
   }
 
@@ -88,7 +92,24 @@ export function PublishPanel({ agent }: { agent: Agent }) {
       },
       t('publish.rotated')
     )
-  const saveOrigins = () => run('origins', () => agents.update(agent.id, { allowedOrigins: origins }), t('common.saved'))
+  const saveOrigins = async () => {
+    setBusy('origins')
+    try {
+      await agents.update(agent.id, { allowedOrigins: origins })
+      setSavedError(null)
+      ok(t('common.saved'))
+    } catch (err) {
+      const mine = toApiError(err).fields.filter((f) => f.path === 'allowedOrigins' || f.path.startsWith('allowedOrigins.'))
+      const said = mine.map((f) => {
+        const entry = origins[Number(f.path.split('.')[1])]
+        return entry === undefined ? translateField(f, t) : `${entry}: ${translateField(f, t)}`
+      })
+      setSavedError(said.length ? said.join(t('errors.separator')) : null)
+      fail(err)
+    } finally {
+      setBusy(null)
+    }
+  }
 
   const base = lan[0] ?? local ?? ''
   const phoneUrls = (lan.length ? lan : local ? [local] : []).map((u) => `${u}/chat/${agent.uuid}`)
@@ -194,7 +215,7 @@ export function PublishPanel({ agent }: { agent: Agent }) {
             value={origins}
             onChange={changeOrigins}
             tokenSeparators={[',', '\n']}
-            status={badOrigin ? 'error' : undefined}
+            status={badOrigin || savedError ? 'error' : undefined}
             placeholder="https://shop.example.com"
             open={false}
             data-testid="allowed-origins"
@@ -206,6 +227,11 @@ export function PublishPanel({ agent }: { agent: Agent }) {
         {badOrigin !== null && (
           <Typography.Text type="danger" className="small" role="alert" data-testid="origins-error">
             {t('publish.originInvalid', { entry: badOrigin })}
+          </Typography.Text>
+        )}
+        {badOrigin === null && savedError !== null && (
+          <Typography.Text type="danger" className="small" role="alert" data-testid="origins-error">
+            {savedError}
           </Typography.Text>
         )}
       </Section>

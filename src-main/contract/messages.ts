@@ -1,0 +1,148 @@
+import { z } from 'zod'
+
+/**
+ * Messages as codes. Every error the core sends keeps its English `message` for API clients and
+ * logs, and adds a stable code with parameters (`reason` + `params` on the error, `code` +
+ * `params` on each entry of `fields`) that the studio translates (src-renderer/src/api/errors.ts,
+ * strings under `errors.*` in en and zh-CN). Field codes are zod 4's issue codes (`too_small`,
+ * `invalid_format`…, with the issue's limits as params) or one of the contract's own below.
+ */
+
+/** Values put into a translation: scalars only, so any client can print them. */
+export const ErrorParams = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
+export type ErrorParams = z.infer<typeof ErrorParams>
+
+/** One wrong field of a request: where (`schedule.expression`, `allowedOrigins.0`), what, and in English. */
+export const FieldError = z.object({
+  path: z.string(),
+  code: z.string(),
+  params: ErrorParams.optional(),
+  message: z.string()
+})
+export type FieldError = z.infer<typeof FieldError>
+
+/**
+ * The contract's own field messages (regex and refine rules zod cannot name), English by code.
+ * A schema writes `says('origin')`; a failing value is reported with the code `origin`.
+ */
+const contractMessages = {
+  origin: 'must be an origin like https://example.com',
+  colour: 'must be a colour like #1677ff',
+  http_url: 'must start with http:// or https://',
+  clock_time: 'time must be HH:MM between 00:00 and 23:59',
+  date_time: "at must be a date and time like 2026-12-01T08:00 (in the task's time zone) or 2026-12-01T00:00:00Z",
+  email: 'must be an email address like name@example.com',
+  webhook_url: 'must be a URL like https://example.com/hook',
+  not_empty: 'must not be empty'
+} as const
+export type ContractMessage = keyof typeof contractMessages
+
+export const says = (code: ContractMessage): string => contractMessages[code]
+const codeOfMessage = new Map<string, string>(Object.entries(contractMessages).map(([code, text]) => [text, code]))
+
+/**
+ * The codes the core puts in `reason` (whole errors) and in `fields[].code` beyond zod's, with the
+ * params each one fills. The studio has a translation for every one (checked by a unit test).
+ */
+export const messageCodes = {
+  // fields of the contract (above)
+  origin: [],
+  colour: [],
+  http_url: [],
+  clock_time: [],
+  date_time: [],
+  email: [],
+  webhook_url: [],
+  not_empty: [],
+  time_zone: ['input'],
+  // whole requests
+  invalid_request: [],
+  // schedules (core/scheduler)
+  cron_seconds: [],
+  cron_field_count: ['count'],
+  cron_out_of_range: ['field', 'value', 'min', 'max'],
+  cron_bad_value: ['field', 'value', 'min', 'max'],
+  cron_day_never: ['day', 'month'],
+  schedule_never_runs: ['expression'],
+  at_not_real: ['at'],
+  at_past: ['at'],
+  no_run_left: ['name'],
+  task_running: ['name'],
+  task_not_running: ['name'],
+  delivery_target_missing: [],
+  // references that do not resolve
+  no_agent: ['id'],
+  no_provider: ['id'],
+  no_model: ['id'],
+  model_wrong_type: ['id', 'type', 'wanted'],
+  model_in_use: ['name', 'users'],
+  // model providers (core/providers/provider-errors.ts)
+  provider_unreachable: ['baseUrl'],
+  provider_timeout: ['baseUrl'],
+  provider_unauthorized: ['status', 'detail'],
+  provider_model_not_found: ['detail'],
+  provider_rate_limited: ['detail'],
+  provider_failed: ['status', 'detail'],
+  provider_refused: ['status', 'detail'],
+  provider_error: ['detail'],
+  key_undecryptable: ['name'],
+  // knowledge
+  source_cron: ['input'],
+  listed_twice: [],
+  // the local model servers probe and templates
+  template_unknown: ['id']
+} as const satisfies Record<string, readonly string[]>
+export type MessageCode = keyof typeof messageCodes
+
+type ZodIssue = z.core.$ZodIssue
+
+const scalar = (v: unknown): string | number | boolean | undefined =>
+  typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : typeof v === 'bigint' ? Number(v) : undefined
+
+function scalars(o: Record<string, unknown>): ErrorParams | undefined {
+  const out: ErrorParams = {}
+  for (const [k, v] of Object.entries(o)) {
+    const s = scalar(v)
+    if (s !== undefined) out[k] = s
+  }
+  return Object.keys(out).length ? out : undefined
+}
+
+/** The params of a zod 4 issue a translation needs (limits, expected type, format, allowed values). */
+function zodParams(i: ZodIssue): ErrorParams | undefined {
+  switch (i.code) {
+    case 'too_small':
+      return scalars({ origin: i.origin, minimum: i.minimum, inclusive: i.inclusive, exact: i.exact })
+    case 'too_big':
+      return scalars({ origin: i.origin, maximum: i.maximum, inclusive: i.inclusive, exact: i.exact })
+    case 'invalid_type':
+      return scalars({ expected: i.expected })
+    case 'invalid_format':
+      return scalars({ format: i.format })
+    case 'invalid_value':
+      return scalars({ values: i.values.map((v) => JSON.stringify(v)).join(', ') })
+    case 'not_multiple_of':
+      return scalars({ divisor: i.divisor })
+    case 'unrecognized_keys':
+      return scalars({ keys: i.keys.join(', ') })
+    default:
+      return undefined
+  }
+}
+
+/** zod issues as field errors: the contract's own code where it has one, else zod's code and params. */
+export function fieldsFromIssues(issues: readonly ZodIssue[]): FieldError[] {
+  return issues.map((i) => {
+    const path = i.path.map(String).join('.')
+    const own = i.code === 'custom' ? (i.params as Record<string, unknown> | undefined) : undefined
+    if (own && typeof own.reason === 'string') {
+      const { reason, ...rest } = own
+      const params = scalars(rest)
+      return { path, code: reason, ...(params && { params }), message: i.message }
+    }
+    const known = codeOfMessage.get(i.message)
+    if (known) return { path, code: known, message: i.message }
+    const params = zodParams(i)
+    return { path, code: i.code, ...(params && { params }), message: i.message }
+  })
+}
