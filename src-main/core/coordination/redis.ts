@@ -48,6 +48,29 @@ export function redisConnection(url: string, mode: 'fail-fast' | 'queue' = 'fail
   return client
 }
 
+/** The pub/sub commands the Socket.IO Redis adapter sends without awaiting or catching them. */
+const FIRED_COMMANDS = new Set(['publish', 'spublish', 'subscribe', 'psubscribe', 'ssubscribe', 'unsubscribe', 'punsubscribe', 'sunsubscribe'])
+
+/**
+ * A connection for the Socket.IO Redis adapter. The adapter fires publish/subscribe and never
+ * handles their promises, so a command failed by a lost or closing connection would be an
+ * unhandled rejection, which ends a Node process: here each is logged instead (the adapter still
+ * gets the promise it awaits, where it does).
+ */
+function adapterConnection(c: Redis): Redis {
+  return new Proxy(c, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver) as unknown
+      if (typeof value !== 'function' || typeof prop !== 'string' || !FIRED_COMMANDS.has(prop.toLowerCase())) return value
+      return (...args: unknown[]) => {
+        const result = (value as (...a: unknown[]) => unknown).apply(target, args)
+        if (result instanceof Promise) result.catch((err: unknown) => log.debug({ err, command: prop }, 'socket.io redis adapter command failed'))
+        return result
+      }
+    }
+  })
+}
+
 /** Closes a connection: politely when it is up, at once when it is not (a QUIT would wait for Redis to come back). */
 export async function closeConnection(c: Redis): Promise<void> {
   if (c.status !== 'ready') return c.disconnect()
@@ -295,7 +318,8 @@ export function redisCoordination(opts: RedisCoordinationOptions): Coordination 
     claims: new RedisClaims(client, prefix),
     waits: new RedisWaitRelay(client, sub, prefix),
     clients: new RedisClientDirectory(client, sub, prefix),
-    redis: { connect: () => redisConnection(opts.url, 'queue'), close: closeConnection, prefix },
+    // Connections for the Socket.IO adapter (server/index.ts), which fires commands without handling them.
+    redis: { connect: () => adapterConnection(redisConnection(opts.url, 'queue')), close: closeConnection, prefix },
     async ping() {
       await client.ping()
     },
