@@ -7,13 +7,13 @@ export interface Pcm {
   samples: Float32Array
 }
 
-/** Mono 16-bit PCM WAV bytes. */
-export function encodeWav({ sampleRate, samples }: Pcm): Uint8Array {
-  const bytes = new Uint8Array(44 + samples.length * 2)
+/** The 44-byte header of a mono 16-bit PCM WAV file whose samples take `dataBytes`. */
+export function wavHeader(sampleRate: number, dataBytes: number): Uint8Array {
+  const bytes = new Uint8Array(44)
   const v = new DataView(bytes.buffer)
   const ascii = (at: number, s: string) => [...s].forEach((c, i) => v.setUint8(at + i, c.charCodeAt(0)))
   ascii(0, 'RIFF')
-  v.setUint32(4, 36 + samples.length * 2, true)
+  v.setUint32(4, 36 + dataBytes, true)
   ascii(8, 'WAVE')
   ascii(12, 'fmt ')
   v.setUint32(16, 16, true)
@@ -24,7 +24,15 @@ export function encodeWav({ sampleRate, samples }: Pcm): Uint8Array {
   v.setUint16(32, 2, true)
   v.setUint16(34, 16, true)
   ascii(36, 'data')
-  v.setUint32(40, samples.length * 2, true)
+  v.setUint32(40, dataBytes, true)
+  return bytes
+}
+
+/** Mono 16-bit PCM WAV bytes. */
+export function encodeWav({ sampleRate, samples }: Pcm): Uint8Array {
+  const bytes = new Uint8Array(44 + samples.length * 2)
+  bytes.set(wavHeader(sampleRate, samples.length * 2))
+  const v = new DataView(bytes.buffer)
   for (let i = 0; i < samples.length; i++) v.setInt16(44 + i * 2, Math.round(Math.max(-1, Math.min(1, samples[i])) * 32767), true)
   return bytes
 }

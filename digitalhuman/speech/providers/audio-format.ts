@@ -1,5 +1,6 @@
 // Names an audio file's format from its first bytes: uploads and recordings arrive without a
 // trustworthy name or type, and transcription endpoints pick their decoder from the file name.
+import { wavHeader } from '../../audio/wav'
 
 export interface AudioFormat {
   mime: string
@@ -36,21 +37,7 @@ export const mimeOfFormat = (format: string): string => BY_FORMAT[format] ?? 'ap
 export function pcm16Wav(pcm: Uint8Array, sampleRate: number): Uint8Array {
   const size = pcm.length - (pcm.length & 1)
   const out = new Uint8Array(44 + size)
-  const v = new DataView(out.buffer)
-  const ascii = (at: number, s: string) => [...s].forEach((c, i) => v.setUint8(at + i, c.charCodeAt(0)))
-  ascii(0, 'RIFF')
-  v.setUint32(4, 36 + size, true)
-  ascii(8, 'WAVE')
-  ascii(12, 'fmt ')
-  v.setUint32(16, 16, true)
-  v.setUint16(20, 1, true)
-  v.setUint16(22, 1, true)
-  v.setUint32(24, sampleRate, true)
-  v.setUint32(28, sampleRate * 2, true)
-  v.setUint16(32, 2, true)
-  v.setUint16(34, 16, true)
-  ascii(36, 'data')
-  v.setUint32(40, size, true)
+  out.set(wavHeader(sampleRate, size))
   out.set(pcm.subarray(0, size), 44)
   return out
 }
