@@ -133,9 +133,9 @@ export async function startServer(runtime: Runtime, opts: ServerOptions): Promis
   app.use(speechRouter(runtime, access))
   // Multipart uploads stream to disk, so they are routed before the JSON body parser and its limit.
   app.use('/api', identified, knowledgeUploadRouter(runtime))
-  app.use('/api', authed, digitalHumanFilesRouter(runtime))
+  app.use('/api', identified, digitalHumanFilesRouter(runtime))
   // A backup archive to download, or one uploaded to restore (raw body, any size).
-  app.use('/api', authed, backupFilesRouter(runtime))
+  app.use('/api', identified, backupFilesRouter(runtime))
   // A turn may carry attachments (up to 5 × 5 MB, base64): its body limit is its own.
   app.use(streams['chat.turn'].path, express.json({ limit: '40mb' }))
   app.use('/api', express.json({ limit: bodyLimit }), studioTurnRouter(runtime), restRouter(runtime))

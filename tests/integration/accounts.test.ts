@@ -108,6 +108,15 @@ describe('people', () => {
 
 describe('roles', () => {
   let agent: any
+  it('routes outside the endpoint table keep the same roles: avatar files for builders, backup files for admins', async () => {
+    const avatar = await s.api('POST', '/api/digital-humans', { name: 'Hall', kind: 'glb', look: 'guide' }, as(who.builder))
+    expect(avatar.status).toBe(201)
+    expect((await s.api('GET', `/api/digital-humans/${avatar.body.id}/model`, undefined, as(who.member))).status).toBe(403)
+    expect((await s.api('GET', `/api/digital-humans/${avatar.body.id}/model`, undefined, as(who.builder))).status).toBe(404)
+    expect((await s.api('GET', '/api/backups/any.tar.gz/file', undefined, as(who.builder))).status).toBe(403)
+    expect((await s.api('GET', '/api/backups/any.tar.gz/file', undefined, { token: null })).status).toBe(401)
+    expect((await s.api('GET', '/api/usage', undefined, as(who.builder))).status).toBe(403)
+  })
   it('a member cannot edit agents or read providers (keys); a builder can build', async () => {
     const m = await s.api('POST', '/api/agents', { name: 'Nope' }, as(who.member))
     expect(m.status).toBe(403)
