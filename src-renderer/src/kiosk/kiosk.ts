@@ -187,7 +187,9 @@ export class Kiosk {
   private startSpeaking(): Turn {
     const abort = new AbortController()
     // A photoreal service speaks the text itself: no audio is synthesized for it.
-    const queue = new SpeechQueue<SentenceAudio | undefined>(this.stage.needsAudio ? (text, signal) => synthesize(this.cfg, text, signal) : async () => undefined)
+    const queue = new SpeechQueue<SentenceAudio | undefined>(
+      this.stage.needsAudio ? (text, signal) => synthesize(this.cfg, text, signal) : async () => undefined
+    )
     /** The voice failed in this answer: subtitles only from here on. */
     let silent = false
     const speaker = this.stage.speaker({
