@@ -151,9 +151,17 @@ describe('4. deletes name what goes with them', () => {
       await setLanguage(lang)
       await withPage({ locale }, async (page) => {
         const dialog = page.getByTestId('delete-dependents')
+        // A click while antd's dialog is still zooming in can be lost on a loaded machine: click
+        // again until the dialog has gone.
         const cancel = async () => {
-          await page.getByTestId('confirm-cancel').click()
-          await poll(() => dialog.count()).toBe(0)
+          await poll(async () => {
+            if (await dialog.count())
+              await page
+                .getByTestId('confirm-cancel')
+                .click({ timeout: 2_000 })
+                .catch(() => undefined)
+            return dialog.count()
+          }).toBe(0)
         }
         await page.goto(studio('agents'))
         await page.getByTestId('agent-card').filter({ hasText: 'Librarian' }).getByTestId('agent-menu').click()

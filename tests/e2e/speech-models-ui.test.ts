@@ -24,7 +24,7 @@ beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true })
   ;[srv, llm, browser] = await Promise.all([bootServer(), startFakeLlm(), launchBrowser()])
   ;({ page, errors } = await openPage(browser, { locale: 'zh-CN' }))
-  page.setDefaultTimeout(8_000)
+  page.setDefaultTimeout(20_000)
 })
 
 afterAll(async () => {
@@ -50,9 +50,21 @@ describe('speech models in the Models screen', () => {
     await page.goto(`${srv.url}/?token=${srv.token}`)
     await byTestId('nav-models').click()
     await addProvider('bailian', '百炼语音')
-    await page.getByRole('button', { name: '新增模型' }).click()
     const suggested = byTestId('suggested-speech-models')
-    await suggested.waitFor()
+    // The provider's pane is still settling after it was created: a click on a loaded machine can be lost.
+    await expect
+      .poll(
+        async () => {
+          if (!(await suggested.isVisible()))
+            await page
+              .getByRole('button', { name: '新增模型' })
+              .click({ timeout: 5_000 })
+              .catch(() => undefined)
+          return suggested.isVisible()
+        },
+        { timeout: 30_000 }
+      )
+      .toBe(true)
     await expect(suggested.textContent()).resolves.toMatch(/cosyvoice-v2 · 语音合成.*paraformer-realtime-v2 · 语音识别/)
     await page.screenshot({ path: `${SHOTS}/models-speech-suggested-zh.png`, animations: 'disabled' })
     await byTestId('suggested-model').filter({ hasText: 'cosyvoice-v2' }).click()
