@@ -78,8 +78,21 @@ describe('first run: model, agent, chat — visible until done', () => {
 
             // 2. A template: the agent with its knowledge base, named in the studio's language; its editor opens.
             await card.getByTestId('first-run-templates').click()
-            await page.getByTestId('template-customer-service').click()
-            await page.getByTestId('agent-workspace').waitFor()
+            // A click while the picker is still opening can be lost on a loaded machine: click until the editor opens.
+            const workspace = page.getByTestId('agent-workspace')
+            await expect
+              .poll(
+                async () => {
+                  if (!(await workspace.isVisible()))
+                    await page
+                      .getByTestId('template-customer-service')
+                      .click({ timeout: 3_000 })
+                      .catch(() => undefined)
+                  return workspace.isVisible()
+                },
+                { timeout: 30_000 }
+              )
+              .toBe(true)
             const [agent] = (await srv.api('GET', '/api/agents')).body
             expect(agent).toMatchObject({ name: TEXT[lang].agent, model: 'fake-chat' })
             expect(page.url()).toContain(`#/agents/${agent.id}`)
