@@ -9,7 +9,7 @@ import { StudioContext, useArea } from './stores/hooks'
 import type { Studio } from './stores/studio'
 import { guessLanguage } from './i18n'
 import { Boot } from './shell/Boot'
-import { ResolvedThemeContext, themeConfig, useResolvedTheme } from './shell/theme'
+import { ResolvedThemeContext, themeConfig, useReducedMotion, useResolvedTheme } from './shell/theme'
 
 const antdLocales = { 'zh-CN': zhCN, en: enUS }
 
@@ -24,6 +24,7 @@ function Themed({ auth }: { auth: AuthStore }) {
   const { i18n } = useTranslation()
   const language = settings?.language ?? guessLanguage()
   const resolved = useResolvedTheme(settings?.theme ?? 'system')
+  const reducedMotion = useReducedMotion()
 
   useEffect(() => {
     if (i18n.language !== language) void i18n.changeLanguage(language)
@@ -31,7 +32,7 @@ function Themed({ auth }: { auth: AuthStore }) {
   }, [i18n, language])
 
   return (
-    <ConfigProvider theme={themeConfig(resolved)} locale={antdLocales[language]}>
+    <ConfigProvider theme={themeConfig(resolved, reducedMotion)} locale={antdLocales[language]}>
       <ResolvedThemeContext.Provider value={resolved}>
         <AntApp className="app-root">
           <Boot auth={auth} />

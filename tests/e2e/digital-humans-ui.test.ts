@@ -7,11 +7,11 @@
 // Needs out/renderer (`npx electron-vite build`). Steps share one page and run in order.
 import { existsSync, mkdirSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { paletteFor } from '../../digitalhuman/avatar/looks'
 import { bootServer, type BootedServer } from '../utils/boot'
-import { CHROMIUM_PATH } from '../utils/browser'
+import { AUTOPLAY, launchBrowser } from '../utils/browser'
 import { startFakeLlm, type FakeLlm } from '../utils/fake-llm'
 import { startLiveTalkingMock, type LiveTalkingMock } from '../utils/livetalking-mock'
 import { makeAvatarGlb } from '../utils/make-avatar-models'
@@ -44,12 +44,8 @@ beforeAll(async () => {
     bootServer(),
     startFakeLlm(),
     startLiveTalkingMock(),
-    chromium.launch({
-      executablePath: CHROMIUM_PATH,
-      headless: true,
-      // A kiosk runs with autoplay allowed: the photoreal stream has sound.
-      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--autoplay-policy=no-user-gesture-required']
-    })
+    // A kiosk runs with autoplay allowed: the photoreal stream has sound.
+    launchBrowser([AUTOPLAY])
   ])
   await api('PUT', '/api/settings', { language: 'en', theme: 'light' })
   const provider = await api('POST', '/api/providers', { name: 'Fake', baseUrl: llm.baseUrl })

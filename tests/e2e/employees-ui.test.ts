@@ -101,12 +101,24 @@ describe('digital employees', () => {
   test('Settings → Email saves the SMTP server and a test message arrives', async () => {
     await srv.api('PUT', '/api/settings', { language: 'en' })
     await expect.poll(() => byTestId('nav-employees').textContent()).toBe('Digital employees')
+    // The saved server arrives late (as on a loaded machine, where it once landed between the typing
+    // and the click on save): what is typed meanwhile must not be overwritten by it.
+    let release = () => {}
+    const held = new Promise<void>((r) => {
+      release = r
+      setTimeout(r, 1500)
+    })
+    await page.route('**/api/scheduler/smtp', async (route) => (await held, route.continue()), { times: 1 })
+    const smtpLoaded = page.waitForResponse((r) => r.url().includes('/api/scheduler/smtp') && r.request().method() === 'GET')
     await go('settings')
     await byTestId('smtp-host').fill('127.0.0.1')
     await byTestId('smtp-port').fill(String(smtpPort))
     // The sink speaks plain SMTP: TLS from the first byte must be off.
     if ((await byTestId('smtp-secure').getAttribute('aria-checked')) === 'true') await byTestId('smtp-secure').click()
     await byTestId('smtp-from').fill('Agenta <agenta@test.local>')
+    release()
+    await smtpLoaded
+    await byTestId('settings-email').locator('.smtp-state').waitFor()
     await byTestId('smtp-save').click()
     await expect
       .poll(async () => (await srv.api('GET', '/api/scheduler/smtp')).body)

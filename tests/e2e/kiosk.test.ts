@@ -5,10 +5,10 @@
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { bootServer, tempDir, type BootedServer } from '../utils/boot'
-import { CHROMIUM_PATH } from '../utils/browser'
+import { AUTOPLAY, launchBrowser } from '../utils/browser'
 import { startFakeLlm, type FakeLlm } from '../utils/fake-llm'
 import { markSpeech } from '../utils/fake-speech'
 
@@ -40,21 +40,8 @@ beforeAll(async () => {
   ;[llm, s, browser] = await Promise.all([
     startFakeLlm({ speech: { heard: VISITOR_SAYS } }),
     bootServer(),
-    chromium.launch({
-      executablePath: CHROMIUM_PATH,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-background-networking',
-        // A kiosk runs with these: no gesture needed to speak, no prompt for the microphone.
-        '--autoplay-policy=no-user-gesture-required',
-        '--use-fake-ui-for-media-stream',
-        '--use-fake-device-for-media-stream',
-        `--use-file-for-fake-audio-capture=${mic}`
-      ]
-    })
+    // A kiosk runs with these: no gesture needed to speak, no prompt for the microphone.
+    launchBrowser([AUTOPLAY, '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-audio-capture=${mic}`])
   ])
   const provider = await api('POST', '/api/providers', { name: 'Fake', baseUrl: llm.baseUrl })
   const tts = await api('POST', '/api/models', { providerId: provider.id, modelId: 'fake-tts', type: 'tts' })

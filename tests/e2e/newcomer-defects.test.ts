@@ -245,8 +245,9 @@ describe('14. agent files: unique names on import, bindings exported and re-boun
         await page.getByTestId('agent-card').filter({ hasText: copyName }).waitFor()
         expect(await named('Concierge')).toHaveLength(1)
         const [copy] = await named(copyName)
+        // The card shows as soon as the agent exists; its bindings follow.
+        await poll(async () => (await srv.api('GET', `/api/agents/${copy!.id}/knowledge-bases`)).body).toMatchObject([{ kbId }])
         expect((await srv.api('GET', `/api/agents/${copy!.id}/tools`)).body).toEqual([{ toolId, enabledTools: ['add'], requireConfirmation: true }])
-        expect((await srv.api('GET', `/api/agents/${copy!.id}/knowledge-bases`)).body).toMatchObject([{ kbId }])
 
         // A knowledge base this studio does not have is reported by name.
         const elsewhere = { ...file, knowledgeBases: [{ kbId: 'kb-elsewhere', name: 'Missing shelf' }] }

@@ -5,10 +5,10 @@
 import { execFileSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { chromium, type Browser } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { bootServer, tempDir, type BootedServer } from '../utils/boot'
-import { CHROMIUM_PATH } from '../utils/browser'
+import { launchBrowser } from '../utils/browser'
 import { startFakeLlm, type FakeLlm } from '../utils/fake-llm'
 import { markSpeech } from '../utils/fake-speech'
 
@@ -28,19 +28,7 @@ beforeAll(async () => {
   ;[llm, s, browser] = await Promise.all([
     startFakeLlm({ speech: { heard: VISITOR_SAYS } }),
     bootServer(),
-    chromium.launch({
-      executablePath: CHROMIUM_PATH,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--use-fake-ui-for-media-stream',
-        '--use-fake-device-for-media-stream',
-        `--use-file-for-fake-audio-capture=${mic}`
-      ]
-    })
+    launchBrowser(['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-audio-capture=${mic}`])
   ])
   const provider = (await s.api('POST', '/api/providers', { name: 'Fake', baseUrl: llm.baseUrl })).body
   const tts = (await s.api('POST', '/api/models', { providerId: provider.id, modelId: 'fake-tts', type: 'tts' })).body

@@ -11,15 +11,21 @@ const ARGS = [
   '--disable-component-update',
   '--no-first-run',
   '--disable-quic',
-  '--disable-sync'
+  '--disable-sync',
+  // The studio honours "reduce motion" (antd's zooms off): a click never lands on a dialog still
+  // zooming in, which on the loaded 2-core CI machine was lost now and then.
+  '--force-prefers-reduced-motion'
 ]
 
+/** What a kiosk allows: sound starts with no gesture (the avatar speaks first). */
+export const AUTOPLAY = '--autoplay-policy=no-user-gesture-required'
+
 /** Debian's Chromium driven by playwright-core. Missing Chromium is an error, never a silent skip. */
-export async function launchBrowser(): Promise<Browser> {
+export async function launchBrowser(extraArgs: string[] = []): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(`Chromium not found at ${CHROMIUM_PATH}: the browser tests need it. Install it with: apt-get install -y chromium`)
   }
-  return chromium.launch({ executablePath: CHROMIUM_PATH, args: ARGS, headless: true })
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: [...ARGS, ...extraArgs], headless: true })
 }
 
 export interface OpenedPage {

@@ -4,10 +4,10 @@
 import { execFileSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { chromium, type Browser } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import { decodeWav, encodeWav } from '../../digitalhuman/audio/wav'
 import { tempDir } from './boot'
-import { CHROMIUM_PATH } from './browser'
+import { AUTOPLAY, launchBrowser } from './browser'
 
 export type MicPart =
   /** espeak-ng says this; `db` lowers it (an echo left over after cancellation: -40). */
@@ -70,9 +70,5 @@ export function launchWithMic(mic: MicTrack | 'denied'): Promise<Browser> {
     mic === 'denied'
       ? ['--use-fake-device-for-media-stream', '--deny-permission-prompts']
       : ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-audio-capture=${mic.file}`]
-  return chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--autoplay-policy=no-user-gesture-required', ...media]
-  })
+  return launchBrowser([AUTOPLAY, ...media])
 }

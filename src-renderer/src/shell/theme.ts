@@ -2,22 +2,27 @@ import { theme, type ThemeConfig } from 'antd'
 import { createContext, useEffect, useSyncExternalStore } from 'react'
 import type { Settings } from '@contract/entities'
 
-const darkQuery = () => window.matchMedia('(prefers-color-scheme: dark)')
-
-function useSystemDark(): boolean {
+/** Whether an OS preference (a CSS media query) holds now; changes with it. */
+function useMediaQuery(query: string): boolean {
   return useSyncExternalStore(
     (notify) => {
-      const q = darkQuery()
+      const q = window.matchMedia(query)
       q.addEventListener('change', notify)
       return () => q.removeEventListener('change', notify)
     },
-    () => darkQuery().matches
+    () => window.matchMedia(query).matches
   )
 }
 
+/**
+ * The OS's "reduce motion" accessibility preference: antd's zooms and slides are turned off.
+ * It also keeps a slow kiosk box (and the browser tests) from acting on a dialog mid-animation.
+ */
+export const useReducedMotion = () => useMediaQuery('(prefers-reduced-motion: reduce)')
+
 /** The theme actually shown: "system" follows the OS and changes with it. */
 export function useResolvedTheme(mode: Settings['theme']): 'light' | 'dark' {
-  const systemDark = useSystemDark()
+  const systemDark = useMediaQuery('(prefers-color-scheme: dark)')
   const resolved = mode === 'system' ? (systemDark ? 'dark' : 'light') : mode
   useEffect(() => {
     // Our own CSS and native controls (scrollbars) follow the same switch.
@@ -27,11 +32,12 @@ export function useResolvedTheme(mode: Settings['theme']): 'light' | 'dark' {
   return resolved
 }
 
-export function themeConfig(resolved: 'light' | 'dark'): ThemeConfig {
+export function themeConfig(resolved: 'light' | 'dark', reducedMotion = false): ThemeConfig {
   const dark = resolved === 'dark'
   return {
     algorithm: dark ? theme.darkAlgorithm : theme.defaultAlgorithm,
     token: {
+      motion: !reducedMotion,
       colorPrimary: '#4f6ef7',
       borderRadius: 8,
       fontFamily:

@@ -121,7 +121,8 @@ export function EmailSection() {
         </div>
       )}
       {error && !smtp && <Alert type="error" showIcon title={translateError(error)} className="setting-alert" />}
-      <Form form={form} layout="vertical" onFinish={save} className="smtp-form" initialValues={{ port: 465, secure: true }}>
+      {/* Disabled until the saved server has loaded: what is typed before would be overwritten by it. */}
+      <Form form={form} layout="vertical" onFinish={save} className="smtp-form" initialValues={{ port: 465, secure: true }} disabled={!smtp}>
         <div className="smtp-grid">
           <Form.Item name="host" label={t('email.host')} className="smtp-host">
             <Input className="mono" placeholder="smtp.example.com" data-testid="smtp-host" />
