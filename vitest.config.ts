@@ -12,6 +12,9 @@ export default defineConfig({
     // 2 cores: more workers only fight over them.
     maxWorkers: 2,
     testTimeout: 30_000,
+    // A poll waits for what the user would wait for (an indexed document, a saved row); on the
+    // loaded 2-core CI machine that takes seconds, not the default one.
+    expect: { poll: { timeout: 10_000 } },
     hookTimeout: 60_000,
     globalSetup: ['./tests/utils/global-setup.ts'],
     reporters: ['default', './tests/utils/summary-reporter.ts']

@@ -87,13 +87,13 @@ describe('chat, editor, publishing, phone page and embed', () => {
   test('an agent made in the UI is configured in the editor: weather card, welcome, phrases', async () => {
     await page.goto(`${srv.url}/?token=${srv.token}#/agents`)
     await byTestId('agent-new').click()
-    await byTestId('agent-name-input').fill('Guide')
+    await byTestId('agent-name').fill('Guide')
     await pick('agent-model', 'fake-chat')
     await byTestId('agent-save').click()
     // A new agent opens in its editor (issue 15).
     await byTestId('agent-workspace').waitFor()
-    await byTestId('ws-welcome').fill('Welcome to the museum!')
-    await byTestId('ws-add-phrase').click()
+    await byTestId('agent-welcome').fill('Welcome to the museum!')
+    await byTestId('agent-add-phrase').click()
     await page.getByPlaceholder("e.g. What are today's opening hours?").fill('What is the weather?')
     await byTestId('card-template-weather').click()
     await byTestId('ws-tool-switch').click()

@@ -154,7 +154,7 @@ describe('2. unsaved agent edits are not lost without a warning', () => {
         await page.goto(`${srv.url}/?token=${srv.token}#/agents`)
         await page.getByTestId('agent-card').filter({ hasText: agent.name }).click()
         await page.getByTestId('agent-workspace').waitFor()
-        await page.getByTestId('ws-welcome').fill('An edit not yet saved')
+        await page.getByTestId('agent-welcome').fill('An edit not yet saved')
         const dialog = page.locator('.ant-modal-confirm')
         // A person answers a dialog that has finished appearing (antd's zoom-in); on a busy machine a
         // click during it was seen to be lost.
@@ -164,7 +164,7 @@ describe('2. unsaved agent edits are not lost without a warning', () => {
           await settled()
           await page.getByTestId('unsaved-stay').click()
           await dialog.waitFor({ state: 'hidden' })
-          await expect(page.getByTestId('ws-welcome').inputValue()).resolves.toBe('An edit not yet saved')
+          await expect(page.getByTestId('agent-welcome').inputValue()).resolves.toBe('An edit not yet saved')
           expect(page.url()).toContain(`#/agents/${agent.id}`)
         }
 
@@ -185,7 +185,7 @@ describe('2. unsaved agent edits are not lost without a warning', () => {
         })
         await page.evaluate(() => window.location.reload())
         await expect.poll(() => prompted).toBe('beforeunload')
-        await expect(page.getByTestId('ws-welcome').inputValue()).resolves.toBe('An edit not yet saved')
+        await expect(page.getByTestId('agent-welcome').inputValue()).resolves.toBe('An edit not yet saved')
 
         // "Leave" goes where the user asked; nothing was saved.
         await page.getByTestId('ws-back').click()
@@ -201,7 +201,7 @@ describe('2. unsaved agent edits are not lost without a warning', () => {
     await setLanguage('en')
     await withPage({ locale: 'en-US' }, async (page) => {
       await page.goto(`${srv.url}/?token=${srv.token}#/agents/${agent.id}`)
-      await page.getByTestId('ws-welcome').fill('Saved this time')
+      await page.getByTestId('agent-welcome').fill('Saved this time')
       await page.getByTestId('ws-save').click()
       await expect.poll(async () => (await srv.api('GET', `/api/agents/${agent.id}`)).body.welcomeMessage).toBe('Saved this time')
       await expect.poll(() => page.getByTestId('ws-save').isDisabled()).toBe(true)

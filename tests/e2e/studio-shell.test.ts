@@ -126,7 +126,7 @@ describe('studio shell in the browser', () => {
   test('an agent created in the UI shows as a card with its model', async () => {
     await go('agents')
     await byTestId('agent-new').click()
-    await byTestId('agent-name-input').fill('Museum guide')
+    await byTestId('agent-name').fill('Museum guide')
     await page.getByPlaceholder('What this agent is for').fill('Answers visitors in the hall')
     await pick('agent-model', 'fake-chat')
     await page.getByRole('button', { name: 'Add phrase' }).click()

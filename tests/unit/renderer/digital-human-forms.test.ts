@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest'
 import { DigitalHumanCreate } from '@contract/digital-humans'
 import type { Agent } from '@contract/entities'
 import * as dhForm from '../../../src-renderer/src/screens/digital-humans/dh-form'
-import * as workspace from '../../../src-renderer/src/screens/agents/workspace/form'
+import * as workspace from '../../../src-renderer/src/screens/agents/agent-form'
 
 describe('digital human form ↔ contract', () => {
   test('ICE servers: one a line, TURN with user and password, several URLs with commas; the contract takes them', () => {
@@ -45,7 +45,7 @@ describe('agent editor: avatar pickers', () => {
   } as unknown as Agent
 
   test('picking avatars keeps the agent’s voice overrides the form does not show', () => {
-    const values = { ...workspace.toWorkspaceValues({ ...agent, params: {}, theme: {}, quickPhrases: [], cardTemplates: [] } as unknown as Agent) }
+    const values = { ...workspace.toFormValues({ ...agent, params: {}, theme: {}, quickPhrases: [], cardTemplates: [] } as unknown as Agent) }
     expect(values.chatAvatarId).toBe('old')
     const update = workspace.toUpdate({ ...values, chatAvatarId: 'new', explainerAvatarId: 'x' }, agent)
     expect(update.digitalHuman).toEqual({ ttsModelId: 'm', voice: 'v', chatAvatarId: 'new', explainerAvatarId: 'x' })
@@ -53,8 +53,8 @@ describe('agent editor: avatar pickers', () => {
   })
 
   test('an agent without a digital human stays without one', () => {
-    const values = workspace.toWorkspaceValues({ digitalHuman: null, params: {}, theme: {}, quickPhrases: [], cardTemplates: [] } as unknown as Agent)
+    const values = workspace.toFormValues({ digitalHuman: null, params: {}, theme: {}, quickPhrases: [], cardTemplates: [] } as unknown as Agent)
     expect(workspace.toUpdate(values, { digitalHuman: null } as unknown as Agent).digitalHuman).toBeNull()
-    expect(workspace.workspaceFieldFor('digitalHuman.explainerAvatarId')).toEqual(['explainerAvatarId'])
+    expect(workspace.agentFieldFor('digitalHuman.explainerAvatarId')).toEqual(['explainerAvatarId'])
   })
 })

@@ -9,7 +9,7 @@ import { AgentFileError, readAgentFile } from './agent-form'
 import { importAgentFile } from './agent-file'
 import { PageHeader } from '../../ui/PageHeader'
 import { AgentCard } from './AgentCard'
-import { AgentEditor } from './AgentEditor'
+import { NewAgentDrawer } from './NewAgentDrawer'
 import { CreateCard } from '../../ui/CreateCard'
 import { routeTo, useRouteParam } from '../../shell/route'
 import { FirstRunCard } from '../onboarding/FirstRunCard'
@@ -119,7 +119,7 @@ function AgentGrid() {
           ))}
         </div>
       )}
-      <AgentEditor open={editing !== null} agent={null} onClose={() => setEditing(null)} />
+      <NewAgentDrawer open={editing !== null} onClose={() => setEditing(null)} />
       <TemplatePicker open={templatesOpen} onClose={() => setTemplatesOpen(false)} />
     </div>
   )

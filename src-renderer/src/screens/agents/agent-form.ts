@@ -4,17 +4,6 @@ import type { ApiInput } from '@contract/api'
 import { fieldsFromIssues, type FieldError } from '@contract/messages'
 import type { FieldMap } from '../../ui/feedback'
 
-/** What the editor's form holds; the model picker packs provider and model into one value. */
-export interface AgentFormValues {
-  name: string
-  avatar: string
-  description: string
-  model?: string
-  systemPrompt: string
-  welcomeMessage: string
-  quickPhrases: string[]
-}
-
 const SEP = '|'
 export const packModel = (providerId: string, modelId: string) => `${providerId}${SEP}${modelId}`
 export function unpackModel(value: string | undefined): { providerId: string | null; model: string | null } {
@@ -23,14 +12,36 @@ export function unpackModel(value: string | undefined): { providerId: string | n
   return { providerId: value.slice(0, at), model: value.slice(at + 1) }
 }
 
-export const emptyAgent: AgentFormValues = {
-  name: '',
-  avatar: '🤖',
-  description: '',
-  systemPrompt: '',
-  welcomeMessage: '',
-  quickPhrases: []
+/**
+ * The agent's form, in the editor and (its basics) in the "new agent" drawer: every agent field
+ * that is not a binding (tools, knowledge) or publishing. The model picker packs provider and
+ * model into one value.
+ */
+export interface AgentFormValues {
+  name: string
+  avatar: string
+  description: string
+  model?: string
+  systemPrompt: string
+  welcomeMessage: string
+  quickPhrases: string[]
+  temperature?: number | null
+  topP?: number | null
+  maxTokens?: number | null
+  presencePenalty?: number | null
+  frequencyPenalty?: number | null
+  maxSteps: number
+  cardTemplates: string[]
+  primaryColor?: string | null
+  themeMode: 'light' | 'dark' | 'system'
+  memoryEnabled: boolean
+  memoryShared: boolean
+  /** Digital humans of the registry (or a bare built-in look); null = none. */
+  chatAvatarId?: string | null
+  explainerAvatarId?: string | null
 }
+
+export const PARAMS = ['temperature', 'topP', 'maxTokens', 'presencePenalty', 'frequencyPenalty'] as const
 
 export const toFormValues = (a: Agent): AgentFormValues => ({
   name: a.name,
@@ -39,10 +50,36 @@ export const toFormValues = (a: Agent): AgentFormValues => ({
   model: a.providerId && a.model ? packModel(a.providerId, a.model) : undefined,
   systemPrompt: a.systemPrompt,
   welcomeMessage: a.welcomeMessage,
-  quickPhrases: a.quickPhrases
+  quickPhrases: a.quickPhrases,
+  temperature: a.params.temperature ?? null,
+  topP: a.params.topP ?? null,
+  maxTokens: a.params.maxTokens ?? null,
+  presencePenalty: a.params.presencePenalty ?? null,
+  frequencyPenalty: a.params.frequencyPenalty ?? null,
+  maxSteps: a.maxSteps,
+  cardTemplates: a.cardTemplates,
+  primaryColor: a.theme.primaryColor ?? null,
+  themeMode: a.theme.mode ?? 'system',
+  memoryEnabled: a.memory?.enabled ?? false,
+  memoryShared: a.memory?.shared ?? false,
+  chatAvatarId: a.digitalHuman?.chatAvatarId ?? null,
+  explainerAvatarId: a.digitalHuman?.explainerAvatarId ?? null
 })
 
-export const toInput = (v: AgentFormValues): ApiInput<'agents.create'> => ({
+/** The fields the "new agent" drawer shows; the server fills in the rest. */
+export type NewAgentValues = Pick<AgentFormValues, 'name' | 'avatar' | 'description' | 'model' | 'systemPrompt' | 'welcomeMessage' | 'quickPhrases'>
+
+export const emptyAgent: NewAgentValues = {
+  name: '',
+  avatar: '🤖',
+  description: '',
+  systemPrompt: '',
+  welcomeMessage: '',
+  quickPhrases: []
+}
+
+/** The basics → agents.create (and the first part of agents.update). */
+export const toInput = (v: NewAgentValues): ApiInput<'agents.create'> => ({
   name: v.name,
   avatar: v.avatar,
   description: v.description ?? '',
@@ -51,6 +88,44 @@ export const toInput = (v: AgentFormValues): ApiInput<'agents.create'> => ({
   welcomeMessage: v.welcomeMessage ?? '',
   quickPhrases: (v.quickPhrases ?? []).map((p) => p?.trim()).filter(Boolean)
 })
+
+const num = (v: number | null | undefined) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined)
+
+/** The form → agents.update; `current` keeps what the form does not show (the agent's voice overrides). */
+export function toUpdate(v: AgentFormValues, current?: Agent): Omit<ApiInput<'agents.update'>, 'id'> {
+  const params: Record<string, number> = {}
+  for (const key of PARAMS) {
+    const value = num(v[key])
+    if (value !== undefined) params[key] = value
+  }
+  return {
+    ...toInput(v),
+    params,
+    maxSteps: v.maxSteps,
+    cardTemplates: v.cardTemplates ?? [],
+    theme: { ...(v.primaryColor ? { primaryColor: v.primaryColor } : {}), mode: v.themeMode },
+    memory: { enabled: !!v.memoryEnabled, shared: !!v.memoryShared },
+    digitalHuman: withAvatars(current?.digitalHuman ?? null, v.chatAvatarId, v.explainerAvatarId)
+  }
+}
+
+function withAvatars(current: Agent['digitalHuman'], chat: string | null | undefined, explainer: string | null | undefined): Agent['digitalHuman'] {
+  const { chatAvatarId: _c, explainerAvatarId: _e, ...rest } = current ?? {}
+  const next = { ...rest, ...(chat ? { chatAvatarId: chat } : {}), ...(explainer ? { explainerAvatarId: explainer } : {}) }
+  return Object.keys(next).length || current ? next : null
+}
+
+/** Contract paths (params.temperature, theme.primaryColor…) → this form's fields. */
+export const agentFieldFor: FieldMap = (path) => {
+  const [head, sub] = path.split('.')
+  if (head === 'providerId') return ['model']
+  if (head === 'params' && sub) return [sub]
+  if (head === 'theme') return sub === 'mode' ? ['themeMode'] : ['primaryColor']
+  if (head === 'memory') return sub === 'shared' ? ['memoryShared'] : ['memoryEnabled']
+  if (head === 'digitalHuman') return sub === 'explainerAvatarId' ? ['explainerAvatarId'] : ['chatAvatarId']
+  if (head === 'quickPhrases' && sub !== undefined) return ['quickPhrases', Number(sub)]
+  return head ? [head] : null
+}
 
 /** A copy keeps everything but identity (ids, public key); the name says it is a copy. */
 export function duplicateInput(a: Agent, name: string): ApiInput<'agents.create'> {
@@ -117,11 +192,4 @@ export function uniqueName(name: string, taken: Iterable<string>): string {
     const candidate = name.slice(0, 64 - suffix.length) + suffix
     if (!names.has(candidate)) return candidate
   }
-}
-
-export const agentFieldFor: FieldMap = (path) => {
-  const [head, index] = path.split('.')
-  if (head === 'providerId') return ['model']
-  if (head === 'quickPhrases' && index !== undefined) return ['quickPhrases', Number(index)]
-  return head ? [head] : null
 }

@@ -10,7 +10,7 @@ import { EmojiAvatar } from '../../../ui/EmojiAvatar'
 import { useFeedback } from '../../../ui/feedback'
 import { useUnsavedGuard } from '../../../ui/useUnsavedGuard'
 import { BasicsSection, CardsSection, MemorySection, ModelSection, PromptSection, ThemeSection, WelcomeSection } from './ConfigSections'
-import { toUpdate, toWorkspaceValues, workspaceFieldFor, type WorkspaceValues } from './form'
+import { agentFieldFor, toFormValues, toUpdate, type AgentFormValues } from '../agent-form'
 import { DigitalHumanSection } from './DigitalHumanSection'
 import { KnowledgeSection } from './KnowledgeSection'
 import { Preview } from './Preview'
@@ -28,7 +28,7 @@ export function AgentWorkspace({ agentId }: { agentId: string }) {
   const { fail, ok } = useFeedback()
   const agent = useArea('agents', (s) => s.items.find((a) => a.id === agentId) ?? null)
   const loaded = useArea('agents', (s) => s.loaded)
-  const [form] = Form.useForm<WorkspaceValues>()
+  const [form] = Form.useForm<AgentFormValues>()
   const [tab, setTab] = useState('config')
   const [saving, setSaving] = useState(false)
   const [formDirty, setFormDirty] = useState(false)
@@ -38,7 +38,7 @@ export function AgentWorkspace({ agentId }: { agentId: string }) {
 
   const reset = useCallback(() => {
     if (!agent) return
-    form.setFieldsValue(toWorkspaceValues(agent))
+    form.setFieldsValue(toFormValues(agent))
     setFormDirty(false)
   }, [agent, form])
   // The form starts from the stored agent once; later changes by others do not wipe an edit.
@@ -63,7 +63,7 @@ export function AgentWorkspace({ agentId }: { agentId: string }) {
     )
   }, [studio, agentId, fail])
 
-  const watched = Form.useWatch([], form) as WorkspaceValues | undefined
+  const watched = Form.useWatch([], form) as AgentFormValues | undefined
   const bindingsDirty = !!saved && ((!!tools && !sameBindings(tools, saved.tools)) || (!!kbs && !sameBindings(kbs, saved.kbs)))
   const dirty = formDirty || bindingsDirty
   useUnsavedGuard(dirty)
@@ -78,7 +78,7 @@ export function AgentWorkspace({ agentId }: { agentId: string }) {
     [watched, agent, t]
   )
 
-  const save = async (values: WorkspaceValues) => {
+  const save = async (values: AgentFormValues) => {
     if (!agent) return
     setSaving(true)
     try {
@@ -98,7 +98,7 @@ export function AgentWorkspace({ agentId }: { agentId: string }) {
       setFormDirty(false)
       ok(t('common.saved'))
     } catch (err) {
-      fail(err, form, workspaceFieldFor)
+      fail(err, form, agentFieldFor)
     } finally {
       setSaving(false)
     }
