@@ -76,9 +76,11 @@ export function KioskSection() {
         onFinish={() => void send('save', ['current', 'pin', 'again'], (v) => v.pin!)}
       >
         {set && (
-          <Form.Item name="current" label={t('settings.kiosk.current')} rules={[{ required: true, message: t('errors.reason.kiosk_pin_required') }, pinRule]}>
-            <Input.Password inputMode="numeric" autoComplete="off" maxLength={12} data-testid="kiosk-pin-current" />
-          </Form.Item>
+          <div className="form-grid-2">
+            <Form.Item name="current" label={t('settings.kiosk.current')} rules={[{ required: true, message: t('errors.reason.kiosk_pin_required') }, pinRule]}>
+              <Input.Password inputMode="numeric" autoComplete="off" maxLength={12} data-testid="kiosk-pin-current" />
+            </Form.Item>
+          </div>
         )}
         <div className="form-grid-2">
           <Form.Item
