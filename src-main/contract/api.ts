@@ -11,6 +11,7 @@ import * as SP from './speech'
 import * as AC from './accounts'
 import type { Access } from './access'
 import * as O from './onboarding'
+import * as KI from './kiosk'
 
 /**
  * The one contract. Each endpoint is named once here; the REST routes, the IPC handlers, the
@@ -473,6 +474,20 @@ export const endpoints = {
 
   'settings.get': ep({ access: A.member, method: 'GET', path: '/api/settings', summary: 'App settings', input: none, output: E.Settings }),
   'settings.update': ep({ method: 'PUT', path: '/api/settings', summary: 'Change app settings', input: E.SettingsUpdate, output: E.Settings }),
+  'kiosk.pin': ep({
+    method: 'GET',
+    path: '/api/kiosk/pin',
+    summary: 'Whether the kiosk admin PIN is set (never the PIN)',
+    input: none,
+    output: KI.KioskPinState
+  }),
+  'kiosk.setPin': ep({
+    method: 'PUT',
+    path: '/api/kiosk/pin',
+    summary: 'Set, change or remove (null) the kiosk admin PIN; changing or removing takes the current PIN',
+    input: KI.KioskPinUpdate,
+    output: KI.KioskPinState
+  }),
 
   'server.status': ep({ method: 'GET', path: '/api/server', summary: 'Whether the local server runs and where', input: none, output: E.ServerStatus }),
 

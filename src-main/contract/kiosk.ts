@@ -1,7 +1,11 @@
 import { z } from 'zod'
+import { says } from './messages'
 
-/** The admin PIN that lets an operator leave the desktop kiosk window: 4 to 12 digits. */
-export const KioskPin = z.string().regex(/^\d{4,12}$/, 'The PIN is 4 to 12 digits')
+/** The operator's way out of the desktop kiosk window: Ctrl+Alt+Shift+K (⌘⌥⇧K on macOS) asks for the admin PIN. */
+export const EXIT_SHORTCUT = 'Ctrl+Alt+Shift+K'
+
+/** The admin PIN that lets an operator leave the desktop kiosk window: 4 to 12 digits. The one rule, for every door. */
+export const KioskPin = z.string().regex(/^\d{4,12}$/, says('kiosk_pin'))
 
 /**
  * IPC `agenta:kiosk-open` (desktop app only): show a published agent's kiosk full screen on this
@@ -12,3 +16,14 @@ export const OpenKioskInput = z.strictObject({
   pin: KioskPin.optional()
 })
 export type OpenKioskInput = z.infer<typeof OpenKioskInput>
+
+/** `kiosk.pin`: whether an admin PIN is set. The PIN's hash never leaves the core. */
+export const KioskPinState = z.object({ set: z.boolean() })
+export type KioskPinState = z.infer<typeof KioskPinState>
+
+/** `kiosk.setPin`: a new PIN, or null to remove it; `current` is required once a PIN is set. */
+export const KioskPinUpdate = z.strictObject({
+  current: KioskPin.optional(),
+  pin: KioskPin.nullable()
+})
+export type KioskPinUpdate = z.infer<typeof KioskPinUpdate>

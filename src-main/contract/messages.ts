@@ -33,7 +33,8 @@ const contractMessages = {
   date_time: "at must be a date and time like 2026-12-01T08:00 (in the task's time zone) or 2026-12-01T00:00:00Z",
   email: 'must be an email address like name@example.com',
   webhook_url: 'must be a URL like https://example.com/hook',
-  not_empty: 'must not be empty'
+  not_empty: 'must not be empty',
+  kiosk_pin: 'must be 4 to 12 digits'
 } as const
 export type ContractMessage = keyof typeof contractMessages
 
@@ -54,6 +55,7 @@ export const messageCodes = {
   email: [],
   webhook_url: [],
   not_empty: [],
+  kiosk_pin: [],
   time_zone: ['input'],
   // whole requests
   invalid_request: [],
@@ -90,7 +92,16 @@ export const messageCodes = {
   source_cron: ['input'],
   listed_twice: [],
   // the local model servers probe and templates
-  template_unknown: ['id']
+  template_unknown: ['id'],
+  // the kiosk admin PIN (core/settings/kiosk-pin.ts)
+  kiosk_pin_required: [],
+  kiosk_pin_wrong: [],
+  kiosk_pin_locked: ['seconds'],
+  // the desktop kiosk window (electron/kiosk-window.ts, kiosk-platform.ts)
+  kiosk_not_published: [],
+  kiosk_pin_not_set: [],
+  kiosk_app_starting: [],
+  kiosk_server_off: ['detail']
 } as const satisfies Record<string, readonly string[]>
 export type MessageCode = keyof typeof messageCodes
 

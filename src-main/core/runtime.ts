@@ -16,6 +16,7 @@ import { AppError } from '../contract/errors'
 import { providersService } from './providers/providers-service'
 import { keyFileSecretBox, type SecretBox } from './secrets/secret-box'
 import { settingsService } from './settings/settings-service'
+import { kioskPinService } from './settings/kiosk-pin'
 import { toolsService } from './tools/tools-service'
 import { APP_VERSION } from './version'
 import { chatService } from './chat/chat-service'
@@ -139,6 +140,7 @@ export async function createRuntime(opts: RuntimeOptions) {
   })
   const knowledgeBases = knowledge.bases
   const settings = settingsService(db, events, coordination.locks)
+  const kioskPin = kioskPinService(settings.raw, { locks: coordination.locks })
   const owners = ownersLookup(db)
   const audit = auditLog(db)
   const accountsOn = opts.accounts?.enabled ?? (await settings.raw.get<boolean>('accounts.enabled')) ?? store.kind === 'mysql'
@@ -278,6 +280,8 @@ export async function createRuntime(opts: RuntimeOptions) {
     'agents.setKnowledgeBases': ({ id, bindings }) => knowledge.setBindings(id, bindings),
     'settings.get': () => settings.get(),
     'settings.update': (patch) => settings.update(patch),
+    'kiosk.pin': () => kioskPin.state(),
+    'kiosk.setPin': (input) => kioskPin.update(input),
     'server.status': async () => serverStatus(),
     'schedules.list': (f) => scheduler.list(f),
     'schedules.get': ({ id }) => scheduler.get(id),

@@ -93,14 +93,18 @@ export function electronKioskPlatform(runtime: Runtime, lan: () => LanServer | n
     },
     async serverUrl() {
       const server = lan()
-      if (!server) throw new AppError('conflict', 'The app is still starting')
+      if (!server) throw new AppError('conflict', 'The app is still starting', undefined, { reason: 'kiosk_app_starting' })
       if (!server.state().listening) {
         // The kiosk page comes from the server: switch it on (the choice persists, like the tray's switch).
         await runtime.settings.update({ server: { autoStart: true } })
         await server.settled()
       }
       const state = server.state()
-      if (!state.listening) throw new AppError('conflict', `The server is not running${state.error ? `: ${state.error}` : ''}`)
+      if (!state.listening)
+        throw new AppError('conflict', `The server is not running${state.error ? `: ${state.error}` : ''}`, undefined, {
+          reason: 'kiosk_server_off',
+          params: { detail: state.error ?? '' }
+        })
       // This computer reaches its own server on the loopback address whatever interface it listens on.
       return `http://127.0.0.1:${state.listening.port}`
     },

@@ -2,18 +2,11 @@
 // screen on this computer, for a hall screen nobody watches. Everything Electron does is behind
 // `KioskPlatform` (kiosk-platform.ts gives the real one), so the rules here run in unit tests
 // with fakes: which keys are blocked, how the admin PIN is kept and checked, when the page reloads.
-import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto'
 import { AppError, validationError } from '../contract/errors'
 import { OpenKioskInput } from '../contract/kiosk'
+import { hashPin, KIOSK_PIN_KEY, PinGuard, verifyPin } from '../core/settings/kiosk-pin'
 import { log as appLog } from '../base/log'
 
-/** Where the PIN's scrypt hash is kept (runtime.settings.raw); the PIN itself is never stored. */
-export const KIOSK_PIN_KEY = 'kiosk.adminPin'
-/** The operator's way out: Ctrl+Alt+Shift+K (⌘⌥⇧K on macOS) asks for the PIN. */
-export const EXIT_SHORTCUT = 'Ctrl+Alt+Shift+K'
-/** Wrong PINs in a row before the prompt is locked for a minute (someone guessing at the screen). */
-export const MAX_PIN_ATTEMPTS = 5
-export const PIN_LOCK_MS = 60_000
 /** How often the server is checked while the kiosk shows; a page that outlived a lost server is reloaded. */
 export const HEALTH_INTERVAL_MS = 5_000
 /** A crashed page is reloaded after this, then after twice as long each time in a row, up to RETRY_MAX_MS. */
@@ -21,28 +14,6 @@ export const RETRY_MIN_MS = 1_000
 export const RETRY_MAX_MS = 30_000
 /** A page that stays unresponsive this long is reloaded. */
 export const UNRESPONSIVE_MS = 10_000
-
-// scrypt's cost: ~50 ms on a small kiosk box, too slow to try every 4–6 digit PIN from a stolen settings file quickly.
-const SCRYPT: ScryptOptions = { N: 1 << 15, r: 8, p: 1, maxmem: 64 << 20 }
-const KEY_LENGTH = 32
-
-const scryptKey = (pin: string, salt: Buffer, opts: ScryptOptions) =>
-  new Promise<Buffer>((resolve, reject) => scrypt(pin, salt, KEY_LENGTH, opts, (err, key) => (err ? reject(err) : resolve(key))))
-
-/** `scrypt$N$r$p$salt$key` (base64), so the cost can be raised later without breaking stored PINs. */
-export async function hashPin(pin: string): Promise<string> {
-  const salt = randomBytes(16)
-  const key = await scryptKey(pin, salt, SCRYPT)
-  return ['scrypt', SCRYPT.N, SCRYPT.r, SCRYPT.p, salt.toString('base64'), key.toString('base64')].join('$')
-}
-
-export async function verifyPin(pin: string, stored: string): Promise<boolean> {
-  const [kind, n, r, p, salt, key] = stored.split('$')
-  if (kind !== 'scrypt' || !salt || !key) return false
-  const expected = Buffer.from(key, 'base64')
-  const got = await scryptKey(pin, Buffer.from(salt, 'base64'), { N: Number(n), r: Number(r), p: Number(p), maxmem: 256 << 20 }).catch(() => null)
-  return !!got && got.length === expected.length && timingSafeEqual(got, expected)
-}
 
 /** The parts of Electron's `Input` (before-input-event) the rules read. */
 export interface KeyInput {
@@ -64,6 +35,7 @@ export function kioskKey(input: KeyInput): 'exit' | 'block' | 'allow' {
   if (input.type !== 'keyDown' && input.type !== 'rawKeyDown') return 'allow'
   const key = input.key.length === 1 ? input.key.toLowerCase() : input.key
   const mod = input.control || input.meta
+  // EXIT_SHORTCUT (contract/kiosk.ts), as the studio tells the operator.
   if (mod && input.alt && input.shift && key === 'k') return 'exit'
   if (/^F\d{1,2}$/.test(key)) return 'block'
   if (['BrowserBack', 'BrowserForward', 'BrowserRefresh', 'BrowserHome', 'BrowserSearch'].includes(key)) return 'block'
@@ -165,8 +137,8 @@ export class KioskWindows {
   private baseUrl: string | null = null
   private leaving = false
   private asking = false
-  private wrong = 0
-  private lockedUntil = 0
+  /** Wrong PINs at the exit prompt (core/settings/kiosk-pin.ts: the same rule as Settings → Kiosk). */
+  private readonly guard: PinGuard
   private retries = 0
   private retryTimer: ReturnType<typeof setTimeout> | undefined
   private hangTimer: ReturnType<typeof setTimeout> | undefined
@@ -179,7 +151,9 @@ export class KioskWindows {
   constructor(
     private readonly platform: KioskPlatform,
     private readonly log: Pick<typeof appLog, 'info' | 'warn' | 'error'> = appLog
-  ) {}
+  ) {
+    this.guard = new PinGuard(() => this.now())
+  }
 
   get window(): KioskWindowHandle | null {
     return this.win
@@ -203,7 +177,9 @@ export class KioskWindows {
     if (!parsed.success) throw validationError(parsed.error)
     const { agentUuid, pin } = parsed.data
     if (!(await this.platform.agentPublished(agentUuid))) {
-      throw new AppError('not_found', 'No published agent has this id: publish the agent before opening its kiosk')
+      throw new AppError('not_found', 'No published agent has this id: publish the agent before opening its kiosk', undefined, {
+        reason: 'kiosk_not_published'
+      })
     }
     await this.ensurePin(pin)
     this.baseUrl = await this.platform.serverUrl()
@@ -265,7 +241,7 @@ export class KioskWindows {
   private async ensurePin(given: string | undefined): Promise<void> {
     if (await this.platform.store.get<string>(KIOSK_PIN_KEY)) return
     const pin = given ?? (await this.platform.askPin('set', null))
-    if (!pin) throw new AppError('bad_request', 'Set an admin PIN first: only the PIN lets anyone leave the kiosk')
+    if (!pin) throw new AppError('bad_request', 'Set an admin PIN first: only the PIN lets anyone leave the kiosk', undefined, { reason: 'kiosk_pin_not_set' })
     const checked = OpenKioskInput.shape.pin.safeParse(pin)
     if (!checked.success) throw validationError(checked.error, 'PIN')
     await this.platform.store.set(KIOSK_PIN_KEY, await hashPin(pin))
@@ -275,7 +251,7 @@ export class KioskWindows {
   async requestExit(): Promise<boolean> {
     const win = this.win
     if (!win || win.isDestroyed() || this.asking) return false
-    if (this.now() < this.lockedUntil) {
+    if (this.guard.lockedFor() > 0) {
       this.log.warn({}, 'kiosk exit refused: too many wrong PINs, locked')
       return false
     }
@@ -285,14 +261,11 @@ export class KioskWindows {
       if (pin === null) return false
       const stored = await this.platform.store.get<string>(KIOSK_PIN_KEY)
       if (!stored || !(await verifyPin(pin, stored))) {
-        if (++this.wrong >= MAX_PIN_ATTEMPTS) {
-          this.wrong = 0
-          this.lockedUntil = this.now() + PIN_LOCK_MS
-        }
+        this.guard.wrong()
         this.log.warn({}, 'kiosk exit: wrong PIN')
         return false
       }
-      this.wrong = 0
+      this.guard.right()
       this.leaving = true
       win.close()
       return true

@@ -7,11 +7,15 @@ import { roleOf } from '../../stores/auth'
 import { useAuth } from '../../stores/auth-context'
 import { EmailSection } from './EmailSection'
 import { GeneralSection } from './GeneralSection'
+import { KioskSection } from './KioskSection'
+import { useArea } from '../../stores/hooks'
 import { ServerSection } from './ServerSection'
 
 export function SettingsScreen() {
   const { t } = useTranslation()
   const role = useAuth((s) => roleOf(s.me))
+  // The kiosk admin PIN guards the desktop app's kiosk window; under `agenta serve` there is none to guard.
+  const desktop = useArea('settings', (s) => s.info?.host === 'electron')
   return (
     <div className="page page-narrow">
       <PageHeader title={t('nav.settings')} subtitle={t('settings.subtitle')} />
@@ -20,6 +24,7 @@ export function SettingsScreen() {
       {role === 'admin' && <ServerSection />}
       {role === 'admin' && <EmailSection />}
       {role === 'admin' && <BackupSection />}
+      {role === 'admin' && desktop && <KioskSection />}
       <AboutSection />
     </div>
   )

@@ -4,9 +4,11 @@ import { Alert, Button, Popconfirm, QRCode, Select, Switch, Typography } from 'a
 import { useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { toApiError, translateField } from '../../../api/errors'
+import { kioskOpener } from '../../../api/kiosk-window'
 import { routeTo } from '../../../shell/route'
 import { useArea, useStudio } from '../../../stores/hooks'
 import { useFeedback } from '../../../ui/feedback'
+import { OpenKioskHere } from './OpenKioskHere'
 import { Section } from './Section'
 
 /**
@@ -115,6 +117,8 @@ export function PublishPanel({ agent }: { agent: Agent }) {
   const phoneUrls = (lan.length ? lan : local ? [local] : []).map((u) => `${u}/chat/${agent.uuid}`)
   const kioskUrls = (lan.length ? lan : local ? [local] : []).map((u) => `${u}/kiosk/${agent.uuid}`)
   const originsChanged = origins.join('\n') !== agent.allowedOrigins.join('\n')
+  // The desktop app opens the kiosk on this screen itself (and starts the server for it if it is off).
+  const kioskBridge = kioskOpener()
 
   return (
     <div className="publish" data-testid="publish-panel">
@@ -182,7 +186,7 @@ export function PublishPanel({ agent }: { agent: Agent }) {
         </div>
       </Section>
 
-      {kioskUrls.length > 0 && (
+      {(kioskUrls.length > 0 || kioskBridge) && (
         <Section icon={<DesktopOutlined />} title={t('publish.kiosk')}>
           <p className="muted small">{t('publish.kioskHint')}</p>
           <div className="publish-urls">
@@ -194,6 +198,7 @@ export function PublishPanel({ agent }: { agent: Agent }) {
               </Typography.Text>
             ))}
           </div>
+          {kioskBridge && <OpenKioskHere agent={agent} bridge={kioskBridge} />}
         </Section>
       )}
 

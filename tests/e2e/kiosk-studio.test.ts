@@ -1,0 +1,267 @@
+// The studio's side of the desktop kiosk window, in real Chromium against a server whose runtime is
+// the desktop app's (host 'electron') and the built renderer (run `npx electron-vite build` first).
+// Settings → Kiosk sets, changes (only with the right current PIN) and removes the admin PIN; the
+// publish tab's "Open kiosk on this screen" opens the kiosk window and says how to leave it. The
+// Electron binary cannot run here: the page gets a fake preload bridge (tests/utils/fake-bridge.ts)
+// whose calls go through the core's dispatch and whose openKiosk goes through the real IPC handler
+// (handleKioskOpen) to a real KioskWindows on a fake platform, which keeps the PIN in the same
+// settings table. In English and in Chinese; without the bridge (a browser) there is no button.
+import { EventEmitter } from 'node:events'
+import { existsSync, mkdirSync } from 'node:fs'
+import { resolve } from 'node:path'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest'
+import { EXIT_SHORTCUT } from '../../src-main/contract/kiosk'
+import { KIOSK_PIN_KEY } from '../../src-main/core/settings/kiosk-pin'
+import { KioskWindows, type KioskPlatform } from '../../src-main/electron/kiosk-window'
+import { bootServer, type BootedServer } from '../utils/boot'
+import { launchBrowser, openPage } from '../utils/browser'
+import { fakeDesktopBridge } from '../utils/fake-bridge'
+
+vi.mock('electron', () => ({ BrowserWindow: class {}, ipcMain: { handle: vi.fn(), removeHandler: vi.fn() } }))
+const { handleKioskOpen } = await import('../../src-main/electron/ipc')
+
+const RENDERER = resolve(__dirname, '../../out/renderer/index.html')
+const SHOTS = resolve(__dirname, '../../test-results/screenshots')
+
+const TEXT = {
+  en: {
+    locale: 'en-US',
+    open: 'Open kiosk on this screen',
+    exit: `To leave it, press ${EXIT_SHORTCUT}`,
+    draft: 'Publish the agent to open its kiosk on this screen.',
+    notSet: 'Set an admin PIN first: only the PIN lets anyone leave the kiosk',
+    opened: `The kiosk is open. To leave it: ${EXIT_SHORTCUT} and the admin PIN.`,
+    title: 'Kiosk',
+    format: 'must be 4 to 12 digits',
+    mismatch: 'Enter the same PIN twice',
+    wrong: 'The current PIN is wrong',
+    required: 'Enter the current PIN to change or remove it'
+  },
+  'zh-CN': {
+    locale: 'zh-CN',
+    open: '在本机屏幕上打开展台',
+    exit: `退出时按 ${EXIT_SHORTCUT}`,
+    draft: '发布智能体后才能在本机打开它的展台。',
+    notSet: '请先设置管理员密码：只有凭密码才能退出展台',
+    opened: `展台已打开。退出：按 ${EXIT_SHORTCUT} 并输入管理员密码。`,
+    title: '展台模式',
+    format: '须为 4 至 12 位数字',
+    mismatch: '两次输入的密码须相同',
+    wrong: '当前密码不正确',
+    required: '修改或删除密码前请输入当前密码'
+  }
+} as const
+
+/** The kiosk window's stand-in: records loads and closes as KioskWindows drives it. */
+class FakeWindow extends EventEmitter {
+  webContents = Object.assign(new EventEmitter(), { getURL: () => this.url })
+  url = ''
+  closed = false
+  loadURL = async (url: string) => void (this.url = url)
+  show = () => undefined
+  focus = () => undefined
+  isDestroyed = () => this.closed
+  close = () => {
+    let prevented = false
+    this.emit('close', { preventDefault: () => (prevented = true) })
+    if (prevented) return
+    this.closed = true
+    this.emit('closed')
+  }
+}
+
+let desk: BootedServer
+let serve: BootedServer
+let browser: Browser
+let guide: { id: string; uuid: string }
+let draft: { id: string; uuid: string }
+const windows: FakeWindow[] = []
+/** What the PIN prompt over the kiosk answers next (null: the operator cancelled it). */
+const answers: (string | null)[] = []
+let kiosk: KioskWindows
+
+beforeAll(async () => {
+  if (!existsSync(RENDERER)) throw new Error(`${RENDERER} is missing: run \`npx electron-vite build\` before the e2e tests`)
+  mkdirSync(SHOTS, { recursive: true })
+  ;[desk, serve, browser] = await Promise.all([bootServer({ host: 'electron' }), bootServer(), launchBrowser()])
+  guide = (await desk.api('POST', '/api/agents', { name: 'Museum Guide', published: true })).body
+  draft = (await desk.api('POST', '/api/agents', { name: 'Draft Guide' })).body
+  const platform: KioskPlatform = {
+    createWindow: () => {
+      const w = new FakeWindow()
+      windows.push(w)
+      return w
+    },
+    keepDisplayAwake: () => () => undefined,
+    allowMicrophone: () => undefined,
+    askPin: async () => answers.shift() ?? null,
+    serverUrl: async () => desk.url,
+    serverAlive: async () => true,
+    agentPublished: (uuid) =>
+      desk.runtime.agents.get(uuid).then(
+        (a) => a.published,
+        () => false
+      ),
+    // The same settings table Settings → Kiosk writes to.
+    store: desk.runtime.settings.raw
+  }
+  kiosk = new KioskWindows(platform, { info: () => undefined, warn: () => undefined, error: () => undefined })
+})
+
+afterAll(async () => {
+  kiosk?.closeForQuit()
+  await browser?.close()
+  await Promise.all([desk?.close(), serve?.close()])
+})
+
+async function desktopPage(locale: string): Promise<{ page: Page; errors: string[] }> {
+  const opened = await openPage(browser, { locale })
+  await fakeDesktopBridge(opened.page, desk.runtime, (input) => handleKioskOpen(kiosk, true, input))
+  opened.page.setDefaultTimeout(20_000)
+  return opened
+}
+
+/** Every answer here may wait for scrypt (~50 ms alone, seconds on the loaded 2-core CI machine). */
+const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 30_000 })
+
+const fieldError = (page: Page, testId: string) =>
+  page
+    .locator('.ant-form-item')
+    .filter({ has: page.getByTestId(testId) })
+    .locator('.ant-form-item-explain-error')
+    .first()
+
+async function toSettings(page: Page) {
+  await page.goto(`${desk.url}/#/settings`)
+  await page.getByTestId('settings-kiosk').waitFor()
+}
+
+async function toPublish(page: Page, agentId: string) {
+  await page.goto(`${desk.url}/#/agents/${agentId}`)
+  await poll(async () => {
+    if (!(await page.getByTestId('publish-panel').isVisible()))
+      await page
+        .getByTestId('ws-tab-publish')
+        .click({ timeout: 5_000 })
+        .catch(() => undefined)
+    return page.getByTestId('publish-panel').isVisible()
+  }).toBe(true)
+}
+
+async function fillPins(page: Page, pins: { current?: string; pin?: string; again?: string }) {
+  if (pins.current !== undefined) await page.getByTestId('kiosk-pin-current').fill(pins.current)
+  if (pins.pin !== undefined) await page.getByTestId('kiosk-pin-new').fill(pins.pin)
+  if (pins.again !== undefined) await page.getByTestId('kiosk-pin-again').fill(pins.again)
+}
+
+const pinState = (page: Page) => page.getByTestId('kiosk-pin-state').getAttribute('data-set')
+
+describe('the desktop kiosk window from the studio', () => {
+  for (const lang of ['en', 'zh-CN'] as const) {
+    const T = TEXT[lang]
+    test(`${lang}: open it from the publish tab; set, change and remove its admin PIN in Settings → Kiosk`, async () => {
+      await desk.api('PUT', '/api/settings', { language: lang, theme: 'light' })
+      await desk.runtime.settings.raw.set(KIOSK_PIN_KEY, null)
+      kiosk.closeForQuit()
+      windows.length = 0
+      const { page, errors } = await desktopPage(T.locale)
+      try {
+        // No PIN yet and the operator cancels the prompt for one: no kiosk, and the studio says why.
+        await toPublish(page, guide.id)
+        const button = page.getByTestId('open-kiosk')
+        await poll(() => button.textContent()).toContain(T.open)
+        expect(await page.getByTestId('kiosk-exit-help').textContent()).toContain(T.exit)
+        await button.click()
+        await poll(() => page.getByTestId('open-kiosk-error').textContent()).toBe(T.notSet)
+        expect(windows).toHaveLength(0)
+
+        // Settings → Kiosk: a first PIN, the contract's rule checked as one types it.
+        await toSettings(page)
+        expect(await page.getByTestId('settings-kiosk').locator('.setting-card-title').textContent()).toBe(T.title)
+        await poll(() => pinState(page)).toBe('false')
+        expect(await page.getByTestId('kiosk-pin-current').count()).toBe(0)
+        await fillPins(page, { pin: '12', again: '13' })
+        await page.getByTestId('kiosk-pin-save').click()
+        await poll(() => fieldError(page, 'kiosk-pin-new').textContent()).toBe(T.format)
+        await poll(() => fieldError(page, 'kiosk-pin-again').textContent()).toBe(T.mismatch)
+        await fillPins(page, { pin: '1357', again: '1357' })
+        await page.getByTestId('kiosk-pin-save').click()
+        await poll(() => pinState(page)).toBe('true')
+        expect(await desk.runtime.settings.raw.get<string>(KIOSK_PIN_KEY)).toMatch(/^scrypt\$/)
+        await page.screenshot({ path: `${SHOTS}/settings-kiosk-${lang === 'en' ? 'en' : 'zh'}.png` })
+
+        // Now the kiosk opens on this screen, and that PIN is the way out of it.
+        await toPublish(page, guide.id)
+        await page.getByTestId('open-kiosk').click()
+        await poll(() => windows.length).toBe(1)
+        expect(windows[0].url).toBe(`${desk.url}/kiosk/${guide.uuid}`)
+        await poll(() => page.locator('.ant-message-success').last().textContent()).toBe(T.opened)
+        expect(await page.getByTestId('open-kiosk-error').count()).toBe(0)
+        await page.screenshot({ path: `${SHOTS}/publish-kiosk-window-${lang === 'en' ? 'en' : 'zh'}.png` })
+        answers.push('0000')
+        expect(await kiosk.requestExit()).toBe(false)
+        answers.push('1357')
+        expect(await kiosk.requestExit()).toBe(true)
+        expect(windows[0].closed).toBe(true)
+
+        // Changing it: the current PIN is required and must be right; the server's refusal is on the field.
+        await toSettings(page)
+        await poll(() => pinState(page)).toBe('true')
+        await fillPins(page, { pin: '2468', again: '2468' })
+        await page.getByTestId('kiosk-pin-save').click()
+        await poll(() => fieldError(page, 'kiosk-pin-current').textContent()).toBe(T.required)
+        await fillPins(page, { current: '0000' })
+        await page.getByTestId('kiosk-pin-save').click()
+        await poll(() => fieldError(page, 'kiosk-pin-current').textContent()).toBe(T.wrong)
+        await fillPins(page, { current: '1357' })
+        await page.getByTestId('kiosk-pin-save').click()
+        await poll(() => page.getByTestId('kiosk-pin-current').inputValue()).toBe('')
+        expect(await fieldError(page, 'kiosk-pin-current').count()).toBe(0)
+
+        // Removing it takes the current PIN too.
+        await fillPins(page, { current: '2468' })
+        await poll(async () => {
+          if (!(await page.getByTestId('kiosk-pin-remove-ok').isVisible()))
+            await page
+              .getByTestId('kiosk-pin-remove')
+              .click({ timeout: 5_000 })
+              .catch(() => undefined)
+          return page.getByTestId('kiosk-pin-remove-ok').isVisible()
+        }).toBe(true)
+        await page.getByTestId('kiosk-pin-remove-ok').click()
+        await poll(() => pinState(page)).toBe('false')
+        expect(await desk.runtime.settings.raw.get(KIOSK_PIN_KEY)).toBeNull()
+
+        // A draft agent has no kiosk to open.
+        await toPublish(page, draft.id)
+        expect(await page.getByTestId('open-kiosk').isDisabled()).toBe(true)
+        expect(await page.getByTestId('kiosk-exit-help').textContent()).toBe(T.draft)
+        expect(errors).toEqual([])
+      } finally {
+        await page.context().close()
+      }
+    }, 240_000)
+  }
+
+  test('a browser keeps the kiosk link, without the button; Settings → Kiosk only where a kiosk window exists', async () => {
+    await desk.api('PUT', '/api/settings', { language: 'en', theme: 'light' })
+    const { page, errors } = await openPage(browser, { locale: 'en-US' })
+    try {
+      page.setDefaultTimeout(20_000)
+      await page.goto(`${desk.url}/?token=${desk.token}`)
+      await toPublish(page, guide.id)
+      await poll(() => page.getByTestId('kiosk-url').first().textContent()).toContain(`/kiosk/${guide.uuid}`)
+      expect(await page.getByTestId('open-kiosk').count()).toBe(0)
+      // The desktop app's server: its admin may manage the PIN from a browser too.
+      await toSettings(page)
+      // `agenta serve`: no kiosk window, no PIN to manage.
+      await page.goto(`${serve.url}/?token=${serve.token}#/settings`)
+      await page.getByTestId('settings-email').waitFor()
+      expect(await page.getByTestId('settings-kiosk').count()).toBe(0)
+      expect(errors).toEqual([])
+    } finally {
+      await page.context().close()
+    }
+  }, 120_000)
+})
