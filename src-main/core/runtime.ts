@@ -153,7 +153,7 @@ export async function createRuntime(opts: RuntimeOptions) {
     })
   }
 
-  const memory = memoryService(db, agents, providers, events, opts.memory)
+  const memory = memoryService(db, agents, providers, events, opts.memory, coordination.locks)
   const chat = chatService(
     db,
     agents,
