@@ -90,7 +90,13 @@ export const messageCodes = {
   source_cron: ['input'],
   listed_twice: [],
   // the local model servers probe and templates
-  template_unknown: ['id']
+  template_unknown: ['id'],
+  // connecting the desktop to a team server (core/team-servers.ts)
+  team_unreachable: ['origin', 'detail'],
+  team_not_agenta: ['origin'],
+  team_version: ['origin', 'version', 'ours'],
+  team_not_ready: ['origin', 'failed'],
+  team_no_accounts: ['origin']
 } as const satisfies Record<string, readonly string[]>
 export type MessageCode = keyof typeof messageCodes
 
