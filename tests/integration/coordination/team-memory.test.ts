@@ -76,4 +76,26 @@ describe('memory extraction across two processes', () => {
     const remembered = await a.memory.list({ userId: 'mei' })
     expect(remembered.map((m) => m.text)).toEqual(['Drinks green tea every morning'])
   })
+
+  it('"forget me" on one process while the other is still learning: nothing comes back afterwards', async () => {
+    const [a, b] = await pair()
+    const provider = await call(a, 'providers.create', { name: `Fake ${randomBytes(3).toString('hex')}`, baseUrl: llm.baseUrl })
+    const agent = await call(a, 'agents.create', { name: 'Concierge', providerId: provider.id, model: 'fake-chat', memory: { enabled: true, shared: false } })
+    let extracting = false
+    llm.onChat((body) => {
+      if (!isExtraction(body)) return { text: 'Sure.' }
+      extracting = true
+      return { text: '{"operations":[{"op":"add","text":"Lives in Hangzhou"}]}', firstTokenDelayMs: 800 }
+    })
+    const s1 = await a.chat.sessions.create({ agentId: agent.id, userId: 'lin', title: 'One' })
+    const turn = await a.chat.startTurn({ sessionId: s1.id, message: 'I live in Hangzhou' })
+    expect((await turn.done).status).toBe('ok')
+    const end = Date.now() + 10_000
+    while (!extracting && Date.now() < end) await new Promise((r) => setTimeout(r, 20))
+    expect(extracting).toBe(true)
+    // Asked of B while A's extraction waits for the model.
+    await call(b, 'memories.forget', { userId: 'lin' })
+    await a.memory.idle()
+    expect(await b.memory.list({ userId: 'lin' })).toEqual([])
+  })
 })
