@@ -11,12 +11,21 @@ const CLAIM_TIMEOUT_MS = 5_000
  * /v1's Idempotency-Key recordings across a team server's processes, in Redis:
  * `<prefix>idem:<id>` = the claimer's body fingerprint (SET NX), `…:frames` the recorded frames
  * (a list), `…:end` the final answer once there. All expire with the key's TTL. Frames and the
- * end go over one connection in order, so a reader that sees the end has every frame.
+ * end go over one connection in order, so a reader that sees the end has every frame. While the
+ * turn runs, `…:alive` is renewed every `aliveMs`/3: a process killed mid-turn lets it lapse, and
+ * a retry waiting elsewhere gets "ended without an answer" instead of waiting out the hour.
  */
-export function redisRecordings(redis: NonNullable<Coordination['redis']>): SharedRecordings {
+export function redisRecordings(redis: NonNullable<Coordination['redis']>, opts: { aliveMs?: number } = {}): SharedRecordings {
+  const aliveMs = opts.aliveMs ?? 15_000
   const client: Redis = redis.connect()
   const key = (id: string) => `${redis.prefix}idem:${id}`
   const ttls = new Map<string, number>()
+  const beats = new Map<string, NodeJS.Timeout>()
+  const beat = (id: string) => client.set(`${key(id)}:alive`, '1', 'PX', aliveMs).catch(failed(id))
+  const stopBeat = (id: string) => {
+    clearInterval(beats.get(id))
+    beats.delete(id)
+  }
   const failed = (id: string) => (err: unknown) => log.warn({ err, id }, 'idempotency recording not shared with the other processes')
 
   return {
@@ -33,6 +42,10 @@ export function redisRecordings(redis: NonNullable<Coordination['redis']>): Shar
         const ask = async () => {
           if ((await client.set(key(id), fingerprint, 'PX', px, 'NX')) === 'OK') {
             ttls.set(id, px)
+            await beat(id)
+            const timer = setInterval(() => void beat(id), Math.max(1, Math.floor(aliveMs / 3)))
+            timer.unref()
+            beats.set(id, timer)
             return { first: true as const }
           }
           return { first: false as const, fingerprint: (await client.get(key(id))) ?? '' }
@@ -48,24 +61,31 @@ export function redisRecordings(redis: NonNullable<Coordination['redis']>): Shar
       client.pexpire(k, ttls.get(id) ?? 3600_000).catch(failed(id))
     },
     end(id, answer) {
+      stopBeat(id)
       client
         .set(`${key(id)}:end`, JSON.stringify({ answer: answer ?? null }), 'PX', ttls.get(id) ?? 3600_000)
         .catch(failed(id))
         .finally(() => ttls.delete(id))
     },
     release(id) {
+      stopBeat(id)
       ttls.delete(id)
-      client.del(key(id), `${key(id)}:frames`, `${key(id)}:end`).catch(failed(id))
+      client.del(key(id), `${key(id)}:frames`, `${key(id)}:end`, `${key(id)}:alive`).catch(failed(id))
     },
     async read(id, from) {
       // The end first: once it is there, every frame before it is in the list too.
       const end = await client.get(`${key(id)}:end`)
       if (end === null && !(await client.exists(key(id)))) return null
+      const alive = end === null ? await client.exists(`${key(id)}:alive`) : 1
       const frames = (await client.lrange(`${key(id)}:frames`, from, -1)).map((f) => JSON.parse(f) as unknown)
-      if (end === null) return { frames, ended: false }
+      // The process running the turn is gone (its heartbeat lapsed): what it sent is all there will be.
+      if (end === null) return alive ? { frames, ended: false } : { frames, ended: true }
       const { answer } = JSON.parse(end) as { answer: JsonAnswer | null }
       return { frames, ended: true, answer: answer ?? undefined }
     },
-    close: () => redis.close(client)
+    async close() {
+      for (const id of [...beats.keys()]) stopBeat(id)
+      await redis.close(client)
+    }
   }
 }

@@ -5,6 +5,8 @@ import { bootServer, tempDir, type BootedServer } from '../../utils/boot'
 import { createTempMysqlDb } from '../../utils/mariadb'
 import { startFakeLlm, type FakeLlm } from '../../utils/fake-llm'
 import { redisCoordination } from '../../../src-main/core/coordination'
+import { IdempotencyKeys } from '../../../src-main/server/openai/idempotency'
+import { redisRecordings } from '../../../src-main/server/openai/recordings-redis'
 
 /**
  * /v1's Idempotency-Key on a team server: two servers ("processes") on one MariaDB database and one
@@ -97,5 +99,32 @@ describe('/v1 Idempotency-Key across two processes', () => {
     expect(reused.status).toBe(400)
     expect(reused.body.error.code).toBe('idempotency_key_reused')
     expect(chatRequests()).toHaveLength(2)
+  })
+
+  it('a process killed mid-turn: the retry waiting on the other one is answered (no answer) once its heartbeat lapses, not after the hour', async () => {
+    const prefix = `agenta-test-${randomBytes(4).toString('hex')}:`
+    const [ca, cb] = [redisCoordination({ url: REDIS_URL, prefix }), redisCoordination({ url: REDIS_URL, prefix })]
+    const [ra, rb] = [redisRecordings(ca.redis!, { aliveMs: 300 }), redisRecordings(cb.redis!, { aliveMs: 300 })]
+    try {
+      const [a, b] = [new IdempotencyKeys(3600_000, 500, ra), new IdempotencyKeys(3600_000, 500, rb)]
+      const first = await a.claim('studio', 'k-dead', { q: 1 })
+      expect(first.first).toBe(true)
+      first.recording.frame({ n: 1 })
+      const retry = await b.claim('studio', 'k-dead', { q: 1 })
+      expect(retry.first).toBe(false)
+      // Still running: the retry sees the frames so far and keeps waiting.
+      await new Promise((r) => setTimeout(r, 500))
+      expect(retry.recording.frames).toEqual([{ n: 1 }])
+      expect(retry.recording.ended).toBe(false)
+      // A's process dies: nothing renews its heartbeat.
+      await ra.close()
+      const end = Date.now() + 5_000
+      while (!retry.recording.ended && Date.now() < end) await new Promise((r) => setTimeout(r, 50))
+      expect(retry.recording.ended).toBe(true)
+      expect(retry.recording.answer).toBeUndefined()
+    } finally {
+      await Promise.all([ra.close(), rb.close()])
+      await Promise.all([ca.close(), cb.close()])
+    }
   })
 })
