@@ -65,6 +65,13 @@ const bridge: AgentaBridge = {
     } catch (err) {
       return { ok: false, error: { code: 'internal', message: err instanceof Error ? err.message : 'The studio did not answer' } }
     }
+  },
+  async openTeamServer(input: unknown): Promise<BridgeResult> {
+    try {
+      return (await ipcRenderer.invoke(IPC_CHANNELS.teamOpen, input)) as BridgeResult
+    } catch (err) {
+      return { ok: false, error: { code: 'internal', message: err instanceof Error ? err.message : 'The studio did not answer' } }
+    }
   }
 }
 

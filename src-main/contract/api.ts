@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import * as E from './entities'
+import * as TS from './team-servers'
 import * as C from './chat'
 import * as S from './schedules'
 import * as M from './memory'
@@ -46,6 +47,28 @@ const ok = z.object({ ok: z.literal(true) })
 
 export const endpoints = {
   'app.info': ep({ access: A.member, method: 'GET', path: '/api/info', summary: 'App name, version and where data lives', input: none, output: E.AppInfo }),
+  // The desktop's "Connect to a team server…" (core/team-servers.ts): admins only, since the check reaches out to the address given.
+  'teamServers.recent': ep({
+    method: 'GET',
+    path: '/api/team-servers',
+    summary: 'Team servers this studio connected to, newest first',
+    input: none,
+    output: TS.TeamServerList
+  }),
+  'teamServers.check': ep({
+    method: 'POST',
+    path: '/api/team-servers/check',
+    summary: 'Check that an address is an Agenta team server of this version (ready, with accounts) and remember it',
+    input: TS.TeamServerCheckInput,
+    output: TS.TeamServer
+  }),
+  'teamServers.forget': ep({
+    method: 'POST',
+    path: '/api/team-servers/forget',
+    summary: 'Remove a team server from the recent ones',
+    input: z.object({ origin: z.string().min(1).max(2000) }),
+    output: ok
+  }),
 
   'providers.presets': ep({
     access: A.builder,

@@ -21,6 +21,8 @@ export interface AgentaBridge {
   pathForFile(file: File): string
   /** Opens a published agent's kiosk full screen on this computer (OpenKioskInput). Never rejects. Optional: older preloads lack it. */
   openKiosk?(input: unknown): Promise<BridgeResult>
+  /** Shows a checked team server's studio in place of this one ({ origin }, electron/team-window.ts). Never rejects. Optional: older preloads lack it. */
+  openTeamServer?(input: unknown): Promise<BridgeResult>
 }
 
 export type BridgeStreamMessage = { type: 'event'; event: unknown } | { type: 'end' } | { type: 'error'; error: ErrorBody['error'] }
@@ -36,5 +38,7 @@ export const IPC_CHANNELS = {
   /** main → renderer: (streamId, BridgeStreamMessage) */
   streamMessage: 'agenta:stream-message',
   /** renderer → main, invoke: (OpenKioskInput) → BridgeResult */
-  kioskOpen: 'agenta:kiosk-open'
+  kioskOpen: 'agenta:kiosk-open',
+  /** renderer → main, invoke: ({ origin }) → BridgeResult */
+  teamOpen: 'agenta:team-open'
 } as const

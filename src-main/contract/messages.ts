@@ -101,7 +101,13 @@ export const messageCodes = {
   kiosk_not_published: [],
   kiosk_pin_not_set: [],
   kiosk_app_starting: [],
-  kiosk_server_off: ['detail']
+  kiosk_server_off: ['detail'],
+  // connecting the desktop to a team server (core/team-servers.ts)
+  team_unreachable: ['origin', 'detail'],
+  team_not_agenta: ['origin'],
+  team_version: ['origin', 'version', 'ours'],
+  team_not_ready: ['origin', 'failed'],
+  team_no_accounts: ['origin']
 } as const satisfies Record<string, readonly string[]>
 export type MessageCode = keyof typeof messageCodes
 

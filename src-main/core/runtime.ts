@@ -24,6 +24,7 @@ import { mcpService, type McpOptions } from './mcp/mcp-service'
 import { seedBundledTools } from './mcp/bundled-servers'
 import type { TurnOptions } from './chat/turn'
 import { memoryService, type MemoryOptions } from './memory/memory-service'
+import { teamServers } from './team-servers'
 import { schedulerService, type SchedulerOptions } from './scheduler/scheduler-service'
 import { log } from '../base/log'
 import { privateDataDir, privateSqliteFiles } from './data-dir'
@@ -155,7 +156,7 @@ export async function createRuntime(opts: RuntimeOptions) {
     })
   }
 
-  const memory = memoryService(db, agents, providers, events, opts.memory)
+  const memory = memoryService(db, agents, providers, events, opts.memory, coordination.locks)
   const chat = chatService(
     db,
     agents,
@@ -206,8 +207,12 @@ export async function createRuntime(opts: RuntimeOptions) {
     return model.type === 'tts' ? known : { ...known, voices: [], defaultVoice: undefined, acceptsOther: false }
   }
 
+  const team = teamServers(settings.raw)
   const handlers: ApiHandlers<RequestContext> = {
     'app.info': async () => ({ name: 'Agenta Studio', version: APP_VERSION, host: opts.host, dataDir: opts.dataDir, dbKind: store.kind }),
+    'teamServers.recent': () => team.recent(),
+    'teamServers.check': ({ url }) => team.check(url),
+    'teamServers.forget': ({ origin }) => team.forget(origin),
     'providers.presets': async () => providerPresets,
     'providers.list': () => providers.list(),
     'providers.get': ({ id }) => providers.get(id),

@@ -138,6 +138,30 @@ export async function handleKioskOpen(kiosk: KioskOpener, trusted: boolean, inpu
   }
 }
 
+/** The team window's opener (team-window.ts `TeamWindows`). */
+export interface TeamOpener {
+  open(input: unknown): Promise<{ origin: string }>
+}
+
+/** `agenta:team-open`: our studio page only, then the team window's own checks (a checked, remembered origin). */
+export async function handleTeamOpen(team: TeamOpener, trusted: boolean, input: unknown): Promise<BridgeResult> {
+  if (!trusted) return { ok: false, error: new AppError('forbidden', 'This page may not change the studio window').toBody().error }
+  try {
+    return { ok: true, data: await team.open(input) }
+  } catch (err) {
+    return { ok: false, error: toAppError(err).toBody().error }
+  }
+}
+
+export function registerTeamIpc(team: TeamOpener, loc: RendererLocation): () => void {
+  ipcMain.handle(IPC_CHANNELS.teamOpen, (event: IpcMainInvokeEvent, input: unknown) => {
+    const trusted = isTrustedSender(event, new Set(ourWindows().map((w) => w.webContents.id)), loc)
+    if (!trusted) log.warn({ from: event.senderFrame?.url ?? 'a destroyed frame' }, 'refused to show a team server')
+    return handleTeamOpen(team, trusted, input)
+  })
+  return () => ipcMain.removeHandler(IPC_CHANNELS.teamOpen)
+}
+
 export function registerKioskIpc(kiosk: KioskOpener, loc: RendererLocation): () => void {
   ipcMain.handle(IPC_CHANNELS.kioskOpen, (event: IpcMainInvokeEvent, input: unknown) => {
     const trusted = isTrustedSender(event, new Set(ourWindows().map((w) => w.webContents.id)), loc)

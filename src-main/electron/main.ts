@@ -1,4 +1,4 @@
-import { app, clipboard, dialog, Notification, safeStorage, session, shell } from 'electron'
+import { app, clipboard, dialog, Menu, Notification, safeStorage, session, shell } from 'electron'
 import { fileURLToPath } from 'node:url'
 import { join } from 'node:path'
 import type { Settings } from '../contract/entities'
@@ -6,9 +6,12 @@ import type { ScheduleRunEvent } from '../contract/schedules'
 import { runNotification } from './run-notifications'
 import { createRuntime, type Runtime } from '../core/runtime'
 import { toAppError } from '../contract/errors'
-import { registerIpc, registerKioskIpc } from './ipc'
+import { registerIpc, registerKioskIpc, registerTeamIpc } from './ipc'
 import { KioskWindows } from './kiosk-window'
 import { electronKioskPlatform } from './kiosk-platform'
+import { TeamWindows } from './team-window'
+import { electronTeamPlatform } from './team-platform'
+import { appMenuTemplate } from './app-menu'
 import { lanServer, type LanServer } from './lan-server'
 import { appPaths } from './paths'
 import { installPermissionPolicy } from './permissions'
@@ -40,6 +43,8 @@ let mainWindow: MainWindow | null = null
 let tray: AppTray | null = null
 let disposeIpc: (() => void) | null = null
 let kiosk: KioskWindows | null = null
+/** The studio window showing a team server instead of this computer's studio. */
+let team: TeamWindows | null = null
 /** Published agents, for the tray's "Open kiosk for agent…". */
 let kioskAgents: { uuid: string; name: string }[] = []
 let language: Settings['language'] = 'en'
@@ -55,8 +60,14 @@ if (!app.requestSingleInstanceLock()) {
   if (process.platform === 'win32') app.setAppUserModelId('com.agenta.studio')
 
   // A link in the kiosk window never opens a browser: a visitor would walk out of the kiosk.
+  // The team window (a remote studio) has navigation rules of its own (team-window.ts).
   app.on('web-contents-created', (_event, contents) =>
-    guardWebContents(contents, renderer, (url) => (kiosk?.isKiosk(contents) ? Promise.resolve() : shell.openExternal(url)))
+    guardWebContents(
+      contents,
+      renderer,
+      (url) => (kiosk?.isKiosk(contents) ? Promise.resolve() : shell.openExternal(url)),
+      (c) => !!team?.isTeam(c)
+    )
   )
   app.on('second-instance', () => showWindow())
   app.on('activate', () => showWindow())
@@ -129,11 +140,16 @@ async function boot(): Promise<void> {
 
   const win = await createMainWindow({ preload: paths.preload, renderer, store: rt.settings.raw, icon: join(paths.resourcesDir, 'icon.png') })
   mainWindow = win
+  team = new TeamWindows(electronTeamPlatform({ store: rt.settings.raw, local: () => mainWindow?.win ?? null, changed: () => modeChanged() }))
+  const disposeTeamIpc = registerTeamIpc(team, renderer)
+  rt.onClose(() => disposeTeamIpc(), 'connections')
+  modeChanged()
   tray = createTray(join(paths.resourcesDir, process.platform === 'darwin' ? 'trayTemplate.png' : 'tray.png'), trayState, {
-    toggleWindow: () => (win.win.isVisible() && !win.win.isMinimized() ? win.win.hide() : showWindow()),
+    toggleWindow: () => (trayState().windowVisible ? (team?.window ?? win.win).hide() : showWindow()),
     setServerEnabled: (on) => void rt.settings.update({ server: { autoStart: on } }).catch((err) => log.error({ err }, 'cannot change the server setting')),
     copy: (text) => clipboard.writeText(text),
     openKiosk: (agentUuid) => void kiosk?.open({ agentUuid }).catch((err: unknown) => dialog.showErrorBox('Agenta Kiosk', toAppError(err).message)),
+    backToLocal: () => team?.back(),
     quit: () => app.quit()
   })
   const refreshKioskAgents = () =>
@@ -147,6 +163,7 @@ async function boot(): Promise<void> {
   void refreshKioskAgents()
   rt.events.subscribe((name, payload) => {
     if (name === 'settings.changed') language = (payload as Settings).language
+    if (name === 'settings.changed') modeChanged()
     if (name === 'settings.changed' || name === 'server.changed') tray?.refresh()
     if (name === 'agents.changed') void refreshKioskAgents()
     if (name === 'schedules.run') {
@@ -177,18 +194,31 @@ async function boot(): Promise<void> {
   await lanReady
 }
 
+/** The studio window shows this computer or a team server: the tray and the app menu say so. */
+function modeChanged(): void {
+  Menu.setApplicationMenu(
+    Menu.buildFromTemplate(
+      appMenuTemplate({ language, teamServer: team?.current() ?? null, mac: process.platform === 'darwin' }, { backToLocal: () => team?.back() })
+    )
+  )
+  tray?.refresh()
+}
+
 function trayState() {
   const s = lan?.state()
+  // The window the user sees as "the studio": the team server's while one shows.
+  const shown = team?.window ?? mainWindow?.win
   return {
     language,
-    windowVisible: !!mainWindow && mainWindow.win.isVisible() && !mainWindow.win.isMinimized(),
+    windowVisible: !!shown && shown.isVisible() && !shown.isMinimized(),
+    teamServer: team?.current() ?? null,
     kioskAgents,
     server: s?.status ?? { running: false, url: null, lanUrls: [], token: null, error: null }
   }
 }
 
 function showWindow(): void {
-  const win = mainWindow?.win
+  const win = team?.window ?? mainWindow?.win
   if (!win || win.isDestroyed()) return
   if (win.isMinimized()) win.restore()
   win.show()

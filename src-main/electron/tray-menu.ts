@@ -7,6 +7,8 @@ export interface TrayMenuState {
   server: ServerStatus
   /** Published agents, for "Open kiosk for agent…". */
   kioskAgents?: { uuid: string; name: string }[]
+  /** The team server the studio window shows (team-window.ts), or null/absent on this computer. */
+  teamServer?: string | null
 }
 
 export interface TrayMenuActions {
@@ -16,6 +18,8 @@ export interface TrayMenuActions {
   copy(text: string): void
   /** Shows the agent's kiosk full screen on this computer (kiosk-window.ts). */
   openKiosk(agentUuid: string): void
+  /** The studio window shows this computer's studio again. */
+  backToLocal(): void
   quit(): void
 }
 
@@ -31,6 +35,8 @@ const text = {
     copy: 'Copy studio link (with access token)',
     kiosk: 'Open kiosk for agent…',
     noKiosk: 'Open kiosk for agent… (publish an agent first)',
+    team: (origin: string) => `Studio: team server ${origin}`,
+    back: 'Back to this computer',
     quit: 'Quit'
   },
   'zh-CN': {
@@ -44,6 +50,8 @@ const text = {
     copy: '复制工作室链接（含访问令牌）',
     kiosk: '打开智能体的展台模式…',
     noKiosk: '打开智能体的展台模式…（请先发布智能体）',
+    team: (origin: string) => `工作室：团队服务器 ${origin}`,
+    back: '返回本机',
     quit: '退出'
   }
 } as const
@@ -56,9 +64,13 @@ export function trayMenuTemplate(state: TrayMenuState, actions: TrayMenuActions)
   const shareUrl = s.running && s.url ? `${s.lanUrls[0] ?? s.url}/?token=${encodeURIComponent(s.token ?? '')}` : null
   const kiosk = state.kioskAgents ?? []
   const statusLabel = s.running && s.url ? t.running(s.lanUrls[0] ?? s.url) : s.error ? t.failed(s.error) : t.stopped
+  const team: MenuItemConstructorOptions[] = state.teamServer
+    ? [{ label: t.team(state.teamServer), enabled: false }, { label: t.back, click: () => actions.backToLocal() }, { type: 'separator' }]
+    : []
   return [
     { label: state.windowVisible ? t.hide : t.show, click: () => actions.toggleWindow() },
     { type: 'separator' },
+    ...team,
     { label: statusLabel, enabled: false },
     ...(shareUrl ? [{ label: t.copy, click: () => actions.copy(shareUrl) }] : []),
     { label: s.running ? t.stop : t.start, click: () => actions.setServerEnabled(!s.running) },

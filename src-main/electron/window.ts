@@ -97,12 +97,15 @@ export async function createMainWindow(opts: MainWindowOptions): Promise<MainWin
 export function guardWebContents(
   contents: WebContents,
   loc: RendererLocation,
-  openExternal: (url: string) => Promise<void> = (url) => shell.openExternal(url)
+  openExternal: (url: string) => Promise<void> = (url) => shell.openExternal(url),
+  /** Contents with rules of their own (the team window, team-window.ts): asked at each event, since they are known only once created. */
+  ownRules: (contents: WebContents) => boolean = () => false
 ): void {
   const open = (url: string | null) => {
     if (url) openExternal(url).catch((err) => log.warn({ err, url }, 'could not open an external link'))
   }
   contents.on('will-navigate', (event) => {
+    if (ownRules(contents)) return
     const d = navigationDecision(event.url, loc, { allowInApp: true })
     if (d.action === 'allow') return
     event.preventDefault()
@@ -110,6 +113,7 @@ export function guardWebContents(
     if (event.isMainFrame) open(d.openExternal)
   })
   contents.on('will-redirect', (event) => {
+    if (ownRules(contents)) return
     // Redirects are server-driven: never follow one out of our pages, and never open it either.
     if (navigationDecision(event.url, loc, { allowInApp: true }).action !== 'allow') event.preventDefault()
   })

@@ -17,6 +17,7 @@ import { streams } from '../contract/api'
 import { filesRouter } from './files'
 import { openApiDocument } from './openapi'
 import { openAiRouter } from './openai/routes'
+import { redisRecordings } from './openai/recordings-redis'
 import { openAiErrorHandler } from './openai/errors'
 import { restRouter } from './rest'
 import { knowledgeUploadRouter } from './knowledge/upload'
@@ -128,7 +129,9 @@ export async function startServer(runtime: Runtime, opts: ServerOptions): Promis
   // Outside clients (widgets, phones, OpenAI SDKs) use a published agent's key instead of the token.
   const access = new ChatAccess(runtime, opts.token, auth)
   app.use(chatProtocolRouter(runtime, access, { bodyLimit }))
-  app.use('/v1', openAiRouter(runtime, access, { bodyLimit }))
+  // Idempotency-Key recordings, shared by a team server's processes through Redis.
+  const recordings = runtime.coordination.redis ? redisRecordings(runtime.coordination.redis) : undefined
+  app.use('/v1', openAiRouter(runtime, access, { bodyLimit, recordings }))
   // Text → audio and audio → text with the server's keys (kiosk, phone page, studio previews).
   app.use(speechRouter(runtime, access))
   // Multipart uploads stream to disk, so they are routed before the JSON body parser and its limit.
@@ -204,6 +207,7 @@ export async function startServer(runtime: Runtime, opts: ServerOptions): Promis
     access.close()
     io.close()
     await closeAdapter()
+    await recordings?.close()
     throw err
   }
   const port = (http.address() as { port: number }).port
@@ -243,6 +247,7 @@ export async function startServer(runtime: Runtime, opts: ServerOptions): Promis
         access.close()
         io.close()
         await closeAdapter()
+        await recordings?.close()
         // Open keep-alive sockets must not hold shutdown.
         http.closeAllConnections()
         await drained

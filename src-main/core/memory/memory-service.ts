@@ -9,6 +9,7 @@ import type { DB } from '../../store/schema'
 import type { AgentsService } from '../agents/agents-service'
 import type { TurnMemory } from '../chat/turn'
 import type { StudioEvents } from '../events'
+import type { KeyedLock } from '../coordination'
 import type { ProvidersService } from '../providers/providers-service'
 import { newId } from '../util/ids'
 import { extractionMessages, parseOperations, type Operation } from './extract'
@@ -51,12 +52,22 @@ function pick(query: string, rows: MemoryRow[], limit: number): MemoryRow[] {
  * Mem0-like memory: facts about a user, learned after answered turns by the agent's own model
  * and recalled into the system prompt before the next. See README.md beside this file.
  */
-export function memoryService(db: Kysely<DB>, agents: AgentsService, providers: ProvidersService, events: StudioEvents, opts: Partial<MemoryOptions> = {}) {
+export function memoryService(
+  db: Kysely<DB>,
+  agents: AgentsService,
+  providers: ProvidersService,
+  events: StudioEvents,
+  opts: Partial<MemoryOptions> = {},
+  locks?: KeyedLock
+) {
   const options = { ...defaultMemoryOptions, ...opts }
   const repo = memoriesRepo(db)
   const steps = chatRepo(db).steps
   // One extraction at a time per user and scope: two turns ending together must not both add
-  // the same fact.
+  // the same fact. The chain orders this process's extractions; the shared lock (`locks`, Redis on
+  // a team server) orders them across processes, whose turns of one person end on any of them.
+  // It is per person (not per scope) so that "forget me" on any process can wait for them all.
+  const personLock = (userId: string) => `memory:${userId}`
   const chains = new Map<string, Promise<void>>()
   const pending = new Set<Promise<void>>()
   const closing = new AbortController()
@@ -186,7 +197,7 @@ export function memoryService(db: Kysely<DB>, agents: AgentsService, providers: 
       if (!t.agent.memory?.enabled || !t.message.trim() || closing.signal.aborted) return
       const key = `${t.userId}\u0000${t.agent.memory.shared ? '' : t.agent.id}`
       const job: Promise<void> = (chains.get(key) ?? Promise.resolve())
-        .then(() => extract(t))
+        .then(() => (locks ? locks.run(personLock(t.userId), () => extract(t), { waitMs: 2 * options.extractionTimeoutMs }) : extract(t)))
         .then(() => void failed.delete(t.agent.id))
         .catch((err) => {
           // The chat user already has the answer; a failed extraction only costs one memory,
@@ -259,7 +270,9 @@ export function memoryService(db: Kysely<DB>, agents: AgentsService, providers: 
       const id = agentId ? (await agents.get(agentId)).id : undefined
       // An extraction still running would write the forgotten facts back right after.
       await Promise.all([...chains].filter(([key]) => key.startsWith(`${userId}\u0000`)).map(([, job]) => job))
-      const res = await repo.forget(userId, id)
+      // And one running in another process of a team server (it holds the person's lock meanwhile).
+      const forget = () => repo.forget(userId, id)
+      const res = locks ? await locks.run(personLock(userId), forget, { waitMs: 2 * options.extractionTimeoutMs }) : await forget()
       const deleted = Number(res.numDeletedRows)
       if (deleted) changed(userId, id ?? null)
       return { deleted }

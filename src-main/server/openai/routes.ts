@@ -12,7 +12,7 @@ import { parseBody } from '../chat/body'
 import { cancelWhenGone, streamTurn, type FrameMapper } from '../chat/turn-stream'
 import { openAiError, openAiErrorHandler, retryHeaders, turnFailure } from './errors'
 import { completion, completionChunks } from './format'
-import { IdempotencyKeys, type JsonAnswer, type Recording } from './idempotency'
+import { IdempotencyKeys, type JsonAnswer, type Recording, type SharedRecordings } from './idempotency'
 import { toTurnInput } from './request'
 import { responseEvents, responseObject, responsesMessages } from './responses'
 
@@ -49,9 +49,10 @@ function chatParams(body: ChatCompletionRequest): Record<string, unknown> {
  * turn is recorded in a fresh session of its own. Tools the caller sends are offered to the model
  * too; a call of one ends the turn and goes back to the caller as `tool_calls`.
  */
-export function openAiRouter(runtime: Runtime, access: ChatAccess, opts: { bodyLimit: string }): Router {
+export function openAiRouter(runtime: Runtime, access: ChatAccess, opts: { bodyLimit: string; recordings?: SharedRecordings }): Router {
   const router = Router()
-  const idempotency = new IdempotencyKeys()
+  // A team server's processes share the keys (a retry may land on another one); a lone process keeps them itself.
+  const idempotency = new IdempotencyKeys(undefined, undefined, opts.recordings)
   router.use(access.cors)
 
   /** The agents the studio or a person may use (a person: those shared with them). */
@@ -98,7 +99,7 @@ export function openAiRouter(runtime: Runtime, access: ChatAccess, opts: { bodyL
 
     const key = req.get('idempotency-key')
     const owner = caller.kind === 'key' ? `key:${caller.key}` : caller.kind === 'user' ? `user:${caller.person.userId}` : 'studio'
-    const claim = key ? idempotency.claim(owner, key, { path: req.path, body: req.body }) : undefined
+    const claim = key ? await idempotency.claim(owner, key, { path: req.path, body: req.body }) : undefined
     if (claim && !claim.first) return claim.recording.replay(req, res, plan.stream)
     const recording = claim?.recording
 

@@ -11,6 +11,7 @@ import { TokenScreen } from '../screens/auth/TokenScreen'
 import { InviteScreen, LoginScreen, SetupScreen } from '../screens/auth/PeopleAuthScreens'
 import { Shell } from './Shell'
 import { translateError } from '../api/errors'
+import { BackToLocal } from './TeamConnect'
 
 /** `#/invite/<code>`: the link an admin shares. */
 const inviteCode = (): string | null => {
@@ -90,5 +91,11 @@ export function Boot({ auth }: { auth: AuthStore }) {
       </div>
     )
   }
-  return <AuthContext.Provider value={auth}>{screen()}</AuthContext.Provider>
+  return (
+    <AuthContext.Provider value={auth}>
+      {screen()}
+      {/* Inside the desktop on a team server's pages: the way back, before signing in too (the shell's header has its own). */}
+      {status !== 'ok' && <BackToLocal floating />}
+    </AuthContext.Provider>
+  )
 }

@@ -6,6 +6,8 @@ import { ResolvedThemeContext } from './theme'
 import { useArea, useStudio } from '../stores/hooks'
 import { Logo } from '../ui/Logo'
 import { useFeedback } from '../ui/feedback'
+import { useAuth } from '../stores/auth-context'
+import { BackToLocal, insideDesktopRemote, TeamConnectButton } from './TeamConnect'
 
 /** `onMenu`: at phone width, opens the navigation drawer (the sidebar is hidden there). */
 export function Header({ onMenu }: { onMenu?: () => void }) {
@@ -15,6 +17,8 @@ export function Header({ onMenu }: { onMenu?: () => void }) {
   const info = useArea('settings', (s) => s.info)
   const server = useArea('settings', (s) => s.server)
   const dark = useContext(ResolvedThemeContext) === 'dark'
+  // "Connect to a team server…" is the single-user studio's (the desktop, or a browser on its own server).
+  const owner = useAuth((s) => !s.accounts && s.me?.kind === 'owner')
 
   // A quick flip between light and dark; "follow the system" stays in Settings.
   const toggleTheme = () =>
@@ -36,6 +40,8 @@ export function Header({ onMenu }: { onMenu?: () => void }) {
         )}
       </div>
       <div className="header-actions">
+        <BackToLocal />
+        {owner && !insideDesktopRemote() && <TeamConnectButton />}
         {server && (
           <Tooltip title={server.running ? server.url : t('settings.server.stopped')}>
             <span className="header-server">

@@ -96,7 +96,7 @@ const fake = await vi.hoisted(async () => {
     app,
     BrowserWindow,
     Tray,
-    Menu: { buildFromTemplate: (t: unknown[]) => t },
+    Menu: { buildFromTemplate: (t: unknown[]) => t, setApplicationMenu: vi.fn() },
     nativeImage: { createFromPath: (p: string) => ({ path: p, setTemplateImage: vi.fn() }) },
     nativeTheme: { shouldUseDarkColors: false },
     screen: { getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1040 } }] },
@@ -204,6 +204,16 @@ describe('main process', () => {
     const created = (await call(event, 'providers.create', { name: 'Local', baseUrl: 'http://127.0.0.1:11434/v1', apiKey: 'sk-test-secret' })) as any
     expect(created.ok).toBe(true)
     expect(JSON.stringify(created)).not.toContain('sk-test-secret')
+  })
+
+  it('shows a team server only for our studio page and only an origin the core checked', async () => {
+    const win = state.windows[0]
+    const open = state.ipc.get(IPC_CHANNELS.teamOpen)!
+    const ours = { sender: { id: win.webContents.id }, senderFrame: { url: win.webContents.url, parent: null } }
+    const foreign = { sender: { id: win.webContents.id }, senderFrame: { url: 'https://team.example.com/', parent: null } }
+    await expect(open(foreign, { origin: 'https://team.example.com' })).resolves.toMatchObject({ ok: false, error: { code: 'forbidden' } })
+    await expect(open(ours, { origin: 'https://team.example.com' })).resolves.toMatchObject({ ok: false, error: { code: 'bad_request' } })
+    expect(state.windows).toHaveLength(1)
   })
 
   it('started the LAN server from the saved settings and shows it in the tray', async () => {

@@ -24,9 +24,9 @@ beforeEach(() => {
 })
 
 describe('preload bridge', () => {
-  it('exposes one object with host, call, onEvent, stream, pathForFile and openKiosk — nothing else', async () => {
+  it('exposes one object with host, call, onEvent, stream, pathForFile, openKiosk and openTeamServer — nothing else', async () => {
     const api = await loadBridge()
-    expect(Object.keys(api).sort()).toEqual(['call', 'host', 'onEvent', 'openKiosk', 'pathForFile', 'stream'])
+    expect(Object.keys(api).sort()).toEqual(['call', 'host', 'onEvent', 'openKiosk', 'openTeamServer', 'pathForFile', 'stream'])
     expect(api.host).toBe('electron')
     expect(Object.values(api)).not.toContain(electron.ipcRenderer)
   })

@@ -2,12 +2,22 @@ import { describe, expect, it, vi } from 'vitest'
 import { trayMenuTemplate, type TrayMenuState } from '../../../src-main/electron/tray-menu'
 
 const stopped = { running: false, url: null, lanUrls: [], token: null, error: null }
-const actions = () => ({ toggleWindow: vi.fn(), setServerEnabled: vi.fn(), copy: vi.fn(), openKiosk: vi.fn(), quit: vi.fn() })
+const actions = () => ({ toggleWindow: vi.fn(), setServerEnabled: vi.fn(), copy: vi.fn(), openKiosk: vi.fn(), backToLocal: vi.fn(), quit: vi.fn() })
 const state = (patch: Partial<TrayMenuState> = {}): TrayMenuState => ({ language: 'en', windowVisible: true, server: stopped, ...patch })
 const labels = (items: ReturnType<typeof trayMenuTemplate>) => items.filter((i) => i.label).map((i) => i.label)
 const click = (items: ReturnType<typeof trayMenuTemplate>, label: RegExp) => (items.find((i) => label.test(i.label ?? ''))!.click as () => void)()
 
 describe('trayMenuTemplate', () => {
+  it('while the studio shows a team server: says which, and offers "Back to this computer" (en, zh-CN)', () => {
+    const a = actions()
+    const items = trayMenuTemplate(state({ teamServer: 'https://team.example.com' }), a)
+    expect(labels(items).slice(0, 3)).toEqual(['Hide Agenta Studio', 'Studio: team server https://team.example.com', 'Back to this computer'])
+    click(items, /Back to this computer/)
+    expect(a.backToLocal).toHaveBeenCalled()
+    expect(labels(trayMenuTemplate(state({ language: 'zh-CN', teamServer: 'https://team.example.com' }), a))).toContain('返回本机')
+    expect(labels(trayMenuTemplate(state({ teamServer: null }), a))).not.toContain('Back to this computer')
+  })
+
   it('offers hide, status, start and quit when the server is off', () => {
     const a = actions()
     const items = trayMenuTemplate(state(), a)

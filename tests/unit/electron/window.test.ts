@@ -40,6 +40,24 @@ describe('guardWebContents', () => {
     expect(open).toHaveBeenCalledTimes(1)
   })
 
+  it('leaves contents with rules of their own (the team window) to those rules, decided at each event', () => {
+    const contents = fakeContents()
+    const open = vi.fn(async () => {})
+    let team = false
+    guardWebContents(contents as any, loc, open, () => team)
+    const before = navEvent('https://team.example.com/')
+    contents.emit('will-navigate', before)
+    expect(before.preventDefault).toHaveBeenCalled()
+    // Known as the team window only once created: from then on its own rules decide.
+    team = true
+    const nav = navEvent('https://team.example.com/#/agents')
+    contents.emit('will-navigate', nav)
+    const redirect = navEvent('https://team.example.com/login')
+    contents.emit('will-redirect', redirect)
+    expect(nav.preventDefault).not.toHaveBeenCalled()
+    expect(redirect.preventDefault).not.toHaveBeenCalled()
+  })
+
   it('blocks redirects away from our pages without opening them', () => {
     const contents = fakeContents()
     const open = vi.fn(async () => {})

@@ -30,6 +30,8 @@ import onboardingEn from './onboarding.en.json'
 import onboardingZh from './onboarding.zh-CN.json'
 import kioskEn from './kiosk.en.json'
 import kioskZh from './kiosk.zh-CN.json'
+import teamConnectEn from './team-connect.en.json'
+import teamConnectZh from './team-connect.zh-CN.json'
 
 type Tree = { [key: string]: string | Tree }
 
@@ -54,7 +56,8 @@ export const areaStrings: Record<'zh-CN' | 'en', Tree[]> = {
     peopleZh,
     errorsZh,
     onboardingZh,
-    kioskZh
+    kioskZh,
+    teamConnectZh
   ],
   en: [
     knowledgeEn,
@@ -72,7 +75,8 @@ export const areaStrings: Record<'zh-CN' | 'en', Tree[]> = {
     peopleEn,
     errorsEn,
     onboardingEn,
-    kioskEn
+    kioskEn,
+    teamConnectEn
   ]
 }
 
