@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream'
-import { SseDecoder, type SseEvent } from './sse'
+import { SseDecoder, type SseEvent } from './web/sse'
 
 /**
  * `readSse` for a Node stream (a body from `nodeFetch`): events are handed over synchronously as

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest'
-import { SseDecoder } from '../../../src-main/base/sse'
+import { SseDecoder } from '../../../src-main/base/web/sse'
 import type { BridgeStreamMessage } from '../../../src-main/contract/bridge'
 import type { TurnEvent } from '../../../src-main/contract/chat'
 import { createApi } from '../../../src-renderer/src/api/client'
