@@ -35,7 +35,8 @@ const ELEMENTS = [
 const ALLOWED = {
   'base-web': [],
   base: ['base-web'],
-  contract: ['base-web', 'base', 'digitalhuman' /* avatar looks and palettes, shared with the renderer */],
+  // Not base (Node): the renderer bundles the contract.
+  contract: ['base-web', 'digitalhuman' /* avatar looks and palettes, shared with the renderer */],
   store: ['contract', 'base'],
   vector: ['contract', 'base'],
   core: ['store', 'vector', 'contract', 'base', 'base-web', 'digitalhuman'],
