@@ -1,16 +1,25 @@
 import { defineConfig } from 'vitest/config'
+import { availableParallelism } from 'node:os'
 import { resolve } from 'node:path'
 
-// One config for every suite. Unit and integration tests run the TypeScript sources directly;
-// tests under tests/e2e and tests/cli use the built app in out/ (npm test builds first).
+// Suites in layers. `unit` and `integration` run the TypeScript sources directly (no build:
+// `npm run test:unit` is the quick check); `cli` and `e2e` use the built app in out/ (`npm test`
+// builds first, then runs every project). Options set here are inherited by each project.
+const project = (name: string, include: string[]) => ({ extends: true as const, test: { name, include } })
+
 export default defineConfig({
   resolve: { alias: { '@contract': resolve(import.meta.dirname, 'src-main/contract') } },
   test: {
-    include: ['tests/**/*.test.ts', 'mcp/**/*.test.ts'],
+    projects: [
+      project('unit', ['tests/unit/**/*.test.ts', 'mcp/**/*.test.ts']),
+      project('integration', ['tests/integration/**/*.test.ts', 'tests/fuzz/**/*.test.ts']),
+      project('cli', ['tests/cli/**/*.test.ts']),
+      project('e2e', ['tests/e2e/**/*.test.ts'])
+    ],
     environment: 'node',
     pool: 'forks',
-    // 2 cores: more workers only fight over them.
-    maxWorkers: 2,
+    // One worker per core the machine gives this process: more only fight over them.
+    maxWorkers: availableParallelism(),
     testTimeout: 30_000,
     // A poll waits for what the user would wait for (an indexed document, a saved row); on the
     // loaded 2-core CI machine that takes seconds, not the default one.

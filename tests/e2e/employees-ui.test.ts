@@ -1,17 +1,13 @@
 // Digital employees, the memory page and Settings → Email in real Chromium against `agenta serve`'s
 // server, the fake LLM and a local SMTP sink (out/renderer must be built: `npx electron-vite build`).
 // Steps share one page and run in order.
-import { existsSync, mkdirSync } from 'node:fs'
-import { resolve } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { startSmtpSink, type SmtpSink } from '../utils/smtp-sink'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { bootServer, type BootedServer } from '../utils/boot'
-import { launchBrowser, openPage } from '../utils/browser'
-import { startFakeLlm, type FakeLlm } from '../utils/fake-llm'
+import type { BootedServer } from '../utils/boot'
+import type { FakeLlm } from '../utils/fake-llm'
+import { SHOTS, startStudio, type Studio } from '../utils/studio'
 
-const RENDERER = resolve(__dirname, '../../out/renderer/index.html')
-const SHOTS = resolve(__dirname, '../../test-results/screenshots')
 const API_KEY = 'sk-test-employees-0000'
 const REPORT = '## Visitors yesterday\n\n| Gate | Visitors |\n|---|---|\n| North | 1,204 |\n| South | 877 |\n\nBusiest hour: **10:00–11:00**.'
 
@@ -19,7 +15,7 @@ let srv: BootedServer
 let llm: FakeLlm
 let smtp: SmtpSink
 let smtpPort: number
-let browser: Browser
+let studio: Studio
 let page: Page
 let errors: string[]
 let agentId: string
@@ -39,31 +35,29 @@ async function pick(selectTestId: string, label: string) {
 }
 
 beforeAll(async () => {
-  if (!existsSync(RENDERER)) throw new Error(`${RENDERER} is missing: run \`npx electron-vite build\` before the e2e tests`)
-  mkdirSync(SHOTS, { recursive: true })
   smtp = await startSmtpSink()
   smtpPort = smtp.port
-  ;[srv, llm, browser] = await Promise.all([bootServer(), startFakeLlm({ apiKey: API_KEY }), launchBrowser()])
-
   // Chinese first, as the original's dialog: the screenshot is compared with it.
-  await srv.api('PUT', '/api/settings', { language: 'zh-CN', theme: 'light' })
-  const provider = await srv.api('POST', '/api/providers', { name: 'Fake LLM', baseUrl: llm.baseUrl, apiKey: API_KEY })
-  await srv.api('POST', `/api/providers/${provider.body.id}/refresh-models`)
-  const agent = await srv.api('POST', '/api/agents', { name: '景区助手', providerId: provider.body.id, model: 'fake-chat' })
+  studio = await startStudio({
+    llm: { apiKey: API_KEY },
+    settings: { language: 'zh-CN', theme: 'light' },
+    provider: { name: 'Fake LLM', refreshModels: true },
+    context: { locale: 'zh-CN' },
+    stepTimeoutMs: 10_000
+  })
+  ;({ srv, llm, page, errors } = studio)
+  const agent = await srv.api('POST', '/api/agents', { name: '景区助手', providerId: studio.providerId, model: 'fake-chat' })
   agentId = agent.body.id
-  ;({ page, errors } = await openPage(browser, { locale: 'zh-CN' }))
-  page.setDefaultTimeout(10_000)
 })
 
 afterAll(async () => {
-  await browser?.close()
+  await studio?.close()
   await smtp?.close()
-  await Promise.all([srv?.close(), llm?.close()])
 })
 
 describe('digital employees', () => {
   test("the dialog shows the server's message for an invalid cron and the next runs of a valid one", async () => {
-    await page.goto(`${srv.url}/?token=${srv.token}#/employees`)
+    await studio.open('/employees')
     await byTestId('task-grid').waitFor()
     await page.locator('.create-card').click()
     await byTestId('task-name').fill('查询客流')

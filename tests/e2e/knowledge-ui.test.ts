@@ -1,16 +1,11 @@
 // The knowledge screen in real Chromium against `agenta serve`'s server and the built renderer
 // (out/renderer: run `npx electron-vite build` first). Steps share one page and run in order.
 import { createServer, type Server } from 'node:http'
-import { existsSync, mkdirSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
-import { resolve } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { bootServer, type BootedServer } from '../utils/boot'
-import { launchBrowser, openPage } from '../utils/browser'
-
-const RENDERER = resolve(__dirname, '../../out/renderer/index.html')
-const SHOTS = resolve(__dirname, '../../test-results/screenshots')
+import type { BootedServer } from '../utils/boot'
+import { SHOTS, startStudio, type Studio } from '../utils/studio'
 
 const GUIDE = `# Museum guide
 
@@ -28,7 +23,7 @@ Adults pay 60 yuan. Students and seniors pay 30 yuan. Children under 1.2 m enter
 `
 
 let srv: BootedServer
-let browser: Browser
+let studio: Studio
 let page: Page
 let errors: string[]
 let api: Server
@@ -41,8 +36,6 @@ const byTestId = (id: string) => page.getByTestId(id)
 const shot = (name: string) => page.screenshot({ path: `${SHOTS}/${name}.png`, animations: 'disabled', style: '.ant-message { display: none !important; }' })
 
 beforeAll(async () => {
-  if (!existsSync(RENDERER)) throw new Error(`${RENDERER} is missing: run \`npx electron-vite build\` before the e2e tests`)
-  mkdirSync(SHOTS, { recursive: true })
   // A JSON API for the API source: items under data.items.
   api = createServer((_req, res) => {
     res.setHeader('content-type', 'application/json')
@@ -73,8 +66,8 @@ beforeAll(async () => {
   })
   await new Promise<void>((r) => embedder.listen(0, '127.0.0.1', r))
   embedderUrl = `http://127.0.0.1:${(embedder.address() as AddressInfo).port}/v1`
-  ;[srv, browser] = await Promise.all([bootServer(), launchBrowser()])
-  await srv.api('PUT', '/api/settings', { language: 'en', theme: 'light' })
+  studio = await startStudio({ llm: false, settings: { language: 'en', theme: 'light' }, context: { locale: 'en-US' }, stepTimeoutMs: 10_000 })
+  ;({ srv, page, errors } = studio)
   const kb = await srv.api('POST', '/api/knowledge-bases', {
     name: 'Visitor FAQ',
     description: 'What visitors ask at the desk',
@@ -82,20 +75,17 @@ beforeAll(async () => {
     chunkOverlap: 20
   })
   kbId = kb.body.id
-  ;({ page, errors } = await openPage(browser, { locale: 'en-US' }))
-  page.setDefaultTimeout(10_000)
 })
 
 afterAll(async () => {
-  await browser?.close()
+  await studio?.close()
   api?.close()
-  await srv?.close()
   embedder?.close()
 })
 
 describe('knowledge screen', () => {
   test('a knowledge base card opens its page', async () => {
-    await page.goto(`${srv.url}/?token=${srv.token}#/knowledge`)
+    await studio.open('/knowledge')
     await byTestId('kb-card').filter({ hasText: 'Visitor FAQ' }).click()
     await byTestId('kb-detail').waitFor()
     expect(page.url()).toContain(`#/knowledge/${kbId}`)
@@ -174,7 +164,7 @@ describe('knowledge screen', () => {
     const model = models.body.models[0]
     if (model.type !== 'embedding') await srv.api('PUT', `/api/models/${model.id}`, { type: 'embedding' })
     const kb = await srv.api('POST', '/api/knowledge-bases', { name: 'Exhibit labels', embeddingModelId: model.id })
-    await page.goto(`${srv.url}/?token=${srv.token}#/knowledge/${kb.body.id}`)
+    await studio.open(`/knowledge/${kb.body.id}`)
     await byTestId('kb-detail').waitFor()
     const files = Array.from({ length: 24 }, (_, i) => ({
       name: `label-${i}.txt`,
@@ -195,7 +185,7 @@ describe('knowledge screen', () => {
     await byTestId('search-mode-hybrid').click()
     await byTestId('search-run').click()
     await expect.poll(() => byTestId('search-meta').textContent()).toMatch(/· Hybrid ·/)
-    await page.goto(`${srv.url}/?token=${srv.token}#/knowledge/${kbId}`)
+    await studio.open(`/knowledge/${kbId}`)
     await byTestId('kb-detail').waitFor()
   })
 

@@ -1,15 +1,13 @@
 // More defects a newcomer met (issue 15, items 4, 6, 14, 15, 16), each reproduced in real Chromium
 // against the server, the built renderer and the fake LLM (run `npx electron-vite build` first).
 // Each describe block stands alone on the shared server; steps inside a block run in order.
-import { existsSync } from 'node:fs'
-import { resolve } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { bootServer, type BootedServer } from '../utils/boot'
-import { launchBrowser, openPage } from '../utils/browser'
-import { startFakeLlm, type FakeLlm } from '../utils/fake-llm'
+import type { BootedServer } from '../utils/boot'
+import { openPage } from '../utils/browser'
+import type { FakeLlm } from '../utils/fake-llm'
+import { startStudio, type Studio } from '../utils/studio'
 
-const RENDERER = resolve(__dirname, '../../out/renderer/index.html')
 const API_KEY = 'sk-test-newcomer-0000'
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true }
 const LANGS = [
@@ -19,12 +17,12 @@ const LANGS = [
 
 let srv: BootedServer
 let llm: FakeLlm
-let browser: Browser
+let fixture: Studio
 let providerId: string
 
 /** Opens a page in its own context; closes it (and fails on script errors) when `run` ends. */
 async function withPage(opts: Parameters<typeof openPage>[1], run: (page: Page) => Promise<void>) {
-  const { page, errors } = await openPage(browser, opts)
+  const { page, errors } = await openPage(fixture.browser, opts)
   page.setDefaultTimeout(8_000)
   try {
     await run(page)
@@ -38,20 +36,19 @@ async function withPage(opts: Parameters<typeof openPage>[1], run: (page: Page) 
 const poll = <T>(fn: () => T | Promise<T>, opts: { timeout?: number } = {}) => expect.poll(fn, { timeout: 10_000, ...opts })
 
 const setLanguage = (language: 'en' | 'zh-CN') => srv.api('PUT', '/api/settings', { language, theme: 'light' })
-const studio = (hash: string) => `${srv.url}/?token=${srv.token}#/${hash}`
+const studio = (hash: string) => fixture.url(`/${hash}`)
 
 beforeAll(async () => {
-  if (!existsSync(RENDERER)) throw new Error(`${RENDERER} is missing: run \`npx electron-vite build\` before the e2e tests`)
-  ;[srv, llm, browser] = await Promise.all([bootServer(), startFakeLlm({ apiKey: API_KEY }), launchBrowser()])
-  await setLanguage('en')
-  providerId = (await srv.api('POST', '/api/providers', { name: 'Fake LLM', baseUrl: llm.baseUrl, apiKey: API_KEY })).body.id
-  await srv.api('POST', `/api/providers/${providerId}/refresh-models`)
+  fixture = await startStudio({
+    llm: { apiKey: API_KEY },
+    settings: { language: 'en', theme: 'light' },
+    provider: { name: 'Fake LLM', refreshModels: true },
+    context: false
+  })
+  ;({ srv, llm, providerId } = fixture)
 })
 
-afterAll(async () => {
-  await browser?.close()
-  await Promise.all([srv?.close(), llm?.close()])
-})
+afterAll(() => fixture?.close())
 
 describe('15. a new agent gets the only chat model and opens in its editor', () => {
   for (const { lang, locale } of LANGS) {

@@ -2,14 +2,12 @@
 // Real Chromium against the server and the built renderer (run `npx electron-vite build` first):
 // too many allowed origins, a bad cron expression and e-mail address in a digital employee, an
 // unreachable provider, and an agent file with a bad origin — in English and in Chinese.
-import { existsSync } from 'node:fs'
-import { resolve } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { bootServer, type BootedServer } from '../utils/boot'
-import { launchBrowser, openPage } from '../utils/browser'
+import type { BootedServer } from '../utils/boot'
+import { openPage } from '../utils/browser'
+import { startStudio, type Studio } from '../utils/studio'
 
-const RENDERER = resolve(__dirname, '../../out/renderer/index.html')
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true }
 
 const TEXT = {
@@ -35,11 +33,11 @@ const LANGS = [
   { lang: 'zh-CN', locale: 'zh-CN' }
 ] as const
 
+let fixture: Studio
 let srv: BootedServer
-let browser: Browser
 
 async function withPage(opts: Parameters<typeof openPage>[1], run: (page: Page) => Promise<void>) {
-  const { page, errors } = await openPage(browser, opts)
+  const { page, errors } = await openPage(fixture.browser, opts)
   page.setDefaultTimeout(15_000)
   try {
     await run(page)
@@ -51,7 +49,7 @@ async function withPage(opts: Parameters<typeof openPage>[1], run: (page: Page) 
 }
 
 const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 10_000 })
-const studio = (hash: string) => `${srv.url}/?token=${srv.token}#/${hash}`
+const studio = (hash: string) => fixture.url(`/${hash}`)
 /** The error text antd shows under the form field that holds this test id. */
 const fieldError = (page: Page, testId: string) =>
   page
@@ -61,14 +59,11 @@ const fieldError = (page: Page, testId: string) =>
     .first()
 
 beforeAll(async () => {
-  if (!existsSync(RENDERER)) throw new Error(`${RENDERER} is missing: run \`npx electron-vite build\` before the e2e tests`)
-  ;[srv, browser] = await Promise.all([bootServer(), launchBrowser()])
+  fixture = await startStudio({ llm: false, context: false })
+  srv = fixture.srv
 })
 
-afterAll(async () => {
-  await browser?.close()
-  await srv?.close()
-})
+afterAll(() => fixture?.close())
 
 describe('7. server messages in the user’s language, on their field', () => {
   for (const { lang, locale } of LANGS) {

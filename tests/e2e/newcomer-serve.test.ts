@@ -2,24 +2,22 @@
 // and LAN access. Settings → Server and the publish tab show the server as it runs and say which
 // options only `agenta serve --port/--host` sets. Real Chromium against the server (host "server",
 // as `agenta serve` boots it) and the built renderer (run `npx electron-vite build` first).
-import { existsSync } from 'node:fs'
-import { resolve } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { bootServer, type BootedServer } from '../utils/boot'
-import { launchBrowser, openPage } from '../utils/browser'
+import type { BootedServer } from '../utils/boot'
+import { openPage } from '../utils/browser'
+import { startStudio, type Studio } from '../utils/studio'
 
-const RENDERER = resolve(__dirname, '../../out/renderer/index.html')
 const LANGS = [
   { lang: 'en', locale: 'en-US' },
   { lang: 'zh-CN', locale: 'zh-CN' }
 ] as const
 
+let studio: Studio
 let srv: BootedServer
-let browser: Browser
 
 async function withPage(opts: Parameters<typeof openPage>[1], run: (page: Page) => Promise<void>) {
-  const { page, errors } = await openPage(browser, opts)
+  const { page, errors } = await openPage(studio.browser, opts)
   page.setDefaultTimeout(8_000)
   try {
     await run(page)
@@ -30,14 +28,11 @@ async function withPage(opts: Parameters<typeof openPage>[1], run: (page: Page) 
 }
 
 beforeAll(async () => {
-  if (!existsSync(RENDERER)) throw new Error(`${RENDERER} is missing: run \`npx electron-vite build\` before the e2e tests`)
-  ;[srv, browser] = await Promise.all([bootServer(), launchBrowser()])
+  studio = await startStudio({ llm: false, context: false })
+  srv = studio.srv
 })
 
-afterAll(async () => {
-  await browser?.close()
-  await srv?.close()
-})
+afterAll(() => studio?.close())
 
 describe('5. Settings → Server under `agenta serve`', () => {
   for (const { lang, locale } of LANGS) {
@@ -45,7 +40,7 @@ describe('5. Settings → Server under `agenta serve`', () => {
       await srv.api('PUT', '/api/settings', { language: lang, theme: 'light' })
       const port = String(new URL(srv.url).port)
       await withPage({ locale }, async (page) => {
-        await page.goto(`${srv.url}/?token=${srv.token}#/settings`)
+        await page.goto(studio.url('/settings'))
         const card = page.getByTestId('settings-server')
         const portInput = card.locator('.ant-input-number input')
         await expect.poll(() => portInput.inputValue(), { timeout: 10_000 }).toBe(port)
@@ -63,7 +58,7 @@ describe('5. Settings → Server under `agenta serve`', () => {
       // The publish tab points at the command line, not at Settings.
       const agent = (await srv.api('POST', '/api/agents', { name: `Serve ${lang}` })).body as { id: string }
       await withPage({ locale }, async (page) => {
-        await page.goto(`${srv.url}/?token=${srv.token}#/agents/${agent.id}`)
+        await page.goto(studio.url(`/agents/${agent.id}`))
         await page.getByTestId('ws-tab-publish').click()
         const lanOff = page.getByTestId('publish-lan-off')
         await lanOff.waitFor()

@@ -1,15 +1,12 @@
 // The usage page (issue 15, "what newcomers expect"): turns, tokens and cost per agent and model as a
 // chart over a chosen range, in real Chromium against the server and the built renderer (run
 // `npx electron-vite build` first), in both languages and at phone width.
-import { existsSync } from 'node:fs'
-import { resolve } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { bootServer, type BootedServer } from '../utils/boot'
-import { launchBrowser, openPage } from '../utils/browser'
-import { startFakeLlm, type FakeLlm } from '../utils/fake-llm'
+import type { BootedServer } from '../utils/boot'
+import { openPage } from '../utils/browser'
+import { startStudio, type Studio } from '../utils/studio'
 
-const RENDERER = resolve(__dirname, '../../out/renderer/index.html')
 const API_KEY = 'sk-test-usage-0000'
 const LANGS = [
   { lang: 'en', locale: 'en-US', turns: 'Turns', byModel: 'By model', atLeast: 'Cost (at least)' },
@@ -17,12 +14,11 @@ const LANGS = [
 ] as const
 const DAY = 86_400_000
 
+let studio: Studio
 let srv: BootedServer
-let llm: FakeLlm
-let browser: Browser
 
 async function withPage(opts: Parameters<typeof openPage>[1], run: (page: Page) => Promise<void>) {
-  const { page, errors } = await openPage(browser, opts)
+  const { page, errors } = await openPage(studio.browser, opts)
   page.setDefaultTimeout(10_000)
   try {
     await run(page)
@@ -33,10 +29,9 @@ async function withPage(opts: Parameters<typeof openPage>[1], run: (page: Page) 
 }
 
 beforeAll(async () => {
-  if (!existsSync(RENDERER)) throw new Error(`${RENDERER} is missing: run \`npx electron-vite build\` before the e2e tests`)
-  ;[srv, llm, browser] = await Promise.all([bootServer(), startFakeLlm({ apiKey: API_KEY }), launchBrowser()])
-  const provider = (await srv.api('POST', '/api/providers', { name: 'Fake LLM', baseUrl: llm.baseUrl, apiKey: API_KEY })).body
-  await srv.api('POST', `/api/providers/${provider.id}/refresh-models`)
+  studio = await startStudio({ llm: { apiKey: API_KEY }, provider: { name: 'Fake LLM', refreshModels: true }, context: false })
+  srv = studio.srv
+  const provider = { id: studio.providerId }
   const desk = (await srv.api('POST', '/api/agents', { name: 'Front desk', providerId: provider.id, model: 'fake-chat' })).body
   // Two real turns today, through the OpenAI-compatible API.
   for (const content of ['hello', 'opening hours?'])
@@ -67,10 +62,7 @@ beforeAll(async () => {
     })
     .execute()
 })
-afterAll(async () => {
-  await browser?.close()
-  await Promise.all([srv?.close(), llm?.close()])
-})
+afterAll(() => studio?.close())
 
 describe('the usage page', () => {
   for (const { lang, locale, turns, byModel, atLeast } of LANGS) {
@@ -78,7 +70,7 @@ describe('the usage page', () => {
       await srv.api('PUT', '/api/settings', { language: lang, theme: 'light' })
       await srv.api('PUT', '/api/usage/prices', { currency: 'USD', models: {} })
       await withPage({ locale }, async (page) => {
-        await page.goto(`${srv.url}/?token=${srv.token}#/usage`)
+        await page.goto(studio.url('/usage'))
         await page.getByTestId('usage-screen').waitFor()
         const stats = page.getByTestId('usage-stats')
         await expect.poll(() => stats.textContent()).toContain(turns)
@@ -117,7 +109,7 @@ describe('the usage page', () => {
   test('at phone width the page fits the screen', async () => {
     await srv.api('PUT', '/api/settings', { language: 'zh-CN', theme: 'light' })
     await withPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'zh-CN' }, async (page) => {
-      await page.goto(`${srv.url}/?token=${srv.token}#/usage`)
+      await page.goto(studio.url('/usage'))
       await page.getByTestId('usage-chart').waitFor()
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
       expect(overflow).toBeLessThanOrEqual(0)

@@ -2,35 +2,22 @@
 // (out/renderer: run `npx electron-vite build` first): a provider from the DashScope preset offers
 // its speech models in "Add model", one click each, and they land in the tts/stt groups; the
 // Volcengine preset says which credentials its speech needs. In Chinese (the users of these presets).
-import { existsSync, mkdirSync } from 'node:fs'
-import { resolve } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { bootServer, type BootedServer } from '../utils/boot'
-import { launchBrowser, openPage } from '../utils/browser'
-import { startFakeLlm, type FakeLlm } from '../utils/fake-llm'
+import type { FakeLlm } from '../utils/fake-llm'
+import { SHOTS, startStudio, type Studio } from '../utils/studio'
 
-const RENDERER = resolve(__dirname, '../../out/renderer/index.html')
-const SHOTS = resolve(__dirname, '../../test-results/screenshots')
-
-let srv: BootedServer
 let llm: FakeLlm
-let browser: Browser
+let studio: Studio
 let page: Page
 let errors: string[]
 
 beforeAll(async () => {
-  if (!existsSync(RENDERER)) throw new Error(`${RENDERER} is missing: run \`npx electron-vite build\` before the e2e tests`)
-  mkdirSync(SHOTS, { recursive: true })
-  ;[srv, llm, browser] = await Promise.all([bootServer(), startFakeLlm(), launchBrowser()])
-  ;({ page, errors } = await openPage(browser, { locale: 'zh-CN' }))
-  page.setDefaultTimeout(20_000)
+  studio = await startStudio({ context: { locale: 'zh-CN' }, stepTimeoutMs: 20_000 })
+  ;({ llm, page, errors } = studio)
 })
 
-afterAll(async () => {
-  await browser?.close()
-  await Promise.all([srv?.close(), llm?.close()])
-})
+afterAll(() => studio?.close())
 
 const byTestId = (id: string) => page.getByTestId(id)
 
@@ -47,7 +34,7 @@ async function addProvider(kind: string, name: string) {
 
 describe('speech models in the Models screen', () => {
   test('the DashScope preset offers CosyVoice and Paraformer; a click adds each to its group', async () => {
-    await page.goto(`${srv.url}/?token=${srv.token}`)
+    await studio.open()
     await byTestId('nav-models').click()
     await addProvider('bailian', '百炼语音')
     const suggested = byTestId('suggested-speech-models')

@@ -1,21 +1,18 @@
 // The studio shell in real Chromium against `agenta serve`'s server and the built renderer
 // (out/renderer: run `npx electron-vite build` first). Steps share one page and run in order.
-import { existsSync, mkdirSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { EVERYTHING_BIN } from '../integration/mcp/peers'
-import { resolve } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { bootServer, type BootedServer } from '../utils/boot'
-import { launchBrowser, openPage } from '../utils/browser'
-import { startFakeLlm, type FakeLlm } from '../utils/fake-llm'
+import type { BootedServer } from '../utils/boot'
+import type { FakeLlm } from '../utils/fake-llm'
+import { SHOTS, startStudio, type Studio } from '../utils/studio'
 
-const RENDERER = resolve(__dirname, '../../out/renderer/index.html')
-const SHOTS = resolve(__dirname, '../../test-results/screenshots')
 const API_KEY = 'sk-test-1234567890abcd'
 
 let srv: BootedServer
 let llm: FakeLlm
-let browser: Browser
+let studio: Studio
 let page: Page
 let errors: string[]
 
@@ -38,18 +35,12 @@ async function pick(selectTestId: string, label: string) {
 }
 
 beforeAll(async () => {
-  if (!existsSync(RENDERER)) throw new Error(`${RENDERER} is missing: run \`npx electron-vite build\` before the e2e tests`)
-  mkdirSync(SHOTS, { recursive: true })
-  ;[srv, llm, browser] = await Promise.all([bootServer(), startFakeLlm({ apiKey: API_KEY }), launchBrowser()])
-  ;({ page, errors } = await openPage(browser, { locale: 'en-US' }))
   // Fail a step in seconds, inside the test's own timeout, so the report names the step.
-  page.setDefaultTimeout(8_000)
+  studio = await startStudio({ llm: { apiKey: API_KEY }, context: { locale: 'en-US' }, stepTimeoutMs: 8_000 })
+  ;({ srv, llm, page, errors } = studio)
 })
 
-afterAll(async () => {
-  await browser?.close()
-  await Promise.all([srv?.close(), llm?.close()])
-})
+afterAll(() => studio?.close())
 
 describe('studio shell in the browser', () => {
   test('opening / without a token shows the token screen; a wrong token says so', async () => {
@@ -65,7 +56,7 @@ describe('studio shell in the browser', () => {
   })
 
   test('/?token=… opens the shell and drops the token from the address bar', async () => {
-    await page.goto(`${srv.url}/?token=${srv.token}`)
+    await studio.open()
     await byTestId('shell').waitFor()
     expect(page.url()).not.toContain('token=')
     // Settings default to Chinese until the user changes them.

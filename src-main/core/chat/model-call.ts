@@ -4,7 +4,8 @@ import { ConnectTimeoutError, nodeBodyOf } from '../providers/node-fetch'
 import type { ProviderTimeouts } from '../../contract/entities'
 import { log } from '../../base/log'
 import { ProviderChunk, chunkProblem } from './provider-chunk'
-import { readSse, readSseStream, type SseEvent } from './sse-reader'
+import { readSse, type SseEvent } from '../../base/web/sse'
+import { readSseStream } from '../../base/sse-stream'
 
 type Params = Omit<OpenAI.Chat.Completions.ChatCompletionCreateParamsStreaming, 'stream'>
 

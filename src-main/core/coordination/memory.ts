@@ -1,5 +1,5 @@
 import { StudioEvents } from '../events'
-import { KeyedMutex } from '../util/keyed-mutex'
+import { KeyedMutex } from '../../base/keyed-mutex'
 import type { Claims, ClientDirectory, Coordination, WaitRelay } from './types'
 
 /** Claims of one process: a key is taken until its time is up. */

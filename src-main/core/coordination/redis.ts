@@ -3,7 +3,7 @@ import { Redis, type RedisOptions } from 'ioredis'
 import type { StudioEventName } from '../../contract/api'
 import { log } from '../../base/log'
 import { StudioEvents } from '../events'
-import { KeyedMutex } from '../util/keyed-mutex'
+import { KeyedMutex } from '../../base/keyed-mutex'
 import { LockTimeout, type Claims, type Coordination, type KeyedLock, type LockOptions, type WaitRelay, type ClientDirectory, type ClientInfo } from './types'
 
 export interface RedisCoordinationOptions {

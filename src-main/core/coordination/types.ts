@@ -94,9 +94,5 @@ export interface ClientDirectory {
   listen(handlers: { send(clientId: string, event: string, payload: unknown): void; gone(clientId: string): void }): () => void
 }
 
-export class LockTimeout extends Error {
-  constructor(key: string, waitMs: number) {
-    super(`Lock "${key}" was still held by someone else after ${waitMs} ms`)
-    this.name = 'LockTimeout'
-  }
-}
+/** Part of the lock interface above; defined with the in-memory mutex in the base layer. */
+export { LockTimeout } from '../../base/keyed-mutex'

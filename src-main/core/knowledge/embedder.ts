@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely'
 import { AppError } from '../../contract/errors'
 import type { DB } from '../../store/schema'
 import { describeProviderFault } from '../providers/provider-errors'
-import { Semaphore } from './util/semaphore'
+import { Semaphore } from '../../base/semaphore'
 
 export interface EmbedderOptions {
   /** Texts per /embeddings request (providers differ: DashScope takes 10, OpenAI 2048). */

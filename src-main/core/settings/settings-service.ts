@@ -4,7 +4,7 @@ import { defaultSettings, Settings, type SettingsUpdate } from '../../contract/e
 import type { DB } from '../../store/schema'
 import { settingsRepo } from '../../store/repos/settings'
 import type { StudioEvents } from '../events'
-import { KeyedMutex } from '../util/keyed-mutex'
+import { KeyedMutex } from '../../base/keyed-mutex'
 import type { KeyedLock } from '../coordination/types'
 
 export type SettingsService = ReturnType<typeof settingsService>

@@ -1,7 +1,7 @@
 import type { MilvusClient, ResStatus, SearchResultData } from '@zilliz/milvus2-sdk-node'
 import { AppError } from '../../contract/errors'
 import { log } from '../../base/log'
-import { KeyedMutex } from '../../core/util/keyed-mutex'
+import { KeyedMutex } from '../../base/keyed-mutex'
 import { fuseRankings } from '../fusion'
 import type { CollectionSpec, SearchHit, SearchRequest, Vector, VectorRow, VectorStore } from '../types'
 import { checkCollectionName, checkRequest, checkRows, checkSpec, type CheckedRequest } from '../validate'

@@ -161,10 +161,10 @@ describe('start-up and shut-down', () => {
     const off = await make('off', everythingStdio(), false)
     await first.close({ keepData: true })
 
-    const started = Date.now()
     const b = await bootRuntime({ dataDir, mcp: { autoConnect: true, connectTimeoutMs: 1_500, reconnect: { initialMs: 60_000, maxMs: 60_000, attempts: 1 } } })
-    expect(Date.now() - started).toBeLessThan(1_000)
     const state = async (id: string) => (await b.runtime.mcp.status()).find((x) => x.toolId === id)!
+    // Start-up did not wait for the servers: the mute one is still connecting (it fails only after 1.5 s).
+    expect((await state(mute.id)).state).toBe('connecting')
     await waitFor(async () => (await state(ready.id)).state === 'ready', 'everything ready')
     expect((await state(mute.id)).state).toBe('connecting')
     expect(muteRunning()).toBe(true)

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { ClientHub } from '../../../src-main/core/chat/client-hub'
 import { WaitRegistry } from '../../../src-main/core/chat/waits'
 
@@ -8,11 +8,15 @@ describe('client hub waits', () => {
     const hub = new ClientHub(waits)
     const sent: unknown[] = []
     hub.connect('sock1', (ev, p) => sent.push([ev, p]))
-    const started = Date.now()
-    const outcome = hub.waitOn('sock1', { timeoutMs: 60_000, start: (id) => hub.send('sock1', 'wait_for_input', { wait_id: id }) })
-    hub.disconnect('sock1')
-    expect(await outcome).toEqual({ status: 'cancelled' })
-    expect(Date.now() - started).toBeLessThan(1000)
+    // The clock is faked and never advanced: the wait can only end through the disconnect.
+    vi.useFakeTimers()
+    try {
+      const outcome = hub.waitOn('sock1', { timeoutMs: 60_000, start: (id) => hub.send('sock1', 'wait_for_input', { wait_id: id }) })
+      hub.disconnect('sock1')
+      expect(await outcome).toEqual({ status: 'cancelled' })
+    } finally {
+      vi.useRealTimers()
+    }
     expect(sent).toHaveLength(1)
     expect(waits.size).toBe(0)
   })

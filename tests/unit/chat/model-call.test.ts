@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net'
 import OpenAI from 'openai'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ModelCallError, streamModelCall } from '../../../src-main/core/chat/model-call'
-import { SseDecoder, type SseEvent } from '../../../src-main/core/chat/sse-reader'
+import { SseDecoder, type SseEvent } from '../../../src-main/base/web/sse'
 import { nodeFetch } from '../../../src-main/core/providers/node-fetch'
 
 describe('SseDecoder', () => {

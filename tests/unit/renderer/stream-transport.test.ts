@@ -1,20 +1,22 @@
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest'
+import { SseDecoder } from '../../../src-main/base/web/sse'
 import type { BridgeStreamMessage } from '../../../src-main/contract/bridge'
 import type { TurnEvent } from '../../../src-main/contract/chat'
 import { createApi } from '../../../src-renderer/src/api/client'
 import { ApiError } from '../../../src-renderer/src/api/errors'
 import { httpStream, httpTransport } from '../../../src-renderer/src/api/http'
 import { ipcStream, ipcTransport } from '../../../src-renderer/src/api/ipc'
-import { sseParser } from '../../../src-renderer/src/api/sse'
 import { bootServer, type BootedServer } from '../../utils/boot'
 import { startFakeLlm, type FakeLlm } from '../../utils/fake-llm'
 
-describe('sseParser', () => {
+// The renderer reads the studio's and the phone page's streams with the base layer's SSE parser.
+describe('the SSE parser on our streams', () => {
   const FRAMES = ': keep-alive\n\ndata: {"a":1}\n\nevent: x\ndata: line one\ndata: line two\nid: 7\n\r\ndata:no-space\r\n\r\ndata: [DONE]\n\n'
   const parse = (chunks: string[]) => {
     const got: string[] = []
-    const p = sseParser((d) => got.push(d))
-    for (const c of chunks) p.push(c)
+    const p = new SseDecoder((e) => got.push(e.data))
+    const bytes = new TextEncoder()
+    for (const c of chunks) p.push(bytes.encode(c))
     p.end()
     return got
   }

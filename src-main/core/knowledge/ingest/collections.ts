@@ -2,7 +2,7 @@ import type { VectorStore } from '../../../vector'
 import { AppError } from '../../../contract/errors'
 import type { knowledgeCollectionsRepo, KbStateRow } from '../../../store/repos/knowledge-collections'
 import type { Embedder } from '../embedder'
-import { KeyedMutex } from '../../util/keyed-mutex'
+import { KeyedMutex } from '../../../base/keyed-mutex'
 import type { KeyedLock } from '../../coordination/types'
 
 export interface LiveCollection {

@@ -1,5 +1,5 @@
 import type { VectorRow, VectorStore } from '../../../vector'
-import { KeyedMutex } from '../../util/keyed-mutex'
+import { KeyedMutex } from '../../../base/keyed-mutex'
 
 /** How far a document's rows got into one flush. */
 export interface DocMark {

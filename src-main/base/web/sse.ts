@@ -1,5 +1,3 @@
-import type { Readable } from 'node:stream'
-
 /** Far above any chunk a model sends (a few hundred bytes; a whole tool call's arguments at most). */
 const MAX_EVENT_CHARS = 16 * 1024 * 1024
 
@@ -14,6 +12,8 @@ export interface SseEvent {
  * ends; `data:` lines joined by LF; comments and unknown fields skipped; an event without data is
  * not dispatched; see `end` for the one leniency). It hands each event to a plain callback: the openai SDK's `Stream` goes through
  * three async-generator layers per event, which was most of the relay's per-chunk parsing cost.
+ * The one SSE parser of the project: the core reads providers' streams with it, the renderer the
+ * studio's and the phone page's streams (so this file uses web APIs only; `sse-stream.ts` adds Node streams).
  */
 export class SseDecoder {
   private readonly text = new TextDecoder()
@@ -113,45 +113,4 @@ export async function readSse(body: ReadableStream<Uint8Array>, onEvent: (e: Sse
   } finally {
     if (!complete) reader.cancel().catch(() => undefined)
   }
-}
-
-/**
- * The same for a Node stream (a body from `nodeFetch`): events are handed over synchronously as
- * each chunk arrives, with no promise per read. Ends with an error if the stream closes early.
- */
-export function readSseStream(body: Readable, onEvent: (e: SseEvent) => boolean | void): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    let settled = false
-    let skip = false
-    const finish = (err?: unknown) => {
-      if (settled) return
-      settled = true
-      body.off('data', onData)
-      if (err !== undefined) reject(err)
-      else resolve()
-      // Stopped by an error: nothing more is read, the connection goes.
-      if (!body.readableEnded) body.destroy()
-    }
-    const decoder = new SseDecoder((e) => {
-      if (!settled && !skip && onEvent(e) === false) skip = true
-    })
-    const onData = (chunk: Buffer) => {
-      try {
-        decoder.push(chunk)
-      } catch (err) {
-        finish(err)
-      }
-    }
-    body.on('data', onData)
-    body.once('end', () => {
-      try {
-        decoder.end()
-        finish()
-      } catch (err) {
-        finish(err)
-      }
-    })
-    body.once('error', (err) => finish(err))
-    body.once('close', () => finish(new Error('terminated: the provider closed the stream before its end')))
-  })
 }

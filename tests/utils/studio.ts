@@ -1,0 +1,91 @@
+import { existsSync, mkdirSync } from 'node:fs'
+import { resolve } from 'node:path'
+import type { Browser, BrowserContextOptions, Page } from 'playwright-core'
+import { bootServer, type BootedServer } from './boot'
+import { launchBrowser, openPage } from './browser'
+import { startFakeLlm, type FakeLlm, type FakeLlmOptions } from './fake-llm'
+
+const RENDERER = resolve(import.meta.dirname, '../../out/renderer/index.html')
+/** Where the browser tests save their screenshots. */
+export const SHOTS = resolve(import.meta.dirname, '../../test-results/screenshots')
+
+export interface StudioOptions {
+  /** The fake OpenAI-compatible server's options; `false`: none. */
+  llm?: FakeLlmOptions | false
+  /** Extra Chromium flags (e.g. AUTOPLAY). */
+  browserArgs?: string[]
+  /** The page's browser context (locale, viewport…); `false`: no page (the test opens its own). */
+  context?: BrowserContextOptions | false
+  /** The studio's settings before the page opens (`PUT /api/settings`). */
+  settings?: Record<string, unknown>
+  /** A provider on the fake server, its models refreshed when `refreshModels`. Needs `llm`. */
+  provider?: { name: string; refreshModels?: boolean }
+  /** Playwright's default timeout for each step of the page. */
+  stepTimeoutMs?: number
+}
+
+export interface Studio {
+  srv: BootedServer
+  /** Undefined with `llm: false`. */
+  llm: FakeLlm
+  browser: Browser
+  /** Undefined with `context: false`. */
+  page: Page
+  /** The page's uncaught errors and console errors. */
+  errors: string[]
+  /** The provider made from `provider`. */
+  providerId: string
+  /** The studio's address at a hash route (`/employees`), signed in with the server's token. */
+  url(route?: string): string
+  /** Opens `url(route)` in the page. */
+  open(route?: string): Promise<void>
+  close(): Promise<void>
+}
+
+/**
+ * What every browser test of the studio starts with: the built renderer checked, a server on a
+ * free port, the fake model server and Chromium (in parallel), then the settings, the provider
+ * and a fresh page. Call in `beforeAll`; `close()` in `afterAll`.
+ */
+export async function startStudio(opts: StudioOptions = {}): Promise<Studio> {
+  if (!existsSync(RENDERER)) throw new Error(`${RENDERER} is missing: run \`npx electron-vite build\` before the e2e tests`)
+  mkdirSync(SHOTS, { recursive: true })
+  const [srv, llm, browser] = await Promise.all([bootServer(), opts.llm === false ? undefined : startFakeLlm(opts.llm ?? {}), launchBrowser(opts.browserArgs)])
+  const studio: Studio = {
+    srv,
+    llm: llm!,
+    browser,
+    page: undefined as unknown as Page,
+    errors: [],
+    providerId: '',
+    url: (route = '') => `${srv.url}/?token=${srv.token}${route ? `#${route}` : ''}`,
+    async open(route) {
+      await studio.page.goto(studio.url(route))
+    },
+    async close() {
+      await browser.close()
+      await Promise.all([srv.close(), llm?.close()])
+    }
+  }
+  try {
+    if (opts.settings) await srv.api('PUT', '/api/settings', opts.settings)
+    if (opts.provider) {
+      if (!llm) throw new Error('startStudio: a provider needs the fake model server')
+      const provider = await srv.api('POST', '/api/providers', {
+        name: opts.provider.name,
+        baseUrl: llm.baseUrl,
+        apiKey: opts.llm ? opts.llm.apiKey : undefined
+      })
+      studio.providerId = provider.body.id
+      if (opts.provider.refreshModels) await srv.api('POST', `/api/providers/${studio.providerId}/refresh-models`)
+    }
+    if (opts.context !== false) {
+      ;({ page: studio.page, errors: studio.errors } = await openPage(browser, opts.context))
+      if (opts.stepTimeoutMs) studio.page.setDefaultTimeout(opts.stepTimeoutMs)
+    }
+  } catch (err) {
+    await studio.close()
+    throw err
+  }
+  return studio
+}
