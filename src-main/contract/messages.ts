@@ -89,6 +89,12 @@ export const messageCodes = {
   // knowledge
   source_cron: ['input'],
   listed_twice: [],
+  // agents between a desktop and a team server (core/agents/agent-bundle.ts, core/team-link)
+  sync_conflict: ['name', 'fields'],
+  team_not_linked: [],
+  team_unreachable: ['url', 'detail'],
+  team_not_agenta: ['url', 'status'],
+  team_refused: ['url', 'detail'],
   // the local model servers probe and templates
   template_unknown: ['id']
 } as const satisfies Record<string, readonly string[]>
