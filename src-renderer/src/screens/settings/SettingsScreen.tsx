@@ -8,6 +8,7 @@ import { useAuth } from '../../stores/auth-context'
 import { EmailSection } from './EmailSection'
 import { GeneralSection } from './GeneralSection'
 import { ServerSection } from './ServerSection'
+import { TeamServerSection } from './TeamServerSection'
 
 export function SettingsScreen() {
   const { t } = useTranslation()
@@ -20,6 +21,7 @@ export function SettingsScreen() {
       {role === 'admin' && <ServerSection />}
       {role === 'admin' && <EmailSection />}
       {role === 'admin' && <BackupSection />}
+      {role === 'admin' && <TeamServerSection />}
       <AboutSection />
     </div>
   )
