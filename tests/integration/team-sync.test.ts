@@ -25,6 +25,7 @@ describe.each(['sqlite', 'mariadb'] as const)('desktop ⇄ team server (team on 
   const tokens = { admin: '', builder: '', builderReadOnly: '', member: '' }
   let deskAgentId = ''
   let teamAgentId = ''
+  let docsDir = ''
 
   /** Calls on the team server as the builder (their session). */
   let builderSession = ''
@@ -96,9 +97,9 @@ describe.each(['sqlite', 'mariadb'] as const)('desktop ⇄ team server (team on 
     })
     expect(tool.status).toBe(201)
     const kb = await desk.api('POST', '/api/knowledge-bases', { name: 'Handbook', embeddingModelId: embed.id, chunkSize: 500, chunkOverlap: 50 })
-    const dir = tempDir('team-sync-docs-')
-    writeFileSync(join(dir, 'office.md'), `# Office\n\n${FACT}\n`)
-    await desk.runtime.knowledge.documents.addPaths(kb.body.id, [dir])
+    docsDir = tempDir('team-sync-docs-')
+    writeFileSync(join(docsDir, 'office.md'), `# Office\n\n${FACT}\n`)
+    await desk.runtime.knowledge.documents.addPaths(kb.body.id, [docsDir])
     await idle(desk)
     const agent = await desk.api('POST', '/api/agents', {
       name: 'Helper',
@@ -243,6 +244,15 @@ describe.each(['sqlite', 'mariadb'] as const)('desktop ⇄ team server (team on 
     const taken = await desk.api('POST', `/api/team-link/agents/${teamAgentId}/pull`, { onConflict: 'overwrite' })
     expect(taken.body.action).toBe('updated')
     expect((await desk.api('GET', `/api/agents/${deskAgentId}`)).body.welcomeMessage).toBe('Team hello')
+  })
+
+  it('a document over the size cap is left out and listed, the rest goes', async () => {
+    // The file grew on disk past 10 MB (no re-ingestion needed: the bundle reads the file as it is now).
+    writeFileSync(join(docsDir, 'office.md'), `# Office\n\n${FACT}\n`.padEnd(10 * 1024 * 1024 + 1, '.'))
+    const res = await push('overwrite')
+    expect(res.status).toBe(200)
+    expect(res.body.skipped).toEqual([{ knowledgeBase: 'Handbook', name: 'office.md', reason: 'too_large' }])
+    writeFileSync(join(docsDir, 'office.md'), `# Office\n\n${FACT}\n`)
   })
 
   it('a token without the build scope, or a member, is refused with a clear 403; nothing is written', async () => {
