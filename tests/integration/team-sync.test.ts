@@ -22,7 +22,7 @@ describe.each(['sqlite', 'mariadb'] as const)('desktop ⇄ team server (team on 
   let team: BootedServer
   let desk: BootedServer
   let mysql: Awaited<ReturnType<typeof createTempMysqlDb>> | undefined
-  const tokens = { admin: '', builder: '', builderReadOnly: '', member: '' }
+  const tokens = { admin: '', builder: '', builderReadOnly: '', member: '', otherBuilder: '' }
   let deskAgentId = ''
   let teamAgentId = ''
   let docsDir = ''
@@ -66,6 +66,7 @@ describe.each(['sqlite', 'mariadb'] as const)('desktop ⇄ team server (team on 
     tokens.admin = cookieToken(admin)!
     for (const [name, role] of [
       ['Bob', 'builder'],
+      ['Cleo', 'builder'],
       ['Mia', 'member']
     ])
       expect(
@@ -75,6 +76,8 @@ describe.each(['sqlite', 'mariadb'] as const)('desktop ⇄ team server (team on 
     const memberSession = cookieToken(await team.api('POST', '/api/auth/login', { email: 'mia@example.com', password: pw }, { token: null }))!
     tokens.builder = (await team.api('POST', '/api/tokens', { name: 'desktop', scopes: ['read', 'build'] }, { token: builderSession })).body.token
     tokens.builderReadOnly = (await team.api('POST', '/api/tokens', { name: 'ro', scopes: ['read'] }, { token: builderSession })).body.token
+    const cleoSession = cookieToken(await team.api('POST', '/api/auth/login', { email: 'cleo@example.com', password: pw }, { token: null }))!
+    tokens.otherBuilder = (await team.api('POST', '/api/tokens', { name: 'cleo', scopes: ['read', 'build'] }, { token: cleoSession })).body.token
     tokens.member = (await team.api('POST', '/api/tokens', { name: 'chat', scopes: ['chat'] }, { token: memberSession })).body.token
     expect(tokens.builder).toMatch(/^agt_/)
 
@@ -268,6 +271,17 @@ describe.each(['sqlite', 'mariadb'] as const)('desktop ⇄ team server (team on 
     expect(member.status).toBe(403)
     expect(member.body.error).toMatchObject({ reason: 'team_refused', message: expect.stringMatching(/for a builder or above; you are a member/) })
     expect((await desk.api('POST', `/api/team-link/agents/${teamAgentId}/pull`, {})).status).toBe(403)
+
+    // Another builder may not change Bob's agent, and is not shown how it differs; a copy of their own is fine.
+    await link(tokens.otherBuilder)
+    await desk.api('PUT', `/api/agents/${deskAgentId}`, { description: 'Changed again on the desk' })
+    const other = await push()
+    expect(other.status).toBe(403)
+    expect(other.body.error.details).toBeUndefined()
+    expect((await push('overwrite')).status).toBe(403)
+    const copy = await push('copy')
+    expect(copy.body).toMatchObject({ action: 'copied' })
+    await team.api('DELETE', `/api/agents/${copy.body.agent.id}`, undefined, { token: tokens.admin })
 
     await link('agt_not-a-real-token')
     const wrong = await desk.api('POST', '/api/team-link/test')

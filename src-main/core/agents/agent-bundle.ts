@@ -317,6 +317,9 @@ export function agentBundles(deps: BundleDeps) {
     async import(bundle: AgentBundle, onConflict: OnConflict, mayEdit: (agentId: string) => Promise<boolean>): Promise<BundleImported> {
       const existing = (await agents.list()).find((a) => a.uuid === bundle.uuid)
       if (!existing) return { action: 'created', ...(await apply(bundle, bundle.definition, { uuid: bundle.uuid })) }
+      // Someone who may not change that agent learns nothing of it (not even how it differs); they may still save a copy.
+      const editable = await mayEdit(existing.id)
+      if (!editable && onConflict !== 'copy') throw new AppError('forbidden', 'Only the builder of this agent or an admin can change it')
       const current = await definitionOf(existing)
       const now = fingerprintOf(current)
       const unchangedHere = now === bundle.base || now === bundle.fingerprint
@@ -330,9 +333,10 @@ export function agentBundles(deps: BundleDeps) {
           { reason: 'sync_conflict', params: { name: existing.name, fields } }
         )
       }
-      if (unchangedHere || onConflict === 'overwrite') {
-        if (!(await mayEdit(existing.id))) throw new AppError('forbidden', 'Only the builder of this agent or an admin can change it')
-        return { action: now === bundle.fingerprint ? 'unchanged' : 'updated', ...(await apply(bundle, bundle.definition, { id: existing.id })) }
+      if (editable && (unchangedHere || onConflict === 'overwrite')) {
+        const applied = await apply(bundle, bundle.definition, { id: existing.id })
+        // Unchanged: the definition was already this and no new document came with it.
+        return { action: now === bundle.fingerprint && !applied.documentsQueued ? 'unchanged' : 'updated', ...applied }
       }
       const taken = new Set((await agents.list()).map((a) => a.name))
       const copy = { ...bundle.definition, name: copyName(bundle.definition.name, taken) }
