@@ -27,8 +27,8 @@ afterAll(async () => {
 })
 
 const strings = {
-  en: { title: 'was changed on both sides', team: 'Team server', local: 'This computer', setUp: 'Set up in Settings → Team server' },
-  'zh-CN': { title: '在两端都被修改了', team: '团队服务器', local: '本机', setUp: '请先在“设置 → 团队服务器”中配置' }
+  en: { title: 'was changed on both sides', prompt: 'Prompt', team: 'Team server', local: 'This computer', setUp: 'Set up in Settings → Team server' },
+  'zh-CN': { title: '在两端都被修改了', prompt: '提示词', team: '团队服务器', local: '本机', setUp: '请先在“设置 → 团队服务器”中配置' }
 } as const
 
 describe.each(['en', 'zh-CN'] as const)('team sync conflict dialog (%s)', (language) => {
@@ -96,9 +96,9 @@ describe.each(['en', 'zh-CN'] as const)('team sync conflict dialog (%s)', (langu
     await expect(dialog.textContent()).resolves.toContain(s.title)
     const table = byTestId('conflict-table')
     await expect(table.locator('thead').textContent()).resolves.toMatch(new RegExp(`${s.team}.*${s.local}`))
-    const row = table.locator('tbody tr').filter({ hasText: 'systemPrompt' })
+    const row = table.locator('tbody tr').filter({ hasText: s.prompt })
     const cells = await row.locator('td').allTextContents()
-    expect(cells).toEqual(['systemPrompt', 'Greet visitors from the team.', 'Greet visitors from the desk.'])
+    expect(cells).toEqual([s.prompt, 'Greet visitors from the team.', 'Greet visitors from the desk.'])
     await page.screenshot({ path: `${SHOTS}/team-sync-conflict-${language}.png`, animations: 'disabled' })
     await byTestId('conflict-keep').click()
     await byTestId('conflict-table').waitFor({ state: 'detached' })

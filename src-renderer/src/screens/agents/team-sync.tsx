@@ -73,7 +73,7 @@ export function ConflictDialog({ conflict, onClose }: { conflict: Conflict | nul
         rowKey="field"
         dataSource={conflict.differences}
         columns={[
-          { title: t('teamSync.field'), dataIndex: 'field', width: 140, render: (f: string) => <code>{f}</code> },
+          { title: t('teamSync.field'), dataIndex: 'field', width: 140, render: (f: string) => t(`teamSync.fields.${f}`, { defaultValue: f }) },
           { title: t('teamSync.teamValue'), dataIndex: 'theirs', render: cell },
           { title: t('teamSync.localValue'), dataIndex: 'ours', render: cell }
         ]}
