@@ -27,8 +27,22 @@ afterAll(async () => {
 })
 
 const strings = {
-  en: { title: 'was changed on both sides', prompt: 'Prompt', team: 'Team server', local: 'This computer', setUp: 'Set up in Settings → Team server' },
-  'zh-CN': { title: '在两端都被修改了', prompt: '提示词', team: '团队服务器', local: '本机', setUp: '请先在“设置 → 团队服务器”中配置' }
+  en: {
+    title: 'was changed on both sides',
+    prompt: 'Prompt',
+    who: 'Signed in there as owner',
+    team: 'Team server',
+    local: 'This computer',
+    setUp: 'Set up in Settings → Team server'
+  },
+  'zh-CN': {
+    title: '在两端都被修改了',
+    prompt: '提示词',
+    who: '在该服务器上的身份：owner',
+    team: '团队服务器',
+    local: '本机',
+    setUp: '请先在“设置 → 团队服务器”中配置'
+  }
 } as const
 
 describe.each(['en', 'zh-CN'] as const)('team sync conflict dialog (%s)', (language) => {
@@ -118,7 +132,7 @@ describe.each(['en', 'zh-CN'] as const)('team sync conflict dialog (%s)', (langu
     await expect.poll(async () => (await teamAgent(teamId)).systemPrompt).toBe('Greet visitors from the desk.')
   })
 
-  test('not linked: the menu items say where to set it up', async () => {
+  test('not linked: the menu items say where to set it up; Settings → Team server links it again', async () => {
     await desk.api('PUT', '/api/team-link', { url: null })
     const card = byTestId('agent-card').filter({ hasText: name })
     for (let i = 0; ; i++) {
@@ -132,7 +146,20 @@ describe.each(['en', 'zh-CN'] as const)('team sync conflict dialog (%s)', (langu
       }
     }
     await page.keyboard.press('Escape')
-    await desk.api('PUT', '/api/team-link', { url: team.url, token: team.token })
+
+    // Settings → Team server: link again, the token field empties and is never shown; "Test" says who you are there.
+    await byTestId('nav-settings').click()
+    const section = byTestId('settings-team-server')
+    await section.waitFor()
+    await byTestId('team-url').fill(team.url)
+    await byTestId('team-token').fill(team.token)
+    await byTestId('team-save').click()
+    await expect.poll(async () => (await desk.api('GET', '/api/team-link')).body).toEqual({ url: team.url, hasToken: true })
+    await expect.poll(() => byTestId('team-token').inputValue()).toBe('')
+    await byTestId('team-test').click()
+    await expect.poll(() => byTestId('team-test-result').textContent()).toContain(s.who)
+    await section.screenshot({ path: `${SHOTS}/team-sync-settings-${language}.png`, animations: 'disabled' })
+    await byTestId('nav-agents').click()
     expect(errors.filter((e) => !/status of 409/.test(e))).toEqual([])
   })
 })
