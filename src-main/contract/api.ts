@@ -13,6 +13,7 @@ import * as AC from './accounts'
 import type { Access } from './access'
 import * as O from './onboarding'
 import * as KI from './kiosk'
+import * as TS from './team-sync'
 
 /**
  * The one contract. Each endpoint is named once here; the REST routes, the IPC handlers, the
@@ -823,6 +824,68 @@ export const endpoints = {
     access: A.editAgent,
     input: byId.extend(AC.AgentSharingUpdate.shape),
     output: AC.AgentSharing
+  }),
+  // ---------- agents between a desktop and a team server (contract/team-sync.ts) ----------
+  'agents.exportBundle': ep({
+    access: A.editAgent,
+    method: 'GET',
+    path: '/api/agents/:id/bundle',
+    summary: 'The agent as a bundle: definition, tools without secrets, knowledge bases with their documents (capped)',
+    input: byId,
+    output: TS.AgentBundle
+  }),
+  'agents.importBundle': ep({
+    access: A.builder,
+    method: 'POST',
+    path: '/api/agent-bundles',
+    summary: 'Create or update an agent from a bundle; 409 sync_conflict (nothing written) if it changed here since its base, unless onConflict says otherwise',
+    input: TS.BundleImport,
+    output: TS.BundleImported
+  }),
+  'teamLink.get': ep({
+    method: 'GET',
+    path: '/api/team-link',
+    summary: 'The team server this studio pushes to and pulls from (the token is never returned)',
+    input: none,
+    output: TS.TeamLink
+  }),
+  'teamLink.set': ep({
+    method: 'PUT',
+    path: '/api/team-link',
+    summary: 'Link a team server by URL and personal API token (url null: unlink)',
+    input: TS.TeamLinkUpdate,
+    output: TS.TeamLink
+  }),
+  'teamLink.test': ep({
+    method: 'POST',
+    path: '/api/team-link/test',
+    summary: 'Who the saved token is on the team server',
+    input: none,
+    output: TS.TeamLinkTest
+  }),
+  'agents.push': ep({
+    access: A.editAgent,
+    method: 'POST',
+    path: '/api/agents/:id/push',
+    summary: 'Send an agent to the linked team server (409 sync_conflict if it changed there since the last sync)',
+    input: TS.PushInput,
+    output: TS.BundleImported
+  }),
+  'agents.remote': ep({
+    access: A.builder,
+    method: 'GET',
+    path: '/api/team-link/agents',
+    summary: "The linked team server's agents",
+    input: none,
+    output: z.array(TS.RemoteAgent)
+  }),
+  'agents.pull': ep({
+    access: A.builder,
+    method: 'POST',
+    path: '/api/team-link/agents/:remoteId/pull',
+    summary: 'Bring an agent of the linked team server here (409 sync_conflict if it changed here since the last sync)',
+    input: TS.PullInput,
+    output: TS.BundleImported
   }),
   // ---------- a newcomer's first steps (contract/onboarding.ts) ----------
   'firstRun.status': ep({

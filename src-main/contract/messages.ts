@@ -91,6 +91,10 @@ export const messageCodes = {
   // knowledge
   source_cron: ['input'],
   listed_twice: [],
+  // agents between a desktop and a team server (core/agents/agent-bundle.ts, core/team-link)
+  sync_conflict: ['name', 'fields'],
+  team_not_linked: [],
+  team_refused: ['origin', 'detail'],
   // the local model servers probe and templates
   template_unknown: ['id'],
   // the kiosk admin PIN (core/settings/kiosk-pin.ts)
@@ -102,7 +106,7 @@ export const messageCodes = {
   kiosk_pin_not_set: [],
   kiosk_app_starting: [],
   kiosk_server_off: ['detail'],
-  // connecting the desktop to a team server (core/team-servers.ts)
+  // a team server that does not answer as one (core/team-servers.ts, core/team-link)
   team_unreachable: ['origin', 'detail'],
   team_not_agenta: ['origin'],
   team_version: ['origin', 'version', 'ours'],

@@ -41,6 +41,8 @@ import { OPEN_AGENT, ownersLookup } from './accounts/owners'
 import { canEditAgent, canUseAgent } from './access'
 import type { Principal, RequestContext } from './context'
 import type { DispatchTarget } from './dispatch'
+import { agentBundles } from './agents/agent-bundle'
+import { teamLinkService, type TeamLinkOptions } from './team-link/team-link'
 
 export interface RuntimeOptions {
   /** Where the database, key file and later LanceDB tables and uploads live. */
@@ -80,6 +82,8 @@ export interface RuntimeOptions {
   localModelServers?: LocalServerTarget[]
   /** Hosts that ship the bundled MCP servers: the folder of their built entries (out/main). They are added as tools on first start. */
   bundledMcpDir?: string
+  /** The link to a team server (push / pull of agents): its request timeout. */
+  teamLink?: Partial<TeamLinkOptions>
 }
 
 export type Runtime = Awaited<ReturnType<typeof createRuntime>>
@@ -173,6 +177,10 @@ export async function createRuntime(opts: RuntimeOptions) {
   const mcp = mcpService(db, tools, events, { clients: chat.clients, bundled, ...opts.mcp })
   chat.registry.register(mcp.toolProvider())
   chat.registry.register(knowledge.toolProvider())
+  const bundles = agentBundles({ db, agents, tools, knowledgeBases, knowledge, mcp })
+  const teamLink = teamLinkService({ db, settings, secrets, agents, bundles }, opts.teamLink)
+  /** Whether the caller may change an existing agent (a bundle arriving for it). */
+  const mayEdit = (p: Principal) => async (agentId: string) => canEditAgent(p, await owners.sharing.get(agentId))
 
   /** The host's way to restart the core (a confirmed restore needs it); none in tests that do not set one. */
   let restartHook: (() => void) | undefined
@@ -345,6 +353,20 @@ export async function createRuntime(opts: RuntimeOptions) {
       events.emit('agents.changed', { id: agent.id })
       return sharing
     },
+    'agents.exportBundle': ({ id }) => bundles.export(id),
+    'agents.importBundle': async ({ bundle, onConflict }, ctx) => {
+      const result = await bundles.import(bundle, onConflict, mayEdit(ctx.principal))
+      // A person's new agent is theirs, as with agents.create.
+      if (ctx.principal.kind === 'user' && result.action !== 'updated' && result.action !== 'unchanged')
+        await owners.sharing.set(result.agent.id, { ownerId: ctx.principal.userId, everyone: false, people: [] })
+      return result
+    },
+    'teamLink.get': () => teamLink.get(),
+    'teamLink.set': (input) => teamLink.set(input),
+    'teamLink.test': () => teamLink.test(),
+    'agents.push': ({ id, onConflict }) => teamLink.push(id, onConflict),
+    'agents.remote': () => teamLink.remoteAgents(),
+    'agents.pull': ({ remoteId, onConflict }, ctx) => teamLink.pull(remoteId, onConflict, mayEdit(ctx.principal)),
     'firstRun.status': () => firstRunStatus(db),
     'providers.detectLocal': () => probeLocalServers(db, opts.localModelServers),
     'agentTemplates.list': async () => listTemplates(),

@@ -264,6 +264,16 @@ export interface DigitalHumansTable {
   updated_at: number
 }
 
+/** Where an agent stands with a team server after the last push or pull (migration 010). */
+export interface AgentSyncTable {
+  agent_id: string
+  remote: string
+  remote_agent_id: string
+  local_fingerprint: string
+  remote_fingerprint: string
+  synced_at: number
+}
+
 export interface DB {
   providers: ProvidersTable
   models: ModelsTable
@@ -287,6 +297,7 @@ export interface DB {
   agent_access: AgentAccessTable
   settings: SettingsTable
   digital_humans: DigitalHumansTable
+  agent_sync: AgentSyncTable
 }
 
 // Generated is re-exported for migrations that add auto columns later.

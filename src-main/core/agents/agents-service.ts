@@ -50,7 +50,8 @@ export function agentsService(db: Kysely<DB>, events: StudioEvents, checkAvatars
     list: async () => (await repo.list()).map(toAgent),
     get: async (idOrUuid: string) => toAgent(await row(idOrUuid)),
 
-    async create(input: z.output<typeof AgentCreate>): Promise<Agent> {
+    /** `uuid`: an agent arriving from another machine keeps its identity (core/agents/agent-bundle.ts). */
+    async create(input: z.output<typeof AgentCreate>, opts: { uuid?: string } = {}): Promise<Agent> {
       await checkProvider(input.providerId)
       await checkAvatars(input.digitalHuman)
       const only = input.providerId === undefined && input.model === undefined ? await onlyChatModel() : null
@@ -58,7 +59,7 @@ export function agentsService(db: Kysely<DB>, events: StudioEvents, checkAvatars
       const now = Date.now()
       const r = {
         id: newId(),
-        uuid: newId(),
+        uuid: opts.uuid ?? newId(),
         ...(agentColumns(input) as Omit<AgentRow, 'id' | 'uuid' | 'public_key' | 'created_at' | 'updated_at'>),
         // Minted now so publishing later only flips a flag; it is useless while unpublished.
         public_key: `pk_${newSecret()}`,

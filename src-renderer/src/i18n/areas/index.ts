@@ -32,6 +32,8 @@ import kioskEn from './kiosk.en.json'
 import kioskZh from './kiosk.zh-CN.json'
 import teamConnectEn from './team-connect.en.json'
 import teamConnectZh from './team-connect.zh-CN.json'
+import teamSyncEn from './team-sync.en.json'
+import teamSyncZh from './team-sync.zh-CN.json'
 
 type Tree = { [key: string]: string | Tree }
 
@@ -57,7 +59,8 @@ export const areaStrings: Record<'zh-CN' | 'en', Tree[]> = {
     errorsZh,
     onboardingZh,
     kioskZh,
-    teamConnectZh
+    teamConnectZh,
+    teamSyncZh
   ],
   en: [
     knowledgeEn,
@@ -76,7 +79,8 @@ export const areaStrings: Record<'zh-CN' | 'en', Tree[]> = {
     errorsEn,
     onboardingEn,
     kioskEn,
-    teamConnectEn
+    teamConnectEn,
+    teamSyncEn
   ]
 }
 

@@ -10,6 +10,7 @@ import { useFormatDate } from '../../ui/format'
 import { routeTo } from '../../shell/route'
 import { duplicateInput } from './agent-form'
 import { exportAgentFile } from './agent-file'
+import { useTeamSync } from './team-sync'
 
 export function AgentCard({ agent, onEdit }: { agent: Agent; onEdit: () => void }) {
   const { t } = useTranslation()
@@ -18,6 +19,7 @@ export function AgentCard({ agent, onEdit }: { agent: Agent; onEdit: () => void 
   const { fail, ok } = useFeedback()
   const formatDate = useFormatDate()
   const provider = useArea('providers', (s) => s.items.find((p) => p.id === agent.providerId))
+  const teamSync = useTeamSync(agent)
 
   const duplicate = async () => {
     try {
@@ -61,6 +63,7 @@ export function AgentCard({ agent, onEdit }: { agent: Agent; onEdit: () => void 
       },
       { key: 'duplicate', icon: <CopyOutlined />, label: <span data-testid="agent-duplicate">{t('agents.duplicate')}</span>, onClick: () => void duplicate() },
       { key: 'export', icon: <ExportOutlined />, label: <span data-testid="agent-export">{t('agents.export')}</span>, onClick: () => void download() },
+      ...teamSync.items,
       { type: 'divider' as const },
       { key: 'delete', icon: <DeleteOutlined />, danger: true, label: <span data-testid="agent-delete">{t('common.delete')}</span>, onClick: remove }
     ]
@@ -79,9 +82,11 @@ export function AgentCard({ agent, onEdit }: { agent: Agent; onEdit: () => void 
           </div>
         </div>
         <span onClick={(e) => e.stopPropagation()} onKeyDown={(e) => e.stopPropagation()}>
-          <Dropdown menu={menu} trigger={['click']} placement="bottomRight">
+          <Dropdown menu={menu} trigger={['click']} placement="bottomRight" onOpenChange={(open) => open && teamSync.refresh()}>
             <Button type="text" size="small" icon={<MoreOutlined />} aria-label={t('common.more')} data-testid="agent-menu" />
           </Dropdown>
+          {/* Inside the span: clicks in the dialogs must not reach the card (which opens the editor). */}
+          {teamSync.dialogs}
         </span>
       </div>
       <p className="entity-desc">{agent.description || <span className="muted">{t('agents.noDescription')}</span>}</p>

@@ -10,6 +10,7 @@ import { GeneralSection } from './GeneralSection'
 import { KioskSection } from './KioskSection'
 import { useArea } from '../../stores/hooks'
 import { ServerSection } from './ServerSection'
+import { TeamServerSection } from './TeamServerSection'
 
 export function SettingsScreen() {
   const { t } = useTranslation()
@@ -25,6 +26,7 @@ export function SettingsScreen() {
       {role === 'admin' && <EmailSection />}
       {role === 'admin' && <BackupSection />}
       {role === 'admin' && desktop && <KioskSection />}
+      {role === 'admin' && <TeamServerSection />}
       <AboutSection />
     </div>
   )
