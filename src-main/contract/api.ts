@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import * as E from './entities'
-import * as TS from './team-servers'
+import * as TV from './team-servers'
 import * as C from './chat'
 import * as S from './schedules'
 import * as M from './memory'
@@ -54,14 +54,14 @@ export const endpoints = {
     path: '/api/team-servers',
     summary: 'Team servers this studio connected to, newest first',
     input: none,
-    output: TS.TeamServerList
+    output: TV.TeamServerList
   }),
   'teamServers.check': ep({
     method: 'POST',
     path: '/api/team-servers/check',
     summary: 'Check that an address is an Agenta team server of this version (ready, with accounts) and remember it',
-    input: TS.TeamServerCheckInput,
-    output: TS.TeamServer
+    input: TV.TeamServerCheckInput,
+    output: TV.TeamServer
   }),
   'teamServers.forget': ep({
     method: 'POST',
