@@ -89,6 +89,9 @@ export const messageCodes = {
   // knowledge
   source_cron: ['input'],
   listed_twice: [],
+  // chat sessions and their branches (core/chat/branches.ts)
+  no_message: ['id'],
+  nothing_to_regenerate: [],
   // the local model servers probe and templates
   template_unknown: ['id']
 } as const satisfies Record<string, readonly string[]>

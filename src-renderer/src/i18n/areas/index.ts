@@ -28,6 +28,8 @@ import errorsEn from './errors.en.json'
 import errorsZh from './errors.zh-CN.json'
 import onboardingEn from './onboarding.en.json'
 import onboardingZh from './onboarding.zh-CN.json'
+import chatBranchesEn from './chat-branches.en.json'
+import chatBranchesZh from './chat-branches.zh-CN.json'
 
 type Tree = { [key: string]: string | Tree }
 
@@ -51,7 +53,8 @@ export const areaStrings: Record<'zh-CN' | 'en', Tree[]> = {
     speechModelsZh,
     peopleZh,
     errorsZh,
-    onboardingZh
+    onboardingZh,
+    chatBranchesZh
   ],
   en: [
     knowledgeEn,
@@ -68,7 +71,8 @@ export const areaStrings: Record<'zh-CN' | 'en', Tree[]> = {
     speechModelsEn,
     peopleEn,
     errorsEn,
-    onboardingEn
+    onboardingEn,
+    chatBranchesEn
   ]
 }
 
