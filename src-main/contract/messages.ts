@@ -92,6 +92,20 @@ export const messageCodes = {
   // chat sessions and their branches (core/chat/branches.ts)
   no_message: ['id'],
   nothing_to_regenerate: [],
+  // MCP servers: connecting and "test connection" (core/mcp/errors.ts)
+  mcp_command_not_found: ['command'],
+  mcp_start_denied: ['target', 'detail'],
+  mcp_start_missing: ['target', 'detail'],
+  mcp_start_failed: ['target', 'detail'],
+  mcp_exited: ['target', 'code', 'stderr'],
+  mcp_unauthorized: ['status', 'target', 'detail'],
+  mcp_not_found: ['status', 'target', 'detail'],
+  mcp_http: ['status', 'target', 'detail'],
+  mcp_unreachable: ['target', 'code'],
+  mcp_connection_lost: ['target'],
+  mcp_timeout: ['target', 'seconds'],
+  mcp_removed: [],
+  mcp_failed: ['detail'],
   // the local model servers probe and templates
   template_unknown: ['id']
 } as const satisfies Record<string, readonly string[]>

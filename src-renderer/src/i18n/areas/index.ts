@@ -30,6 +30,8 @@ import onboardingEn from './onboarding.en.json'
 import onboardingZh from './onboarding.zh-CN.json'
 import chatBranchesEn from './chat-branches.en.json'
 import chatBranchesZh from './chat-branches.zh-CN.json'
+import rareErrorsEn from './rare-errors.en.json'
+import rareErrorsZh from './rare-errors.zh-CN.json'
 
 type Tree = { [key: string]: string | Tree }
 
@@ -54,7 +56,8 @@ export const areaStrings: Record<'zh-CN' | 'en', Tree[]> = {
     peopleZh,
     errorsZh,
     onboardingZh,
-    chatBranchesZh
+    chatBranchesZh,
+    rareErrorsZh
   ],
   en: [
     knowledgeEn,
@@ -72,7 +75,8 @@ export const areaStrings: Record<'zh-CN' | 'en', Tree[]> = {
     peopleEn,
     errorsEn,
     onboardingEn,
-    chatBranchesEn
+    chatBranchesEn,
+    rareErrorsEn
   ]
 }
 
