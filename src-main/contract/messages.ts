@@ -106,6 +106,16 @@ export const messageCodes = {
   mcp_timeout: ['target', 'seconds'],
   mcp_removed: [],
   mcp_failed: ['detail'],
+  // knowledge uploads (server/knowledge/upload.ts)
+  upload_not_multipart: [],
+  upload_request_too_large: ['max', 'limit'],
+  upload_too_many: ['max'],
+  upload_too_large: ['files', 'limit'],
+  upload_unsupported: ['files', 'supported'],
+  upload_no_file: [],
+  upload_empty: ['files'],
+  upload_interrupted: [],
+  upload_invalid: ['detail'],
   // the local model servers probe and templates
   template_unknown: ['id']
 } as const satisfies Record<string, readonly string[]>

@@ -1,5 +1,5 @@
 // Rarer server errors reach the studio translated (issue 15, defect 7, "Cannot reach …" and the
-// like): "test connection" of an MCP server says why it failed in the UI's language. Real
+// like): "test connection" of an MCP server and a refused knowledge upload say why in the UI's language. Real
 // Chromium against the server and the built renderer (run `npx electron-vite build` first).
 import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
@@ -57,6 +57,44 @@ describe('MCP "test connection" failures in the UI language', () => {
           )
           .toBe(said)
         expect(errors).toEqual([])
+      } finally {
+        await page.context().close()
+      }
+    })
+  }
+})
+
+describe('a refused knowledge upload in the UI language', () => {
+  for (const { lang, locale, said } of [
+    { lang: 'zh-CN', locale: 'zh-CN', said: '空文件：empty.txt' },
+    { lang: 'en', locale: 'en-US', said: 'Empty file: empty.txt' }
+  ] as const) {
+    test(`${lang}: an empty file`, async () => {
+      await srv.api('PUT', '/api/settings', { language: lang })
+      const kb = (await srv.api('POST', '/api/knowledge-bases', { name: `Upload errors ${lang}` })).body
+      const { page, errors } = await openPage(browser, { locale })
+      page.setDefaultTimeout(10_000)
+      try {
+        await page.goto(`${srv.url}/?token=${srv.token}#/knowledge/${kb.id}`)
+        await page.getByTestId('kb-detail').waitFor()
+        await page
+          .locator('.kb-upload-actions input[type=file]')
+          .first()
+          .setInputFiles([{ name: 'empty.txt', mimeType: 'text/plain', buffer: Buffer.alloc(0) }])
+        await page.getByTestId('upload-list').waitFor()
+        await expect
+          .poll(async () => {
+            const error = page.getByTestId('upload-error')
+            if (await error.isVisible()) return error.textContent()
+            await page
+              .getByTestId('upload-toggle')
+              .click({ timeout: 2_000 })
+              .catch(() => undefined)
+            return ''
+          })
+          .toBe(said)
+        // The list shows what went wrong; a console error is the failed request itself.
+        expect(errors.filter((e) => !/status of 422/.test(e))).toEqual([])
       } finally {
         await page.context().close()
       }
