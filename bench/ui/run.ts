@@ -120,7 +120,8 @@ async function main() {
         role: user ? 'user' : 'assistant',
         content: user ? `Question ${i / 2}: how does this work?` : answerText(60 + (i % 5) * 40, i),
         meta: JSON.stringify(user ? {} : { runId: `run-${i}`, status: 'ok', usage: { promptTokens: 100, completionTokens: 80 } }),
-        created_at: t0 + i * 1000
+        created_at: t0 + i * 1000,
+        parent_id: i ? `bench-${i - 1}` : null
       }
     })
     for (let i = 0; i < rows.length; i += 200)

@@ -257,6 +257,14 @@ export const endpoints = {
     input: byId,
     output: z.array(C.ChatMessage)
   }),
+  'sessions.showBranch': ep({
+    access: A.ownSession,
+    method: 'POST',
+    path: '/api/sessions/:id/branch',
+    summary: 'Show the branch of a conversation that goes through one of its messages (an earlier edit or answer); returns the messages shown',
+    input: byId.extend({ messageId: z.string().min(1).max(64) }),
+    output: z.array(C.ChatMessage)
+  }),
   'runs.get': ep({
     access: { role: 'member', own: ['run'] },
     method: 'GET',

@@ -89,7 +89,12 @@ export const ChatMessage = z.object({
   role: z.enum(['user', 'assistant', 'tool']),
   content: z.string(),
   meta: MessageMeta,
-  createdAt: z.number()
+  createdAt: z.number(),
+  /**
+   * When the message has alternatives (earlier or later edits of it, other answers to the same
+   * message): all their ids, oldest first, this one among them. Absent when it has none.
+   */
+  branches: z.array(z.string()).optional()
 })
 export type ChatMessage = z.infer<typeof ChatMessage>
 

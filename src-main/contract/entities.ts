@@ -341,7 +341,10 @@ export const ToolTestResult = z.object({
   ok: z.boolean(),
   latencyMs: z.number(),
   tools: z.array(McpToolInfo),
-  error: z.string().optional()
+  error: z.string().optional(),
+  /** `error` as a message code and params (contract/messages.ts), which the studio translates. */
+  reason: z.string().optional(),
+  params: ErrorParams.optional()
 })
 
 /** Which MCP servers an agent uses, which of their tools, and whether calls need a person's OK. */

@@ -95,6 +95,33 @@ export const messageCodes = {
   sync_conflict: ['name', 'fields'],
   team_not_linked: [],
   team_refused: ['origin', 'detail'],
+  // chat sessions and their branches (core/chat/branches.ts)
+  no_message: ['id'],
+  nothing_to_regenerate: [],
+  // MCP servers: connecting and "test connection" (core/mcp/errors.ts)
+  mcp_command_not_found: ['command'],
+  mcp_start_denied: ['target', 'detail'],
+  mcp_start_missing: ['target', 'detail'],
+  mcp_start_failed: ['target', 'detail'],
+  mcp_exited: ['target', 'code', 'stderr'],
+  mcp_unauthorized: ['status', 'target', 'detail'],
+  mcp_not_found: ['status', 'target', 'detail'],
+  mcp_http: ['status', 'target', 'detail'],
+  mcp_unreachable: ['target', 'code'],
+  mcp_connection_lost: ['target'],
+  mcp_timeout: ['target', 'seconds'],
+  mcp_removed: [],
+  mcp_failed: ['detail'],
+  // knowledge uploads (server/knowledge/upload.ts)
+  upload_not_multipart: [],
+  upload_request_too_large: ['max', 'limit'],
+  upload_too_many: ['max'],
+  upload_too_large: ['files', 'limit'],
+  upload_unsupported: ['files', 'supported'],
+  upload_no_file: [],
+  upload_empty: ['files'],
+  upload_interrupted: [],
+  upload_invalid: ['detail'],
   // the local model servers probe and templates
   template_unknown: ['id'],
   // the kiosk admin PIN (core/settings/kiosk-pin.ts)

@@ -258,6 +258,7 @@ export async function createRuntime(opts: RuntimeOptions) {
     'sessions.rename': ({ id, title }) => chat.sessions.rename(id, title),
     'sessions.delete': ({ id }) => chat.sessions.delete(id),
     'sessions.messages': ({ id }) => chat.sessions.messages(id),
+    'sessions.showBranch': ({ id, messageId }) => chat.sessions.showBranch(id, messageId),
     'runs.get': ({ id }) => chat.runSteps(id),
     'chat.answerWait': ({ waitId, data }) => chat.answerWait(waitId, data),
     'tools.list': () => tools.list(),

@@ -124,6 +124,12 @@ export interface MessagesTable {
   /** JSON: tool calls, card, sources, usage, status. */
   meta: Json
   created_at: number
+  /** The message this one follows on its branch (NULL: a first message); migration 012. */
+  parent_id: string | null
+  /** 1: the child of its parent shown last. */
+  selected: Generated<number>
+  /** 1: off the branch shown now. */
+  hidden: Generated<number>
 }
 export interface RunStepsTable {
   id: string

@@ -17,6 +17,7 @@ import { defaultRetry } from './model-call'
 import { ToolRegistry } from './tool-registry'
 import { runTurn, type TurnDeps, type TurnInput, type TurnOptions, type TurnSummary } from './turn'
 import { WaitRegistry } from './waits'
+import { alternatives, showBranch } from './branches'
 import { TurnInterrupted } from './interrupted'
 import { LockTimeout, type ClientDirectory, type KeyedLock, type WaitRelay } from '../coordination/types'
 import { toAppError } from '../../contract/errors'
@@ -95,6 +96,16 @@ export function chatService(
     return s
   }
 
+  /** The branch shown, each message that has alternatives (edits, other answers) with their ids. */
+  async function shownMessages(id: string) {
+    await session(id)
+    const [rows, alts] = await Promise.all([repo.messages.list(id), alternatives(repo, id)])
+    return rows.map((r) => {
+      const branches = alts.get(r.id)
+      return { ...toMessage(r), ...(branches && { branches }) }
+    })
+  }
+
   /** A model row to answer one turn with: it must exist, be a chat model and be enabled. */
   async function chatModel(modelId: string): Promise<{ providerId: string; model: string }> {
     const m = await db.selectFrom('models').select(['provider_id', 'model_id', 'type', 'enabled']).where('id', '=', modelId).executeTakeFirst()
@@ -145,9 +156,17 @@ export function chatService(
         events.emit('sessions.changed', { id, agentId: gone.agent_id })
         return { ok: true as const }
       },
-      messages: async (id: string) => {
-        await session(id)
-        return (await repo.messages.list(id)).map(toMessage)
+      /** The branch shown, each message that has alternatives (edits, other answers) with their ids. */
+      messages: (id: string) => shownMessages(id),
+      /**
+       * Shows the branch that goes through one of a message's alternatives; the next turn continues
+       * it. Waits for a running turn of the session, so an answer never lands on the other branch.
+       */
+      async showBranch(id: string, messageId: string) {
+        const s = await session(id)
+        await sessionTurns.run(id, () => acrossProcesses(id, () => deps.transaction((r) => showBranch(r, id, messageId))))
+        events.emit('sessions.changed', { id, agentId: s.agent_id })
+        return shownMessages(id)
       }
     },
 

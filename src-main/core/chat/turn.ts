@@ -3,14 +3,15 @@ import type { Attachment, MessageMeta, Source, TurnEvent, TurnStatus, Usage } fr
 import type { Agent, ProviderTimeouts } from '../../contract/entities'
 import { AppError } from '../../contract/errors'
 import type { Selectable } from 'kysely'
-import type { ChatRepo } from '../../store/repos/chat'
-import type { MessagesTable, RunStepsTable } from '../../store/schema'
+import type { ChatRepo, NewMessage } from '../../store/repos/chat'
+import type { RunStepsTable } from '../../store/schema'
 import { toMessage } from '../../store/repos/chat'
 import { tick } from '../util/clock'
 import { newId } from '../util/ids'
 import type { Presenter } from './presenter'
 import { TurnSpeech } from './turn-speech'
 import { toModelMessages, windowHistory } from './history'
+import { branchAfter } from './branches'
 import { readAttachments } from './attachments'
 import { ModelCallError, streamModelCall, type RetryPolicy } from './model-call'
 import { renderSystemPrompt } from './system-prompt'
@@ -378,11 +379,11 @@ async function knowledgeContext(deps: TurnDeps, q: { agent: Agent; query: string
   }
 }
 
-/** Writes or replaces the user's message according to the mode; returns its text. */
+/** Writes the user's message (an edit: as a new branch beside the old one); returns its text. */
 async function applyUserMessage(
   deps: TurnDeps,
   input: TurnInput,
-  messageRow: (role: 'user', content: string, meta: MessageMeta) => Selectable<MessagesTable>
+  messageRow: (role: 'user', content: string, meta: MessageMeta) => NewMessage
 ): Promise<string> {
   const { repo } = deps
   if (input.history) {
@@ -392,29 +393,33 @@ async function applyUserMessage(
   }
   // Read before anything is deleted or saved: an unreadable file fails the message, nothing else.
   const attachments = input.attachments?.length ? await readAttachments(input.attachments) : undefined
+  let branchFrom: { parentId: string | null } | undefined
   if (input.editMessageId) {
     const m = await repo.messages.find(input.editMessageId)
-    if (!m || m.session_id !== input.sessionId || m.role !== 'user') throw new AppError('not_found', `No user message ${input.editMessageId} in this session`)
+    if (!m || m.session_id !== input.sessionId || m.role !== 'user' || Number(m.hidden))
+      throw new AppError('not_found', `No user message ${input.editMessageId} in this session`, undefined, {
+        reason: 'no_message',
+        params: { id: input.editMessageId }
+      })
     if (!input.message) throw new AppError('validation_failed', 'Invalid request: message: the edited text is required')
-    await repo.messages.deleteFrom(input.sessionId, Number(m.created_at))
+    // The edit becomes a branch beside the message it replaces (branches.ts); the old one is kept.
+    branchFrom = { parentId: m.parent_id }
   } else if (input.regenerate) {
     const all = await repo.messages.list(input.sessionId)
     const lastUser = [...all].reverse().find((m) => m.role === 'user')
-    if (!lastUser) throw new AppError('conflict', 'Nothing to regenerate: the session has no message yet')
-    // Drop the old answer (everything after the user's message), keep the question.
-    await repo.messages.deleteFrom(input.sessionId, Number(lastUser.created_at) + 1)
+    if (!lastUser) throw new AppError('conflict', 'Nothing to regenerate: the session has no message yet', undefined, { reason: 'nothing_to_regenerate' })
+    // The old answer (everything after the user's message) becomes another branch; the question stays.
+    await deps.transaction((r) => branchAfter(r, input.sessionId, lastUser.id))
     return lastUser.content
   }
   if (!input.message) throw new AppError('validation_failed', 'Invalid request: message: must not be empty')
   const row = messageRow('user', input.message, attachments ? { attachments } : {})
-  if (input.sessionTitled) await repo.messages.insert(row)
-  else {
-    const title = input.message.replace(/\s+/g, ' ').slice(0, 40)
-    await deps.transaction(async (r) => {
-      await r.messages.insert(row)
-      await r.sessions.titleIfUntitled(input.sessionId, title)
-    })
-  }
+  const title = input.message.replace(/\s+/g, ' ').slice(0, 40)
+  await deps.transaction(async (r) => {
+    if (branchFrom) await branchAfter(r, input.sessionId, branchFrom.parentId)
+    await r.messages.insert(row)
+    if (!input.sessionTitled) await r.sessions.titleIfUntitled(input.sessionId, title)
+  })
   return input.message
 }
 

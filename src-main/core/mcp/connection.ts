@@ -109,7 +109,7 @@ export class McpConnection {
   }
 
   private async sessionNow(): Promise<Session> {
-    if (this.closed) throw new McpConnectError('this MCP server was removed or disabled', false)
+    if (this.closed) throw new McpConnectError('this MCP server was removed or disabled', false, { reason: 'mcp_removed' })
     if (this.session) return this.session
     if (this.connecting) return this.connecting
     clearTimeout(this.retryTimer)
@@ -153,7 +153,16 @@ export class McpConnection {
           await this.list(c)
         })(),
         new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new McpConnectError(`no answer within ${formatSeconds(limit)} while connecting to ${handle!.target}`, true)), limit)
+          timer = setTimeout(
+            () =>
+              reject(
+                new McpConnectError(`no answer within ${formatSeconds(limit)} while connecting to ${handle!.target}`, true, {
+                  reason: 'mcp_timeout',
+                  params: { target: handle!.target, seconds: +(limit / 1000).toFixed(1) }
+                })
+              ),
+            limit
+          )
         })
       ])
       clearTimeout(timer)

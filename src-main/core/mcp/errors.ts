@@ -3,13 +3,19 @@ import { StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamable
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js'
 import { CommandNotFoundError } from './shell-path'
 import type { TransportHandle } from './transports'
+import type { ErrorParams, MessageCode } from '../../contract/messages'
 
-/** The connection-level failure of one attempt, already worded for a person. */
+/**
+ * The connection-level failure of one attempt, already worded for a person: in English
+ * (`message`, for logs and API clients) and as a message code with params the studio translates
+ * (contract/messages.ts: the `mcp_*` codes).
+ */
 export class McpConnectError extends Error {
   constructor(
     message: string,
     /** Retrying the same config can help (server down, crashed) vs. it cannot (missing command, 401). */
-    readonly transient: boolean
+    readonly transient: boolean,
+    readonly info: { reason: MessageCode; params?: ErrorParams } = { reason: 'mcp_failed', params: { detail: message } }
   ) {
     super(message)
     this.name = 'McpConnectError'
@@ -71,14 +77,20 @@ function exitText(handle?: TransportHandle): string {
 /** Why connecting failed, in words a user can act on; `transient` says whether retrying may help. */
 export function describeConnectError(err: unknown, handle?: TransportHandle): McpConnectError {
   if (err instanceof McpConnectError) return err
-  if (err instanceof CommandNotFoundError) return new McpConnectError(err.message, false)
+  const target = handle?.target ?? 'the server'
+  if (err instanceof CommandNotFoundError) return new McpConnectError(err.message, false, { reason: 'mcp_command_not_found', params: { command: err.command } })
   const e = err as NodeJS.ErrnoException
   if (e?.syscall?.startsWith('spawn')) {
     const why = e.code === 'EACCES' ? 'permission denied' : e.code === 'ENOENT' ? 'not found (or its working directory is missing)' : e.message
-    return new McpConnectError(`cannot start ${handle?.target ?? 'the server'}: ${why}`, false)
+    const reason = e.code === 'EACCES' ? 'mcp_start_denied' : e.code === 'ENOENT' ? 'mcp_start_missing' : 'mcp_start_failed'
+    return new McpConnectError(`cannot start ${target}: ${why}`, false, { reason, params: { target, detail: e.message } })
   }
   if (err instanceof McpError && err.code === ErrorCode.ConnectionClosed && handle?.kind === 'stdio') {
-    return new McpConnectError(withStderr(`${exitText(handle)} before it was ready`, handle), true)
+    const exit = handle.exit()
+    return new McpConnectError(withStderr(`${exitText(handle)} before it was ready`, handle), true, {
+      reason: 'mcp_exited',
+      params: { target, code: exit?.signal ?? exit?.code ?? '?', stderr: handle.stderrTail() ?? '' }
+    })
   }
   const status = httpStatus(err)
   if (status !== undefined) {
@@ -87,17 +99,24 @@ export function describeConnectError(err: unknown, handle?: TransportHandle): Mc
       .replace(/^Error POSTing to endpoint: /, '')
     const reason =
       status === 401 ? 'unauthorized: check the headers (token)' : status === 403 ? 'forbidden' : status === 404 ? 'not found: check the URL path' : ''
-    return new McpConnectError(
-      clip(`HTTP ${status} from ${handle?.target ?? 'the server'}${reason ? ` (${reason})` : ''}: ${body}`),
-      status >= 500 || status === 429
-    )
+    const code = status === 401 || status === 403 ? 'mcp_unauthorized' : status === 404 ? 'mcp_not_found' : 'mcp_http'
+    return new McpConnectError(clip(`HTTP ${status} from ${target}${reason ? ` (${reason})` : ''}: ${body}`), status >= 500 || status === 429, {
+      reason: code,
+      params: { status, target, detail: clip(body, 200) }
+    })
   }
   const code = networkCode(err)
-  if (code) return new McpConnectError(`${networkHints[code]} ${handle?.target ?? 'the server'}`, true)
+  if (code) return new McpConnectError(`${networkHints[code]} ${target}`, true, { reason: 'mcp_unreachable', params: { target, code } })
   if (isDisconnect(err))
-    return new McpConnectError(clip(`the connection to ${handle?.target ?? 'the server'} was lost: ${(err as Error)?.message ?? err}`), true)
+    return new McpConnectError(clip(`the connection to ${target} was lost: ${(err as Error)?.message ?? err}`), true, {
+      reason: 'mcp_connection_lost',
+      params: { target }
+    })
   const message = (err as Error)?.message ?? String(err)
-  return new McpConnectError(withStderr(clip(message), handle), handle?.kind === 'stdio' ? !!handle.exit() : true)
+  return new McpConnectError(withStderr(clip(message), handle), handle?.kind === 'stdio' ? !!handle.exit() : true, {
+    reason: 'mcp_failed',
+    params: { detail: withStderr(clip(message), handle) }
+  })
 }
 
 /** Why a call failed once the request was sent. */

@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely'
 import type { AgentToolBinding, McpToolInfo, ToolConfig, ToolStatus } from '../../contract/entities'
 import { AppError } from '../../contract/errors'
+import type { ErrorParams, MessageCode } from '../../contract/messages'
+import { McpConnectError } from './errors'
 import { agentToolsRepo, toBinding } from '../../store/repos/agent-tools'
 import { agentsRepo } from '../../store/repos/agents'
 import type { DB } from '../../store/schema'
@@ -54,6 +56,9 @@ export interface TestResult {
   latencyMs: number
   tools: McpToolInfo[]
   error?: string
+  /** Why it failed as a message code and params (contract/messages.ts), for the studio to translate. */
+  reason?: MessageCode
+  params?: ErrorParams
 }
 
 function within<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
@@ -99,7 +104,8 @@ export function mcpService(db: Kysely<DB>, tools: ToolsService, events: StudioEv
       await conn.ready()
       return { ok: true, latencyMs: Math.round(performance.now() - started), tools: conn.tools }
     } catch (err) {
-      return { ok: false, latencyMs: Math.round(performance.now() - started), tools: [], error: (err as Error).message }
+      const info = err instanceof McpConnectError ? err.info : undefined
+      return { ok: false, latencyMs: Math.round(performance.now() - started), tools: [], error: (err as Error).message, ...info }
     } finally {
       await conn.close()
     }

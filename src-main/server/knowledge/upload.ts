@@ -6,7 +6,7 @@ import { basename, join } from 'node:path'
 import { Transform, type Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { Router, type Request, type Response } from 'express'
-import { AppError, type ErrorCode } from '../../contract/errors'
+import { AppError, type ErrorCode, type ErrorInfo } from '../../contract/errors'
 import { detectFormat, supportedExtensions } from '../../core/knowledge/parse'
 import type { Runtime } from '../../core/runtime'
 import { authorize } from '../../core/access'
@@ -24,8 +24,8 @@ interface Received {
 }
 
 /** Answers with the contract's error shape; the upload handles its own stream, so it cannot throw to the error middleware. */
-function send(res: Response, code: ErrorCode, message: string, details?: unknown) {
-  const err = new AppError(code, message, details)
+function send(res: Response, code: ErrorCode, message: string, details: unknown, info: ErrorInfo) {
+  const err = new AppError(code, message, details, info)
   res.status(err.status).json(err.toBody())
 }
 
@@ -47,11 +47,17 @@ export function knowledgeUploadRouter(runtime: Runtime): Router {
       // Adding documents is a builder's change, as knowledgeBases.* are (contract/api.ts).
       await authorize('knowledgeBases.upload', 'POST', { role: 'builder' }, {}, contextOf(res), runtime.owners)
       if (!/^multipart\/form-data\b/i.test(req.headers['content-type'] ?? '')) {
-        return send(res, 'unsupported_media_type', 'Send the files as multipart/form-data (a form with file fields)')
+        return send(res, 'unsupported_media_type', 'Send the files as multipart/form-data (a form with file fields)', undefined, {
+          reason: 'upload_not_multipart'
+        })
       }
       await runtime.knowledgeBases.get(kbId)
       const declared = Number(req.headers['content-length'] ?? 0)
-      if (declared > limit * MAX_FILES) return send(res, 'payload_too_large', `The upload is larger than ${MAX_FILES} files of the ${mib(limit)} limit`)
+      if (declared > limit * MAX_FILES)
+        return send(res, 'payload_too_large', `The upload is larger than ${MAX_FILES} files of the ${mib(limit)} limit`, undefined, {
+          reason: 'upload_request_too_large',
+          params: { max: MAX_FILES, limit: mib(limit) }
+        })
 
       const incoming = runtime.knowledge.documents.incomingDir()
       await mkdir(incoming, { recursive: true })
@@ -70,7 +76,7 @@ export function knowledgeUploadRouter(runtime: Runtime): Router {
           try {
             bb = busboy({ headers: req.headers, limits: { fileSize: limit, files: MAX_FILES, fields: 50 }, defParamCharset: 'utf8' })
           } catch (err) {
-            return reject(new AppError('bad_request', `Not a valid multipart request: ${(err as Error).message}`))
+            return reject(new AppError('bad_request', `Not a valid multipart request: ${(err as Error).message}`, undefined, notMultipart(err)))
           }
           bb.on('file', (_field, stream, info) => {
             const fileName = basename(String(info.filename ?? '').replace(/\\/g, '/')).trim()
@@ -100,12 +106,16 @@ export function knowledgeUploadRouter(runtime: Runtime): Router {
               })
             )
           })
-          bb.on('filesLimit', () => reject(new AppError('payload_too_large', `At most ${MAX_FILES} files per upload`)))
-          bb.on('error', (err) => reject(new AppError('bad_request', `Not a valid multipart request: ${(err as Error).message}`)))
+          bb.on('filesLimit', () =>
+            reject(
+              new AppError('payload_too_large', `At most ${MAX_FILES} files per upload`, undefined, { reason: 'upload_too_many', params: { max: MAX_FILES } })
+            )
+          )
+          bb.on('error', (err) => reject(new AppError('bad_request', `Not a valid multipart request: ${(err as Error).message}`, undefined, notMultipart(err))))
           bb.on('close', () => resolve())
-          req.on('aborted', () => reject(new AppError('bad_request', 'The upload was interrupted')))
+          req.on('aborted', () => reject(interrupted()))
           req.on('close', () => {
-            if (!req.complete) reject(new AppError('bad_request', 'The upload was interrupted'))
+            if (!req.complete) reject(interrupted())
           })
           req.pipe(bb)
         })
@@ -120,14 +130,33 @@ export function knowledgeUploadRouter(runtime: Runtime): Router {
       await Promise.all(writes)
 
       if (tooLarge.length)
-        return send(res, 'payload_too_large', `Over the ${mib(limit)} limit per file: ${tooLarge.join(', ')}`, { files: tooLarge, limitBytes: limit })
+        return send(
+          res,
+          'payload_too_large',
+          `Over the ${mib(limit)} limit per file: ${tooLarge.join(', ')}`,
+          { files: tooLarge, limitBytes: limit },
+          { reason: 'upload_too_large', params: { files: tooLarge.join(', '), limit: mib(limit) } }
+        )
       if (unsupported.length) {
-        return send(res, 'unsupported_media_type', `Unsupported file type: ${unsupported.join(', ')} (supported: ${supportedExtensions.join(' ')})`, {
-          files: unsupported
-        })
+        return send(
+          res,
+          'unsupported_media_type',
+          `Unsupported file type: ${unsupported.join(', ')} (supported: ${supportedExtensions.join(' ')})`,
+          {
+            files: unsupported
+          },
+          { reason: 'upload_unsupported', params: { files: unsupported.join(', '), supported: supportedExtensions.join(' ') } }
+        )
       }
-      if (!received.length) return send(res, 'validation_failed', 'No file in the upload: add one or more file fields')
-      if (empty.length) return send(res, 'validation_failed', `Empty file: ${empty.join(', ')}`, { files: empty })
+      if (!received.length) return send(res, 'validation_failed', 'No file in the upload: add one or more file fields', undefined, { reason: 'upload_no_file' })
+      if (empty.length)
+        return send(
+          res,
+          'validation_failed',
+          `Empty file: ${empty.join(', ')}`,
+          { files: empty },
+          { reason: 'upload_empty', params: { files: empty.join(', ') } }
+        )
 
       const documents = []
       for (const r of received) documents.push(await runtime.knowledge.documents.addUpload(kbId, r))
@@ -141,5 +170,8 @@ export function knowledgeUploadRouter(runtime: Runtime): Router {
   })
   return router
 }
+
+const interrupted = () => new AppError('bad_request', 'The upload was interrupted', undefined, { reason: 'upload_interrupted' })
+const notMultipart = (err: unknown): ErrorInfo => ({ reason: 'upload_invalid', params: { detail: (err as Error).message } })
 
 const mib = (bytes: number) => `${Math.round((bytes / 1_048_576) * 10) / 10} MB`

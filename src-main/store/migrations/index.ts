@@ -9,6 +9,7 @@ import * as m007 from './007_digital_humans'
 import * as m008 from './008_session_origin'
 import * as m009 from './009_accounts'
 import * as m010 from './010_agent_sync'
+import * as m012 from './012_message_branches'
 
 /**
  * Listed by hand rather than read from disk: the main process is bundled, so there is no
@@ -25,7 +26,8 @@ const migrations: Record<string, Migration> = {
   '007_digital_humans': m007,
   '008_session_origin': m008,
   '009_accounts': m009,
-  '010_agent_sync': m010
+  '010_agent_sync': m010,
+  '012_message_branches': m012
 }
 
 export const migrationProvider: MigrationProvider = {

@@ -46,6 +46,9 @@ export const toSession = (r: Selectable<ChatSessionsTable>): ChatSession => ({
   updatedAt: num(r.updated_at)
 })
 
+/** A message as the turn writes it; where it goes in the tree is the store's (messages.insert). */
+export type NewMessage = Omit<Selectable<MessagesTable>, 'parent_id' | 'selected' | 'hidden'>
+
 export const toMessage = (r: Selectable<MessagesTable>): ChatMessage => ({
   id: r.id,
   sessionId: r.session_id,
@@ -81,11 +84,18 @@ export function chatRepo(db: Kysely<DB>) {
         if (f.userId) q = q.where('user_id', '=', f.userId)
         if (f.q) {
           const like = `%${f.q.replace(/[%_\\]/g, (c) => '\\' + c)}%`
-          // A session matches by its title or by anything said in it.
+          // A session matches by its title or by anything said on the branch it shows.
           q = q.where((eb) =>
             eb.or([
               eb('title', 'like', like),
-              eb.exists(eb.selectFrom('messages as m').select('m.id').whereRef('m.session_id', '=', 'chat_sessions.id').where('m.content', 'like', like))
+              eb.exists(
+                eb
+                  .selectFrom('messages as m')
+                  .select('m.id')
+                  .whereRef('m.session_id', '=', 'chat_sessions.id')
+                  .where('m.hidden', '=', 0)
+                  .where('m.content', 'like', like)
+              )
             ])
           )
         }
@@ -107,27 +117,70 @@ export function chatRepo(db: Kysely<DB>) {
       delete: (id: string) => db.deleteFrom('chat_sessions').where('id', '=', id).execute()
     },
     messages: {
-      list: (sessionId: string) => db.selectFrom('messages').selectAll().where('session_id', '=', sessionId).orderBy('created_at').orderBy('id').execute(),
-      /** The newest `limit` messages, oldest first: history windows never read a whole long session. */
+      /** The branch shown now, oldest first (other branches are kept, hidden: migration 012). */
+      list: (sessionId: string) =>
+        db.selectFrom('messages').selectAll().where('session_id', '=', sessionId).where('hidden', '=', 0).orderBy('created_at').orderBy('id').execute(),
+      /** The newest `limit` messages of the branch shown, oldest first: history windows never read a whole long session. */
       recent: async (sessionId: string, limit: number) =>
         (
           await db
             .selectFrom('messages')
             .selectAll()
             .where('session_id', '=', sessionId)
+            .where('hidden', '=', 0)
             .orderBy('created_at', 'desc')
             .orderBy('id', 'desc')
             .limit(limit)
             .execute()
         ).reverse(),
       find: (id: string) => db.selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirst(),
-      insert: (row: Selectable<MessagesTable>) => db.insertInto('messages').values(row).execute(),
+      /** Appends a message to the branch shown: it follows the branch's last message. */
+      insert: async (row: NewMessage) => {
+        const last = await db
+          .selectFrom('messages')
+          .select('id')
+          .where('session_id', '=', row.session_id)
+          .where('hidden', '=', 0)
+          .orderBy('created_at', 'desc')
+          .orderBy('id', 'desc')
+          .limit(1)
+          .executeTakeFirst()
+        await db
+          .insertInto('messages')
+          .values({ ...row, parent_id: last?.id ?? null, selected: 1, hidden: 0 })
+          .execute()
+      },
       update: async (id: string, patch: Partial<Selectable<MessagesTable>>) => {
         if (nothingToSet(patch)) return
         await db.updateTable('messages').set(patch).where('id', '=', id).execute()
       },
-      deleteFrom: (sessionId: string, createdAt: number) =>
-        db.deleteFrom('messages').where('session_id', '=', sessionId).where('created_at', '>=', createdAt).execute()
+      /** Every message of the session, all branches, as a tree needs them (no contents). */
+      tree: (sessionId: string) =>
+        db
+          .selectFrom('messages')
+          .select(['id', 'parent_id', 'selected', 'hidden', 'created_at'])
+          .where('session_id', '=', sessionId)
+          .orderBy('created_at')
+          .orderBy('id')
+          .execute(),
+      /** Makes `id` the child of `parentId` (NULL: a first message) shown from now on. */
+      select: async (sessionId: string, parentId: string | null, id: string | null) => {
+        await db
+          .updateTable('messages')
+          .set({ selected: 0 })
+          .where('session_id', '=', sessionId)
+          .where('parent_id', parentId === null ? 'is' : '=', parentId)
+          .execute()
+        if (id) await db.updateTable('messages').set({ selected: 1 }).where('id', '=', id).execute()
+      },
+      setHidden: async (ids: string[], hidden: boolean) => {
+        for (let i = 0; i < ids.length; i += 500)
+          await db
+            .updateTable('messages')
+            .set({ hidden: hidden ? 1 : 0 })
+            .where('id', 'in', ids.slice(i, i + 500))
+            .execute()
+      }
     },
     steps: {
       insert: (row: Selectable<RunStepsTable>) => db.insertInto('run_steps').values(row).execute(),

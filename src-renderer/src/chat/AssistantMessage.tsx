@@ -11,6 +11,7 @@ import { RunTrace } from './RunTrace'
 import { Sources } from './Sources'
 import { ToolSteps } from './ToolSteps'
 import { WaitForm } from './WaitForm'
+import { BranchSwitch } from './BranchSwitch'
 
 type Segment = { type: 'text'; text: string; key: number } | { type: 'tools'; steps: ToolStep[]; key: number }
 
@@ -35,9 +36,11 @@ interface Props {
   busy: boolean
   onSend: (text: string) => void
   onCopy: (text: string) => void
+  /** Switching to another answer failed (the error, to show). */
+  onBranchError: (err: unknown) => void
 }
 
-export const AssistantMessage = memo(function AssistantMessage({ item, avatar, store, isLast, busy, onSend, onCopy }: Props) {
+export const AssistantMessage = memo(function AssistantMessage({ item, avatar, store, isLast, busy, onSend, onCopy, onBranchError }: Props) {
   const { t } = useTranslation()
   const streaming = item.status === 'streaming'
   const segs = segments(item.parts)
@@ -90,6 +93,14 @@ export const AssistantMessage = memo(function AssistantMessage({ item, avatar, s
         {item.error && <Alert type="error" showIcon className="msg-error" title={item.error} data-testid="msg-error" />}
         {!streaming && (
           <div className="msg-actions">
+            {item.branches && item.firstId && (
+              <BranchSwitch
+                branches={item.branches}
+                current={item.firstId}
+                busy={busy}
+                onShow={(id) => void store.getState().showBranch(id).catch(onBranchError)}
+              />
+            )}
             {item.status === 'stopped' && <Tag variant="filled">{t('chat.stopped')}</Tag>}
             <Tooltip title={t('chat.copy')}>
               <Button type="text" size="small" icon={<CopyOutlined />} onClick={() => onCopy(answerText(item))} aria-label={t('chat.copy')} />

@@ -63,6 +63,14 @@ export function ChatView({
         .catch((err: unknown) => fail(err)),
     [store, fail]
   )
+  const showBranch = useCallback(
+    (id: string) =>
+      void store
+        .getState()
+        .showBranch(id)
+        .catch((err: unknown) => fail(err)),
+    [store, fail]
+  )
   const copy = useCallback(
     (text: string) =>
       void navigator.clipboard?.writeText(text).then(
@@ -74,9 +82,18 @@ export function ChatView({
   const lastIndex = items.length - 1
   const render = (item: ChatItem, index: number) =>
     item.kind === 'user' ? (
-      <UserMessage item={item} busy={streaming} onEdit={edit} onCopy={copy} />
+      <UserMessage item={item} busy={streaming} onEdit={edit} onCopy={copy} onShowBranch={showBranch} />
     ) : (
-      <AssistantMessage item={item} avatar={persona.avatar} store={store} isLast={index === lastIndex} busy={streaming} onSend={send} onCopy={copy} />
+      <AssistantMessage
+        item={item}
+        avatar={persona.avatar}
+        store={store}
+        isLast={index === lastIndex}
+        busy={streaming}
+        onSend={send}
+        onCopy={copy}
+        onBranchError={fail}
+      />
     )
 
   return (

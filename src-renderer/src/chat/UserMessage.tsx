@@ -5,6 +5,7 @@ import { memo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { formatBytes } from '../ui/units'
 import type { UserItem } from './model'
+import { BranchSwitch } from './BranchSwitch'
 
 /** Images as thumbnails (click for full size) and files as chips with their size. */
 function Attachments({ list }: { list: StoredAttachment[] }) {
@@ -37,10 +38,12 @@ interface Props {
   busy: boolean
   onEdit: (id: string, text: string) => void
   onCopy: (text: string) => void
+  /** Shows another version of the message (its `branches`). */
+  onShowBranch: (id: string) => void
 }
 
-/** The user's message; editing it sends the new text and drops what followed it. */
-export const UserMessage = memo(function UserMessage({ item, busy, onEdit, onCopy }: Props) {
+/** The user's message; editing it sends the new text as a new version (the old one stays, with what followed it). */
+export const UserMessage = memo(function UserMessage({ item, busy, onEdit, onCopy, onShowBranch }: Props) {
   const { t } = useTranslation()
   const [draft, setDraft] = useState<string | null>(null)
   if (draft !== null) {
@@ -77,7 +80,8 @@ export const UserMessage = memo(function UserMessage({ item, busy, onEdit, onCop
       <div className="msg-user-col">
         <div className="bubble-user">{item.content}</div>
         {item.attachments?.length ? <Attachments list={item.attachments} /> : null}
-        <div className="msg-actions msg-actions-user">
+        <div className={`msg-actions msg-actions-user${item.branches ? ' has-branches' : ''}`}>
+          {item.branches && <BranchSwitch branches={item.branches} current={item.id} busy={busy} onShow={onShowBranch} />}
           <Tooltip title={t('chat.copy')}>
             <Button type="text" size="small" icon={<CopyOutlined />} onClick={() => onCopy(item.content)} aria-label={t('chat.copy')} />
           </Tooltip>

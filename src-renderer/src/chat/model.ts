@@ -12,6 +12,8 @@ export interface UserItem {
   /** Images and files sent with it (as stored; local data URLs until the session is read again). */
   attachments?: StoredAttachment[]
   createdAt: number
+  /** Its versions (edits), oldest first, this one among them; absent when it has none. */
+  branches?: string[]
 }
 
 export interface ToolStep {
@@ -58,6 +60,10 @@ export interface AssistantItem {
   durationMs?: number
   wait?: WaitState
   createdAt: number
+  /** The answers given to the same message (regenerated), oldest first, by their first message; absent when one. */
+  branches?: string[]
+  /** The stored message the answer starts with (its id among `branches`). */
+  firstId?: string
 }
 
 export type ChatItem = UserItem | AssistantItem
@@ -94,13 +100,20 @@ export function groupMessages(messages: ChatMessage[]): ChatItem[] {
   let run: AssistantItem | null = null
   for (const m of messages) {
     if (m.role === 'user') {
-      items.push({ kind: 'user', id: m.id, content: m.content, attachments: m.meta.attachments, createdAt: m.createdAt })
+      items.push({
+        kind: 'user',
+        id: m.id,
+        content: m.content,
+        attachments: m.meta.attachments,
+        createdAt: m.createdAt,
+        ...(m.branches && { branches: m.branches })
+      })
       run = null
       continue
     }
     const runId = m.meta.runId
     if (!run || (runId && run.runId !== runId)) {
-      run = { ...emptyAssistant(runId ?? m.id), runId, status: 'ok', createdAt: m.createdAt }
+      run = { ...emptyAssistant(runId ?? m.id), runId, status: 'ok', createdAt: m.createdAt, firstId: m.id, ...(m.branches && { branches: m.branches }) }
       items.push(run)
     }
     if (m.role === 'tool') {

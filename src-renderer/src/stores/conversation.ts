@@ -20,8 +20,10 @@ export interface ConversationState {
   /** Sends a message, with images and files (base64) if any; `text` must not be empty (the core needs it). */
   send(text: string, attachments?: Attachment[]): Promise<void>
   regenerate(): Promise<void>
-  /** Replaces a user message and everything after it, then answers again. */
+  /** Sends a new version of a user message (the old one and what followed it stay, as another branch). */
   edit(messageId: string, text: string): Promise<void>
+  /** Shows the branch through another version of a message (`branches` of a user message or an answer). */
+  showBranch(messageId: string): Promise<void>
   stop(): void
   answerWait(waitId: string, data: unknown): Promise<void>
   trace(runId: string): Promise<RunStep[]>
@@ -110,6 +112,15 @@ export function createConversationStore(api: Api, opts: ConversationOptions = {}
       if (get().sessionId === sessionId && !get().streaming) set({ items: groupMessages(messages) })
     }
 
+    /**
+     * After an edit or a regenerate the stored session has a new branch: read it, so the message
+     * shows "n/n" and its versions. An answer that failed without being stored stays as shown.
+     */
+    const syncAfterBranch = async () => {
+      const last = get().items.at(-1)
+      if (last?.kind === 'assistant' && last.status !== 'error') await sync().catch(() => undefined)
+    }
+
     return {
       agentId: null,
       sessionId: null,
@@ -153,6 +164,7 @@ export function createConversationStore(api: Api, opts: ConversationOptions = {}
         const at = items.findLastIndex((i) => i.kind === 'user')
         if (streaming || !sessionId || at < 0) return
         await runTurn({ regenerate: true }, items.slice(0, at + 1))
+        await syncAfterBranch()
       },
 
       async edit(messageId, text) {
@@ -169,6 +181,14 @@ export function createConversationStore(api: Api, opts: ConversationOptions = {}
         if (target?.kind !== 'user') return
         const user: ChatItem = { kind: 'user', id: tempId(), content: message, createdAt: Date.now() }
         await runTurn({ message, editMessageId: target.id }, [...get().items.slice(0, at), user])
+        await syncAfterBranch()
+      },
+
+      async showBranch(messageId) {
+        const { sessionId, streaming } = get()
+        if (!sessionId || streaming) return
+        const messages = await api.call('sessions.showBranch', { id: sessionId, messageId })
+        if (get().sessionId === sessionId && !get().streaming) set({ items: groupMessages(messages) })
       },
 
       stop() {

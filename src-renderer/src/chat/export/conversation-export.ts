@@ -89,7 +89,12 @@ export function exportFileName(title: string, ext: string): string {
 
 /** Saves text as a file (the browser's download; Electron asks where). */
 export function downloadText(text: string, fileName: string, type = 'text/markdown;charset=utf-8') {
-  const url = URL.createObjectURL(new Blob([text], { type }))
+  downloadBlob(new Blob([text], { type }), fileName)
+}
+
+/** Saves a file the page made (text, an image). */
+export function downloadBlob(blob: Blob, fileName: string) {
+  const url = URL.createObjectURL(blob)
   const a = document.createElement('a')
   a.href = url
   a.download = fileName
@@ -115,9 +120,12 @@ img { max-width: 100%; }
 @page { margin: 16mm; }
 `
 
+/** A conversation's Markdown as HTML, as printed (and drawn into the PNG export). */
+export const conversationHtml = (markdown: string) => printMarked.parse(markdown) as string
+
 /** The printable page of a conversation (what "Save as PDF" in the print dialog writes). */
 export const printableHtml = (markdown: string, title: string) =>
-  `<!doctype html><html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title><style>${PRINT_CSS}</style></head><body>${printMarked.parse(markdown) as string}</body></html>`
+  `<!doctype html><html><head><meta charset="utf-8"><title>${escapeHtml(title)}</title><style>${PRINT_CSS}</style></head><body>${conversationHtml(markdown)}</body></html>`
 
 /**
  * Opens the print dialog for a conversation, whose "Save as PDF" makes the PDF: the system's fonts

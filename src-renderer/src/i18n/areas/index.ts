@@ -34,6 +34,10 @@ import teamConnectEn from './team-connect.en.json'
 import teamConnectZh from './team-connect.zh-CN.json'
 import teamSyncEn from './team-sync.en.json'
 import teamSyncZh from './team-sync.zh-CN.json'
+import chatBranchesEn from './chat-branches.en.json'
+import chatBranchesZh from './chat-branches.zh-CN.json'
+import rareErrorsEn from './rare-errors.en.json'
+import rareErrorsZh from './rare-errors.zh-CN.json'
 
 type Tree = { [key: string]: string | Tree }
 
@@ -60,7 +64,9 @@ export const areaStrings: Record<'zh-CN' | 'en', Tree[]> = {
     onboardingZh,
     kioskZh,
     teamConnectZh,
-    teamSyncZh
+    teamSyncZh,
+    chatBranchesZh,
+    rareErrorsZh
   ],
   en: [
     knowledgeEn,
@@ -80,7 +86,9 @@ export const areaStrings: Record<'zh-CN' | 'en', Tree[]> = {
     onboardingEn,
     kioskEn,
     teamConnectEn,
-    teamSyncEn
+    teamSyncEn,
+    chatBranchesEn,
+    rareErrorsEn
   ]
 }
 

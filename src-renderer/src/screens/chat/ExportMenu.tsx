@@ -1,19 +1,23 @@
-import { ExportOutlined, FileMarkdownOutlined, PrinterOutlined } from '@ant-design/icons'
+import { ExportOutlined, FileImageOutlined, FileMarkdownOutlined, PrinterOutlined } from '@ant-design/icons'
 import { Button, Dropdown } from 'antd'
+import { useContext } from 'react'
 import { useTranslation } from 'react-i18next'
-import { conversationMarkdown, downloadText, exportFileName, printConversation, type ExportLabels } from '../../chat/export/conversation-export'
+import { conversationMarkdown, downloadBlob, downloadText, exportFileName, printConversation, type ExportLabels } from '../../chat/export/conversation-export'
+import { conversationPng } from '../../chat/export/conversation-image'
+import { ResolvedThemeContext } from '../../shell/theme'
 import { groupMessages } from '../../chat/model'
 import { useArea, useStudio } from '../../stores/hooks'
 import './chat-extras.css'
 import { useFeedback } from '../../ui/feedback'
 import { useFormatDate } from '../../ui/format'
 
-/** Export the open conversation: Markdown to a file, or the print dialog (its "Save as PDF"). */
+/** Export the open conversation: Markdown to a file, a PNG image of it, or the print dialog (its "Save as PDF"). */
 export function ExportMenu({ agentName }: { agentName: string }) {
   const { t } = useTranslation()
   const studio = useStudio()
   const { fail } = useFeedback()
   const formatDate = useFormatDate()
+  const dark = useContext(ResolvedThemeContext) === 'dark'
   const sessionId = useArea('chat', (s) => s.sessionId)
   const sessions = useArea('sessions', (s) => s.items)
 
@@ -35,11 +39,12 @@ export function ExportMenu({ agentName }: { agentName: string }) {
     }
     return { title, markdown: conversationMarkdown({ title, agentName, items: groupMessages(messages), labels, formatDate }) }
   }
-  const run = (what: 'md' | 'pdf') =>
+  const run = (what: 'md' | 'png' | 'pdf') =>
     void build()
-      .then((doc) => {
+      .then(async (doc) => {
         if (!doc) return
         if (what === 'md') downloadText(doc.markdown, exportFileName(doc.title, 'md'))
+        else if (what === 'png') downloadBlob(await conversationPng(doc.markdown, { dark }), exportFileName(doc.title, 'png'))
         else printConversation(doc.markdown, doc.title)
       })
       .catch((err: unknown) => fail(err))
@@ -51,9 +56,10 @@ export function ExportMenu({ agentName }: { agentName: string }) {
       menu={{
         items: [
           { key: 'md', icon: <FileMarkdownOutlined />, label: <span data-testid="chat-export-md">{t('chatExport.markdown')}</span> },
+          { key: 'png', icon: <FileImageOutlined />, label: <span data-testid="chat-export-png">{t('chatExport.image')}</span> },
           { key: 'pdf', icon: <PrinterOutlined />, label: <span data-testid="chat-export-pdf">{t('chatExport.pdf')}</span> }
         ],
-        onClick: ({ key }) => run(key as 'md' | 'pdf')
+        onClick: ({ key }) => run(key as 'md' | 'png' | 'pdf')
       }}
     >
       <Button icon={<ExportOutlined />} aria-label={t('chatExport.export')} data-testid="chat-export">

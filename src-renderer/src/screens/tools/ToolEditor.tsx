@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next'
 import { useStudio } from '../../stores/hooks'
 import { EmojiPicker } from '../../ui/EmojiPicker'
 import { useFeedback } from '../../ui/feedback'
+import { translateMessage } from '../../api/errors'
 import { emptyTool, parseEnv, toFormValues, toInput, toolFieldFor, type ToolFormValues, type Transport } from './tool-form'
 
 interface Props {
@@ -49,7 +50,7 @@ export function ToolEditor({ open, tool, onClose }: Props) {
       setTested(
         r.ok
           ? { ok: true, text: t('tools.testOk', { ms: r.latencyMs, names: r.tools.map((x) => x.name).join(', ') }) }
-          : { ok: false, text: t('tools.testFailed', { error: r.error ?? '' }) }
+          : { ok: false, text: t('tools.testFailed', { error: translateMessage({ reason: r.reason, params: r.params, message: r.error ?? '' }) }) }
       )
     } catch (err) {
       fail(err, form, toolFieldFor)

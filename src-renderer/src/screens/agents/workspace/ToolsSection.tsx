@@ -7,6 +7,7 @@ import { routeTo } from '../../../shell/route'
 import { useArea, useStudio } from '../../../stores/hooks'
 import { EmojiAvatar } from '../../../ui/EmojiAvatar'
 import { useFeedback } from '../../../ui/feedback'
+import { translateMessage } from '../../../api/errors'
 import { Section } from './Section'
 import { STATE_BADGE, useToolStatus } from '../../tools/use-tool-status'
 
@@ -88,7 +89,13 @@ function ToolRow({ tool, status, binding, onPatch, onStatus }: RowProps) {
     setTesting(true)
     try {
       const r = await studio.connection.api.call('tools.test', { id: tool.id })
-      onStatus({ toolId: tool.id, state: r.ok ? 'ready' : 'failed', error: r.error ?? null, tools: r.tools, updatedAt: Date.now() })
+      onStatus({
+        toolId: tool.id,
+        state: r.ok ? 'ready' : 'failed',
+        error: r.ok ? null : translateMessage({ reason: r.reason, params: r.params, message: r.error ?? '' }),
+        tools: r.tools,
+        updatedAt: Date.now()
+      })
     } catch (err) {
       fail(err)
     } finally {
