@@ -19,6 +19,7 @@ import type { StudioEvents } from '../events'
 import { LockTimeout, type Claims, type KeyedLock } from '../coordination/types'
 import type { SecretBox } from '../secrets/secret-box'
 import type { SettingsService } from '../settings/settings-service'
+import { isNoModel, resolveModel } from '../providers/resolve-model'
 import { newId } from '../util/ids'
 import { deliveryService, type DeliveryOptions } from './delivery'
 import { checkSchedule, nextAfter, nextRuns } from './next-run'
@@ -205,17 +206,7 @@ export function schedulerService(deps: SchedulerDeps, opts: Partial<SchedulerOpt
       if (!agent) throw fieldError('agentId', 'no_agent', { id: agentId }, `no agent with id ${agentId}`)
       resolved = agent.id
     }
-    if (modelId) {
-      const m = await db.selectFrom('models').select(['type']).where('id', '=', modelId).executeTakeFirst()
-      if (!m) throw fieldError('modelId', 'no_model', { id: modelId }, `no model with id ${modelId}`)
-      if (m.type !== 'chat')
-        throw fieldError(
-          'modelId',
-          'model_wrong_type',
-          { id: modelId, type: m.type, wanted: 'chat' },
-          `model ${modelId} is a ${m.type} model, not a chat model`
-        )
-    }
+    if (modelId) await resolveModel(db, modelId, 'chat')
     return resolved
   }
 
@@ -406,9 +397,11 @@ export function schedulerService(deps: SchedulerDeps, opts: Partial<SchedulerOpt
 
   async function modelOverride(modelId: string | null) {
     if (!modelId) return undefined
-    const m = await db.selectFrom('models').select(['provider_id', 'model_id']).where('id', '=', modelId).executeTakeFirst()
-    if (!m) throw new AppError('conflict', 'The model chosen for this task no longer exists: pick another one')
-    return { providerId: m.provider_id, model: m.model_id }
+    const m = await resolveModel(db, modelId, 'chat').catch((err: unknown) => {
+      // The run's history says it in the words of the delete confirmation that warned about it.
+      throw isNoModel(err) ? new Error('The model chosen for this task no longer exists: pick another one') : err
+    })
+    return { providerId: m.providerId, model: m.modelId }
   }
 
   async function execute(s: StoredSchedule, entry: Active, row: ScheduleRunRow): Promise<ScheduleRun> {
