@@ -74,3 +74,6 @@ export const daysInMonth = (year: number, month: number) => new Date(Date.UTC(ye
 
 /** The machine's zone, the default for new tasks. */
 export const systemTimeZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC'
+
+/** "2026-01-30 18:00" in the zone, for run titles and messages a person reads. */
+export const localTime = (ms: number, tz: string) => new Date(ms).toLocaleString('sv-SE', { timeZone: tz }).slice(0, 16)
