@@ -159,10 +159,6 @@ export class IngestionQueue {
     return this.reembedder.lastError(kbId)
   }
 
-  isWorkingOn(docId: string): boolean {
-    return this.active.has(docId)
-  }
-
   /** Stops work on a document that is being deleted or re-queued; its buffered rows are dropped. */
   cancel(docId: string): void {
     this.active.get(docId)?.abort.abort()
