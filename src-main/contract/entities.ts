@@ -254,8 +254,6 @@ export const AgentExport = z.object({
 export type AgentExport = z.infer<typeof AgentExport>
 
 // ---------- tools (MCP servers; the original's "agent_tool") ----------
-export const ToolTransport = z.enum(['stdio', 'sse', 'streamable-http'])
-
 /** Headers as an object, JSON text, or `key:value` lines as the original UI took them. */
 export const HeadersInput = z.preprocess(
   (v) => {

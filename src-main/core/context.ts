@@ -54,8 +54,5 @@ export function createContext(
 /** The desktop itself, the CLI and the core's own work: the owner. */
 export const ownerContext = (opts: { requestId?: string; signal?: AbortSignal; log?: Logger } = {}) => createContext(OWNER, opts)
 
-/** The id a person's data is kept under: their account id, or the caller-chosen id for the owner. */
-export const userIdOf = (p: Principal): string | null => (p.kind === 'user' ? p.userId : null)
-
 /** For the audit log and log lines. */
 export const actorOf = (p: Principal): { id: string; name: string } => (p.kind === 'user' ? { id: p.userId, name: p.name } : { id: p.kind, name: p.kind })

@@ -114,16 +114,6 @@ export function presentedToken(req: Pick<Request, 'headers' | 'query'>): { token
 
 export const HOW_TO_AUTHENTICATE = 'send "Authorization: Bearer <token>" or open the URL printed at start-up'
 
-export function requireToken(token: string, allowedHosts: readonly string[] = []) {
-  return (req: Request, _res: Response, next: NextFunction) => {
-    const presented = presentedToken(req)
-    if (!presented || !tokensEqual(presented.token, token)) return next(new AppError('unauthorized', `Missing or wrong access token: ${HOW_TO_AUTHENTICATE}`))
-    if (presented.via === 'cookie' && !fromOwnPage(req, allowedHosts))
-      return next(new AppError('forbidden', "Cross-origin request refused: the studio cookie only counts on requests from the studio's own pages"))
-    next()
-  }
-}
-
 const BEARER_CHALLENGE =
   'Bearer realm="Agenta Studio", error="invalid_token", error_description="Missing or wrong access token: send the studio token or an agent key as Authorization: Bearer <token>"'
 

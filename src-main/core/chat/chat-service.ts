@@ -1,11 +1,12 @@
 import type { Kysely } from 'kysely'
 import type { SessionOrigin, TurnEvent } from '../../contract/chat'
 import type { Agent } from '../../contract/entities'
-import { AppError, fieldError } from '../../contract/errors'
+import { AppError } from '../../contract/errors'
 import type { DB } from '../../store/schema'
 import { chatRepo, toMessage, toSession, toStep } from '../../store/repos/chat'
 import type { AgentsService } from '../agents/agents-service'
 import type { ProvidersService } from '../providers/providers-service'
+import { resolveModel } from '../providers/resolve-model'
 import { EventQueue } from '../util/event-queue'
 import { KeyedMutex } from '../../base/keyed-mutex'
 import type { StudioEvents } from '../events'
@@ -106,13 +107,10 @@ export function chatService(
     })
   }
 
-  /** A model row to answer one turn with: it must exist, be a chat model and be enabled. */
+  /** The chat model to answer one turn with, when the request names one. */
   async function chatModel(modelId: string): Promise<{ providerId: string; model: string }> {
-    const m = await db.selectFrom('models').select(['provider_id', 'model_id', 'type', 'enabled']).where('id', '=', modelId).executeTakeFirst()
-    if (!m) throw fieldError('modelId', 'no_model', { id: modelId }, `no model with id ${modelId}`)
-    if (m.type !== 'chat')
-      throw fieldError('modelId', 'model_wrong_type', { id: modelId, type: m.type, wanted: 'chat' }, `model ${modelId} is a ${m.type} model, not a chat model`)
-    return { providerId: m.provider_id, model: m.model_id }
+    const m = await resolveModel(db, modelId, 'chat')
+    return { providerId: m.providerId, model: m.modelId }
   }
 
   return {

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely'
 import { AppError } from '../../contract/errors'
 import type { DB } from '../../store/schema'
 import { describeProviderFault } from '../providers/provider-errors'
+import { resolveModel } from '../providers/resolve-model'
 import { Semaphore } from '../../base/semaphore'
 
 export interface EmbedderOptions {
@@ -42,13 +43,12 @@ export class Embedder {
 
   /** The model row (of type embedding) and a client for its provider. */
   async target(modelRowId: string): Promise<ModelTarget> {
-    const m = await this.db.selectFrom('models').select(['provider_id', 'model_id', 'type']).where('id', '=', modelRowId).executeTakeFirst()
-    if (!m) throw new AppError('not_found', `The embedding model ${modelRowId} no longer exists; choose another one for this knowledge base`)
-    if (m.type !== 'embedding') throw new AppError('validation_failed', `Model ${m.model_id} is a ${m.type} model, not an embedding model`)
+    // A knowledge base keeps its model id; the model may have been deleted or retyped since.
+    const m = await resolveModel(this.db, modelRowId, 'embedding', 'embeddingModelId')
     return {
-      client: await this.clientFor(m.provider_id, { timeout: this.opts.timeoutMs, maxRetries: this.opts.maxRetries }),
-      model: m.model_id,
-      providerId: m.provider_id
+      client: await this.clientFor(m.providerId, { timeout: this.opts.timeoutMs, maxRetries: this.opts.maxRetries }),
+      model: m.modelId,
+      providerId: m.providerId
     }
   }
 

@@ -5,6 +5,7 @@ import type { KnowledgeBase, KnowledgeBaseCreate, KnowledgeBaseUpdate } from '..
 import type { DB } from '../../store/schema'
 import { knowledgeBaseColumns, knowledgeBasesRepo, toKnowledgeBase, type KnowledgeBaseRow } from '../../store/repos/knowledge-bases'
 import type { StudioEvents } from '../events'
+import { resolveModel } from '../providers/resolve-model'
 import { newId } from '../util/ids'
 
 export type KnowledgeBasesService = ReturnType<typeof knowledgeBasesService>
@@ -25,12 +26,8 @@ export function knowledgeBasesService(db: Kysely<DB>, events: StudioEvents, hook
     return toKnowledgeBase(r)
   }
 
-  async function checkEmbeddingModel(modelId: string | null | undefined) {
-    if (!modelId) return
-    const m = await db.selectFrom('models').select(['type']).where('id', '=', modelId).executeTakeFirst()
-    const issue = !m ? 'no such model' : m.type !== 'embedding' ? `is a ${m.type} model, not an embedding model` : null
-    if (issue)
-      throw new AppError('validation_failed', `Invalid request: embeddingModelId: ${issue}`, { issues: [{ path: 'embeddingModelId', message: issue }] })
+  const checkEmbeddingModel = async (modelId: string | null | undefined) => {
+    if (modelId) await resolveModel(db, modelId, 'embedding', 'embeddingModelId')
   }
 
   return {

@@ -12,6 +12,7 @@ import type { VectorStore } from '../../vector'
 import type { StudioEvents } from '../events'
 import type { SecretBox } from '../secrets/secret-box'
 import type { Claims, KeyedLock } from '../coordination/types'
+import { resolveModel } from '../providers/resolve-model'
 import { documentsService } from './documents-service'
 import { Embedder, type EmbedderOptions } from './embedder'
 import { Collections } from './ingest/collections'
@@ -137,13 +138,6 @@ export function knowledgeService(deps: {
     return a.id
   }
 
-  async function checkModel(modelId: string | null, type: 'rerank', path: string) {
-    if (!modelId) return
-    const m = await db.selectFrom('models').select(['type']).where('id', '=', modelId).executeTakeFirst()
-    if (!m) throw fieldError(path, 'no_model', { id: modelId }, 'no such model')
-    if (m.type !== type) throw fieldError(path, 'model_wrong_type', { id: modelId, type: m.type, wanted: type }, `is a ${m.type} model, not a ${type} model`)
-  }
-
   let started = false
   let stopping: Promise<void> | undefined
   /** Shutdown: source syncs, ingestion and re-embedding stop at a checkpoint; progress is saved and leases released. */
@@ -183,7 +177,7 @@ export function knowledgeService(deps: {
 
     async search(input: KbSearchInput) {
       await kbExists(input.id)
-      await checkModel(input.rerankModelId, 'rerank', 'rerankModelId')
+      if (input.rerankModelId) await resolveModel(db, input.rerankModelId, 'rerank', 'rerankModelId')
       const { id, ...req } = input
       return retriever.search(id, req)
     },
@@ -223,7 +217,7 @@ export function knowledgeService(deps: {
         if (seen.has(b.kbId)) throw fieldError(`bindings.${i}.kbId`, 'listed_twice', undefined, 'listed twice')
         seen.add(b.kbId)
         await kbExists(b.kbId)
-        await checkModel(b.settings.rerankModelId, 'rerank', `bindings.${i}.settings.rerankModelId`)
+        if (b.settings.rerankModelId) await resolveModel(db, b.settings.rerankModelId, 'rerank', `bindings.${i}.settings.rerankModelId`)
       }
       await bindingsRepo.replace(id, bindings)
       events.emit('agents.changed', { id })

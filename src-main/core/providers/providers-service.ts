@@ -4,6 +4,7 @@ import { AppError } from '../../contract/errors'
 import {
   DEFAULT_PROVIDER_TIMEOUTS,
   type ModelCreate,
+  type ModelType,
   type ModelUpdate,
   type Provider,
   type ProviderCreate,
@@ -21,6 +22,7 @@ import { tick } from '../util/clock'
 import { describeProviderFault } from './provider-errors'
 import { nodeFetch } from './node-fetch'
 import { guessModelType } from './presets'
+import { resolveModel } from './resolve-model'
 
 const LIST_TIMEOUT_MS = 15_000
 
@@ -199,6 +201,8 @@ export function providersService(db: Kysely<DB>, secrets: SecretBox, events: Stu
 
     models: {
       list: async (filter: { providerId?: string; type?: string }) => (await repo.models.list(filter)).map(toModel),
+      /** A stored model of the kind a feature needs, or the one 422 on `field` (resolve-model.ts). */
+      resolve: (id: string, kind: ModelType, field?: string) => resolveModel(db, id, kind, field),
       async create(input: z.output<typeof ModelCreate>) {
         await row(input.providerId)
         const m = {

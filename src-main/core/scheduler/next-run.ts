@@ -2,16 +2,14 @@ import cron from 'node-cron'
 import { fieldError, fieldsError, type AppError } from '../../contract/errors'
 import type { ErrorParams, FieldError, MessageCode } from '../../contract/messages'
 import type { ScheduleSpec } from '../../contract/schedules'
-import { addDays, daysInMonth, localParts, zonedToUtc } from './zoned-time'
+import { Cron } from 'croner'
+import { daysInMonth, localParts, zonedToUtc } from './zoned-time'
 
 /**
  * When a task runs next. Pure functions of (schedule, time zone, a point in time), so every rule
- * is unit-tested without waiting; node-cron parses and validates cron expressions and decides
- * which days a cron expression matches.
+ * is unit-tested without waiting; node-cron validates cron expressions (its findings name the
+ * wrong field), croner steps through their matches.
  */
-
-/** A cron expression that finds no day within this many years is refused as "never runs". */
-const CRON_HORIZON_DAYS = 366 * 8
 
 const FIELDS = [
   { key: 'minute', label: 'minute', min: 0, max: 59, names: '' },
@@ -66,39 +64,47 @@ export function checkCron(expression: string): void {
     )
 }
 
-/** Steps through the matches of a cron expression; dispose() when done (node-cron keeps a registry). */
-function cronStepper(expression: string, tz: string) {
-  const parts = expression.trim().split(/\s+/)
-  const fields = cron.parse(parts.join(' '))
-  const sortNums = (xs: (number | string)[]) => xs.filter((x): x is number => typeof x === 'number').sort((a, b) => a - b)
-  const hours = sortNums(fields.hour)
-  const minutes = sortNums(fields.minute)
-  // Whether a day matches does not depend on the time, so one check at noon (which exists on
-  // every day in every zone) decides it, whatever day-of-month/weekday syntax the expression uses.
-  const dayMatcher = cron.createTask(`0 12 ${parts[2]} ${parts[3]} ${parts[4]}`, () => undefined, { timezone: tz })
-  // Plain numeric fields rule most days out without the (Intl-heavy) matcher: a yearly
-  // expression would otherwise cost thousands of time-zone conversions.
-  const numeric = (xs: (number | string)[]) => (xs.every((x) => typeof x === 'number') ? new Set(xs as number[]) : null)
-  const months = numeric(fields.month)
-  const doms = numeric(fields.dayOfMonth)
-  const dows = numeric(fields.dayOfWeek.map((x) => (x === 7 ? 0 : x)))
+/** A cron expression that finds no match within this many years is refused as "never runs". */
+const CRON_HORIZON_MS = 366 * 8 * 86_400_000
+
+/** A local wall-clock time as if it were UTC: calendar stepping without a zone (see wallClockStepper). */
+function wallClock(ms: number, tz: string): number {
+  const p = localParts(ms, tz)
+  return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second)
+}
+
+/**
+ * The matches of a calendar rule in a zone. The rule steps along the zone's wall clock (croner,
+ * reading it as UTC, so it never meets a daylight-saving jump); each wall-clock match becomes an
+ * instant by the task's rule (zonedToUtc: a time skipped by the jump runs at the offset from
+ * before it, 02:30 → 03:30; a time that occurs twice runs once). croner's own zone handling would
+ * run a skipped 02:30 at 03:00, not the documented 03:30.
+ */
+function wallClockStepper(nextWall: (afterWall: number) => number | null, tz: string): Stepper {
   return {
-    next(after: number): number | null {
-      const start = localParts(after, tz)
-      for (let k = 0; k < CRON_HORIZON_DAYS; k++) {
-        const d = addDays(start.year, start.month, start.day, k)
-        if ((months && !months.has(d.month)) || (doms && !doms.has(d.day)) || (dows && !dows.has(d.weekday))) continue
-        if (!dayMatcher.match(new Date(zonedToUtc(d.year, d.month, d.day, 12, 0, tz)))) continue
-        for (const h of hours) {
-          for (const m of minutes) {
-            const t = zonedToUtc(d.year, d.month, d.day, h, m, tz)
-            if (t > after) return t
-          }
-        }
+    next(after) {
+      let wall = wallClock(after, tz)
+      // A wall-clock time may lie before `after` as an instant (the repeated hour): look further.
+      for (let guard = 0; guard < 4; guard++) {
+        const w = nextWall(wall)
+        if (w === null) return null
+        const d = new Date(w)
+        const t = zonedToUtc(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate(), d.getUTCHours(), d.getUTCMinutes(), tz)
+        if (t > after) return t
+        wall = w
       }
       return null
     },
-    dispose: () => void dayMatcher.destroy()
+    dispose: () => undefined
+  }
+}
+
+/** A cron rule on the wall clock; both day-of-month and weekday must match when both are given. */
+function cronWall(expression: string): (afterWall: number) => number | null {
+  const job = new Cron(expression.trim().split(/\s+/).join(' '), { timezone: 'Etc/UTC', mode: '5-part', domAndDow: true, paused: true })
+  return (afterWall) => {
+    const next = job.nextRun(new Date(afterWall))?.getTime() ?? null
+    return next !== null && next - afterWall <= CRON_HORIZON_MS ? next : null
   }
 }
 
@@ -124,7 +130,7 @@ function stepper(spec: ScheduleSpec, tz: string, anchor?: number): Stepper {
   const done = () => undefined
   switch (spec.type) {
     case 'cron':
-      return cronStepper(spec.expression, tz)
+      return wallClockStepper(cronWall(spec.expression), tz)
     case 'interval': {
       const every = spec.every * (spec.unit === 'hours' ? 3_600_000 : 60_000)
       // Anchored to the previous slot so a late wake-up does not shift every later run.
@@ -140,36 +146,21 @@ function stepper(spec: ScheduleSpec, tz: string, anchor?: number): Stepper {
     case 'daily':
     case 'weekly': {
       const [h, m] = clock(spec.time)
-      return {
-        next(after) {
-          const s = localParts(after, tz)
-          for (let k = 0; k <= 8; k++) {
-            const d = addDays(s.year, s.month, s.day, k)
-            if (spec.type === 'weekly' && d.weekday !== spec.weekday) continue
-            const t = zonedToUtc(d.year, d.month, d.day, h, m, tz)
-            if (t > after) return t
-          }
-          return null
-        },
-        dispose: done
-      }
+      return wallClockStepper(cronWall(`${m} ${h} * * ${spec.type === 'weekly' ? spec.weekday : '*'}`), tz)
     }
     case 'monthly': {
       const [h, m] = clock(spec.time)
-      return {
-        next(after) {
-          const s = localParts(after, tz)
-          for (let i = 0; i <= 2; i++) {
-            const year = s.year + Math.floor((s.month - 1 + i) / 12)
-            const month = ((s.month - 1 + i) % 12) + 1
-            // Day 31 means "the last day" in shorter months rather than skipping them.
-            const t = zonedToUtc(year, month, Math.min(spec.day, daysInMonth(year, month)), h, m, tz)
-            if (t > after) return t
-          }
-          return null
-        },
-        dispose: done
-      }
+      // Day 31 means "the last day" in shorter months rather than skipping them.
+      return wallClockStepper((afterWall) => {
+        const a = new Date(afterWall)
+        for (let i = 0; i <= 2; i++) {
+          const year = a.getUTCFullYear() + Math.floor((a.getUTCMonth() + i) / 12)
+          const month = (a.getUTCMonth() + i) % 12
+          const w = Date.UTC(year, month, Math.min(spec.day, daysInMonth(year, month + 1)), h, m)
+          if (w > afterWall) return w
+        }
+        return null
+      }, tz)
     }
   }
 }

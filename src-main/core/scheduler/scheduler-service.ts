@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely'
 import type { z } from 'zod'
 import { AppError, fieldError } from '../../contract/errors'
-import type { RunStatus, RunTrigger, Schedule, ScheduleCreate, ScheduleRun, ScheduleSpec, ScheduleUpdate } from '../../contract/schedules'
+import type { Schedule, ScheduleCreate, ScheduleRun, ScheduleSpec, ScheduleUpdate } from '../../contract/schedules'
 import {
   schedulesRepo,
   scheduleColumns,
@@ -11,19 +11,22 @@ import {
   type ScheduleRunRow,
   type StoredSchedule
 } from '../../store/repos/schedules'
-import { num } from '../../store/errors'
 import type { DB } from '../../store/schema'
 import type { AgentsService } from '../agents/agents-service'
-import type { ChatService, TurnHandle } from '../chat/chat-service'
+import type { ChatService } from '../chat/chat-service'
 import type { StudioEvents } from '../events'
-import { LockTimeout, type Claims, type KeyedLock } from '../coordination/types'
+import type { Claims, KeyedLock } from '../coordination/types'
 import type { SecretBox } from '../secrets/secret-box'
 import type { SettingsService } from '../settings/settings-service'
+import { resolveModel } from '../providers/resolve-model'
 import { newId } from '../util/ids'
 import { deliveryService, type DeliveryOptions } from './delivery'
+import { scheduleRunner } from './runner'
+import { loopDone, slotTimer } from './slot-timer'
 import { checkSchedule, nextAfter, nextRuns } from './next-run'
-import { systemTimeZone } from './zoned-time'
-import { log } from '../../base/log'
+import { localTime, systemTimeZone } from './zoned-time'
+
+export { SCHEDULED_RUN_NOTE } from './runner'
 
 export interface SchedulerOptions {
   /** Run tasks in this process. Off = tasks can be edited but nothing fires (a second process on the same data). */
@@ -42,36 +45,6 @@ export interface SchedulerOptions {
 
 export const defaultSchedulerOptions: SchedulerOptions = { enabled: true, maxSleepMs: 60_000, missedGraceMs: 120_000, keepRuns: 200, userId: 'scheduler' }
 
-/** Told to the agent on every scheduled run: nobody is there to answer its questions. */
-export const SCHEDULED_RUN_NOTE =
-  'This turn is a scheduled task (a "digital employee" run): nobody is chatting with you now. Do the task with your tools and knowledge, then answer with the result itself; it is saved and may be emailed or posted as it is. Do not ask questions: if something is missing, say what and do what you can.'
-
-/** A slot's claim outlives any process that could still be looking at that slot. */
-const CLAIM_TTL_MS = 24 * 3600_000
-/** When the claim cannot be asked (Redis away), the slot is tried again this soon rather than dropped. */
-const CLAIM_RETRY_MS = 5_000
-
-const ORPHAN_ERROR = 'The app stopped while this run was going (crash or forced quit)'
-/** A run's hold on its task outlives a process killed mid-run by this much at most. */
-const RUN_LEASE_MS = 30_000
-/** How often runs left `running` by a process that died (its lease ran out) are looked for. */
-const ORPHAN_SWEEP_MS = 60_000
-/** How long "stop" waits for a run in another process to end before answering with its state then. */
-const REMOTE_STOP_WAIT_MS = 30_000
-
-const runLock = (taskId: string) => `schedule-run:${taskId}`
-/** The wait a run listens on for "stop", reachable from any process of a team server. */
-const stopWaitId = (runId: string) => `schedule-stop_${runId}`
-
-interface Active {
-  runId: string
-  startedAt: number
-  handle?: TurnHandle
-  reason?: 'timeout' | 'user' | 'closing'
-  done: Promise<ScheduleRun>
-  cancel(reason: 'timeout' | 'user' | 'closing'): void
-}
-
 export interface SchedulerDeps {
   db: Kysely<DB>
   chat: ChatService
@@ -87,78 +60,22 @@ export interface SchedulerDeps {
 
 export type SchedulerService = ReturnType<typeof schedulerService>
 
-const seconds = (s: number) => (s % 3600 === 0 ? `${s / 3600} h` : s % 60 === 0 ? `${s / 60} min` : `${s} s`)
-const localTime = (ms: number, tz: string) => new Date(ms).toLocaleString('sv-SE', { timeZone: tz }).slice(0, 16)
-const loopDone = (s: { loopCount: number; runCount: number }) => s.loopCount > 0 && s.runCount >= s.loopCount
-
 /**
- * Digital employees: agent tasks on a schedule. One timer sleeps until the soonest due task
- * (at most maxSleepMs); the next run time is stored, so downtime is noticed at start-up and
- * missed runs follow each task's policy. See README.md beside this file.
+ * Digital employees: agent tasks on a schedule. This service is what a task is (CRUD, checks,
+ * what the studio shows); when it runs is slot-timer.ts (next-run.ts computes the times), running
+ * it is runner.ts, with delivery.ts and retention.ts. The next run time is stored, so downtime is
+ * noticed at start-up and missed runs follow each task's policy. See README.md beside this file.
  */
 export function schedulerService(deps: SchedulerDeps, opts: Partial<SchedulerOptions> = {}) {
   const options = { ...defaultSchedulerOptions, ...opts }
   const { db, chat, agents, events } = deps
   const repo = schedulesRepo(db)
   const delivery = deliveryService(deps.settings, deps.secrets, { smtp: options.smtp })
-  /** Enabled tasks with a next run: id → next_run_at. */
-  const due = new Map<string, number>()
-  /** The run going now, per task: the no-overlap rule. */
-  const active = new Map<string, Active>()
-  let timer: NodeJS.Timeout | undefined
-  let started = false
-  let closed = false
-  /** False from the start of shutdown: runs under way may finish, no new one fires. */
-  let firing = true
-  let ticking: Promise<void> = Promise.resolve()
-  let unsubscribe: (() => void) | undefined
-  let sweeper: NodeJS.Timeout | undefined
-  /** Slots this process claimed but could not start yet (the lock could not be asked): retried without claiming again. */
-  const claimed = new Map<string, number>()
-
-  /**
-   * Takes the task's run lock for as long as a run goes: the release function, or null when a
-   * run holds it in another process. Rejects when the lock cannot be asked (Redis away).
-   */
-  async function takeRun(id: string, waitMs = 0): Promise<(() => void) | null> {
-    let release!: () => void
-    const running = new Promise<void>((r) => (release = r))
-    let held!: () => void
-    const holding = new Promise<void>((r) => (held = r))
-    const lock = deps.locks.run(
-      runLock(id),
-      async () => {
-        held()
-        await running
-      },
-      { leaseMs: RUN_LEASE_MS, waitMs }
-    )
-    try {
-      await Promise.race([holding, lock])
-    } catch (err) {
-      if (err instanceof LockTimeout) return null
-      throw err
-    }
-    lock.catch((err) => log.warn({ err, taskId: id }, 'scheduled run lock not released; it expires with its lease'))
-    return release
-  }
-
-  /** Runs left `running` by a process that is gone (nobody holds their task's lock) are marked failed. */
-  async function sweepOrphans(): Promise<void> {
-    const ids = new Set((await repo.runs.running()).map((r) => r.schedule_id))
-    for (const id of ids) {
-      if (active.has(id) || closed) continue
-      const release = await takeRun(id)
-      if (!release) continue
-      try {
-        if (active.has(id)) continue
-        const r = await repo.runs.failOrphans(id, ORPHAN_ERROR, Date.now())
-        if (Number(r.numUpdatedRows)) changed(id)
-      } finally {
-        release()
-      }
-    }
-  }
+  const changed = (id: string) => events.emit('schedules.changed', { id })
+  const runner = scheduleRunner({ db, repo, chat, events, locks: deps.locks, delivery, options, changed })
+  const timer = slotTimer({ repo, events, claims: deps.claims, runner, options, changed })
+  const setDue = (id: string, at: number | null) => timer.setDue(id, at)
+  let closing = false
 
   async function stored(id: string): Promise<StoredSchedule> {
     const r = await repo.find(id)
@@ -182,7 +99,7 @@ export function schedulerService(deps: SchedulerDeps, opts: Partial<SchedulerOpt
       ...rest,
       status: !s.enabled ? 'paused' : nextRunAt === null ? 'finished' : 'active',
       // Also a run going in another process of a team server (a crashed one's is swept within a minute).
-      running: active.has(s.id) || lastRun?.status === 'running',
+      running: !!runner.running(s.id) || lastRun?.status === 'running',
       runTotal,
       nextRunAt,
       nextRuns: upcoming,
@@ -205,298 +122,8 @@ export function schedulerService(deps: SchedulerDeps, opts: Partial<SchedulerOpt
       if (!agent) throw fieldError('agentId', 'no_agent', { id: agentId }, `no agent with id ${agentId}`)
       resolved = agent.id
     }
-    if (modelId) {
-      const m = await db.selectFrom('models').select(['type']).where('id', '=', modelId).executeTakeFirst()
-      if (!m) throw fieldError('modelId', 'no_model', { id: modelId }, `no model with id ${modelId}`)
-      if (m.type !== 'chat')
-        throw fieldError(
-          'modelId',
-          'model_wrong_type',
-          { id: modelId, type: m.type, wanted: 'chat' },
-          `model ${modelId} is a ${m.type} model, not a chat model`
-        )
-    }
+    if (modelId) await resolveModel(db, modelId, 'chat')
     return resolved
-  }
-
-  const changed = (id: string) => events.emit('schedules.changed', { id })
-
-  function setDue(id: string, at: number | null) {
-    if (at === null) due.delete(id)
-    else due.set(id, at)
-    plan()
-  }
-
-  // ---------- the timer ----------
-  function plan() {
-    clearTimeout(timer)
-    timer = undefined
-    if (!started || closed || !firing || !due.size) return
-    const soonest = Math.min(...due.values())
-    timer = setTimeout(() => void tick(), Math.min(Math.max(soonest - Date.now(), 0), options.maxSleepMs))
-    // A waiting task must not keep `agenta serve` or a test process alive on its own.
-    timer.unref?.()
-  }
-
-  function tick(): Promise<void> {
-    ticking = ticking
-      .then(async () => {
-        timer = undefined
-        const now = Date.now()
-        for (const [id, at] of [...due]) {
-          if (closed || !firing) return
-          if (at > now) continue
-          try {
-            await fire(id)
-          } catch (err) {
-            log.error({ err, taskId: id }, 'scheduled task could not start')
-            setDue(id, null) // retried when the task is edited or the app restarts, not in a hot loop
-          }
-        }
-      })
-      .finally(plan)
-    return ticking
-  }
-
-  /** A task's slot has come: run it, or record why not, and move on to its next slot. */
-  async function fire(id: string): Promise<void> {
-    const r = await repo.find(id)
-    const s = r && toStoredSchedule(r)
-    if (!s || !s.enabled || s.nextRunAt === null) return setDue(id, null)
-    const now = Date.now()
-    if (s.nextRunAt > now) return setDue(id, s.nextRunAt)
-    const slot = s.nextRunAt
-    const late = now - slot > options.missedGraceMs
-    let next: number | null
-    try {
-      next = nextAfter(s.schedule, s.timezone, now, slot)
-    } catch {
-      next = null
-    }
-    // Several processes on one database all see the slot come; the one that claims it handles it
-    // (runs or records the skip). The others only move on to the next slot, which the winner stores.
-    let mine: boolean
-    // The run lock is taken after the claim: a process that lost the claim never holds it, so
-    // the winner finds it free unless a run is really going (maybe in another process).
-    let release: (() => void) | null = null
-    const busy = active.get(id)
-    const skipMissed = late && s.missedPolicy === 'skip'
-    try {
-      mine = claimed.get(id) === slot || (await deps.claims.claimOnce(`schedule:${id}:${slot}`, CLAIM_TTL_MS))
-      if (mine) claimed.set(id, slot)
-      // An orphan sweep holds the lock for a moment: wait a little rather than skip for it.
-      if (mine && !busy && !skipMissed) release = await takeRun(id, 3_000)
-    } catch (err) {
-      log.warn({ err, taskId: id }, 'scheduled slot not claimed or not started; trying again soon')
-      return setDue(id, Date.now() + CLAIM_RETRY_MS)
-    }
-    claimed.delete(id)
-    if (!mine) return setDue(id, next)
-    if (!release) {
-      await repo.update(id, { next_run_at: next })
-      setDue(id, next)
-      const why = busy
-        ? `Skipped: the previous run (started ${localTime(busy.startedAt, s.timezone)}) was still going`
-        : skipMissed
-          ? `Missed at ${localTime(slot, s.timezone)} (${s.timezone}) while the app was not running; this task skips missed runs`
-          : 'Skipped: the previous run was still going (on another server process)'
-      await recordSkipped(s, late ? 'missed' : 'schedule', slot, why)
-      changed(id)
-      return
-    }
-    const runCount = s.runCount + 1
-    if (loopDone({ loopCount: s.loopCount, runCount })) next = null
-    try {
-      await repo.update(id, { run_count: runCount, next_run_at: next })
-    } catch (err) {
-      release()
-      throw err
-    }
-    setDue(id, next)
-    await startRun({ ...s, runCount, nextRunAt: next }, late ? 'missed' : 'schedule', slot, release)
-    changed(id)
-  }
-
-  /** Takes a task's next run time from the database (it changed, maybe in another process). */
-  async function reload(id: string) {
-    try {
-      const r = await repo.find(id)
-      if (closed) return
-      setDue(id, r && r.enabled ? (r.next_run_at === null ? null : num(r.next_run_at)) : null)
-    } catch (err) {
-      log.warn({ err, taskId: id }, 'scheduled task not reloaded')
-    }
-  }
-
-  async function recordSkipped(s: StoredSchedule, trigger: RunTrigger, slot: number, why: string) {
-    const now = Date.now()
-    const row: ScheduleRunRow = {
-      id: newId(),
-      schedule_id: s.id,
-      session_id: null,
-      status: 'skipped',
-      output: '',
-      error: why,
-      started_at: now,
-      ended_at: now,
-      run_id: null,
-      run_trigger: trigger,
-      scheduled_for: slot,
-      deliveries: null
-    }
-    await repo.runs.insert(row)
-    emitRun(s, toScheduleRun(row), false)
-  }
-
-  function emitRun(s: StoredSchedule, run: ScheduleRun, notify: boolean) {
-    events.emit('schedules.run', { ...run, scheduleName: s.name, notify })
-  }
-
-  // ---------- runs ----------
-  /** Records the run and starts it; resolves once it is under way (its end comes through `done`). */
-  async function startRun(
-    s: StoredSchedule,
-    trigger: RunTrigger,
-    slot: number | null,
-    release: () => void
-  ): Promise<{ run: ScheduleRun; done: Promise<ScheduleRun> }> {
-    let finish!: (run: ScheduleRun) => void
-    const entry: Active = {
-      runId: newId(),
-      startedAt: Date.now(),
-      done: new Promise<ScheduleRun>((resolve) => (finish = resolve)),
-      cancel(reason) {
-        entry.reason ??= reason
-        entry.handle?.cancel()
-      }
-    }
-    // Taken before the first await, so two "run now" clicks cannot both start a run.
-    active.set(s.id, entry)
-    const row: ScheduleRunRow = {
-      id: entry.runId,
-      schedule_id: s.id,
-      session_id: null,
-      status: 'running',
-      output: '',
-      error: null,
-      started_at: entry.startedAt,
-      ended_at: null,
-      run_id: null,
-      run_trigger: trigger,
-      scheduled_for: slot,
-      deliveries: null
-    }
-    try {
-      await repo.runs.insert(row)
-    } catch (err) {
-      active.delete(s.id)
-      release()
-      throw err
-    }
-    void entry.done.finally(release)
-    const run = toScheduleRun(row)
-    emitRun(s, run, false)
-    void execute(s, entry, row).then(finish, (err) => {
-      log.error({ err, taskId: s.id }, 'scheduled run failed to finish')
-      active.delete(s.id)
-      finish({ ...run, status: 'error', error: 'Internal error', endedAt: Date.now() })
-    })
-    return { run, done: entry.done }
-  }
-
-  async function modelOverride(modelId: string | null) {
-    if (!modelId) return undefined
-    const m = await db.selectFrom('models').select(['provider_id', 'model_id']).where('id', '=', modelId).executeTakeFirst()
-    if (!m) throw new AppError('conflict', 'The model chosen for this task no longer exists: pick another one')
-    return { providerId: m.provider_id, model: m.model_id }
-  }
-
-  async function execute(s: StoredSchedule, entry: Active, row: ScheduleRunRow): Promise<ScheduleRun> {
-    let status: RunStatus = 'ok'
-    let error: string | null = null
-    let output = ''
-    const timeout = setTimeout(() => entry.cancel('timeout'), s.timeoutSeconds * 1000)
-    // "Stop" may be asked of another process of a team server: it reaches this run through its wait.
-    const ended = new AbortController()
-    void chat.waits
-      .wait({ id: stopWaitId(row.id), timeoutMs: s.timeoutSeconds * 1000 + 60_000, signal: ended.signal, start: () => undefined })
-      .then((o) => o.status === 'answered' && entry.cancel('user'))
-    try {
-      const session = await chat.sessions.create({
-        agentId: s.agentId,
-        userId: options.userId,
-        origin: 'schedule',
-        title: `⏰ ${s.name} · ${localTime(entry.startedAt, s.timezone)}`
-      })
-      row.session_id = session.id
-      await repo.runs.update(row.id, { session_id: session.id })
-      if (entry.reason) throw new Error('stopped before it began')
-      const handle = await chat.startTurn({
-        sessionId: session.id,
-        message: s.instruction,
-        userId: options.userId,
-        interactive: false,
-        extraSystem: SCHEDULED_RUN_NOTE,
-        modelOverride: await modelOverride(s.modelId)
-      })
-      entry.handle = handle
-      // Nobody streams a scheduled run: end the event queue so deltas are dropped, not buffered.
-      void handle.events[Symbol.asyncIterator]().return?.()
-      if (entry.reason) handle.cancel()
-      void handle.runId.then((id) => {
-        row.run_id = id
-        return repo.runs.update(row.id, { run_id: id })
-      })
-      const summary = await handle.done
-      row.run_id = summary.runId
-      output = summary.text
-      if (summary.status === 'error') {
-        status = 'error'
-        error = summary.error?.message ?? 'The agent turn failed'
-      }
-    } catch (err) {
-      status = 'error'
-      error = err instanceof AppError ? err.message : ((err as Error)?.message ?? String(err))
-    } finally {
-      clearTimeout(timeout)
-      ended.abort()
-    }
-    if (entry.reason === 'timeout') {
-      status = 'timeout'
-      error = `The run did not finish within ${seconds(s.timeoutSeconds)} and was stopped`
-    } else if (entry.reason) {
-      status = 'cancelled'
-      error = entry.reason === 'closing' ? 'The app was closing, so the run was stopped' : 'Stopped by the user'
-    }
-    Object.assign(row, { status, output, error, ended_at: Date.now() })
-    await repo.runs.update(row.id, { status, output, error, ended_at: row.ended_at, run_id: row.run_id, session_id: row.session_id })
-
-    // Delivery uses the task as it is now: it may have been edited (or deleted) during the run.
-    const current = await repo.find(s.id)
-    const task = current ? toStoredSchedule(current) : s
-    // The result is known now: say so (and notify) before e-mail and webhooks, which can take up
-    // to their timeouts; a second event then carries the delivery results, without notifying again.
-    emitRun(task, toScheduleRun(row), task.delivery.notify && status !== 'cancelled')
-    if (current && status !== 'cancelled') {
-      const results = await delivery.deliver(task, toScheduleRun(row))
-      if (results.length) {
-        row.deliveries = JSON.stringify(results)
-        await repo.runs.update(row.id, { deliveries: row.deliveries })
-        emitRun(task, toScheduleRun(row), false)
-      }
-    }
-    active.delete(s.id)
-    const final = toScheduleRun(row)
-    changed(s.id)
-    if (current) await prune(s.id).catch((err) => log.warn({ err }, 'pruning old scheduled runs failed'))
-    return final
-  }
-
-  async function prune(id: string) {
-    const old = await repo.runs.beyond(id, options.keepRuns)
-    if (!old.length) return
-    await repo.runs.deleteMany(old.map((r) => r.id))
-    await repo.deleteSessions(old.flatMap((r) => (r.session_id ? [r.session_id] : [])))
   }
 
   return {
@@ -504,17 +131,8 @@ export function schedulerService(deps: SchedulerDeps, opts: Partial<SchedulerOpt
 
     /** Marks runs a crash left `running` as failed, then starts the timer (missed runs are handled on its first tick). */
     async start(): Promise<void> {
-      if (!options.enabled || started || closed) return
-      await sweepOrphans()
-      sweeper = setInterval(() => void sweepOrphans().catch((err) => log.warn({ err }, 'looking for orphaned scheduled runs failed')), ORPHAN_SWEEP_MS)
-      sweeper.unref()
-      for (const r of await repo.due()) due.set(r.id, num(r.next_run_at))
-      // Tasks created or edited through another process (the events come through the coordination bus).
-      unsubscribe = events.subscribe((name, payload) => {
-        if (name === 'schedules.changed') void reload((payload as { id: string }).id)
-      })
-      started = true
-      void tick()
+      if (!options.enabled || timer.started || closing) return
+      await timer.start()
     },
 
     async list(f: { agentId?: string } = {}): Promise<Schedule[]> {
@@ -570,7 +188,7 @@ export function schedulerService(deps: SchedulerDeps, opts: Partial<SchedulerOpt
 
     async delete(id: string): Promise<{ ok: true }> {
       await stored(id)
-      active.get(id)?.cancel('user')
+      runner.running(id)?.cancel('user')
       const sessions = (await repo.runs.beyond(id, 0)).flatMap((r) => (r.session_id ? [r.session_id] : []))
       await repo.delete(id)
       await repo.deleteSessions(sessions)
@@ -607,46 +225,32 @@ export function schedulerService(deps: SchedulerDeps, opts: Partial<SchedulerOpt
     /** Starts a run now, outside the schedule (does not count toward the loop count). */
     async runNow(id: string, wait = false): Promise<ScheduleRun> {
       const s = await stored(id)
-      if (closed || !firing) throw new AppError('conflict', 'The app is shutting down')
-      const busy = active.get(id)
+      if (closing || !timer.firing) throw new AppError('conflict', 'The app is shutting down')
+      const busy = runner.running(id)
       if (busy)
         throw new AppError('conflict', `"${s.name}" is already running (started ${localTime(busy.startedAt, s.timezone)}); wait for it or stop it`, undefined, {
           reason: 'task_running',
           params: { name: s.name }
         })
-      const release = await takeRun(id)
+      const release = await runner.takeRun(id)
       if (!release)
         throw new AppError('conflict', `"${s.name}" is already running (on another server process); wait for it or stop it`, undefined, {
           reason: 'task_running',
           params: { name: s.name }
         })
-      const { run, done } = await startRun(s, 'manual', null, release)
+      const { run, done } = await runner.start(s, 'manual', null, release)
       changed(id)
       return wait ? done : run
     },
 
     async cancelRun(id: string): Promise<ScheduleRun> {
       const s = await stored(id)
-      const busy = active.get(id)
+      const busy = runner.running(id)
       if (busy) {
         busy.cancel('user')
         return busy.done
       }
-      // Maybe running in another process of a team server: its stop wait takes the request there.
-      const [remote] = await repo.runs.running(id)
-      if (!remote) throw new AppError('conflict', `"${s.name}" is not running`, undefined, { reason: 'task_not_running', params: { name: s.name } })
-      if (!(await chat.waits.answerAnywhere(stopWaitId(remote.id), { stop: true }))) {
-        // Nobody listens: the process that ran it is gone. The sweep's rule, at once.
-        await sweepOrphans()
-        const now = (await repo.runs.running(id)).find((r) => r.id === remote.id)
-        if (now) throw new AppError('conflict', `"${s.name}" is running on another server process that cannot be reached; try again shortly`)
-      }
-      const until = Date.now() + REMOTE_STOP_WAIT_MS
-      for (;;) {
-        const r = await repo.runs.find(remote.id)
-        if (!r || r.status !== 'running' || Date.now() > until) return toScheduleRun(r ?? remote)
-        await new Promise((res) => setTimeout(res, 200))
-      }
+      return runner.stopElsewhere(s)
     },
 
     async runs(id: string, o: { limit: number; before?: number }): Promise<ScheduleRun[]> {
@@ -664,37 +268,26 @@ export function schedulerService(deps: SchedulerDeps, opts: Partial<SchedulerOpt
     /** Resolves when no tick is pending and no run is going (tests, scripted hosts, shutdown's grace period). */
     async idle(): Promise<void> {
       for (;;) {
-        await ticking
-        if (!active.size) return
-        await Promise.all([...active.values()].map((a) => a.done))
+        await timer.settled()
+        if (!runner.size) return
+        await runner.allDone()
       }
     },
 
-    /** Stops the timer and every run (recorded as cancelled). */
     /** Shutdown, first step: no task fires any more; runs under way go on. */
-    async stopFiring(): Promise<void> {
-      firing = false
-      clearInterval(sweeper)
-      unsubscribe?.()
-      clearTimeout(timer)
-      await ticking
-    },
+    stopFiring: () => timer.stopFiring(),
 
     /** Stops the runs still going (recorded as cancelled) and the timer. */
     async close(): Promise<void> {
-      closed = true
-      firing = false
-      clearInterval(sweeper)
-      unsubscribe?.()
-      clearTimeout(timer)
-      for (const a of active.values()) a.cancel('closing')
-      await Promise.all([...active.values()].map((a) => a.done))
-      await ticking
+      closing = true
+      timer.close()
+      await runner.close()
+      await timer.settled()
     },
 
     /** For the host: whether this process fires tasks. */
     get enabled() {
-      return options.enabled && started && !closed
+      return options.enabled && timer.started
     }
   }
 }

@@ -11,8 +11,6 @@ export interface LocalParts {
   hour: number
   minute: number
   second: number
-  /** 0 = Sunday */
-  weekday: number
 }
 
 const formatters = new Map<string, Intl.DateTimeFormat>()
@@ -27,15 +25,12 @@ function formatter(tz: string): Intl.DateTimeFormat {
       day: 'numeric',
       hour: 'numeric',
       minute: 'numeric',
-      second: 'numeric',
-      weekday: 'short'
+      second: 'numeric'
     })
     formatters.set(tz, f)
   }
   return f
 }
-
-const WEEKDAYS: Record<string, number> = { Sun: 0, Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6 }
 
 export function localParts(ms: number, tz: string): LocalParts {
   const out: Record<string, string> = {}
@@ -46,8 +41,7 @@ export function localParts(ms: number, tz: string): LocalParts {
     day: Number(out.day),
     hour: Number(out.hour) % 24,
     minute: Number(out.minute),
-    second: Number(out.second),
-    weekday: WEEKDAYS[out.weekday] ?? 0
+    second: Number(out.second)
   }
 }
 
@@ -76,13 +70,10 @@ export function zonedToUtc(year: number, month: number, day: number, hour: numbe
   return before
 }
 
-/** The calendar date `days` after the given one (handles month and year ends). */
-export function addDays(year: number, month: number, day: number, days: number): { year: number; month: number; day: number; weekday: number } {
-  const d = new Date(Date.UTC(year, month - 1, day + days))
-  return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), weekday: d.getUTCDay() }
-}
-
 export const daysInMonth = (year: number, month: number) => new Date(Date.UTC(year, month, 0)).getUTCDate()
 
 /** The machine's zone, the default for new tasks. */
 export const systemTimeZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC'
+
+/** "2026-01-30 18:00" in the zone, for run titles and messages a person reads. */
+export const localTime = (ms: number, tz: string) => new Date(ms).toLocaleString('sv-SE', { timeZone: tz }).slice(0, 16)

@@ -5,7 +5,7 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto'
 import { AppError } from '../../contract/errors'
 import type { KioskPinState, KioskPinUpdate } from '../../contract/kiosk'
-import { KeyedMutex } from '../util/keyed-mutex'
+import { KeyedMutex } from '../../base/keyed-mutex'
 import type { KeyedLock } from '../coordination/types'
 
 /** Where the PIN's scrypt hash is kept (runtime.settings.raw); the PIN itself is never stored. null: removed. */

@@ -54,14 +54,13 @@ export function speechRouter(runtime: Runtime, access: ChatAccess): Router {
     if (wanted && caller.kind !== 'studio') throw new AppError('forbidden', 'Only the studio may choose a speech model; a public key uses its agent’s voice')
     const id = wanted ?? agentChoice
     if (type === 'tts' && id === BUILTIN_TTS_MODEL_ID) return 'builtin'
-    const models = await runtime.providers.models.list({ type })
     const kind = type === 'tts' ? 'speech synthesis (tts)' : 'speech recognition (stt)'
     if (id) {
-      const m = models.find((x) => x.id === id || x.modelId === id)
-      if (!m) throw new AppError(wanted ? 'not_found' : 'validation_failed', `There is no ${kind} model ${id}: add it to a provider with the type "${type}"`)
-      return m
+      // The id of a stored model, or (as a provider's own API takes) its model name.
+      const named = (await runtime.providers.models.list({ type })).find((x) => x.modelId === id)
+      return named ?? runtime.providers.models.resolve(id, type)
     }
-    const first = models.find((m) => m.enabled)
+    const first = (await runtime.providers.models.list({ type })).find((m) => m.enabled)
     if (!first) throw new AppError('validation_failed', `No ${kind} model is set up: add a model of type "${type}" to a provider`)
     return first
   }

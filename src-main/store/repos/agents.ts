@@ -3,6 +3,7 @@ import type { AgentsTable, DB } from '../schema'
 import type { Agent } from '../../contract/entities'
 import { bool, json, num } from '../errors'
 import { nothingToSet } from './nothing-to-set'
+import { boolColumn, columns, jsonColumn } from './columns'
 
 export type AgentRow = Selectable<AgentsTable>
 
@@ -31,29 +32,25 @@ export const toAgent = (r: AgentRow): Agent => ({
 })
 
 /** Entity fields → columns; only the fields present are written. */
-export function agentColumns(a: Partial<Agent>): Partial<AgentRow> {
-  const out: Partial<AgentRow> = {}
-  const set = <K extends keyof AgentRow>(k: K, v: AgentRow[K] | undefined) => {
-    if (v !== undefined) out[k] = v
-  }
-  set('name', a.name)
-  set('description', a.description)
-  set('avatar', a.avatar)
-  set('provider_id', a.providerId)
-  set('model', a.model)
-  set('system_prompt', a.systemPrompt)
-  set('params', a.params && JSON.stringify(a.params))
-  set('welcome_message', a.welcomeMessage)
-  set('quick_phrases', a.quickPhrases && JSON.stringify(a.quickPhrases))
-  set('theme', a.theme && JSON.stringify(a.theme))
-  set('card_templates', a.cardTemplates && JSON.stringify(a.cardTemplates))
-  set('digital_human', a.digitalHuman === undefined ? undefined : a.digitalHuman && JSON.stringify(a.digitalHuman))
-  set('max_steps', a.maxSteps)
-  set('published', a.published === undefined ? undefined : a.published ? 1 : 0)
-  set('allowed_origins', a.allowedOrigins && JSON.stringify(a.allowedOrigins))
-  set('memory', a.memory && JSON.stringify(a.memory))
-  return out
-}
+export const agentColumns = (a: Partial<Agent>): Partial<AgentRow> =>
+  columns<AgentRow>({
+    name: a.name,
+    description: a.description,
+    avatar: a.avatar,
+    provider_id: a.providerId,
+    model: a.model,
+    system_prompt: a.systemPrompt,
+    params: a.params && JSON.stringify(a.params),
+    welcome_message: a.welcomeMessage,
+    quick_phrases: a.quickPhrases && JSON.stringify(a.quickPhrases),
+    theme: a.theme && JSON.stringify(a.theme),
+    card_templates: a.cardTemplates && JSON.stringify(a.cardTemplates),
+    digital_human: jsonColumn(a.digitalHuman),
+    max_steps: a.maxSteps,
+    published: boolColumn(a.published),
+    allowed_origins: a.allowedOrigins && JSON.stringify(a.allowedOrigins),
+    memory: a.memory && JSON.stringify(a.memory)
+  })
 
 export function agentsRepo(db: Kysely<DB>) {
   return {

@@ -3,6 +3,7 @@ import type { DB, DigitalHumansTable } from '../schema'
 import type { DigitalHuman } from '../../contract/digital-humans'
 import { json, num, uniqueOr409 } from '../errors'
 import { nothingToSet } from './nothing-to-set'
+import { columns, jsonColumn } from './columns'
 
 export type DigitalHumanRow = Selectable<DigitalHumansTable>
 
@@ -22,17 +23,16 @@ export const toDigitalHuman = (r: DigitalHumanRow): DigitalHuman => ({
 })
 
 /** Entity fields → columns; only the fields present are written. */
-export function digitalHumanColumns(d: Partial<DigitalHuman>): Partial<DigitalHumanRow> {
-  const out: Partial<DigitalHumanRow> = {}
-  if (d.name !== undefined) out.name = d.name
-  if (d.kind !== undefined) out.kind = d.kind
-  if (d.look !== undefined) out.look = d.look
-  if (d.palette !== undefined) out.palette = d.palette
-  if (d.liveTalking !== undefined) out.live_talking = d.liveTalking && JSON.stringify(d.liveTalking)
-  if (d.voice !== undefined) out.voice = JSON.stringify(d.voice)
-  if (d.modelFile !== undefined) out.model_file = d.modelFile && JSON.stringify(d.modelFile)
-  return out
-}
+export const digitalHumanColumns = (d: Partial<DigitalHuman>): Partial<DigitalHumanRow> =>
+  columns<DigitalHumanRow>({
+    name: d.name,
+    kind: d.kind,
+    look: d.look,
+    palette: d.palette,
+    live_talking: jsonColumn(d.liveTalking),
+    voice: d.voice === undefined ? undefined : JSON.stringify(d.voice),
+    model_file: jsonColumn(d.modelFile)
+  })
 
 export function digitalHumansRepo(db: Kysely<DB>) {
   const taken = (name?: string) => `A digital human named "${name}" already exists`

@@ -86,7 +86,6 @@ export function documentsRepo(base: Kysely<DB>) {
   const db = knowledgeDb(base)
   const head = (d: Db = db) => d.selectFrom('documents').select(documentHeadColumns)
   return {
-    db,
     find: (id: string) => head().where('id', '=', id).executeTakeFirst(),
     findFull: (id: string) => db.selectFrom('documents').selectAll().where('id', '=', id).executeTakeFirst(),
     findByKey: (kbId: string, key: string) => head().where('kb_id', '=', kbId).where('source_key', '=', key).executeTakeFirst(),
@@ -231,13 +230,84 @@ export function documentsRepo(base: Kysely<DB>) {
         .limit(limit)
         .execute(),
     staleVersions: (limit: number) => db.selectFrom('documents').select(['id', 'kb_id', 'stale_gen']).where('stale_gen', 'is not', null).limit(limit).execute(),
-    nextDue: async () => {
+    /** Releases every lease `owner` holds (shutdown), so another process resumes at once rather than after they expire. */
+    releaseLeases: (owner: string) => db.updateTable('documents').set({ lease_owner: null, lease_until: null }).where('lease_owner', '=', owner).execute(),
+    /** Writes a stage change only while `owner` still holds the document; false = its lease was lost. */
+    async own(id: string, owner: string, patch: Partial<DocumentRow>): Promise<boolean> {
       const r = await db
-        .selectFrom('documents')
-        .select((eb) => eb.fn.min<number>('next_attempt_at').as('t'))
-        .where('status', 'in', [...activeDocumentStatuses])
+        .updateTable('documents')
+        .set({ ...patch, updated_at: Date.now() })
+        .where('id', '=', id)
+        .where('lease_owner', '=', owner)
         .executeTakeFirst()
-      return r?.t == null ? null : num(r.t)
+      return Number(r.numUpdatedRows) === 1
+    },
+    /** Saves a version's resume point; false = the document was deleted or re-queued meanwhile. */
+    async chunksWritten(id: string, gen: number, upto: number): Promise<boolean> {
+      const r = await db
+        .updateTable('documents')
+        .set({ chunks_done: upto, updated_at: Date.now() })
+        .where('id', '=', id)
+        .where('gen', '=', gen)
+        .executeTakeFirst()
+      return Number(r.numUpdatedRows) !== 0
+    },
+    /**
+     * A batch end: each fully written version (still the document's current one) becomes the served
+     * one, in one transaction; the version it replaces is marked stale for cleanup. Returns the
+     * documents promoted.
+     */
+    promote: (versions: Map<string, number>, now: number) =>
+      db.transaction().execute(async (tx) => {
+        const finished: Array<{ id: string; bytes: number }> = []
+        for (const [id, gen] of versions) {
+          const d = await tx
+            .selectFrom('documents')
+            .select(['id', 'gen', 'served_gen', 'status', 'chunks_done', 'chunk_count', 'work_hash', 'bytes'])
+            .where('id', '=', id)
+            .executeTakeFirst()
+          if (!d || Number(d.gen) !== gen || d.status !== 'indexing' || Number(d.chunks_done) < Number(d.chunk_count)) continue
+          const old = d.served_gen === null ? null : Number(d.served_gen)
+          await tx
+            .updateTable('documents')
+            .set({
+              status: 'ready',
+              served_gen: gen,
+              stale_gen: old !== null && old !== gen ? old : null,
+              content_hash: d.work_hash,
+              error: null,
+              attempts: 0,
+              lease_owner: null,
+              lease_until: null,
+              finished_at: now,
+              updated_at: now
+            })
+            .where('id', '=', id)
+            .execute()
+          finished.push({ id, bytes: Number(d.bytes) })
+        }
+        return finished
+      }),
+    /** The stale version's rows are deleted: forget it (unless a newer replacement made another one stale). */
+    clearStale: (id: string, gen: number) => db.updateTable('documents').set({ stale_gen: null }).where('id', '=', id).where('stale_gen', '=', gen).execute(),
+    /**
+     * When the next waiting document becomes claimable: a retry's time, or the lease of a worker
+     * other than `owner` running out (a dead process of a team server).
+     */
+    async nextDue(owner: string): Promise<number | null> {
+      const rows = await db
+        .selectFrom('documents')
+        .select(['next_attempt_at', 'lease_until', 'lease_owner'])
+        .where('status', 'in', [...activeDocumentStatuses])
+        .orderBy('next_attempt_at')
+        .limit(50)
+        .execute()
+      let due: number | null = null
+      for (const r of rows) {
+        const t = Math.max(Number(r.next_attempt_at), r.lease_owner && r.lease_owner !== owner ? Number(r.lease_until ?? 0) : 0)
+        due = due === null ? t : Math.min(due, t)
+      }
+      return due
     },
 
     /** Served documents not yet copied into the knowledge base's next collection. */
@@ -263,6 +333,9 @@ export function documentsRepo(base: Kysely<DB>) {
         .executeTakeFirstOrThrow()
       return { total: num(r.total), done: num(r.done ?? 0) }
     },
+    /** A document's served version is in the next collection (unless a newer one was served meanwhile). */
+    markReembedded: (id: string, gen: number) =>
+      db.updateTable('documents').set({ reembed_gen: gen }).where('id', '=', id).where('served_gen', '=', gen).execute(),
     resetReembed: (kbId: string) => db.updateTable('documents').set({ reembed_gen: null }).where('kb_id', '=', kbId).execute(),
 
     /** Ids of a source's documents not seen by the sync run `stamp`, a page at a time. */

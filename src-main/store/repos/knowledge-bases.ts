@@ -3,6 +3,7 @@ import type { DB, KnowledgeBasesTable } from '../schema'
 import type { KnowledgeBase } from '../../contract/entities'
 import { num, uniqueOr409 } from '../errors'
 import { nothingToSet } from './nothing-to-set'
+import { columns } from './columns'
 
 export type KnowledgeBaseRow = Selectable<KnowledgeBasesTable>
 
@@ -18,15 +19,14 @@ export const toKnowledgeBase = (r: KnowledgeBaseRow & { document_count: number |
   updatedAt: num(r.updated_at)
 })
 
-export function knowledgeBaseColumns(k: Partial<KnowledgeBase>): Partial<KnowledgeBaseRow> {
-  const out: Partial<KnowledgeBaseRow> = {}
-  if (k.name !== undefined) out.name = k.name
-  if (k.description !== undefined) out.description = k.description
-  if (k.embeddingModelId !== undefined) out.embedding_model_id = k.embeddingModelId
-  if (k.chunkSize !== undefined) out.chunk_size = k.chunkSize
-  if (k.chunkOverlap !== undefined) out.chunk_overlap = k.chunkOverlap
-  return out
-}
+export const knowledgeBaseColumns = (k: Partial<KnowledgeBase>): Partial<KnowledgeBaseRow> =>
+  columns<KnowledgeBaseRow>({
+    name: k.name,
+    description: k.description,
+    embedding_model_id: k.embeddingModelId,
+    chunk_size: k.chunkSize,
+    chunk_overlap: k.chunkOverlap
+  })
 
 export function knowledgeBasesRepo(db: Kysely<DB>) {
   const withCount = () =>

@@ -22,6 +22,24 @@ export function knowledgeCollectionsRepo(base: Kysely<DB>) {
         .where('collection', 'is not', null)
         .execute()
       return rows.filter((r) => r.embedding_model_id !== r.collection_model_id).map((r) => r.id)
-    }
+    },
+    /**
+     * A re-embed is done: the next collection serves, built with `modelId`. Unfinished documents
+     * wrote into the old collection, so they are indexed again into the new one (same transaction).
+     */
+    swap: (kbId: string, next: string, modelId: string | null, dim: number | null) =>
+      db.transaction().execute(async (tx) => {
+        await tx
+          .updateTable('knowledge_bases')
+          .set({ collection: next, collection_model_id: modelId, collection_dim: dim, next_collection: null, next_model_id: null })
+          .where('id', '=', kbId)
+          .execute()
+        await tx
+          .updateTable('documents')
+          .set({ status: 'embedding', chunks_done: 0 })
+          .where('kb_id', '=', kbId)
+          .where('status', 'in', ['embedding', 'indexing'])
+          .execute()
+      })
   }
 }

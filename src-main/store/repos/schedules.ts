@@ -3,6 +3,7 @@ import type { DB, ScheduleRunsTable, SchedulesTable } from '../schema'
 import type { Delivery, DeliveryResult, MissedPolicy, RunStatus, RunTrigger, ScheduleRun, ScheduleSpec } from '../../contract/schedules'
 import { bool, json, num } from '../errors'
 import { nothingToSet } from './nothing-to-set'
+import { boolColumn, columns } from './columns'
 
 export type ScheduleRow = Selectable<SchedulesTable>
 export type ScheduleRunRow = Selectable<ScheduleRunsTable>
@@ -47,26 +48,22 @@ export const toStoredSchedule = (r: ScheduleRow): StoredSchedule => ({
 })
 
 /** Entity fields → columns; only the fields present are written. */
-export function scheduleColumns(s: Partial<StoredSchedule>): Partial<ScheduleRow> {
-  const out: Partial<ScheduleRow> = {}
-  const set = <K extends keyof ScheduleRow>(k: K, v: ScheduleRow[K] | undefined) => {
-    if (v !== undefined) out[k] = v
-  }
-  set('name', s.name)
-  set('instruction', s.instruction)
-  set('agent_id', s.agentId)
-  set('model_override', s.modelId)
-  set('schedule', s.schedule && JSON.stringify(s.schedule))
-  set('timezone', s.timezone)
-  set('loop_count', s.loopCount)
-  set('run_count', s.runCount)
-  set('enabled', s.enabled === undefined ? undefined : s.enabled ? 1 : 0)
-  set('missed_policy', s.missedPolicy)
-  set('delivery', s.delivery && JSON.stringify(s.delivery))
-  set('timeout_sec', s.timeoutSeconds)
-  set('next_run_at', s.nextRunAt)
-  return out
-}
+export const scheduleColumns = (s: Partial<StoredSchedule>): Partial<ScheduleRow> =>
+  columns<ScheduleRow>({
+    name: s.name,
+    instruction: s.instruction,
+    agent_id: s.agentId,
+    model_override: s.modelId,
+    schedule: s.schedule && JSON.stringify(s.schedule),
+    timezone: s.timezone,
+    loop_count: s.loopCount,
+    run_count: s.runCount,
+    enabled: boolColumn(s.enabled),
+    missed_policy: s.missedPolicy,
+    delivery: s.delivery && JSON.stringify(s.delivery),
+    timeout_sec: s.timeoutSeconds,
+    next_run_at: s.nextRunAt
+  })
 
 export const toScheduleRun = (r: ScheduleRunRow): ScheduleRun => {
   const startedAt = num(r.started_at)

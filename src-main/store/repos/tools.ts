@@ -3,6 +3,7 @@ import type { DB, ToolsTable } from '../schema'
 import type { Tool } from '../../contract/entities'
 import { bool, json, num, uniqueOr409 } from '../errors'
 import { nothingToSet } from './nothing-to-set'
+import { boolColumn, columns } from './columns'
 
 export type ToolRow = Selectable<ToolsTable>
 
@@ -20,21 +21,18 @@ export const toTool = (r: ToolRow): Tool => ({
   updatedAt: num(r.updated_at)
 })
 
-export function toolColumns(t: Partial<Tool>): Partial<ToolRow> {
-  const out: Partial<ToolRow> = {}
-  if (t.name !== undefined) out.name = t.name
-  if (t.remark !== undefined) out.remark = t.remark
-  if (t.category !== undefined) out.category = t.category
-  if (t.icon !== undefined) out.icon = t.icon
-  if (t.color !== undefined) out.color = t.color
-  if (t.toolType !== undefined) out.tool_type = t.toolType
-  if (t.enabled !== undefined) out.enabled = t.enabled ? 1 : 0
-  if (t.config !== undefined) {
-    out.transport = t.config.transport
-    out.config = JSON.stringify(t.config)
-  }
-  return out
-}
+export const toolColumns = (t: Partial<Tool>): Partial<ToolRow> =>
+  columns<ToolRow>({
+    name: t.name,
+    remark: t.remark,
+    category: t.category,
+    icon: t.icon,
+    color: t.color,
+    tool_type: t.toolType,
+    enabled: boolColumn(t.enabled),
+    transport: t.config?.transport,
+    config: t.config && JSON.stringify(t.config)
+  })
 
 export function toolsRepo(db: Kysely<DB>) {
   const taken = (name?: string) => `A tool named "${name}" already exists`

@@ -81,7 +81,7 @@ describe('speech through the server', () => {
       [synth({ text: 'hi' }, 'pk_wrong'), 401, /Wrong access/],
       [synth({ text: 'hi', agentId: draft.uuid }, draft.publicKey), 403, /not published/],
       [synth({ text: 'hi', modelId: tts.id }, kiosk.publicKey), 403, /Only the studio/],
-      [synth({ text: 'hi', modelId: 'nope' }), 404, /no speech synthesis/],
+      [synth({ text: 'hi', modelId: 'nope' }), 422, /modelId: no model with id nope/],
       [transcribe(new Uint8Array()), 400, /No audio/],
       [transcribe(new TextEncoder().encode('not audio at all'), '', env.s.token, 'audio/wav'), 415, /known audio format/],
       [transcribe(fakeSpeechWav('hi'), '', env.s.token, 'application/json'), 415, /recording itself/],

@@ -19,7 +19,8 @@ export class Collections {
   readonly lock: KeyedLock
 
   constructor(
-    private readonly repo: ReturnType<typeof knowledgeCollectionsRepo>,
+    /** The knowledge bases' collection state; the re-embedder moves it through its steps too. */
+    readonly repo: ReturnType<typeof knowledgeCollectionsRepo>,
     private readonly vector: VectorStore,
     private readonly embedder: Embedder,
     locks: KeyedLock = new KeyedMutex()

@@ -12,7 +12,7 @@ import { WriteBuffer, type DocMark } from './write-buffer'
 import { Reembedder } from './reembed'
 import { indexedText } from './indexed-text'
 import { log } from '../../../base/log'
-import { KeyedMutex } from '../../util/keyed-mutex'
+import { KeyedMutex } from '../../../base/keyed-mutex'
 import { LockTimeout, type KeyedLock } from '../../coordination/types'
 
 export interface IngestionOptions {
@@ -159,10 +159,6 @@ export class IngestionQueue {
     return this.reembedder.lastError(kbId)
   }
 
-  isWorkingOn(docId: string): boolean {
-    return this.active.has(docId)
-  }
-
   /** Stops work on a document that is being deleted or re-queued; its buffered rows are dropped. */
   cancel(docId: string): void {
     this.active.get(docId)?.abort.abort()
@@ -189,12 +185,7 @@ export class IngestionQueue {
     this.buffer.clearTimers()
     await Promise.allSettled([...this.finalizing.values(), ...this.reembedding.values()])
     // Leases are released so a new process can resume at once rather than after they expire.
-    await this.docs.db
-      .updateTable('documents')
-      .set({ lease_owner: null, lease_until: null })
-      .where('lease_owner', '=', this.owner)
-      .execute()
-      .catch(() => undefined)
+    await this.docs.releaseLeases(this.owner).catch(() => undefined)
   }
 
   private async settled(): Promise<void> {
@@ -302,29 +293,12 @@ export class IngestionQueue {
       // The database not answering (a restart) is no reason to stop looking: ask again soon.
       // Nothing due: look again after a lease anyway, so documents queued or left by another
       // process on the same database (a team server; one killed mid-document) are found.
-      const due = (await this.nextDue().catch(() => Date.now() + Math.max(1_000, this.opts.retryBaseMs))) ?? Date.now() + this.opts.leaseMs
+      const due = (await this.docs.nextDue(this.owner).catch(() => Date.now() + Math.max(1_000, this.opts.retryBaseMs))) ?? Date.now() + this.opts.leaseMs
       // Not a busy loop: documents of a knowledge base waiting for a re-embed are due but not claimable.
       delay = Math.max(Math.min(1_000, this.opts.retryBaseMs), due - Date.now())
     }
     this.wake = setTimeout(() => this.kick(), Math.min(delay, 60_000))
     this.wake.unref()
-  }
-
-  /** When the next waiting document becomes claimable: a retry's time, or a dead worker's lease running out. */
-  private async nextDue(): Promise<number | null> {
-    const rows = await this.docs.db
-      .selectFrom('documents')
-      .select(['next_attempt_at', 'lease_until', 'lease_owner'])
-      .where('status', 'in', ['queued', 'parsing', 'chunking', 'embedding', 'indexing'])
-      .orderBy('next_attempt_at')
-      .limit(50)
-      .execute()
-    let due: number | null = null
-    for (const r of rows) {
-      const t = Math.max(Number(r.next_attempt_at), r.lease_owner && r.lease_owner !== this.owner ? Number(r.lease_until ?? 0) : 0)
-      due = due === null ? t : Math.min(due, t)
-    }
-    return due
   }
 
   // ---------- one document ----------
@@ -354,13 +328,7 @@ export class IngestionQueue {
 
   /** Writes a stage change only while this worker still holds the document. */
   private async own(id: string, patch: Partial<DocumentRow>): Promise<void> {
-    const r = await this.docs.db
-      .updateTable('documents')
-      .set({ ...patch, updated_at: Date.now() })
-      .where('id', '=', id)
-      .where('lease_owner', '=', this.owner)
-      .executeTakeFirst()
-    if (Number(r.numUpdatedRows) !== 1) throw new LostLease()
+    if (!(await this.docs.own(id, this.owner, patch))) throw new LostLease()
   }
 
   /** Reads, hashes, parses and chunks; saves the chunks. Null = nothing more to do (unchanged or gone). */
@@ -477,13 +445,7 @@ export class IngestionQueue {
     this.stats.lastWriteAt = Date.now()
     for (const m of marks) this.stats.rowsWritten += m.rows
     for (const m of marks) {
-      const r = await this.docs.db
-        .updateTable('documents')
-        .set({ chunks_done: m.upto, updated_at: Date.now() })
-        .where('id', '=', m.docId)
-        .where('gen', '=', m.gen)
-        .executeTakeFirst()
-      if (Number(r.numUpdatedRows) === 0) {
+      if (!(await this.docs.chunksWritten(m.docId, m.gen, m.upto))) {
         // Deleted or re-queued while its rows were buffered: they must not linger.
         await this.vector.deleteByDoc(collection, versionKey(m.docId, m.gen)).catch(() => undefined)
         continue
@@ -545,36 +507,7 @@ export class IngestionQueue {
         await this.docs.updateMany(ids, { status: 'embedding', chunks_done: 0, lease_owner: null, lease_until: null })
         return
       }
-      const now = Date.now()
-      const finished: Array<{ id: string; bytes: number }> = []
-      await this.docs.db.transaction().execute(async (tx) => {
-        for (const [id, gen] of batch.docs) {
-          const d = await tx
-            .selectFrom('documents')
-            .select(['id', 'gen', 'served_gen', 'status', 'chunks_done', 'chunk_count', 'work_hash', 'bytes'])
-            .where('id', '=', id)
-            .executeTakeFirst()
-          if (!d || Number(d.gen) !== gen || d.status !== 'indexing' || Number(d.chunks_done) < Number(d.chunk_count)) continue
-          const old = d.served_gen === null ? null : Number(d.served_gen)
-          await tx
-            .updateTable('documents')
-            .set({
-              status: 'ready',
-              served_gen: gen,
-              stale_gen: old !== null && old !== gen ? old : null,
-              content_hash: d.work_hash,
-              error: null,
-              attempts: 0,
-              lease_owner: null,
-              lease_until: null,
-              finished_at: now,
-              updated_at: now
-            })
-            .where('id', '=', id)
-            .execute()
-          finished.push({ id, bytes: Number(d.bytes) })
-        }
-      })
+      const finished = await this.docs.promote(batch.docs, Date.now())
       for (const f of finished) this.progress.docFinished(batch.kbId, f.id, f.bytes, false)
     })
   }
@@ -630,7 +563,7 @@ export class IngestionQueue {
       if (kb?.collection) await this.vector.deleteByDoc(kb.collection, versionKey(r.id, gen))
       if (kb?.next_collection) await this.vector.deleteByDoc(kb.next_collection, versionKey(r.id, gen))
       await this.chunks.deleteVersion(r.id, gen)
-      await this.docs.db.updateTable('documents').set({ stale_gen: null }).where('id', '=', r.id).where('stale_gen', '=', gen).execute()
+      await this.docs.clearStale(r.id, gen)
     }
   }
 

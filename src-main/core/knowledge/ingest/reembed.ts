@@ -35,13 +35,9 @@ export class Reembedder {
 
   /** Knowledge bases whose chosen model differs from the one their collection was built with (and not waiting after a failure). */
   async pending(): Promise<string[]> {
-    const rows = await this.docs.db
-      .selectFrom('knowledge_bases')
-      .select(['id', 'embedding_model_id', 'collection_model_id', 'collection'])
-      .where('collection', 'is not', null)
-      .execute()
+    const ids = await this.collections.repo.needingReembed()
     const now = Date.now()
-    return rows.filter((r) => r.embedding_model_id !== r.collection_model_id && (this.failures.get(r.id)?.retryAt ?? 0) <= now).map((r) => r.id)
+    return ids.filter((id) => (this.failures.get(id)?.retryAt ?? 0) <= now)
   }
 
   lastError(kbId: string): string | null {
@@ -83,9 +79,7 @@ export class Reembedder {
     if (kb.next_collection && kb.next_model_id !== target) {
       // The model changed again mid-way: what was built for the previous choice is useless.
       await this.vector.dropCollection(kb.next_collection)
-      await this.collections.lock.run(kbId, () =>
-        this.docs.db.updateTable('knowledge_bases').set({ next_collection: null, next_model_id: null }).where('id', '=', kbId).execute()
-      )
+      await this.collections.lock.run(kbId, () => this.collections.repo.update(kbId, { next_collection: null, next_model_id: null }))
       kb = await this.collections.state(kbId)
     }
     let dim: number | null
@@ -97,9 +91,7 @@ export class Reembedder {
       await this.vector.dropCollection(name)
       await this.vector.ensureCollection(name, { dim })
       await this.docs.resetReembed(kbId)
-      await this.collections.lock.run(kbId, () =>
-        this.docs.db.updateTable('knowledge_bases').set({ next_collection: name, next_model_id: target, collection_seq: seq }).where('id', '=', kbId).execute()
-      )
+      await this.collections.lock.run(kbId, () => this.collections.repo.update(kbId, { next_collection: name, next_model_id: target, collection_seq: seq }))
       kb = await this.collections.state(kbId)
     } else {
       dim = target ? await this.embedder.dimension(target) : null
@@ -115,8 +107,7 @@ export class Reembedder {
     let pendingDocs: Array<{ id: string; gen: number }> = []
     const write = async () => {
       if (rows.length) await this.vector.upsert(next, rows)
-      for (const d of pendingDocs)
-        await this.docs.db.updateTable('documents').set({ reembed_gen: d.gen }).where('id', '=', d.id).where('served_gen', '=', d.gen).execute()
+      for (const d of pendingDocs) await this.docs.markReembedded(d.id, d.gen)
       done += pendingDocs.length
       rows = []
       pendingDocs = []
@@ -162,20 +153,7 @@ export class Reembedder {
       if (now.embedding_model_id !== target || now.next_collection !== next) return false
       // A document served after the loop's last look would be missing from the new collection.
       if ((await this.docs.toReembed(kbId, 1)).length) return false
-      await this.docs.db.transaction().execute(async (tx) => {
-        await tx
-          .updateTable('knowledge_bases')
-          .set({ collection: next, collection_model_id: target, collection_dim: dim, next_collection: null, next_model_id: null })
-          .where('id', '=', kbId)
-          .execute()
-        // Unfinished documents wrote into the old collection: they are indexed again into the new one.
-        await tx
-          .updateTable('documents')
-          .set({ status: 'embedding', chunks_done: 0 })
-          .where('kb_id', '=', kbId)
-          .where('status', 'in', ['embedding', 'indexing'])
-          .execute()
-      })
+      await this.collections.repo.swap(kbId, next, target, dim)
       return true
     })
     if (!swapped) return

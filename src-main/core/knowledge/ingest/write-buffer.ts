@@ -143,12 +143,6 @@ export class WriteBuffer {
     return true
   }
 
-  holds(docId: string): boolean {
-    const prefix = `${docId}:`
-    for (const p of this.pending.values()) for (const key of p.marks.keys()) if (key.startsWith(prefix)) return true
-    return false
-  }
-
   clearTimers(): void {
     for (const p of this.pending.values()) if (p.timer) clearTimeout(p.timer)
   }

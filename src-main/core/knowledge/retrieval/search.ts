@@ -7,6 +7,7 @@ import type { DB } from '../../../store/schema'
 import { parseVersionKey, type DocumentsRepo } from '../../../store/repos/documents'
 import { RRF_K, type SearchHit, type VectorStore } from '../../../vector'
 import { describeProviderFault } from '../../providers/provider-errors'
+import { resolveModel } from '../../providers/resolve-model'
 import type { Embedder } from '../embedder'
 import type { Collections } from '../ingest/collections'
 
@@ -107,18 +108,16 @@ export class Retriever {
 
   /** POST {baseUrl}/rerank in the Jina / Cohere / SiliconFlow shape; one relevance score per document, in input order. */
   async rerank(modelRowId: string, query: string, documents: string[], signal?: AbortSignal): Promise<number[]> {
-    const m = await this.db.selectFrom('models').select(['provider_id', 'model_id', 'type']).where('id', '=', modelRowId).executeTakeFirst()
-    if (!m) throw new AppError('validation_failed', `The rerank model ${modelRowId} no longer exists`)
-    if (m.type !== 'rerank') throw new AppError('validation_failed', `Model ${m.model_id} is a ${m.type} model, not a rerank model`)
-    const client = await this.clientFor(m.provider_id, { timeout: 30_000, maxRetries: 1 })
+    const m = await resolveModel(this.db, modelRowId, 'rerank', 'rerankModelId')
+    const client = await this.clientFor(m.providerId, { timeout: 30_000, maxRetries: 1 })
     let res: { results?: Array<{ index: number; relevance_score?: number; score?: number }> }
     try {
-      res = await client.post('/rerank', { body: { model: m.model_id, query, documents, top_n: documents.length, return_documents: false }, signal })
+      res = await client.post('/rerank', { body: { model: m.modelId, query, documents, top_n: documents.length, return_documents: false }, signal })
     } catch (err) {
       const fault = describeProviderFault(err, client.baseURL)
-      throw new AppError('upstream_error', `Rerank with ${m.model_id} failed: ${fault.message}`, { reason: fault.code })
+      throw new AppError('upstream_error', `Rerank with ${m.modelId} failed: ${fault.message}`, { reason: fault.code })
     }
-    if (!Array.isArray(res?.results)) throw new AppError('upstream_error', `Rerank with ${m.model_id} returned no results list`)
+    if (!Array.isArray(res?.results)) throw new AppError('upstream_error', `Rerank with ${m.modelId} returned no results list`)
     const scores = new Array<number>(documents.length).fill(0)
     for (const r of res.results)
       if (Number.isInteger(r.index) && r.index >= 0 && r.index < documents.length) scores[r.index] = Number(r.relevance_score ?? r.score ?? 0)
