@@ -109,10 +109,8 @@ describe('next run times', () => {
       '2026-03-02T09:00:00.000Z',
       '2026-04-06T09:00:00.000Z'
     ])
-    // Rare dates are found fast (the yearly search skips impossible days without time-zone work).
-    const started = performance.now()
+    // Rare dates years apart (how fast: bench/scheduler/next-runs.ts).
     expect(runs({ type: 'cron', expression: '0 0 29 2 *' }, 'UTC', '2026-03-01T00:00:00Z', 2)).toEqual(['2028-02-29T00:00:00.000Z', '2032-02-29T00:00:00.000Z'])
-    expect(performance.now() - started).toBeLessThan(200)
     // Same rule as daily tasks on a spring-forward night.
     expect(runs({ type: 'cron', expression: '30 2 * * *' }, 'Europe/Berlin', '2026-03-28T12:00:00Z', 2)).toEqual([
       '2026-03-29T01:30:00.000Z',
