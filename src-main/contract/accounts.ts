@@ -33,6 +33,8 @@ export const AuthState = z.object({
   accounts: z.boolean(),
   /** Accounts on and nobody yet: the first-run setup creates the admin. */
   needsSetup: z.boolean(),
+  /** Single sign-on is on: the sign-in page offers "Sign in with <name>" (`GET /api/auth/sso`). */
+  sso: z.object({ name: z.string() }).nullable(),
   /** The caller, when its credentials are good. */
   me: Me.nullable()
 })

@@ -11,10 +11,12 @@ export interface AuthState {
   accounts: boolean | null
   /** Accounts on and nobody yet: the first-run setup. */
   needsSetup: boolean
+  /** Single sign-on is on: "Sign in with <name>". */
+  sso: { name: string } | null
   /** Who is signed in (the owner on the desktop or with the server's token). */
   me: Me | null
   set(status: AuthStatus): void
-  setPeople(next: { accounts: boolean; needsSetup: boolean; me: Me | null }): void
+  setPeople(next: { accounts: boolean; needsSetup: boolean; sso?: { name: string } | null; me: Me | null }): void
 }
 
 export type AuthStore = StoreApi<AuthState>
@@ -25,6 +27,7 @@ export const createAuthStore = (rejectedToken = false): AuthStore =>
     rejectedToken,
     accounts: null,
     needsSetup: false,
+    sso: null,
     me: null,
     set: (status) => set({ status }),
     setPeople: (next) => set(next)
