@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { Role, Scope } from './access'
+import { Settings } from './entities'
 
 /** People on a team server (accounts on): who they are, how they sign in, what they may do. */
 
@@ -115,3 +116,10 @@ export const AgentSharingUpdate = z.object({ everyone: z.boolean(), people: z.ar
 
 /** People a builder can share with (names only, no emails beyond what admins see). */
 export const Person = z.object({ id: z.string(), name: z.string() })
+
+/** My own language and theme (accounts on); null: the studio's setting. */
+export const Preferences = z.object({ language: Settings.shape.language.nullable(), theme: Settings.shape.theme.nullable() })
+export type Preferences = z.infer<typeof Preferences>
+export const PreferencesUpdate = z
+  .object({ language: Settings.shape.language.nullable().optional(), theme: Settings.shape.theme.nullable().optional() })
+  .strict()

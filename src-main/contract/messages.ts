@@ -89,6 +89,12 @@ export const messageCodes = {
   // knowledge
   source_cron: ['input'],
   listed_twice: [],
+  // people (core/accounts)
+  preferences_need_person: [],
+  accounts_already_on: [],
+  accounts_already_off: [],
+  accounts_first_admin: [],
+  accounts_sso_configured: [],
   // the local model servers probe and templates
   template_unknown: ['id']
 } as const satisfies Record<string, readonly string[]>

@@ -324,6 +324,8 @@ export async function createRuntime(opts: RuntimeOptions) {
     'invites.create': (input, ctx) => accounts.invites.create(input, ctx),
     'invites.delete': ({ id }) => accounts.invites.delete(id),
     'invites.accept': (input, ctx) => accounts.invites.accept(input, ctx),
+    'me.preferences': (_input, ctx) => accounts.preferences.get(ctx),
+    'me.preferences.update': (input, ctx) => accounts.preferences.update(input, ctx),
     'tokens.list': (_input, ctx) => accounts.tokens.list(ctx),
     'tokens.create': (input, ctx) => accounts.tokens.create(input, ctx),
     'tokens.delete': ({ id }, ctx) => accounts.tokens.delete(id, ctx),

@@ -223,6 +223,13 @@ export function accountsService(deps: Deps, opts: AccountsOptions) {
     return { kind: 'user', userId: u.id, name: u.name, role, scopes: scopesFor(role), via: 'session', sessionToken: found.session.token }
   }
 
+  async function preferencesOf(ctx: RequestContext): Promise<U.Preferences> {
+    const p = ctx.principal
+    if (p.kind !== 'user') return { language: null, theme: null }
+    const row = await db.selectFrom('user_preferences').select(['language', 'theme']).where('user_id', '=', p.userId).executeTakeFirst()
+    return { language: (row?.language ?? null) as U.Preferences['language'], theme: (row?.theme ?? null) as U.Preferences['theme'] }
+  }
+
   return {
     enabled: opts.enabled,
     sessionSeconds,
@@ -425,6 +432,46 @@ export function accountsService(deps: Deps, opts: AccountsOptions) {
           throw err
         }
         return startSession(created.id, ctx)
+      }
+    },
+
+    /** A person's own language and theme: their data only (the caller's id, never one from the input). */
+    preferences: {
+      get: preferencesOf,
+      async update(patch: z.output<typeof U.PreferencesUpdate>, ctx: RequestContext): Promise<U.Preferences> {
+        const p = ctx.principal
+        if (p.kind !== 'user')
+          throw new AppError('bad_request', 'Only a signed-in person has preferences of their own: the owner changes the studio settings', undefined, {
+            reason: 'preferences_need_person'
+          })
+        const current = await preferencesOf(ctx)
+        const next = {
+          language: patch.language === undefined ? current.language : patch.language,
+          theme: patch.theme === undefined ? current.theme : patch.theme
+        }
+        const now = Date.now()
+        const updated = await db
+          .updateTable('user_preferences')
+          .set({ ...next, updated_at: now })
+          .where('user_id', '=', p.userId)
+          .executeTakeFirst()
+        if (!Number(updated.numUpdatedRows)) {
+          try {
+            await db
+              .insertInto('user_preferences')
+              .values({ user_id: p.userId, ...next, updated_at: now })
+              .execute()
+          } catch (err) {
+            // Two tabs saving at once: the other made the row; write over it.
+            if (!isUniqueViolation(err)) throw err
+            await db
+              .updateTable('user_preferences')
+              .set({ ...next, updated_at: now })
+              .where('user_id', '=', p.userId)
+              .execute()
+          }
+        }
+        return next
       }
     },
 

@@ -8,6 +8,7 @@ import * as m006 from './006_provider_timeouts'
 import * as m007 from './007_digital_humans'
 import * as m008 from './008_session_origin'
 import * as m009 from './009_accounts'
+import * as m011 from './011_user_preferences'
 
 /**
  * Listed by hand rather than read from disk: the main process is bundled, so there is no
@@ -23,7 +24,8 @@ const migrations: Record<string, Migration> = {
   '006_provider_timeouts': m006,
   '007_digital_humans': m007,
   '008_session_origin': m008,
-  '009_accounts': m009
+  '009_accounts': m009,
+  '011_user_preferences': m011
 }
 
 export const migrationProvider: MigrationProvider = {

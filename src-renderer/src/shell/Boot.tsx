@@ -52,6 +52,8 @@ export function Boot({ auth }: { auth: AuthStore }) {
         const state = await studio.connection.api.call('auth.state', {})
         auth.getState().setPeople(state)
         if (state.accounts && (state.needsSetup || !state.me)) return
+        // A person's own language and theme, over the studio's (which the owner changes for everyone).
+        if (state.me?.kind === 'user') auth.getState().setPrefs(await studio.connection.api.call('me.preferences', {}))
       } catch (err) {
         // Accounts off and no token: the API hook has already shown the token screen.
         if (toApiError(err).code === 'unauthorized') return

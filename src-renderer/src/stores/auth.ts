@@ -1,5 +1,5 @@
 import { createStore, type StoreApi } from 'zustand/vanilla'
-import type { Me } from '@contract/accounts'
+import type { Me, Preferences } from '@contract/accounts'
 
 export type AuthStatus = 'checking' | 'ok' | 'unauthorized'
 
@@ -15,7 +15,10 @@ export interface AuthState {
   sso: { name: string } | null
   /** Who is signed in (the owner on the desktop or with the server's token). */
   me: Me | null
+  /** A signed-in person's own language and theme (null: the studio's settings, as for the owner). */
+  prefs: Preferences | null
   set(status: AuthStatus): void
+  setPrefs(prefs: Preferences | null): void
   setPeople(next: { accounts: boolean; needsSetup: boolean; sso?: { name: string } | null; me: Me | null }): void
 }
 
@@ -29,7 +32,9 @@ export const createAuthStore = (rejectedToken = false): AuthStore =>
     needsSetup: false,
     sso: null,
     me: null,
+    prefs: null,
     set: (status) => set({ status }),
+    setPrefs: (prefs) => set({ prefs }),
     setPeople: (next) => set(next)
   }))
 
