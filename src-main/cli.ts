@@ -280,10 +280,10 @@ export async function main(argv: string[]): Promise<void> {
 
   let stopping = false
   let restarting: Promise<void> | undefined
-  /** A confirmed restore: close everything, reopen (the backup is put in place as the data opens), listen again. */
+  /** A confirmed restore (the backup is put in place as the data opens) or accounts switched: close everything, reopen, listen again. */
   const restart = () =>
     (restarting ??= (async () => {
-      process.stdout.write('Restoring a backup: restarting…\n')
+      process.stdout.write('Restarting the core (a restore, or accounts turned on or off)…\n')
       await current.runtime.close()
       if (stopping) return
       current = await boot()

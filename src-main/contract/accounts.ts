@@ -123,3 +123,7 @@ export type Preferences = z.infer<typeof Preferences>
 export const PreferencesUpdate = z
   .object({ language: Settings.shape.language.nullable().optional(), theme: Settings.shape.theme.nullable().optional() })
   .strict()
+
+/** Settings → Accounts on a studio without them: the first admin (needed while nobody exists yet). */
+export const AccountsEnable = z.object({ admin: SetupInput.optional() })
+export const Restarting = z.object({ restarting: z.literal(true) })

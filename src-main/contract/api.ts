@@ -753,6 +753,20 @@ export const endpoints = {
     input: AC.InviteAccept,
     output: AC.Session
   }),
+  'accounts.enable': ep({
+    method: 'POST',
+    path: '/api/accounts/enable',
+    summary: 'Turn accounts on (with the first admin): people sign in from now on; the core restarts',
+    input: AC.AccountsEnable,
+    output: AC.Restarting
+  }),
+  'accounts.disable': ep({
+    method: 'POST',
+    path: '/api/accounts/disable',
+    summary: "Turn accounts off: only the server's token opens the studio again; the core restarts",
+    input: none,
+    output: AC.Restarting
+  }),
   'me.preferences': ep({
     method: 'GET',
     path: '/api/me/preferences',

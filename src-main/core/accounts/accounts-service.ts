@@ -47,6 +47,8 @@ interface Deps {
   kind: 'sqlite' | 'mysql'
   settings: { get<T>(key: string): Promise<T | undefined>; set(key: string, value: unknown): Promise<void> }
   locks: KeyedLock
+  /** The host restarts the core (as a restore does); absent, accounts are switched only at start (`--accounts`). */
+  restart?: () => (() => void) | undefined
 }
 
 type UserRow = Selectable<UsersTable>
@@ -221,6 +223,12 @@ export function accountsService(deps: Deps, opts: AccountsOptions) {
     if (u.disabled) throw new AppError('unauthorized', 'This account is disabled: ask an admin')
     const role = asRole(u.role ?? 'member')
     return { kind: 'user', userId: u.id, name: u.name, role, scopes: scopesFor(role), via: 'session', sessionToken: found.session.token }
+  }
+
+  function canRestart(): () => void {
+    const restart = deps.restart?.()
+    if (!restart) throw new AppError('conflict', 'This host cannot restart itself: start it with --accounts (or --no-accounts) instead')
+    return restart
   }
 
   async function preferencesOf(ctx: RequestContext): Promise<U.Preferences> {
@@ -521,6 +529,42 @@ export function accountsService(deps: Deps, opts: AccountsOptions) {
         if (!Number(res.numDeletedRows)) throw new AppError('not_found', `You have no token with id ${id}`)
         return { ok: true as const }
       }
+    },
+
+    /**
+     * Settings → Accounts: from now on people sign in. Who answers requests is decided as the
+     * core starts (the server, sockets and event routing read it), so the core restarts, as for a
+     * restore. The browser that asked loses the owner's cookie: it signs in as the admin next.
+     */
+    async turnOn(input: z.output<typeof U.AccountsEnable>, ctx: RequestContext): Promise<{ restarting: true }> {
+      if (opts.enabled) throw new AppError('conflict', 'Accounts are already on', undefined, { reason: 'accounts_already_on' })
+      const restart = canRestart()
+      if ((await countUsers()) === 0 && !input.admin)
+        throw new AppError('bad_request', 'Turning accounts on needs the first admin: their name, email and password', undefined, {
+          reason: 'accounts_first_admin'
+        })
+      if (input.admin) await addUser({ ...input.admin, role: 'admin' })
+      await deps.settings.set('accounts.enabled', true)
+      // The owner's cookie (server/security.ts TOKEN_COOKIE) would keep this browser in as the owner.
+      ctx.http?.appendHeader('Set-Cookie', 'agenta_token=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0')
+      log.info('accounts turned on from the studio; restarting')
+      setImmediate(restart)
+      return { restarting: true }
+    },
+
+    /** Back to the one token (admins only): people's sign-ins and tokens stop working; the people are kept. */
+    async turnOff(ctx: RequestContext): Promise<{ restarting: true }> {
+      if (!opts.enabled) throw new AppError('conflict', 'Accounts are already off', undefined, { reason: 'accounts_already_off' })
+      if (opts.oidc)
+        throw new AppError('conflict', 'Single sign-on is set up for this server: restart it without the --oidc options first', undefined, {
+          reason: 'accounts_sso_configured'
+        })
+      const restart = canRestart()
+      await deps.settings.set('accounts.enabled', false)
+      setCookie(ctx, '', 0)
+      log.info('accounts turned off from the studio; restarting')
+      setImmediate(restart)
+      return { restarting: true }
     },
 
     /** For `agenta user add` (scripts): a person, admin or not, without a server running. */
