@@ -2,6 +2,7 @@ import { Router, type Request, type Response } from 'express'
 import { OIDC_CALLBACK_PATH } from '../core/accounts/better-auth'
 import { sessionCookie, type SsoStep } from '../core/accounts/accounts-service'
 import type { Runtime } from '../core/runtime'
+import { log } from '../base/log'
 
 /** The address the person's browser uses (the Host passed hostCheck): the provider sends them back there. */
 const originOf = (req: Request) => `${https(req) ? 'https' : 'http'}://${req.get('host')}`
@@ -23,11 +24,16 @@ export function ssoRouter(runtime: Runtime) {
     res.redirect(302, step.location)
   }
   const ip = (req: Request) => req.socket.remoteAddress ?? 'unknown'
-  router.get('/api/auth/sso', (req, res, next) => {
-    runtime.accounts.ssoStart(originOf(req), ip(req)).then((step) => send(req, res, step), next)
+  // A browser is on its way: whatever went wrong, it lands on the sign-in page with a message, never on a JSON error.
+  const failed = (req: Request, res: Response) => (err: unknown) => {
+    log.warn({ err }, 'single sign-on failed')
+    send(req, res, { location: '/?sso_error=failed', cookies: [] })
+  }
+  router.get('/api/auth/sso', (req, res) => {
+    runtime.accounts.ssoStart(originOf(req), ip(req)).then((step) => send(req, res, step), failed(req, res))
   })
-  router.get(OIDC_CALLBACK_PATH, (req, res, next) => {
-    runtime.accounts.ssoCallback(`${originOf(req)}${req.originalUrl}`, req.headers.cookie, ip(req)).then((step) => send(req, res, step), next)
+  router.get(OIDC_CALLBACK_PATH, (req, res) => {
+    runtime.accounts.ssoCallback(`${originOf(req)}${req.originalUrl}`, req.headers.cookie, ip(req)).then((step) => send(req, res, step), failed(req, res))
   })
   return router
 }

@@ -74,6 +74,11 @@ describe('agenta serve --oidc-*', () => {
       expect(to.searchParams.get('client_id')).toBe(idp.clientId)
       expect(to.searchParams.get('redirect_uri')).toBe(`${url}/auth/callback/oidc`)
       expect(to.searchParams.get('code_challenge_method')).toBe('S256')
+      // A forged answer (no state this browser started) lands on the sign-in page with a message, not an error page.
+      const forged = await fetch(`${url}/auth/callback/oidc?code=abc&state=forged`, { redirect: 'manual' })
+      expect(forged.status).toBe(302)
+      expect(forged.headers.get('location')).toBe('/?sso_error=failed')
+      expect(forged.headers.get('set-cookie') ?? '').not.toMatch(/agenta_session=[^;]/)
       const openapi = await (await fetch(`${url}/api/openapi.json`)).text()
       for (const text of [state, openapi, out, start.headers.get('location')!]) expect(text).not.toContain(SECRET)
     } finally {
