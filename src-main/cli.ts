@@ -11,6 +11,7 @@ import { APP_VERSION } from './core/version'
 import { startServer } from './server'
 import type { StoreConfig } from './store/db'
 import type { Coordination } from './core/coordination/types'
+import type { OidcOptions } from './core/accounts/better-auth'
 
 const HELP = `Agenta Studio ${APP_VERSION}
 
@@ -44,6 +45,13 @@ Options (environment variable in brackets):
   --accounts        people sign in (roles, personal tokens); kept for next starts  [AGENTA_ACCOUNTS=1]
   --no-accounts     back to the one token, no sign-in                [AGENTA_ACCOUNTS=0]
                     default: on with --db (a team server), off otherwise
+  --oidc-issuer URL single sign-on: the OpenID Connect provider's issuer (or discovery) URL  [AGENTA_OIDC_ISSUER]
+  --oidc-client-id ID   the client registered there for this server  [AGENTA_OIDC_CLIENT_ID]
+                    its secret only in [AGENTA_OIDC_CLIENT_SECRET] (a command line is readable by every user)
+  --oidc-name NAME  shown as "Sign in with NAME"                     [AGENTA_OIDC_NAME] default SSO
+  --oidc-sign-up    someone new gets a member account                [AGENTA_OIDC_SIGN_UP=1]
+                    default: only people with an account or an invitation for their email get in
+                    Register <server URL>/auth/callback/oidc as the client's redirect URI. Needs accounts on.
   -h, --help        this text
 
 agenta user add: adds a person to the data (for scripts; the studio's first run does it too).
@@ -101,6 +109,10 @@ export async function main(argv: string[]): Promise<void> {
         yes: { type: 'boolean' },
         accounts: { type: 'boolean' },
         'no-accounts': { type: 'boolean' },
+        'oidc-issuer': { type: 'string' },
+        'oidc-client-id': { type: 'string' },
+        'oidc-name': { type: 'string' },
+        'oidc-sign-up': { type: 'boolean' },
         admin: { type: 'boolean' },
         role: { type: 'string' },
         email: { type: 'string' },
@@ -160,6 +172,7 @@ export async function main(argv: string[]): Promise<void> {
   ]
 
   const accounts = accountsFlag(values)
+  const oidc = oidcOptions(values)
   const graceMs = msFromEnv('AGENTA_SHUTDOWN_GRACE_MS', 5_000)
   const deadlineMs = msFromEnv('AGENTA_SHUTDOWN_TIMEOUT_MS', 10_000)
   const leaseMs = msFromEnv('AGENTA_INGEST_LEASE_MS', 30_000)
@@ -188,8 +201,12 @@ export async function main(argv: string[]): Promise<void> {
   const rendererDir = fileURLToPath(new URL('../renderer', import.meta.url))
   let listenPort = port
 
-  /** Opens the data and listens; run again on the same port and token when a restore restarts the core. */
+  let booted = false
+  /** Opens the data and listens; run again on the same port and token when a restore (or turning accounts on or off) restarts the core. */
   const boot = async () => {
+    // The flag counts at the first start; a restart keeps what the studio has set since (accounts turned on in Settings).
+    const accountsNow = booted ? undefined : accounts
+    booted = true
     let runtime
     try {
       runtime = await createRuntime({
@@ -202,13 +219,17 @@ export async function main(argv: string[]): Promise<void> {
         scheduler: { enabled: !values['no-scheduler'] },
         knowledge: { ingestion: { leaseMs } },
         shutdown: { graceMs },
-        ...(accounts !== undefined && { accounts: { enabled: accounts } })
+        accounts: { ...(accountsNow !== undefined && { enabled: accountsNow }), ...(oidc && { oidc }) }
       })
     } catch (err) {
       fail(`cannot open the data in ${dbUrl ? 'the database' : dataDir}: ${(err as Error).message}`)
     }
     // Turned on or off once, it stays so for the next starts without the flag.
-    if (accounts !== undefined) await runtime.settings.raw.set('accounts.enabled', accounts)
+    if (accountsNow !== undefined) await runtime.settings.raw.set('accounts.enabled', accountsNow)
+    if (oidc && !runtime.accounts.enabled) {
+      await runtime.close()
+      fail('single sign-on (--oidc-issuer) needs accounts: start with --accounts (or turn them on in Settings first)')
+    }
     if (!token) token = (await runtime.settings.raw.get<string>('server.token')) ?? newSecret()
     // Kept again after a restore: the backup's own token must not lock out the studio that restored it.
     if (!tokenGiven) await runtime.settings.raw.set('server.token', token)
@@ -259,10 +280,10 @@ export async function main(argv: string[]): Promise<void> {
 
   let stopping = false
   let restarting: Promise<void> | undefined
-  /** A confirmed restore: close everything, reopen (the backup is put in place as the data opens), listen again. */
+  /** A confirmed restore (the backup is put in place as the data opens) or accounts switched: close everything, reopen, listen again. */
   const restart = () =>
     (restarting ??= (async () => {
-      process.stdout.write('Restoring a backup: restarting…\n')
+      process.stdout.write('Restarting the core (a restore, or accounts turned on or off)…\n')
       await current.runtime.close()
       if (stopping) return
       current = await boot()
@@ -301,6 +322,32 @@ function accountsFlag(values: Values): boolean | undefined {
   if (env === undefined || env === '') return undefined
   if (!/^(1|0|true|false|on|off)$/i.test(env)) fail(`AGENTA_ACCOUNTS must be 1 or 0, not "${env}"`)
   return /^(1|true|on)$/i.test(env)
+}
+
+/** --oidc-* / AGENTA_OIDC_*: single sign-on, all or nothing; the secret only from the environment. */
+function oidcOptions(values: Values): OidcOptions | undefined {
+  const env = process.env
+  const str = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : undefined)
+  const issuer = str(values['oidc-issuer']) ?? str(env.AGENTA_OIDC_ISSUER)
+  const clientId = str(values['oidc-client-id']) ?? str(env.AGENTA_OIDC_CLIENT_ID)
+  const clientSecret = str(env.AGENTA_OIDC_CLIENT_SECRET)
+  const name = str(values['oidc-name']) ?? str(env.AGENTA_OIDC_NAME)
+  const signUpEnv = env.AGENTA_OIDC_SIGN_UP
+  if (signUpEnv && !/^(1|0|true|false|on|off)$/i.test(signUpEnv)) fail(`AGENTA_OIDC_SIGN_UP must be 1 or 0, not "${signUpEnv}"`)
+  const signUp = !!values['oidc-sign-up'] || /^(1|true|on)$/i.test(signUpEnv ?? '')
+  if (!issuer && !clientId && !clientSecret && !name && !signUp) return undefined
+  if (!issuer) fail("single sign-on needs --oidc-issuer: the OpenID Connect provider's issuer URL [AGENTA_OIDC_ISSUER]")
+  let url: URL | undefined
+  try {
+    url = new URL(issuer)
+  } catch {
+    // refused below
+  }
+  if (!url || !/^https?:$/.test(url.protocol)) fail(`--oidc-issuer must be an http(s) URL, not "${issuer}"`)
+  if (!clientId) fail('single sign-on needs --oidc-client-id: the client registered with the provider for this server [AGENTA_OIDC_CLIENT_ID]')
+  if (!clientSecret) fail('single sign-on needs the client secret in the environment variable AGENTA_OIDC_CLIENT_SECRET (never on the command line)')
+  if (name && name.length > 60) fail('--oidc-name must be at most 60 characters')
+  return { issuer, clientId, clientSecret, name: name ?? 'SSO', signUp }
 }
 
 async function readPassword(): Promise<string> {

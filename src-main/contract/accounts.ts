@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { Role, Scope } from './access'
+import { Settings } from './entities'
 
 /** People on a team server (accounts on): who they are, how they sign in, what they may do. */
 
@@ -33,6 +34,8 @@ export const AuthState = z.object({
   accounts: z.boolean(),
   /** Accounts on and nobody yet: the first-run setup creates the admin. */
   needsSetup: z.boolean(),
+  /** Single sign-on is on: the sign-in page offers "Sign in with <name>" (`GET /api/auth/sso`). */
+  sso: z.object({ name: z.string() }).nullable(),
   /** The caller, when its credentials are good. */
   me: Me.nullable()
 })
@@ -113,3 +116,14 @@ export const AgentSharingUpdate = z.object({ everyone: z.boolean(), people: z.ar
 
 /** People a builder can share with (names only, no emails beyond what admins see). */
 export const Person = z.object({ id: z.string(), name: z.string() })
+
+/** My own language and theme (accounts on); null: the studio's setting. */
+export const Preferences = z.object({ language: Settings.shape.language.nullable(), theme: Settings.shape.theme.nullable() })
+export type Preferences = z.infer<typeof Preferences>
+export const PreferencesUpdate = z
+  .object({ language: Settings.shape.language.nullable().optional(), theme: Settings.shape.theme.nullable().optional() })
+  .strict()
+
+/** Settings → Accounts on a studio without them: the first admin (needed while nobody exists yet). */
+export const AccountsEnable = z.object({ admin: SetupInput.optional() })
+export const Restarting = z.object({ restarting: z.literal(true) })

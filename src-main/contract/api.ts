@@ -800,6 +800,36 @@ export const endpoints = {
     input: AC.InviteAccept,
     output: AC.Session
   }),
+  'accounts.enable': ep({
+    method: 'POST',
+    path: '/api/accounts/enable',
+    summary: 'Turn accounts on (with the first admin): people sign in from now on; the core restarts',
+    input: AC.AccountsEnable,
+    output: AC.Restarting
+  }),
+  'accounts.disable': ep({
+    method: 'POST',
+    path: '/api/accounts/disable',
+    summary: "Turn accounts off: only the server's token opens the studio again; the core restarts",
+    input: none,
+    output: AC.Restarting
+  }),
+  'me.preferences': ep({
+    method: 'GET',
+    path: '/api/me/preferences',
+    summary: 'My own language and theme (accounts on; null: the studio setting)',
+    access: A.member,
+    input: none,
+    output: AC.Preferences
+  }),
+  'me.preferences.update': ep({
+    method: 'PUT',
+    path: '/api/me/preferences',
+    summary: 'Change my own language and theme (the studio settings stay as they are)',
+    access: A.member,
+    input: AC.PreferencesUpdate,
+    output: AC.Preferences
+  }),
   'tokens.list': ep({ method: 'GET', path: '/api/tokens', summary: 'My personal API tokens', access: A.member, input: none, output: z.array(AC.ApiToken) }),
   'tokens.create': ep({
     method: 'POST',

@@ -122,6 +122,12 @@ export const messageCodes = {
   upload_empty: ['files'],
   upload_interrupted: [],
   upload_invalid: ['detail'],
+  // people (core/accounts)
+  preferences_need_person: [],
+  accounts_already_on: [],
+  accounts_already_off: [],
+  accounts_first_admin: [],
+  accounts_sso_configured: [],
   // the local model servers probe and templates
   template_unknown: ['id'],
   // the kiosk admin PIN (core/settings/kiosk-pin.ts)

@@ -149,7 +149,10 @@ export async function createRuntime(opts: RuntimeOptions) {
   const owners = ownersLookup(db)
   const audit = auditLog(db)
   const accountsOn = opts.accounts?.enabled ?? (await settings.raw.get<boolean>('accounts.enabled')) ?? store.kind === 'mysql'
-  const accounts = accountsService({ db, kind: store.kind, settings: settings.raw, locks: coordination.locks }, { ...opts.accounts, enabled: accountsOn })
+  const accounts = accountsService(
+    { db, kind: store.kind, settings: settings.raw, locks: coordination.locks, restart: () => restartHook },
+    { ...opts.accounts, enabled: accountsOn }
+  )
   /** The agents a person may use (chat with) or see (use, or change as their builder); the owner and admins: all. */
   async function visibleAgents<T extends { id: string }>(list: T[], p: Principal, mode: 'use' | 'see'): Promise<T[]> {
     if (p.kind === 'owner' || (p.kind === 'user' && p.role === 'admin')) return list
@@ -342,6 +345,10 @@ export async function createRuntime(opts: RuntimeOptions) {
     'invites.create': (input, ctx) => accounts.invites.create(input, ctx),
     'invites.delete': ({ id }) => accounts.invites.delete(id),
     'invites.accept': (input, ctx) => accounts.invites.accept(input, ctx),
+    'accounts.enable': (input, ctx) => accounts.turnOn(input, ctx),
+    'accounts.disable': (_input, ctx) => accounts.turnOff(ctx),
+    'me.preferences': (_input, ctx) => accounts.preferences.get(ctx),
+    'me.preferences.update': (input, ctx) => accounts.preferences.update(input, ctx),
     'tokens.list': (_input, ctx) => accounts.tokens.list(ctx),
     'tokens.create': (input, ctx) => accounts.tokens.create(input, ctx),
     'tokens.delete': ({ id }, ctx) => accounts.tokens.delete(id, ctx),

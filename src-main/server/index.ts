@@ -24,6 +24,7 @@ import { knowledgeUploadRouter } from './knowledge/upload'
 import { digitalHumanFilesRouter } from './digital-humans'
 import { backupFilesRouter } from './backup-files'
 import { bearerChallenge, hostAllowed, hostCheck, isLoopback, securityHeaders, tokenToCookie } from './security'
+import { ssoRouter } from './sso'
 import { Authenticator } from './auth'
 import { attachStudioSocket } from './studio-socket'
 import { mcpRouter } from './mcp/router'
@@ -134,6 +135,8 @@ export async function startServer(runtime: Runtime, opts: ServerOptions): Promis
   app.use('/v1', openAiRouter(runtime, access, { bodyLimit, recordings }))
   // Text → audio and audio → text with the server's keys (kiosk, phone page, studio previews).
   app.use(speechRouter(runtime, access))
+  // Single sign-on (accounts on, `--oidc-*`): redirects to the provider and back.
+  app.use(ssoRouter(runtime))
   // Multipart uploads stream to disk, so they are routed before the JSON body parser and its limit.
   app.use('/api', identified, knowledgeUploadRouter(runtime))
   app.use('/api', identified, digitalHumanFilesRouter(runtime))

@@ -201,6 +201,13 @@ export interface UsersTable {
   created_at: AuthDate
   updated_at: AuthDate
 }
+/** A person's own language and theme (null: the studio's setting). */
+export interface UserPreferencesTable {
+  user_id: string
+  language: string | null
+  theme: string | null
+  updated_at: number
+}
 export interface AuthSessionsTable {
   id: string
   token: string
@@ -296,6 +303,7 @@ export interface DB {
   schedule_runs: ScheduleRunsTable
   memories: MemoriesTable
   users: UsersTable
+  user_preferences: UserPreferencesTable
   auth_sessions: AuthSessionsTable
   api_tokens: ApiTokensTable
   invites: InvitesTable

@@ -18,12 +18,14 @@ interface Props {
   auth: AuthStore
 }
 
-/** Theme and language come from Settings once they load; until then the browser's preferences. */
+/** Theme and language: the person's own (accounts on), else Settings once they load; until then the browser's preferences. */
 function Themed({ auth }: { auth: AuthStore }) {
   const settings = useArea('settings', (s) => s.settings)
+  // Signed in with accounts on: the person's own choice first.
+  const prefs = useStore(auth, (s) => s.prefs)
   const { i18n } = useTranslation()
-  const language = settings?.language ?? guessLanguage()
-  const resolved = useResolvedTheme(settings?.theme ?? 'system')
+  const language = prefs?.language ?? settings?.language ?? guessLanguage()
+  const resolved = useResolvedTheme(prefs?.theme ?? settings?.theme ?? 'system')
   const reducedMotion = useReducedMotion()
 
   useEffect(() => {

@@ -38,7 +38,7 @@ afterAll(async () => {
 describe('first run', () => {
   it('says accounts are on and the admin is still to be created; nothing else opens without credentials', async () => {
     const state = await s.api('GET', '/api/auth/state', undefined, { token: null })
-    expect(state.body).toEqual({ accounts: true, needsSetup: true, me: null })
+    expect(state.body).toEqual({ accounts: true, needsSetup: true, sso: null, me: null })
     const none = await s.api('GET', '/api/agents', undefined, { token: null })
     expect(none.status).toBe(401)
     expect(none.body.error.message).toMatch(/Sign in/)
@@ -350,7 +350,7 @@ describe('on MariaDB (a team server)', () => {
     const db = await createTempMysqlDb()
     const team = await bootServer({ store: { kind: 'mysql', url: db.url } })
     try {
-      expect((await team.api('GET', '/api/auth/state', undefined, { token: null })).body).toEqual({ accounts: true, needsSetup: true, me: null })
+      expect((await team.api('GET', '/api/auth/state', undefined, { token: null })).body).toEqual({ accounts: true, needsSetup: true, sso: null, me: null })
       const admin = await team.api('POST', '/api/auth/setup', { name: 'Ada', email: 'ada@example.com', password: pw }, { token: null })
       expect(admin.status).toBe(200)
       const signedIn = await team.api('POST', '/api/auth/login', { email: 'ada@example.com', password: pw }, { token: null })

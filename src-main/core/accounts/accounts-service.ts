@@ -8,8 +8,10 @@ import type { DB, UsersTable } from '../../store/schema'
 import { isUniqueViolation } from '../../store/errors'
 import type { KeyedLock } from '../coordination/types'
 import type { Principal, RequestContext } from '../context'
+import { log } from '../../base/log'
 import { newId, newSecret } from '../util/ids'
-import { AUTH_BASE, CLIENT_IP_HEADER, createBetterAuth, type AuthOptions, type BetterAuth } from './better-auth'
+import { APIError } from 'better-auth/api'
+import { AUTH_BASE, CLIENT_IP_HEADER, createBetterAuth, OIDC_PROVIDER_ID, type AuthOptions, type BetterAuth, type OidcOptions } from './better-auth'
 
 /** The studio's session cookie (HttpOnly): the Better Auth session token. */
 export const SESSION_COOKIE = 'agenta_session'
@@ -21,13 +23,32 @@ export interface AccountsOptions {
   enabled: boolean
   sessionSeconds?: number
   loginLimit?: AuthOptions['loginLimit']
+  /** Single sign-on through an OpenID Connect provider (`agenta serve --oidc-*`). */
+  oidc?: OidcOptions
 }
+
+/** Why a single sign-on came back without a session: the studio's sign-in page explains each (people.sso.errors.*). */
+export type SsoError = 'not_invited' | 'not_verified' | 'disabled' | 'unavailable' | 'failed'
+
+/** Where the browser goes next, and the cookies it keeps on the way. */
+export interface SsoStep {
+  location: string
+  cookies: string[]
+  /** A session token: the studio's session cookie carries it. */
+  session?: string
+}
+
+/** The studio's session cookie; an empty value with maxAge 0 removes it. */
+export const sessionCookie = (value: string, maxAge: number, secure: boolean) =>
+  `${SESSION_COOKIE}=${encodeURIComponent(value)}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAge}${secure ? '; Secure' : ''}`
 
 interface Deps {
   db: Kysely<DB>
   kind: 'sqlite' | 'mysql'
   settings: { get<T>(key: string): Promise<T | undefined>; set(key: string, value: unknown): Promise<void> }
   locks: KeyedLock
+  /** The host restarts the core (as a restore does); absent, accounts are switched only at start (`--accounts`). */
+  restart?: () => (() => void) | undefined
 }
 
 type UserRow = Selectable<UsersTable>
@@ -71,10 +92,35 @@ export function accountsService(deps: Deps, opts: AccountsOptions) {
         await deps.settings.set('accounts.secret', made)
         return made
       })
-      return createBetterAuth({ db, kind: deps.kind, secret, sessionSeconds, loginLimit: opts.loginLimit })
+      const oidc = opts.oidc && { ...opts.oidc, admit: admitSsoPerson }
+      return createBetterAuth({ db, kind: deps.kind, secret, sessionSeconds, loginLimit: opts.loginLimit, oidc })
     })()
     authPromise.catch(() => (authPromise = undefined))
     return authPromise
+  }
+
+  /**
+   * Someone new signing in through the OIDC provider (their email has no account here): an
+   * unused invitation for that email gives them its role (and is used up); else the sign-up
+   * option makes them a member; else they are refused — by default only people an admin
+   * invited or created get in.
+   */
+  async function admitSsoPerson(email: string): Promise<string> {
+    const now = Date.now()
+    const invite = await db
+      .selectFrom('invites')
+      .select(['id', 'role'])
+      .where('email', '=', email.toLowerCase())
+      .where('used_at', 'is', null)
+      .where('expires_at', '>', now)
+      .orderBy('created_at', 'desc')
+      .executeTakeFirst()
+    if (invite) {
+      const taken = await db.updateTable('invites').set({ used_at: now }).where('id', '=', invite.id).where('used_at', 'is', null).executeTakeFirst()
+      if (Number(taken.numUpdatedRows)) return asRole(invite.role)
+    }
+    if (opts.oidc?.signUp) return 'member'
+    throw new APIError('FORBIDDEN', { code: 'NOT_INVITED', message: 'Nobody invited this email address: ask an admin for an invitation' })
   }
 
   const userRow = (id: string) => db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst()
@@ -123,9 +169,12 @@ export function accountsService(deps: Deps, opts: AccountsOptions) {
 
   function setCookie(ctx: RequestContext, value: string, maxAge: number) {
     if (!ctx.http) return
-    const secure = ctx.http.headers.get('x-forwarded-proto') === 'https' ? '; Secure' : ''
-    ctx.http.appendHeader('Set-Cookie', `${SESSION_COOKIE}=${encodeURIComponent(value)}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAge}${secure}`)
+    ctx.http.appendHeader('Set-Cookie', sessionCookie(value, maxAge, ctx.http.headers.get('x-forwarded-proto') === 'https'))
   }
+
+  /** Better Auth's own session cookies stay inside: the studio's cookie carries the session. */
+  const ownCookies = (res: Response) => res.headers.getSetCookie().filter((c) => !/^agenta\.session_/.test(c))
+  const ssoFailed = (error: SsoError): SsoStep => ({ location: `/?sso_error=${error}`, cookies: [] })
 
   function needAccounts() {
     if (!opts.enabled) throw new AppError('bad_request', 'Accounts are off on this server: start it with --accounts to sign people in')
@@ -176,8 +225,22 @@ export function accountsService(deps: Deps, opts: AccountsOptions) {
     return { kind: 'user', userId: u.id, name: u.name, role, scopes: scopesFor(role), via: 'session', sessionToken: found.session.token }
   }
 
+  function canRestart(): () => void {
+    const restart = deps.restart?.()
+    if (!restart) throw new AppError('conflict', 'This host cannot restart itself: start it with --accounts (or --no-accounts) instead')
+    return restart
+  }
+
+  async function preferencesOf(ctx: RequestContext): Promise<U.Preferences> {
+    const p = ctx.principal
+    if (p.kind !== 'user') return { language: null, theme: null }
+    const row = await db.selectFrom('user_preferences').select(['language', 'theme']).where('user_id', '=', p.userId).executeTakeFirst()
+    return { language: (row?.language ?? null) as U.Preferences['language'], theme: (row?.theme ?? null) as U.Preferences['theme'] }
+  }
+
   return {
     enabled: opts.enabled,
+    sessionSeconds,
 
     /** What a credential stands for: a personal token (`agt_…`) or a session token; 401 when neither is good. */
     async authenticate(credential: string): Promise<Principal> {
@@ -187,7 +250,55 @@ export function accountsService(deps: Deps, opts: AccountsOptions) {
 
     async state(ctx: RequestContext): Promise<z.input<typeof U.AuthState>> {
       const needsSetup = opts.enabled && (await countUsers()) === 0
-      return { accounts: opts.enabled, needsSetup, me: ctx.principal.kind === 'anonymous' ? null : await me(ctx.principal) }
+      return {
+        accounts: opts.enabled,
+        needsSetup,
+        sso: opts.enabled && opts.oidc ? { name: opts.oidc.name } : null,
+        me: ctx.principal.kind === 'anonymous' ? null : await me(ctx.principal)
+      }
+    },
+
+    /**
+     * Single sign-on, step 1 (a browser's navigation): Better Auth makes the provider's
+     * authorization URL and the state cookies that bind the way back to this browser. `origin` is
+     * the address the person uses: the provider sends them back there.
+     */
+    async ssoStart(origin: string, ip: string): Promise<SsoStep> {
+      if (!opts.enabled || !opts.oidc) return ssoFailed('unavailable')
+      const a = await auth()
+      const headers = new Headers({ 'content-type': 'application/json', [CLIENT_IP_HEADER]: ip })
+      const body = JSON.stringify({ provider: OIDC_PROVIDER_ID, callbackURL: '/', errorCallbackURL: '/', disableRedirect: true })
+      const res = await a.handler(new Request(`${origin}/auth/sign-in/social`, { method: 'POST', headers, body }))
+      const out = (await res.json().catch(() => ({}))) as { url?: string }
+      if (!res.ok || !out.url) {
+        log.warn({ status: res.status }, 'single sign-on could not start: is the OIDC provider reachable?')
+        return ssoFailed('unavailable')
+      }
+      return { location: out.url, cookies: ownCookies(res) }
+    },
+
+    /**
+     * Single sign-on, step 2: the provider's answer at `<origin>/auth/callback/oidc`. Better Auth
+     * checks state, PKCE, nonce and the ID token, and finds or creates the person (./better-auth.ts
+     * decides who may get in); a session comes back as its bearer token.
+     */
+    async ssoCallback(url: string, cookie: string | undefined, ip: string): Promise<SsoStep> {
+      if (!opts.enabled || !opts.oidc) return ssoFailed('unavailable')
+      const a = await auth()
+      const headers = new Headers({ [CLIENT_IP_HEADER]: ip })
+      if (cookie) headers.set('cookie', cookie)
+      const res = await a.handler(new Request(url, { headers }))
+      const session = res.headers.get('set-auth-token')
+      if (session && res.status >= 300 && res.status < 400) return { location: '/', cookies: ownCookies(res), session }
+      let error = 'unknown'
+      try {
+        error = new URL(res.headers.get('location') ?? '', 'http://x').searchParams.get('error') ?? `status ${res.status}`
+      } catch {
+        // no usable Location: reported as unknown
+      }
+      log.info({ error }, 'single sign-on refused')
+      const known: Record<string, SsoError> = { NOT_INVITED: 'not_invited', account_not_linked: 'not_verified', ACCOUNT_DISABLED: 'disabled' }
+      return { ...ssoFailed(known[error] ?? 'failed'), cookies: ownCookies(res) }
     },
 
     /** First run: the admin, while nobody exists yet (once across processes: under the shared lock). */
@@ -332,6 +443,46 @@ export function accountsService(deps: Deps, opts: AccountsOptions) {
       }
     },
 
+    /** A person's own language and theme: their data only (the caller's id, never one from the input). */
+    preferences: {
+      get: preferencesOf,
+      async update(patch: z.output<typeof U.PreferencesUpdate>, ctx: RequestContext): Promise<U.Preferences> {
+        const p = ctx.principal
+        if (p.kind !== 'user')
+          throw new AppError('bad_request', 'Only a signed-in person has preferences of their own: the owner changes the studio settings', undefined, {
+            reason: 'preferences_need_person'
+          })
+        const current = await preferencesOf(ctx)
+        const next = {
+          language: patch.language === undefined ? current.language : patch.language,
+          theme: patch.theme === undefined ? current.theme : patch.theme
+        }
+        const now = Date.now()
+        const updated = await db
+          .updateTable('user_preferences')
+          .set({ ...next, updated_at: now })
+          .where('user_id', '=', p.userId)
+          .executeTakeFirst()
+        if (!Number(updated.numUpdatedRows)) {
+          try {
+            await db
+              .insertInto('user_preferences')
+              .values({ user_id: p.userId, ...next, updated_at: now })
+              .execute()
+          } catch (err) {
+            // Two tabs saving at once: the other made the row; write over it.
+            if (!isUniqueViolation(err)) throw err
+            await db
+              .updateTable('user_preferences')
+              .set({ ...next, updated_at: now })
+              .where('user_id', '=', p.userId)
+              .execute()
+          }
+        }
+        return next
+      }
+    },
+
     tokens: {
       async list(ctx: RequestContext): Promise<U.ApiToken[]> {
         if (ctx.principal.kind !== 'user') return []
@@ -378,6 +529,42 @@ export function accountsService(deps: Deps, opts: AccountsOptions) {
         if (!Number(res.numDeletedRows)) throw new AppError('not_found', `You have no token with id ${id}`)
         return { ok: true as const }
       }
+    },
+
+    /**
+     * Settings → Accounts: from now on people sign in. Who answers requests is decided as the
+     * core starts (the server, sockets and event routing read it), so the core restarts, as for a
+     * restore. The browser that asked loses the owner's cookie: it signs in as the admin next.
+     */
+    async turnOn(input: z.output<typeof U.AccountsEnable>, ctx: RequestContext): Promise<{ restarting: true }> {
+      if (opts.enabled) throw new AppError('conflict', 'Accounts are already on', undefined, { reason: 'accounts_already_on' })
+      const restart = canRestart()
+      if ((await countUsers()) === 0 && !input.admin)
+        throw new AppError('bad_request', 'Turning accounts on needs the first admin: their name, email and password', undefined, {
+          reason: 'accounts_first_admin'
+        })
+      if (input.admin) await addUser({ ...input.admin, role: 'admin' })
+      await deps.settings.set('accounts.enabled', true)
+      // The owner's cookie (server/security.ts TOKEN_COOKIE) would keep this browser in as the owner.
+      ctx.http?.appendHeader('Set-Cookie', 'agenta_token=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0')
+      log.info('accounts turned on from the studio; restarting')
+      setImmediate(restart)
+      return { restarting: true }
+    },
+
+    /** Back to the one token (admins only): people's sign-ins and tokens stop working; the people are kept. */
+    async turnOff(ctx: RequestContext): Promise<{ restarting: true }> {
+      if (!opts.enabled) throw new AppError('conflict', 'Accounts are already off', undefined, { reason: 'accounts_already_off' })
+      if (opts.oidc)
+        throw new AppError('conflict', 'Single sign-on is set up for this server: restart it without the --oidc options first', undefined, {
+          reason: 'accounts_sso_configured'
+        })
+      const restart = canRestart()
+      await deps.settings.set('accounts.enabled', false)
+      setCookie(ctx, '', 0)
+      log.info('accounts turned off from the studio; restarting')
+      setImmediate(restart)
+      return { restarting: true }
     },
 
     /** For `agenta user add` (scripts): a person, admin or not, without a server running. */

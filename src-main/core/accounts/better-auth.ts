@@ -1,5 +1,6 @@
 import { betterAuth } from 'better-auth'
 import { bearer } from 'better-auth/plugins/bearer'
+import { genericOAuth } from 'better-auth/plugins/generic-oauth'
 import { APIError } from 'better-auth/api'
 import type { Kysely } from 'kysely'
 import type { DB } from '../../store/schema'
@@ -19,7 +20,29 @@ export interface AuthOptions {
   sessionSeconds?: number
   /** Sign-in attempts per address and window (default 5 a minute). */
   loginLimit?: { window: number; max: number }
+  /** Single sign-on through an OpenID Connect provider, and who it lets in. */
+  oidc?: OidcOptions & { admit: (email: string) => Promise<string> }
 }
+
+/** `agenta serve --oidc-*`: one OpenID Connect provider people may sign in with. */
+export interface OidcOptions {
+  /** The provider's issuer URL, or its discovery document's URL. */
+  issuer: string
+  clientId: string
+  /** Kept in memory only: never logged, stored or returned. */
+  clientSecret: string
+  /** Shown on the sign-in page: "Sign in with <name>". */
+  name: string
+  /** Someone with no account and no invitation for their email gets a member account (default: refused). */
+  signUp: boolean
+}
+
+/** Better Auth's id for our one provider: its callback is `<server>/auth/callback/oidc`. */
+export const OIDC_PROVIDER_ID = 'oidc'
+export const OIDC_CALLBACK_PATH = `/auth/callback/${OIDC_PROVIDER_ID}`
+
+/** The discovery document's URL: given as is, or the issuer's well-known one. */
+export const discoveryUrl = (issuer: string) => (issuer.includes('/.well-known/') ? issuer : `${issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`)
 
 /**
  * Better Auth on our Kysely database: passwords (scrypt), sessions that expire, and the login
@@ -32,7 +55,9 @@ export function createBetterAuth(o: AuthOptions) {
   const dates = { createdAt: 'created_at', updatedAt: 'updated_at' }
   return betterAuth({
     appName: 'Agenta Studio',
-    baseURL: AUTH_BASE.replace(/\/auth$/, ''),
+    // From each request's Host (our server already refused unknown ones): the OIDC provider sends people
+    // back to the address they came from. Calls without a host (our own, in-process) use the internal one.
+    baseURL: { allowedHosts: ['*'], protocol: 'auto', fallback: AUTH_BASE.replace(/\/auth$/, '') },
     basePath: '/auth',
     secret: o.secret,
     database: { db: o.db, type: o.kind },
@@ -86,6 +111,17 @@ export function createBetterAuth(o: AuthOptions) {
       disableCSRFCheck: true
     },
     databaseHooks: {
+      user: {
+        create: {
+          // Someone new coming back from the OIDC provider: an invitation for their email, the
+          // sign-up option, or refused (`admit` throws). Admins, invitations and the setup create people with no endpoint context.
+          async before(user, ctx) {
+            if (!o.oidc || !ctx?.path?.startsWith('/callback/')) return
+            const role = await o.oidc.admit(user.email)
+            return { data: { ...user, name: user.name || user.email.split('@')[0], role } }
+          }
+        }
+      },
       session: {
         create: {
           // A disabled person cannot start a session, whatever the way in.
@@ -97,8 +133,26 @@ export function createBetterAuth(o: AuthOptions) {
       }
     },
     // Sessions as `Authorization: Bearer <token>` (our cookie carries the same token).
-    plugins: [bearer()]
+    plugins: [bearer(), ...(o.oidc ? [oidcPlugin(o.oidc)] : [])]
   })
 }
 
 export type BetterAuth = ReturnType<typeof createBetterAuth>
+
+/** Better Auth's own generic OAuth/OIDC plugin: discovery, PKCE, state, nonce and ID-token checks are its. */
+function oidcPlugin(o: OidcOptions) {
+  return genericOAuth({
+    config: [
+      {
+        providerId: OIDC_PROVIDER_ID,
+        name: o.name,
+        discoveryUrl: discoveryUrl(o.issuer),
+        clientId: o.clientId,
+        clientSecret: o.clientSecret,
+        scopes: ['openid', 'email', 'profile'],
+        // An ID token that cannot be checked against the provider's keys is not trusted.
+        requireIdTokenVerification: true
+      }
+    ]
+  })
+}

@@ -9,6 +9,7 @@ import * as m007 from './007_digital_humans'
 import * as m008 from './008_session_origin'
 import * as m009 from './009_accounts'
 import * as m010 from './010_agent_sync'
+import * as m011 from './011_user_preferences'
 import * as m012 from './012_message_branches'
 
 /**
@@ -27,6 +28,7 @@ const migrations: Record<string, Migration> = {
   '008_session_origin': m008,
   '009_accounts': m009,
   '010_agent_sync': m010,
+  '011_user_preferences': m011,
   '012_message_branches': m012
 }
 

@@ -13,6 +13,16 @@ import { Shell } from './Shell'
 import { translateError } from '../api/errors'
 import { BackToLocal } from './TeamConnect'
 
+/** `?sso_error=<why>`: single sign-on came back without a session (read once, then taken off the address). */
+const takeSsoError = (): string | null => {
+  const url = new URL(window.location.href)
+  const why = url.searchParams.get('sso_error')
+  if (!why) return null
+  url.searchParams.delete('sso_error')
+  window.history.replaceState(null, '', url.pathname + url.search + url.hash)
+  return why
+}
+
 /** `#/invite/<code>`: the link an admin shares. */
 const inviteCode = (): string | null => {
   const m = /^#\/invite\/([^/?#]+)/.exec(window.location.hash)
@@ -32,6 +42,8 @@ export function Boot({ auth }: { auth: AuthStore }) {
   const accounts = useStore(auth, (s) => s.accounts)
   const needsSetup = useStore(auth, (s) => s.needsSetup)
   const me = useStore(auth, (s) => s.me)
+  const sso = useStore(auth, (s) => s.sso)
+  const [ssoError] = useState(takeSsoError)
   const error = useArea('settings', (s) => s.error)
   const [invite, setInvite] = useState(inviteCode)
 
@@ -41,6 +53,8 @@ export function Boot({ auth }: { auth: AuthStore }) {
         const state = await studio.connection.api.call('auth.state', {})
         auth.getState().setPeople(state)
         if (state.accounts && (state.needsSetup || !state.me)) return
+        // A person's own language and theme, over the studio's (which the owner changes for everyone).
+        if (state.me?.kind === 'user') auth.getState().setPrefs(await studio.connection.api.call('me.preferences', {}))
       } catch (err) {
         // Accounts off and no token: the API hook has already shown the token screen.
         if (toApiError(err).code === 'unauthorized') return
@@ -67,7 +81,8 @@ export function Boot({ auth }: { auth: AuthStore }) {
   const screen = () => {
     if (accounts && invite && (!me || status !== 'ok')) return <InviteScreen code={invite} onSignedIn={signedIn} />
     if (accounts && needsSetup) return <SetupScreen onSignedIn={signedIn} />
-    if (accounts && (!me || status === 'unauthorized')) return <LoginScreen expired={status === 'unauthorized'} onSignedIn={signedIn} />
+    if (accounts && (!me || status === 'unauthorized'))
+      return <LoginScreen expired={status === 'unauthorized'} sso={sso} ssoError={ssoError} onSignedIn={signedIn} />
     if (status === 'unauthorized') return <TokenScreen rejected={rejectedToken} />
     if (status === 'ok') return <Shell />
     if (error && error.code !== 'unauthorized')

@@ -1,5 +1,5 @@
 import { createStore, type StoreApi } from 'zustand/vanilla'
-import type { Me } from '@contract/accounts'
+import type { Me, Preferences } from '@contract/accounts'
 
 export type AuthStatus = 'checking' | 'ok' | 'unauthorized'
 
@@ -11,10 +11,15 @@ export interface AuthState {
   accounts: boolean | null
   /** Accounts on and nobody yet: the first-run setup. */
   needsSetup: boolean
+  /** Single sign-on is on: "Sign in with <name>". */
+  sso: { name: string } | null
   /** Who is signed in (the owner on the desktop or with the server's token). */
   me: Me | null
+  /** A signed-in person's own language and theme (null: the studio's settings, as for the owner). */
+  prefs: Preferences | null
   set(status: AuthStatus): void
-  setPeople(next: { accounts: boolean; needsSetup: boolean; me: Me | null }): void
+  setPrefs(prefs: Preferences | null): void
+  setPeople(next: { accounts: boolean; needsSetup: boolean; sso?: { name: string } | null; me: Me | null }): void
 }
 
 export type AuthStore = StoreApi<AuthState>
@@ -25,8 +30,11 @@ export const createAuthStore = (rejectedToken = false): AuthStore =>
     rejectedToken,
     accounts: null,
     needsSetup: false,
+    sso: null,
     me: null,
+    prefs: null,
     set: (status) => set({ status }),
+    setPrefs: (prefs) => set({ prefs }),
     setPeople: (next) => set(next)
   }))
 

@@ -1,5 +1,5 @@
-import { LockOutlined, MailOutlined, UserOutlined } from '@ant-design/icons'
-import { Alert, Button, Form, Input } from 'antd'
+import { LockOutlined, LoginOutlined, MailOutlined, UserOutlined } from '@ant-design/icons'
+import { Alert, Button, Divider, Form, Input } from 'antd'
 import { useState, type ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { ApiOutput } from '@contract/api'
@@ -72,13 +72,33 @@ const PasswordField = ({ fresh }: { fresh: boolean }) => {
   )
 }
 
-/** Accounts on: sign in with email and password. */
-export function LoginScreen({ expired, onSignedIn }: { expired: boolean; onSignedIn: (s: Signed) => void }) {
+const SSO_ERRORS = ['not_invited', 'not_verified', 'disabled', 'unavailable', 'failed']
+
+/** Accounts on: sign in with email and password, or through the organisation's single sign-on. */
+export function LoginScreen(props: { expired: boolean; sso: { name: string } | null; ssoError: string | null; onSignedIn: (s: Signed) => void }) {
+  const { expired, sso, onSignedIn } = props
   const { t } = useTranslation()
   const { connection } = useStudio()
   const { busy, error, submit } = useSubmit((v: { email: string; password: string }) => connection.api.call('auth.login', v), onSignedIn)
+  const ssoError = props.ssoError && t(`people.sso.errors.${SSO_ERRORS.includes(props.ssoError) ? props.ssoError : 'failed'}`)
   return (
-    <AuthCard title={t('people.login.title')} explain={expired ? t('people.login.expired') : t('people.login.explain')} testId="login-screen" error={error}>
+    <AuthCard
+      title={t('people.login.title')}
+      explain={expired ? t('people.login.expired') : t('people.login.explain')}
+      testId="login-screen"
+      error={error ?? ssoError}
+    >
+      {sso && (
+        <>
+          {/* A navigation, not a call: the provider's pages come next, then the studio again. */}
+          <Button size="large" block href="/api/auth/sso" icon={<LoginOutlined />} data-testid="sso-sign-in">
+            {t('people.sso.signIn', { name: sso.name })}
+          </Button>
+          <Divider plain className="muted small">
+            {t('people.sso.or')}
+          </Divider>
+        </>
+      )}
       <Form layout="vertical" onFinish={submit} requiredMark={false} className="token-form">
         <EmailField />
         <PasswordField fresh={false} />

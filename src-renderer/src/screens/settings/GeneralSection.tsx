@@ -2,7 +2,9 @@ import { DesktopOutlined, MoonOutlined, SkinOutlined, SunOutlined } from '@ant-d
 import type { ApiInput } from '@contract/api'
 import type { Settings } from '@contract/entities'
 import { Segmented, Select } from 'antd'
+import { useContext } from 'react'
 import { useTranslation } from 'react-i18next'
+import { AuthContext, useAuth } from '../../stores/auth-context'
 import { useArea, useStudio } from '../../stores/hooks'
 import { useFeedback } from '../../ui/feedback'
 import { SettingCard, SettingRow } from './SettingRow'
@@ -17,12 +19,18 @@ export function GeneralSection() {
   const studio = useStudio()
   const { fail } = useFeedback()
   const settings = useArea('settings', (s) => s.settings)
-  const update = (patch: ApiInput<'settings.update'>) =>
-    studio.settings
-      .getState()
-      .update(patch)
-      .catch((err) => fail(err))
+  const auth = useContext(AuthContext)
+  const person = useAuth((s) => s.me?.kind === 'user')
+  const prefs = useAuth((s) => s.prefs)
+  // A signed-in person changes their own language and theme; the owner (no accounts) the studio's.
+  const update = (patch: Pick<ApiInput<'settings.update'>, 'language' | 'theme'>) =>
+    (person
+      ? studio.connection.api.call('me.preferences.update', patch).then((p) => auth.getState().setPrefs(p))
+      : studio.settings.getState().update(patch)
+    ).catch((err) => fail(err))
   if (!settings) return null
+  const language = (person && prefs?.language) || settings.language
+  const theme = (person && prefs?.theme) || settings.theme
 
   const themes = [
     { value: 'light', icon: <SunOutlined />, label: <span data-testid="theme-light">{t('settings.theme.light')}</span> },
@@ -34,7 +42,7 @@ export function GeneralSection() {
     <SettingCard title={t('settings.general')} icon={<SkinOutlined />} testId="settings-general">
       <SettingRow label={t('settings.language')} help={t('settings.languageHelp')}>
         <Select
-          value={settings.language}
+          value={language}
           options={LANGUAGES}
           onChange={(language) => void update({ language })}
           className="setting-select"
@@ -42,7 +50,7 @@ export function GeneralSection() {
         />
       </SettingRow>
       <SettingRow label={t('settings.themeLabel')} help={t('settings.themeHelp')}>
-        <Segmented value={settings.theme} options={themes} onChange={(theme) => void update({ theme: theme as Settings['theme'] })} />
+        <Segmented value={theme} options={themes} onChange={(theme) => void update({ theme: theme as Settings['theme'] })} />
       </SettingRow>
     </SettingCard>
   )

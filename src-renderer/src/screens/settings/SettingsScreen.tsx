@@ -3,6 +3,7 @@ import { PageHeader } from '../../ui/PageHeader'
 import { AboutSection } from './AboutSection'
 import { BackupSection } from './BackupSection'
 import { AccountSection } from './AccountSection'
+import { AccountsSection } from './AccountsSection'
 import { roleOf } from '../../stores/auth'
 import { useAuth } from '../../stores/auth-context'
 import { EmailSection } from './EmailSection'
@@ -22,6 +23,7 @@ export function SettingsScreen() {
       <PageHeader title={t('nav.settings')} subtitle={t('settings.subtitle')} />
       <AccountSection />
       <GeneralSection />
+      {role === 'admin' && <AccountsSection />}
       {role === 'admin' && <ServerSection />}
       {role === 'admin' && <EmailSection />}
       {role === 'admin' && <BackupSection />}

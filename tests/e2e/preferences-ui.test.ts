@@ -1,0 +1,77 @@
+// Each person's own language and theme in real Chromium (accounts on; run `npx electron-vite build`
+// first): a member switches the studio to Chinese and dark in Settings; another member still sees
+// English and light; the studio settings are unchanged.
+import { existsSync } from 'node:fs'
+import { resolve } from 'node:path'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { bootServer, type BootedServer } from '../utils/boot'
+import { launchBrowser, openPage } from '../utils/browser'
+
+const RENDERER = resolve(__dirname, '../../out/renderer/index.html')
+const PASSWORD = 'a long enough secret'
+
+let srv: BootedServer
+let browser: Browser
+
+beforeAll(async () => {
+  if (!existsSync(RENDERER)) throw new Error('The renderer is not built: run `npx electron-vite build` first')
+  srv = await bootServer({ accounts: { enabled: true, loginLimit: { window: 60, max: 100 } } })
+  await srv.runtime.settings.update({ language: 'en', theme: 'light' })
+  await srv.runtime.accounts.addUser({ name: 'Mia', email: 'mia@example.com', password: PASSWORD, role: 'member' })
+  await srv.runtime.accounts.addUser({ name: 'Max', email: 'max@example.com', password: PASSWORD, role: 'member' })
+  browser = await launchBrowser()
+})
+afterAll(async () => {
+  await browser?.close()
+  await srv?.close()
+})
+
+async function signIn(email: string): Promise<Page> {
+  const { page } = await openPage(browser, { locale: 'en-US' })
+  await page.goto(`${srv.url}/`)
+  await page.getByTestId('auth-email').fill(email)
+  await page.getByTestId('auth-password').fill(PASSWORD)
+  await page.getByTestId('login-submit').click()
+  await page.getByTestId('shell').waitFor()
+  return page
+}
+
+async function openSettings(page: Page) {
+  for (let i = 0; i < 5 && !(await page.getByTestId('settings-general').isVisible()); i++) {
+    await page
+      .getByTestId('nav-settings')
+      .click()
+      .catch(() => undefined)
+    await page
+      .getByTestId('settings-general')
+      .waitFor({ timeout: 3000 })
+      .catch(() => undefined)
+  }
+}
+
+describe('my language and theme', { timeout: 90_000 }, () => {
+  test('a member switches to Chinese and dark; another member still sees English and light', async () => {
+    const mia = await signIn('mia@example.com')
+    await openSettings(mia)
+    await mia.getByTestId('language-select').click()
+    await mia
+      .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option')
+      .filter({ hasText: /^简体中文$/ })
+      .click()
+    await expect.poll(() => mia.getByTestId('nav-settings').textContent()).toBe('设置')
+    await mia.getByTestId('theme-dark').click()
+    await expect.poll(() => mia.locator('html').getAttribute('data-theme')).toBe('dark')
+    // Kept for her: after a reload, still hers.
+    await mia.reload()
+    await mia.getByTestId('shell').waitFor()
+    await expect.poll(() => mia.getByTestId('nav-settings').textContent()).toBe('设置')
+    await expect(mia.locator('html').getAttribute('data-theme')).resolves.toBe('dark')
+
+    const max = await signIn('max@example.com')
+    await expect(max.getByTestId('nav-settings').textContent()).resolves.toBe('Settings')
+    await expect(max.locator('html').getAttribute('lang')).resolves.toBe('en')
+    await expect(max.locator('html').getAttribute('data-theme')).resolves.toBe('light')
+    expect(await srv.runtime.settings.get()).toMatchObject({ language: 'en', theme: 'light' })
+  })
+})
