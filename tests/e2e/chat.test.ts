@@ -74,7 +74,7 @@ beforeAll(async () => {
     await new Promise((r) => setTimeout(r, 100))
   }
   ;({ page, errors } = await openPage(browser, { locale: 'en-US' }))
-  page.setDefaultTimeout(8_000)
+  page.setDefaultTimeout(20_000)
 })
 
 afterAll(async () => {
@@ -249,7 +249,7 @@ describe('chat, editor, publishing, phone page and embed', () => {
       isMobile: true,
       hasTouch: true
     })
-    phone.setDefaultTimeout(8_000)
+    phone.setDefaultTimeout(20_000)
     await phone.goto(`${srv.url}/chat/${agent.uuid}`)
     await expect(byTestId('phone-agent-name', phone).textContent()).resolves.toBe('Guide')
     await expect(byTestId('phone-welcome', phone).textContent()).resolves.toContain('Welcome to the museum!')
@@ -281,7 +281,7 @@ describe('chat, editor, publishing, phone page and embed', () => {
 
   test('the embed widget opens the agent on a page of another (allowed) origin', async () => {
     const visitor = await openPage(browser, { locale: 'en-US' })
-    visitor.page.setDefaultTimeout(8_000)
+    visitor.page.setDefaultTimeout(20_000)
     await visitor.page.goto(siteOrigin)
     await visitor.page.getByTestId('agenta-bubble').click()
     const frame = visitor.page.frameLocator('[data-testid="agenta-frame"]')

@@ -23,7 +23,8 @@ let providerId: string
 /** Opens a page in its own context; closes it (and fails on script errors) when `run` ends. */
 async function withPage(opts: Parameters<typeof openPage>[1], run: (page: Page) => Promise<void>) {
   const { page, errors } = await openPage(fixture.browser, opts)
-  page.setDefaultTimeout(8_000)
+  // Room for a loaded 2-core machine: an export's four API calls took longer than 8 s there once.
+  page.setDefaultTimeout(20_000)
   try {
     await run(page)
     expect(errors).toEqual([])

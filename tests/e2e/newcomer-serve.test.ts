@@ -18,7 +18,7 @@ let srv: BootedServer
 
 async function withPage(opts: Parameters<typeof openPage>[1], run: (page: Page) => Promise<void>) {
   const { page, errors } = await openPage(studio.browser, opts)
-  page.setDefaultTimeout(8_000)
+  page.setDefaultTimeout(20_000)
   try {
     await run(page)
     expect(errors).toEqual([])

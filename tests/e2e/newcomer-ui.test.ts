@@ -30,7 +30,7 @@ let agent: { id: string; uuid: string; publicKey: string; name: string }
 /** Opens a page in its own context; closes it (and fails on script errors) when `run` ends. */
 async function withPage(opts: Parameters<typeof openPage>[1], run: (page: Page) => Promise<void>) {
   const { page, errors } = await openPage(browser, opts)
-  page.setDefaultTimeout(8_000)
+  page.setDefaultTimeout(20_000)
   try {
     await run(page)
     expect(errors).toEqual([])

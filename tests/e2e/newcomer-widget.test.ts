@@ -33,7 +33,7 @@ let draft: AgentRow
 
 async function withPage(opts: Parameters<typeof openPage>[1], run: (page: Page) => Promise<void>) {
   const { page, errors } = await openPage(browser, opts)
-  page.setDefaultTimeout(8_000)
+  page.setDefaultTimeout(20_000)
   try {
     await run(page)
     expect(errors).toEqual([])

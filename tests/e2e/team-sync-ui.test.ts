@@ -94,7 +94,7 @@ describe.each(['en', 'zh-CN'] as const)('team sync conflict dialog (%s)', (langu
     await desk.api('PUT', `/api/agents/${deskId}`, { systemPrompt: 'Greet visitors from the desk.' })
     await team.api('PUT', `/api/agents/${teamId}`, { systemPrompt: 'Greet visitors from the team.' })
     ;({ page, errors } = await openPage(browser, { locale: language === 'en' ? 'en-US' : 'zh-CN' }))
-    page.setDefaultTimeout(8_000)
+    page.setDefaultTimeout(20_000)
     await page.goto(`${desk.url}/?token=${desk.token}`)
     await byTestId('nav-agents').click()
     await byTestId('agent-card').filter({ hasText: name }).waitFor()
