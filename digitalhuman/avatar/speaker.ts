@@ -98,7 +98,11 @@ export class AvatarSpeaker {
         audio.onloadedmetadata = () => resolve()
         audio.onerror = () => reject(new Error(`the browser cannot play ${sentence.mime}`))
       })
-      this.avatar.follow(audio, await this.lips(text, bytes, audio.duration))
+      const lips = await this.lips(text, bytes, audio.duration)
+      // A visitor who spoke while this sentence loaded or decoded (slow on a small kiosk box) must
+      // not hear it start afterwards.
+      if (this.interrupted) return { status: 'interrupted', duration: 0 }
+      this.avatar.follow(audio, lips)
       this.avatar.setState('speaking')
       const ended = new Promise<void>((resolve) => {
         audio.onended = () => resolve()

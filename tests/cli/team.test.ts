@@ -282,7 +282,8 @@ describe('two agenta serve processes on one MariaDB and Redis', () => {
   })
 
   it('finish in B the ingestion of A killed mid-way, with no duplicate chunk', async () => {
-    const llm = await startFakeLlm()
+    // Slow embeddings: on a quiet machine both processes once finished all 120 files before the kill.
+    const llm = await startFakeLlm({ embeddingDelayMs: 100 })
     try {
       // A short lease, so B takes A's documents over within seconds of the kill.
       const s = { ...shared(), env: { AGENTA_INGEST_LEASE_MS: '2000' } }

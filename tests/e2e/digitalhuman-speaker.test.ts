@@ -22,7 +22,7 @@ import { AvatarSpeaker } from '${ROOT}/digitalhuman/avatar/speaker'
 import { SpeechQueue } from '${ROOT}/digitalhuman/speech/speech-queue'
 import { SpeechSegmenter } from '${ROOT}/digitalhuman/speech/segmenter'
 
-const log = { subtitles: [], spoken: [], problems: [], opens: [], streamed: 0, result: null }
+const log = { subtitles: [], spoken: [], problems: [], opens: [], streamed: 0, result: null, playing: 0 }
 let speaker
 let feed
 
@@ -40,7 +40,11 @@ window.dh = {
     const queue = new SpeechQueue(tts)
     const seg = new SpeechSegmenter()
     speaker = new AvatarSpeaker(avatar, {
-      onSentence: (s) => log.subtitles.push({ ...s, streamed: log.streamed }),
+      onSentence: (s) => {
+        log.subtitles.push({ ...s, streamed: log.streamed })
+        // A visitor who speaks just as a sentence begins, before its audio has loaded.
+        if (s.index === window.dh.interruptAt) speaker.interrupt()
+      },
       onSpoken: (s) => log.spoken.push(s),
       onProblem: (p) => log.problems.push(String(p.error && p.error.message))
     })
@@ -54,6 +58,7 @@ window.dh = {
         queue.end()
       }
     }
+    speaker.audio.addEventListener('playing', () => log.playing++)
     speaker.speak(queue).then((r) => (log.result = r))
     const tick = () => {
       if (!speaker.audio.paused && !speaker.audio.ended) log.opens.push(Number(avatar.element.dataset.mouthOpen))
@@ -63,6 +68,7 @@ window.dh = {
   },
   feed: (chunks, last) => feed(chunks, last),
   interrupt: () => speaker.interrupt(),
+  interruptAt: null,
   mouth: () => document.querySelector('#stage svg').getAttribute('data-mouth-open'),
   paused: () => speaker.audio.paused
 }
@@ -176,5 +182,19 @@ describe('avatar speaker', () => {
     expect(l.subtitles.map((s: any) => s.text)).toEqual(['第一句话，介绍一下博物馆的历史。', '第二句话，说明展厅的位置。'])
     expect(l.spoken.map((s: any) => s.status)).toEqual(['played', 'interrupted'])
     expect(errors).toEqual([])
+  })
+
+  test('barge-in while the next sentence loads: its audio never starts', async () => {
+    await freshPage()
+    await page.evaluate(() => ((window as any).dh.interruptAt = 1))
+    await feed(['First sentence, about the museum. ', 'Second sentence, which must not be heard. ', 'Third sentence.'], true)
+    await page.waitForFunction(() => (window as any).dh.log.result, undefined, { timeout: 20_000 })
+    // Whatever was still loading or decoding when the visitor spoke stays silent.
+    await page.waitForTimeout(1500)
+    const l = await log()
+    expect(l.result.status).toBe('interrupted')
+    expect(l.playing).toBe(1)
+    expect(await page.evaluate(() => (window as any).dh.paused())).toBe(true)
+    expect(l.spoken.map((s: any) => s.status)).toEqual(['played', 'interrupted'])
   })
 })

@@ -221,10 +221,22 @@ describe('14. agent files: unique names on import, bindings exported and re-boun
       await setLanguage(lang)
       await withPage({ locale }, async (page) => {
         await page.goto(studio('agents'))
-        await page.getByTestId('agent-card').filter({ hasText: 'Concierge' }).first().getByTestId('agent-menu').click()
-        const downloading = page.waitForEvent('download')
-        await page.getByTestId('agent-export').click()
-        const text = await (await downloading).createReadStream().then(
+        // The menu's click was lost once on the loaded CI machine (no download came): open the menu
+        // and export again until the file arrives.
+        const exported = async () => {
+          for (let attempt = 1; ; attempt++) {
+            const downloading = page.waitForEvent('download', { timeout: 8_000 })
+            if (!(await page.getByTestId('agent-export').isVisible()))
+              await page.getByTestId('agent-card').filter({ hasText: 'Concierge' }).first().getByTestId('agent-menu').click()
+            await page.getByTestId('agent-export').click()
+            try {
+              return await downloading
+            } catch (err) {
+              if (attempt === 3) throw err
+            }
+          }
+        }
+        const text = await (await exported()).createReadStream().then(
           (s) =>
             new Promise<string>((done) => {
               let out = ''

@@ -66,6 +66,8 @@ export interface FakeLlmOptions {
   embeddingDim?: number
   /** Always answer embeddings as float arrays, whatever `encoding_format` asks (as some servers do). */
   ignoreEncodingFormat?: boolean
+  /** Each /embeddings answer this much later: ingestion that lasts long enough to be cut mid-way. */
+  embeddingDelayMs?: number
   /** Defaults for replies that don't set their own timing (the CLI's --chunk-delay). */
   firstTokenDelayMs?: number
   chunkDelayMs?: number
@@ -502,7 +504,7 @@ export async function startFakeLlm(opts: FakeLlmOptions = {}): Promise<FakeLlm> 
       })
     }
     if (route === 'POST /v1/chat/completions') return chat(body, rec, res)
-    if (route === 'POST /v1/embeddings') return embeddings(body, res)
+    if (route === 'POST /v1/embeddings') return opts.embeddingDelayMs ? void later(opts.embeddingDelayMs, () => embeddings(body, res)) : embeddings(body, res)
     if (route === 'POST /v1/rerank') return rerank(body, res)
     sendError(res, 404, `Unknown request URL: ${rec.method} ${path}`, 'invalid_request_error', 'unknown_url')
   }
