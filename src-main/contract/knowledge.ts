@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { says } from './messages'
+import { ErrorParams, says } from './messages'
 import { Source } from './chat'
 
 /**
@@ -31,6 +31,9 @@ export const KbDocument = z.object({
   status: DocumentStatus,
   /** Why the last attempt failed (also kept while a retry waits). */
   error: z.string().nullable(),
+  /** `error` as a message code and params (contract/messages.ts) that the studio says in the user's language; null from an older server. */
+  errorReason: z.string().nullable().default(null),
+  errorParams: ErrorParams.nullable().default(null),
   /** Found by search: a version of it is fully indexed (an older one may be served while a change is ingested). */
   searchable: z.boolean(),
   bytes: z.number().int(),

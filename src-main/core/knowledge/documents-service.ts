@@ -3,7 +3,7 @@ import { opendir, rename, rm, stat, mkdir } from 'node:fs/promises'
 import { basename, extname, join, resolve } from 'node:path'
 import { AppError } from '../../contract/errors'
 import type { AddResult, ChunkView, DocumentStatus, KbDocument } from '../../contract/knowledge'
-import { documentsRepo, toKbDocument, versionKey, type DocumentHead, type DocumentRow } from '../../store/repos/documents'
+import { documentsRepo, noError, toKbDocument, versionKey, type DocumentHead, type DocumentRow } from '../../store/repos/documents'
 import { knowledgeChunksRepo, toChunkView } from '../../store/repos/knowledge-chunks'
 import type { VectorStore } from '../../vector'
 import { newId } from '../util/ids'
@@ -43,7 +43,7 @@ export function newDocumentRow(p: {
     char_count: 0,
     chunk_count: 0,
     status: 'queued',
-    error: null,
+    ...noError,
     created_at: now,
     updated_at: now,
     source_type: p.sourceType,
@@ -72,7 +72,7 @@ export function newDocumentRow(p: {
 /** Back in the queue from the start; the served version (if any) stays searchable until the new one is ready. */
 export const requeuePatch = (extra: Partial<DocumentRow> = {}): Partial<DocumentRow> => {
   const now = Date.now()
-  return { status: 'queued', attempts: 0, error: null, next_attempt_at: 0, queued_at: now, updated_at: now, lease_owner: null, lease_until: null, ...extra }
+  return { status: 'queued', attempts: 0, ...noError, next_attempt_at: 0, queued_at: now, updated_at: now, lease_owner: null, lease_until: null, ...extra }
 }
 
 export type DocumentsService = ReturnType<typeof documentsService>

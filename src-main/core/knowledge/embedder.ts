@@ -81,7 +81,8 @@ export class Embedder {
       throw new AppError(
         'upstream_error',
         `Embedding with ${t.model} returned a vector of ${odd.length} numbers, but ${where} vectors of ${expected}: the model or its server changed; re-embed the knowledge base (choose the model again) if that is intended`,
-        { reason: 'dimension_mismatch' }
+        { reason: 'dimension_mismatch' },
+        { reason: 'embed_dimension_mismatch', params: { model: t.model, got: odd.length, expected: expected ?? '' } }
       )
     }
     if (!this.dims.has(modelRowId) && expected) this.dims.set(modelRowId, expected)
@@ -123,11 +124,20 @@ export class Embedder {
       }
       if (signal?.aborted) throw err
       const fault = describeProviderFault(err, t.client.baseURL)
-      throw new AppError('upstream_error', `Embedding with ${t.model} failed: ${fault.message}`, { reason: fault.code })
+      // The provider's fault as its code (provider_unreachable…), so a failed document says it in the user's language.
+      throw new AppError(
+        'upstream_error',
+        `Embedding with ${t.model} failed: ${fault.message}`,
+        { reason: fault.code },
+        { ...(fault.reason && { reason: fault.reason }), params: { ...fault.params, model: t.model } }
+      )
     }
     const data = [...res.data].sort((a, b) => a.index - b.index)
     if (data.length !== texts.length)
-      throw new AppError('upstream_error', `Embedding with ${t.model} returned ${data.length} vectors for ${texts.length} texts`)
+      throw new AppError('upstream_error', `Embedding with ${t.model} returned ${data.length} vectors for ${texts.length} texts`, undefined, {
+        reason: 'embed_count_mismatch',
+        params: { model: t.model, got: data.length, expected: texts.length }
+      })
     return data.map((d, i) => vectorOf(d.embedding as unknown, t.model, i))
   }
 }
@@ -144,9 +154,12 @@ function vectorOf(embedding: unknown, model: string, index: number): number[] {
     }
   }
   if (!Array.isArray(v) || !v.length || !v.every((x) => typeof x === 'number' && Number.isFinite(x))) {
-    throw new AppError('upstream_error', `Embedding with ${model} returned something that is not a vector of numbers at position ${index}`, {
-      reason: 'bad_vector'
-    })
+    throw new AppError(
+      'upstream_error',
+      `Embedding with ${model} returned something that is not a vector of numbers at position ${index}`,
+      { reason: 'bad_vector' },
+      { reason: 'embed_bad_vector', params: { model, index } }
+    )
   }
   return v as number[]
 }

@@ -11,6 +11,7 @@ import * as m009 from './009_accounts'
 import * as m010 from './010_agent_sync'
 import * as m011 from './011_user_preferences'
 import * as m012 from './012_message_branches'
+import * as m013 from './013_document_error_reasons'
 
 /**
  * Listed by hand rather than read from disk: the main process is bundled, so there is no
@@ -29,7 +30,8 @@ const migrations: Record<string, Migration> = {
   '009_accounts': m009,
   '010_agent_sync': m010,
   '011_user_preferences': m011,
-  '012_message_branches': m012
+  '012_message_branches': m012,
+  '013_document_error_reasons': m013
 }
 
 export const migrationProvider: MigrationProvider = {

@@ -1,6 +1,7 @@
 import type { Kysely, Selectable, Transaction } from 'kysely'
 import type { KbDocument, DocumentStatus, DocumentSourceType } from '../../contract/knowledge'
 import { activeDocumentStatuses } from '../../contract/knowledge'
+import { ErrorParams } from '../../contract/messages'
 
 /** Stages a worker passed through before it stopped: a crash, an expired lease or a due retry resumes there. */
 const startedDocumentStatuses = activeDocumentStatuses.filter((s) => s !== 'queued')
@@ -23,6 +24,8 @@ export const documentHeadColumns = [
   'chunk_count',
   'status',
   'error',
+  'error_reason',
+  'error_params',
   'created_at',
   'updated_at',
   'source_type',
@@ -48,6 +51,20 @@ export const documentHeadColumns = [
 
 const nullableNum = (v: number | string | null) => (v === null ? null : Number(v))
 
+/** A document without a failure: its message, and the message's code and params, all cleared. */
+export const noError = { error: null, error_reason: null, error_params: null } as const
+
+/** The stored params of a failure's message code; a row written by hand or an older version may hold none. */
+function errorParams(json: string | null): ErrorParams | null {
+  if (!json) return null
+  try {
+    const parsed = ErrorParams.safeParse(JSON.parse(json))
+    return parsed.success ? parsed.data : null
+  } catch {
+    return null
+  }
+}
+
 export function toKbDocument(r: DocumentHead): KbDocument {
   return {
     id: r.id,
@@ -58,6 +75,8 @@ export function toKbDocument(r: DocumentHead): KbDocument {
     location: r.source,
     status: r.status as DocumentStatus,
     error: r.error,
+    errorReason: r.error === null ? null : r.error_reason,
+    errorParams: r.error === null ? null : errorParams(r.error_params),
     searchable: r.served_gen !== null,
     bytes: num(r.bytes),
     chars: num(r.char_count),
@@ -275,7 +294,7 @@ export function documentsRepo(base: Kysely<DB>) {
               served_gen: gen,
               stale_gen: old !== null && old !== gen ? old : null,
               content_hash: d.work_hash,
-              error: null,
+              ...noError,
               attempts: 0,
               lease_owner: null,
               lease_until: null,

@@ -10,6 +10,9 @@ type Bool = number
 type Json = string
 
 export interface KbDocumentsTable extends DocumentsTable {
+  /** `error` as a message code (contract/messages.ts) and its params as JSON (migration 013). */
+  error_reason: string | null
+  error_params: Json | null
   /** file | upload | database | api */
   source_type: string
   source_id: string | null

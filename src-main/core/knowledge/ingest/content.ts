@@ -3,6 +3,7 @@ import { readFile, stat } from 'node:fs/promises'
 import { AppError } from '../../../contract/errors'
 import type { DocumentRow } from '../../../store/repos/documents'
 import { parseDocument, type ParsedDocument } from '../parse'
+import { cannotRead, unreadable } from '../parse/errors'
 
 export const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex')
 /** A database row's or API item's identity of content: its title and text. */
@@ -35,13 +36,16 @@ export async function readContent(doc: Pick<DocumentRow, 'source_type' | 'source
     info = await stat(doc.source)
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code
-    throw new AppError(
-      code === 'ENOENT' ? 'not_found' : 'validation_failed',
-      `Cannot read ${doc.name}: ${code === 'ENOENT' ? 'the file is gone' : (err as Error).message}`
-    )
+    if (code === 'ENOENT')
+      throw new AppError('not_found', `Cannot read ${doc.name}: the file is gone`, undefined, { reason: 'doc_gone', params: { name: doc.name } })
+    throw unreadable(doc.name, err)
   }
-  if (!info.isFile()) throw new AppError('validation_failed', `Cannot read ${doc.name}: not a file`)
-  if (info.size > maxBytes) throw new AppError('validation_failed', `Cannot read ${doc.name}: ${mb(info.size)} is over the ${mb(maxBytes)} limit per file`)
+  if (!info.isFile()) throw cannotRead(doc.name, 'not a file', { code: 'doc_not_file' })
+  if (info.size > maxBytes)
+    throw cannotRead(doc.name, `${mb(info.size)} is over the ${mb(maxBytes)} limit per file`, {
+      code: 'doc_too_large',
+      params: { size: mb(info.size), limit: mb(maxBytes) }
+    })
   const buffer = await readFile(doc.source)
   return {
     hash: sha256(buffer),
@@ -53,7 +57,7 @@ export async function readContent(doc: Pick<DocumentRow, 'source_type' | 'source
 
 /** A database row or API item: its title becomes the heading, so it is searchable and shown with hits. */
 export function itemDocument(title: string, text: string): ParsedDocument {
-  if (!text.trim()) throw new AppError('validation_failed', `Cannot read ${title}: no text in the chosen columns or fields`)
+  if (!text.trim()) throw cannotRead(title, 'no text in the chosen columns or fields', { code: 'doc_item_no_text' })
   return { title, sections: [{ text, headingPath: [title] }], charCount: text.length }
 }
 

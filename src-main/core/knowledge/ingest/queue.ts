@@ -1,6 +1,6 @@
 import { AppError } from '../../../contract/errors'
 import type { VectorRow, VectorStore } from '../../../vector'
-import { versionKey, type DocumentRow, type DocumentsRepo } from '../../../store/repos/documents'
+import { noError, versionKey, type DocumentRow, type DocumentsRepo } from '../../../store/repos/documents'
 import { chunkId, type KnowledgeChunksRepo, type StoredChunk } from '../../../store/repos/knowledge-chunks'
 import { chunkDocument, documentText } from '../chunk'
 import type { Embedder } from '../embedder'
@@ -62,7 +62,26 @@ interface Fresh {
 /** The document was taken from this worker (deleted, re-queued, re-indexed): stop quietly. */
 class LostLease extends Error {}
 
-const messageOf = (err: unknown) => (err instanceof AppError ? err.message : `Ingestion failed: ${(err as Error)?.message ?? String(err)}`)
+/**
+ * A failure as the document keeps it: the English message, and the same as a message code with
+ * params (contract/messages.ts) that the studio says in the user's language. A wrong field (the
+ * knowledge base's model is gone) is said by its field's code; anything else by `ingest_failed`.
+ */
+export function failureOf(err: unknown): { error: string; error_reason: string; error_params: string } {
+  if (err instanceof AppError) {
+    const { reason, params, fields } = err.info
+    const field = fields?.find((f) => f.code)
+    const said =
+      reason && reason !== 'invalid_request'
+        ? { reason, params }
+        : field
+          ? { reason: field.code, params: field.params }
+          : { reason: 'ingest_failed', params: { detail: err.message } }
+    return { error: err.message, error_reason: said.reason, error_params: JSON.stringify(said.params ?? {}) }
+  }
+  const detail = (err as Error)?.message ?? String(err)
+  return { error: `Ingestion failed: ${detail}`, error_reason: 'ingest_failed', error_params: JSON.stringify({ detail }) }
+}
 
 interface Active {
   kbId: string
@@ -342,7 +361,7 @@ export class IngestionQueue {
       // Same content as the served version: nothing to re-index.
       await this.own(doc.id, {
         status: 'ready',
-        error: null,
+        ...noError,
         attempts: 0,
         lease_owner: null,
         lease_until: null,
@@ -534,7 +553,11 @@ export class IngestionQueue {
       return
     }
     log.error({ err, collection, documents: batch.docs.size, attempts }, 'ingestion batch end failed; its documents fail')
-    const reason = new Error(`the search index could not be updated (${attempts} attempts): ${(err as Error)?.message ?? String(err)}`)
+    const detail = (err as Error)?.message ?? String(err)
+    const reason = new AppError('internal', `Ingestion failed: the search index could not be updated (${attempts} attempts): ${detail}`, undefined, {
+      reason: 'ingest_index_failed',
+      params: { attempts, detail }
+    })
     for (const [id, gen] of batch.docs) {
       const doc = await this.docs.findFull(id)
       if (doc && Number(doc.gen) === gen && doc.status === 'indexing') await this.fail(doc, reason, true)
@@ -569,7 +592,7 @@ export class IngestionQueue {
 
   /** `final`: retried already (a batch end), so the document fails now. */
   private async fail(doc: DocumentRow, err: unknown, final = false): Promise<void> {
-    const message = messageOf(err)
+    const failure = failureOf(err)
     const attempts = Number(doc.attempts) + 1
     const permanent = final || isPermanent(err) || attempts >= this.opts.maxAttempts
     if (!(err instanceof AppError)) log.warn({ err, document: doc.name }, 'document failed to ingest')
@@ -578,13 +601,13 @@ export class IngestionQueue {
     // Gone, or re-queued by someone else meanwhile: their state wins.
     if (!current || current.lease_owner !== this.owner) return
     if (permanent) {
-      await this.docs.update(doc.id, { status: 'failed', error: message, attempts, lease_owner: null, lease_until: null, finished_at: now, updated_at: now })
+      await this.docs.update(doc.id, { status: 'failed', ...failure, attempts, lease_owner: null, lease_until: null, finished_at: now, updated_at: now })
       await this.dropUnserved(current)
       this.progress.docFinished(doc.kb_id, doc.id, 0, true)
     } else {
       // The stage is kept: the retry resumes at the saved point, not from the start.
       await this.docs.update(doc.id, {
-        error: message,
+        ...failure,
         attempts,
         next_attempt_at: now + this.opts.retryBaseMs * 4 ** (attempts - 1),
         lease_owner: null,

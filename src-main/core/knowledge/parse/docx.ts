@@ -1,5 +1,5 @@
 import type { FormatParser } from './types'
-import { cannotRead, reasonOf } from './errors'
+import { cannotRead, corrupt, reasonOf } from './errors'
 import { htmlToSections } from './html'
 
 // Word's Title style names the document rather than a part of it, so it becomes the title (the
@@ -12,7 +12,11 @@ const STYLE_MAP = ["p[style-name='Title'] => title:fresh"]
  * Images are dropped: they would only add base64 noise to the text.
  */
 export const parseDocx: FormatParser = async (buffer, fileName) => {
-  if (!isZip(buffer)) throw cannotRead(fileName, 'not a DOCX file (a .docx is a ZIP package; legacy .doc files must be saved as .docx)')
+  if (!isZip(buffer))
+    throw cannotRead(fileName, 'not a DOCX file (a .docx is a ZIP package; legacy .doc files must be saved as .docx)', {
+      code: 'doc_not_zip',
+      params: { format: 'DOCX' }
+    })
   // ~15 MB of RSS: loaded with the first Word file, not at start-up.
   const { default: mammoth } = await import('mammoth')
   let html: string
@@ -20,7 +24,7 @@ export const parseDocx: FormatParser = async (buffer, fileName) => {
     const result = await mammoth.convertToHtml({ buffer }, { styleMap: STYLE_MAP, convertImage: mammoth.images.imgElement(async () => ({ src: '' })) })
     html = result.value
   } catch (err) {
-    throw cannotRead(fileName, `not a valid DOCX (${reasonOf(err)})`, err)
+    throw corrupt(fileName, 'DOCX', `not a valid DOCX (${reasonOf(err)})`, err)
   }
   return htmlToSections(html)
 }

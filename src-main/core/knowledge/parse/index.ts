@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import type { DocumentFormat, FormatParser, ParseInput, ParsedDocument } from './types'
-import { cannotRead, reasonOf } from './errors'
+import { cannotRead, unreadable, type Said } from './errors'
 import { detectFormat, extensionOf, supportedExtensions } from './formats'
 import { parseTxt } from './txt'
 import { parseMarkdown } from './markdown'
@@ -27,10 +27,10 @@ const PARSERS: Record<DocumentFormat, FormatParser> = {
 }
 
 /** Formats people commonly try that we deliberately do not read, with what to do instead. */
-const HINTS: Record<string, string> = {
-  doc: 'legacy Word .doc files are not supported; save it as .docx',
-  ppt: 'PowerPoint files are not supported; export it as PDF',
-  pptx: 'PowerPoint files are not supported; export it as PDF'
+const HINTS: Record<string, [string, Said]> = {
+  doc: ['legacy Word .doc files are not supported; save it as .docx', { code: 'doc_legacy_word' }],
+  ppt: ['PowerPoint files are not supported; export it as PDF', { code: 'doc_powerpoint' }],
+  pptx: ['PowerPoint files are not supported; export it as PDF', { code: 'doc_powerpoint' }]
 }
 
 /**
@@ -43,22 +43,28 @@ export async function parseDocument(input: ParseInput): Promise<ParsedDocument> 
   const format = detectFormat(fileName, input.mimeType)
   if (!format) {
     const ext = extensionOf(fileName)
-    throw cannotRead(fileName, HINTS[ext] ?? `unsupported file type${ext ? ` .${ext}` : ''} (supported: ${supportedExtensions.join(' ')})`)
+    const supported = supportedExtensions.join(' ')
+    const [reason, said] = HINTS[ext] ?? [
+      `unsupported file type${ext ? ` .${ext}` : ''} (supported: ${supported})`,
+      { code: 'doc_unsupported', params: { ext, supported } }
+    ]
+    throw cannotRead(fileName, reason, said)
   }
   const buffer = input.buffer ?? (await readInput(input))
-  if (buffer.length === 0) throw cannotRead(fileName, 'the file is empty')
+  if (buffer.length === 0) throw cannotRead(fileName, 'the file is empty', { code: 'doc_empty' })
 
   let parsed: Omit<ParsedDocument, 'charCount'>
   try {
     parsed = await PARSERS[format](buffer, fileName)
   } catch (err) {
     if (err instanceof AppError) throw err
-    throw cannotRead(fileName, reasonOf(err), err)
+    throw unreadable(fileName, err)
   }
   const sections = parsed.sections.filter((s) => s.text.trim() !== '')
   const charCount = sections.reduce((sum, s) => sum + s.text.length, 0)
   if (charCount === 0) {
-    throw cannotRead(fileName, format === 'pdf' ? 'no text found (a scanned PDF needs OCR, which is not supported)' : 'no text found')
+    if (format === 'pdf') throw cannotRead(fileName, 'no text found (a scanned PDF needs OCR, which is not supported)', { code: 'doc_pdf_no_text' })
+    throw cannotRead(fileName, 'no text found', { code: 'doc_no_text' })
   }
   return { ...(parsed.title ? { title: parsed.title } : {}), sections, charCount }
 }
@@ -69,7 +75,8 @@ async function readInput(input: ParseInput): Promise<Buffer> {
     return await readFile(input.path)
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code
-    if (code === 'ENOENT') throw new AppError('not_found', `Cannot read ${input.fileName}: file not found`)
-    throw cannotRead(input.fileName, reasonOf(err), err)
+    if (code === 'ENOENT')
+      throw new AppError('not_found', `Cannot read ${input.fileName}: file not found`, undefined, { reason: 'doc_gone', params: { name: input.fileName } })
+    throw unreadable(input.fileName, err)
   }
 }

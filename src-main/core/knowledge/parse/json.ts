@@ -1,5 +1,5 @@
 import type { FormatParser } from './types'
-import { cannotRead, reasonOf } from './errors'
+import { corrupt, reasonOf } from './errors'
 import { decodeText } from './text-decoding'
 
 /**
@@ -22,7 +22,7 @@ export const parseJson: FormatParser = async (buffer, fileName) => {
       records = Array.isArray(value) ? value : [value]
     }
   } catch (err) {
-    throw cannotRead(fileName, `not valid JSON (${reasonOf(err)})`, err)
+    throw corrupt(fileName, 'JSON', `not valid JSON (${reasonOf(err)})`, err)
   }
   const paragraphs = records.map((record) => flatten(record, '').join('\n')).filter(Boolean)
   return { sections: [{ text: paragraphs.join('\n\n'), headingPath: [] }] }

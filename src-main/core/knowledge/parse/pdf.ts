@@ -1,6 +1,6 @@
 import { extractText, getDocumentProxy, getMeta } from 'unpdf'
 import type { FormatParser, Section } from './types'
-import { cannotRead, reasonOf } from './errors'
+import { cannotRead, corrupt, reasonOf, unreadable } from './errors'
 import { tidy } from './section-builder'
 
 /**
@@ -14,7 +14,7 @@ export const parsePdf: FormatParser = async (buffer, fileName) => {
   try {
     pdf = await getDocumentProxy(data, { verbosity: 0, isEvalSupported: false, stopAtErrors: false })
   } catch (err) {
-    throw cannotRead(fileName, pdfReason(err), err)
+    throw pdfError(fileName, err)
   }
   try {
     const { text } = await extractText(pdf, { mergePages: false })
@@ -32,15 +32,15 @@ export const parsePdf: FormatParser = async (buffer, fileName) => {
     }
     return { title, sections }
   } catch (err) {
-    throw cannotRead(fileName, pdfReason(err), err)
+    throw pdfError(fileName, err)
   } finally {
     await pdf.destroy().catch(() => undefined)
   }
 }
 
-function pdfReason(err: unknown): string {
+function pdfError(fileName: string, err: unknown) {
   const name = err instanceof Error ? err.name : ''
-  if (name === 'PasswordException') return 'the PDF is password-protected'
-  if (name === 'InvalidPDFException') return `not a valid PDF (${reasonOf(err)})`
-  return reasonOf(err)
+  if (name === 'PasswordException') return cannotRead(fileName, 'the PDF is password-protected', { code: 'doc_pdf_password' }, err)
+  if (name === 'InvalidPDFException') return corrupt(fileName, 'PDF', `not a valid PDF (${reasonOf(err)})`, err)
+  return unreadable(fileName, err)
 }

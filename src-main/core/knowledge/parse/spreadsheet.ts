@@ -1,6 +1,6 @@
 import type { WorkBook } from '@e965/xlsx'
 import type { FormatParser, Section } from './types'
-import { cannotRead, reasonOf } from './errors'
+import { cannotRead, corrupt, reasonOf } from './errors'
 import { isZip } from './docx'
 import { rowsToLines } from './table-rows'
 
@@ -27,14 +27,14 @@ export const parseSpreadsheet: FormatParser = async (buffer, fileName) => {
   // SheetJS reads almost any bytes as *some* sheet (even plain text); check the container first
   // so a corrupt .xlsx fails clearly instead of indexing garbage.
   if ((ext === 'xlsx' || ext === 'xlsm' || ext === 'ods') && !isZip(buffer)) {
-    throw cannotRead(fileName, 'not a valid spreadsheet (the file is not a ZIP package)')
+    throw cannotRead(fileName, 'not a valid spreadsheet (the file is not a ZIP package)', { code: 'doc_not_zip', params: { format: ext.toUpperCase() } })
   }
   const XLSX = await loadSheetJs()
   let workbook: WorkBook
   try {
     workbook = XLSX.read(buffer, { type: 'buffer', dense: true, cellDates: true, cellHTML: false, cellStyles: false })
   } catch (err) {
-    throw cannotRead(fileName, `not a valid spreadsheet (${reasonOf(err)})`, err)
+    throw corrupt(fileName, (ext ?? 'xlsx').toUpperCase(), `not a valid spreadsheet (${reasonOf(err)})`, err)
   }
   const sections: Section[] = []
   for (const name of workbook.SheetNames) {

@@ -38,6 +38,8 @@ import chatBranchesEn from './chat-branches.en.json'
 import chatBranchesZh from './chat-branches.zh-CN.json'
 import rareErrorsEn from './rare-errors.en.json'
 import rareErrorsZh from './rare-errors.zh-CN.json'
+import ingestErrorsEn from './ingest-errors.en.json'
+import ingestErrorsZh from './ingest-errors.zh-CN.json'
 
 type Tree = { [key: string]: string | Tree }
 
@@ -66,7 +68,8 @@ export const areaStrings: Record<'zh-CN' | 'en', Tree[]> = {
     teamConnectZh,
     teamSyncZh,
     chatBranchesZh,
-    rareErrorsZh
+    rareErrorsZh,
+    ingestErrorsZh
   ],
   en: [
     knowledgeEn,
@@ -88,7 +91,8 @@ export const areaStrings: Record<'zh-CN' | 'en', Tree[]> = {
     teamConnectEn,
     teamSyncEn,
     chatBranchesEn,
-    rareErrorsEn
+    rareErrorsEn,
+    ingestErrorsEn
   ]
 }
 

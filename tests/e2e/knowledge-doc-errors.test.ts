@@ -1,0 +1,85 @@
+// A document that failed to ingest, or waits for a retry, says why in the UI's language (issue 15,
+// defect 7): a corrupt PDF and an embedding provider that refuses the key, in zh-CN and en. Real
+// Chromium against the server and the built renderer (run `npx electron-vite build` first).
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { join, resolve } from 'node:path'
+import type { Browser } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { bootServer, tempDir, type BootedServer } from '../utils/boot'
+import { launchBrowser, openPage } from '../utils/browser'
+
+const RENDERER = resolve(__dirname, '../../out/renderer/index.html')
+
+let srv: BootedServer
+let browser: Browser
+let refusing: Server
+let modelId: string
+
+beforeAll(async () => {
+  if (!existsSync(RENDERER)) throw new Error(`${RENDERER} is missing: run \`npx electron-vite build\` before the e2e tests`)
+  // An embedding server that refuses every key: the document fails its first attempt and waits for a retry.
+  refusing = createServer((_req, res) => {
+    res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'Incorrect API key provided' } }))
+  })
+  await new Promise<void>((r) => refusing.listen(0, '127.0.0.1', r))
+  // Retries far apart, so the retrying state stays on screen while the test looks at it.
+  ;[srv, browser] = await Promise.all([bootServer({ knowledge: { ingestion: { retryBaseMs: 600_000 }, embedder: { maxRetries: 0 } } }), launchBrowser()])
+  const baseUrl = `http://127.0.0.1:${(refusing.address() as AddressInfo).port}/v1`
+  const provider = (await srv.api('POST', '/api/providers', { name: 'Refusing', kind: 'custom', baseUrl, apiKey: 'sk-wrong', enabled: true })).body
+  modelId = (await srv.api('POST', '/api/models', { providerId: provider.id, modelId: 'locked-embed', type: 'embedding' })).body.id
+})
+afterAll(async () => {
+  await browser?.close()
+  await srv?.close()
+  refusing?.close()
+})
+
+describe('why a document failed, in the UI language', () => {
+  for (const { lang, locale, corrupt, retrying } of [
+    {
+      lang: 'zh-CN',
+      locale: 'zh-CN',
+      corrupt: /^无法读取 broken\.pdf：不是有效的 PDF 文件（.+）$/,
+      retrying: /^第 1 次尝试失败，正在重试：服务商拒绝了 API 密钥（401）：.*Incorrect API key provided/
+    },
+    {
+      lang: 'en',
+      locale: 'en-US',
+      corrupt: /^Cannot read broken\.pdf: not a valid PDF file \(.+\)$/,
+      retrying: /^Attempt 1 failed, retrying: The provider rejected the API key \(401\): .*Incorrect API key provided/
+    }
+  ] as const) {
+    test(`${lang}: a corrupt PDF, and a retry after the embedding provider refused`, async () => {
+      await srv.api('PUT', '/api/settings', { language: lang })
+      const kb = (await srv.api('POST', '/api/knowledge-bases', { name: `Failures ${lang}`, embeddingModelId: modelId, chunkSize: 400, chunkOverlap: 0 })).body
+      const dir = join(tempDir('agenta-kb-doc-errors-'), lang)
+      mkdirSync(dir)
+      writeFileSync(join(dir, 'broken.pdf'), Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(1500, 0x41)]))
+      writeFileSync(join(dir, 'hours.txt'), 'The museum opens at nine.')
+      expect((await srv.api('POST', `/api/knowledge-bases/${kb.id}/add-paths`, { paths: [dir] })).body.added).toBe(2)
+
+      const { page, errors } = await openPage(browser, { locale })
+      page.setDefaultTimeout(10_000)
+      try {
+        await page.goto(`${srv.url}/?token=${srv.token}#/knowledge/${kb.id}`)
+        await page.getByTestId('kb-detail').waitFor()
+        const errorOf = (name: string) =>
+          page
+            .getByTestId('doc-table')
+            .locator('tr')
+            .filter({ hasText: name })
+            .getByTestId('doc-error')
+            .textContent({ timeout: 1_000 })
+            .then((text) => (text ?? '').trim())
+            .catch(() => '')
+        await expect.poll(() => errorOf('broken.pdf'), { timeout: 20_000 }).toMatch(corrupt)
+        await expect.poll(() => errorOf('hours.txt'), { timeout: 20_000 }).toMatch(retrying)
+        expect(errors).toEqual([])
+      } finally {
+        await page.context().close()
+      }
+    })
+  }
+})
