@@ -148,11 +148,22 @@ describe.each(['en', 'zh-CN'] as const)('team sync conflict dialog (%s)', (langu
     await page.keyboard.press('Escape')
 
     // Settings → Team server: link again, the token field empties and is never shown; "Test" says who you are there.
+    // The saved link arrives late (as on the loaded CI machine, where it once landed between the
+    // typing and the click on save): what is typed meanwhile must not be overwritten by it.
+    let release = () => {}
+    const held = new Promise<void>((r) => {
+      release = r
+      setTimeout(r, 1500)
+    })
+    await page.route('**/api/team-link', async (route) => (await held, route.continue()), { times: 1 })
+    const linkLoaded = page.waitForResponse((r) => r.url().endsWith('/api/team-link') && r.request().method() === 'GET')
     await byTestId('nav-settings').click()
     const section = byTestId('settings-team-server')
     await section.waitFor()
     await byTestId('team-url').fill(team.url)
     await byTestId('team-token').fill(team.token)
+    release()
+    await linkLoaded
     await byTestId('team-save').click()
     await expect.poll(async () => (await desk.api('GET', '/api/team-link')).body).toEqual({ url: team.url, hasToken: true })
     await expect.poll(() => byTestId('team-token').inputValue()).toBe('')

@@ -98,13 +98,15 @@ export function BackupSection() {
 
   const restore = async () => {
     if (!staged) return
+    // Shown at once: applying a large backup takes a while before the core restarts.
+    setRestarting(true)
     try {
       await api.call('backups.restore', { stageId: staged.stageId })
     } catch (err) {
+      setRestarting(false)
       return fail(err)
     }
     setStaged(null)
-    setRestarting(true)
     // The core restarts on the restored data (the desktop app starts again by itself): wait until
     // it answers, then load the studio afresh.
     for (;;) {

@@ -72,7 +72,8 @@ export function TeamServerSection() {
           text={link?.url && link.hasToken ? t('teamSync.linked', { url: link.url }) : t('teamSync.notLinked')}
         />
       </div>
-      <Form form={form} layout="vertical" onFinish={(v) => void save(v)} initialValues={{ url: '', token: '' }}>
+      {/* Disabled until the saved link has loaded: what is typed before would be overwritten by it. */}
+      <Form form={form} layout="vertical" onFinish={(v) => void save(v)} initialValues={{ url: '', token: '' }} disabled={!link}>
         <Form.Item name="url" label={t('teamSync.url')}>
           <Input placeholder={t('teamSync.urlHint')} data-testid="team-url" />
         </Form.Item>
