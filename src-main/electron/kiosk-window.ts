@@ -2,6 +2,7 @@
 // screen on this computer, for a hall screen nobody watches. Everything Electron does is behind
 // `KioskPlatform` (kiosk-platform.ts gives the real one), so the rules here run in unit tests
 // with fakes: which keys are blocked, how the admin PIN is kept and checked, when the page reloads.
+import { SECURE_WEB_PREFERENCES } from './web-preferences'
 import { AppError, validationError } from '../contract/errors'
 import { OpenKioskInput } from '../contract/kiosk'
 import { hashPin, KIOSK_PIN_KEY, PinGuard, verifyPin } from '../core/settings/kiosk-pin'
@@ -62,10 +63,7 @@ export function kioskWindowOptions(partition: string) {
       // Its own session: the microphone is allowed there only, and the studio's token cookie is not in it.
       partition,
       // No preload: the kiosk page is a public page and must never reach the studio's IPC bridge.
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      webSecurity: true,
+      ...SECURE_WEB_PREFERENCES,
       devTools: false,
       // The kiosk greets and answers aloud without anyone touching the screen first.
       autoplayPolicy: 'no-user-gesture-required' as const,

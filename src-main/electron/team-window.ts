@@ -4,6 +4,7 @@
 // login cookie apart from ours), and only its own origin to navigate in. Everything Electron does
 // is behind `TeamPlatform` (team-platform.ts gives the real one), so these rules run in unit tests
 // with fakes: which URLs load, which navigations are intercepted, what opens outside.
+import { SECURE_WEB_PREFERENCES } from './web-preferences'
 import { z } from 'zod'
 import { AppError, validationError } from '../contract/errors'
 import { externalUrlToOpen } from './trust'
@@ -69,17 +70,8 @@ export function teamWindowOptions(bounds: { x?: number; y?: number; width: numbe
     autoHideMenuBar: true,
     webPreferences: {
       // No preload: the remote page must never reach window.agenta (the local core).
-      partition: TEAM_PARTITION,
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      nodeIntegrationInSubFrames: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      webviewTag: false,
-      navigateOnDragDrop: false,
-      safeDialogs: true
+      ...SECURE_WEB_PREFERENCES,
+      partition: TEAM_PARTITION
     }
   }
 }

@@ -1,3 +1,4 @@
+import { SECURE_WEB_PREFERENCES } from './web-preferences'
 import { BrowserWindow, nativeTheme, screen, shell, type WebContents } from 'electron'
 import { navigationDecision, type RendererLocation } from './trust'
 import { DEFAULT_WINDOW_STATE, MIN_WINDOW_SIZE, restoreWindowState, WINDOW_STATE_KEY } from './window-state'
@@ -44,19 +45,9 @@ export async function createMainWindow(opts: MainWindowOptions): Promise<MainWin
     backgroundColor: nativeTheme.shouldUseDarkColors ? '#111318' : '#ffffff',
     autoHideMenuBar: true,
     webPreferences: {
-      preload: opts.preload,
-      // The security baseline (see README.md): page scripts get only window.agenta, never Node.
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      nodeIntegrationInSubFrames: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      webviewTag: false,
-      experimentalFeatures: false,
-      navigateOnDragDrop: false,
-      safeDialogs: true
+      // Page scripts get only window.agenta, never Node.
+      ...SECURE_WEB_PREFERENCES,
+      preload: opts.preload
     }
   })
   if (state.maximized) win.maximize()
