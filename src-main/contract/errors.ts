@@ -35,6 +35,14 @@ export const ErrorBody = z.object({
   })
 })
 export type ErrorBody = z.infer<typeof ErrorBody>
+/** The `error` of the JSON error shape. */
+export type WireError = ErrorBody['error']
+
+/** The server's error when a body is in the JSON error shape, else undefined (a proxy's page, someone else's JSON). */
+export function wireError(body: unknown): WireError | undefined {
+  const parsed = ErrorBody.safeParse(body)
+  return parsed.success ? parsed.data.error : undefined
+}
 
 /** What a person is told, as a code and params, beside the English message (see contract/messages.ts). */
 export interface ErrorInfo {

@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely'
 import type { z } from 'zod'
-import { endpoints, type ApiOutput, type EndpointName } from '../../contract/api'
-import { AppError, ErrorBody, errorStatus, type ErrorCode } from '../../contract/errors'
-import { restRequest } from '../../contract/rest-request'
+import type { ApiOutput, EndpointName } from '../../contract/api'
+import { AppError, errorStatus, type ErrorCode } from '../../contract/errors'
+import { parseOutput, restAnswer, restRequest } from '../../contract/rest-request'
 import type { BundleImported, OnConflict, SyncDifference, TeamLink, TeamLinkTest, TeamLinkUpdate } from '../../contract/team-sync'
 import type { DB } from '../../store/schema'
 import type { AgentBundles } from '../agents/agent-bundle'
@@ -57,15 +57,10 @@ export function teamLinkService(
 
   /** One call of the team server's API, its answer checked against the contract. */
   async function remote<N extends EndpointName>(link: { url: string; token: string }, name: N, input: Record<string, unknown>): Promise<ApiOutput<N>> {
-    const req = restRequest(name, input)
+    const req = restRequest(name, input, link.token)
     let res: Response
     try {
-      res = await fetch(link.url + req.path, {
-        method: req.method,
-        headers: { authorization: `Bearer ${link.token}`, accept: 'application/json', ...(req.body !== undefined && { 'content-type': 'application/json' }) },
-        body: req.body,
-        signal: AbortSignal.timeout(timeoutMs)
-      })
+      res = await fetch(link.url + req.path, { method: req.method, headers: req.headers, body: req.body, signal: AbortSignal.timeout(timeoutMs) })
     } catch (err) {
       const cause = (err as { cause?: { code?: string; message?: string } }).cause
       const detail = cause?.code ?? cause?.message ?? (err instanceof Error ? err.message : String(err))
@@ -74,22 +69,15 @@ export function teamLinkService(
         params: { origin: new URL(link.url).origin, detail }
       })
     }
-    const text = await res.text()
-    let body: unknown
-    try {
-      body = text ? JSON.parse(text) : undefined
-    } catch {
-      body = undefined
-    }
+    const answer = restAnswer(res.status, await res.text())
     const notAgenta = () =>
       new AppError('upstream_error', `${link.url} did not answer as an Agenta team server (HTTP ${res.status})`, undefined, {
         reason: 'team_not_agenta',
         params: { origin: new URL(link.url).origin }
       })
-    if (!res.ok) {
-      const parsed = ErrorBody.safeParse(body)
-      if (!parsed.success) throw notAgenta()
-      const e = parsed.data.error
+    if (!answer.ok) {
+      const e = answer.error
+      if (!e) throw notAgenta()
       // A wrong token or a missing role/scope there is a refusal here, not this studio's own 401 (which means "sign in here").
       if (e.code === 'unauthorized' || e.code === 'forbidden')
         throw new AppError('forbidden', `The team server refused: ${e.message}`, undefined, {
@@ -99,9 +87,9 @@ export function teamLinkService(
       const code: ErrorCode = e.code in errorStatus && res.status < 500 ? e.code : 'upstream_error'
       throw new AppError(code, e.message, e.details, { ...(e.reason && { reason: e.reason as never }), ...(e.params && { params: e.params }) })
     }
-    const out = endpoints[name].output.safeParse(body)
-    if (!out.success) throw notAgenta()
-    return out.data as ApiOutput<N>
+    const out = parseOutput(name, answer.body)
+    if (!out.ok) throw notAgenta()
+    return out.data
   }
 
   const syncRow = (agentId: string, remoteUrl: string) =>

@@ -1,5 +1,6 @@
 import { StagedRestore } from '@contract/backup'
-import { ApiError, apiErrorFrom } from './errors'
+import { restAnswer } from '@contract/rest-request'
+import { ApiError, apiErrorOf } from './errors'
 
 /**
  * Sends a backup file as the raw body of `POST /api/backups/upload` (browser only), which checks
@@ -15,14 +16,9 @@ export function uploadBackup(file: File, onProgress?: (sent: number, total: numb
     xhr.upload.onprogress = (e) => onProgress?.(e.loaded, e.lengthComputable ? e.total : file.size)
     xhr.onerror = () => reject(new ApiError('internal', 'Cannot reach the server', 0))
     xhr.onload = () => {
-      let body: unknown
-      try {
-        body = xhr.responseText ? JSON.parse(xhr.responseText) : undefined
-      } catch {
-        // a proxy's HTML page: the status tells the story
-      }
-      if (xhr.status < 200 || xhr.status >= 300) return reject(apiErrorFrom(body, xhr.status))
-      const parsed = StagedRestore.safeParse(body)
+      const answer = restAnswer(xhr.status, xhr.responseText)
+      if (!answer.ok) return reject(apiErrorOf(answer.error, xhr.status))
+      const parsed = StagedRestore.safeParse(answer.body)
       if (!parsed.success) return reject(new ApiError('internal', 'Unexpected answer from the upload', xhr.status))
       resolve(parsed.data)
     }

@@ -1,4 +1,5 @@
-import { endpoints, streams, type ApiClient, type ApiInput, type ApiOutput, type EndpointName, type StreamEvent, type StreamName } from '@contract/api'
+import { streams, type ApiClient, type ApiInput, type ApiOutput, type EndpointName, type StreamEvent, type StreamName } from '@contract/api'
+import { parseOutput } from '@contract/rest-request'
 import type { z } from 'zod'
 import { ApiError, toApiError } from './errors'
 import type { StreamTransport, Transport } from './transport'
@@ -43,9 +44,9 @@ export function createApi(transport: Transport, hooks: ApiHooks = {}, streamTran
       } catch (err) {
         throw failed(err)
       }
-      const parsed = endpoints[name].output.safeParse(raw)
-      if (!parsed.success) throw new ApiError('internal', `Unexpected answer from ${name}: ${parsed.error.issues[0]?.message ?? 'invalid'}`, 0)
-      return parsed.data as ApiOutput<N>
+      const parsed = parseOutput(name, raw)
+      if (!parsed.ok) throw new ApiError('internal', `Unexpected answer from ${name}: ${parsed.issue}`, 0)
+      return parsed.data
     },
     stream<N extends StreamName>(name: N, input: StreamInput<N>, onEvent: (event: StreamEvent<N>) => void): StreamHandle {
       const controller = new AbortController()

@@ -1,4 +1,4 @@
-import { errorStatus, type ErrorBody, type ErrorCode } from '@contract/errors'
+import { errorStatus, wireError, type ErrorCode, type WireError } from '@contract/errors'
 import type { ErrorParams, FieldError } from '@contract/messages'
 import i18next, { type TFunction } from 'i18next'
 
@@ -40,21 +40,21 @@ export class ApiError extends Error {
   }
 }
 
-const isErrorCode = (code: unknown): code is ErrorCode => typeof code === 'string' && Object.prototype.hasOwnProperty.call(errorStatus, code)
-
 /** An ApiError from the `error` object of the JSON error shape (HTTP body, IPC reply). */
-export function fromWire(e: ErrorBody['error'], status?: number): ApiError {
+export function fromWire(e: WireError, status?: number): ApiError {
   const info: ErrorInfo = { ...(e.reason && { reason: e.reason }), ...(e.params && { params: e.params }), ...(e.fields && { fields: e.fields }) }
   return new ApiError(e.code, e.message, status, e.details, info)
 }
 
-/** Builds an ApiError from an `{error:{code,message,details}}` body, or from the bare status when the body is not ours. */
-export function apiErrorFrom(body: unknown, status: number): ApiError {
-  const e = (body as { error?: ErrorBody['error'] } | null)?.error
-  if (e && isErrorCode(e.code) && typeof e.message === 'string') return fromWire(e, status)
+/** An ApiError from the server's error (contract/rest-request.ts `restAnswer`), or from the bare status when the body was not ours. */
+export function apiErrorOf(e: WireError | undefined, status: number): ApiError {
+  if (e) return fromWire(e, status)
   const code = (Object.entries(errorStatus).find(([, s]) => s === status)?.[0] as ErrorCode | undefined) ?? 'internal'
   return new ApiError(code, `HTTP ${status}`, status)
 }
+
+/** Builds an ApiError from an `{error:{code,message,details}}` body, or from the bare status when the body is not ours. */
+export const apiErrorFrom = (body: unknown, status: number): ApiError => apiErrorOf(wireError(body), status)
 
 /** The server could not be asked at all (network, server down). */
 export const unreachableError = (detail: string) =>

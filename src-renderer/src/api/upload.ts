@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { DocumentStatus } from '@contract/knowledge'
-import { ApiError, apiErrorFrom } from './errors'
+import { restAnswer } from '@contract/rest-request'
+import { ApiError, apiErrorOf } from './errors'
 
 /** What the multipart route answers (201): one entry per file sent. */
 export const UploadAnswer = z.object({
@@ -30,14 +31,9 @@ export function uploadFile(kbId: string, file: File, opts: UploadOptions = {}): 
     xhr.onerror = () => reject(new ApiError('internal', 'Cannot reach the server', 0))
     xhr.onabort = () => reject(new ApiError('bad_request', 'Upload cancelled', 0))
     xhr.onload = () => {
-      let body: unknown
-      try {
-        body = xhr.responseText ? JSON.parse(xhr.responseText) : undefined
-      } catch {
-        // a proxy's HTML page: the status tells the story
-      }
-      if (xhr.status < 200 || xhr.status >= 300) return reject(apiErrorFrom(body, xhr.status))
-      const parsed = UploadAnswer.safeParse(body)
+      const answer = restAnswer(xhr.status, xhr.responseText)
+      if (!answer.ok) return reject(apiErrorOf(answer.error, xhr.status))
+      const parsed = UploadAnswer.safeParse(answer.body)
       if (!parsed.success) return reject(new ApiError('internal', 'Unexpected answer from the upload', xhr.status))
       resolve(parsed.data.documents)
     }

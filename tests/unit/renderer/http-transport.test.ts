@@ -1,24 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest'
 import { createApi } from '../../../src-renderer/src/api/client'
 import { ApiError } from '../../../src-renderer/src/api/errors'
-import { httpTransport, toHttpRequest } from '../../../src-renderer/src/api/http'
+import { httpTransport } from '../../../src-renderer/src/api/http'
 import { ipcTransport } from '../../../src-renderer/src/api/ipc'
 import { bootServer, type BootedServer } from '../../utils/boot'
-
-describe('toHttpRequest: the endpoints table decides method, path, query and body', () => {
-  test('path params are substituted, encoded and not repeated in the body', () => {
-    expect(toHttpRequest('', 'providers.update', { id: 'a/b', name: 'X' })).toEqual({ method: 'PUT', url: '/api/providers/a%2Fb', body: '{"name":"X"}' })
-  })
-  test('GET input becomes the query string, undefined values dropped', () => {
-    expect(toHttpRequest('http://h', 'models.list', { providerId: 'p1', type: undefined })).toEqual({ method: 'GET', url: 'http://h/api/models?providerId=p1' })
-  })
-  test('DELETE carries its id in the path and no body', () => {
-    expect(toHttpRequest('', 'agents.delete', { id: 'x' })).toEqual({ method: 'DELETE', url: '/api/agents/x' })
-  })
-  test('a missing path param is a bad request before anything is sent', () => {
-    expect(() => toHttpRequest('', 'agents.get', {})).toThrow(ApiError)
-  })
-})
 
 describe('httpTransport against a real server', () => {
   let srv: BootedServer
@@ -74,6 +59,13 @@ describe('httpTransport against a real server', () => {
       await expect(api.call('settings.get', {})).rejects.toMatchObject({ code: 'unauthorized', status: 401 })
       expect(onUnauthorized).toHaveBeenCalledOnce()
     }
+  })
+
+  test('a missing path param is a bad request (ApiError 400) before anything is sent', async () => {
+    const spy = vi.fn(fetch)
+    const api = createApi(httpTransport(srv.url, { token: srv.token, fetch: spy }))
+    await expect(api.call('agents.get', {} as never)).rejects.toMatchObject({ name: 'ApiError', code: 'bad_request', status: 400 })
+    expect(spy).not.toHaveBeenCalled()
   })
 
   test('an unreachable server is an ApiError with status 0, not a bare TypeError', async () => {
