@@ -5,15 +5,35 @@ import { AppError, fieldError } from '../../contract/errors'
 import type { SecretBox } from '../secrets/secret-box'
 import type { SettingsService } from '../settings/settings-service'
 import { APP_VERSION } from '../version'
-import type { StoredSchedule } from '../../store/repos/schedules'
+import type { SchedulesRepo, StoredSchedule } from '../../store/repos/schedules'
 
 /**
- * Where a run's result goes besides the history: a webhook (POST JSON) and email. Email is sent
- * with nodemailer from SMTP settings kept in the app settings, not through the bundled email MCP
- * server: delivery is the scheduler's own guarantee, so it must not depend on a child process
- * being found on PATH and started per run, and it needs no agent tool binding. Every failure is
- * returned as a result for the run's record, never thrown.
+ * Where a run's result goes besides the history: the studio (a desktop notification when the task
+ * asks), a webhook (POST JSON) and email. Email is sent with nodemailer from SMTP settings kept in
+ * the app settings, not through the bundled email MCP server: delivery is the scheduler's own
+ * guarantee, so it must not depend on a child process being found on PATH and started per run,
+ * and it needs no agent tool binding. Every channel's failure is recorded on the run, never thrown.
  */
+
+/** All the runner asks of delivery (runner.ts knows no channel). */
+export interface RunDelivery {
+  /**
+   * A run has ended and its result is recorded. The studio is told at once (and notifies when the
+   * task asks), before webhooks and email, which can take up to their timeouts; unless the run was
+   * cancelled or `task` was deleted meanwhile, the result is then sent and each channel's result
+   * recorded on the run (a second event carries them, without notifying again). `task` is the task
+   * as it is now: it may have been edited during the run. Resolves with the run as recorded.
+   */
+  runEnded(task: StoredSchedule, run: ScheduleRun, taskDeleted: boolean): Promise<ScheduleRun>
+}
+
+export interface DeliveryDeps {
+  settings: SettingsService
+  secrets: SecretBox
+  repo: SchedulesRepo
+  /** Tells the studio about a run (event `schedules.run`); `notify`: show a desktop notification. */
+  announce(task: StoredSchedule, run: ScheduleRun, notify: boolean): void
+}
 
 const SMTP_KEY = 'scheduler.smtp'
 const WEBHOOK_TIMEOUT_MS = 15_000
@@ -40,7 +60,8 @@ const markdown = new Marked({ renderer: { html: (token) => escapeHtml(token.text
 
 const statusWord: Record<string, string> = { ok: 'done', error: 'failed', timeout: 'timed out', cancelled: 'cancelled', skipped: 'skipped', running: 'running' }
 
-export function deliveryService(settings: SettingsService, secrets: SecretBox, opts: DeliveryOptions = {}) {
+export function deliveryService(deps: DeliveryDeps, opts: DeliveryOptions = {}) {
+  const { settings, secrets, repo, announce } = deps
   const stored = async (): Promise<StoredSmtp> => ({ ...emptySmtp, ...((await settings.raw.get<StoredSmtp>(SMTP_KEY)) ?? {}) })
   const view = (s: StoredSmtp): SmtpSettings => ({
     host: s.host,
@@ -112,36 +133,48 @@ export function deliveryService(settings: SettingsService, secrets: SecretBox, o
     if (!res.ok) throw new Error(`answered HTTP ${res.status}${text ? `: ${text.slice(0, 200)}` : ''}`)
   }
 
+  /** Sends the run's result to the webhook and email the task asks for; one result per channel. */
+  async function send(schedule: StoredSchedule, run: ScheduleRun): Promise<DeliveryResult[]> {
+    const results: DeliveryResult[] = []
+    const attempt = async (channel: DeliveryResult['channel'], target: string, go: () => Promise<void>) => {
+      try {
+        await go()
+        results.push({ channel, target, ok: true, error: null, at: Date.now() })
+      } catch (err) {
+        results.push({ channel, target, ok: false, error: (err as Error)?.message ?? String(err), at: Date.now() })
+      }
+    }
+    const { webhook: hook, email } = schedule.delivery
+    if (hook) {
+      const payload = {
+        schedule: { id: schedule.id, name: schedule.name, agentId: schedule.agentId, instruction: schedule.instruction },
+        run,
+        output: run.output
+      }
+      await attempt('webhook', hook.url, () => webhook(hook.url, hook.headers ?? {}, payload))
+    }
+    if (email) {
+      const when = new Date(run.startedAt).toLocaleString('sv-SE', { timeZone: schedule.timezone }).slice(0, 16)
+      const subject = `${schedule.name} — ${statusWord[run.status] ?? run.status} (${when})`
+      const footer = run.error ? `\n\n---\n${run.error}` : ''
+      const body = (run.output || (run.error ? '' : '(no output)')) + footer
+      const html = `<div style="font-family:system-ui,sans-serif;line-height:1.5">${await markdown.parse(body)}</div>`
+      await attempt('email', email.to.join(', '), () => sendMail(email.to, subject, body, html))
+    }
+    return results
+  }
+
   return {
-    /** Sends the run's result everywhere the task asks; one result per channel. */
-    async deliver(schedule: StoredSchedule, run: ScheduleRun): Promise<DeliveryResult[]> {
-      const results: DeliveryResult[] = []
-      const attempt = async (channel: DeliveryResult['channel'], target: string, send: () => Promise<void>) => {
-        try {
-          await send()
-          results.push({ channel, target, ok: true, error: null, at: Date.now() })
-        } catch (err) {
-          results.push({ channel, target, ok: false, error: (err as Error)?.message ?? String(err), at: Date.now() })
-        }
-      }
-      const { webhook: hook, email } = schedule.delivery
-      if (hook) {
-        const payload = {
-          schedule: { id: schedule.id, name: schedule.name, agentId: schedule.agentId, instruction: schedule.instruction },
-          run,
-          output: run.output
-        }
-        await attempt('webhook', hook.url, () => webhook(hook.url, hook.headers ?? {}, payload))
-      }
-      if (email) {
-        const when = new Date(run.startedAt).toLocaleString('sv-SE', { timeZone: schedule.timezone }).slice(0, 16)
-        const subject = `${schedule.name} — ${statusWord[run.status] ?? run.status} (${when})`
-        const footer = run.error ? `\n\n---\n${run.error}` : ''
-        const body = (run.output || (run.error ? '' : '(no output)')) + footer
-        const html = `<div style="font-family:system-ui,sans-serif;line-height:1.5">${await markdown.parse(body)}</div>`
-        await attempt('email', email.to.join(', '), () => sendMail(email.to, subject, body, html))
-      }
-      return results
+    async runEnded(task: StoredSchedule, run: ScheduleRun, taskDeleted: boolean): Promise<ScheduleRun> {
+      const cancelled = run.status === 'cancelled'
+      announce(task, run, task.delivery.notify && !cancelled)
+      if (taskDeleted || cancelled) return run
+      const deliveries = await send(task, run)
+      if (!deliveries.length) return run
+      await repo.runs.update(run.id, { deliveries: JSON.stringify(deliveries) })
+      const delivered = { ...run, deliveries }
+      announce(task, delivered, false)
+      return delivered
     },
 
     smtp: {
@@ -174,4 +207,3 @@ export function deliveryService(settings: SettingsService, secrets: SecretBox, o
     }
   }
 }
-export type DeliveryService = ReturnType<typeof deliveryService>

@@ -4,11 +4,10 @@ import { toScheduleRun, toStoredSchedule, type ScheduleRunRow, type SchedulesRep
 import type { Kysely } from 'kysely'
 import type { DB } from '../../store/schema'
 import type { ChatService, TurnHandle } from '../chat/chat-service'
-import type { StudioEvents } from '../events'
 import { LockTimeout, type KeyedLock } from '../coordination/types'
 import { isNoModel, resolveModel } from '../providers/resolve-model'
 import { newId } from '../util/ids'
-import type { DeliveryService } from './delivery'
+import type { RunDelivery } from './delivery'
 import { pruneRuns } from './retention'
 import { localTime } from './zoned-time'
 import { log } from '../../base/log'
@@ -41,10 +40,12 @@ export interface RunnerDeps {
   db: Kysely<DB>
   repo: SchedulesRepo
   chat: ChatService
-  events: StudioEvents
+  /** Tells the studio about a run (event `schedules.run`); `notify`: show a desktop notification. */
+  announce(task: StoredSchedule, run: ScheduleRun, notify: boolean): void
   /** A task's run holds `schedule-run:<task id>` while it goes, so no process starts a second one. */
   locks: KeyedLock
-  delivery: DeliveryService
+  /** Where the result goes once it is recorded (delivery.ts). */
+  delivery: RunDelivery
   /** The chat user id of scheduled runs; runs kept per task. */
   options: { userId: string; keepRuns: number }
   /** Tells every process's timer and the studio that a task changed. */
@@ -55,11 +56,12 @@ export type ScheduleRunner = ReturnType<typeof scheduleRunner>
 
 /**
  * Running tasks (as Cherry Studio's JobManager beside its SchedulerService): one run per task at
- * a time across processes (the run lock), the agent turn, its record, delivery and retention.
- * When a run starts is the timer's business (slot-timer.ts); what a task is, the service's.
+ * a time across processes (the run lock), the agent turn and its record, then retention. When a
+ * run starts is the timer's business (slot-timer.ts); where its result goes, delivery's
+ * (delivery.ts, through `RunDelivery`); what a task is, the service's.
  */
 export function scheduleRunner(deps: RunnerDeps) {
-  const { db, repo, chat, events, delivery, options, changed } = deps
+  const { db, repo, chat, announce, delivery, options, changed } = deps
   /** The run going now, per task: the no-overlap rule. */
   const active = new Map<string, Active>()
   let closed = false
@@ -125,11 +127,7 @@ export function scheduleRunner(deps: RunnerDeps) {
       deliveries: null
     }
     await repo.runs.insert(row)
-    emitRun(s, toScheduleRun(row), false)
-  }
-
-  function emitRun(s: StoredSchedule, run: ScheduleRun, notify: boolean) {
-    events.emit('schedules.run', { ...run, scheduleName: s.name, notify })
+    announce(s, toScheduleRun(row), false)
   }
 
   /** Records the run and starts it; resolves once it is under way (its end comes through `done`). */
@@ -174,7 +172,7 @@ export function scheduleRunner(deps: RunnerDeps) {
     }
     void entry.done.finally(release)
     const run = toScheduleRun(row)
-    emitRun(s, run, false)
+    announce(s, run, false)
     void execute(s, entry, row).then(finish, (err) => {
       log.error({ err, taskId: s.id }, 'scheduled run failed to finish')
       active.delete(s.id)
@@ -254,20 +252,8 @@ export function scheduleRunner(deps: RunnerDeps) {
 
     // Delivery uses the task as it is now: it may have been edited (or deleted) during the run.
     const current = await repo.find(s.id)
-    const task = current ? toStoredSchedule(current) : s
-    // The result is known now: say so (and notify) before e-mail and webhooks, which can take up
-    // to their timeouts; a second event then carries the delivery results, without notifying again.
-    emitRun(task, toScheduleRun(row), task.delivery.notify && status !== 'cancelled')
-    if (current && status !== 'cancelled') {
-      const results = await delivery.deliver(task, toScheduleRun(row))
-      if (results.length) {
-        row.deliveries = JSON.stringify(results)
-        await repo.runs.update(row.id, { deliveries: row.deliveries })
-        emitRun(task, toScheduleRun(row), false)
-      }
-    }
+    const final = await delivery.runEnded(current ? toStoredSchedule(current) : s, toScheduleRun(row), !current)
     active.delete(s.id)
-    const final = toScheduleRun(row)
     changed(s.id)
     if (current) await pruneRuns(repo, s.id, options.keepRuns).catch((err) => log.warn({ err }, 'pruning old scheduled runs failed'))
     return final

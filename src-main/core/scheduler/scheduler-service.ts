@@ -70,9 +70,10 @@ export function schedulerService(deps: SchedulerDeps, opts: Partial<SchedulerOpt
   const options = { ...defaultSchedulerOptions, ...opts }
   const { db, chat, agents, events } = deps
   const repo = schedulesRepo(db)
-  const delivery = deliveryService(deps.settings, deps.secrets, { smtp: options.smtp })
   const changed = (id: string) => events.emit('schedules.changed', { id })
-  const runner = scheduleRunner({ db, repo, chat, events, locks: deps.locks, delivery, options, changed })
+  const announce = (task: StoredSchedule, run: ScheduleRun, notify: boolean) => events.emit('schedules.run', { ...run, scheduleName: task.name, notify })
+  const delivery = deliveryService({ settings: deps.settings, secrets: deps.secrets, repo, announce }, { smtp: options.smtp })
+  const runner = scheduleRunner({ db, repo, chat, announce, locks: deps.locks, delivery, options, changed })
   const timer = slotTimer({ repo, events, claims: deps.claims, runner, options, changed })
   const setDue = (id: string, at: number | null) => timer.setDue(id, at)
   let closing = false
