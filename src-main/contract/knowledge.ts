@@ -99,6 +99,8 @@ export const AddResult = z.object({
   documents: z.array(z.object({ id, name: z.string(), status: DocumentStatus, duplicate: z.boolean() })).max(1000)
 })
 export type AddResult = z.infer<typeof AddResult>
+/** What the multipart upload (`POST /api/knowledge-bases/:id/upload`, 201) answers: one entry per file sent. */
+export const UploadAnswer = AddResult.pick({ documents: true })
 
 // ---------- search ----------
 export const SearchMode = z.enum(['fulltext', 'vector', 'hybrid'])

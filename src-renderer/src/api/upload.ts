@@ -1,12 +1,9 @@
-import { z } from 'zod'
-import { DocumentStatus } from '@contract/knowledge'
+import type { z } from 'zod'
+import { UploadAnswer } from '@contract/knowledge'
 import { restAnswer } from '@contract/rest-request'
 import { ApiError, apiErrorOf } from './errors'
 
-/** What the multipart route answers (201): one entry per file sent. */
-export const UploadAnswer = z.object({
-  documents: z.array(z.object({ id: z.string(), name: z.string(), status: DocumentStatus, duplicate: z.boolean() }))
-})
+export { UploadAnswer }
 export type UploadedDocument = z.infer<typeof UploadAnswer>['documents'][number]
 
 export interface UploadOptions {
