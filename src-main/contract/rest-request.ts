@@ -48,18 +48,22 @@ export function streamRequest(name: StreamName, input: unknown, token?: string):
   return { method: 'POST', path: streams[name].path, headers: headers('text/event-stream', token, true), body: JSON.stringify(input ?? {}) }
 }
 
+/** An answer's text as JSON; undefined when it is empty or not JSON (a proxy's HTML error page). */
+export function readJson(text: string): unknown {
+  try {
+    return text ? JSON.parse(text) : undefined
+  } catch {
+    return undefined
+  }
+}
+
 /**
  * An answer's status and text read as the contract says: a 2xx's JSON, or the server's error in
  * the JSON error shape. `error` is absent when the body is not ours (a proxy's HTML error page, an
  * empty body): then the status alone has to tell the story.
  */
 export function restAnswer(status: number, text: string): { ok: true; body: unknown } | { ok: false; error?: WireError } {
-  let body: unknown
-  try {
-    body = text ? JSON.parse(text) : undefined
-  } catch {
-    body = undefined
-  }
+  const body = readJson(text)
   if (status >= 200 && status < 300) return { ok: true, body }
   const error = wireError(body)
   return error ? { ok: false, error } : { ok: false }

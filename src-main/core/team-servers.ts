@@ -1,5 +1,6 @@
-import { AppError } from '../contract/errors'
+import { AppError, wireError } from '../contract/errors'
 import type { MessageCode } from '../contract/messages'
+import { readJson, restRequest } from '../contract/rest-request'
 import type { TeamServer } from '../contract/team-servers'
 import { APP_VERSION } from './version'
 
@@ -46,14 +47,7 @@ export async function probeTeamServer(url: string, opts: { fetch?: Fetch; ourVer
       const detail = (err as { cause?: { code?: string } })?.cause?.code ?? (err as Error)?.name ?? 'error'
       throw fail('team_unreachable', `Cannot reach ${origin} (${detail}): check the address and that the server is running`, { origin, detail })
     }
-    const text = await res.text().catch(() => '')
-    let body: unknown
-    try {
-      body = JSON.parse(text)
-    } catch {
-      body = undefined
-    }
-    return { status: res.status, body }
+    return { status: res.status, body: readJson(await res.text().catch(() => '')) }
   }
   const notAgenta = () => fail('team_not_agenta', `${origin} is not an Agenta server`, { origin })
 
@@ -73,9 +67,9 @@ export async function probeTeamServer(url: string, opts: { fetch?: Fetch; ourVer
     throw fail('team_not_ready', `${origin} is not ready (${failed} not answering): try again in a moment`, { origin, failed }, 'conflict')
   }
 
-  const auth = await get('/api/auth/state')
+  const auth = await get(restRequest('auth.state', {}).path)
   // A single-user server answers this only with its token: 401 in our error shape.
-  const tokenOnly = auth.status === 401 && (auth.body as { error?: { code?: unknown } } | undefined)?.error?.code === 'unauthorized'
+  const tokenOnly = auth.status === 401 && wireError(auth.body)?.code === 'unauthorized'
   const accounts = tokenOnly ? false : (auth.body as { accounts?: unknown } | undefined)?.accounts
   if (typeof accounts !== 'boolean') throw notAgenta()
   if (!accounts) throw fail('team_no_accounts', `${origin} has no accounts: a team server signs people in (turn accounts on there)`, { origin }, 'conflict')
