@@ -154,6 +154,10 @@ export const messageCodes = {
   kiosk_pin_required: [],
   kiosk_pin_wrong: [],
   kiosk_pin_locked: ['seconds'],
+  kiosk_reset_password_required: [],
+  kiosk_reset_password_wrong: [],
+  kiosk_reset_locked: ['seconds'],
+  kiosk_reset_no_password: [],
   // the desktop kiosk window (electron/kiosk-window.ts, kiosk-platform.ts)
   kiosk_not_published: [],
   kiosk_pin_not_set: [],

@@ -120,6 +120,7 @@ export function electronKioskPlatform(runtime: Runtime, lan: () => LanServer | n
         (a) => a.published,
         () => false
       ),
-    store: runtime.settings.raw
+    store: runtime.settings.raw,
+    pinGuard: runtime.kioskPin.exitGuard
   }
 }

@@ -118,6 +118,8 @@ export interface KioskPlatform {
   /** Whether a published agent with this uuid exists. */
   agentPublished(uuid: string): Promise<boolean>
   store: { get<T>(key: string): Promise<T | undefined>; set(key: string, value: unknown): Promise<void> }
+  /** The exit prompt's guard against guessing: the core's (runtime.kioskPin.exitGuard), which a PIN reset clears and whose lock is audited. */
+  pinGuard?: PinGuard
   now?(): number
 }
 
@@ -150,7 +152,7 @@ export class KioskWindows {
     private readonly platform: KioskPlatform,
     private readonly log: Pick<typeof appLog, 'info' | 'warn' | 'error'> = appLog
   ) {
-    this.guard = new PinGuard(() => this.now())
+    this.guard = platform.pinGuard ?? new PinGuard(() => this.now())
   }
 
   get window(): KioskWindowHandle | null {
@@ -259,7 +261,7 @@ export class KioskWindows {
       if (pin === null) return false
       const stored = await this.platform.store.get<string>(KIOSK_PIN_KEY)
       if (!stored || !(await verifyPin(pin, stored))) {
-        this.guard.wrong()
+        await this.guard.wrong()
         this.log.warn({}, 'kiosk exit: wrong PIN')
         return false
       }
