@@ -42,7 +42,10 @@ describe('knowledge failures in Chinese', () => {
 
     // The source's API refuses: its sync fails.
     const source = (
-      await srv.api('POST', `/api/knowledge-bases/${kb.id}/sources`, { name: '常见问题', config: { kind: 'api', url: `${refusingUrl}/faq`, fields: ['answer'] } })
+      await srv.api('POST', `/api/knowledge-bases/${kb.id}/sources`, {
+        name: '常见问题',
+        config: { kind: 'api', url: `${refusingUrl}/faq`, fields: ['answer'] }
+      })
     ).body
     expect((await srv.api('POST', `/api/knowledge-bases/${kb.id}/sources/${source.id}/sync`)).body).toMatchObject({ ok: false })
     // A new embedding model whose provider refuses the key: the re-embed fails.
@@ -50,15 +53,20 @@ describe('knowledge failures in Chinese', () => {
     const lockedEmbed = (await srv.api('POST', '/api/models', { providerId: locked.id, modelId: 'locked-embed', type: 'embedding' })).body
     await srv.api('PUT', `/api/knowledge-bases/${kb.id}`, { embeddingModelId: lockedEmbed.id })
     srv.runtime.knowledge.queue.kick()
-    await expect.poll(async () => (await srv.api('GET', `/api/knowledge-bases/${kb.id}/status`)).body.reembedReason, { timeout: 30_000 }).toBe('provider_unauthorized')
+    await expect
+      .poll(async () => (await srv.api('GET', `/api/knowledge-bases/${kb.id}/status`)).body.reembedReason, { timeout: 30_000 })
+      .toBe('provider_unauthorized')
 
     await studio.open(`/knowledge/${kb.id}`)
     await page.getByTestId('kb-detail').waitFor()
     await expect
-      .poll(async () => {
-        if (!(await page.getByTestId('kb-reembed-error').isVisible())) await studio.open(`/knowledge/${kb.id}`)
-        return page.getByTestId('kb-reembed-error').textContent()
-      }, { timeout: 30_000 })
+      .poll(
+        async () => {
+          if (!(await page.getByTestId('kb-reembed-error').isVisible())) await studio.open(`/knowledge/${kb.id}`)
+          return page.getByTestId('kb-reembed-error').textContent()
+        },
+        { timeout: 30_000 }
+      )
       .toMatch(/^重新生成向量失败，将自动重试：服务商拒绝了 API 密钥（401）：.*Incorrect API key/)
 
     // "Add paths": a path that is not there.

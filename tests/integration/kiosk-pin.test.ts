@@ -172,7 +172,10 @@ describe('kiosk PIN reset with accounts on', () => {
     expect(missing.body.error).toMatchObject({ reason: 'kiosk_reset_password_required', fields: [expect.objectContaining({ path: 'password' })] })
     const wrong = await resetAs({ password: 'not my password' }, session.admin)
     expect(wrong.status).toBe(403)
-    expect(wrong.body.error).toMatchObject({ reason: 'kiosk_reset_password_wrong', fields: [expect.objectContaining({ path: 'password', code: 'kiosk_reset_password_wrong' })] })
+    expect(wrong.body.error).toMatchObject({
+      reason: 'kiosk_reset_password_wrong',
+      fields: [expect.objectContaining({ path: 'password', code: 'kiosk_reset_password_wrong' })]
+    })
     expect((await resetAs({ password: pw }, session.builder)).status).toBe(403)
     expect(await team.runtime.settings.raw.get(KIOSK_PIN_KEY)).toMatch(/^scrypt\$/)
 

@@ -82,7 +82,10 @@ export async function* readDatabase(cfg: DatabaseConfig): AsyncGenerator<SourceI
       db = new Database(cfg.connection.path, { readonly: true, fileMustExist: true })
     } catch (err) {
       const detail = (err as Error).message
-      throw said('validation_failed', `Cannot open the SQLite file ${cfg.connection.path}: ${detail}`, 'source_sqlite_open', { path: cfg.connection.path, detail })
+      throw said('validation_failed', `Cannot open the SQLite file ${cfg.connection.path}: ${detail}`, 'source_sqlite_open', {
+        path: cfg.connection.path,
+        detail
+      })
     }
     try {
       let stmt: Database.Statement
@@ -121,8 +124,7 @@ export async function* readDatabase(cfg: DatabaseConfig): AsyncGenerator<SourceI
     const stream = conn.query(cfg.query).stream({ highWaterMark: 200 })
     try {
       for await (const row of stream as AsyncIterable<Record<string, unknown>>) {
-        if (Array.isArray(row) || typeof row !== 'object' || row === null || 'affectedRows' in row)
-          throw notSelect()
+        if (Array.isArray(row) || typeof row !== 'object' || row === null || 'affectedRows' in row) throw notSelect()
         yield toItem(row)
       }
     } catch (err) {

@@ -55,7 +55,9 @@ export function IngestionBanner() {
           <Progress percent={percentOf(reembed.done, reembed.total)} status="active" showInfo={false} />
         </div>
       )}
-      {reembedError && <Alert type="error" showIcon className="kb-note" data-testid="kb-reembed-error" title={t('kb.progress.reembedFailed', { message: reembedError })} />}
+      {reembedError && (
+        <Alert type="error" showIcon className="kb-note" data-testid="kb-reembed-error" title={t('kb.progress.reembedFailed', { message: reembedError })} />
+      )}
     </>
   )
 }

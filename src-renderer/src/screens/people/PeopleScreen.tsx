@@ -164,7 +164,11 @@ export function PeopleScreen() {
                     title: t('people.audit.what'),
                     dataIndex: 'action',
                     render: (a: string) =>
-                      i18n.exists(`people.audit.actions.${a}`) ? <span data-action={a}>{t(`people.audit.actions.${a}`)}</span> : <Typography.Text code>{a}</Typography.Text>
+                      i18n.exists(`people.audit.actions.${a}`) ? (
+                        <span data-action={a}>{t(`people.audit.actions.${a}`)}</span>
+                      ) : (
+                        <Typography.Text code>{a}</Typography.Text>
+                      )
                   },
                   { title: t('people.audit.target'), dataIndex: 'targetId', render: (id: string | null) => <span className="mono">{id ?? '—'}</span> }
                 ]}

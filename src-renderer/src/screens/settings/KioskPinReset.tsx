@@ -62,7 +62,11 @@ export function KioskPinReset({ onReset }: { onReset: () => void }) {
         <p data-testid="kiosk-pin-reset-body">{t(signedIn ? 'settings.kiosk.resetBodyAccount' : 'settings.kiosk.resetBody')}</p>
         {signedIn && (
           <Form form={form} layout="vertical" onFinish={() => void submit()}>
-            <Form.Item name="password" label={t('settings.kiosk.password')} rules={[{ required: true, message: t('errors.reason.kiosk_reset_password_required') }]}>
+            <Form.Item
+              name="password"
+              label={t('settings.kiosk.password')}
+              rules={[{ required: true, message: t('errors.reason.kiosk_reset_password_required') }]}
+            >
               <Input.Password autoComplete="current-password" data-testid="kiosk-pin-reset-password" />
             </Form.Item>
           </Form>
