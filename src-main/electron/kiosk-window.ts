@@ -4,7 +4,7 @@
 // with fakes: which keys are blocked, how the admin PIN is kept and checked, when the page reloads.
 import { SECURE_WEB_PREFERENCES } from './web-preferences'
 import { AppError, validationError } from '../contract/errors'
-import { OpenKioskInput } from '../contract/kiosk'
+import { OpenKioskInput, type KioskAuditAction } from '../contract/kiosk'
 import { hashPin, KIOSK_PIN_KEY, PinGuard, verifyPin } from '../core/settings/kiosk-pin'
 import { log as appLog } from '../base/log'
 
@@ -120,6 +120,8 @@ export interface KioskPlatform {
   store: { get<T>(key: string): Promise<T | undefined>; set(key: string, value: unknown): Promise<void> }
   /** The exit prompt's guard against guessing: the core's (runtime.kioskPin.exitGuard), which a PIN reset clears and whose lock is audited. */
   pinGuard?: PinGuard
+  /** Records a PIN set here in the audit log (as the desktop's owner). */
+  audit?(action: KioskAuditAction): Promise<void>
   now?(): number
 }
 
@@ -245,6 +247,7 @@ export class KioskWindows {
     const checked = OpenKioskInput.shape.pin.safeParse(pin)
     if (!checked.success) throw validationError(checked.error, 'PIN')
     await this.platform.store.set(KIOSK_PIN_KEY, await hashPin(pin))
+    await this.platform.audit?.('kiosk.pinSet')
   }
 
   /** The exit shortcut or a close: the PIN prompt; the right PIN closes the kiosk. */
