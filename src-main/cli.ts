@@ -19,6 +19,7 @@ Usage: agenta serve [options]
        agenta backup <file> [--data DIR]
        agenta restore <file> [--data DIR] [--yes]
        agenta user add --email E --name N [--admin | --role R] [--data DIR | --db URL]
+       agenta kiosk reset-pin [--data DIR | --db URL]
        agenta migrate-data --to mysql://… --to-data DIR [--data DIR] [--vector milvus://…]
 
 serve    runs the studio's core and server without Electron: for a LAN box, a team server, CI and tests.
@@ -57,6 +58,9 @@ Options (environment variable in brackets):
 agenta user add: adds a person to the data (for scripts; the studio's first run does it too).
   The password is read from [AGENTA_PASSWORD] or the first line of stdin. --role admin|builder|member
   (default member; --admin is --role admin).
+
+agenta kiosk reset-pin: removes a forgotten kiosk admin PIN (and its wrong-PIN lock) without it,
+  for an operator who cannot reach Settings → Kiosk. Recorded in the audit log.
 
 migrate-data moves this desktop workspace (--data) to a team server: every table into the
 --to database (created by the server's migrations; it must be empty), the key file and uploads
@@ -126,6 +130,7 @@ export async function main(argv: string[]): Promise<void> {
   const { values, positionals } = parsed
   const command = positionals[0]
   if (!values.help && command === 'user') return userCommand(positionals.slice(1), values)
+  if (!values.help && command === 'kiosk') return kioskCommand(positionals.slice(1), values)
   if (!values.help && command === 'migrate-data') return migrate(values)
   if (values.help || !['serve', 'backup', 'restore'].includes(command ?? '')) {
     process.stdout.write(HELP)
@@ -372,6 +377,35 @@ async function userCommand(args: string[], values: Values): Promise<void> {
   if (!Role.safeParse(role).success) fail(`--role must be admin, builder or member, not "${String(role)}"`)
   const input = UserCreate.safeParse({ name: values.name, email: values.email, password: await readPassword(), role })
   if (!input.success) fail(input.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; '))
+  await onData(values, async (runtime) => {
+    const user = await runtime.accounts.addUser(input.data)
+    process.stdout.write(`Added ${user.name} <${user.email}> as ${user.role}.\n`)
+    if (!runtime.accounts.enabled) process.stdout.write('Accounts are off for this data: start the server with --accounts so people sign in.\n')
+  })
+}
+
+/**
+ * `agenta kiosk reset-pin`: the operator locked out of the studio (a forgotten PIN, no admin who
+ * can sign in) removes the kiosk admin PIN. Whoever can open the data folder or the database is
+ * its owner, as with `agenta user add`. A desktop app running on the same data keeps its own
+ * wrong-PIN lock, which ends by itself within a minute.
+ */
+async function kioskCommand(args: string[], values: Values): Promise<void> {
+  if (args[0] !== 'reset-pin' || args.length > 1) fail(`unknown command "kiosk ${args.join(' ')}"; did you mean "kiosk reset-pin"?\n\n${HELP}`)
+  await onData(values, async (runtime) => {
+    const { OWNER } = await import('./core/context')
+    const had = (await runtime.kioskPin.state()).set
+    await runtime.kioskPin.reset({}, OWNER, { id: 'cli', name: 'agenta kiosk reset-pin' })
+    process.stdout.write(
+      had
+        ? 'The kiosk admin PIN is removed. Set a new one in Settings → Kiosk; a kiosk window asks for one before it opens.\n'
+        : 'No kiosk admin PIN was set; nothing to reset.\n'
+    )
+  })
+}
+
+/** Opens the data (--data or --db) without a server, runs `work`, closes it and exits: the CLI's one-off commands. */
+async function onData(values: Values, work: (runtime: Awaited<ReturnType<typeof createRuntime>>) => Promise<void>): Promise<never> {
   const env = process.env
   const dataDir = resolve((values.data as string | undefined) ?? env.AGENTA_DATA_DIR ?? join(homedir(), '.agenta-studio'))
   const dbUrl = (values.db as string | undefined) ?? env.AGENTA_DB_URL
@@ -384,9 +418,7 @@ async function userCommand(args: string[], values: Values): Promise<void> {
     fail(`cannot open the data in ${dbUrl ? 'the database' : dataDir}: ${(err as Error).message}`)
   }
   try {
-    const user = await runtime.accounts.addUser(input.data)
-    process.stdout.write(`Added ${user.name} <${user.email}> as ${user.role}.\n`)
-    if (!runtime.accounts.enabled) process.stdout.write('Accounts are off for this data: start the server with --accounts so people sign in.\n')
+    await work(runtime)
   } catch (err) {
     await runtime.close()
     fail((err as Error).message)

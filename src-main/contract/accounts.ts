@@ -94,7 +94,7 @@ export const AuditEntry = z.object({
   /** The person's id, or `owner` for the desktop and the server's token. */
   actorId: z.string(),
   actorName: z.string(),
-  /** The endpoint that made the change, e.g. `agents.update`. */
+  /** The endpoint that made the change, e.g. `agents.update`, or what a service recorded itself (contract/kiosk.ts KIOSK_AUDIT_ACTIONS). */
   action: z.string(),
   targetId: z.string().nullable()
 })

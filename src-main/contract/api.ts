@@ -520,6 +520,13 @@ export const endpoints = {
     input: KI.KioskPinUpdate,
     output: KI.KioskPinState
   }),
+  'kiosk.resetPin': ep({
+    method: 'POST',
+    path: '/api/kiosk/pin/reset',
+    summary: 'Remove a forgotten kiosk admin PIN without it (a signed-in admin gives their password) and clear the wrong-PIN lock',
+    input: KI.KioskPinReset,
+    output: KI.KioskPinState
+  }),
 
   'server.status': ep({ method: 'GET', path: '/api/server', summary: 'Whether the local server runs and where', input: none, output: E.ServerStatus }),
 

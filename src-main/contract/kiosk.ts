@@ -27,3 +27,16 @@ export const KioskPinUpdate = z.strictObject({
   pin: KioskPin.nullable()
 })
 export type KioskPinUpdate = z.infer<typeof KioskPinUpdate>
+
+/**
+ * `kiosk.resetPin`: a forgotten PIN is removed without it. The owner (the desktop, the server's
+ * token) only confirms; a signed-in admin (accounts on) re-enters their account password.
+ */
+export const KioskPinReset = z.strictObject({
+  password: z.string().min(1).max(128).optional()
+})
+export type KioskPinReset = z.infer<typeof KioskPinReset>
+
+/** What the audit log records about the PIN (never the PIN or its hash); the studio translates each. */
+export const KIOSK_AUDIT_ACTIONS = ['kiosk.pinSet', 'kiosk.pinChanged', 'kiosk.pinRemoved', 'kiosk.pinReset', 'kiosk.pinLocked', 'kiosk.resetLocked'] as const
+export type KioskAuditAction = (typeof KIOSK_AUDIT_ACTIONS)[number]

@@ -94,7 +94,16 @@ export const AddResult = z.object({
   /** Known documents with the same content (nothing to do). */
   unchanged: z.number().int(),
   /** Files not taken, with why (unsupported type, too large, unreadable). At most 200 are listed. */
-  skipped: z.array(z.object({ path: z.string(), reason: z.string() })),
+  skipped: z.array(
+    z.object({
+      path: z.string(),
+      /** In English. */
+      reason: z.string(),
+      /** The same as a message code and params (contract/messages.ts), said in the studio's language; absent from an older server. */
+      code: z.string().optional(),
+      params: ErrorParams.optional()
+    })
+  ),
   skippedCount: z.number().int(),
   documents: z.array(z.object({ id, name: z.string(), status: DocumentStatus, duplicate: z.boolean() })).max(1000)
 })
@@ -232,6 +241,9 @@ export const KnowledgeSource = z.object({
   lastSyncAt: timestamp.nullable(),
   lastSyncStatus: z.enum(['ok', 'failed']).nullable(),
   lastSyncError: z.string().nullable(),
+  /** `lastSyncError` as a message code and params (contract/messages.ts); null from an older server or a sync that failed before it kept one. */
+  lastSyncReason: z.string().nullable().default(null),
+  lastSyncParams: ErrorParams.nullable().default(null),
   lastSyncStats: SyncStats.nullable(),
   documentCount: z.number().int(),
   createdAt: timestamp,
@@ -279,6 +291,9 @@ export const KnowledgeBaseStatus = z.object({
   activeEmbeddingModelId: z.string().nullable(),
   /** Why the last re-embed for a new model failed (it is retried, 30 s doubling to 10 min). */
   reembedError: z.string().nullable(),
+  /** `reembedError` as a message code and params; null from an older server. */
+  reembedReason: z.string().nullable().default(null),
+  reembedParams: ErrorParams.nullable().default(null),
   chunks: z.number().int()
 })
 export type KnowledgeBaseStatus = z.infer<typeof KnowledgeBaseStatus>

@@ -91,6 +91,26 @@ export const messageCodes = {
   // knowledge
   source_cron: ['input'],
   listed_twice: [],
+  // a source's last sync (core/knowledge/sources/readers.ts) and a re-embed (ingest/reembed.ts)
+  source_sync_failed: ['detail'],
+  source_columns_missing: ['missing', 'available'],
+  source_fields_missing: ['missing', 'available'],
+  source_sqlite_open: ['path', 'detail'],
+  source_query_failed: ['detail'],
+  source_not_select: [],
+  source_connect: ['url', 'detail'],
+  source_api_timeout: ['url', 'seconds'],
+  source_api_unreachable: ['url', 'detail'],
+  source_api_too_large: ['url', 'limit'],
+  source_api_status: ['method', 'url', 'status', 'detail'],
+  source_api_not_json: ['url', 'start'],
+  source_api_no_list: ['url', 'path', 'keys'],
+  reembed_failed: ['detail'],
+  // files not taken by "add paths" (core/knowledge/documents-service.ts), beside doc_unsupported, doc_too_large, doc_empty
+  path_not_found: ['path'],
+  path_unreadable: ['path', 'detail'],
+  path_not_file_or_folder: ['path'],
+  folder_unreadable: ['path', 'detail'],
   // a document that could not be ingested (core/knowledge/parse, ingest/content.ts, ingest/queue.ts, embedder.ts)
   doc_unsupported: ['name', 'ext', 'supported'],
   doc_legacy_word: ['name'],
@@ -154,6 +174,10 @@ export const messageCodes = {
   kiosk_pin_required: [],
   kiosk_pin_wrong: [],
   kiosk_pin_locked: ['seconds'],
+  kiosk_reset_password_required: [],
+  kiosk_reset_password_wrong: [],
+  kiosk_reset_locked: ['seconds'],
+  kiosk_reset_no_password: [],
   // the desktop kiosk window (electron/kiosk-window.ts, kiosk-platform.ts)
   kiosk_not_published: [],
   kiosk_pin_not_set: [],

@@ -39,7 +39,7 @@ import { accountsService, type AccountsOptions } from './accounts/accounts-servi
 import { auditLog } from './accounts/audit'
 import { OPEN_AGENT, ownersLookup } from './accounts/owners'
 import { canEditAgent, canUseAgent } from './access'
-import type { Principal, RequestContext } from './context'
+import { actorOf, type Principal, type RequestContext } from './context'
 import type { DispatchTarget } from './dispatch'
 import { agentBundles } from './agents/agent-bundle'
 import { teamLinkService, type TeamLinkOptions } from './team-link/team-link'
@@ -145,7 +145,6 @@ export async function createRuntime(opts: RuntimeOptions) {
   })
   const knowledgeBases = knowledge.bases
   const settings = settingsService(db, events, coordination.locks)
-  const kioskPin = kioskPinService(settings.raw, { locks: coordination.locks })
   const owners = ownersLookup(db)
   const audit = auditLog(db)
   const accountsOn = opts.accounts?.enabled ?? (await settings.raw.get<boolean>('accounts.enabled')) ?? store.kind === 'mysql'
@@ -153,6 +152,7 @@ export async function createRuntime(opts: RuntimeOptions) {
     { db, kind: store.kind, settings: settings.raw, locks: coordination.locks, restart: () => restartHook },
     { ...opts.accounts, enabled: accountsOn }
   )
+  const kioskPin = kioskPinService(settings.raw, { locks: coordination.locks, audit: audit.note, checkPassword: accounts.checkPassword })
   /** The agents a person may use (chat with) or see (use, or change as their builder); the owner and admins: all. */
   async function visibleAgents<T extends { id: string }>(list: T[], p: Principal, mode: 'use' | 'see'): Promise<T[]> {
     if (p.kind === 'owner' || (p.kind === 'user' && p.role === 'admin')) return list
@@ -298,7 +298,8 @@ export async function createRuntime(opts: RuntimeOptions) {
     'settings.get': () => settings.get(),
     'settings.update': (patch) => settings.update(patch),
     'kiosk.pin': () => kioskPin.state(),
-    'kiosk.setPin': (input) => kioskPin.update(input),
+    'kiosk.setPin': (input, ctx) => kioskPin.update(input, actorOf(ctx.principal)),
+    'kiosk.resetPin': (input, ctx) => kioskPin.reset(input, ctx.principal),
     'server.status': async () => serverStatus(),
     'schedules.list': (f) => scheduler.list(f),
     'schedules.get': ({ id }) => scheduler.get(id),
@@ -425,6 +426,8 @@ export async function createRuntime(opts: RuntimeOptions) {
     knowledgeBases,
     knowledge,
     settings,
+    /** The kiosk admin PIN (its reset for `agenta kiosk reset-pin`, the exit prompt's guard for the kiosk window). */
+    kioskPin,
     chat,
     mcp,
     memory,

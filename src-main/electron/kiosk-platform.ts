@@ -3,6 +3,7 @@
 // kiosk-window.ts, tested with fakes.
 import { BrowserWindow, powerSaveBlocker, session } from 'electron'
 import { AppError } from '../contract/errors'
+import { actorOf, OWNER } from '../core/context'
 import type { Runtime } from '../core/runtime'
 import type { LanServer } from './lan-server'
 import { kioskPermission, type KioskPlatform, type KioskWindowHandle } from './kiosk-window'
@@ -120,6 +121,8 @@ export function electronKioskPlatform(runtime: Runtime, lan: () => LanServer | n
         (a) => a.published,
         () => false
       ),
-    store: runtime.settings.raw
+    store: runtime.settings.raw,
+    pinGuard: runtime.kioskPin.exitGuard,
+    audit: (action) => runtime.audit.note(actorOf(OWNER), action)
   }
 }

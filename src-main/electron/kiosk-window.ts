@@ -4,7 +4,7 @@
 // with fakes: which keys are blocked, how the admin PIN is kept and checked, when the page reloads.
 import { SECURE_WEB_PREFERENCES } from './web-preferences'
 import { AppError, validationError } from '../contract/errors'
-import { OpenKioskInput } from '../contract/kiosk'
+import { OpenKioskInput, type KioskAuditAction } from '../contract/kiosk'
 import { hashPin, KIOSK_PIN_KEY, PinGuard, verifyPin } from '../core/settings/kiosk-pin'
 import { log as appLog } from '../base/log'
 
@@ -118,6 +118,10 @@ export interface KioskPlatform {
   /** Whether a published agent with this uuid exists. */
   agentPublished(uuid: string): Promise<boolean>
   store: { get<T>(key: string): Promise<T | undefined>; set(key: string, value: unknown): Promise<void> }
+  /** The exit prompt's guard against guessing: the core's (runtime.kioskPin.exitGuard), which a PIN reset clears and whose lock is audited. */
+  pinGuard?: PinGuard
+  /** Records a PIN set here in the audit log (as the desktop's owner). */
+  audit?(action: KioskAuditAction): Promise<void>
   now?(): number
 }
 
@@ -150,7 +154,7 @@ export class KioskWindows {
     private readonly platform: KioskPlatform,
     private readonly log: Pick<typeof appLog, 'info' | 'warn' | 'error'> = appLog
   ) {
-    this.guard = new PinGuard(() => this.now())
+    this.guard = platform.pinGuard ?? new PinGuard(() => this.now())
   }
 
   get window(): KioskWindowHandle | null {
@@ -243,6 +247,7 @@ export class KioskWindows {
     const checked = OpenKioskInput.shape.pin.safeParse(pin)
     if (!checked.success) throw validationError(checked.error, 'PIN')
     await this.platform.store.set(KIOSK_PIN_KEY, await hashPin(pin))
+    await this.platform.audit?.('kiosk.pinSet')
   }
 
   /** The exit shortcut or a close: the PIN prompt; the right PIN closes the kiosk. */
@@ -259,7 +264,7 @@ export class KioskWindows {
       if (pin === null) return false
       const stored = await this.platform.store.get<string>(KIOSK_PIN_KEY)
       if (!stored || !(await verifyPin(pin, stored))) {
-        this.guard.wrong()
+        await this.guard.wrong()
         this.log.warn({}, 'kiosk exit: wrong PIN')
         return false
       }

@@ -6,13 +6,15 @@
 // whose calls go through the core's dispatch and whose openKiosk goes through the real IPC handler
 // (handleKioskOpen) to a real KioskWindows on a fake platform, which keeps the PIN in the same
 // settings table. In English and in Chinese; without the bridge (a browser) there is no button.
+// A forgotten PIN is reset from Settings → Kiosk: the owner at the desktop confirms; a signed-in
+// admin (accounts on) gives their password; the audit log (People) says so in the studio's language.
 import { EventEmitter } from 'node:events'
 import { existsSync, mkdirSync } from 'node:fs'
 import { resolve } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest'
 import { EXIT_SHORTCUT } from '../../src-main/contract/kiosk'
-import { KIOSK_PIN_KEY } from '../../src-main/core/settings/kiosk-pin'
+import { KIOSK_PIN_KEY, MAX_PIN_ATTEMPTS } from '../../src-main/core/settings/kiosk-pin'
 import { KioskWindows, type KioskPlatform } from '../../src-main/electron/kiosk-window'
 import { bootServer, type BootedServer } from '../utils/boot'
 import { launchBrowser, openPage } from '../utils/browser'
@@ -36,7 +38,12 @@ const TEXT = {
     format: 'must be 4 to 12 digits',
     mismatch: 'Enter the same PIN twice',
     wrong: 'The current PIN is wrong',
-    required: 'Enter the current PIN to change or remove it'
+    required: 'Enter the current PIN to change or remove it',
+    forgot: 'Forgot the PIN? Reset it',
+    resetBody: 'The PIN is removed without entering it, and the lock after wrong PINs ends.',
+    resetDone: 'Admin PIN reset: set a new one',
+    passwordWrong: 'Your password is wrong',
+    audited: 'Kiosk admin PIN reset (forgotten)'
   },
   'zh-CN': {
     locale: 'zh-CN',
@@ -49,7 +56,12 @@ const TEXT = {
     format: '须为 4 至 12 位数字',
     mismatch: '两次输入的密码须相同',
     wrong: '当前密码不正确',
-    required: '修改或删除密码前请输入当前密码'
+    required: '修改或删除密码前请输入当前密码',
+    forgot: '忘记密码？重置',
+    resetBody: '无需输入密码即可删除它，输错密码后的锁定也会解除。',
+    resetDone: '管理员密码已重置：请设置新密码',
+    passwordWrong: '账号密码不正确',
+    audited: '重置了展台管理员密码（忘记密码）'
   }
 } as const
 
@@ -103,8 +115,9 @@ beforeAll(async () => {
         (a) => a.published,
         () => false
       ),
-    // The same settings table Settings → Kiosk writes to.
-    store: desk.runtime.settings.raw
+    // The same settings table Settings → Kiosk writes to, and the core's exit-prompt guard (a reset clears it).
+    store: desk.runtime.settings.raw,
+    pinGuard: desk.runtime.kioskPin.exitGuard
   }
   kiosk = new KioskWindows(platform, { info: () => undefined, warn: () => undefined, error: () => undefined })
 })
@@ -264,4 +277,92 @@ describe('the desktop kiosk window from the studio', () => {
       await page.context().close()
     }
   }, 120_000)
+
+  for (const lang of ['en', 'zh-CN'] as const) {
+    const T = TEXT[lang]
+    test(`${lang}: a forgotten PIN, locked by wrong guesses at the kiosk, is reset at the desktop with a confirmation`, async () => {
+      await desk.api('PUT', '/api/settings', { language: lang, theme: 'light' })
+      await desk.runtime.settings.raw.set(KIOSK_PIN_KEY, null)
+      expect((await desk.api('PUT', '/api/kiosk/pin', { pin: '1357' })).status).toBe(200)
+      kiosk.closeForQuit()
+      windows.length = 0
+      await kiosk.open({ agentUuid: guide.uuid })
+      // Somebody guessed at the kiosk's exit prompt: it is locked, even for the right PIN.
+      for (let i = 0; i < MAX_PIN_ATTEMPTS; i++) {
+        answers.push('0000')
+        expect(await kiosk.requestExit()).toBe(false)
+      }
+      expect(desk.runtime.kioskPin.exitGuard.lockedFor()).toBeGreaterThan(0)
+      const { page, errors } = await desktopPage(T.locale)
+      try {
+        await toSettings(page)
+        await poll(() => pinState(page)).toBe('true')
+        const forgot = page.getByTestId('kiosk-pin-forgot')
+        expect(await forgot.textContent()).toBe(T.forgot)
+        await forgot.click()
+        await poll(() => page.getByTestId('kiosk-pin-reset-body').textContent()).toContain(T.resetBody)
+        // The owner at the desktop is not asked for a password.
+        expect(await page.getByTestId('kiosk-pin-reset-password').count()).toBe(0)
+        await page.screenshot({ path: `${SHOTS}/settings-kiosk-reset-${lang === 'en' ? 'en' : 'zh'}.png` })
+        await page.getByTestId('kiosk-pin-reset-ok').click()
+        await poll(() => pinState(page)).toBe('false')
+        await poll(() => page.locator('.ant-message-success').last().textContent()).toBe(T.resetDone)
+        expect(await desk.runtime.settings.raw.get(KIOSK_PIN_KEY)).toBeNull()
+
+        // A new PIN without the old one, and the lock is gone: it lets the operator out at once.
+        await fillPins(page, { pin: '2468', again: '2468' })
+        await page.getByTestId('kiosk-pin-save').click()
+        await poll(() => pinState(page)).toBe('true')
+        answers.push('2468')
+        expect(await kiosk.requestExit()).toBe(true)
+        expect(windows[0].closed).toBe(true)
+        expect(errors).toEqual([])
+      } finally {
+        await page.context().close()
+      }
+    }, 240_000)
+  }
+
+  test('zh-CN, accounts on: an admin resets it with their account password; the audit log says so in Chinese', async () => {
+    const PASSWORD = 'a long enough secret'
+    const team = await bootServer({ host: 'electron', accounts: { enabled: true } })
+    try {
+      await team.runtime.settings.update({ language: 'zh-CN' })
+      const setup = await team.api('POST', '/api/auth/setup', { name: 'Ada', email: 'ada@example.com', password: PASSWORD }, { token: null })
+      const session = /agenta_session=([^;]*)/.exec(setup.headers.get('set-cookie') ?? '')![1]!
+      expect((await team.api('PUT', '/api/kiosk/pin', { pin: '1357' }, { token: session })).status).toBe(200)
+      const { page, errors } = await openPage(browser, { locale: 'zh-CN' })
+      try {
+        page.setDefaultTimeout(20_000)
+        await page.context().addCookies([{ name: 'agenta_session', value: session, url: team.url }])
+        await page.goto(`${team.url}/#/settings`)
+        await page.getByTestId('settings-kiosk').waitFor()
+        await poll(() => pinState(page)).toBe('true')
+        await page.getByTestId('kiosk-pin-forgot').click()
+        await page.getByTestId('kiosk-pin-reset-password').fill('not my password')
+        await page.getByTestId('kiosk-pin-reset-ok').click()
+        await poll(() => fieldError(page, 'kiosk-pin-reset-password').textContent()).toBe(TEXT['zh-CN'].passwordWrong)
+        expect(await team.runtime.settings.raw.get(KIOSK_PIN_KEY)).toMatch(/^scrypt\$/)
+        await page.getByTestId('kiosk-pin-reset-password').fill(PASSWORD)
+        await page.getByTestId('kiosk-pin-reset-ok').click()
+        await poll(() => pinState(page)).toBe('false')
+        expect(await team.runtime.settings.raw.get(KIOSK_PIN_KEY)).toBeNull()
+
+        // People → audit log: the reset in words, by Ada.
+        await page.getByTestId('nav-people').click()
+        await page.getByTestId('people-screen').waitFor()
+        await page.getByRole('tab', { name: '审计日志' }).click()
+        const entry = page.locator('[data-action="kiosk.pinReset"]').first()
+        await poll(() => entry.textContent()).toBe(TEXT['zh-CN'].audited)
+        expect(await page.locator('tr').filter({ has: entry }).textContent()).toContain('Ada')
+        await page.screenshot({ path: `${SHOTS}/people-audit-kiosk-zh.png` })
+        // The wrong password's 403 is logged by the page on purpose.
+        expect(errors.filter((e) => !/status of 403/.test(e))).toEqual([])
+      } finally {
+        await page.context().close()
+      }
+    } finally {
+      await team.close()
+    }
+  }, 240_000)
 })

@@ -568,6 +568,18 @@ export function accountsService(deps: Deps, opts: AccountsOptions) {
     },
 
     /** For `agenta user add` (scripts): a person, admin or not, without a server running. */
-    addUser
+    addUser,
+
+    /**
+     * Whether this is the person's password (Better Auth's hash in their credential account), for
+     * actions that want proof beyond a session (resetting the kiosk PIN). null: they have no
+     * password (single sign-on only).
+     */
+    async checkPassword(userId: string, password: string): Promise<boolean | null> {
+      const c = await (await auth()).$context
+      const hash = (await c.internalAdapter.findCredentialAccount(userId))?.password
+      if (!hash) return null
+      return c.password.verify({ hash, password })
+    }
   }
 }

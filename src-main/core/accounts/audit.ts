@@ -20,17 +20,24 @@ const idOf = (v: unknown): string | null => {
   return typeof id === 'string' ? id : null
 }
 
+export type AuditActor = { id: string; name: string }
+/** What a service records itself, where the endpoint's name would not say what happened (the kiosk PIN's set / change / reset, a lock). */
+export type AuditNote = (actor: AuditActor, action: string, targetId?: string | null) => Promise<void>
+
 /** Who changed what, and when: one row per successful change, written by dispatch after the call. */
 export function auditLog(db: Kysely<DB>) {
+  const note: AuditNote = async (actor, action, targetId = null) => {
+    await db
+      .insertInto('audit_log')
+      .values({ id: newId(), at: Date.now(), actor_id: actor.id, actor_name: actor.name.slice(0, 255), action, target_id: targetId })
+      .execute()
+  }
   return {
     async record(ctx: RequestContext, name: EndpointName, input: unknown, output: unknown): Promise<void> {
       if (!isAudited(name)) return
-      const actor = actorOf(ctx.principal)
-      await db
-        .insertInto('audit_log')
-        .values({ id: newId(), at: Date.now(), actor_id: actor.id, actor_name: actor.name.slice(0, 255), action: name, target_id: idOf(input) ?? idOf(output) })
-        .execute()
+      await note(actorOf(ctx.principal), name, idOf(input) ?? idOf(output))
     },
+    note,
     async list(q: z.output<typeof AuditQuery>): Promise<AuditEntry[]> {
       let query = db.selectFrom('audit_log').selectAll().orderBy('at', 'desc').limit(q.limit)
       if (q.before !== undefined) query = query.where('at', '<', q.before)

@@ -3,6 +3,7 @@ import { opendir, rename, rm, stat, mkdir } from 'node:fs/promises'
 import { basename, extname, join, resolve } from 'node:path'
 import { AppError } from '../../contract/errors'
 import type { AddResult, ChunkView, DocumentStatus, KbDocument } from '../../contract/knowledge'
+import type { ErrorParams, MessageCode } from '../../contract/messages'
 import { documentsRepo, noError, toKbDocument, versionKey, type DocumentHead, type DocumentRow } from '../../store/repos/documents'
 import { knowledgeChunksRepo, toChunkView } from '../../store/repos/knowledge-chunks'
 import type { VectorStore } from '../../vector'
@@ -11,7 +12,7 @@ import type { Collections } from './ingest/collections'
 import { mb } from './ingest/content'
 import type { IngestionQueue } from './ingest/queue'
 import type { ProgressTracker } from './ingest/progress'
-import { detectFormat } from './parse'
+import { detectFormat, supportedExtensions } from './parse'
 
 // Rows written per statement when many documents are queued at once.
 const INSERT_BATCH = 200
@@ -150,22 +151,31 @@ export function documentsService(deps: {
     for (let i = 0; i < fresh.length; i += INSERT_BATCH) await docs.insertMany(fresh.slice(i, i + INSERT_BATCH))
   }
 
-  function skip(result: AddResult, path: string, reason: string) {
+  /** A file or folder not taken: why, in English and as a message code with params (the studio says it in the user's language). */
+  function skip(result: AddResult, path: string, reason: string, code: MessageCode, params: ErrorParams) {
     result.skippedCount++
-    if (result.skipped.length < MAX_SKIPS_LISTED) result.skipped.push({ path, reason })
+    if (result.skipped.length < MAX_SKIPS_LISTED) result.skipped.push({ path, reason, code, params })
   }
 
   function accept(result: AddResult, path: string, size: number): boolean {
     if (!detectFormat(basename(path))) {
-      skip(result, path, `unsupported file type${extname(path) ? ` ${extname(path)}` : ''}`)
+      skip(result, path, `unsupported file type${extname(path) ? ` ${extname(path)}` : ''}`, 'doc_unsupported', {
+        name: basename(path),
+        ext: extname(path).slice(1),
+        supported: supportedExtensions.join(' ')
+      })
       return false
     }
     if (size > deps.maxFileBytes) {
-      skip(result, path, `${mb(size)} is over the ${mb(deps.maxFileBytes)} limit per file`)
+      skip(result, path, `${mb(size)} is over the ${mb(deps.maxFileBytes)} limit per file`, 'doc_too_large', {
+        name: basename(path),
+        size: mb(size),
+        limit: mb(deps.maxFileBytes)
+      })
       return false
     }
     if (size === 0) {
-      skip(result, path, 'the file is empty')
+      skip(result, path, 'the file is empty', 'doc_empty', { name: basename(path) })
       return false
     }
     return true
@@ -262,7 +272,8 @@ export function documentsService(deps: {
         try {
           info = await stat(root)
         } catch (err) {
-          skip(result, root, (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'not found' : (err as Error).message)
+          if ((err as NodeJS.ErrnoException).code === 'ENOENT') skip(result, root, 'not found', 'path_not_found', { path: root })
+          else skip(result, root, (err as Error).message, 'path_unreadable', { path: root, detail: (err as Error).message })
           continue
         }
         if (info.isFile()) {
@@ -270,7 +281,7 @@ export function documentsService(deps: {
           continue
         }
         if (!info.isDirectory()) {
-          skip(result, root, 'not a file or folder')
+          skip(result, root, 'not a file or folder', 'path_not_file_or_folder', { path: root })
           continue
         }
         // Iterative walk: deep trees cannot overflow the stack, and only one directory handle is open.
@@ -281,7 +292,7 @@ export function documentsService(deps: {
           try {
             handle = await opendir(dir)
           } catch (err) {
-            skip(result, dir, `cannot open folder: ${(err as Error).message}`)
+            skip(result, dir, `cannot open folder: ${(err as Error).message}`, 'folder_unreadable', { path: dir, detail: (err as Error).message })
             continue
           }
           const subdirs: string[] = []

@@ -1,4 +1,5 @@
 import { join } from 'node:path'
+import type { Said } from './failure'
 import type OpenAI from 'openai'
 import type { Kysely } from 'kysely'
 import { AppError, fieldError } from '../../contract/errors'
@@ -201,7 +202,7 @@ export function knowledgeService(deps: {
         counts: { total, byStatus },
         progress: snapshot,
         activeEmbeddingModelId: state.collection ? state.collection_model_id : state.embedding_model_id,
-        reembedError: queue.reembedError(kbId),
+        ...reembedFailure(queue.reembedError(kbId)),
         chunks: chunkTotal
       }
     },
@@ -233,3 +234,10 @@ export function knowledgeService(deps: {
     }
   }
 }
+
+/** The status's re-embed failure: English, and as a message code with params. */
+const reembedFailure = (said: Said | null) => ({
+  reembedError: said?.message ?? null,
+  reembedReason: said?.reason ?? null,
+  reembedParams: said?.params ?? null
+})

@@ -12,6 +12,7 @@ import * as m010 from './010_agent_sync'
 import * as m011 from './011_user_preferences'
 import * as m012 from './012_message_branches'
 import * as m013 from './013_document_error_reasons'
+import * as m014 from './014_source_sync_reasons'
 
 /**
  * Listed by hand rather than read from disk: the main process is bundled, so there is no
@@ -31,7 +32,8 @@ const migrations: Record<string, Migration> = {
   '010_agent_sync': m010,
   '011_user_preferences': m011,
   '012_message_branches': m012,
-  '013_document_error_reasons': m013
+  '013_document_error_reasons': m013,
+  '014_source_sync_reasons': m014
 }
 
 export const migrationProvider: MigrationProvider = {

@@ -55,7 +55,7 @@ const nullableNum = (v: number | string | null) => (v === null ? null : Number(v
 export const noError = { error: null, error_reason: null, error_params: null } as const
 
 /** The stored params of a failure's message code; a row written by hand or an older version may hold none. */
-function errorParams(json: string | null): ErrorParams | null {
+export function errorParams(json: string | null): ErrorParams | null {
   if (!json) return null
   try {
     const parsed = ErrorParams.safeParse(JSON.parse(json))

@@ -81,6 +81,9 @@ export interface KnowledgeSourcesTable {
   last_sync_at: number | null
   last_sync_status: string | null
   last_sync_error: string | null
+  /** `last_sync_error` as a message code and its params (JSON); null on rows from before migration 014. */
+  last_sync_reason: string | null
+  last_sync_params: string | null
   last_sync_stats: Json | null
   created_at: number
   updated_at: number

@@ -1,7 +1,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla'
 import type { AddResult, ChunkView, DocumentStatus, IngestionProgress, KbDocument, KnowledgeBaseStatus } from '@contract/knowledge'
 import type { Api } from '../api/client'
-import { toApiError, translateError, type ApiError } from '../api/errors'
+import { toApiError, translateError, translateMessage, type ApiError } from '../api/errors'
 import type { UploadedDocument } from '../api/upload'
 
 export interface UploadItem {
@@ -125,7 +125,7 @@ export function createKnowledgeStore(api: Api, uploader: Uploader, opts: Knowled
         for (const x of batch) patchUpload(x.item.uid, { state: 'uploading' })
         try {
           const result = await api.call('knowledgeBases.addPaths', { id: kbId, paths: batch.map((x) => x.path) })
-          const skipped = new Map(result.skipped.map((s) => [s.path, s.reason]))
+          const skipped = new Map(result.skipped.map((s) => [s.path, translateMessage({ reason: s.code, params: s.params, message: s.reason })]))
           for (const x of batch) {
             const reason = skipped.get(x.path)
             patchUpload(x.item.uid, reason ? { state: 'failed', error: reason } : { state: 'done', sent: x.item.size })

@@ -1,16 +1,19 @@
 // A document that fails to ingest says why as a message code and params beside its English
 // message (issue 15, defect 7), so the studio can say it in the user's language: files that cannot
-// be read, and an embedding provider that refuses, over REST.
-import { rmSync, writeFileSync } from 'node:fs'
+// be read, and an embedding provider that refuses, over REST. So do the other knowledge failures:
+// a source's last sync, a failed re-embed, and the files "add paths" did not take.
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { bootServer, type BootedServer } from '../../utils/boot'
-import { newDir, testKnowledgeOptions } from './helpers'
+import { startFakeLlm, type FakeLlm } from '../../utils/fake-llm'
+import { fakeModels, newDir, testKnowledgeOptions } from './helpers'
 
 let s: BootedServer
 let refusing: Server
+let llm: FakeLlm
 
 beforeAll(async () => {
   // An embedding server that refuses every key.
@@ -20,11 +23,13 @@ beforeAll(async () => {
       .end(JSON.stringify({ error: { message: 'Incorrect API key provided', type: 'invalid_request_error' } }))
   })
   await new Promise<void>((r) => refusing.listen(0, '127.0.0.1', r))
+  llm = await startFakeLlm()
   s = await bootServer({ knowledge: { ...testKnowledgeOptions, ingestion: { ...testKnowledgeOptions.ingestion, maxFileBytes: 2_000 } } })
 })
 afterAll(async () => {
   await s?.close()
   refusing?.close()
+  await llm?.close()
 })
 
 const idle = () => s.runtime.knowledge.queue.whenIdle()
@@ -95,6 +100,79 @@ describe('a failed document carries its reason and params', () => {
       error: expect.stringMatching(/^Embedding with locked-embed failed: The provider rejected the API key \(401\)/),
       errorReason: 'provider_unauthorized',
       errorParams: { status: 401, detail: expect.stringContaining('Incorrect API key'), model: 'locked-embed' }
+    })
+  })
+})
+
+describe('the other knowledge failures carry their reason and params', () => {
+  const refusingUrl = () => `http://127.0.0.1:${(refusing.address() as AddressInfo).port}`
+
+  it('"add paths": each file or folder not taken says why as a code', async () => {
+    const kb = (await s.api('POST', '/api/knowledge-bases', { name: 'Skips', chunkSize: 400, chunkOverlap: 0 })).body
+    const dir = newDir('skips')
+    writeFileSync(join(dir, 'setup.exe'), 'MZ')
+    writeFileSync(join(dir, 'empty.txt'), '')
+    writeFileSync(join(dir, 'huge.txt'), 'x'.repeat(3_000))
+    mkdirSync(join(dir, 'sub'))
+    const gone = join(dir, 'nowhere')
+    const r = await s.api('POST', `/api/knowledge-bases/${kb.id}/add-paths`, { paths: [dir, gone, '/dev/null'] })
+    expect(r.status).toBe(200)
+    const byPath = Object.fromEntries((r.body.skipped as any[]).map((x) => [x.path, x]))
+    expect(byPath[join(dir, 'setup.exe')]).toMatchObject({
+      reason: 'unsupported file type .exe',
+      code: 'doc_unsupported',
+      params: { name: 'setup.exe', ext: 'exe', supported: expect.stringContaining('.pdf') }
+    })
+    expect(byPath[join(dir, 'empty.txt')]).toMatchObject({ code: 'doc_empty', params: { name: 'empty.txt' } })
+    expect(byPath[join(dir, 'huge.txt')]).toMatchObject({ code: 'doc_too_large', params: { name: 'huge.txt', size: '0.0 MB', limit: '0.0 MB' } })
+    expect(byPath[gone]).toMatchObject({ reason: 'not found', code: 'path_not_found', params: { path: gone } })
+    expect(byPath['/dev/null']).toMatchObject({ reason: 'not a file or folder', code: 'path_not_file_or_folder', params: { path: '/dev/null' } })
+    expect(r.body.skippedCount).toBe(5)
+  })
+
+  it("a source's last sync error: an API that refuses, one that is not there", async () => {
+    const kb = (await s.api('POST', '/api/knowledge-bases', { name: 'Sources', chunkSize: 400, chunkOverlap: 0 })).body
+    const create = async (name: string, url: string) =>
+      (await s.api('POST', `/api/knowledge-bases/${kb.id}/sources`, { name, config: { kind: 'api', url, fields: ['answer'] } })).body.id as string
+    const refused = await create('Refused', `${refusingUrl()}/faq`)
+    // A port nobody listens on: the refusing server's, closed for this.
+    const spare = createServer()
+    await new Promise<void>((r) => spare.listen(0, '127.0.0.1', r))
+    const deadUrl = `http://127.0.0.1:${(spare.address() as AddressInfo).port}/faq`
+    await new Promise<void>((r) => spare.close(() => r()))
+    const dead = await create('Gone', deadUrl)
+
+    for (const id of [refused, dead]) expect((await s.api('POST', `/api/knowledge-bases/${kb.id}/sources/${id}/sync`)).body).toMatchObject({ ok: false })
+    const byId = Object.fromEntries(((await s.api('GET', `/api/knowledge-bases/${kb.id}/sources`)).body as any[]).map((x) => [x.id, x]))
+    expect(byId[refused]).toMatchObject({
+      lastSyncStatus: 'failed',
+      lastSyncError: expect.stringMatching(/^GET .*\/faq answered 401/),
+      lastSyncReason: 'source_api_status',
+      lastSyncParams: { method: 'GET', url: `${refusingUrl()}/faq`, status: 401, detail: expect.stringContaining('Incorrect API key') }
+    })
+    expect(byId[dead]).toMatchObject({
+      lastSyncError: expect.stringMatching(/^Cannot reach /),
+      lastSyncReason: 'source_api_unreachable',
+      lastSyncParams: { url: deadUrl, detail: expect.any(String) }
+    })
+  })
+
+  it('a re-embed for a new model that the provider refuses', async () => {
+    const working = await fakeModels(s.runtime, llm, 'working')
+    const kb = (await s.api('POST', '/api/knowledge-bases', { name: 'Re-embed', embeddingModelId: working.embed.id, chunkSize: 400, chunkOverlap: 0 })).body
+    const dir = newDir('reembed-refused')
+    writeFileSync(join(dir, 'hours.txt'), 'The museum opens at nine.')
+    await s.api('POST', `/api/knowledge-bases/${kb.id}/add-paths`, { paths: [dir] })
+    await idle()
+    const provider = (await s.api('POST', '/api/providers', { name: 'refusing too', kind: 'custom', baseUrl: `${refusingUrl()}/v1`, apiKey: 'sk-wrong' })).body
+    const locked = (await s.api('POST', '/api/models', { providerId: provider.id, modelId: 'locked-embed-2', type: 'embedding' })).body
+    expect((await s.api('PUT', `/api/knowledge-bases/${kb.id}`, { embeddingModelId: locked.id })).status).toBe(200)
+    s.runtime.knowledge.queue.kick()
+    const status = async () => (await s.api('GET', `/api/knowledge-bases/${kb.id}/status`)).body
+    await expect.poll(async () => (await status()).reembedReason, { timeout: 30_000 }).toBe('provider_unauthorized')
+    expect(await status()).toMatchObject({
+      reembedError: expect.stringContaining('rejected the API key'),
+      reembedParams: { status: 401, detail: expect.stringContaining('Incorrect API key') }
     })
   })
 })

@@ -63,6 +63,7 @@ function fakePlatform(opts: { published?: boolean; pins?: (string | null)[]; url
     alive: true,
     url: opts.url ?? 'http://127.0.0.1:5001',
     micOrigin: null as null | (() => string | null),
+    audited: [] as string[],
     store
   }
   const platform: KioskPlatform = {
@@ -86,7 +87,8 @@ function fakePlatform(opts: { published?: boolean; pins?: (string | null)[]; url
     serverUrl: async () => state.url,
     serverAlive: async () => state.alive,
     agentPublished: async (uuid) => (opts.published ?? true) && uuid === UUID,
-    store: { get: async (k) => store.get(k) as any, set: async (k, v) => void store.set(k, v) }
+    store: { get: async (k) => store.get(k) as any, set: async (k, v) => void store.set(k, v) },
+    audit: async (action) => void state.audited.push(action)
   }
   const log = { info: vi.fn(), warn: vi.fn(), error: vi.fn() }
   return { platform, state, log, kiosk: new KioskWindows(platform, log as any) }
@@ -212,9 +214,11 @@ describe('KioskWindows', () => {
     expect(state.micOrigin!()).toBe('http://127.0.0.1:5001')
     const stored = state.store.get(KIOSK_PIN_KEY) as string
     expect(await verifyPin('2468', stored)).toBe(true)
+    expect(state.audited).toEqual(['kiosk.pinSet'])
     // Opening again switches the same window.
     await kiosk.open({ agentUuid: UUID })
     expect(state.windows).toHaveLength(1)
+    expect(state.audited).toEqual(['kiosk.pinSet'])
     expect(w.focus).toHaveBeenCalled()
   })
 

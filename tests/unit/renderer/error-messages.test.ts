@@ -7,6 +7,7 @@ import { AgentCreate } from '../../../src-main/contract/entities'
 import { validationError } from '../../../src-main/contract/errors'
 import { fieldsFromIssues, messageCodes } from '../../../src-main/contract/messages'
 import { ScheduleCreate } from '../../../src-main/contract/schedules'
+import { KIOSK_AUDIT_ACTIONS } from '../../../src-main/contract/kiosk'
 import { checkCron } from '../../../src-main/core/scheduler/next-run'
 import { describeProviderFault } from '../../../src-main/core/providers/provider-errors'
 import { apiErrorFrom, translateError, translateField, translateMessage } from '../../../src-renderer/src/api/errors'
@@ -37,6 +38,17 @@ describe('message codes', () => {
           used.filter((p) => !(params as readonly string[]).includes(p)),
           `${lang}: ${code}`
         ).toEqual([])
+      }
+    }
+  })
+
+  test('every audit log action a service records itself has words in en and zh-CN (People → Audit log)', () => {
+    for (const lang of ['en', 'zh-CN'] as const) {
+      const actions = (resources[lang].translation as unknown as { people: { audit: { actions: Record<string, Record<string, string>> } } }).people.audit
+        .actions
+      for (const action of KIOSK_AUDIT_ACTIONS) {
+        const [family, name] = action.split('.') as [string, string]
+        expect(actions[family]?.[name], `${lang}: ${action}`).toBeTypeOf('string')
       }
     }
   })

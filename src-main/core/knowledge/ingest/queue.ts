@@ -10,6 +10,7 @@ import { readContent } from './content'
 import type { ProgressTracker } from './progress'
 import { WriteBuffer, type DocMark } from './write-buffer'
 import { Reembedder } from './reembed'
+import { sayFailure, type Said } from '../failure'
 import { indexedText } from './indexed-text'
 import { log } from '../../../base/log'
 import { KeyedMutex } from '../../../base/keyed-mutex'
@@ -68,19 +69,8 @@ class LostLease extends Error {}
  * knowledge base's model is gone) is said by its field's code; anything else by `ingest_failed`.
  */
 export function failureOf(err: unknown): { error: string; error_reason: string; error_params: string } {
-  if (err instanceof AppError) {
-    const { reason, params, fields } = err.info
-    const field = fields?.find((f) => f.code)
-    const said =
-      reason && reason !== 'invalid_request'
-        ? { reason, params }
-        : field
-          ? { reason: field.code, params: field.params }
-          : { reason: 'ingest_failed', params: { detail: err.message } }
-    return { error: err.message, error_reason: said.reason, error_params: JSON.stringify(said.params ?? {}) }
-  }
-  const detail = (err as Error)?.message ?? String(err)
-  return { error: `Ingestion failed: ${detail}`, error_reason: 'ingest_failed', error_params: JSON.stringify({ detail }) }
+  const said = sayFailure(err, 'ingest_failed', 'Ingestion failed')
+  return { error: said.message, error_reason: said.reason, error_params: JSON.stringify(said.params) }
 }
 
 interface Active {
@@ -174,7 +164,7 @@ export class IngestionQueue {
     })
   }
 
-  reembedError(kbId: string): string | null {
+  reembedError(kbId: string): Said | null {
     return this.reembedder.lastError(kbId)
   }
 

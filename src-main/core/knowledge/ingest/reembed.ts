@@ -6,6 +6,7 @@ import type { Embedder } from '../embedder'
 import { collectionName, type Collections } from './collections'
 import type { ProgressTracker } from './progress'
 import { log } from '../../../base/log'
+import { sayFailure, type Said } from '../failure'
 
 // Rows per vector write while re-embedding (see WriteBuffer for why writes are batched).
 const WRITE_ROWS = 4000
@@ -20,7 +21,7 @@ const DOCS_PER_QUERY = 50
  */
 export class Reembedder {
   private readonly cancelled = new Set<string>()
-  private readonly failures = new Map<string, { count: number; retryAt: number; error: string }>()
+  private readonly failures = new Map<string, { count: number; retryAt: number; error: Said }>()
   private stopAll = false
 
   constructor(
@@ -40,7 +41,8 @@ export class Reembedder {
     return ids.filter((id) => (this.failures.get(id)?.retryAt ?? 0) <= now)
   }
 
-  lastError(kbId: string): string | null {
+  /** Why the last re-embed failed, in English and as a message code. */
+  lastError(kbId: string): Said | null {
     return this.failures.get(kbId)?.error ?? null
   }
 
@@ -60,9 +62,9 @@ export class Reembedder {
     } catch (err) {
       if (this.stopAll || this.cancelled.has(kbId)) return
       const count = (this.failures.get(kbId)?.count ?? 0) + 1
-      const error = (err as Error)?.message ?? String(err)
+      const error = sayFailure(err, 'reembed_failed')
       this.failures.set(kbId, { count, retryAt: Date.now() + Math.min(600_000, 30_000 * 2 ** (count - 1)), error })
-      log.warn({ kbId, error }, 're-embedding a knowledge base failed (will retry)')
+      log.warn({ kbId, error: error.message }, 're-embedding a knowledge base failed (will retry)')
       this.progress.setReembed(kbId, null)
     }
   }

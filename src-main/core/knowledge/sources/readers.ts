@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3'
 import { AppError } from '../../../contract/errors'
+import type { ErrorParams, MessageCode } from '../../../contract/messages'
 import type { SourceConfig } from '../../../contract/knowledge'
 import { sha256 } from '../ingest/content'
 
@@ -42,12 +43,24 @@ export function buildItem(get: (name: string) => unknown, textFields: string[], 
   return { key: key || `hash:${sha256(`${title ?? ''}\n${text}`)}`, title, text }
 }
 
+/** A reader's failure with its message code (contract/messages.ts): a source's last sync error is said in the studio's language. */
+const said = (code: 'validation_failed' | 'upstream_error', message: string, reason: MessageCode, params: ErrorParams) =>
+  new AppError(code, message, undefined, { reason, params })
+const queryFailed = (err: unknown) => {
+  const detail = (err as Error).message
+  return said('validation_failed', `The query failed: ${detail}`, 'source_query_failed', { detail })
+}
+const notSelect = () => said('validation_failed', 'The query must return rows (a SELECT)', 'source_not_select', {})
+
 function checkColumns(has: (name: string) => boolean, available: string[], wanted: Array<string | null>, what: 'column' | 'field'): void {
   const missing = wanted.filter((c): c is string => !!c && !has(c))
   if (missing.length) {
-    throw new AppError(
+    const has = available.slice(0, 30).join(', ')
+    throw said(
       'validation_failed',
-      `The ${what}${missing.length > 1 ? 's' : ''} ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} not in the result (it has: ${available.slice(0, 30).join(', ') || 'nothing'})`
+      `The ${what}${missing.length > 1 ? 's' : ''} ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} not in the result (it has: ${has || 'nothing'})`,
+      what === 'column' ? 'source_columns_missing' : 'source_fields_missing',
+      { missing: missing.join(', '), available: has || '—' }
     )
   }
 }
@@ -68,16 +81,20 @@ export async function* readDatabase(cfg: DatabaseConfig): AsyncGenerator<SourceI
     try {
       db = new Database(cfg.connection.path, { readonly: true, fileMustExist: true })
     } catch (err) {
-      throw new AppError('validation_failed', `Cannot open the SQLite file ${cfg.connection.path}: ${(err as Error).message}`)
+      const detail = (err as Error).message
+      throw said('validation_failed', `Cannot open the SQLite file ${cfg.connection.path}: ${detail}`, 'source_sqlite_open', {
+        path: cfg.connection.path,
+        detail
+      })
     }
     try {
       let stmt: Database.Statement
       try {
         stmt = db.prepare(cfg.query)
       } catch (err) {
-        throw new AppError('validation_failed', `The query failed: ${(err as Error).message}`)
+        throw queryFailed(err)
       }
-      if (!stmt.reader) throw new AppError('validation_failed', 'The query must return rows (a SELECT)')
+      if (!stmt.reader) throw notSelect()
       for (const row of stmt.iterate() as IterableIterator<Record<string, unknown>>) yield toItem(row)
     } finally {
       db.close()
@@ -100,18 +117,19 @@ export async function* readDatabase(cfg: DatabaseConfig): AsyncGenerator<SourceI
       await run('SET SESSION TRANSACTION READ ONLY')
       await run('START TRANSACTION READ ONLY')
     } catch (err) {
-      throw new AppError('validation_failed', `Cannot connect to ${redactUrl(cfg.connection.url)}: ${(err as Error).message}`)
+      const url = redactUrl(cfg.connection.url)
+      const detail = (err as Error).message
+      throw said('validation_failed', `Cannot connect to ${url}: ${detail}`, 'source_connect', { url, detail })
     }
     const stream = conn.query(cfg.query).stream({ highWaterMark: 200 })
     try {
       for await (const row of stream as AsyncIterable<Record<string, unknown>>) {
-        if (Array.isArray(row) || typeof row !== 'object' || row === null || 'affectedRows' in row)
-          throw new AppError('validation_failed', 'The query must return rows (a SELECT)')
+        if (Array.isArray(row) || typeof row !== 'object' || row === null || 'affectedRows' in row) throw notSelect()
         yield toItem(row)
       }
     } catch (err) {
       if (err instanceof AppError) throw err
-      throw new AppError('validation_failed', `The query failed: ${(err as Error).message}`)
+      throw queryFailed(err)
     } finally {
       stream.destroy()
     }
@@ -155,26 +173,45 @@ export async function* readApi(cfg: ApiConfig, signal?: AbortSignal): AsyncGener
     })
   } catch (err) {
     const e = err as Error & { cause?: Error }
-    throw new AppError(
-      'upstream_error',
-      `Cannot reach ${cfg.url}: ${e.name === 'TimeoutError' ? `no answer within ${API_TIMEOUT_MS / 1000} s` : (e.cause?.message ?? e.message)}`
-    )
+    if (e.name === 'TimeoutError')
+      throw said('upstream_error', `Cannot reach ${cfg.url}: no answer within ${API_TIMEOUT_MS / 1000} s`, 'source_api_timeout', {
+        url: cfg.url,
+        seconds: API_TIMEOUT_MS / 1000
+      })
+    const detail = e.cause?.message ?? e.message
+    throw said('upstream_error', `Cannot reach ${cfg.url}: ${detail}`, 'source_api_unreachable', { url: cfg.url, detail })
   }
   const length = Number(res.headers.get('content-length') ?? 0)
-  if (length > MAX_API_BYTES) throw new AppError('validation_failed', `The response of ${cfg.url} is larger than ${MAX_API_BYTES / 1_048_576} MB`)
+  if (length > MAX_API_BYTES)
+    throw said('validation_failed', `The response of ${cfg.url} is larger than ${MAX_API_BYTES / 1_048_576} MB`, 'source_api_too_large', {
+      url: cfg.url,
+      limit: `${MAX_API_BYTES / 1_048_576} MB`
+    })
   const text = await res.text()
-  if (!res.ok) throw new AppError('upstream_error', `${cfg.method} ${cfg.url} answered ${res.status}: ${text.slice(0, 200)}`)
+  if (!res.ok)
+    throw said('upstream_error', `${cfg.method} ${cfg.url} answered ${res.status}: ${text.slice(0, 200)}`, 'source_api_status', {
+      method: cfg.method,
+      url: cfg.url,
+      status: res.status,
+      detail: text.slice(0, 200)
+    })
   let json: unknown
   try {
     json = JSON.parse(text)
   } catch {
-    throw new AppError('validation_failed', `${cfg.url} did not return JSON (it starts with: ${text.slice(0, 80)})`)
+    throw said('validation_failed', `${cfg.url} did not return JSON (it starts with: ${text.slice(0, 80)})`, 'source_api_not_json', {
+      url: cfg.url,
+      start: text.slice(0, 80)
+    })
   }
   const list = cfg.itemsPath ? getPath(json, cfg.itemsPath) : json
   if (!Array.isArray(list)) {
-    throw new AppError(
+    const keys = json && typeof json === 'object' ? Object.keys(json).slice(0, 20).join(', ') : ''
+    throw said(
       'validation_failed',
-      `No list at "${cfg.itemsPath || '(the response itself)'}" in the response of ${cfg.url}${json && typeof json === 'object' ? ` (top-level keys: ${Object.keys(json).slice(0, 20).join(', ')})` : ''}`
+      `No list at "${cfg.itemsPath || '(the response itself)'}" in the response of ${cfg.url}${keys ? ` (top-level keys: ${keys})` : ''}`,
+      'source_api_no_list',
+      { url: cfg.url, path: cfg.itemsPath || '—', keys: keys || '—' }
     )
   }
   const wanted = [...cfg.fields, cfg.titleField, cfg.idField]

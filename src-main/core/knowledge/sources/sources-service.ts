@@ -3,7 +3,8 @@ import type { z } from 'zod'
 import { AppError, fieldError } from '../../../contract/errors'
 import type { KnowledgeSource, KnowledgeSourceCreate, KnowledgeSourceUpdate, SourceConfig, SyncResult, SyncStats } from '../../../contract/knowledge'
 import { SourceConfig as SourceConfigSchema, SyncStats as SyncStatsSchema } from '../../../contract/knowledge'
-import type { DocumentsRepo, DocumentRow } from '../../../store/repos/documents'
+import { errorParams, type DocumentsRepo, type DocumentRow } from '../../../store/repos/documents'
+import { sayFailure, type Said } from '../failure'
 import { knowledgeSourcesRepo, type SourceRow } from '../../../store/repos/knowledge-sources'
 import { bool, int, json, num } from '../../../store/errors'
 import type { StudioEvents } from '../../events'
@@ -108,6 +109,8 @@ export function sourcesService(deps: {
       lastSyncAt: r.last_sync_at === null ? null : num(r.last_sync_at),
       lastSyncStatus: (r.last_sync_status as KnowledgeSource['lastSyncStatus']) ?? null,
       lastSyncError: r.last_sync_error,
+      lastSyncReason: r.last_sync_error === null ? null : r.last_sync_reason,
+      lastSyncParams: r.last_sync_error === null ? null : errorParams(r.last_sync_params),
       lastSyncStats: stats.success ? stats.data : null,
       documentCount: count ?? (await deps.docs.countBySource([r.id])).get(r.id) ?? 0,
       createdAt: num(r.created_at),
@@ -226,7 +229,7 @@ export function sourcesService(deps: {
     const stamp = newId()
     await repo.update(r.id, { sync_state: 'running' })
     changed(r.kb_id, r.id)
-    let error: string | null = null
+    let failure: Said | null = null
     try {
       const config = unseal(r)
       const items = config.kind === 'database' ? readDatabase(config) : readApi(config)
@@ -255,14 +258,17 @@ export function sourcesService(deps: {
         stats.removed += gone.length
       }
     } catch (err) {
-      error = err instanceof AppError ? err.message : `Sync failed: ${(err as Error)?.message ?? String(err)}`
+      failure = sayFailure(err, 'source_sync_failed', 'Sync failed')
     }
+    const error = failure?.message ?? null
     if (!closed || !error) {
       await repo.update(r.id, {
         sync_state: 'idle',
         last_sync_at: Date.now(),
         last_sync_status: error ? 'failed' : 'ok',
         last_sync_error: error,
+        last_sync_reason: failure?.reason ?? null,
+        last_sync_params: failure ? JSON.stringify(failure.params) : null,
         last_sync_stats: JSON.stringify(stats),
         updated_at: Date.now()
       })
@@ -326,6 +332,8 @@ export function sourcesService(deps: {
         last_sync_at: null,
         last_sync_status: null,
         last_sync_error: null,
+        last_sync_reason: null,
+        last_sync_params: null,
         last_sync_stats: null,
         created_at: now,
         updated_at: now

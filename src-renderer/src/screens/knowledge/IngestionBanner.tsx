@@ -1,6 +1,7 @@
 import { activeDocumentStatuses, type KnowledgeBaseStatus } from '@contract/knowledge'
 import { Alert, Progress } from 'antd'
 import { useTranslation } from 'react-i18next'
+import { translateMessage } from '../../api/errors'
 import { useArea } from '../../stores/hooks'
 import { useUnits } from '../../ui/units'
 
@@ -10,7 +11,10 @@ export function IngestionBanner() {
   const units = useUnits()
   const progress = useArea('knowledge', (s) => s.progress)
   const counts = useArea('knowledge', (s) => s.counts)
-  const reembedError = useArea('knowledge', (s) => s.status?.reembedError ?? null)
+  const status = useArea('knowledge', (s) => s.status)
+  const reembedError = status?.reembedError
+    ? translateMessage({ reason: status.reembedReason ?? undefined, params: status.reembedParams ?? undefined, message: status.reembedError }, t)
+    : null
   const reembed = progress?.reembed
 
   return (
@@ -51,7 +55,9 @@ export function IngestionBanner() {
           <Progress percent={percentOf(reembed.done, reembed.total)} status="active" showInfo={false} />
         </div>
       )}
-      {reembedError && <Alert type="error" showIcon className="kb-note" title={t('kb.progress.reembedFailed', { message: reembedError })} />}
+      {reembedError && (
+        <Alert type="error" showIcon className="kb-note" data-testid="kb-reembed-error" title={t('kb.progress.reembedFailed', { message: reembedError })} />
+      )}
     </>
   )
 }

@@ -8,7 +8,7 @@ import { useErrorToast, useFeedback } from '../../ui/feedback'
 import { useFormatDate } from '../../ui/format'
 import { SourceEditor } from './SourceEditor'
 import type { SourceFormValues } from './source-form'
-import { translateError } from '../../api/errors'
+import { translateError, translateMessage } from '../../api/errors'
 
 const target = (s: KnowledgeSource) =>
   s.config.kind === 'api' ? `${s.config.method} ${s.config.url}` : s.config.connection.type === 'sqlite' ? s.config.connection.path : s.config.connection.url
@@ -26,7 +26,11 @@ function LastSync({ source }: { source: KnowledgeSource }) {
         text={t(`kb.sources.lastSync.${source.lastSyncStatus ?? 'ok'}`, { time: formatDate(source.lastSyncAt) })}
       />
       {stats && <span className="muted small">{t('kb.sources.stats', stats)}</span>}
-      {source.lastSyncError && <div className="kb-doc-error">{source.lastSyncError}</div>}
+      {source.lastSyncError && (
+        <div className="kb-doc-error" data-testid="source-sync-error">
+          {translateMessage({ reason: source.lastSyncReason ?? undefined, params: source.lastSyncParams ?? undefined, message: source.lastSyncError }, t)}
+        </div>
+      )}
     </div>
   )
 }

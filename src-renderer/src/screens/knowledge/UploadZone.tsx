@@ -2,6 +2,7 @@ import { FileAddOutlined, FolderAddOutlined, FolderOpenOutlined, InboxOutlined }
 import { Alert, App, Button, Input, Space, Upload, type UploadProps } from 'antd'
 import { useCallback, useState } from 'react'
 import { useTranslation } from 'react-i18next'
+import { translateMessage } from '../../api/errors'
 import { canResolvePaths } from '../../api/upload'
 import { useStudio } from '../../stores/hooks'
 import { useFeedback } from '../../ui/feedback'
@@ -67,7 +68,7 @@ export function UploadZone() {
             count: r.skippedCount,
             reasons: r.skipped
               .slice(0, 3)
-              .map((s) => `${s.path}: ${s.reason}`)
+              .map((s) => translateMessage({ reason: s.code, params: s.params, message: `${s.path}: ${s.reason}` }, t))
               .join('; ')
           })
         )

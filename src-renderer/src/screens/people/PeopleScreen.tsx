@@ -15,7 +15,7 @@ const ROLES = ['admin', 'builder', 'member'] as const
 
 /** Admins: everyone with an account (role, disable), adding people with a password or an invitation link, and the audit log. */
 export function PeopleScreen() {
-  const { t } = useTranslation()
+  const { t, i18n } = useTranslation()
   const { connection } = useStudio()
   const { api } = connection
   const { message } = App.useApp()
@@ -159,7 +159,17 @@ export function PeopleScreen() {
                 columns={[
                   { title: t('people.audit.when'), dataIndex: 'at', render: (at: number) => new Date(at).toLocaleString() },
                   { title: t('people.audit.who'), dataIndex: 'actorName' },
-                  { title: t('people.audit.what'), dataIndex: 'action', render: (a: string) => <Typography.Text code>{a}</Typography.Text> },
+                  // What a service recorded itself has words (people.audit.actions.*); an endpoint's name is shown as it is.
+                  {
+                    title: t('people.audit.what'),
+                    dataIndex: 'action',
+                    render: (a: string) =>
+                      i18n.exists(`people.audit.actions.${a}`) ? (
+                        <span data-action={a}>{t(`people.audit.actions.${a}`)}</span>
+                      ) : (
+                        <Typography.Text code>{a}</Typography.Text>
+                      )
+                  },
                   { title: t('people.audit.target'), dataIndex: 'targetId', render: (id: string | null) => <span className="mono">{id ?? '—'}</span> }
                 ]}
               />

@@ -5,6 +5,7 @@ import { useCallback, useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { useStudio } from '../../stores/hooks'
 import { useFeedback } from '../../ui/feedback'
+import { KioskPinReset } from './KioskPinReset'
 import { SettingCard } from './SettingRow'
 import './kiosk.css'
 
@@ -17,7 +18,8 @@ interface Values {
 /**
  * Settings → Kiosk: the admin PIN that is the only way out of the desktop kiosk window. Set a first
  * one; change or remove it with the current one. The core keeps only its hash and says only whether
- * one is set (kiosk.pin); wrong current PINs are refused on the field, and locked after a few.
+ * one is set (kiosk.pin); wrong current PINs are refused on the field, and locked after a few. A
+ * forgotten PIN is reset without it (KioskPinReset).
  */
 export function KioskSection() {
   const { t } = useTranslation()
@@ -123,6 +125,14 @@ export function KioskSection() {
                 {t('settings.kiosk.remove')}
               </Button>
             </Popconfirm>
+          )}
+          {set && (
+            <KioskPinReset
+              onReset={() => {
+                setSet(false)
+                form.resetFields()
+              }}
+            />
           )}
         </div>
       </Form>
