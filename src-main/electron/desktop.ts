@@ -154,8 +154,7 @@ export function startDesktop(platform: DesktopPlatform): Desktop {
       toggleWindow: () => (trayState().windowVisible ? (team?.window ?? win.win).hide() : showWindow()),
       setServerEnabled: (on) => void rt.settings.update({ server: { autoStart: on } }).catch((err) => log.error({ err }, 'cannot change the server setting')),
       copy: (text) => platform.clipboard.writeText(text),
-      openKiosk: (agentUuid) =>
-        void kiosk?.open({ agentUuid }).catch((err: unknown) => platform.dialog.showErrorBox('Agenta Kiosk', toAppError(err).message)),
+      openKiosk: (agentUuid) => void kiosk?.open({ agentUuid }).catch((err: unknown) => platform.dialog.showErrorBox('Agenta Kiosk', toAppError(err).message)),
       backToLocal: () => team?.back(),
       quit: () => app.quit()
     })
@@ -196,9 +195,7 @@ export function startDesktop(platform: DesktopPlatform): Desktop {
 
   /** The studio window shows this computer or a team server: the tray and the app menu say so. */
   function modeChanged(): void {
-    platform.setApplicationMenu(
-      appMenuTemplate({ language, teamServer: team?.current() ?? null, mac: os === 'darwin' }, { backToLocal: () => team?.back() })
-    )
+    platform.setApplicationMenu(appMenuTemplate({ language, teamServer: team?.current() ?? null, mac: os === 'darwin' }, { backToLocal: () => team?.back() }))
     tray?.refresh()
   }
 

@@ -1,7 +1,22 @@
 // The real DesktopPlatform (platform.ts): Electron's own objects, cast to the structural handles
 // the desktop uses. Thin on purpose: the rules live in desktop.ts and the modules it calls, run in
 // unit tests on a fake platform.
-import { app, BrowserWindow, clipboard, dialog, ipcMain, Menu, nativeImage, nativeTheme, Notification, safeStorage, screen, session, shell, Tray } from 'electron'
+import {
+  app,
+  BrowserWindow,
+  clipboard,
+  dialog,
+  ipcMain,
+  Menu,
+  nativeImage,
+  nativeTheme,
+  Notification,
+  safeStorage,
+  screen,
+  session,
+  shell,
+  Tray
+} from 'electron'
 import { electronKioskPlatform } from './kiosk-platform'
 import type { DesktopApp, DesktopPlatform, IpcMainLike, TrayHandle, WebContentsHandle, WindowHandle } from './platform'
 import { electronTeamPlatform } from './team-platform'

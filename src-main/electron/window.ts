@@ -28,10 +28,7 @@ const SAVE_DELAY_MS = 500
 
 export async function createMainWindow(opts: MainWindowOptions): Promise<MainWindow> {
   const saved = await opts.store.get<unknown>(WINDOW_STATE_KEY).catch(() => undefined)
-  const state = restoreWindowState(
-    saved ?? DEFAULT_WINDOW_STATE,
-    opts.platform.workAreas()
-  )
+  const state = restoreWindowState(saved ?? DEFAULT_WINDOW_STATE, opts.platform.workAreas())
 
   const win = opts.platform.createWindow({
     ...(state.x !== undefined && state.y !== undefined ? { x: state.x, y: state.y } : {}),

@@ -283,7 +283,8 @@ export function fakeDesktopPlatform(opts: { env?: Record<string, string | undefi
     },
     kiosk: (runtime) => ({ ...fakeKioskPlatform({ createWindow }).platform, store: runtime.settings.raw }),
     team: ({ store, local, changed }) => ({
-      ...fakeTeamPlatform({ recent: async () => ((await store.get<{ origin: string }[]>(TEAM_SERVERS_KEY)) ?? []).map((s) => s.origin), createWindow }).platform,
+      ...fakeTeamPlatform({ recent: async () => ((await store.get<{ origin: string }[]>(TEAM_SERVERS_KEY)) ?? []).map((s) => s.origin), createWindow })
+        .platform,
       local: { show: () => local()?.show(), hide: () => local()?.hide(), bounds: () => local()?.getBounds() ?? null },
       changed
     })

@@ -111,6 +111,8 @@ export async function startStudio(opts: StudioOptions = {}): Promise<Studio> {
     }
     if (opts.context !== false) {
       ;({ page: studio.page, errors: studio.errors } = await openPage(browser, opts.context))
+      // Over IPC the page must not fall back to the HTTP API: that would be the browser's path again.
+      if (ipc) studio.page.on('request', (r) => /^\/(api|socket\.io)\//.test(new URL(r.url()).pathname) && studio.errors.push(`over HTTP: ${r.url()}`))
       if (opts.stepTimeoutMs) studio.page.setDefaultTimeout(opts.stepTimeoutMs)
     }
   } catch (err) {
