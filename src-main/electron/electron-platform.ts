@@ -63,6 +63,6 @@ export function electronPlatform(opts: { mainDir: string }): DesktopPlatform {
       }
     },
     kiosk: electronKioskPlatform,
-    team: (opts) => electronTeamPlatform(opts)
+    team: electronTeamPlatform
   }
 }
