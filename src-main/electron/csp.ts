@@ -1,4 +1,4 @@
-import type { Session } from 'electron'
+import type { SessionHandle } from './platform'
 import { isRendererUrl, type RendererLocation } from './trust'
 
 /**
@@ -46,7 +46,7 @@ export function withCsp(headers: Headers | undefined, policy: string): Record<st
  * The renderer's index.html should carry the same policy in a <meta> tag too: older Electron
  * versions skipped webRequest for file://, and a second copy costs nothing.
  */
-export function installCsp(session: Session, loc: RendererLocation): void {
+export function installCsp(session: Pick<SessionHandle, 'webRequest'>, loc: RendererLocation): void {
   const policy = contentSecurityPolicy(loc)
   session.webRequest.onHeadersReceived((details, callback) => {
     const isDocument = details.resourceType === 'mainFrame' || details.resourceType === 'subFrame'

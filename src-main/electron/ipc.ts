@@ -1,4 +1,3 @@
-import { BrowserWindow, ipcMain, type IpcMainEvent, type IpcMainInvokeEvent } from 'electron'
 import { streams } from '../contract/api'
 import { IPC_CHANNELS, type BridgeResult, type BridgeStreamMessage } from '../contract/bridge'
 import type { TurnEvent } from '../contract/chat'
@@ -7,6 +6,7 @@ import { dispatchSafe, type DispatchTarget } from '../core/dispatch'
 import { ownerContext } from '../core/context'
 import type { StudioEvents } from '../core/events'
 import { isRendererUrl, isTrustedSender, type RendererLocation } from './trust'
+import type { IpcHost, IpcInvokeEvent, IpcSendEvent } from './platform'
 import { log } from '../base/log'
 
 /**
@@ -59,28 +59,26 @@ export function runStream(chat: TurnStarter, trusted: boolean, name: unknown, in
   }
 }
 
-function ourWindows(): BrowserWindow[] {
-  return BrowserWindow.getAllWindows().filter((w) => !w.isDestroyed() && !w.webContents.isDestroyed())
-}
+const ourIds = (host: IpcHost) => new Set(host.contents().map((c) => c.id))
 
 /**
  * Serves the bridge's one channel and pushes core events to every studio window. Returns the
  * function that undoes both (the app calls it while quitting so no call reaches a closing core).
  */
-export function registerIpc(runtime: DispatchTarget & { events: StudioEvents; chat?: TurnStarter }, loc: RendererLocation): () => void {
-  ipcMain.handle(IPC_CHANNELS.call, (event: IpcMainInvokeEvent, name: unknown, input: unknown) => {
-    const ids = new Set(ourWindows().map((w) => w.webContents.id))
-    const trusted = isTrustedSender(event, ids, loc)
+export function registerIpc(runtime: DispatchTarget & { events: StudioEvents; chat?: TurnStarter }, loc: RendererLocation, host: IpcHost): () => void {
+  const { ipcMain } = host
+  ipcMain.handle(IPC_CHANNELS.call, (event: IpcInvokeEvent, name: unknown, input: unknown) => {
+    const trusted = isTrustedSender(event, ourIds(host), loc)
     if (!trusted) log.warn({ name: String(name), from: event.senderFrame?.url ?? 'a destroyed frame' }, 'refused an IPC call')
     return handleCall(runtime, trusted, name, input)
   })
   // Streams are keyed by window and the renderer's id; a closed window cancels its turns.
   const running = new Map<string, () => void>()
   const watched = new WeakSet<object>()
-  const onStreamStart = (event: IpcMainEvent, id: unknown, name: unknown, input: unknown) => {
+  const onStreamStart = (event: IpcSendEvent, id: unknown, name: unknown, input: unknown) => {
     const sender = event.sender
     const key = `${sender.id}:${String(id)}`
-    const trusted = isTrustedSender(event, new Set(ourWindows().map((w) => w.webContents.id)), loc) && typeof id === 'string' && !!runtime.chat
+    const trusted = isTrustedSender(event, ourIds(host), loc) && typeof id === 'string' && !!runtime.chat
     if (!trusted) log.warn({ name: String(name), from: event.senderFrame?.url ?? 'a destroyed frame' }, 'refused an IPC stream')
     const send = (message: BridgeStreamMessage) => {
       if (message.type !== 'event') running.delete(key)
@@ -96,7 +94,7 @@ export function registerIpc(runtime: DispatchTarget & { events: StudioEvents; ch
       for (const [k, stop] of running) if (k.startsWith(prefix)) stop()
     })
   }
-  const onStreamCancel = (event: IpcMainEvent, id: unknown) => {
+  const onStreamCancel = (event: IpcSendEvent, id: unknown) => {
     const key = `${event.sender.id}:${String(id)}`
     running.get(key)?.()
     running.delete(key)
@@ -105,9 +103,9 @@ export function registerIpc(runtime: DispatchTarget & { events: StudioEvents; ch
   ipcMain.on(IPC_CHANNELS.streamCancel, onStreamCancel)
 
   const unsubscribe = runtime.events.subscribe((name, payload) => {
-    for (const win of ourWindows()) {
+    for (const contents of host.contents()) {
       // A window that somehow shows a foreign page must not receive studio data.
-      if (isRendererUrl(win.webContents.getURL(), loc)) win.webContents.send(IPC_CHANNELS.event, name, payload)
+      if (isRendererUrl(contents.getURL(), loc)) contents.send(IPC_CHANNELS.event, name, payload)
     }
   })
   return () => {
@@ -153,20 +151,20 @@ export async function handleTeamOpen(team: TeamOpener, trusted: boolean, input: 
   }
 }
 
-export function registerTeamIpc(team: TeamOpener, loc: RendererLocation): () => void {
-  ipcMain.handle(IPC_CHANNELS.teamOpen, (event: IpcMainInvokeEvent, input: unknown) => {
-    const trusted = isTrustedSender(event, new Set(ourWindows().map((w) => w.webContents.id)), loc)
+export function registerTeamIpc(team: TeamOpener, loc: RendererLocation, host: IpcHost): () => void {
+  host.ipcMain.handle(IPC_CHANNELS.teamOpen, (event: IpcInvokeEvent, input: unknown) => {
+    const trusted = isTrustedSender(event, ourIds(host), loc)
     if (!trusted) log.warn({ from: event.senderFrame?.url ?? 'a destroyed frame' }, 'refused to show a team server')
     return handleTeamOpen(team, trusted, input)
   })
-  return () => ipcMain.removeHandler(IPC_CHANNELS.teamOpen)
+  return () => host.ipcMain.removeHandler(IPC_CHANNELS.teamOpen)
 }
 
-export function registerKioskIpc(kiosk: KioskOpener, loc: RendererLocation): () => void {
-  ipcMain.handle(IPC_CHANNELS.kioskOpen, (event: IpcMainInvokeEvent, input: unknown) => {
-    const trusted = isTrustedSender(event, new Set(ourWindows().map((w) => w.webContents.id)), loc)
+export function registerKioskIpc(kiosk: KioskOpener, loc: RendererLocation, host: IpcHost): () => void {
+  host.ipcMain.handle(IPC_CHANNELS.kioskOpen, (event: IpcInvokeEvent, input: unknown) => {
+    const trusted = isTrustedSender(event, ourIds(host), loc)
     if (!trusted) log.warn({ from: event.senderFrame?.url ?? 'a destroyed frame' }, 'refused to open a kiosk')
     return handleKioskOpen(kiosk, trusted, input)
   })
-  return () => ipcMain.removeHandler(IPC_CHANNELS.kioskOpen)
+  return () => host.ipcMain.removeHandler(IPC_CHANNELS.kioskOpen)
 }

@@ -1,4 +1,4 @@
-import type { Session } from 'electron'
+import type { SessionHandle } from './platform'
 import { isPermissionAllowed, type RendererLocation } from './trust'
 
 /**
@@ -7,7 +7,7 @@ import { isPermissionAllowed, type RendererLocation } from './trust'
  * else a page asks for is refused, so injected content cannot turn on a microphone. The
  * digital-human speech input will add 'media' here, for our pages only, when it lands.
  */
-export function installPermissionPolicy(session: Session, loc: RendererLocation): void {
+export function installPermissionPolicy(session: SessionHandle, loc: RendererLocation): void {
   session.setPermissionRequestHandler((_contents, permission, callback, details) => {
     callback(isPermissionAllowed(permission, details.requestingUrl, loc))
   })

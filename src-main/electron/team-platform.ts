@@ -5,11 +5,12 @@ import { app, BrowserWindow, dialog, session, shell } from 'electron'
 import type { TeamServer } from '../contract/team-servers'
 import { TEAM_SERVERS_KEY } from '../core/team-servers'
 import { log } from '../base/log'
+import type { WindowHandle } from './platform'
 import { desktopUserAgent, teamPermission, type TeamPlatform, type TeamWindowHandle } from './team-window'
 
 export function electronTeamPlatform(opts: {
   store: { get<T>(key: string): Promise<T | undefined> }
-  local: () => BrowserWindow | null
+  local: () => WindowHandle | null
   changed: () => void
 }): TeamPlatform {
   return {

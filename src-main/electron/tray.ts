@@ -1,4 +1,4 @@
-import { Menu, nativeImage, Tray } from 'electron'
+import type { DesktopPlatform } from './platform'
 import { trayMenuTemplate, type TrayMenuActions, type TrayMenuState } from './tray-menu'
 import { log } from '../base/log'
 
@@ -13,22 +13,25 @@ export interface AppTray {
  * tasks run on. Returns null where no tray can be shown, so the caller can fall back to quitting
  * when the window closes rather than leaving an unreachable app running.
  */
-export function createTray(iconPath: string, getState: () => TrayMenuState, actions: TrayMenuActions): AppTray | null {
-  let tray: Tray
+export function createTray(
+  platform: Pick<DesktopPlatform, 'createTray' | 'os'>,
+  iconPath: string,
+  getState: () => TrayMenuState,
+  actions: TrayMenuActions
+): AppTray | null {
+  let tray: ReturnType<DesktopPlatform['createTray']>
   try {
-    const icon = nativeImage.createFromPath(iconPath)
-    if (process.platform === 'darwin') icon.setTemplateImage(true)
-    tray = new Tray(icon)
+    tray = platform.createTray(iconPath)
   } catch (err) {
     log.warn({ err }, 'no tray icon')
     return null
   }
   tray.setToolTip('Agenta Studio')
   const refresh = () => {
-    if (!tray.isDestroyed()) tray.setContextMenu(Menu.buildFromTemplate(trayMenuTemplate(getState(), actions)))
+    if (!tray.isDestroyed()) tray.setContextMenu(trayMenuTemplate(getState(), actions))
   }
   // Windows and most Linux trays: a left click is the quick way back to the window. (macOS opens the menu.)
-  if (process.platform !== 'darwin') tray.on('click', () => actions.toggleWindow())
+  if (platform.os !== 'darwin') tray.on('click', () => actions.toggleWindow())
   refresh()
   return { refresh, destroy: () => tray.destroy() }
 }

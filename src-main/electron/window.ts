@@ -1,5 +1,5 @@
 import { SECURE_WEB_PREFERENCES } from './web-preferences'
-import { BrowserWindow, nativeTheme, screen, shell, type WebContents } from 'electron'
+import type { DesktopPlatform, WebContentsHandle, WindowHandle } from './platform'
 import { navigationDecision, type RendererLocation } from './trust'
 import { DEFAULT_WINDOW_STATE, MIN_WINDOW_SIZE, restoreWindowState, WINDOW_STATE_KEY } from './window-state'
 import { log } from '../base/log'
@@ -11,6 +11,7 @@ export interface KeyValueStore {
 }
 
 export interface MainWindowOptions {
+  platform: Pick<DesktopPlatform, 'createWindow' | 'workAreas' | 'darkTheme'>
   preload: string
   renderer: RendererLocation
   store: KeyValueStore
@@ -18,7 +19,7 @@ export interface MainWindowOptions {
 }
 
 export interface MainWindow {
-  win: BrowserWindow
+  win: WindowHandle
   /** Writes size and position now; the app calls it before closing the database. */
   saveState(): Promise<void>
 }
@@ -27,12 +28,9 @@ const SAVE_DELAY_MS = 500
 
 export async function createMainWindow(opts: MainWindowOptions): Promise<MainWindow> {
   const saved = await opts.store.get<unknown>(WINDOW_STATE_KEY).catch(() => undefined)
-  const state = restoreWindowState(
-    saved ?? DEFAULT_WINDOW_STATE,
-    screen.getAllDisplays().map((d) => d.workArea)
-  )
+  const state = restoreWindowState(saved ?? DEFAULT_WINDOW_STATE, opts.platform.workAreas())
 
-  const win = new BrowserWindow({
+  const win = opts.platform.createWindow({
     ...(state.x !== undefined && state.y !== undefined ? { x: state.x, y: state.y } : {}),
     width: state.width,
     height: state.height,
@@ -42,7 +40,7 @@ export async function createMainWindow(opts: MainWindowOptions): Promise<MainWin
     icon: opts.icon,
     // Shown once painted, on a background of the right theme, so there is no white flash.
     show: false,
-    backgroundColor: nativeTheme.shouldUseDarkColors ? '#111318' : '#ffffff',
+    backgroundColor: opts.platform.darkTheme() ? '#111318' : '#ffffff',
     autoHideMenuBar: true,
     webPreferences: {
       // Page scripts get only window.agenta, never Node.
@@ -72,7 +70,7 @@ export async function createMainWindow(opts: MainWindowOptions): Promise<MainWin
   win.on('unmaximize', saveSoon)
   win.on('closed', () => clearTimeout(timer))
 
-  win.webContents.on('did-fail-load', (_e, code, description, url, isMainFrame) => {
+  win.webContents.on('did-fail-load', (_e: unknown, code: number, description: string, url: string, isMainFrame: boolean) => {
     if (isMainFrame) log.error({ code, description, url }, 'the studio page did not load')
   })
   const loading = opts.renderer.kind === 'dev' ? win.loadURL(opts.renderer.url) : win.loadFile(opts.renderer.indexFile)
@@ -86,16 +84,17 @@ export async function createMainWindow(opts: MainWindowOptions): Promise<MainWin
  * window, so a window added later cannot forget it.
  */
 export function guardWebContents(
-  contents: WebContents,
+  contents: Pick<WebContentsHandle, 'on' | 'setWindowOpenHandler'>,
   loc: RendererLocation,
-  openExternal: (url: string) => Promise<void> = (url) => shell.openExternal(url),
+  openExternal: (url: string) => Promise<void>,
   /** Contents with rules of their own (the team window, team-window.ts): asked at each event, since they are known only once created. */
-  ownRules: (contents: WebContents) => boolean = () => false
+  ownRules: (contents: unknown) => boolean = () => false
 ): void {
   const open = (url: string | null) => {
     if (url) openExternal(url).catch((err) => log.warn({ err, url }, 'could not open an external link'))
   }
-  contents.on('will-navigate', (event) => {
+  type NavEvent = { url: string; isMainFrame?: boolean; preventDefault(): void }
+  contents.on('will-navigate', (event: NavEvent) => {
     if (ownRules(contents)) return
     const d = navigationDecision(event.url, loc, { allowInApp: true })
     if (d.action === 'allow') return
@@ -103,12 +102,12 @@ export function guardWebContents(
     // A plain link to a web page (markdown in a chat answer) is something the user clicked: show it in their browser.
     if (event.isMainFrame) open(d.openExternal)
   })
-  contents.on('will-redirect', (event) => {
+  contents.on('will-redirect', (event: NavEvent) => {
     if (ownRules(contents)) return
     // Redirects are server-driven: never follow one out of our pages, and never open it either.
     if (navigationDecision(event.url, loc, { allowInApp: true }).action !== 'allow') event.preventDefault()
   })
-  contents.on('will-attach-webview', (event) => event.preventDefault())
+  contents.on('will-attach-webview', (event: NavEvent) => event.preventDefault())
   contents.setWindowOpenHandler(({ url }) => {
     const d = navigationDecision(url, loc, { allowInApp: false })
     if (d.action === 'deny') open(d.openExternal)

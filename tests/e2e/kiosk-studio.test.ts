@@ -2,26 +2,23 @@
 // the desktop app's (host 'electron') and the built renderer (run `npx electron-vite build` first).
 // Settings → Kiosk sets, changes (only with the right current PIN) and removes the admin PIN; the
 // publish tab's "Open kiosk on this screen" opens the kiosk window and says how to leave it. The
-// Electron binary cannot run here: the page gets a fake preload bridge (tests/utils/fake-bridge.ts)
-// whose calls go through the core's dispatch and whose openKiosk goes through the real IPC handler
-// (handleKioskOpen) to a real KioskWindows on a fake platform, which keeps the PIN in the same
-// settings table. In English and in Chinese; without the bridge (a browser) there is no button.
+// Electron binary cannot run here: the page gets the desktop's preload over an in-process bridge
+// (tests/utils/fake-bridge.ts) whose calls go through the real IPC handlers (electron/ipc.ts) —
+// openKiosk to a real KioskWindows on a fake platform, which keeps the PIN in the same settings
+// table. In English and in Chinese; without the bridge (a browser) there is no button.
 // A forgotten PIN is reset from Settings → Kiosk: the owner at the desktop confirms; a signed-in
 // admin (accounts on) gives their password; the audit log (People) says so in the studio's language.
 import { EventEmitter } from 'node:events'
 import { existsSync, mkdirSync } from 'node:fs'
 import { resolve } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { EXIT_SHORTCUT } from '../../src-main/contract/kiosk'
 import { KIOSK_PIN_KEY, MAX_PIN_ATTEMPTS } from '../../src-main/core/settings/kiosk-pin'
 import { KioskWindows, type KioskPlatform } from '../../src-main/electron/kiosk-window'
 import { bootServer, type BootedServer } from '../utils/boot'
 import { launchBrowser, openPage } from '../utils/browser'
-import { fakeDesktopBridge } from '../utils/fake-bridge'
-
-vi.mock('electron', () => ({ BrowserWindow: class {}, ipcMain: { handle: vi.fn(), removeHandler: vi.fn() } }))
-const { handleKioskOpen } = await import('../../src-main/electron/ipc')
+import { desktopBridge, type DesktopBridge } from '../utils/fake-bridge'
 
 const RENDERER = resolve(__dirname, '../../out/renderer/index.html')
 const SHOTS = resolve(__dirname, '../../test-results/screenshots')
@@ -92,6 +89,7 @@ const windows: FakeWindow[] = []
 /** What the PIN prompt over the kiosk answers next (null: the operator cancelled it). */
 const answers: (string | null)[] = []
 let kiosk: KioskWindows
+let bridge: DesktopBridge
 
 beforeAll(async () => {
   if (!existsSync(RENDERER)) throw new Error(`${RENDERER} is missing: run \`npx electron-vite build\` before the e2e tests`)
@@ -120,17 +118,19 @@ beforeAll(async () => {
     pinGuard: desk.runtime.kioskPin.exitGuard
   }
   kiosk = new KioskWindows(platform, { info: () => undefined, warn: () => undefined, error: () => undefined })
+  bridge = desktopBridge(desk.runtime, { origin: desk.url, kiosk })
 })
 
 afterAll(async () => {
   kiosk?.closeForQuit()
   await browser?.close()
+  bridge?.close()
   await Promise.all([desk?.close(), serve?.close()])
 })
 
 async function desktopPage(locale: string): Promise<{ page: Page; errors: string[] }> {
   const opened = await openPage(browser, { locale })
-  await fakeDesktopBridge(opened.page, desk.runtime, (input) => handleKioskOpen(kiosk, true, input))
+  await bridge.attach(opened.page.context())
   opened.page.setDefaultTimeout(20_000)
   return opened
 }

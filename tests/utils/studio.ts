@@ -3,11 +3,22 @@ import { resolve } from 'node:path'
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core'
 import { bootServer, type BootedServer } from './boot'
 import { launchBrowser, openPage } from './browser'
+import { desktopBridge } from './fake-bridge'
 import { startFakeLlm, type FakeLlm, type FakeLlmOptions } from './fake-llm'
 
 const RENDERER = resolve(import.meta.dirname, '../../out/renderer/index.html')
+/**
+ * How the studio's pages reach the core: 'http' (a browser: REST and Socket.IO, with the token) or,
+ * with AGENTA_E2E_TRANSPORT=ipc (the e2e-ipc project), 'ipc' as in the desktop app: the runtime is
+ * the desktop's (host 'electron') and every page the studio's browser opens gets the desktop's
+ * `window.agenta` over an in-process bridge (fake-bridge.ts), so calls, streams and events go
+ * through the renderer's IPC transport and the real electron/ipc.ts. The server still serves the
+ * page (as the desktop's LAN server does) and `srv.api` still sets up data.
+ */
+export const E2E_TRANSPORT: 'http' | 'ipc' = process.env.AGENTA_E2E_TRANSPORT === 'ipc' ? 'ipc' : 'http'
+
 /** Where the browser tests save their screenshots. */
-export const SHOTS = resolve(import.meta.dirname, '../../test-results/screenshots')
+export const SHOTS = resolve(import.meta.dirname, E2E_TRANSPORT === 'ipc' ? '../../test-results/screenshots-ipc' : '../../test-results/screenshots')
 
 export interface StudioOptions {
   /** The fake OpenAI-compatible server's options; `false`: none. */
@@ -25,6 +36,8 @@ export interface StudioOptions {
 }
 
 export interface Studio {
+  /** E2E_TRANSPORT: how this studio's pages talk to the core. */
+  transport: 'http' | 'ipc'
   srv: BootedServer
   /** Undefined with `llm: false`. */
   llm: FakeLlm
@@ -35,7 +48,7 @@ export interface Studio {
   errors: string[]
   /** The provider made from `provider`. */
   providerId: string
-  /** The studio's address at a hash route (`/employees`), signed in with the server's token. */
+  /** The studio's address at a hash route (`/employees`), signed in with the server's token (over IPC none is needed). */
   url(route?: string): string
   /** Opens `url(route)` in the page. */
   open(route?: string): Promise<void>
@@ -50,20 +63,37 @@ export interface Studio {
 export async function startStudio(opts: StudioOptions = {}): Promise<Studio> {
   if (!existsSync(RENDERER)) throw new Error(`${RENDERER} is missing: run \`npx electron-vite build\` before the e2e tests`)
   mkdirSync(SHOTS, { recursive: true })
-  const [srv, llm, browser] = await Promise.all([bootServer(), opts.llm === false ? undefined : startFakeLlm(opts.llm ?? {}), launchBrowser(opts.browserArgs)])
+  const ipc = E2E_TRANSPORT === 'ipc'
+  const [srv, llm, browser] = await Promise.all([
+    bootServer(ipc ? { host: 'electron' } : {}),
+    opts.llm === false ? undefined : startFakeLlm(opts.llm ?? {}),
+    launchBrowser(opts.browserArgs)
+  ])
+  const bridge = ipc ? desktopBridge(srv.runtime, { origin: srv.url }) : undefined
+  if (bridge) {
+    // Every context, the fixture's page and those a test opens itself (openPage, newPage), is a desktop window.
+    const newContext = browser.newContext.bind(browser)
+    browser.newContext = async (options) => {
+      const context = await newContext(options)
+      await bridge.attach(context)
+      return context
+    }
+  }
   const studio: Studio = {
+    transport: E2E_TRANSPORT,
     srv,
     llm: llm!,
     browser,
     page: undefined as unknown as Page,
     errors: [],
     providerId: '',
-    url: (route = '') => `${srv.url}/?token=${srv.token}${route ? `#${route}` : ''}`,
+    url: (route = '') => `${srv.url}/${ipc ? '' : `?token=${srv.token}`}${route ? `#${route}` : ''}`,
     async open(route) {
       await studio.page.goto(studio.url(route))
     },
     async close() {
       await browser.close()
+      bridge?.close()
       await Promise.all([srv.close(), llm?.close()])
     }
   }
@@ -81,6 +111,8 @@ export async function startStudio(opts: StudioOptions = {}): Promise<Studio> {
     }
     if (opts.context !== false) {
       ;({ page: studio.page, errors: studio.errors } = await openPage(browser, opts.context))
+      // Over IPC the page must not fall back to the HTTP API: that would be the browser's path again.
+      if (ipc) studio.page.on('request', (r) => /^\/(api|socket\.io)\//.test(new URL(r.url()).pathname) && studio.errors.push(`over HTTP: ${r.url()}`))
       if (opts.stepTimeoutMs) studio.page.setDefaultTimeout(opts.stepTimeoutMs)
     }
   } catch (err) {

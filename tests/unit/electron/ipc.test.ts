@@ -6,33 +6,22 @@ import { rendererLocation } from '../../../src-main/electron/trust'
 import { captureLog } from '../../utils/log-capture'
 import { bootRuntime, type BootedRuntime } from '../../utils/boot'
 
-const electron = vi.hoisted(() => {
-  const handlers = new Map<string, (...args: any[]) => unknown>()
-  const listeners = new Map<string, (...args: any[]) => unknown>()
-  return {
-    handlers,
-    listeners,
-    windows: [] as any[],
-    ipcMain: {
-      handle: vi.fn((channel: string, fn: (...args: any[]) => unknown) => handlers.set(channel, fn)),
-      removeHandler: vi.fn((channel: string) => handlers.delete(channel)),
-      on: vi.fn((channel: string, fn: (...args: any[]) => unknown) => listeners.set(channel, fn)),
-      removeListener: vi.fn((channel: string) => listeners.delete(channel))
-    },
-    BrowserWindow: { getAllWindows: vi.fn(() => electron.windows) }
-  }
-})
-vi.mock('electron', () => ({ ipcMain: electron.ipcMain, BrowserWindow: electron.BrowserWindow }))
-
-const { handleCall, registerIpc, runStream } = await import('../../../src-main/electron/ipc')
+import { handleCall, registerIpc, runStream } from '../../../src-main/electron/ipc'
+import { FakeIpcMain, FakeWebContents } from '../../utils/fake-platform'
 
 const rendererDir = resolve('/app/out/renderer')
 const loc = rendererLocation({ rendererDir })
 const indexUrl = pathToFileURL(join(rendererDir, 'index.html')).href
 
-function fakeWindow(id: number, url: string) {
-  const webContents = { id, send: vi.fn(), getURL: () => url, isDestroyed: () => false }
-  return { webContents, isDestroyed: () => false }
+let ipcMain = new FakeIpcMain()
+let windows: FakeWebContents[] = []
+const host = () => ({ ipcMain, contents: () => windows })
+/** A window of the app showing `url`. */
+function fakeWindow(url: string) {
+  const contents = new FakeWebContents()
+  contents.url = url
+  windows.push(contents)
+  return contents
 }
 const invokeEvent = (id: number, url: string, parent: unknown = null) => ({ sender: { id }, senderFrame: { url, parent } })
 
@@ -42,9 +31,8 @@ beforeAll(async () => {
 })
 afterAll(() => booted.close())
 beforeEach(() => {
-  electron.windows.length = 0
-  electron.handlers.clear()
-  electron.listeners.clear()
+  ipcMain = new FakeIpcMain()
+  windows = []
 })
 
 describe('handleCall', () => {
@@ -71,38 +59,37 @@ describe('handleCall', () => {
 
 describe('registerIpc', () => {
   it('serves our window and refuses others on the call channel', async () => {
-    electron.windows.push(fakeWindow(1, indexUrl))
-    const dispose = registerIpc(booted.runtime, loc)
-    const handler = electron.handlers.get(IPC_CHANNELS.call)!
+    const { id } = fakeWindow(indexUrl)
+    const dispose = registerIpc(booted.runtime, loc, host())
+    const handler = ipcMain.handlers.get(IPC_CHANNELS.call)!
     expect(handler).toBeTypeOf('function')
 
-    await expect(handler(invokeEvent(1, indexUrl), 'agents.list', {})).resolves.toEqual({ ok: true, data: [] })
+    await expect(handler(invokeEvent(id, indexUrl), 'agents.list', {})).resolves.toEqual({ ok: true, data: [] })
     const logged = captureLog()
-    await expect(handler(invokeEvent(1, 'https://evil.example/'), 'agents.list', {})).resolves.toMatchObject({ ok: false, error: { code: 'forbidden' } })
-    await expect(handler(invokeEvent(1, indexUrl, { url: indexUrl }), 'agents.list', {})).resolves.toMatchObject({ ok: false, error: { code: 'forbidden' } })
-    await expect(handler(invokeEvent(7, indexUrl), 'agents.list', {})).resolves.toMatchObject({ ok: false, error: { code: 'forbidden' } })
-    await expect(handler({ sender: { id: 1 }, senderFrame: null }, 'agents.list', {})).resolves.toMatchObject({ ok: false, error: { code: 'forbidden' } })
+    await expect(handler(invokeEvent(id, 'https://evil.example/'), 'agents.list', {})).resolves.toMatchObject({ ok: false, error: { code: 'forbidden' } })
+    await expect(handler(invokeEvent(id, indexUrl, { url: indexUrl }), 'agents.list', {})).resolves.toMatchObject({ ok: false, error: { code: 'forbidden' } })
+    await expect(handler(invokeEvent(id + 1000, indexUrl), 'agents.list', {})).resolves.toMatchObject({ ok: false, error: { code: 'forbidden' } })
+    await expect(handler({ sender: { id }, senderFrame: null }, 'agents.list', {})).resolves.toMatchObject({ ok: false, error: { code: 'forbidden' } })
     expect(logged.warnings().map((l) => l.msg)).toContain('refused an IPC call')
     logged.restore()
 
     dispose()
-    expect(electron.handlers.has(IPC_CHANNELS.call)).toBe(false)
+    expect(ipcMain.handlers.has(IPC_CHANNELS.call)).toBe(false)
   })
 
   it('forwards core events to our windows only, until disposed', async () => {
-    const ours = fakeWindow(1, `${indexUrl}#/agents`)
-    const foreign = fakeWindow(2, 'https://evil.example/')
-    electron.windows.push(ours, foreign)
-    const dispose = registerIpc(booted.runtime, loc)
+    const ours = fakeWindow(`${indexUrl}#/agents`)
+    const foreign = fakeWindow('https://evil.example/')
+    const dispose = registerIpc(booted.runtime, loc, host())
 
     booted.runtime.events.emit('agents.changed', { id: 'a1' })
-    expect(ours.webContents.send).toHaveBeenCalledWith(IPC_CHANNELS.event, 'agents.changed', { id: 'a1' })
-    expect(foreign.webContents.send).not.toHaveBeenCalled()
+    expect(ours.send).toHaveBeenCalledWith(IPC_CHANNELS.event, 'agents.changed', { id: 'a1' })
+    expect(foreign.send).not.toHaveBeenCalled()
 
     dispose()
-    ours.webContents.send.mockClear()
+    ours.send.mockClear()
     booted.runtime.events.emit('agents.changed', { id: 'a2' })
-    expect(ours.webContents.send).not.toHaveBeenCalled()
+    expect(ours.send).not.toHaveBeenCalled()
   })
 })
 
@@ -165,12 +152,12 @@ describe('streams over IPC', () => {
   })
 
   it('registerIpc: a window closing or cancelling stops its turn', async () => {
-    electron.windows.push(fakeWindow(1, indexUrl))
-    const dispose = registerIpc(booted.runtime, loc)
-    const start = electron.listeners.get(IPC_CHANNELS.streamStart)!
-    const cancel = electron.listeners.get(IPC_CHANNELS.streamCancel)!
+    const { id } = fakeWindow(indexUrl)
+    const dispose = registerIpc(booted.runtime, loc, host())
+    const start = (event: any, ...args: unknown[]) => ipcMain.send(IPC_CHANNELS.streamStart, event, ...args)
+    const cancel = (event: any, ...args: unknown[]) => ipcMain.send(IPC_CHANNELS.streamCancel, event, ...args)
     const sent: any[] = []
-    const sender = { id: 1, isDestroyed: () => false, send: (...args: any[]) => sent.push(args), once: vi.fn() }
+    const sender = { id, isDestroyed: () => false, send: (...args: any[]) => sent.push(args), once: vi.fn() }
     // A session that does not exist: the core's 404 comes back as the stream's error.
     start({ sender, senderFrame: { url: indexUrl, parent: null } }, 's1', 'chat.turn', { sessionId: 'nope', message: 'hi' })
     await vi.waitFor(() => expect(sent).toHaveLength(1))
@@ -178,6 +165,6 @@ describe('streams over IPC', () => {
     expect(sender.once).toHaveBeenCalledWith('destroyed', expect.any(Function))
     cancel({ sender }, 's1')
     dispose()
-    expect(electron.listeners.size).toBe(0)
+    expect(ipcMain.listenerCount(IPC_CHANNELS.streamStart) + ipcMain.listenerCount(IPC_CHANNELS.streamCancel)).toBe(0)
   })
 })

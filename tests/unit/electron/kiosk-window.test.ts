@@ -1,7 +1,6 @@
-// The desktop kiosk window's rules (src-main/electron/kiosk-window.ts) with a fake platform: the
-// Electron binary does not run here, so windows, the power blocker and the PIN prompt are stand-ins
-// that record what the rules asked of them.
-import { EventEmitter } from 'node:events'
+// The desktop kiosk window's rules (src-main/electron/kiosk-window.ts) with a fake platform
+// (tests/utils/fake-platform.ts): the Electron binary does not run here, so windows, the power
+// blocker and the PIN prompt are stand-ins that record what the rules asked of them.
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { EXIT_SHORTCUT } from '../../../src-main/contract/kiosk'
 import { hashPin, KIOSK_PIN_KEY, MAX_PIN_ATTEMPTS, PIN_LOCK_MS, verifyPin } from '../../../src-main/core/settings/kiosk-pin'
@@ -12,84 +11,15 @@ import {
   kioskPermission,
   KioskWindows,
   kioskWindowOptions,
-  type KeyInput,
-  type KioskPlatform
+  type KeyInput
 } from '../../../src-main/electron/kiosk-window'
+import { handleKioskOpen } from '../../../src-main/electron/ipc'
+import { fakeKioskPlatform, KIOSK_AGENT_UUID as UUID } from '../../utils/fake-platform'
 
-vi.mock('electron', () => ({ BrowserWindow: class {}, ipcMain: { handle: vi.fn(), removeHandler: vi.fn() } }))
-const { handleKioskOpen } = await import('../../../src-main/electron/ipc')
-
-const UUID = '6f1c2b7e-3d4a-4b5c-8d9e-0f1a2b3c4d5e'
 const key = (k: string, mods: Partial<KeyInput> = {}): KeyInput => ({ type: 'keyDown', key: k, control: false, meta: false, alt: false, shift: false, ...mods })
 
-class FakeWindow extends EventEmitter {
-  webContents = Object.assign(new EventEmitter(), { getURL: () => this.url })
-  url = ''
-  loads: string[] = []
-  closed = false
-  shown = false
-  constructor(public options: any) {
-    super()
-  }
-  loadURL = vi.fn(async (url: string) => {
-    this.loads.push(url)
-    this.url = url
-  })
-  show = () => (this.shown = true)
-  focus = vi.fn()
-  isDestroyed = () => this.closed
-  close = () => {
-    let prevented = false
-    this.emit('close', { preventDefault: () => (prevented = true) })
-    if (prevented) return
-    this.closed = true
-    this.emit('closed')
-  }
-  /** Sends a key through before-input-event; true when the page would not see it. */
-  press(input: KeyInput): boolean {
-    let prevented = false
-    this.webContents.emit('before-input-event', { preventDefault: () => (prevented = true) }, input)
-    return prevented
-  }
-}
-
-function fakePlatform(opts: { published?: boolean; pins?: (string | null)[]; url?: string } = {}) {
-  const store = new Map<string, unknown>()
-  const pins = [...(opts.pins ?? [])]
-  const state = {
-    windows: [] as FakeWindow[],
-    awake: 0,
-    asked: [] as string[],
-    alive: true,
-    url: opts.url ?? 'http://127.0.0.1:5001',
-    micOrigin: null as null | (() => string | null),
-    audited: [] as string[],
-    store
-  }
-  const platform: KioskPlatform = {
-    createWindow: (options) => {
-      const w = new FakeWindow(options)
-      state.windows.push(w)
-      return w
-    },
-    keepDisplayAwake: () => {
-      state.awake++
-      return () => state.awake--
-    },
-    allowMicrophone: (partition, origin) => {
-      expect(partition).toBe(KIOSK_PARTITION)
-      state.micOrigin = origin
-    },
-    askPin: async (mode) => {
-      state.asked.push(mode)
-      return pins.length ? pins.shift()! : null
-    },
-    serverUrl: async () => state.url,
-    serverAlive: async () => state.alive,
-    agentPublished: async (uuid) => (opts.published ?? true) && uuid === UUID,
-    store: { get: async (k) => store.get(k) as any, set: async (k, v) => void store.set(k, v) },
-    audit: async (action) => void state.audited.push(action)
-  }
+function fakePlatform(opts: Parameters<typeof fakeKioskPlatform>[0] = {}) {
+  const { platform, state } = fakeKioskPlatform(opts)
   const log = { info: vi.fn(), warn: vi.fn(), error: vi.fn() }
   return { platform, state, log, kiosk: new KioskWindows(platform, log as any) }
 }
@@ -211,6 +141,7 @@ describe('KioskWindows', () => {
     w.emit('ready-to-show')
     expect(w.shown).toBe(true)
     expect(state.awake).toBe(1)
+    expect(state.micPartition).toBe(KIOSK_PARTITION)
     expect(state.micOrigin!()).toBe('http://127.0.0.1:5001')
     const stored = state.store.get(KIOSK_PIN_KEY) as string
     expect(await verifyPin('2468', stored)).toBe(true)

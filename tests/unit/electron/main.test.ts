@@ -5,126 +5,18 @@ import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { IPC_CHANNELS } from '../../../src-main/contract/bridge'
 import { createRuntime } from '../../../src-main/core/runtime'
+import { startDesktop } from '../../../src-main/electron/desktop'
 import { tempDir } from '../../utils/boot'
+import { fakeDesktopPlatform } from '../../utils/fake-platform'
 
 /**
- * Boots the real main.ts against a fake `electron` (the binary is not installable here): the
- * wiring — data folder, runtime, window options, IPC, LAN server, close-to-tray and the quit
- * sequence — runs for real; only Electron's own objects are stand-ins.
+ * Boots the real desktop (startDesktop, what main.ts runs) on the fake Electron platform (the
+ * binary is not installable here): the wiring — data folder, runtime, window options, IPC, LAN
+ * server, close-to-tray and the quit sequence — runs for real; only Electron's own objects are
+ * stand-ins.
  */
-const fake = await vi.hoisted(async () => {
-  const { EventEmitter } = await import('node:events')
-  const { pathToFileURL } = await import('node:url')
-  const state = {
-    paths: new Map<string, string>(),
-    windows: [] as any[],
-    trays: [] as any[],
-    ipc: new Map<string, (...a: any[]) => unknown>(),
-    ready: null as null | (() => void),
-    quitRequests: 0,
-    exited: null as number | null,
-    quitDone: null as null | (() => void)
-  }
-  const app = Object.assign(new EventEmitter(), {
-    isPackaged: false,
-    setPath: (name: string, p: string) => state.paths.set(name, p),
-    getPath: (name: string) => state.paths.get(name) ?? `/nonexistent/${name}`,
-    getAppPath: () => process.cwd(),
-    requestSingleInstanceLock: () => true,
-    enableSandbox: vi.fn(),
-    setAppUserModelId: vi.fn(),
-    whenReady: () => new Promise<void>((r) => (state.ready = r)),
-    quit: vi.fn(() => {
-      state.quitRequests++
-      let prevented = false
-      app.emit('before-quit', { preventDefault: () => (prevented = true) })
-      if (!prevented) {
-        for (const w of state.windows) w.emit('close', { preventDefault: () => {} })
-        state.quitDone?.()
-      }
-    }),
-    exit: vi.fn((code: number) => (state.exited = code))
-  })
-  class FakeWebContents extends EventEmitter {
-    static next = 1
-    id = FakeWebContents.next++
-    url = ''
-    send = vi.fn()
-    openHandler: any
-    getURL = () => this.url
-    isDestroyed = () => false
-    setWindowOpenHandler = (fn: any) => (this.openHandler = fn)
-  }
-  class BrowserWindow extends EventEmitter {
-    static getAllWindows = () => state.windows
-    webContents = new FakeWebContents()
-    visible = false
-    constructor(public options: any) {
-      super()
-      state.windows.push(this)
-      app.emit('web-contents-created', {}, this.webContents)
-    }
-    loadFile = vi.fn(async (file: string) => {
-      this.webContents.url = pathToFileURL(file).href
-      setImmediate(() => this.emit('ready-to-show'))
-    })
-    loadURL = vi.fn(async (url: string) => void (this.webContents.url = url))
-    maximize = vi.fn()
-    isDestroyed = () => false
-    isMaximized = () => false
-    isMinimized = () => false
-    isVisible = () => this.visible
-    show = vi.fn(() => ((this.visible = true), this.emit('show')))
-    hide = vi.fn(() => ((this.visible = false), this.emit('hide')))
-    focus = vi.fn()
-    restore = vi.fn()
-    bounds = { x: 10, y: 20, width: 1100, height: 720 }
-    getNormalBounds = () => this.bounds
-  }
-  class Tray extends EventEmitter {
-    menu: any
-    constructor(public icon: unknown) {
-      super()
-      state.trays.push(this)
-    }
-    setToolTip = vi.fn()
-    setContextMenu = (m: any) => (this.menu = m)
-    isDestroyed = () => false
-    destroy = vi.fn()
-  }
-  const electron = {
-    app,
-    BrowserWindow,
-    Tray,
-    Menu: { buildFromTemplate: (t: unknown[]) => t, setApplicationMenu: vi.fn() },
-    nativeImage: { createFromPath: (p: string) => ({ path: p, setTemplateImage: vi.fn() }) },
-    nativeTheme: { shouldUseDarkColors: false },
-    screen: { getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1040 } }] },
-    shell: { openExternal: vi.fn(async () => {}) },
-    clipboard: { writeText: vi.fn() },
-    dialog: { showErrorBox: vi.fn() },
-    ipcMain: { handle: (c: string, fn: any) => state.ipc.set(c, fn), removeHandler: (c: string) => state.ipc.delete(c), on: vi.fn(), removeListener: vi.fn() },
-    safeStorage: {
-      isEncryptionAvailable: () => true,
-      getSelectedStorageBackend: () => 'gnome_libsecret',
-      encryptString: (s: string) => Buffer.from(`K(${s})`),
-      decryptString: (b: Buffer) => b.toString().slice(2, -1)
-    },
-    session: {
-      defaultSession: {
-        webRequest: { onHeadersReceived: vi.fn() },
-        setPermissionRequestHandler: vi.fn(),
-        setPermissionCheckHandler: vi.fn(),
-        setDevicePermissionHandler: vi.fn()
-      }
-    }
-  }
-  return { state, electron }
-})
-vi.mock('electron', () => fake.electron)
-
 const dataDir = tempDir('agenta-main-')
-const { state, electron } = fake
+const { platform, state, app, ipcMain, session } = fakeDesktopPlatform({ env: { AGENTA_DATA_DIR: dataDir } })
 let port = 0
 const listening = (p: number) =>
   new Promise<boolean>((r) => {
@@ -153,15 +45,13 @@ beforeAll(async () => {
   await rt.settings.update({ server: { autoStart: true, port } })
   await rt.close()
 
-  process.env.AGENTA_DATA_DIR = dataDir
-  delete process.env.ELECTRON_RENDERER_URL
-  await import('../../../src-main/electron/main')
-  state.ready!()
-  await until(() => state.trays.length === 1 && state.windows[0]?.visible)
-  await until(() => state.trays[0].menu?.some((i: any) => /运行中/.test(i.label ?? '')))
+  const desktop = startDesktop(platform)
+  state.ready()
+  await desktop.booted
+  await until(() => state.trays.length === 1 && state.windows[0]?.shown)
+  await until(() => state.trays[0].menu.some((i: any) => /运行中/.test(i.label ?? '')))
 })
 afterAll(() => {
-  delete process.env.AGENTA_DATA_DIR
   for (const sig of ['SIGINT', 'SIGTERM'] as const) {
     for (const l of process.listeners(sig)) if (!signalListeners[sig].includes(l)) process.off(sig, l)
   }
@@ -172,7 +62,7 @@ describe('main process', () => {
   it('keeps its data in the chosen folder, in a sandboxed app', async () => {
     expect(state.paths.get('userData')).toBe(dataDir)
     expect(existsSync(join(dataDir, 'agenta.db'))).toBe(true)
-    expect(electron.app.enableSandbox).toHaveBeenCalled()
+    expect(app.enableSandbox).toHaveBeenCalled()
   })
 
   it('opens one hardened window on the built renderer with the CJS preload', () => {
@@ -188,15 +78,15 @@ describe('main process', () => {
     })
     expect(win.loadFile).toHaveBeenCalledWith(resolve(process.cwd(), 'out/renderer/index.html'))
     // Guards were installed on its WebContents through web-contents-created.
-    expect(win.webContents.openHandler({ url: 'https://example.com' })).toEqual({ action: 'deny' })
+    expect(win.webContents.openHandler!({ url: 'https://example.com' })).toEqual({ action: 'deny' })
     expect(win.webContents.listenerCount('will-navigate')).toBe(1)
-    expect(electron.session.defaultSession.webRequest.onHeadersReceived).toHaveBeenCalled()
-    expect(electron.session.defaultSession.setPermissionRequestHandler).toHaveBeenCalled()
+    expect(session.webRequest.onHeadersReceived).toHaveBeenCalled()
+    expect(session.setPermissionRequestHandler).toHaveBeenCalled()
   })
 
   it('serves IPC calls from its window, with the electron host and the data folder', async () => {
     const win = state.windows[0]
-    const call = state.ipc.get(IPC_CHANNELS.call)!
+    const call = (event: any, ...args: unknown[]) => ipcMain.invoke(IPC_CHANNELS.call, event, ...args)
     const event = { sender: { id: win.webContents.id }, senderFrame: { url: win.webContents.url, parent: null } }
     expect(win.webContents.url).toBe(pathToFileURL(resolve(process.cwd(), 'out/renderer/index.html')).href)
     await expect(call(event, 'app.info', {})).resolves.toMatchObject({ ok: true, data: { host: 'electron', dataDir } })
@@ -208,7 +98,7 @@ describe('main process', () => {
 
   it('shows a team server only for our studio page and only an origin the core checked', async () => {
     const win = state.windows[0]
-    const open = state.ipc.get(IPC_CHANNELS.teamOpen)!
+    const open = (event: any, input: unknown) => ipcMain.invoke(IPC_CHANNELS.teamOpen, event, input)
     const ours = { sender: { id: win.webContents.id }, senderFrame: { url: win.webContents.url, parent: null } }
     const foreign = { sender: { id: win.webContents.id }, senderFrame: { url: 'https://team.example.com/', parent: null } }
     await expect(open(foreign, { origin: 'https://team.example.com' })).resolves.toMatchObject({ ok: false, error: { code: 'forbidden' } })
@@ -227,10 +117,10 @@ describe('main process', () => {
     const e = { preventDefault: vi.fn() }
     win.emit('close', e)
     expect(e.preventDefault).toHaveBeenCalled()
-    expect(win.visible).toBe(false)
+    expect(win.shown).toBe(false)
     // A second launch brings it back.
-    electron.app.emit('second-instance')
-    expect(win.visible).toBe(true)
+    app.emit('second-instance')
+    expect(win.shown).toBe(true)
   })
 
   it('quits gracefully: holds the first quit, closes the server and the core, then quits for real', async () => {
@@ -238,12 +128,12 @@ describe('main process', () => {
     state.windows[0].bounds = { x: 30, y: 40, width: 1000, height: 700 }
     expect(existsSync(join(dataDir, 'agenta.db-wal'))).toBe(true)
     const done = new Promise<void>((r) => (state.quitDone = r))
-    electron.app.quit()
+    app.quit()
     expect(state.quitRequests).toBe(1)
     await done
     expect(state.quitRequests).toBe(2)
     expect(await listening(port)).toBe(false)
-    expect(state.ipc.has(IPC_CHANNELS.call)).toBe(false)
+    expect(ipcMain.handlers.has(IPC_CHANNELS.call)).toBe(false)
     expect(state.trays[0].destroy).toHaveBeenCalled()
     // The database was closed (SQLite folds the WAL back and removes it when the last connection closes).
     expect(existsSync(join(dataDir, 'agenta.db-wal'))).toBe(false)

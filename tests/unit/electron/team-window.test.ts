@@ -1,7 +1,6 @@
-// The team window's rules (src-main/electron/team-window.ts) with a fake platform: the Electron
-// binary does not run here, so the window and the session are stand-ins that record what the
-// rules asked of them.
-import { EventEmitter } from 'node:events'
+// The team window's rules (src-main/electron/team-window.ts) with a fake platform
+// (tests/utils/fake-platform.ts): the Electron binary does not run here, so the window and the
+// session are stand-ins that record what the rules asked of them.
 import { describe, expect, it, vi } from 'vitest'
 import {
   DESKTOP_UA_TOKEN,
@@ -12,71 +11,16 @@ import {
   teamNavigation,
   teamPermission,
   TeamWindows,
-  teamWindowOptions,
-  type TeamPlatform
+  teamWindowOptions
 } from '../../../src-main/electron/team-window'
 import { appMenuTemplate } from '../../../src-main/electron/app-menu'
-
-vi.mock('electron', () => ({ BrowserWindow: class {}, ipcMain: { handle: vi.fn(), removeHandler: vi.fn() } }))
-const { handleTeamOpen } = await import('../../../src-main/electron/ipc')
+import { handleTeamOpen } from '../../../src-main/electron/ipc'
+import { fakeTeamPlatform } from '../../utils/fake-platform'
 
 const ORIGIN = 'https://team.example.com'
 
-class FakeWindow extends EventEmitter {
-  webContents = Object.assign(new EventEmitter(), {
-    openHandler: null as null | ((d: { url: string }) => { action: 'deny' }),
-    setWindowOpenHandler(h: (d: { url: string }) => { action: 'deny' }) {
-      this.openHandler = h
-    }
-  })
-  loads: string[] = []
-  closed = false
-  shown = false
-  constructor(public options: any) {
-    super()
-  }
-  loadURL = vi.fn(async (url: string) => void this.loads.push(url))
-  show = () => (this.shown = true)
-  hide = () => (this.shown = false)
-  focus = vi.fn()
-  restore = vi.fn()
-  isVisible = () => this.shown
-  isMinimized = () => false
-  isDestroyed = () => this.closed
-  close = () => {
-    this.closed = true
-    this.emit('closed')
-  }
-  /** A navigation (will-navigate / will-redirect); true when it was stopped. */
-  navigate(url: string, kind: 'will-navigate' | 'will-redirect' = 'will-navigate', isMainFrame = true): boolean {
-    let prevented = false
-    this.webContents.emit(kind, { url, isMainFrame, preventDefault: () => (prevented = true) })
-    return prevented
-  }
-}
-
 function fakePlatform(recent: string[] = [ORIGIN]) {
-  const state = {
-    windows: [] as FakeWindow[],
-    external: [] as string[],
-    localShown: true,
-    notes: [] as string[],
-    changes: 0,
-    sessions: [] as { partition: string; origin: () => string | null }[]
-  }
-  const platform: TeamPlatform = {
-    createWindow: (options) => {
-      const w = new FakeWindow(options)
-      state.windows.push(w)
-      return w
-    },
-    prepareSession: (partition, origin) => void state.sessions.push({ partition, origin }),
-    recentOrigins: async () => recent,
-    openExternal: (url) => void state.external.push(url),
-    local: { show: () => (state.localShown = true), hide: () => (state.localShown = false), bounds: () => ({ x: 10, y: 20, width: 1000, height: 700 }) },
-    notify: (m) => void state.notes.push(m),
-    changed: () => void state.changes++
-  }
+  const { platform, state } = fakeTeamPlatform({ recent })
   const log = { info: vi.fn(), warn: vi.fn() }
   return { state, team: new TeamWindows(platform, log as any) }
 }

@@ -1,29 +1,24 @@
 import { describe, expect, it, vi } from 'vitest'
-import { EventEmitter } from 'node:events'
 import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { rendererLocation } from '../../../src-main/electron/trust'
 import { DEFAULT_WINDOW_STATE, MIN_WINDOW_SIZE, restoreWindowState } from '../../../src-main/electron/window-state'
 
-vi.mock('electron', () => ({ BrowserWindow: class {}, nativeTheme: {}, screen: {}, shell: { openExternal: vi.fn(async () => {}) } }))
-const { guardWebContents } = await import('../../../src-main/electron/window')
+import { guardWebContents } from '../../../src-main/electron/window'
+import { FakeWebContents } from '../../utils/fake-platform'
 
 const rendererDir = resolve('/app/out/renderer')
 const loc = rendererLocation({ rendererDir })
 const indexUrl = pathToFileURL(join(rendererDir, 'index.html')).href
 
-function fakeContents() {
-  const contents = new EventEmitter() as EventEmitter & { openHandler?: (d: { url: string }) => { action: string } }
-  ;(contents as any).setWindowOpenHandler = (fn: any) => (contents.openHandler = fn)
-  return contents
-}
+const fakeContents = () => new FakeWebContents()
 const navEvent = (url: string, isMainFrame = true) => ({ url, isMainFrame, preventDefault: vi.fn() })
 
 describe('guardWebContents', () => {
   it('lets our page navigate within itself and blocks everything else, opening web links outside', () => {
     const contents = fakeContents()
     const open = vi.fn(async () => {})
-    guardWebContents(contents as any, loc, open)
+    guardWebContents(contents, loc, open)
 
     const inApp = navEvent(`${indexUrl}#/settings`)
     contents.emit('will-navigate', inApp)
@@ -44,7 +39,7 @@ describe('guardWebContents', () => {
     const contents = fakeContents()
     const open = vi.fn(async () => {})
     let team = false
-    guardWebContents(contents as any, loc, open, () => team)
+    guardWebContents(contents, loc, open, () => team)
     const before = navEvent('https://team.example.com/')
     contents.emit('will-navigate', before)
     expect(before.preventDefault).toHaveBeenCalled()
@@ -61,7 +56,7 @@ describe('guardWebContents', () => {
   it('blocks redirects away from our pages without opening them', () => {
     const contents = fakeContents()
     const open = vi.fn(async () => {})
-    guardWebContents(contents as any, loc, open)
+    guardWebContents(contents, loc, open)
     const r = navEvent('https://evil.example/')
     contents.emit('will-redirect', r)
     expect(r.preventDefault).toHaveBeenCalled()
@@ -71,7 +66,7 @@ describe('guardWebContents', () => {
   it('denies every new window, handing only http(s) links to the browser', () => {
     const contents = fakeContents()
     const open = vi.fn(async () => {})
-    guardWebContents(contents as any, loc, open)
+    guardWebContents(contents, loc, open)
     expect(contents.openHandler!({ url: 'https://example.com/' })).toEqual({ action: 'deny' })
     expect(open).toHaveBeenCalledWith('https://example.com/')
     expect(contents.openHandler!({ url: indexUrl })).toEqual({ action: 'deny' })
@@ -82,7 +77,7 @@ describe('guardWebContents', () => {
   it('prevents attaching a webview', () => {
     const contents = fakeContents()
     guardWebContents(
-      contents as any,
+      contents,
       loc,
       vi.fn(async () => {})
     )
