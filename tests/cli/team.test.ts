@@ -8,6 +8,7 @@ import { tempDir } from '../utils/boot'
 import { createTempMysqlDb } from '../utils/mariadb'
 import { startFakeLlm } from '../utils/fake-llm'
 import { createLanceDbStore } from '../../src-main/vector'
+import { until } from '../utils/until'
 
 /**
  * Team mode as it is deployed: two `agenta serve` processes on one MariaDB database and one Redis
@@ -68,16 +69,6 @@ const api =
   }
 
 const shared = () => ({ data: tempDir(), prefix: `agenta-test-${randomBytes(4).toString('hex')}:` })
-
-async function until<T>(probe: () => Promise<T | undefined | false>, what: string, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms
-  for (;;) {
-    const v = await probe()
-    if (v) return v
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 100))
-  }
-}
 
 async function runsPerSlot(scheduleId: string): Promise<Map<number, number>> {
   const { createConnection } = await import('mysql2/promise')
@@ -306,13 +297,13 @@ describe('two agenta serve processes on one MariaDB and Redis', () => {
       expect(added.status).toBeLessThan(300)
       const status = async () => (await b.api('GET', `/api/knowledge-bases/${kb.id}/status`)).body
       // Kill A as soon as it has made documents ready and still holds others.
-      await until(async () => ((await status()).counts.byStatus.ready ?? 0) >= 5, 'the first documents to be ready', 60_000)
+      await until(async () => ((await status()).counts.byStatus.ready ?? 0) >= 5, 'the first documents to be ready', { timeoutMs: 60_000 })
       a.child.kill('SIGKILL')
       await new Promise((r) => a.child.once('exit', r))
       const atKill = await status()
       expect(atKill.counts.byStatus.ready ?? 0).toBeLessThan(FILES)
 
-      await until(async () => (await status()).counts.byStatus.ready === FILES, 'B to finish every document', 120_000)
+      await until(async () => (await status()).counts.byStatus.ready === FILES, 'B to finish every document', { timeoutMs: 120_000 })
       const done = await status()
       expect(done.counts.byStatus).toEqual({ ready: FILES })
       // One row per served chunk in the shared vector folder: nothing from A's cut attempts is left.

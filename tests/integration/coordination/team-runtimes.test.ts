@@ -8,6 +8,7 @@ import { redisCoordination } from '../../../src-main/core/coordination'
 import { dispatchSafe } from '../../../src-main/core/dispatch'
 import { ownerContext } from '../../../src-main/core/context'
 import type { TurnEvent } from '../../../src-main/contract/chat'
+import { until } from '../../utils/until'
 
 /**
  * What one process kept to itself, checked with two runtimes ("processes") in this test process on
@@ -53,16 +54,6 @@ function gate() {
   let open!: () => void
   const opened = new Promise<void>((r) => (open = r))
   return { opened, open }
-}
-
-async function until<T>(probe: () => T | Promise<T>, what: string, ms = 15_000): Promise<NonNullable<T>> {
-  const end = Date.now() + ms
-  for (;;) {
-    const v = await probe()
-    if (v) return v as NonNullable<T>
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 50))
-  }
 }
 
 type Rt = Awaited<ReturnType<typeof pair>>[0]
@@ -169,7 +160,7 @@ describe('two runtimes on one MariaDB and Redis', () => {
       await call(b, 'knowledgeBases.updateSource', { id: kb.id, sourceId: source.id, schedule: '* * * * * *' })
       await more.third()
       hits.length = 0
-      await until(() => hits.length >= 6, 'six scheduled syncs', 20_000)
+      await until(() => hits.length >= 6, 'six scheduled syncs')
       // One sync per slot (a second), not one per process: twice as many hits as seconds if both fired.
       const span = Math.floor((hits.at(-1)! - hits[0]) / 1000)
       expect(hits.length).toBeLessThanOrEqual(span + 2)
