@@ -1,9 +1,8 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { randomBytes } from 'node:crypto'
 import OpenAI from 'openai'
-import { bootServer, tempDir, type BootedServer } from '../../utils/boot'
-import { createTempMysqlDb } from '../../utils/mariadb'
-import { startFakeLlm, type FakeLlm } from '../../utils/fake-llm'
+import { bootServer, type BootedServer } from '../../utils/boot'
+import { REDIS_URL, teamOf } from './helpers'
 import { redisCoordination } from '../../../src-main/core/coordination'
 import { IdempotencyKeys } from '../../../src-main/server/openai/idempotency'
 import { redisRecordings } from '../../../src-main/server/openai/recordings-redis'
@@ -13,41 +12,12 @@ import { redisRecordings } from '../../../src-main/server/openai/recordings-redi
  * Redis prefix, as two `agenta serve` behind one proxy. A client's retry may land on the other
  * process: it must get the first request's answer, and the agent's turn must run once.
  */
-const REDIS_URL = process.env.AGENTA_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379'
+const team = teamOf(bootServer)
 
-let db: Awaited<ReturnType<typeof createTempMysqlDb>>
-let llm: FakeLlm
-const booted: BootedServer[] = []
-
-beforeAll(async () => {
-  db = await createTempMysqlDb()
-  llm = await startFakeLlm()
-})
-afterEach(async () => {
-  await Promise.all(booted.splice(0).map((b) => b.close({ keepData: true })))
-  llm.onChat(null)
-  llm.reset()
-})
-afterAll(async () => {
-  await llm?.close()
-  await db?.drop()
-})
-
-async function pair() {
-  const dataDir = tempDir()
-  const prefix = `agenta-test-${randomBytes(4).toString('hex')}:`
-  const boot = () =>
-    bootServer({ dataDir, store: { kind: 'mysql', url: db.url }, coordination: redisCoordination({ url: REDIS_URL, prefix }), shutdown: { graceMs: 0 } })
-  const a = await boot()
-  const b = await boot()
-  booted.push(a, b)
-  return [a, b] as const
-}
-
-const chatRequests = () => llm.requests.filter((r) => r.path === '/v1/chat/completions')
+const chatRequests = () => team.llm.requests.filter((r) => r.path === '/v1/chat/completions')
 
 async function agentOn(s: BootedServer) {
-  const provider = await s.api('POST', '/api/providers', { name: `Fake ${randomBytes(3).toString('hex')}`, baseUrl: llm.baseUrl })
+  const provider = await s.api('POST', '/api/providers', { name: `Fake ${randomBytes(3).toString('hex')}`, baseUrl: team.llm.baseUrl })
   expect(provider.status).toBe(201)
   const agent = await s.api('POST', '/api/agents', { name: 'Clerk', providerId: provider.body.id, model: 'fake-chat' })
   expect(agent.status).toBe(201)
@@ -56,10 +26,10 @@ async function agentOn(s: BootedServer) {
 
 describe('/v1 Idempotency-Key across two processes', () => {
   it('a retry on the other process gets the first answer, live while it runs and after; the turn runs once', async () => {
-    const [a, b] = await pair()
+    const [a, b] = await team.pair()
     const agent = await agentOn(a)
     const client = (s: BootedServer) => new OpenAI({ baseURL: `${s.url}/v1`, apiKey: s.token, maxRetries: 0 })
-    llm.script({ text: 'Only once.', firstTokenDelayMs: 500 })
+    team.llm.script({ text: 'Only once.', firstTokenDelayMs: 500 })
     const ask = (s: BootedServer, key: string, content = 'once?') =>
       client(s).chat.completions.create({ model: agent.uuid, messages: [{ role: 'user', content }] }, { headers: { 'Idempotency-Key': key } })
     const first = ask(a, 'team-k1')
@@ -73,7 +43,7 @@ describe('/v1 Idempotency-Key across two processes', () => {
     expect(chatRequests()).toHaveLength(1)
 
     // A stream replays on the other process too, frame for frame.
-    llm.script({ chunks: ['a ', 'b ', 'c'], chunkDelayMs: 100 })
+    team.llm.script({ chunks: ['a ', 'b ', 'c'], chunkDelayMs: 100 })
     const stream = async (s: BootedServer) => {
       const it = await client(s).chat.completions.create(
         { model: agent.uuid, messages: [{ role: 'user', content: 'stream' }], stream: true },
