@@ -12,7 +12,7 @@ const now = performance.now.bind(performance)
 export async function until<T>(
   probe: () => T | Promise<T>,
   what: string,
-  { timeoutMs = 20_000, everyMs = 25 }: { timeoutMs?: number; everyMs?: number } = {}
+  { timeoutMs = 20_000, everyMs = 50 }: { timeoutMs?: number; everyMs?: number } = {}
 ): Promise<NonNullable<T>> {
   const end = now() + timeoutMs
   let last: unknown
