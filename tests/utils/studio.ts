@@ -22,6 +22,8 @@ export interface StudioOptions {
   provider?: { name: string; refreshModels?: boolean }
   /** Playwright's default timeout for each step of the page. */
   stepTimeoutMs?: number
+  /** The server's own options (runtime and HTTP server), e.g. accounts on or knowledge timings. */
+  boot?: Parameters<typeof bootServer>[0]
 }
 
 export interface Studio {
@@ -50,7 +52,11 @@ export interface Studio {
 export async function startStudio(opts: StudioOptions = {}): Promise<Studio> {
   if (!existsSync(RENDERER)) throw new Error(`${RENDERER} is missing: run \`npx electron-vite build\` before the e2e tests`)
   mkdirSync(SHOTS, { recursive: true })
-  const [srv, llm, browser] = await Promise.all([bootServer(), opts.llm === false ? undefined : startFakeLlm(opts.llm ?? {}), launchBrowser(opts.browserArgs)])
+  const [srv, llm, browser] = await Promise.all([
+    bootServer(opts.boot),
+    opts.llm === false ? undefined : startFakeLlm(opts.llm ?? {}),
+    launchBrowser(opts.browserArgs)
+  ])
   const studio: Studio = {
     srv,
     llm: llm!,
