@@ -117,6 +117,7 @@ describe('engine outages on a team server', () => {
     expect(task.status).toBe(201)
     await redis.stop()
     // The slot passes while its claim cannot be asked: it must wait, not run unclaimed nor be dropped.
+    // The wait is the behaviour under test: the slot's time (1.5 s) must go by with Redis away.
     await new Promise((r) => setTimeout(r, 4_000))
     expect((await s.api('GET', `/api/schedules/${task.body.id}/runs`)).body).toEqual([])
     await redis.start()

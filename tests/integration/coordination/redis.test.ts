@@ -77,7 +77,8 @@ describe('redis lock', () => {
       )
       .catch(() => undefined)
     await held.promise
-    // Three leases later, the running holder still has it.
+    // Three leases later, the running holder still has it (the wait is the behaviour under test:
+    // the holder's renewals must outlast the lease).
     await new Promise((r) => setTimeout(r, 900))
     await expect(b.locks.run('source:1', async () => 'b', { waitMs: 100 })).rejects.toBeInstanceOf(LockTimeout)
     // The holder's process dies (no release, no renewal): the lease runs out and another takes over.

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto'
 import { bootRuntime } from '../../utils/boot'
 import type { Runtime } from '../../../src-main/core/runtime'
 import { teamOf } from './helpers'
+import { until } from '../../utils/until'
 import { dispatchSafe } from '../../../src-main/core/dispatch'
 import { ownerContext } from '../../../src-main/core/context'
 
@@ -60,9 +61,7 @@ describe('memory extraction across two processes', () => {
     const s1 = await a.chat.sessions.create({ agentId: agent.id, userId: 'lin', title: 'One' })
     const turn = await a.chat.startTurn({ sessionId: s1.id, message: 'I live in Hangzhou' })
     expect((await turn.done).status).toBe('ok')
-    const end = Date.now() + 10_000
-    while (!extracting && Date.now() < end) await new Promise((r) => setTimeout(r, 20))
-    expect(extracting).toBe(true)
+    await until(() => extracting, 'the extraction to start')
     // Asked of B while A's extraction waits for the model.
     await call(b, 'memories.forget', { userId: 'lin' })
     await a.memory.idle()

@@ -62,7 +62,9 @@ describe('two runtimes on one MariaDB and Redis', () => {
     await until(() => calls === 1, 'the first turn to reach the model')
     const two = await b.chat.startTurn({ sessionId: session.id, message: 'two' })
     const twoEvents = drain(two.events)
-    // In one process the second turn waits for the first; across processes it must too.
+    // In one process the second turn waits for the first; across processes it must too. Nothing
+    // observable marks B waiting on the Redis lock, so B gets a window in which a turn that ignored
+    // the lock would have reached the model.
     await new Promise((r) => setTimeout(r, 700))
     expect(calls).toBe(1)
     first.open()

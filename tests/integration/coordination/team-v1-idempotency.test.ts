@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto'
 import OpenAI from 'openai'
 import { bootServer, type BootedServer } from '../../utils/boot'
 import { REDIS_URL, teamOf } from './helpers'
+import { until } from '../../utils/until'
 import { redisCoordination } from '../../../src-main/core/coordination'
 import { IdempotencyKeys } from '../../../src-main/server/openai/idempotency'
 import { redisRecordings } from '../../../src-main/server/openai/recordings-redis'
@@ -34,7 +35,7 @@ describe('/v1 Idempotency-Key across two processes', () => {
       client(s).chat.completions.create({ model: agent.uuid, messages: [{ role: 'user', content }] }, { headers: { 'Idempotency-Key': key } })
     const first = ask(a, 'team-k1')
     // The retry reaches B while A's turn is still waiting for the model.
-    await new Promise((r) => setTimeout(r, 150))
+    await until(() => chatRequests().length === 1, "A's turn to reach the model")
     const [one, two] = await Promise.all([first, ask(b, 'team-k1')])
     const three = await ask(b, 'team-k1')
     expect(one.choices[0].message.content).toBe('Only once.')
@@ -54,7 +55,7 @@ describe('/v1 Idempotency-Key across two processes', () => {
       return text
     }
     const live = stream(a)
-    await new Promise((r) => setTimeout(r, 150))
+    await until(() => chatRequests().length === 2, "A's stream to reach the model")
     expect(await Promise.all([live, stream(b)])).toEqual(['a b c', 'a b c'])
     expect(await stream(b)).toBe('a b c')
     expect(chatRequests()).toHaveLength(2)
@@ -82,15 +83,14 @@ describe('/v1 Idempotency-Key across two processes', () => {
       first.recording.frame({ n: 1 })
       const retry = await b.claim('studio', 'k-dead', { q: 1 })
       expect(retry.first).toBe(false)
-      // Still running: the retry sees the frames so far and keeps waiting.
+      // Still running: the retry sees the frames so far and keeps waiting. A wait longer than the
+      // heartbeat's 300 ms is the behaviour under test: A's renewals keep the recording alive.
       await new Promise((r) => setTimeout(r, 500))
       expect(retry.recording.frames).toEqual([{ n: 1 }])
       expect(retry.recording.ended).toBe(false)
       // A's process dies: nothing renews its heartbeat.
       await ra.close()
-      const end = Date.now() + 5_000
-      while (!retry.recording.ended && Date.now() < end) await new Promise((r) => setTimeout(r, 50))
-      expect(retry.recording.ended).toBe(true)
+      await until(() => retry.recording.ended, 'the retry to see the recording end')
       expect(retry.recording.answer).toBeUndefined()
     } finally {
       await Promise.all([ra.close(), rb.close()])
