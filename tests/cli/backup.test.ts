@@ -1,35 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { spawn, type ChildProcess } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
+import { killAgentas, runAgenta } from '../utils/agenta-cli'
 import { tempDir } from '../utils/boot'
 
 /** `agenta backup` / `agenta restore`, and the restart a restore asks of `agenta serve` (the built command). */
-const bin = resolve(import.meta.dirname, '../../bin/agenta.js')
-const children: ChildProcess[] = []
-
-function run(args: string[]) {
-  const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
-  children.push(child)
-  let out = ''
-  let err = ''
-  child.stdout!.on('data', (d) => (out += d))
-  child.stderr!.on('data', (d) => (err += d))
-  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)))
-  const started = new Promise<{ url: string; token: string }>((res, rej) => {
-    child.stdout!.on('data', () => {
-      const m = out.match(/Studio: (http:\/\/\S+)\/\?token=(\S+)/)
-      if (m) res({ url: m[1], token: m[2] })
-    })
-    void exited.then((code) => rej(new Error(`exited ${code}: ${err}`)))
-  })
-  started.catch(() => {})
-  return { child, started, exited, output: () => out, errors: () => err }
-}
-
-afterEach(() => {
-  for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL')
-})
+afterEach(killAgentas)
 
 const call = async (url: string, token: string, method: string, path: string, body?: unknown) => {
   const res = await fetch(url + path, {
@@ -45,15 +21,15 @@ describe('agenta backup / restore', () => {
   it('backs up while the studio runs; a restore through the API restarts `agenta serve` on the same port and token', async () => {
     const data = tempDir()
     const archive = join(tempDir(), 'studio.tar.gz')
-    const s = run(['serve', '--port', '0', '--data', data])
+    const s = runAgenta(['serve', '--port', '0', '--data', data])
     const { url, token } = await s.started
     await call(url, token, 'POST', '/api/agents', { name: 'One' })
 
-    const backup = run(['backup', archive, '--data', data])
+    const backup = runAgenta(['backup', archive, '--data', data])
     expect(await backup.exited).toBe(0)
     expect(backup.output()).toMatch(/keep it as safe as a password/)
     // A second backup to the same file is refused rather than overwriting it.
-    const again = run(['backup', archive, '--data', data])
+    const again = runAgenta(['backup', archive, '--data', data])
     expect(await again.exited).toBe(2)
 
     await call(url, token, 'POST', '/api/agents', { name: 'Two' })
@@ -74,28 +50,28 @@ describe('agenta backup / restore', () => {
   it('restores into another folder with --yes; asks without it; refuses a damaged file', async () => {
     const source = tempDir()
     const archive = join(tempDir(), 'studio.tar.gz')
-    const first = run(['serve', '--port', '0', '--data', source])
+    const first = runAgenta(['serve', '--port', '0', '--data', source])
     const a = await first.started
     await call(a.url, a.token, 'POST', '/api/agents', { name: 'Moved' })
     first.child.kill('SIGTERM')
     expect(await first.exited).toBe(0)
-    expect(await run(['backup', archive, '--data', source]).exited).toBe(0)
+    expect(await runAgenta(['backup', archive, '--data', source]).exited).toBe(0)
 
     const target = tempDir()
-    const noTty = run(['restore', archive, '--data', target])
+    const noTty = runAgenta(['restore', archive, '--data', target])
     expect(await noTty.exited).toBe(2)
     expect(noTty.errors()).toMatch(/--yes/)
 
     const damaged = join(tempDir(), 'cut.tar.gz')
     writeFileSync(damaged, readFileSync(archive).subarray(0, 200))
-    const bad = run(['restore', damaged, '--data', target, '--yes'])
+    const bad = runAgenta(['restore', damaged, '--data', target, '--yes'])
     expect(await bad.exited).toBe(2)
     expect(bad.errors()).toMatch(/damaged/)
 
-    const ok = run(['restore', archive, '--data', target, '--yes'])
+    const ok = runAgenta(['restore', archive, '--data', target, '--yes'])
     expect(await ok.exited).toBe(0)
     expect(ok.output()).toMatch(/Restored\./)
-    const second = run(['serve', '--port', '0', '--data', target])
+    const second = runAgenta(['serve', '--port', '0', '--data', target])
     const b = await second.started
     expect(await names(b.url, b.token)).toEqual(['Moved'])
     // The token came with the data: scripts given the old URL keep working.

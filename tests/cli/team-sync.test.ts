@@ -1,17 +1,17 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { tempDir } from '../utils/boot'
 import { createTempMysqlDb } from '../utils/mariadb'
+import { AGENTA_BIN, killAgentas, runAgenta } from '../utils/agenta-cli'
+import { until } from '../utils/until'
 
 /**
  * Push and pull between two `agenta serve` processes as they are run (the built command: `npx
  * electron-vite build` first): a desktop-like one on SQLite with its own token, and a team server
  * on MariaDB (accounts on) whose builder was added with `agenta user add`.
  */
-const bin = resolve(import.meta.dirname, '../../bin/agenta.js')
-const children: ChildProcess[] = []
 let db: Awaited<ReturnType<typeof createTempMysqlDb>>
 
 beforeAll(async () => {
@@ -20,27 +20,10 @@ beforeAll(async () => {
 afterAll(async () => {
   await db?.drop()
 })
-afterEach(() => {
-  for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL')
-})
+afterEach(killAgentas)
 
-function serve(args: string[]): Promise<string> {
-  const child = spawn(process.execPath, [bin, 'serve', '--port', '0', ...args], {
-    env: { ...process.env, AGENTA_MALLOC_TUNED: '1' },
-    stdio: ['ignore', 'pipe', 'pipe']
-  })
-  children.push(child)
-  let out = ''
-  let err = ''
-  child.stderr!.on('data', (d) => (err += d))
-  return new Promise((res, rej) => {
-    child.stdout!.on('data', (d) => {
-      out += d
-      const m = out.match(/Studio: (http:\/\/\S+)\/\?token=/)
-      if (m) res(m[1]!)
-    })
-    child.on('exit', (code) => rej(new Error(`agenta serve exited ${code}: ${err}`)))
-  })
+async function serve(args: string[]): Promise<string> {
+  return (await runAgenta(['serve', '--port', '0', ...args], { AGENTA_MALLOC_TUNED: '1' }).started).url
 }
 
 async function call(url: string, method: string, path: string, auth: { token?: string; cookie?: string }, body?: unknown) {
@@ -58,7 +41,7 @@ describe('agenta serve ⇄ agenta serve', () => {
     const teamData = tempDir()
     const add = spawnSync(
       process.execPath,
-      [bin, 'user', 'add', '--role', 'builder', '--email', 'bob@example.com', '--name', 'Bob', '--db', db.url, '--data', teamData],
+      [AGENTA_BIN, 'user', 'add', '--role', 'builder', '--email', 'bob@example.com', '--name', 'Bob', '--db', db.url, '--data', teamData],
       {
         input: `${pw}\n`,
         encoding: 'utf8'
@@ -94,13 +77,11 @@ describe('agenta serve ⇄ agenta serve', () => {
 
     // The document is ingested there and found by search.
     const teamKb = (await call(teamUrl, 'GET', '/api/knowledge-bases', bob)).body.find((k: { name: string }) => k.name === 'Handbook')
-    const end = Date.now() + 30_000
-    for (;;) {
-      const docs = (await call(teamUrl, 'GET', `/api/knowledge-bases/${teamKb.id}/documents`, bob)).body
-      if (docs.items[0]?.status === 'ready') break
-      if (Date.now() > end) throw new Error(`not ingested: ${JSON.stringify(docs.items)}`)
-      await new Promise((r) => setTimeout(r, 200))
-    }
+    await until(
+      async () => (await call(teamUrl, 'GET', `/api/knowledge-bases/${teamKb.id}/documents`, bob)).body.items[0]?.status === 'ready',
+      'the pushed document to be ingested on the team server',
+      { timeoutMs: 30_000 }
+    )
     const hits = await call(teamUrl, 'POST', `/api/knowledge-bases/${teamKb.id}/search`, bob, { query: 'car park north gate', mode: 'fulltext' })
     expect(hits.status).toBe(200)
     expect(JSON.stringify(hits.body)).toContain('300 cars')

@@ -1,23 +1,23 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { spawn, type ChildProcess } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { io as connect, type Socket } from 'socket.io-client'
 import { tempDir } from '../utils/boot'
 import { createTempMysqlDb } from '../utils/mariadb'
 import { startFakeLlm } from '../utils/fake-llm'
 import { createLanceDbStore } from '../../src-main/vector'
+import { until } from '../utils/until'
+import { killAgentas, runAgenta } from '../utils/agenta-cli'
 
 /**
  * Team mode as it is deployed: two `agenta serve` processes on one MariaDB database and one Redis
  * (the built app: `npx electron-vite build` first). They must behave as one server.
  */
-const bin = resolve(import.meta.dirname, '../../bin/agenta.js')
 const REDIS_URL = process.env.AGENTA_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379'
 const TOKEN = 'team-token'
 
-const children: ChildProcess[] = []
 const sockets: Socket[] = []
 let db: Awaited<ReturnType<typeof createTempMysqlDb>>
 
@@ -29,29 +29,24 @@ afterAll(async () => {
 })
 afterEach(() => {
   for (const s of sockets.splice(0)) s.close()
-  for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL')
+  killAgentas()
 })
 
 /** One server process; all of a test's processes share the data folder, the database and a Redis key prefix. */
-function serve(shared: { data: string; prefix: string; db?: string; env?: Record<string, string> }): Promise<{ url: string; api: Api; child: ChildProcess }> {
-  const args = ['serve', '--port', '0', '--data', shared.data, '--token', TOKEN, '--db', shared.db ?? db.url, '--redis', REDIS_URL]
-  const child = spawn(process.execPath, [bin, ...args], {
+async function serve(shared: {
+  data: string
+  prefix: string
+  db?: string
+  env?: Record<string, string>
+}): Promise<{ url: string; api: Api; child: ChildProcess }> {
+  const p = runAgenta(['serve', '--port', '0', '--data', shared.data, '--token', TOKEN, '--db', shared.db ?? db.url, '--redis', REDIS_URL], {
     // One process per server (no allocator re-exec), so killing it kills the server.
-    env: { ...process.env, AGENTA_MALLOC_TUNED: '1', AGENTA_REDIS_PREFIX: shared.prefix, ...shared.env },
-    stdio: ['ignore', 'pipe', 'pipe']
+    AGENTA_MALLOC_TUNED: '1',
+    AGENTA_REDIS_PREFIX: shared.prefix,
+    ...shared.env
   })
-  children.push(child)
-  let out = ''
-  let err = ''
-  child.stderr!.on('data', (d) => (err += d))
-  return new Promise((res, rej) => {
-    child.stdout!.on('data', (d) => {
-      out += d
-      const m = out.match(/Studio: (http:\/\/\S+)\/\?token=/)
-      if (m) res({ url: m[1], api: api(m[1]), child })
-    })
-    child.on('exit', (code) => rej(new Error(`agenta serve exited ${code}: ${err}`)))
-  })
+  const { url } = await p.started
+  return { url, api: api(url), child: p.child }
 }
 
 type Api = (method: string, path: string, body?: unknown, headers?: Record<string, string>) => Promise<{ status: number; body: any; headers: Headers }>
@@ -68,16 +63,6 @@ const api =
   }
 
 const shared = () => ({ data: tempDir(), prefix: `agenta-test-${randomBytes(4).toString('hex')}:` })
-
-async function until<T>(probe: () => Promise<T | undefined | false>, what: string, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms
-  for (;;) {
-    const v = await probe()
-    if (v) return v
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 100))
-  }
-}
 
 async function runsPerSlot(scheduleId: string): Promise<Map<number, number>> {
   const { createConnection } = await import('mysql2/promise')
@@ -102,12 +87,9 @@ function studioSocket(url: string): Promise<{ socket: Socket; seen: Array<[strin
 }
 
 describe('agenta serve --redis and --vector', () => {
-  function exitOf(args: string[]) {
-    const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, AGENTA_MALLOC_TUNED: '1' }, stdio: ['ignore', 'pipe', 'pipe'] })
-    children.push(child)
-    let err = ''
-    child.stderr!.on('data', (d) => (err += d))
-    return new Promise<{ code: number | null; err: string }>((res) => child.on('exit', (code) => res({ code, err })))
+  async function exitOf(args: string[]) {
+    const p = runAgenta(args, { AGENTA_MALLOC_TUNED: '1' })
+    return { code: await p.exited, err: p.errors() }
   }
 
   it('refuses a URL that is not redis:// and a Redis that does not answer, saying which', async () => {
@@ -143,7 +125,7 @@ describe('two agenta serve processes on one MariaDB and Redis', () => {
         expect(await ready.json()).toEqual({ ok: true, checks: { database: { ok: true, kind: 'mysql' }, redis: { ok: true, kind: 'redis' } } })
       }
     } finally {
-      for (const c of children.splice(0)) c.kill('SIGKILL')
+      killAgentas()
       await empty.drop()
     }
   })
@@ -306,13 +288,13 @@ describe('two agenta serve processes on one MariaDB and Redis', () => {
       expect(added.status).toBeLessThan(300)
       const status = async () => (await b.api('GET', `/api/knowledge-bases/${kb.id}/status`)).body
       // Kill A as soon as it has made documents ready and still holds others.
-      await until(async () => ((await status()).counts.byStatus.ready ?? 0) >= 5, 'the first documents to be ready', 60_000)
+      await until(async () => ((await status()).counts.byStatus.ready ?? 0) >= 5, 'the first documents to be ready', { timeoutMs: 60_000 })
       a.child.kill('SIGKILL')
       await new Promise((r) => a.child.once('exit', r))
       const atKill = await status()
       expect(atKill.counts.byStatus.ready ?? 0).toBeLessThan(FILES)
 
-      await until(async () => (await status()).counts.byStatus.ready === FILES, 'B to finish every document', 120_000)
+      await until(async () => (await status()).counts.byStatus.ready === FILES, 'B to finish every document', { timeoutMs: 120_000 })
       const done = await status()
       expect(done.counts.byStatus).toEqual({ ready: FILES })
       // One row per served chunk in the shared vector folder: nothing from A's cut attempts is left.

@@ -2,33 +2,23 @@
 // (Markdown, and an image or PDF)"): the whole conversation, not only what the list has on screen,
 // in the studio's theme. Real Chromium against the server, the built renderer (run
 // `npx electron-vite build` first) and the fake LLM.
-import { existsSync, readFileSync } from 'node:fs'
-import { resolve } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
+import { readFileSync } from 'node:fs'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { bootServer, type BootedServer } from '../utils/boot'
-import { launchBrowser, openPage } from '../utils/browser'
-import { startFakeLlm, type FakeLlm } from '../utils/fake-llm'
+import { openPage } from '../utils/browser'
+import { startStudio, type Studio } from '../utils/studio'
 
-const RENDERER = resolve(__dirname, '../../out/renderer/index.html')
 const API_KEY = 'sk-test-chat-image-0000'
 
-let srv: BootedServer
-let llm: FakeLlm
-let browser: Browser
+let studio: Studio
 let agent: { id: string }
 
+// Each test opens its own page, in its language.
 beforeAll(async () => {
-  if (!existsSync(RENDERER)) throw new Error(`${RENDERER} is missing: run \`npx electron-vite build\` before the e2e tests`)
-  ;[srv, llm, browser] = await Promise.all([bootServer(), startFakeLlm({ apiKey: API_KEY }), launchBrowser()])
-  const provider = (await srv.api('POST', '/api/providers', { name: 'Fake LLM', baseUrl: llm.baseUrl, apiKey: API_KEY })).body
-  await srv.api('POST', `/api/providers/${provider.id}/refresh-models`)
-  agent = (await srv.api('POST', '/api/agents', { name: 'Guide', providerId: provider.id, model: 'fake-chat' })).body
+  studio = await startStudio({ llm: { apiKey: API_KEY }, provider: { name: 'Fake LLM', refreshModels: true }, context: false })
+  agent = (await studio.srv.api('POST', '/api/agents', { name: 'Guide', providerId: studio.providerId, model: 'fake-chat' })).body
 })
-afterAll(async () => {
-  await browser?.close()
-  await Promise.all([srv?.close(), llm?.close()])
-})
+afterAll(() => studio?.close())
 
 /** Exports the open conversation as PNG; its bytes. */
 async function exportPng(page: Page, label: string): Promise<Buffer> {
@@ -73,13 +63,13 @@ describe('export a conversation as an image', () => {
     { lang: 'zh-CN', locale: 'zh-CN', label: '图片（PNG）', theme: 'dark' }
   ] as const) {
     test(`${lang}, ${theme} theme: a PNG of the whole conversation, taller as it grows`, async () => {
-      await srv.api('PUT', '/api/settings', { language: lang, theme })
-      const { page, errors } = await openPage(browser, { locale, acceptDownloads: true })
+      await studio.srv.api('PUT', '/api/settings', { language: lang, theme })
+      const { page, errors } = await openPage(studio.browser, { locale, acceptDownloads: true })
       page.setDefaultTimeout(10_000)
       try {
-        await page.goto(`${srv.url}/?token=${srv.token}#/chat/${agent.id}`)
+        await page.goto(studio.url(`/chat/${agent.id}`))
         await page.getByTestId('chat-new').click()
-        llm.script({ text: 'Open from nine to five.' })
+        studio.llm.script({ text: 'Open from nine to five.' })
         await ask(page, `Opening hours? (${lang})`, 'Open from nine to five.')
         const short = await exportPng(page, label)
         expect(short.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a')
@@ -89,7 +79,7 @@ describe('export a conversation as an image', () => {
         expect(short.length).toBeGreaterThan(5_000)
 
         const long = Array.from({ length: 40 }, (_, i) => `Line ${i + 1} of a long answer.`).join('\n\n')
-        llm.script({ text: long }, { text: 'The last answer, at the very end.' })
+        studio.llm.script({ text: long }, { text: 'The last answer, at the very end.' })
         await ask(page, 'Tell me everything.', 'Line 40 of a long answer.')
         await ask(page, 'Anything else?', 'The last answer, at the very end.')
         const bigger = await exportPng(page, label)

@@ -2,19 +2,17 @@
 // `agenta serve`'s server with the fake LLM (out/renderer must be built: `npx electron-vite build`).
 // Steps share one page and run in order.
 import { createServer, type Server } from 'node:http'
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { tempDir } from '../utils/boot'
 import type { AddressInfo } from 'node:net'
-import { resolve } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { bootServer, type BootedServer } from '../utils/boot'
-import { launchBrowser, openPage } from '../utils/browser'
-import { startFakeLlm, type FakeLlm } from '../utils/fake-llm'
+import { tempDir, type BootedServer } from '../utils/boot'
+import { openPage } from '../utils/browser'
+import type { FakeLlm } from '../utils/fake-llm'
+import { SHOTS, startStudio, type Studio } from '../utils/studio'
+import { until } from '../utils/until'
 
-const RENDERER = resolve(__dirname, '../../out/renderer/phone.html')
-const SHOTS = resolve(__dirname, '../../test-results/screenshots')
 const API_KEY = 'sk-test-chat-0000'
 const CHART = {
   type: 'chart',
@@ -25,6 +23,7 @@ const CHART = {
 }
 const WEATHER = { type: 'weather', data: { city: 'Hangzhou', condition: 'Sunny', temperature: 21, high: 24, low: 14, humidity: 40, wind: 'NE 2' } }
 
+let studio: Studio
 let srv: BootedServer
 let llm: FakeLlm
 let browser: Browser
@@ -48,9 +47,14 @@ async function pick(selectTestId: string, label: string) {
 const words = (n: number, prefix = 'word') => Array.from({ length: n }, (_, i) => `${prefix}${i} `)
 
 beforeAll(async () => {
-  if (!existsSync(RENDERER)) throw new Error(`${RENDERER} is missing: run \`npx electron-vite build\` before the e2e tests`)
-  mkdirSync(SHOTS, { recursive: true })
-  ;[srv, llm, browser] = await Promise.all([bootServer(), startFakeLlm({ apiKey: API_KEY }), launchBrowser()])
+  studio = await startStudio({
+    llm: { apiKey: API_KEY },
+    settings: { language: 'en', theme: 'light' },
+    provider: { name: 'Fake LLM', refreshModels: true },
+    context: { locale: 'en-US' },
+    stepTimeoutMs: 20_000
+  })
+  ;({ srv, llm, browser, page, errors } = studio)
   // A plain website on another origin that embeds the agent with one script tag.
   site = createServer((req, res) => {
     res.setHeader('content-type', 'text/html; charset=utf-8')
@@ -60,27 +64,18 @@ beforeAll(async () => {
   await new Promise<void>((r) => site.listen(0, '127.0.0.1', r))
   siteOrigin = `http://127.0.0.1:${(site.address() as AddressInfo).port}`
 
-  await srv.api('PUT', '/api/settings', { language: 'en', theme: 'light' })
-  const provider = await srv.api('POST', '/api/providers', { name: 'Fake LLM', baseUrl: llm.baseUrl, apiKey: API_KEY })
-  await srv.api('POST', `/api/providers/${provider.body.id}/refresh-models`)
   // An MCP server to bind (saved disabled: nothing is spawned) and a knowledge base with one document.
   await srv.api('POST', '/api/tools', { name: 'Files', enabled: false, config: { transport: 'stdio', command: '/bin/true' } })
   const kb = (await srv.api('POST', '/api/knowledge-bases', { name: 'Museum FAQ' })).body
   const doc = join(tempDir('agenta-e2e-doc-'), 'opening-hours.md')
   writeFileSync(doc, '# Opening hours\n\nThe museum opens at 9:00 and closes at 17:00 every day except Monday.\n')
   await srv.api('POST', `/api/knowledge-bases/${kb.id}/add-paths`, { paths: [doc] })
-  for (let i = 0; (await srv.api('GET', `/api/knowledge-bases/${kb.id}/documents`)).body.items[0]?.status !== 'ready'; i++) {
-    if (i > 200) throw new Error('the test document did not reach "ready" in 20 s')
-    await new Promise((r) => setTimeout(r, 100))
-  }
-  ;({ page, errors } = await openPage(browser, { locale: 'en-US' }))
-  page.setDefaultTimeout(20_000)
+  await until(async () => (await srv.api('GET', `/api/knowledge-bases/${kb.id}/documents`)).body.items[0]?.status === 'ready', 'the test document to be ready')
 })
 
 afterAll(async () => {
-  await browser?.close()
   site?.close()
-  await Promise.all([srv?.close(), llm?.close()])
+  await studio?.close()
 })
 
 describe('chat, editor, publishing, phone page and embed', () => {

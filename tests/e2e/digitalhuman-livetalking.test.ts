@@ -11,6 +11,7 @@ import { launchBrowser, openPage } from '../utils/browser'
 import { splitText } from '../utils/fake-llm'
 import { startLiveTalkingMock, type LiveTalkingMock } from '../utils/livetalking-mock'
 import { bundleForPage, PAGE_HTML, ROOT, servePage } from './digitalhuman-page'
+import { until } from '../utils/until'
 
 const ENTRY = `
 import { createAvatar } from '${ROOT}/digitalhuman/avatar/svg-avatar'
@@ -104,15 +105,6 @@ const dh = <T>(fn: string, ...args: unknown[]) => page.evaluate(([f, a]) => (win
 const log = () => page.evaluate(() => (window as any).dh.log)
 const video = () => dh<{ width: number; height: number; time: number; paused: boolean }>('video')
 
-/** A bounded poll of the test's own state (the mock's records). */
-async function until(ok: () => boolean, timeoutMs = 20_000) {
-  const deadline = Date.now() + timeoutMs
-  while (!ok()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time')
-    await new Promise((r) => setTimeout(r, 20))
-  }
-}
-
 /** The video has frames and its clock moves on. */
 async function expectVideoPlays() {
   await page.waitForFunction(() => (window as any).dh.video().width > 0, undefined, { timeout: 20_000 })
@@ -157,7 +149,7 @@ describe('LiveTalking photoreal adapter', () => {
     await dh('turn')
     await dh('feed', ['The first turn is a long answer about the museum. ', 'It goes on and on. '], false)
     await page.waitForFunction(() => (window as any).dh.log.speaking.includes(true), undefined, { timeout: 20_000 })
-    await until(() => mock!.sentences().length === 2)
+    await until(() => mock!.sentences().length === 2, 'both sentences at the mock')
     // Barge-in, then the next turn.
     await dh('interrupt')
     await dh('turn')

@@ -1,38 +1,37 @@
 // A document that failed to ingest, or waits for a retry, says why in the UI's language (issue 15,
 // defect 7): a corrupt PDF and an embedding provider that refuses the key, in zh-CN and en. Real
 // Chromium against the server and the built renderer (run `npx electron-vite build` first).
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { bootServer, tempDir, type BootedServer } from '../utils/boot'
-import { launchBrowser, openPage } from '../utils/browser'
+import { startStudio, type Studio } from '../utils/studio'
+import { tempDir, type BootedServer } from '../utils/boot'
+import { openPage } from '../utils/browser'
 
-const RENDERER = resolve(__dirname, '../../out/renderer/index.html')
-
+let studio: Studio
 let srv: BootedServer
 let browser: Browser
 let refusing: Server
 let modelId: string
 
 beforeAll(async () => {
-  if (!existsSync(RENDERER)) throw new Error(`${RENDERER} is missing: run \`npx electron-vite build\` before the e2e tests`)
   // An embedding server that refuses every key: the document fails its first attempt and waits for a retry.
   refusing = createServer((_req, res) => {
     res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'Incorrect API key provided' } }))
   })
   await new Promise<void>((r) => refusing.listen(0, '127.0.0.1', r))
   // Retries far apart, so the retrying state stays on screen while the test looks at it.
-  ;[srv, browser] = await Promise.all([bootServer({ knowledge: { ingestion: { retryBaseMs: 600_000 }, embedder: { maxRetries: 0 } } }), launchBrowser()])
+  studio = await startStudio({ llm: false, context: false, boot: { knowledge: { ingestion: { retryBaseMs: 600_000 }, embedder: { maxRetries: 0 } } } })
+  ;({ srv, browser } = studio)
   const baseUrl = `http://127.0.0.1:${(refusing.address() as AddressInfo).port}/v1`
   const provider = (await srv.api('POST', '/api/providers', { name: 'Refusing', kind: 'custom', baseUrl, apiKey: 'sk-wrong', enabled: true })).body
   modelId = (await srv.api('POST', '/api/models', { providerId: provider.id, modelId: 'locked-embed', type: 'embedding' })).body.id
 })
 afterAll(async () => {
-  await browser?.close()
-  await srv?.close()
+  await studio?.close()
   refusing?.close()
 })
 

@@ -1,15 +1,13 @@
 // The chat screen's export (Markdown, print/PDF) and its filter by where conversations came from
 // (issue 15, "what newcomers expect"), in real Chromium against the server, the built renderer
 // (run `npx electron-vite build` first) and the fake LLM, in both languages and at phone width.
-import { existsSync, readFileSync } from 'node:fs'
-import { resolve } from 'node:path'
+import { readFileSync } from 'node:fs'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { bootServer, type BootedServer } from '../utils/boot'
-import { launchBrowser, openPage } from '../utils/browser'
-import { startFakeLlm, type FakeLlm } from '../utils/fake-llm'
+import { startStudio, type Studio } from '../utils/studio'
+import { type BootedServer } from '../utils/boot'
+import { openPage } from '../utils/browser'
 
-const RENDERER = resolve(__dirname, '../../out/renderer/index.html')
 const API_KEY = 'sk-test-chat-extras-0000'
 const LANGS = [
   {
@@ -25,8 +23,8 @@ const LANGS = [
   { lang: 'zh-CN', locale: 'zh-CN', you: '### 我', md: 'Markdown 文件', pdf: '打印或存为 PDF', chat: '手机与网站', api: 'API', all: '全部对话' }
 ] as const
 
+let studio: Studio
 let srv: BootedServer
-let llm: FakeLlm
 let browser: Browser
 let agent: { id: string; uuid: string; publicKey: string }
 
@@ -48,10 +46,9 @@ async function filter(page: Page, label: string) {
 }
 
 beforeAll(async () => {
-  if (!existsSync(RENDERER)) throw new Error(`${RENDERER} is missing: run \`npx electron-vite build\` before the e2e tests`)
-  ;[srv, llm, browser] = await Promise.all([bootServer(), startFakeLlm({ apiKey: API_KEY }), launchBrowser()])
-  const provider = (await srv.api('POST', '/api/providers', { name: 'Fake LLM', baseUrl: llm.baseUrl, apiKey: API_KEY })).body
-  await srv.api('POST', `/api/providers/${provider.id}/refresh-models`)
+  studio = await startStudio({ llm: { apiKey: API_KEY }, provider: { name: 'Fake LLM', refreshModels: true }, context: false })
+  ;({ srv, browser } = studio)
+  const provider = { id: studio.providerId }
   agent = (await srv.api('POST', '/api/agents', { name: 'Guide', providerId: provider.id, model: 'fake-chat' })).body
   agent = (await srv.api('PUT', `/api/agents/${agent.id}`, { published: true })).body
   // A chat in the studio, a visitor on the phone page, and a script on /v1.
@@ -67,8 +64,7 @@ beforeAll(async () => {
   expect(v1.status).toBe(200)
 })
 afterAll(async () => {
-  await browser?.close()
-  await Promise.all([srv?.close(), llm?.close()])
+  await studio?.close()
 })
 
 describe('export a conversation', () => {

@@ -1,25 +1,22 @@
 // Rarer server errors reach the studio translated (issue 15, defect 7, "Cannot reach …" and the
 // like): "test connection" of an MCP server and a refused knowledge upload say why in the UI's language. Real
 // Chromium against the server and the built renderer (run `npx electron-vite build` first).
-import { existsSync } from 'node:fs'
-import { resolve } from 'node:path'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { bootServer, type BootedServer } from '../utils/boot'
-import { launchBrowser, openPage } from '../utils/browser'
+import { startStudio, type Studio } from '../utils/studio'
+import { type BootedServer } from '../utils/boot'
+import { openPage } from '../utils/browser'
 
-const RENDERER = resolve(__dirname, '../../out/renderer/index.html')
-
+let studio: Studio
 let srv: BootedServer
 let browser: Browser
 
 beforeAll(async () => {
-  if (!existsSync(RENDERER)) throw new Error(`${RENDERER} is missing: run \`npx electron-vite build\` before the e2e tests`)
-  ;[srv, browser] = await Promise.all([bootServer(), launchBrowser()])
+  studio = await startStudio({ llm: false, context: false })
+  ;({ srv, browser } = studio)
 })
 afterAll(async () => {
-  await browser?.close()
-  await srv?.close()
+  await studio?.close()
 })
 
 describe('MCP "test connection" failures in the UI language', () => {

@@ -11,6 +11,7 @@ import { everythingStdio } from '../integration/mcp/peers'
 import { bootServer, tempDir, type BootedServer } from '../utils/boot'
 import { launchBrowser, openPage } from '../utils/browser'
 import { startFakeLlm, type FakeLlm } from '../utils/fake-llm'
+import { until } from '../utils/until'
 
 const RENDERER = resolve(__dirname, '../../out/renderer/index.html')
 const API_KEY = 'sk-test-newcomer-0000'
@@ -388,10 +389,7 @@ describe('13. citations are clickable and show their source, in the studio, the 
     const doc = join(tempDir('agenta-e2e-cite-'), 'opening-hours.md')
     writeFileSync(doc, '# Opening hours\n\nThe museum opens at 9:00 and closes at 17:00 every day except Monday.\n')
     await srv.api('POST', `/api/knowledge-bases/${kbId}/add-paths`, { paths: [doc] })
-    for (let i = 0; (await srv.api('GET', `/api/knowledge-bases/${kbId}/documents`)).body.items[0]?.status !== 'ready'; i++) {
-      if (i > 200) throw new Error('the test document did not reach "ready" in 20 s')
-      await new Promise((r) => setTimeout(r, 100))
-    }
+    await until(async () => (await srv.api('GET', `/api/knowledge-bases/${kbId}/documents`)).body.items[0]?.status === 'ready', 'the test document to be ready')
     await srv.api('PUT', `/api/agents/${agent.id}/knowledge-bases`, { bindings: [{ kbId }] })
   })
   afterAll(async () => {

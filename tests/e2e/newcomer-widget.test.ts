@@ -3,15 +3,13 @@
 // field keeps only origins. Real Chromium against the server, the built renderer and a second
 // HTTP server standing for the website (run `npx electron-vite build` first).
 import { createServer, type Server } from 'node:http'
-import { existsSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
-import { resolve } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { bootServer, type BootedServer } from '../utils/boot'
-import { launchBrowser, openPage } from '../utils/browser'
+import { startStudio, type Studio } from '../utils/studio'
+import { type BootedServer } from '../utils/boot'
+import { openPage } from '../utils/browser'
 
-const RENDERER = resolve(__dirname, '../../out/renderer/index.html')
 const LANGS = [
   { lang: 'en', locale: 'en-US' },
   { lang: 'zh-CN', locale: 'zh-CN' }
@@ -23,6 +21,7 @@ interface AgentRow {
   publicKey: string
 }
 
+let studio: Studio
 let srv: BootedServer
 let browser: Browser
 let site: Server
@@ -55,8 +54,8 @@ async function makeAgent(name: string, patch: Record<string, unknown>): Promise<
 const sitePage = (lang: string, agent: AgentRow, key = agent.publicKey) => `${siteOrigin}/?lang=${lang}&agent=${agent.uuid}&key=${encodeURIComponent(key)}`
 
 beforeAll(async () => {
-  if (!existsSync(RENDERER)) throw new Error(`${RENDERER} is missing: run \`npx electron-vite build\` before the e2e tests`)
-  ;[srv, browser] = await Promise.all([bootServer(), launchBrowser()])
+  studio = await startStudio({ llm: false, context: false })
+  ;({ srv, browser } = studio)
   site = createServer((req, res) => {
     const q = new URL(req.url ?? '/', 'http://x').searchParams
     res.setHeader('content-type', 'text/html; charset=utf-8')
@@ -72,9 +71,8 @@ beforeAll(async () => {
 })
 
 afterAll(async () => {
-  await browser?.close()
   site?.close()
-  await srv?.close()
+  await studio?.close()
 })
 
 describe('9. the widget says what is wrong', () => {

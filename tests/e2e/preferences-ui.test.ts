@@ -38,16 +38,8 @@ async function signIn(email: string): Promise<Page> {
 }
 
 async function openSettings(page: Page) {
-  for (let i = 0; i < 5 && !(await page.getByTestId('settings-general').isVisible()); i++) {
-    await page
-      .getByTestId('nav-settings')
-      .click()
-      .catch(() => undefined)
-    await page
-      .getByTestId('settings-general')
-      .waitFor({ timeout: 3000 })
-      .catch(() => undefined)
-  }
+  await page.getByTestId('nav-settings').click()
+  await page.getByTestId('settings-general').waitFor()
 }
 
 describe('my language and theme', { timeout: 90_000 }, () => {

@@ -44,13 +44,9 @@ afterAll(async () => {
   await Promise.all([local?.close(), team?.close()])
 })
 
-/** A click can be lost on a loaded machine: click again until the dialog is open. */
 async function openDialog(page: Page) {
   const dialog = page.locator('.team-connect-dialog .ant-modal')
-  for (let i = 0; i < 20 && !(await dialog.isVisible()); i++) {
-    await page.getByTestId('team-connect').click()
-    await dialog.waitFor({ timeout: 1000 }).catch(() => undefined)
-  }
+  await page.getByTestId('team-connect').click()
   await dialog.waitFor()
   return dialog
 }

@@ -9,6 +9,7 @@ import { migrateData } from '../../src-main/migrate-data'
 import { dispatchSafe } from '../../src-main/core/dispatch'
 import { ownerContext } from '../../src-main/core/context'
 import type { Runtime } from '../../src-main/core/runtime'
+import { until } from '../utils/until'
 
 /** Through the one door, so inputs get the contract's defaults. */
 async function call(rt: Runtime, name: string, input: unknown): Promise<any> {
@@ -101,12 +102,14 @@ describe('agenta migrate-data', () => {
       // Until the rebuild swaps the new collection in, search has nothing to search.
       const found = async () =>
         (await call(rt, 'knowledgeBases.search', { id: kbId, query: 'DOC5MARK', mode: 'hybrid' }).catch(() => ({ hits: [] }))).hits[0]?.text ?? ''
-      const end = Date.now() + 60_000
-      while (!/DOC5MARK/.test(await found())) {
-        if (Date.now() > end) throw new Error('the knowledge base was not rebuilt')
-        rt.knowledge.queue.kick()
-        await new Promise((r) => setTimeout(r, 300))
-      }
+      await until(
+        async () => {
+          rt.knowledge.queue.kick()
+          return /DOC5MARK/.test(await found())
+        },
+        'the knowledge base to be rebuilt',
+        { timeoutMs: 60_000, everyMs: 300 }
+      )
       expect(llm.requests.some((r) => r.path.endsWith('/embeddings'))).toBe(true)
     } finally {
       await team.close({ keepData: true })

@@ -15,6 +15,7 @@ import { ErrorBody } from '../../src-main/contract/errors'
 import { errorHandler, requestId } from '../../src-main/server/errors'
 import { fromOwnPage } from '../../src-main/server/security'
 import { bootServer, tempDir, type BootedServer } from '../utils/boot'
+import { until } from '../utils/until'
 
 /**
  * The HTTP and socket edge of the server under hostile input: nothing a client sends can end the
@@ -23,15 +24,6 @@ import { bootServer, tempDir, type BootedServer } from '../utils/boot'
 
 const TOKEN = 'edge-token'
 const root = resolve(import.meta.dirname, '../..')
-
-/** Polls until `check` holds (bounded): for effects that land after the answer. */
-async function until(check: () => boolean | Promise<boolean>, what: string, ms = 10_000) {
-  const end = Date.now() + ms
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 25))
-  }
-}
 
 /** A raw HTTP/1.1 exchange: whatever bytes we like, the answer as text (status line, headers, body). */
 function rawHttp(port: number, bytes: string | Buffer): Promise<string> {

@@ -4,7 +4,7 @@ import { startFakeLlm, type FakeLlm } from '../utils/fake-llm'
 import { AgentCreate, type Agent } from '../../src-main/contract/entities'
 import { TurnEvent } from '../../src-main/contract/chat'
 import type { PresentOptions, Presenter } from '../../src-main/core/chat/presenter'
-import { until } from './chat/helpers'
+import { until } from '../utils/until'
 
 /** The presenter hook as any speaking client plugs it into the core's turn (no socket involved). */
 let b: BootedRuntime
@@ -65,7 +65,7 @@ describe('turn presenter', () => {
     expect(call.text).toBe('Hello there. Welcome!')
     expect(call.opts.step).toBeUndefined()
     // Both sentences reach the client while the presenter still holds the turn.
-    await until(() => events.filter((e) => e.type === 'sentence').length === 2)
+    await until(() => events.filter((e) => e.type === 'sentence').length === 2, 'both sentences')
     expect(events.some((e) => e.type === 'done')).toBe(false)
     expect(events.filter((e) => e.type === 'sentence').map((e) => e.type === 'sentence' && e.text)).toEqual(['Hello there.', 'Welcome!'])
     call.opts.onWait?.('wait_custom')

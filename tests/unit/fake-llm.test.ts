@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import OpenAI, { APIError } from 'openai'
 import { splitText, startFakeLlm, type FakeLlm } from '../utils/fake-llm'
+import { until } from '../utils/until'
 
 let llm: FakeLlm
 let client: OpenAI
@@ -14,13 +15,6 @@ beforeEach(() => llm.reset())
 
 const user = (content: string) => [{ role: 'user' as const, content }]
 const dot = (a: number[], b: number[]) => a.reduce((s, x, i) => s + x * b[i], 0)
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
-
-async function waitFor(cond: () => boolean, ms: number): Promise<boolean> {
-  const end = Date.now() + ms
-  while (!cond() && Date.now() < end) await sleep(2)
-  return cond()
-}
 
 async function collect(stream: AsyncIterable<OpenAI.ChatCompletionChunk>) {
   const chunks: OpenAI.ChatCompletionChunk[] = []
@@ -174,7 +168,7 @@ describe('chat completions', () => {
       if (got.length === 2) ac.abort()
     }
     expect(got).toEqual(['one', ' two'])
-    expect(await waitFor(() => llm.requests[0]?.aborted, 1_000)).toBe(true)
+    await until(() => llm.requests[0]?.aborted, 'the request to be aborted')
   })
 
   it('sends verbatim deltas, odd token counts and a raw body when scripted to', async () => {
@@ -203,7 +197,7 @@ describe('chat completions', () => {
     llm.script({ hang: true })
     const err = await client.chat.completions.create({ model: 'fake-chat', messages: user('a') }, { timeout: 150 }).catch((e) => e)
     expect(err).toBeInstanceOf(OpenAI.APIConnectionTimeoutError)
-    expect(await waitFor(() => llm.requests[0]?.aborted, 200)).toBe(true)
+    await until(() => llm.requests[0]?.aborted, 'the request to be aborted')
   })
 })
 
@@ -217,7 +211,7 @@ describe('timing', () => {
     for await (const _ of stream) if (++n === 3) ac.abort()
     const abortedAt = Date.now()
     expect(n).toBeLessThan(10)
-    expect(await waitFor(() => llm.requests[0].aborted, 100)).toBe(true)
+    await until(() => llm.requests[0].aborted, 'the request to be aborted')
     expect(llm.requests[0].abortedAt! - abortedAt).toBeLessThan(100)
   })
 
@@ -258,7 +252,7 @@ describe('timing', () => {
     other.script({ hang: true })
     const c = new OpenAI({ baseURL: other.baseUrl, apiKey: 'x', maxRetries: 0 })
     const pending = c.chat.completions.create({ model: 'fake-chat', messages: user('a') }).catch((e) => e)
-    await waitFor(() => other.requests.length > 0, 1000)
+    await until(() => other.requests.length > 0, 'the request at the other server')
     await other.close()
     expect(await pending).toBeInstanceOf(Error)
   })

@@ -33,6 +33,8 @@ export interface StudioOptions {
   provider?: { name: string; refreshModels?: boolean }
   /** Playwright's default timeout for each step of the page. */
   stepTimeoutMs?: number
+  /** The server's own options (runtime and HTTP server), e.g. accounts on or knowledge timings. */
+  boot?: Parameters<typeof bootServer>[0]
 }
 
 export interface Studio {
@@ -65,7 +67,7 @@ export async function startStudio(opts: StudioOptions = {}): Promise<Studio> {
   mkdirSync(SHOTS, { recursive: true })
   const ipc = E2E_TRANSPORT === 'ipc'
   const [srv, llm, browser] = await Promise.all([
-    bootServer(ipc ? { host: 'electron' } : {}),
+    bootServer(ipc ? { ...opts.boot, host: 'electron' } : opts.boot),
     opts.llm === false ? undefined : startFakeLlm(opts.llm ?? {}),
     launchBrowser(opts.browserArgs)
   ])

@@ -124,13 +124,3 @@ export function nextEvent<T = any>(socket: Socket, event: string, timeoutMs = 5_
     })
   })
 }
-
-export async function until<T>(fn: () => T | Promise<T>, timeoutMs = 3_000): Promise<NonNullable<T>> {
-  const end = Date.now() + timeoutMs
-  for (;;) {
-    const v = await fn()
-    if (v) return v as NonNullable<T>
-    if (Date.now() > end) throw new Error('condition not met in time')
-    await new Promise((r) => setTimeout(r, 10))
-  }
-}

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { allData, chatEnv, postMessage, sseData, textOf, until, type ChatEnv } from './helpers'
+import { allData, chatEnv, postMessage, sseData, textOf, type ChatEnv } from './helpers'
+import { until } from '../../utils/until'
 
 let env: ChatEnv
 let agent: any
@@ -159,12 +160,12 @@ describe('POST /chat-message', () => {
     } catch (err) {
       expect((err as Error).name).toBe('AbortError')
     }
-    const upstream = await until(() => (env.llm.requests[0]?.aborted ? env.llm.requests[0] : undefined))
+    const upstream = await until(() => (env.llm.requests[0]?.aborted ? env.llm.requests[0] : undefined), 'the model request to be aborted')
     expect(upstream.abortedAt! - abortedAt).toBeLessThan(100)
     const stopped = await until(async () => {
       const messages = (await env.s.api('GET', `/api/sessions/${sid}/messages`)).body
       return messages.find((m: any) => m.role === 'assistant')
-    })
+    }, 'the stopped answer to be saved')
     expect(stopped.meta.status).toBe('stopped')
     expect(stopped.content).toMatch(/^w0 w1 w2 /)
     expect(stopped.content).not.toContain('w99')

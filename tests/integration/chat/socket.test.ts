@@ -1,6 +1,7 @@
 import type { Socket } from 'socket.io-client'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { allData, chatEnv, emitAck, nextEvent, postMessage, sseData, socketClient, textOf, until, type ChatEnv } from './helpers'
+import { allData, chatEnv, emitAck, nextEvent, postMessage, sseData, socketClient, textOf, type ChatEnv } from './helpers'
+import { until } from '../../utils/until'
 
 let env: ChatEnv
 let agent: any
@@ -127,7 +128,10 @@ describe('Socket.IO control channel', () => {
     })()
     const wait = await speak
     expect(wait).toEqual({ wait_id: expect.any(String), text: 'Welcome to the museum.' })
-    await new Promise((r) => setTimeout(r, 150))
+    // The stream's wait chunk is written just before the socket event: once it is read the turn is
+    // at its hold, and the messages request below (a round trip through the same server) is where a
+    // turn that did not hold would already have ended and saved its answer.
+    await until(() => seen.some((c) => c.type === 'wait'), "the stream's wait chunk")
     expect(textOf(seen)).toBe('Welcome to the museum.')
     expect(seen).not.toContain('[DONE]')
     const messagesBefore = (await env.s.api('GET', `/api/sessions/${sid}/messages`)).body
@@ -212,8 +216,8 @@ describe('Socket.IO control channel', () => {
 
   it('disconnect forgets the client', async () => {
     const { socket, clientId } = await client()
-    await until(() => env.s.runtime.chat.clients.has(clientId))
+    await until(() => env.s.runtime.chat.clients.has(clientId), 'the server to know the client')
     socket.close()
-    await until(() => !env.s.runtime.chat.clients.has(clientId))
+    await until(() => !env.s.runtime.chat.clients.has(clientId), 'the server to forget the client')
   })
 })

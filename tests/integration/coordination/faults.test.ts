@@ -4,6 +4,7 @@ import { bootServer, type BootedServer } from '../../utils/boot'
 import { privateMariadb, privateRedis, type Engine } from '../../utils/engines'
 import { startFakeLlm, type FakeLlm } from '../../utils/fake-llm'
 import { redisCoordination } from '../../../src-main/core/coordination'
+import { until } from '../../utils/until'
 
 /**
  * A team server's engines restarting under load: requests fail with a clear 503 in the JSON error
@@ -30,14 +31,6 @@ afterAll(async () => {
   await llm?.close()
   await Promise.allSettled([redis?.stop(), maria?.stop()])
 })
-
-async function until(cond: () => Promise<boolean>, what: string, ms = 30_000) {
-  const end = Date.now() + ms
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 200))
-  }
-}
 
 /** Requests in a loop while `running`: every answer must be a success or a 503 in the error shape. */
 function load(paths: Array<[string, string, unknown?]>) {
@@ -69,7 +62,7 @@ describe('engine outages on a team server', () => {
       ['GET', '/api/agents'],
       ['PUT', '/api/settings', { theme: 'dark' }]
     ])
-    await until(async () => traffic.seen.ok > 10, 'some traffic')
+    await until(async () => traffic.seen.ok > 10, 'some traffic', { timeoutMs: 30_000 })
     await redis.stop()
     const ready = await s.api('GET', '/readyz', undefined, { token: null })
     expect(ready.status).toBe(503)
@@ -80,10 +73,10 @@ describe('engine outages on a team server', () => {
     expect(write.body.error).toMatchObject({ code: 'unavailable', message: expect.stringMatching(/Redis/) })
     // Reading goes on from the database.
     expect((await s.api('GET', '/api/agents')).status).toBe(200)
-    await until(async () => traffic.seen.unavailable > 3, 'requests during the outage')
+    await until(async () => traffic.seen.unavailable > 3, 'requests during the outage', { timeoutMs: 30_000 })
 
     await redis.start()
-    await until(async () => (await s.api('GET', '/readyz', undefined, { token: null })).status === 200, 'readiness with Redis back')
+    await until(async () => (await s.api('GET', '/readyz', undefined, { token: null })).status === 200, 'readiness with Redis back', { timeoutMs: 30_000 })
     expect((await s.api('PUT', '/api/settings', { theme: 'light' })).status).toBe(200)
     const seen = await traffic.stop()
     expect(seen.other).toEqual([])
@@ -95,7 +88,7 @@ describe('engine outages on a team server', () => {
       ['GET', '/api/agents'],
       ['POST', '/api/agents', { name: `Under load ${randomBytes(3).toString('hex')}` }]
     ])
-    await until(async () => traffic.seen.ok > 10, 'some traffic')
+    await until(async () => traffic.seen.ok > 10, 'some traffic', { timeoutMs: 30_000 })
     await maria.stop()
     const down = await s.api('GET', '/api/agents')
     expect(down.status).toBe(503)
@@ -105,7 +98,7 @@ describe('engine outages on a team server', () => {
     expect(ready.body).toMatchObject({ ok: false, failed: ['database'] })
 
     await maria.start()
-    await until(async () => (await s.api('GET', '/api/agents')).status === 200, 'the database back')
+    await until(async () => (await s.api('GET', '/api/agents')).status === 200, 'the database back', { timeoutMs: 30_000 })
     expect((await s.api('GET', '/readyz', undefined, { token: null })).status).toBe(200)
     const seen = await traffic.stop()
     expect(seen.other).toEqual([])
@@ -124,10 +117,13 @@ describe('engine outages on a team server', () => {
     expect(task.status).toBe(201)
     await redis.stop()
     // The slot passes while its claim cannot be asked: it must wait, not run unclaimed nor be dropped.
+    // The wait is the behaviour under test: the slot's time (1.5 s) must go by with Redis away.
     await new Promise((r) => setTimeout(r, 4_000))
     expect((await s.api('GET', `/api/schedules/${task.body.id}/runs`)).body).toEqual([])
     await redis.start()
-    await until(async () => (await s.api('GET', `/api/schedules/${task.body.id}/runs`)).body.some((r: { status: string }) => r.status === 'ok'), 'the run')
+    await until(async () => (await s.api('GET', `/api/schedules/${task.body.id}/runs`)).body.some((r: { status: string }) => r.status === 'ok'), 'the run', {
+      timeoutMs: 30_000
+    })
     const runs = (await s.api('GET', `/api/schedules/${task.body.id}/runs`)).body
     expect(runs).toHaveLength(1)
     expect(runs[0]).toMatchObject({ status: 'ok', scheduledFor: task.body.nextRunAt })

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto'
 import { createServer, connect, type Server, type Socket } from 'node:net'
 import { bootServer, type BootedServer } from '../../utils/boot'
 import { redisCoordination } from '../../../src-main/core/coordination'
+import { until } from '../../utils/until'
 
 const REDIS = new URL(process.env.AGENTA_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379')
 
@@ -44,14 +45,6 @@ afterEach(async () => {
   await booted?.close()
   booted = undefined
 })
-
-async function until(cond: () => Promise<boolean>, what: string, ms = 15_000) {
-  const end = Date.now() + ms
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 100))
-  }
-}
 
 describe('/readyz', () => {
   it('answers 200 with the database alone on a desktop-style server, and /healthz stays plain', async () => {

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto'
 import { Redis } from 'ioredis'
 import { LockTimeout, memoryCoordination, redisCoordination, type Coordination } from '../../../src-main/core/coordination'
 import type { RedisStudioEvents } from '../../../src-main/core/coordination/redis'
+import { until } from '../../utils/until'
 
 /** The Redis on this machine (CI provides one); every test uses its own key prefix. */
 const REDIS_URL = process.env.AGENTA_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379'
@@ -24,14 +25,6 @@ function rawClient() {
   const c = new Redis(REDIS_URL)
   opened.push({ close: () => c.quit() })
   return c
-}
-
-async function until(cond: () => boolean | Promise<boolean>, what: string, ms = 5_000) {
-  const end = Date.now() + ms
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 20))
-  }
 }
 
 function deferred() {
@@ -84,7 +77,8 @@ describe('redis lock', () => {
       )
       .catch(() => undefined)
     await held.promise
-    // Three leases later, the running holder still has it.
+    // Three leases later, the running holder still has it (the wait is the behaviour under test:
+    // the holder's renewals must outlast the lease).
     await new Promise((r) => setTimeout(r, 900))
     await expect(b.locks.run('source:1', async () => 'b', { waitMs: 100 })).rejects.toBeInstanceOf(LockTimeout)
     // The holder's process dies (no release, no renewal): the lease runs out and another takes over.

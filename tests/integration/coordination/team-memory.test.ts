@@ -1,9 +1,9 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { randomBytes } from 'node:crypto'
-import { bootRuntime, tempDir, type BootedRuntime } from '../../utils/boot'
-import { createTempMysqlDb } from '../../utils/mariadb'
-import { startFakeLlm, type FakeLlm } from '../../utils/fake-llm'
-import { redisCoordination } from '../../../src-main/core/coordination'
+import { bootRuntime } from '../../utils/boot'
+import type { Runtime } from '../../../src-main/core/runtime'
+import { teamOf } from './helpers'
+import { until } from '../../utils/until'
 import { dispatchSafe } from '../../../src-main/core/dispatch'
 import { ownerContext } from '../../../src-main/core/context'
 
@@ -12,38 +12,9 @@ import { ownerContext } from '../../../src-main/core/context'
  * Redis prefix, as two `agenta serve` behind one proxy. A person's turns on two sessions may end
  * on different processes at the same moment; their extractions must not both add the same fact.
  */
-const REDIS_URL = process.env.AGENTA_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379'
+const team = teamOf(bootRuntime)
 
-let db: Awaited<ReturnType<typeof createTempMysqlDb>>
-let llm: FakeLlm
-const booted: BootedRuntime[] = []
-
-beforeAll(async () => {
-  db = await createTempMysqlDb()
-  llm = await startFakeLlm()
-})
-afterEach(async () => {
-  await Promise.all(booted.splice(0).map((b) => b.close({ keepData: true })))
-  llm.onChat(null)
-  llm.reset()
-})
-afterAll(async () => {
-  await llm?.close()
-  await db?.drop()
-})
-
-async function pair() {
-  const dataDir = tempDir()
-  const prefix = `agenta-test-${randomBytes(4).toString('hex')}:`
-  const boot = () =>
-    bootRuntime({ dataDir, store: { kind: 'mysql', url: db.url }, coordination: redisCoordination({ url: REDIS_URL, prefix }), shutdown: { graceMs: 0 } })
-  const a = await boot()
-  const b = await boot()
-  booted.push(a, b)
-  return [a.runtime, b.runtime] as const
-}
-
-async function call(rt: Awaited<ReturnType<typeof pair>>[0], name: string, input: unknown): Promise<any> {
+async function call(rt: Runtime, name: string, input: unknown): Promise<any> {
   const r = await dispatchSafe(rt, name, input, ownerContext())
   if (!r.ok) throw r.error
   return r.data
@@ -53,11 +24,11 @@ const isExtraction = (body: any) => String(body.messages?.[0]?.content ?? '').st
 
 describe('memory extraction across two processes', () => {
   it('two turns of one person ending together on different processes remember a fact once', async () => {
-    const [a, b] = await pair()
-    const provider = await call(a, 'providers.create', { name: `Fake ${randomBytes(3).toString('hex')}`, baseUrl: llm.baseUrl })
+    const [a, b] = (await team.pair()).map((p) => p.runtime)
+    const provider = await call(a, 'providers.create', { name: `Fake ${randomBytes(3).toString('hex')}`, baseUrl: team.llm.baseUrl })
     const agent = await call(a, 'agents.create', { name: 'Barista', providerId: provider.id, model: 'fake-chat', memory: { enabled: true, shared: false } })
     let extractions = 0
-    llm.onChat((body) => {
+    team.llm.onChat((body) => {
       if (!isExtraction(body)) return { text: 'Noted.' }
       extractions++
       // Slow enough that, without a shared lock, both extractions read the memories before either writes.
@@ -78,11 +49,11 @@ describe('memory extraction across two processes', () => {
   })
 
   it('"forget me" on one process while the other is still learning: nothing comes back afterwards', async () => {
-    const [a, b] = await pair()
-    const provider = await call(a, 'providers.create', { name: `Fake ${randomBytes(3).toString('hex')}`, baseUrl: llm.baseUrl })
+    const [a, b] = (await team.pair()).map((p) => p.runtime)
+    const provider = await call(a, 'providers.create', { name: `Fake ${randomBytes(3).toString('hex')}`, baseUrl: team.llm.baseUrl })
     const agent = await call(a, 'agents.create', { name: 'Concierge', providerId: provider.id, model: 'fake-chat', memory: { enabled: true, shared: false } })
     let extracting = false
-    llm.onChat((body) => {
+    team.llm.onChat((body) => {
       if (!isExtraction(body)) return { text: 'Sure.' }
       extracting = true
       return { text: '{"operations":[{"op":"add","text":"Lives in Hangzhou"}]}', firstTokenDelayMs: 800 }
@@ -90,9 +61,7 @@ describe('memory extraction across two processes', () => {
     const s1 = await a.chat.sessions.create({ agentId: agent.id, userId: 'lin', title: 'One' })
     const turn = await a.chat.startTurn({ sessionId: s1.id, message: 'I live in Hangzhou' })
     expect((await turn.done).status).toBe('ok')
-    const end = Date.now() + 10_000
-    while (!extracting && Date.now() < end) await new Promise((r) => setTimeout(r, 20))
-    expect(extracting).toBe(true)
+    await until(() => extracting, 'the extraction to start')
     // Asked of B while A's extraction waits for the model.
     await call(b, 'memories.forget', { userId: 'lin' })
     await a.memory.idle()

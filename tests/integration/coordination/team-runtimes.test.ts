@@ -1,53 +1,20 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { randomBytes } from 'node:crypto'
 import { createServer, type Server } from 'node:http'
-import { bootRuntime, tempDir, type BootedRuntime } from '../../utils/boot'
-import { createTempMysqlDb } from '../../utils/mariadb'
-import { startFakeLlm, type FakeLlm } from '../../utils/fake-llm'
-import { redisCoordination } from '../../../src-main/core/coordination'
+import { bootRuntime } from '../../utils/boot'
+import type { Runtime } from '../../../src-main/core/runtime'
+import { teamOf } from './helpers'
 import { dispatchSafe } from '../../../src-main/core/dispatch'
 import { ownerContext } from '../../../src-main/core/context'
 import type { TurnEvent } from '../../../src-main/contract/chat'
+import { until } from '../../utils/until'
 
 /**
  * What one process kept to itself, checked with two runtimes ("processes") in this test process on
  * one MariaDB database, one data folder and one Redis key prefix — as two `agenta serve` share them.
  * (tests/cli/team.test.ts does the same with real processes for what needs one killed.)
  */
-const REDIS_URL = process.env.AGENTA_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379'
-
-let db: Awaited<ReturnType<typeof createTempMysqlDb>>
-let llm: FakeLlm
-const booted: BootedRuntime[] = []
-
-beforeAll(async () => {
-  db = await createTempMysqlDb()
-  llm = await startFakeLlm()
-})
-afterEach(async () => {
-  await Promise.all(booted.splice(0).map((b) => b.close({ keepData: true })))
-  llm.onChat(null)
-  llm.reset()
-})
-afterAll(async () => {
-  await llm?.close()
-  await db?.drop()
-})
-
-async function pair() {
-  const dataDir = tempDir()
-  const prefix = `agenta-test-${randomBytes(4).toString('hex')}:`
-  const boot = () =>
-    bootRuntime({ dataDir, store: { kind: 'mysql', url: db.url }, coordination: redisCoordination({ url: REDIS_URL, prefix }), shutdown: { graceMs: 0 } })
-  const a = await boot()
-  const b = await boot()
-  booted.push(a, b)
-  return [
-    a.runtime,
-    b.runtime,
-    { third: async () => (booted.push(await boot()), booted.at(-1)!), close: (i: number) => booted[i].close({ keepData: true }) }
-  ] as const
-}
+const team = teamOf(bootRuntime)
 
 function gate() {
   let open!: () => void
@@ -55,17 +22,7 @@ function gate() {
   return { opened, open }
 }
 
-async function until<T>(probe: () => T | Promise<T>, what: string, ms = 15_000): Promise<NonNullable<T>> {
-  const end = Date.now() + ms
-  for (;;) {
-    const v = await probe()
-    if (v) return v as NonNullable<T>
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 50))
-  }
-}
-
-type Rt = Awaited<ReturnType<typeof pair>>[0]
+type Rt = Runtime
 
 /** Through the one door every transport uses, so inputs get the contract's defaults. */
 async function call(rt: Rt, name: string, input: unknown): Promise<any> {
@@ -75,7 +32,7 @@ async function call(rt: Rt, name: string, input: unknown): Promise<any> {
 }
 
 async function agentOn(rt: Rt) {
-  const provider = await call(rt, 'providers.create', { name: `Fake ${randomBytes(3).toString('hex')}`, baseUrl: llm.baseUrl })
+  const provider = await call(rt, 'providers.create', { name: `Fake ${randomBytes(3).toString('hex')}`, baseUrl: team.llm.baseUrl })
   return call(rt, 'agents.create', { name: 'Clerk', providerId: provider.id, model: 'fake-chat' })
 }
 
@@ -87,12 +44,12 @@ async function drain(events: AsyncIterable<TurnEvent>): Promise<TurnEvent[]> {
 
 describe('two runtimes on one MariaDB and Redis', () => {
   it('queue a second turn on a session behind the first one, whichever process each was asked of', async () => {
-    const [a, b] = await pair()
+    const [a, b] = (await team.pair()).map((p) => p.runtime)
     const agent = await agentOn(a)
     const session = await a.chat.sessions.create({ agentId: agent.id, userId: 'u1', title: 'Shared' })
     const first = gate()
     let calls = 0
-    llm.onChat(async () => {
+    team.llm.onChat(async () => {
       calls++
       if (calls === 1) {
         await first.opened
@@ -105,7 +62,9 @@ describe('two runtimes on one MariaDB and Redis', () => {
     await until(() => calls === 1, 'the first turn to reach the model')
     const two = await b.chat.startTurn({ sessionId: session.id, message: 'two' })
     const twoEvents = drain(two.events)
-    // In one process the second turn waits for the first; across processes it must too.
+    // In one process the second turn waits for the first; across processes it must too. Nothing
+    // observable marks B waiting on the Redis lock, so B gets a window in which a turn that ignored
+    // the lock would have reached the model.
     await new Promise((r) => setTimeout(r, 700))
     expect(calls).toBe(1)
     first.open()
@@ -113,7 +72,7 @@ describe('two runtimes on one MariaDB and Redis', () => {
     expect((await two.done).status).toBe('ok')
     await Promise.all([oneEvents, twoEvents])
     // The second turn saw the first one's answer in its history.
-    const history = llm.requests
+    const history = team.llm.requests
       .filter((r) => r.path.endsWith('/chat/completions'))
       .at(-1)!
       .body.messages.map((m: { content: string }) => m.content)
@@ -123,10 +82,10 @@ describe('two runtimes on one MariaDB and Redis', () => {
   })
 
   it('answer 409 to "run now" while the task runs in the other process, show it running there, and stop it from there', async () => {
-    const [a, b] = await pair()
+    const [a, b] = (await team.pair()).map((p) => p.runtime)
     const agent = await agentOn(a)
     const hold = gate()
-    llm.onChat(async () => {
+    team.llm.onChat(async () => {
       await hold.opened
       return { text: 'report' }
     })
@@ -147,13 +106,13 @@ describe('two runtimes on one MariaDB and Redis', () => {
     hold.open()
     await until(async () => !(await a.scheduler.get(task.id)).running, 'the task to be idle')
     // And once it is over, B may run it.
-    llm.onChat(() => ({ text: 'report' }))
+    team.llm.onChat(() => ({ text: 'report' }))
     const later = await dispatchSafe(b, 'schedules.runNow', { id: task.id, wait: true }, ownerContext())
     expect(later).toMatchObject({ ok: true, data: { status: 'ok' } })
   })
 
   it('fire a scheduled source sync once per slot across processes, and plan a schedule set through another one', async () => {
-    const [a, b, more] = await pair()
+    const [a, b] = (await team.pair()).map((p) => p.runtime)
     const hits: number[] = []
     const api: Server = createServer((req, res) => {
       hits.push(Date.now())
@@ -167,15 +126,15 @@ describe('two runtimes on one MariaDB and Redis', () => {
       const source = await call(a, 'knowledgeBases.createSource', { id: kb.id, name: 'FAQ', config: { kind: 'api', url, fields: ['text'], idField: 'id' } })
       // Scheduled (every second) through B; a third process starting now plans it from the database.
       await call(b, 'knowledgeBases.updateSource', { id: kb.id, sourceId: source.id, schedule: '* * * * * *' })
-      await more.third()
+      await team.more()
       hits.length = 0
-      await until(() => hits.length >= 6, 'six scheduled syncs', 20_000)
+      await until(() => hits.length >= 6, 'six scheduled syncs')
       // One sync per slot (a second), not one per process: twice as many hits as seconds if both fired.
       const span = Math.floor((hits.at(-1)! - hits[0]) / 1000)
       expect(hits.length).toBeLessThanOrEqual(span + 2)
       // A learnt of the schedule set through B (the event bus): with B and the third gone it goes on alone.
-      await more.close(1)
-      await more.close(2)
+      await team.close(1)
+      await team.close(2)
       const before = hits.length
       await until(() => hits.length >= before + 2, 'syncs fired by A')
       await call(a, 'knowledgeBases.updateSource', { id: kb.id, sourceId: source.id, schedule: null })

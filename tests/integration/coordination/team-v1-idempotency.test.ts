@@ -1,9 +1,9 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { randomBytes } from 'node:crypto'
 import OpenAI from 'openai'
-import { bootServer, tempDir, type BootedServer } from '../../utils/boot'
-import { createTempMysqlDb } from '../../utils/mariadb'
-import { startFakeLlm, type FakeLlm } from '../../utils/fake-llm'
+import { bootServer, type BootedServer } from '../../utils/boot'
+import { REDIS_URL, teamOf } from './helpers'
+import { until } from '../../utils/until'
 import { redisCoordination } from '../../../src-main/core/coordination'
 import { IdempotencyKeys } from '../../../src-main/server/openai/idempotency'
 import { redisRecordings } from '../../../src-main/server/openai/recordings-redis'
@@ -13,41 +13,12 @@ import { redisRecordings } from '../../../src-main/server/openai/recordings-redi
  * Redis prefix, as two `agenta serve` behind one proxy. A client's retry may land on the other
  * process: it must get the first request's answer, and the agent's turn must run once.
  */
-const REDIS_URL = process.env.AGENTA_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379'
+const team = teamOf(bootServer)
 
-let db: Awaited<ReturnType<typeof createTempMysqlDb>>
-let llm: FakeLlm
-const booted: BootedServer[] = []
-
-beforeAll(async () => {
-  db = await createTempMysqlDb()
-  llm = await startFakeLlm()
-})
-afterEach(async () => {
-  await Promise.all(booted.splice(0).map((b) => b.close({ keepData: true })))
-  llm.onChat(null)
-  llm.reset()
-})
-afterAll(async () => {
-  await llm?.close()
-  await db?.drop()
-})
-
-async function pair() {
-  const dataDir = tempDir()
-  const prefix = `agenta-test-${randomBytes(4).toString('hex')}:`
-  const boot = () =>
-    bootServer({ dataDir, store: { kind: 'mysql', url: db.url }, coordination: redisCoordination({ url: REDIS_URL, prefix }), shutdown: { graceMs: 0 } })
-  const a = await boot()
-  const b = await boot()
-  booted.push(a, b)
-  return [a, b] as const
-}
-
-const chatRequests = () => llm.requests.filter((r) => r.path === '/v1/chat/completions')
+const chatRequests = () => team.llm.requests.filter((r) => r.path === '/v1/chat/completions')
 
 async function agentOn(s: BootedServer) {
-  const provider = await s.api('POST', '/api/providers', { name: `Fake ${randomBytes(3).toString('hex')}`, baseUrl: llm.baseUrl })
+  const provider = await s.api('POST', '/api/providers', { name: `Fake ${randomBytes(3).toString('hex')}`, baseUrl: team.llm.baseUrl })
   expect(provider.status).toBe(201)
   const agent = await s.api('POST', '/api/agents', { name: 'Clerk', providerId: provider.body.id, model: 'fake-chat' })
   expect(agent.status).toBe(201)
@@ -56,15 +27,15 @@ async function agentOn(s: BootedServer) {
 
 describe('/v1 Idempotency-Key across two processes', () => {
   it('a retry on the other process gets the first answer, live while it runs and after; the turn runs once', async () => {
-    const [a, b] = await pair()
+    const [a, b] = await team.pair()
     const agent = await agentOn(a)
     const client = (s: BootedServer) => new OpenAI({ baseURL: `${s.url}/v1`, apiKey: s.token, maxRetries: 0 })
-    llm.script({ text: 'Only once.', firstTokenDelayMs: 500 })
+    team.llm.script({ text: 'Only once.', firstTokenDelayMs: 500 })
     const ask = (s: BootedServer, key: string, content = 'once?') =>
       client(s).chat.completions.create({ model: agent.uuid, messages: [{ role: 'user', content }] }, { headers: { 'Idempotency-Key': key } })
     const first = ask(a, 'team-k1')
     // The retry reaches B while A's turn is still waiting for the model.
-    await new Promise((r) => setTimeout(r, 150))
+    await until(() => chatRequests().length === 1, "A's turn to reach the model")
     const [one, two] = await Promise.all([first, ask(b, 'team-k1')])
     const three = await ask(b, 'team-k1')
     expect(one.choices[0].message.content).toBe('Only once.')
@@ -73,7 +44,7 @@ describe('/v1 Idempotency-Key across two processes', () => {
     expect(chatRequests()).toHaveLength(1)
 
     // A stream replays on the other process too, frame for frame.
-    llm.script({ chunks: ['a ', 'b ', 'c'], chunkDelayMs: 100 })
+    team.llm.script({ chunks: ['a ', 'b ', 'c'], chunkDelayMs: 100 })
     const stream = async (s: BootedServer) => {
       const it = await client(s).chat.completions.create(
         { model: agent.uuid, messages: [{ role: 'user', content: 'stream' }], stream: true },
@@ -84,7 +55,7 @@ describe('/v1 Idempotency-Key across two processes', () => {
       return text
     }
     const live = stream(a)
-    await new Promise((r) => setTimeout(r, 150))
+    await until(() => chatRequests().length === 2, "A's stream to reach the model")
     expect(await Promise.all([live, stream(b)])).toEqual(['a b c', 'a b c'])
     expect(await stream(b)).toBe('a b c')
     expect(chatRequests()).toHaveLength(2)
@@ -112,15 +83,14 @@ describe('/v1 Idempotency-Key across two processes', () => {
       first.recording.frame({ n: 1 })
       const retry = await b.claim('studio', 'k-dead', { q: 1 })
       expect(retry.first).toBe(false)
-      // Still running: the retry sees the frames so far and keeps waiting.
+      // Still running: the retry sees the frames so far and keeps waiting. A wait longer than the
+      // heartbeat's 300 ms is the behaviour under test: A's renewals keep the recording alive.
       await new Promise((r) => setTimeout(r, 500))
       expect(retry.recording.frames).toEqual([{ n: 1 }])
       expect(retry.recording.ended).toBe(false)
       // A's process dies: nothing renews its heartbeat.
       await ra.close()
-      const end = Date.now() + 5_000
-      while (!retry.recording.ended && Date.now() < end) await new Promise((r) => setTimeout(r, 50))
-      expect(retry.recording.ended).toBe(true)
+      await until(() => retry.recording.ended, 'the retry to see the recording end')
       expect(retry.recording.answer).toBeUndefined()
     } finally {
       await Promise.all([ra.close(), rb.close()])

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { bootRuntime, type BootedRuntime } from '../../utils/boot'
 import { startFakeLlm, type FakeLlm } from '../../utils/fake-llm'
-import { eventually, newDir, testKnowledgeOptions } from './helpers'
+import { newDir, testKnowledgeOptions } from './helpers'
 
 /** Failures that may pass are retried, then shown with their reason; a fixed cause and a re-index recover. Sources re-sync on their schedule. */
 let b: BootedRuntime
@@ -70,10 +70,7 @@ describe('ingestion failures', () => {
       schedule: '* * * * * *',
       enabled: true
     })
-    await eventually(async () => {
-      const [s] = await rt.knowledge.sources.list(kb.id)
-      expect(s).toMatchObject({ id: source.id, lastSyncStatus: 'ok', documentCount: 1 })
-    }, 5_000)
+    await expect.poll(async () => (await rt.knowledge.sources.list(kb.id))[0]).toMatchObject({ id: source.id, lastSyncStatus: 'ok', documentCount: 1 })
     await rt.knowledge.sources.update(kb.id, source.id, { enabled: false })
   })
 })

@@ -56,16 +56,3 @@ export async function writeEveryType(dir: string): Promise<Record<string, string
 }
 
 export const newDir = (prefix: string) => tempDir(`agenta-kb-${prefix}-`)
-
-/** Waits until `check` passes (polling), or fails with its last error. */
-export async function eventually<T>(check: () => Promise<T>, timeoutMs = 20_000, everyMs = 50): Promise<T> {
-  const until = Date.now() + timeoutMs
-  for (;;) {
-    try {
-      return await check()
-    } catch (err) {
-      if (Date.now() > until) throw err
-      await new Promise((r) => setTimeout(r, everyMs))
-    }
-  }
-}

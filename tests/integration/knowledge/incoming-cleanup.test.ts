@@ -2,7 +2,7 @@ import { mkdirSync, readdirSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { bootServer, tempDir, type BootedServer } from '../../utils/boot'
-import { eventually, testKnowledgeOptions } from './helpers'
+import { testKnowledgeOptions } from './helpers'
 
 /** Partial uploads cut by a kill are removed at start-up; completed uploads stay. */
 let s: BootedServer | undefined
@@ -43,7 +43,7 @@ describe('uploads folder at start-up', () => {
     s = await bootServer({ dataDir, knowledge: { ...testKnowledgeOptions, incomingGraceMs: 300 } })
     // The old one is gone when the runtime is up; the fresh one once it has stayed unchanged for the grace time.
     expect(readdirSync(incoming)).toEqual(['1700000000001-bbbbbbbbbbbbbbbb'])
-    await eventually(async () => expect(readdirSync(incoming)).toEqual([]))
+    await expect.poll(() => readdirSync(incoming)).toEqual([])
 
     const after = await s.api('GET', `/api/knowledge-bases/${kb.id}/documents/${doc.id}`)
     expect(after.body).toMatchObject({ status: 'ready', name: 'kept.txt' })

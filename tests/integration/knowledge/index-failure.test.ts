@@ -5,7 +5,8 @@ import type { Runtime } from '../../../src-main/core/runtime'
 import { createLanceDbStore, type VectorStore } from '../../../src-main/vector'
 import { bootRuntime, tempDir, type BootedRuntime } from '../../utils/boot'
 import { startFakeLlm, type FakeLlm } from '../../utils/fake-llm'
-import { eventually, fakeModels, newDir, testKnowledgeOptions } from './helpers'
+import { fakeModels, newDir, testKnowledgeOptions } from './helpers'
+import { until } from '../../utils/until'
 
 /**
  * The batch end's index step can fail (seen at ~35k chunks: LanceDB's `KMeans cannot train 4
@@ -76,11 +77,11 @@ describe('a failing index step', () => {
     writeFileSync(join(dir, 'museum.txt'), 'The museum of lacquer opens at ten and closes at five.')
     writeFileSync(join(dir, 'garden.txt'), 'The bamboo garden is behind the west gate of the museum.')
     await rt.knowledge.documents.addPaths(kb.id, [join(dir, 'museum.txt'), join(dir, 'garden.txt')])
-    const ended = await eventually(async () => {
+    const ended = await until(async () => {
       const docs = (await docsOf(rt, kb.id)).filter((d) => d.id !== ferry.id)
       expect(docs.map((d) => d.status)).toEqual(['failed', 'failed'])
       return docs
-    })
+    }, 'both documents to fail')
     for (const d of ended) {
       expect(d.error).toContain(KMEANS)
       expect(d.error).toMatch(/3 attempts/)
@@ -121,7 +122,7 @@ describe('a failing index step', () => {
     const dir = newDir('restart')
     writeFileSync(join(dir, 'tram.txt'), 'The old tram runs along the lake shore in summer.')
     await rt.knowledge.documents.addPaths(kb.id, [join(dir, 'tram.txt')])
-    await eventually(async () => expect(first.state.optimizeFailures).toBe(1))
+    await expect.poll(() => first.state.optimizeFailures).toBe(1)
     expect((await docsOf(rt, kb.id))[0].status).toBe('indexing')
     await b.close({ keepData: true })
     b = undefined
@@ -130,11 +131,11 @@ describe('a failing index step', () => {
     second.state.failing = true
     b = await bootRuntime({ dataDir, vector: second.store, knowledge: testKnowledgeOptions })
     rt = b.runtime
-    const [doc] = await eventually(async () => {
+    const [doc] = await until(async () => {
       const docs = await docsOf(rt, kb.id)
       expect(docs.map((d) => d.status)).toEqual(['failed'])
       return docs
-    })
+    }, 'the document to fail after the restart')
     expect(doc.error).toContain(KMEANS)
     await rt.knowledge.queue.whenIdle()
     expect((await rt.knowledge.status(kb.id)).counts.byStatus).toEqual({ failed: 1 })

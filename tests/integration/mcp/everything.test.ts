@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ToolConfig, ToolStatus } from '../../../src-main/contract/entities'
 import { ToolCreate } from '../../../src-main/contract/entities'
 import { bootRuntime, type BootedRuntime } from '../../utils/boot'
-import { everythingStdio, pidAlive, startEverythingHttp, waitFor, type HttpPeer } from './peers'
+import { everythingStdio, pidAlive, startEverythingHttp, type HttpPeer } from './peers'
+import { until } from '../../utils/until'
 
 /**
  * The reference server (@modelcontextprotocol/server-everything) over all three transports,
@@ -108,7 +109,7 @@ describe.each(cases)('server-everything over $transport', ({ transport, peer: mo
     expect(Date.now() - started).toBeLessThan(5_000)
     if (transport === 'stdio') expect(message).toMatch(/the server process was killed \(SIGKILL\) during the call to trigger-long-running-operation/)
     else expect(message).toMatch(/the connection to http:\/\/127\.0\.0\.1:\d+\/(sse|mcp) (was lost|closed)|connection refused/)
-    await waitFor(
+    await until(
       async () =>
         (await b.runtime.mcp.status()).find((s) => s.toolId === toolId)?.state === 'failed' ||
         statuses.some((s) => s.toolId === toolId && s.state === 'failed'),
@@ -117,7 +118,7 @@ describe.each(cases)('server-everything over $transport', ({ transport, peer: mo
 
     if (peer) await peer.restart()
     // Reconnection happens in the background (backoff); a call also reconnects on demand.
-    await waitFor(async () => (await b.runtime.mcp.status()).find((s) => s.toolId === toolId)?.state === 'ready', 'ready again', 15_000)
+    await until(async () => (await b.runtime.mcp.status()).find((s) => s.toolId === toolId)?.state === 'ready', 'ready again')
     expect((await b.runtime.mcp.call(toolId, 'echo', { message: 'back' })).content).toBe('Echo: back')
     if (pid) {
       expect(pidAlive(pid)).toBe(false)
@@ -129,8 +130,8 @@ describe.each(cases)('server-everything over $transport', ({ transport, peer: mo
     const conn = await b.runtime.mcp.connection(toolId)
     const pid = conn.pid
     await b.runtime.tools.delete(toolId)
-    await waitFor(() => conn.status().state === 'idle', 'idle after delete')
-    if (pid) await waitFor(() => !pidAlive(pid), 'child gone')
+    await until(() => conn.status().state === 'idle', 'idle after delete')
+    if (pid) await until(() => !pidAlive(pid), 'child gone')
     await expect(b.runtime.mcp.connection(toolId)).rejects.toThrow(/No tool with id/)
   })
 })

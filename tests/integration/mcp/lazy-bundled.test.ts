@@ -7,6 +7,7 @@ import { bootRuntime, type BootedRuntime } from '../../utils/boot'
 import { startFakeLlm, type FakeLlm } from '../../utils/fake-llm'
 import { childPids } from '../../utils/proc'
 import { everythingStdio } from './peers'
+import { until } from '../../utils/until'
 
 /**
  * The bundled MCP servers (chart, email, excel: the built out/main/mcp-*.js, so
@@ -39,16 +40,6 @@ function bundledChildren(): string[] {
   }
   walk(process.pid)
   return found.sort()
-}
-
-async function until<T>(fn: () => Promise<T | undefined | false>, what: string, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms
-  for (;;) {
-    const v = await fn()
-    if (v) return v
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 50))
-  }
 }
 
 beforeAll(async () => {

@@ -80,21 +80,6 @@ export async function startEverythingHttp(mode: 'sse' | 'streamableHttp'): Promi
   return peer
 }
 
-export async function waitFor<T>(fn: () => T | Promise<T>, what: string, timeoutMs = 10_000): Promise<NonNullable<T>> {
-  const end = Date.now() + timeoutMs
-  let last: unknown
-  for (;;) {
-    try {
-      const v = await fn()
-      if (v) return v as NonNullable<T>
-    } catch (err) {
-      last = err
-    }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`)
-    await new Promise((r) => setTimeout(r, 25))
-  }
-}
-
 export function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0)

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { AgentCreate, ToolCreate, type ToolStatus } from '../../../src-main/contract/entities'
 import { bootRuntime, bootServer, tempDir, type BootedServer } from '../../utils/boot'
 import { startSmtpSink, type SmtpSink } from '../../utils/smtp-sink'
-import { bundledStdio, everythingStdio, FILESYSTEM_BIN, freePort, pidAlive, waitFor } from './peers'
+import { bundledStdio, everythingStdio, FILESYSTEM_BIN, freePort, pidAlive } from './peers'
+import { until } from '../../utils/until'
 
 /**
  * server-filesystem, our bundled chart/excel/email servers, broken configurations, the REST
@@ -77,7 +78,7 @@ describe('real servers through the connection manager', () => {
     const r = await s.runtime.mcp.call(id, 'notify', { to: 'ops@example.com', subject: 'Hall 3 closed', content: 'Cleaning until noon.' })
     expect(r.isError).toBeUndefined()
     expect(JSON.parse(r.content)).toMatchObject({ sent: true })
-    await waitFor(() => smtp.received.some((m) => m.raw.includes('Subject: Hall 3 closed') && m.raw.includes('Cleaning until noon.')), 'the mail at the sink')
+    await until(() => smtp.received.some((m) => m.raw.includes('Subject: Hall 3 closed') && m.raw.includes('Cleaning until noon.')), 'the mail at the sink')
   })
 })
 
@@ -165,11 +166,11 @@ describe('start-up and shut-down', () => {
     const state = async (id: string) => (await b.runtime.mcp.status()).find((x) => x.toolId === id)!
     // Start-up did not wait for the servers: the mute one is still connecting (it fails only after 1.5 s).
     expect((await state(mute.id)).state).toBe('connecting')
-    await waitFor(async () => (await state(ready.id)).state === 'ready', 'everything ready')
+    await until(async () => (await state(ready.id)).state === 'ready', 'everything ready')
     expect((await state(mute.id)).state).toBe('connecting')
     expect(muteRunning()).toBe(true)
     const pids = [(await b.runtime.mcp.connection(ready.id)).pid!]
-    await waitFor(async () => (await state(mute.id)).state === 'failed', 'mute failed', 5_000)
+    await until(async () => (await state(mute.id)).state === 'failed', 'mute failed')
     expect((await state(mute.id)).error).toBe(`no answer within 1.5 s while connecting to ${process.execPath} -e setInterval(() => {}, 1000) // ${marker}`)
     // A server that timed out is not left running.
     expect(muteRunning()).toBe(false)

@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { rmSync } from 'node:fs'
 import { bootRuntime, tempDir, type BootedRuntime } from '../../utils/boot'
 import { startFakeLlm, type FakeLlm } from '../../utils/fake-llm'
+import { until } from '../../utils/until'
 import { AgentCreate } from '../../../src-main/contract/entities'
 import { ScheduleCreate, type ScheduleRun } from '../../../src-main/contract/schedules'
 import { SCHEDULED_RUN_NOTE } from '../../../src-main/core/scheduler/scheduler-service'
@@ -60,19 +61,6 @@ async function advance(rt: Awaited<ReturnType<typeof boot>>, ms: number) {
 }
 
 const chats = () => llm.requests.filter((r) => r.path.endsWith('/chat/completions'))
-
-/** Lets real I/O run (setImmediate is not faked) until the check passes; vi.waitFor would move the fake clock. */
-async function until(check: () => void, ms = 5000) {
-  const end = performance.now() + ms
-  for (;;) {
-    try {
-      return check()
-    } catch (err) {
-      if (performance.now() > end) throw err
-      await new Promise((r) => setImmediate(r))
-    }
-  }
-}
 
 describe('scheduler on fake time', () => {
   it('runs an interval task on its grid as a full agent turn, and stops after its loop count', async () => {
@@ -157,7 +145,7 @@ describe('scheduler on fake time', () => {
     rt.events.subscribe((name, payload) => name === 'schedules.run' && events.push(payload as ScheduleRun))
 
     await vi.advanceTimersByTimeAsync(MIN)
-    await until(() => expect(llm.requests).toHaveLength(1))
+    await until(() => llm.requests.length === 1, 'the run to reach the model')
     expect(await rt.scheduler.get(s.id)).toMatchObject({ running: true, lastRun: { status: 'running' } })
     await expect(rt.scheduler.runNow(s.id)).rejects.toMatchObject({ code: 'conflict', message: expect.stringMatching(/already running/) })
 
@@ -173,12 +161,12 @@ describe('scheduler on fake time', () => {
     runs = await rt.scheduler.runs(s.id, { limit: 10 })
     expect(runs.map((r) => r.status)).toEqual(['skipped', 'timeout'])
     expect(runs[1].error).toBe('The run did not finish within 90 s and was stopped')
-    await until(() => expect(llm.requests[0].aborted).toBe(true))
+    await until(() => llm.requests[0].aborted, 'the stopped run to abort its model request')
     expect(events.filter((e) => e.id === runs[1].id).map((e) => e.status)).toEqual(['running', 'timeout'])
 
     // The next slot starts a fresh run; the user stops it.
     await vi.advanceTimersByTimeAsync(30_000)
-    await until(() => expect(llm.requests).toHaveLength(2))
+    await until(() => llm.requests.length === 2, 'the next run to reach the model')
     const stopped = await rt.scheduler.cancelRun(s.id)
     expect(stopped).toMatchObject({ status: 'cancelled', error: 'Stopped by the user' })
     const paused = await rt.scheduler.pause(s.id)
@@ -248,7 +236,7 @@ describe('scheduler on fake time', () => {
     llm.onChat(() => ({ hang: true }))
     const s = await rt.scheduler.create(task(agent.id, { schedule: { type: 'daily', time: '23:00' } }))
     await rt.scheduler.runNow(s.id)
-    await until(() => expect(llm.requests).toHaveLength(1))
+    await until(() => llm.requests.length === 1, 'the run to reach the model')
     await booted.pop()!.close({ keepData: true })
     rt = await boot(dataDir)
     expect(await rt.scheduler.runs(s.id, { limit: 5 })).toEqual([

@@ -2,7 +2,7 @@
 import Database from 'better-sqlite3'
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest'
 import type { IngestionProgress } from '@contract/knowledge'
 import { createApi, type Api } from '../../../src-renderer/src/api/client'
 import { ApiError, apiErrorFrom } from '../../../src-renderer/src/api/errors'
@@ -163,10 +163,16 @@ describe('knowledge store', () => {
     store.getState().onProgress(progress({}))
     expect(store.getState().progress).toMatchObject({ running: true, documentsDone: 1, etaMs: 3000 })
 
+    // On a fake clock: many intervals go by, and a burst still reloads once.
     calls.length = 0
-    for (let i = 0; i < 10; i++) store.getState().onDocumentsChanged(kbId)
-    store.getState().onDocumentsChanged('another')
-    await new Promise((r) => setTimeout(r, 120))
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    try {
+      for (let i = 0; i < 10; i++) store.getState().onDocumentsChanged(kbId)
+      store.getState().onDocumentsChanged('another')
+      await vi.advanceTimersByTimeAsync(1_000)
+    } finally {
+      vi.useRealTimers()
+    }
     expect(calls.filter((c) => c === 'knowledgeBases.documents')).toHaveLength(1)
 
     // The end of a run re-reads the status (its counts are final there).
