@@ -41,7 +41,7 @@ const row = (name: string, xs: number[], target?: number) =>
  */
 const WATCH = `(() => {
   const w = window
-  w.bench = { onsets: [], ends: [], pauses: [], chats: [], listening: [] }
+  w.bench = { onsets: [], ends: [], pauses: [], chats: [], listening: [], resumed: 0 }
   const gum = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices)
   navigator.mediaDevices.getUserMedia = async (c) => {
     const stream = await gum(c)
@@ -74,7 +74,14 @@ const WATCH = `(() => {
   }
   addEventListener('DOMContentLoaded', () => {
     const audio = document.querySelector('[data-testid=kiosk-audio]')
-    audio.addEventListener('pause', () => { if (!audio.ended) w.bench.pauses.push(performance.now()) })
+    let pausedSrc = ''
+    audio.addEventListener('pause', () => {
+      if (audio.ended) return
+      w.bench.pauses.push(performance.now())
+      pausedSrc = audio.src
+    })
+    // The same sentence going on after a pause: a hold that did not become a barge-in.
+    audio.addEventListener('play', () => { if (pausedSrc && audio.src === pausedSrc) w.bench.resumed++; pausedSrc = '' })
     const root = document.querySelector('[data-testid=kiosk]')
     new MutationObserver(() => root.dataset.state === 'listening' && w.bench.listening.push(performance.now())).observe(root, { attributes: true, attributeFilter: ['data-state'] })
   })
@@ -86,6 +93,7 @@ interface Watched {
   pauses: number[]
   chats: number[]
   listening: number[]
+  resumed: number
 }
 
 const after = (xs: number[], t: number) => xs.find((x) => x >= t)
@@ -153,7 +161,8 @@ async function main() {
       if (chat !== undefined && chat - end < 3000) toTurn.push(chat - end)
     }
     out.push(
-      `kiosk listening: ${w.onsets.length} visitor utterances over the avatar, fake TTS latency ${ttsDelayMs} ms`,
+      `kiosk listening: ${w.onsets.length} visitor utterances over the avatar, fake TTS latency ${ttsDelayMs} ms; ` +
+        `${w.resumed} pauses resumed (a hold that was not a barge-in)`,
       row('speech onset → VAD counts it (state listening)', detect),
       row('speech onset → avatar silent (barge-in)', bargeIn, 300),
       row('end of utterance → turn request (/chat-message)', toTurn, 700),

@@ -75,6 +75,10 @@ async function openKiosk(mic: MicPart[] | 'denied', query = ''): Promise<Kiosk> 
     const w = window as any
     w.subtitles = []
     w.states = []
+    // The avatar paused mid-sentence (a hold or a barge-in), not at a sentence's end.
+    w.pauses = 0
+    const audio = document.querySelector('[data-testid=kiosk-audio]') as HTMLAudioElement
+    audio.addEventListener('pause', () => !audio.ended && w.pauses++)
     const sub = document.querySelector('[data-testid=kiosk-subtitle]')!
     new MutationObserver(() => sub.textContent && w.subtitles.push(sub.textContent)).observe(sub, { childList: true, characterData: true, subtree: true })
     const root = document.querySelector('[data-testid=kiosk]') as HTMLElement
@@ -193,6 +197,8 @@ describe('kiosk listening hands-free', { timeout: 120_000 }, () => {
     expect(k.requests).not.toContain('/speech/transcribe')
     expect(chats()[0].aborted).toBe(false)
     expect(await k.page.evaluate(() => (window as any).states)).not.toContain('listening')
+    // Not even a hold: the echo never made the avatar stop for a moment.
+    expect(await k.page.evaluate(() => (window as any).pauses)).toBe(0)
     // The control: with the avatar silent, that quiet voice is a visitor (too quiet for the fake
     // recogniser, so "I did not catch that"): the detector hears this level, the echo was not let in.
     await expect.poll(() => k.requests.filter((p) => p === '/speech/transcribe').length, { timeout: 40_000 }).toBe(1)

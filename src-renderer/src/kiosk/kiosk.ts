@@ -70,6 +70,8 @@ export class Kiosk {
   private turn: Turn | null = null
   private idleTimer: ReturnType<typeof setTimeout> | undefined
   private listener: VoiceListener | null = null
+  /** The avatar's sentence paused by a voice that may be a barge-in (listening.ts onHold). */
+  private held = false
   /** Transcriptions run one after another, so questions are asked in the order they were spoken. */
   private hearing: Promise<unknown> = Promise.resolve()
 
@@ -179,6 +181,7 @@ export class Kiosk {
     const turn = this.turn
     if (!turn) return
     this.turn = null
+    this.held = false
     turn.abort.abort()
     turn.queue.cancel()
     turn.speaker.interrupt()
@@ -350,6 +353,25 @@ export class Kiosk {
     return this.state === 'speaking' || (!this.audio.paused && !this.audio.ended)
   }
 
+  /**
+   * A loud voice while the avatar talks, not yet a barge-in (barge-in.ts `hold`): the avatar
+   * pauses at once and goes on if it does not become one. Only the <audio> element is paused;
+   * a photoreal service speaks on until the barge-in itself.
+   */
+  private hold(on: boolean): void {
+    if (on) {
+      if (!this.turn || this.audio.paused || this.audio.ended) return
+      this.held = true
+      this.audio.pause()
+      return
+    }
+    if (!this.held) return
+    this.held = false
+    // Autoplay is allowed on a kiosk; should play() fail, the sentence stays paused and the turn's
+    // next barge-in or question ends it.
+    if (this.turn) this.audio.play().catch(() => undefined)
+  }
+
   /** Barge-in by voice: the avatar stops at the visitor's first words and the old answer is cancelled. */
   private visitorSpeaks(): void {
     this.interrupt()
@@ -380,8 +402,10 @@ export class Kiosk {
         {
           isPlaying: () => this.avatarTalking(),
           onSpeechStart: () => this.visitorSpeaks(),
+          onHold: (on) => this.hold(on),
           onUtterance: (u) => void this.heard(u.wav),
           onDiscard: () => {
+            this.hold(false)
             // Counted for the operator (and the tests): speech heard and dropped, e.g. the avatar's own echo.
             this.live.dataset.discarded = String(Number(this.live.dataset.discarded ?? 0) + 1)
             if (this.state === 'listening') this.setState('idle')

@@ -41,6 +41,11 @@ export interface ListenerHandlers {
   isPlaying(): boolean
   /** A visitor started speaking and it counts (barge-in when the avatar talks). */
   onSpeechStart(): void
+  /**
+   * While the avatar talks: a loud voice that may become a barge-in (true: fall silent now), or
+   * did not (false: speak on). onSpeechStart or onDiscard may follow a hold instead of a release.
+   */
+  onHold(held: boolean): void
   /** The visitor finished an utterance that counted. */
   onUtterance(utterance: Utterance): void
   /** Speech that ended without counting (too short, or our own voice): nothing to transcribe. */
@@ -74,7 +79,9 @@ export async function startVoiceListener(handlers: ListenerHandlers, opts: Parti
     getStream: () =>
       navigator.mediaDevices.getUserMedia({ audio: { channelCount: 1, echoCancellation: true, noiseSuppression: true, autoGainControl: false } }),
     onFrameProcessed: (probs, frame) => {
-      if (gate.frame({ probability: probs.isSpeech, db: frameDb(frame), playing: handlers.isPlaying(), now: performance.now() })) handlers.onSpeechStart()
+      const event = gate.frame({ probability: probs.isSpeech, db: frameDb(frame), playing: handlers.isPlaying(), now: performance.now() })
+      if (event === 'count') handlers.onSpeechStart()
+      else if (event) handlers.onHold(event === 'hold')
     },
     onSpeechEnd: (audio) => {
       if (!ended()) return handlers.onDiscard()

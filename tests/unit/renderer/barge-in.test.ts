@@ -1,18 +1,27 @@
 // The kiosk's rule for when a voice on the microphone counts (src-renderer/src/kiosk/barge-in.ts):
 // at once in a quiet room; while the avatar speaks, only a loud voice that lasts.
 import { describe, expect, it } from 'vitest'
-import { BARGE_IN_DEFAULTS, BargeInGate, frameDb } from '../../../src-renderer/src/kiosk/barge-in'
+import { BARGE_IN_DEFAULTS, BargeInGate, frameDb, type GateEvent } from '../../../src-renderer/src/kiosk/barge-in'
 
 const FRAME = 32
 const gate = () => new BargeInGate({ ...BARGE_IN_DEFAULTS, frameMs: FRAME, threshold: 0.5 })
 
-/** Feeds frames 32 ms apart from `start`; returns the index of the frame that counted, or -1. */
-function feed(g: BargeInGate, frames: { p: number; db: number; playing: boolean }[], start = 0): number {
-  let hit = -1
+type Frame = { p: number; db: number; playing: boolean }
+
+/** Feeds frames 32 ms apart from `start`; returns the gate's events by frame index. */
+function events(g: BargeInGate, frames: Frame[], start = 0): Record<number, GateEvent> {
+  const out: Record<number, GateEvent> = {}
   frames.forEach((f, i) => {
-    if (g.frame({ probability: f.p, db: f.db, playing: f.playing, now: start + i * FRAME }) && hit < 0) hit = i
+    const e = g.frame({ probability: f.p, db: f.db, playing: f.playing, now: start + i * FRAME })
+    if (e) out[i] = e
   })
-  return hit
+  return out
+}
+
+/** The index of the frame that counted, or -1. */
+function feed(g: BargeInGate, frames: Frame[], start = 0): number {
+  const hit = Object.entries(events(g, frames, start)).find(([, e]) => e === 'count')
+  return hit ? Number(hit[0]) : -1
 }
 const times = <T>(n: number, x: T): T[] => Array.from({ length: n }, () => x)
 
@@ -62,9 +71,27 @@ describe('BargeInGate', () => {
     const g = gate()
     feed(g, times(3, { p: 0.1, db: -70, playing: true }), 0)
     // 64 ms after the last playing frame: inside the 300 ms tail, quiet speech does not count.
-    expect(g.frame({ probability: 0.9, db: -60, playing: false, now: 64 + 64 })).toBe(false)
+    expect(g.frame({ probability: 0.9, db: -60, playing: false, now: 64 + 64 })).toBe(null)
     // 400 ms after: the room is quiet again, the same voice counts.
-    expect(g.frame({ probability: 0.9, db: -60, playing: false, now: 64 + 400 })).toBe(true)
+    expect(g.frame({ probability: 0.9, db: -60, playing: false, now: 64 + 400 })).toBe('count')
+  })
+
+  it('while the avatar speaks, the first loud speech frame holds it (silent at once) and the count follows; a quiet room counts with no hold', () => {
+    expect(events(gate(), times(4, { p: 0.9, db: -25, playing: true }))).toEqual({ 0: 'hold', 2: 'count' })
+    expect(events(gate(), times(2, { p: 0.9, db: -25, playing: false }))).toEqual({ 0: 'count' })
+  })
+
+  it('a hold that does not become a barge-in (a knock, a loud word of our own echo) is released once no loud speech came for the window', () => {
+    const g = gate()
+    const knock = [{ p: 0.9, db: -20, playing: true }, ...times(15, { p: 0.1, db: -60, playing: true })]
+    // Loud at 0 ms; the window (320 ms) is empty again from the frame at 320 ms (index 10).
+    expect(events(g, knock)).toEqual({ 0: 'hold', 10: 'release' })
+    // Its own quiet echo never holds it.
+    expect(events(g, times(30, { p: 0.95, db: -60, playing: true }), 1_000)).toEqual({})
+    // A hold the segment's end cuts short: the next segment may hold again.
+    expect(events(g, [{ p: 0.9, db: -20, playing: true }], 2_000)).toEqual({ 0: 'hold' })
+    expect(g.endSegment()).toBe(false)
+    expect(events(g, [{ p: 0.9, db: -20, playing: true }], 3_000)).toEqual({ 0: 'hold' })
   })
 
   it('a louder threshold can be set for a noisy hall', () => {
