@@ -7,6 +7,7 @@ import { visemeTrack } from '../lipsync/track'
 import type { SpeechItem } from '../speech/speech-queue'
 import { envelopeOfAudio } from './audio-envelope'
 import type { LipSource, SpeakingAvatar } from './avatar-handle'
+import { audioDataUrl } from '../audio/data-url'
 
 export interface SentenceAudio {
   audio: Uint8Array | ArrayBuffer
@@ -38,21 +39,6 @@ export interface SpeakResult {
 }
 
 type Cancellable = { cancel?: () => void }
-
-/**
- * A sentence's audio as a data: URL, not a blob: URL. Chromium's media stack keeps what it loaded
- * from each distinct blob: URL (≈ 0.12 MB a sentence here) after the URL is revoked and the
- * element has moved on, up to a few hundred MB: a kiosk that speaks all day grew its renderer by
- * ~2.8 MB a minute (bench/voice/README.md). A data: URL is played from memory and let go with it.
- */
-function dataUrl(bytes: ArrayBuffer, mime: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const reader = new FileReader()
-    reader.onload = () => resolve(reader.result as string)
-    reader.onerror = () => reject(reader.error ?? new Error('the audio could not be read'))
-    reader.readAsDataURL(new Blob([bytes], { type: mime }))
-  })
-}
 
 export class AvatarSpeaker {
   readonly audio: HTMLAudioElement
@@ -107,7 +93,7 @@ export class AvatarSpeaker {
     const bytes = sentence.audio instanceof Uint8Array ? sentence.audio.slice().buffer : sentence.audio
     const audio = this.audio
     try {
-      audio.src = await dataUrl(bytes, sentence.mime)
+      audio.src = await audioDataUrl(bytes, sentence.mime)
       await new Promise<void>((resolve, reject) => {
         audio.onloadedmetadata = () => resolve()
         audio.onerror = () => reject(new Error(`the browser cannot play ${sentence.mime}`))

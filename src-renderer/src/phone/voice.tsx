@@ -3,6 +3,7 @@
 // sentence synthesized by /speech/synthesize as the answer streams). No provider key on the page.
 import { useEffect, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
+import { audioDataUrl } from '../../../digitalhuman/audio/data-url'
 import { SpeechQueue } from '../../../digitalhuman/speech/speech-queue'
 import { SpeechSegmenter } from '../../../digitalhuman/speech/segmenter'
 import { PushToTalk } from '../kiosk/recorder'
@@ -125,9 +126,9 @@ async function play(queue: SpeechQueue<Clip>, audio: HTMLAudioElement, onProblem
       onProblem(item.error)
       continue
     }
-    const url = URL.createObjectURL(new Blob([item.audio.audio], { type: item.audio.mime }))
     try {
-      audio.src = url
+      // A data: URL, not a blob: one: see audioDataUrl (Chromium keeps each blob: URL's media).
+      audio.src = await audioDataUrl(item.audio.audio, item.audio.mime)
       await new Promise<void>((resolve, reject) => {
         audio.onended = () => resolve()
         audio.onpause = () => resolve()
@@ -138,7 +139,6 @@ async function play(queue: SpeechQueue<Clip>, audio: HTMLAudioElement, onProblem
       if (!queue.cancelled) onProblem(err)
     } finally {
       audio.onended = audio.onpause = audio.onerror = null
-      URL.revokeObjectURL(url)
     }
     if (queue.cancelled) return
   }
