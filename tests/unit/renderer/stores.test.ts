@@ -5,7 +5,7 @@ import { socketEvents } from '../../../src-renderer/src/api/socket'
 import { ApiError } from '../../../src-renderer/src/api/errors'
 import { createCollectionStore } from '../../../src-renderer/src/stores/collection'
 import { createProvidersStore } from '../../../src-renderer/src/stores/providers'
-import { createSettingsStore } from '../../../src-renderer/src/stores/settings'
+import { appInfoQuery, loadSettings, serverStatusQuery, settingsQuery, updateSettings } from '../../../src-renderer/src/queries/settings'
 import { createStudio } from '../../../src-renderer/src/stores/studio'
 import { bootServer, type BootedServer } from '../../utils/boot'
 import { startFakeLlm, type FakeLlm } from '../../utils/fake-llm'
@@ -90,14 +90,19 @@ describe('collection and settings stores', () => {
   })
 
   test('settings: loads settings, app info and server status; updates persist', async () => {
-    const store = createSettingsStore(api())
-    await store.getState().load()
-    expect(store.getState().info).toMatchObject({ host: 'server', dataDir: srv.dataDir })
-    expect(store.getState().server).toMatchObject({ running: true, url: srv.url })
-    await store.getState().update({ language: 'en', theme: 'dark' })
-    const again = createSettingsStore(api())
-    await again.getState().load()
-    expect(again.getState().settings).toMatchObject({ language: 'en', theme: 'dark' })
+    const studio = createStudio({ api: api(), events: () => () => {}, host: 'browser' })
+    await loadSettings(studio)
+    expect(studio.queries.getQueryData(appInfoQuery(studio.connection.api).queryKey)).toMatchObject({ host: 'server', dataDir: srv.dataDir })
+    expect(studio.queries.getQueryData(serverStatusQuery(studio.connection.api).queryKey)).toMatchObject({ running: true, url: srv.url })
+    await updateSettings(studio, { language: 'en', theme: 'dark' })
+    const again = createStudio({ api: api(), events: () => () => {}, host: 'browser' })
+    await loadSettings(again)
+    expect(again.queries.getQueryData(settingsQuery(again.connection.api).queryKey)).toMatchObject({ language: 'en', theme: 'dark' })
+  })
+
+  test('settings: a failed load rejects, so Boot shows why instead of the shell', async () => {
+    const locked = createStudio({ api: createApi(httpTransport(srv.url, { token: 'wrong' })), events: () => () => {}, host: 'browser' })
+    await expect(loadSettings(locked)).rejects.toMatchObject({ code: 'unauthorized', status: 401 })
   })
 })
 
@@ -112,7 +117,7 @@ describe('studio events over Socket.IO', () => {
         .poll(
           async () => {
             await srv.api('PUT', '/api/settings', { theme: 'light' })
-            return studio.settings.getState().settings?.theme
+            return studio.queries.getQueryData(settingsQuery(studio.connection.api).queryKey)?.theme
           },
           { timeout: 5000, interval: 100 }
         )

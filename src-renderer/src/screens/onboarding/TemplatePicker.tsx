@@ -3,9 +3,10 @@ import { App, Modal, Skeleton, Tag } from 'antd'
 import { useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { routeTo } from '../../shell/route'
-import { useArea, useStudio } from '../../stores/hooks'
+import { useStudio } from '../../stores/hooks'
 import { EmojiAvatar } from '../../ui/EmojiAvatar'
 import { useFeedback } from '../../ui/feedback'
+import { useSettings } from '../../queries/settings'
 
 /** Agent templates to start from: one click makes the agent (and its knowledge base, tools or digital employee) and opens it. */
 export function TemplatePicker({ open, onClose }: { open: boolean; onClose: () => void }) {
@@ -13,7 +14,7 @@ export function TemplatePicker({ open, onClose }: { open: boolean; onClose: () =
   const studio = useStudio()
   const { fail, ok } = useFeedback()
   const { message } = App.useApp()
-  const language = useArea('settings', (s) => s.settings?.language ?? 'en')
+  const language = useSettings()?.language ?? 'en'
   const [templates, setTemplates] = useState<AgentTemplate[] | null>(null)
   const [creating, setCreating] = useState<TemplateId | null>(null)
 

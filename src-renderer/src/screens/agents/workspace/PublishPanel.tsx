@@ -6,17 +6,18 @@ import { useTranslation } from 'react-i18next'
 import { toApiError, translateField } from '../../../api/errors'
 import { kioskOpener } from '../../../api/kiosk-window'
 import { routeTo } from '../../../shell/route'
-import { useArea, useStudio } from '../../../stores/hooks'
+import { useStudio } from '../../../stores/hooks'
 import { useFeedback } from '../../../ui/feedback'
 import { OpenKioskHere } from './OpenKioskHere'
 import { Section } from './Section'
+import { useAppInfo, useServerStatus } from '../../../queries/settings'
 
 /**
  * Where phones and websites reach this server: a LAN address when LAN access is on, else the
  * address this page came from (browser) or the local server's (desktop). null: no server runs.
  */
 function useBaseUrls(): { lan: string[]; local: string | null } {
-  const server = useArea('settings', (s) => s.server)
+  const server = useServerStatus()
   const fromPage = window.location.protocol.startsWith('http') ? window.location.origin : null
   return { lan: server?.running ? server.lanUrls : [], local: fromPage ?? (server?.running ? server.url : null) }
 }
@@ -40,7 +41,7 @@ export function PublishPanel({ agent }: { agent: Agent }) {
   const { fail, ok } = useFeedback()
   const { lan, local } = useBaseUrls()
   // Under `agenta serve` only the command line starts the server or opens it to the LAN.
-  const byCli = useArea('settings', (s) => s.info?.host === 'server')
+  const byCli = useAppInfo()?.host === 'server'
   const toSettings = byCli ? undefined : (
     <Button size="small" onClick={() => routeTo('settings')}>
       {t('publish.openSettings')}
