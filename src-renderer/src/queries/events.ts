@@ -15,7 +15,12 @@ export const invalidate = (queries: QueryClient, ...names: EndpointName[]) => {
  */
 const onEvent: OnEvent = {
   'settings.changed': (queries, settings) => queries.setQueryData(apiKey('settings.get'), settings),
-  'server.changed': (queries, server) => queries.setQueryData(apiKey('server.status'), server)
+  'server.changed': (queries, server) => queries.setQueryData(apiKey('server.status'), server),
+  'providers.changed': (queries) => invalidate(queries, 'providers.list', 'models.list'),
+  'agents.changed': (queries) => invalidate(queries, 'agents.list'),
+  'tools.changed': (queries) => invalidate(queries, 'tools.list'),
+  'knowledgeBases.changed': (queries) => invalidate(queries, 'knowledgeBases.list'),
+  'digitalHumans.changed': (queries) => invalidate(queries, 'digitalHumans.list')
 }
 
 /** Applies one studio event (its payload already checked against the contract). */

@@ -12,7 +12,7 @@ export function useStudio(): Studio {
   return studio
 }
 
-type StoreKey = 'providers' | 'agents' | 'tools' | 'knowledgeBases' | 'digitalHumans' | 'sessions' | 'chat' | AreaStoreKey
+type StoreKey = 'sessions' | 'chat' | AreaStoreKey
 type StateOf<K extends StoreKey> = Studio[K] extends StoreApi<infer S> ? S : never
 
 /** Reads one area's store: `useArea('agents', (s) => s.items)`. */

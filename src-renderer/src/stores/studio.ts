@@ -1,24 +1,16 @@
 import { studioEvents, type StudioEventName } from '@contract/api'
 import type { Connection } from '../api'
 import type { QueryClient } from '@tanstack/react-query'
-import { createCollectionStore, type CollectionStore } from './collection'
 import { createConversationStore, type ConversationStore } from './conversation'
 import { createSessionsStore, type SessionsStore } from './sessions'
-import { createProvidersStore, type ProvidersStore } from './providers'
 import { createAreaStores, areaRefreshers, type AreaStores } from './areas'
 import { createQueryClient } from '../queries/client'
 import { applyEvent } from '../queries/events'
 
 export interface Studio extends AreaStores {
   connection: Connection
-  /** Server state (settings, …): cached answers keyed by endpoint, invalidated by studio events. */
+  /** Server state (settings, the collections, models): cached answers keyed by endpoint, invalidated by studio events. */
   queries: QueryClient
-  providers: ProvidersStore
-  agents: CollectionStore<'agents'>
-  tools: CollectionStore<'tools'>
-  knowledgeBases: CollectionStore<'knowledgeBases'>
-  /** The digital humans registry (avatars agents pick). */
-  digitalHumans: CollectionStore<'digitalHumans'>
   /** The chat screen's sessions list and its open conversation. */
   sessions: SessionsStore
   chat: ConversationStore
@@ -33,11 +25,6 @@ export function createStudio(connection: Connection): Studio {
   const studio: Omit<Studio, 'listen'> = {
     connection,
     queries: createQueryClient(),
-    providers: createProvidersStore(api),
-    agents: createCollectionStore(api, 'agents'),
-    tools: createCollectionStore(api, 'tools'),
-    knowledgeBases: createCollectionStore(api, 'knowledgeBases'),
-    digitalHumans: createCollectionStore(api, 'digitalHumans'),
     sessions,
     ...createAreaStores(connection),
     chat: createConversationStore(api, {
@@ -48,17 +35,9 @@ export function createStudio(connection: Connection): Studio {
     })
   }
   const refreshers: Record<string, (payload: unknown) => void> = {
-    'providers.changed': () => {
-      void studio.providers.getState().load()
-      void studio.providers.getState().loadModels()
-    },
-    'agents.changed': () => void studio.agents.getState().load(),
     'sessions.changed': (payload) => {
       if ((payload as { agentId: string }).agentId === sessions.getState().agentId) void sessions.getState().refresh()
     },
-    'tools.changed': () => void studio.tools.getState().load(),
-    'knowledgeBases.changed': () => void studio.knowledgeBases.getState().load(),
-    'digitalHumans.changed': () => void studio.digitalHumans.getState().load(),
     ...areaRefreshers(studio)
   }
   return {

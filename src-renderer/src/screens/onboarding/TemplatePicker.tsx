@@ -7,6 +7,7 @@ import { useStudio } from '../../stores/hooks'
 import { EmojiAvatar } from '../../ui/EmojiAvatar'
 import { useFeedback } from '../../ui/feedback'
 import { useSettings } from '../../queries/settings'
+import { reloadCollection } from '../../queries/collections'
 
 /** Agent templates to start from: one click makes the agent (and its knowledge base, tools or digital employee) and opens it. */
 export function TemplatePicker({ open, onClose }: { open: boolean; onClose: () => void }) {
@@ -27,7 +28,7 @@ export function TemplatePicker({ open, onClose }: { open: boolean; onClose: () =
     setCreating(id)
     try {
       const made = await studio.connection.api.call('agentTemplates.create', { templateId: id, language })
-      await studio.agents.getState().load()
+      await reloadCollection(studio, 'agents')
       if (made.missingTools.length) void message.warning({ content: t('templates.missingTools', { tools: made.missingTools.join(', ') }), duration: 8 })
       else ok(t('templates.created', { name: made.agent.name }))
       onClose()

@@ -11,6 +11,7 @@ import { useFeedback } from '../../../ui/feedback'
 import { OpenKioskHere } from './OpenKioskHere'
 import { Section } from './Section'
 import { useAppInfo, useServerStatus } from '../../../queries/settings'
+import { reloadCollection, updateItem } from '../../../queries/collections'
 
 /**
  * Where phones and websites reach this server: a LAN address when LAN access is on, else the
@@ -81,16 +82,15 @@ export function PublishPanel({ agent }: { agent: Agent }) {
       setBusy(null)
     }
   }
-  const agents = studio.agents.getState()
   const publish = (published: boolean) =>
-    run('publish', () => agents.update(agent.id, { published }), published ? t('publish.published') : t('publish.unpublished'))
+    run('publish', () => updateItem(studio, 'agents', agent.id, { published }), published ? t('publish.published') : t('publish.unpublished'))
   const rotate = () =>
     run(
       'rotate',
       async () => {
         const next = await studio.connection.api.call('agents.rotateKey', { id: agent.id })
-        // The collection store keeps the agent list; the new key must show at once.
-        await studio.agents.getState().load()
+        // The agents list holds the key; the new one must show at once.
+        await reloadCollection(studio, 'agents')
         return next
       },
       t('publish.rotated')
@@ -98,7 +98,7 @@ export function PublishPanel({ agent }: { agent: Agent }) {
   const saveOrigins = async () => {
     setBusy('origins')
     try {
-      await agents.update(agent.id, { allowedOrigins: origins })
+      await updateItem(studio, 'agents', agent.id, { allowedOrigins: origins })
       setSavedError(null)
       ok(t('common.saved'))
     } catch (err) {
