@@ -5,7 +5,7 @@ import { apiKey } from './keys'
 type OnEvent = { [N in StudioEventName]?: (queries: QueryClient, payload: StudioEvent<N>) => void }
 
 /** Marks every cached answer of these endpoints stale; the ones on screen refetch. */
-export const invalidate = (queries: QueryClient, ...names: EndpointName[]) => {
+const invalidate = (queries: QueryClient, ...names: EndpointName[]) => {
   for (const name of names) void queries.invalidateQueries({ queryKey: [name] })
 }
 
