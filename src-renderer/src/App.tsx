@@ -1,11 +1,13 @@
 import { App as AntApp, ConfigProvider } from 'antd'
 import enUS from 'antd/locale/en_US'
 import zhCN from 'antd/locale/zh_CN'
+import { QueryClientProvider } from '@tanstack/react-query'
 import { useEffect } from 'react'
 import { useTranslation } from 'react-i18next'
 import { useStore } from 'zustand'
 import type { AuthStore } from './stores/auth'
-import { StudioContext, useArea } from './stores/hooks'
+import { StudioContext } from './stores/hooks'
+import { useSettings } from './queries/settings'
 import type { Studio } from './stores/studio'
 import { guessLanguage } from './i18n'
 import { Boot } from './shell/Boot'
@@ -20,7 +22,7 @@ interface Props {
 
 /** Theme and language: the person's own (accounts on), else Settings once they load; until then the browser's preferences. */
 function Themed({ auth }: { auth: AuthStore }) {
-  const settings = useArea('settings', (s) => s.settings)
+  const settings = useSettings()
   // Signed in with accounts on: the person's own choice first.
   const prefs = useStore(auth, (s) => s.prefs)
   const { i18n } = useTranslation()
@@ -45,12 +47,14 @@ function Themed({ auth }: { auth: AuthStore }) {
 }
 
 export function StudioApp({ studio, auth }: Props) {
-  // Subscribed once for the app's life: every store stays fresh from studio events.
+  // Subscribed once for the app's life: the cache and every store stay fresh from studio events.
   const status = useStore(auth, (s) => s.status)
   useEffect(() => (status === 'ok' ? studio.listen() : undefined), [studio, status])
   return (
-    <StudioContext.Provider value={studio}>
-      <Themed auth={auth} />
-    </StudioContext.Provider>
+    <QueryClientProvider client={studio.queries}>
+      <StudioContext.Provider value={studio}>
+        <Themed auth={auth} />
+      </StudioContext.Provider>
+    </QueryClientProvider>
   )
 }

@@ -3,10 +3,11 @@ import { useCallback, useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { useStore } from 'zustand'
 import type { ApiOutput } from '@contract/api'
-import { toApiError } from '../api/errors'
+import { toApiError, type ApiError } from '../api/errors'
 import type { AuthStore } from '../stores/auth'
 import { AuthContext } from '../stores/auth-context'
-import { useArea, useStudio } from '../stores/hooks'
+import { useStudio } from '../stores/hooks'
+import { loadSettings } from '../queries/settings'
 import { TokenScreen } from '../screens/auth/TokenScreen'
 import { InviteScreen, LoginScreen, SetupScreen } from '../screens/auth/PeopleAuthScreens'
 import { Shell } from './Shell'
@@ -44,7 +45,7 @@ export function Boot({ auth }: { auth: AuthStore }) {
   const me = useStore(auth, (s) => s.me)
   const sso = useStore(auth, (s) => s.sso)
   const [ssoError] = useState(takeSsoError)
-  const error = useArea('settings', (s) => s.error)
+  const [error, setError] = useState<ApiError | null>(null)
   const [invite, setInvite] = useState(inviteCode)
 
   const start = useCallback(async () => {
@@ -60,9 +61,13 @@ export function Boot({ auth }: { auth: AuthStore }) {
         if (toApiError(err).code === 'unauthorized') return
       }
     } else auth.getState().setPeople({ accounts: false, needsSetup: false, me: { kind: 'owner' } })
-    await studio.settings.getState().load()
-    const failed = studio.settings.getState().error
-    if (!failed) auth.getState().set('ok')
+    try {
+      await loadSettings(studio)
+      setError(null)
+      auth.getState().set('ok')
+    } catch (err) {
+      setError(toApiError(err))
+    }
   }, [studio, auth])
 
   useEffect(() => {

@@ -4,11 +4,12 @@ import { Input, Modal } from 'antd'
 import { useEffect, useMemo, useState, type KeyboardEvent, type ReactNode } from 'react'
 import './palette.css'
 import { useTranslation } from 'react-i18next'
-import { useArea, useStudio } from '../stores/hooks'
+import { useStudio } from '../stores/hooks'
 import { STUDIO_USER } from '../stores/sessions'
 import { EmojiAvatar } from '../ui/EmojiAvatar'
 import { ALL_AREAS } from './areas'
 import { routeTo } from './route'
+import { useCollection } from '../queries/collections'
 
 interface Entry {
   key: string
@@ -22,7 +23,7 @@ interface Entry {
 export function CommandPalette({ open, onClose }: { open: boolean; onClose: () => void }) {
   const { t } = useTranslation()
   const studio = useStudio()
-  const agents = useArea('agents', (s) => s.items)
+  const agents = useCollection('agents').items
   const [query, setQuery] = useState('')
   const [active, setActive] = useState(0)
   const [chats, setChats] = useState<ChatSession[]>([])
@@ -31,7 +32,6 @@ export function CommandPalette({ open, onClose }: { open: boolean; onClose: () =
     if (!open) return
     setQuery('')
     setActive(0)
-    void studio.agents.getState().load()
     let live = true
     studio.connection.api.call('sessions.list', { userId: STUDIO_USER }).then(
       (s) => live && setChats(s.slice(0, 30)),

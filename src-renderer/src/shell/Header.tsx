@@ -3,7 +3,8 @@ import { Badge, Button, Tag, Tooltip } from 'antd'
 import { useContext } from 'react'
 import { useTranslation } from 'react-i18next'
 import { ResolvedThemeContext } from './theme'
-import { useArea, useStudio } from '../stores/hooks'
+import { useStudio } from '../stores/hooks'
+import { updateSettings, useAppInfo, useServerStatus } from '../queries/settings'
 import { Logo } from '../ui/Logo'
 import { useFeedback } from '../ui/feedback'
 import { useAuth } from '../stores/auth-context'
@@ -14,18 +15,14 @@ export function Header({ onMenu }: { onMenu?: () => void }) {
   const { t } = useTranslation()
   const studio = useStudio()
   const { fail } = useFeedback()
-  const info = useArea('settings', (s) => s.info)
-  const server = useArea('settings', (s) => s.server)
+  const info = useAppInfo()
+  const server = useServerStatus()
   const dark = useContext(ResolvedThemeContext) === 'dark'
   // "Connect to a team server…" is the single-user studio's (the desktop, or a browser on its own server).
   const owner = useAuth((s) => !s.accounts && s.me?.kind === 'owner')
 
   // A quick flip between light and dark; "follow the system" stays in Settings.
-  const toggleTheme = () =>
-    studio.settings
-      .getState()
-      .update({ theme: dark ? 'light' : 'dark' })
-      .catch((err) => fail(err))
+  const toggleTheme = () => updateSettings(studio, { theme: dark ? 'light' : 'dark' }).catch((err) => fail(err))
 
   return (
     <header className="app-header">

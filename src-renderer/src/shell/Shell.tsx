@@ -1,6 +1,5 @@
 import { Layout, Spin } from 'antd'
 import { Suspense, useCallback, useEffect, useState } from 'react'
-import { useStudio } from '../stores/hooks'
 import { ALL_AREAS, areasFor, SETTINGS_AREA } from './areas'
 import { roleOf } from '../stores/auth'
 import { useAuth } from '../stores/auth-context'
@@ -14,7 +13,6 @@ import { useNarrow } from './useNarrow'
 const COLLAPSED_KEY = 'agenta.sidebarCollapsed'
 
 export function Shell() {
-  const studio = useStudio()
   const [area, go] = useRoute()
   const [collapsed, setCollapsed] = useState(() => localStorage.getItem(COLLAPSED_KEY) === '1')
   const narrow = useNarrow()
@@ -27,14 +25,6 @@ export function Shell() {
   useEffect(() => {
     localStorage.setItem(COLLAPSED_KEY, collapsed ? '1' : '0')
   }, [collapsed])
-
-  // The pickers of every screen need providers and models: load them once for the whole shell (builders and up).
-  useEffect(() => {
-    if (role === 'member') return
-    const p = studio.providers.getState()
-    void p.load()
-    void p.loadModels()
-  }, [studio, role])
 
   // An area the role does not open (an old link) shows the first one it does.
   const open = [...areasFor(role, accounts), SETTINGS_AREA]

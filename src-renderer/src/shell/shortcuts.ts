@@ -1,6 +1,7 @@
 import { useEffect } from 'react'
 import { useStudio } from '../stores/hooks'
 import { routeTo } from './route'
+import { cachedItems } from '../queries/collections'
 
 /** The agent the chat screen last showed (ChatScreen keeps it). */
 export const LAST_CHAT_AGENT = 'agenta.chatAgent'
@@ -27,7 +28,7 @@ export function useShortcuts(onPalette: () => void) {
         onPalette()
       } else if (key === 'n') {
         e.preventDefault()
-        const agents = studio.agents.getState().items
+        const agents = cachedItems(studio.queries, 'agents')
         const agentId = studio.chat.getState().agentId ?? agents.find((a) => a.id === localStorage.getItem(LAST_CHAT_AGENT))?.id ?? agents[0]?.id
         if (!agentId) return routeTo('agents')
         routeTo('chat', agentId)

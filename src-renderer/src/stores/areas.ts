@@ -6,9 +6,8 @@ import { createKnowledgeStore, type KnowledgeStore, type Uploader } from './know
 import { createKnowledgeSearchStore, type KnowledgeSearchStore } from './knowledge-search'
 import { createKnowledgeSourcesStore, type KnowledgeSourcesStore } from './knowledge-sources'
 import { createMemoryStore, type MemoryStore } from './memory'
-import { createSmtpStore, type SmtpStore } from './smtp'
 
-/** The stores of the knowledge detail, digital employees, memory and email areas. */
+/** The stores of the knowledge detail, digital employees and memory areas. */
 export interface AreaStores {
   /** The open knowledge base: documents, progress, uploads, chunks. */
   knowledge: KnowledgeStore
@@ -16,7 +15,6 @@ export interface AreaStores {
   knowledgeSources: KnowledgeSourcesStore
   employees: EmployeesStore
   memory: MemoryStore
-  smtp: SmtpStore
 }
 export type AreaStoreKey = keyof AreaStores
 
@@ -31,8 +29,7 @@ export function createAreaStores(connection: Connection): AreaStores {
     knowledgeSearch: createKnowledgeSearchStore(api),
     knowledgeSources: createKnowledgeSourcesStore(api),
     employees: createEmployeesStore(api),
-    memory: createMemoryStore(api),
-    smtp: createSmtpStore(api)
+    memory: createMemoryStore(api)
   }
 }
 

@@ -4,7 +4,7 @@ import type { RunStep } from '@contract/chat'
 import type { Schedule, ScheduleRun, ScheduleRunEvent } from '@contract/schedules'
 import type { Api } from '../api/client'
 import { toApiError, type ApiError } from '../api/errors'
-import { upsert } from './collection'
+import { upsert } from '../queries/collections'
 
 export type ScheduleInput = ApiInput<'schedules.create'>
 export type SchedulePatch = Omit<ApiInput<'schedules.update'>, 'id'>

@@ -3,7 +3,7 @@ import type { ApiInput } from '@contract/api'
 import type { KnowledgeSource, SyncResult } from '@contract/knowledge'
 import type { Api } from '../api/client'
 import { toApiError, type ApiError } from '../api/errors'
-import { upsert } from './collection'
+import { upsert } from '../queries/collections'
 
 export type SourceInput = Omit<ApiInput<'knowledgeBases.createSource'>, 'id'>
 export type SourcePatch = Omit<ApiInput<'knowledgeBases.updateSource'>, 'id' | 'sourceId'>

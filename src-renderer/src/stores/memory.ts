@@ -3,7 +3,7 @@ import type { ApiInput, ApiOutput } from '@contract/api'
 import type { Memory, MemoryFailure } from '@contract/memory'
 import type { Api } from '../api/client'
 import { toApiError, type ApiError } from '../api/errors'
-import { upsert } from './collection'
+import { upsert } from '../queries/collections'
 
 export type MemoryUser = ApiOutput<'memories.users'>[number]
 export type MemoryInput = ApiInput<'memories.create'>

@@ -2,7 +2,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla'
 import type { ChatSession, SessionOrigin } from '@contract/chat'
 import type { Api } from '../api/client'
 import { toApiError, type ApiError } from '../api/errors'
-import { upsert } from './collection'
+import { upsert } from '../queries/collections'
 
 export interface SessionsState {
   agentId: string | null

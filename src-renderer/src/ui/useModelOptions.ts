@@ -1,7 +1,7 @@
 import type { Model, ModelType } from '@contract/entities'
 import { useMemo } from 'react'
 import { useTranslation } from 'react-i18next'
-import { useArea } from '../stores/hooks'
+import { useModels, useProviders } from '../queries/models'
 
 export interface ModelOption {
   label: string
@@ -19,8 +19,8 @@ export interface ModelGroup {
 /** Models of one type as Select options grouped by provider, the way the original's picker shows them. */
 export function useModelOptions(type: ModelType, valueOf: (m: Model) => string): ModelGroup[] {
   const { t } = useTranslation()
-  const providers = useArea('providers', (s) => s.items)
-  const models = useArea('providers', (s) => s.models)
+  const providers = useProviders().items
+  const models = useModels().models
   return useMemo(
     () =>
       providers

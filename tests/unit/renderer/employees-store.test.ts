@@ -6,7 +6,9 @@ import { ApiError } from '../../../src-renderer/src/api/errors'
 import { httpTransport } from '../../../src-renderer/src/api/http'
 import { createEmployeesStore } from '../../../src-renderer/src/stores/employees'
 import { createMemoryStore } from '../../../src-renderer/src/stores/memory'
-import { createSmtpStore } from '../../../src-renderer/src/stores/smtp'
+import { apiQuery } from '../../../src-renderer/src/queries/api-query'
+import { createQueryClient } from '../../../src-renderer/src/queries/client'
+import { saveSmtp } from '../../../src-renderer/src/queries/smtp'
 import { bootServer, type BootedServer } from '../../utils/boot'
 import { startFakeLlm, type FakeLlm } from '../../utils/fake-llm'
 
@@ -127,18 +129,19 @@ describe('employees store', () => {
   })
 })
 
-describe('smtp store', () => {
-  test('loads, saves without returning the password, and a failed test is a result', async () => {
-    const store = createSmtpStore(api)
-    await store.getState().load()
-    expect(store.getState().smtp).toMatchObject({ configured: false, hasPassword: false })
-    const saved = await store.getState().save({ host: '127.0.0.1', port: 9, secure: false, user: 'bot', password: 'secret', from: 'bot@example.com' })
+describe('smtp settings', () => {
+  test('loads, saves without returning the password (the form shows what was saved), and a failed test is a result', async () => {
+    const server = { connection: { api }, queries: createQueryClient() }
+    const smtp = apiQuery(api, 'scheduler.smtp')
+    expect(await server.queries.fetchQuery(smtp)).toMatchObject({ configured: false, hasPassword: false })
+    const saved = await saveSmtp(server, { host: '127.0.0.1', port: 9, secure: false, user: 'bot', password: 'secret', from: 'bot@example.com' })
     expect(saved).toMatchObject({ host: '127.0.0.1', port: 9, configured: true, hasPassword: true })
     expect(JSON.stringify(saved)).not.toContain('secret')
-    const result = await store.getState().test('someone@example.com')
+    expect(server.queries.getQueryData(smtp.queryKey)).toEqual(saved)
+    const result = await api.call('scheduler.testSmtp', { to: 'someone@example.com' })
     expect(result.ok).toBe(false)
     expect(result.error).toBeTruthy()
-    expect((await store.getState().save({ password: null })).hasPassword).toBe(false)
+    expect((await saveSmtp(server, { password: null })).hasPassword).toBe(false)
   })
 })
 

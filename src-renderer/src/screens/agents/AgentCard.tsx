@@ -2,7 +2,7 @@ import { ClockCircleOutlined, CopyOutlined, DeleteOutlined, EditOutlined, Export
 import type { Agent } from '@contract/entities'
 import { Button, Dropdown, Tag, Tooltip } from 'antd'
 import { useTranslation } from 'react-i18next'
-import { useArea, useStudio } from '../../stores/hooks'
+import { useStudio } from '../../stores/hooks'
 import { EmojiAvatar } from '../../ui/EmojiAvatar'
 import { useFeedback } from '../../ui/feedback'
 import { useDeleteConfirm } from '../../ui/useDeleteConfirm'
@@ -11,6 +11,8 @@ import { routeTo } from '../../shell/route'
 import { duplicateInput } from './agent-form'
 import { exportAgentFile } from './agent-file'
 import { useTeamSync } from './team-sync'
+import { createItem, removeItem } from '../../queries/collections'
+import { useProviders } from '../../queries/models'
 
 export function AgentCard({ agent, onEdit }: { agent: Agent; onEdit: () => void }) {
   const { t } = useTranslation()
@@ -18,12 +20,12 @@ export function AgentCard({ agent, onEdit }: { agent: Agent; onEdit: () => void 
   const confirmDelete = useDeleteConfirm()
   const { fail, ok } = useFeedback()
   const formatDate = useFormatDate()
-  const provider = useArea('providers', (s) => s.items.find((p) => p.id === agent.providerId))
+  const provider = useProviders().items.find((p) => p.id === agent.providerId)
   const teamSync = useTeamSync(agent)
 
   const duplicate = async () => {
     try {
-      await studio.agents.getState().create(duplicateInput(agent, t('agents.copyName', { name: agent.name })))
+      await createItem(studio, 'agents', duplicateInput(agent, t('agents.copyName', { name: agent.name })))
       ok(t('agents.duplicated'))
     } catch (err) {
       fail(err)
@@ -49,7 +51,7 @@ export function AgentCard({ agent, onEdit }: { agent: Agent; onEdit: () => void 
       id: agent.id,
       title: t('agents.deleteTitle', { name: agent.name }),
       body: t('agents.deleteBody'),
-      remove: () => studio.agents.getState().remove(agent.id)
+      remove: () => removeItem(studio, 'agents', agent.id)
     })
 
   const menu = {

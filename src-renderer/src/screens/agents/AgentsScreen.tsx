@@ -1,9 +1,9 @@
 import { AppstoreAddOutlined, ImportOutlined, PlusOutlined, SearchOutlined } from '@ant-design/icons'
 import { App, Button, Input, Skeleton } from 'antd'
-import { lazy, useEffect, useMemo, useRef, useState } from 'react'
+import { lazy, useMemo, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { translateFields } from '../../api/errors'
-import { useArea, useStudio } from '../../stores/hooks'
+import { useStudio } from '../../stores/hooks'
 import { useErrorToast, useFeedback } from '../../ui/feedback'
 import { AgentFileError, readAgentFile } from './agent-form'
 import { importAgentFile } from './agent-file'
@@ -14,6 +14,7 @@ import { CreateCard } from '../../ui/CreateCard'
 import { routeTo, useRouteParam } from '../../shell/route'
 import { FirstRunCard } from '../onboarding/FirstRunCard'
 import { TemplatePicker } from '../onboarding/TemplatePicker'
+import { useCollection, reloadCollection } from '../../queries/collections'
 
 // The editor brings the chat preview (Markdown, math, highlighting): loaded when an agent is opened.
 const AgentWorkspace = lazy(() => import('./workspace/AgentWorkspace').then((m) => ({ default: m.AgentWorkspace })))
@@ -27,9 +28,7 @@ export function AgentsScreen() {
 function AgentGrid() {
   const { t } = useTranslation()
   const studio = useStudio()
-  const agents = useArea('agents', (s) => s.items)
-  const loaded = useArea('agents', (s) => s.loaded)
-  const error = useArea('agents', (s) => s.error)
+  const { items: agents, loaded, error } = useCollection('agents')
   const [query, setQuery] = useState('')
   const [editing, setEditing] = useState<'new' | null>(null)
   const [templatesOpen, setTemplatesOpen] = useState(false)
@@ -50,19 +49,15 @@ function AgentGrid() {
       return fail(new Error(t(`agents.file.${code}`, { message })))
     }
     try {
-      const taken = studio.agents.getState().items.map((a) => a.name)
+      const taken = agents.map((a) => a.name)
       const { agent, unbound } = await importAgentFile(studio.connection.api, parsed, taken)
-      await studio.agents.getState().load()
+      await reloadCollection(studio, 'agents')
       if (unbound.length) warn(t('agents.importedUnbound', { name: agent.name, items: unbound.join(t('deps.separator')) }))
       else ok(t('agents.imported', { name: agent.name }))
     } catch (err) {
       fail(err)
     }
   }
-
-  useEffect(() => {
-    void studio.agents.getState().load()
-  }, [studio])
 
   const shown = useMemo(() => {
     const q = query.trim().toLowerCase()

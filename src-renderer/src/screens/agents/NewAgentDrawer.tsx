@@ -8,6 +8,7 @@ import type { ModelGroup } from '../../ui/useModelOptions'
 import { routeTo } from '../../shell/route'
 import { agentFieldFor, emptyAgent, toInput, type NewAgentValues } from './agent-form'
 import { ModelField, NameFields, PromptField, useChatModelOptions, WelcomeFields } from './AgentFields'
+import { createItem } from '../../queries/collections'
 
 interface Props {
   open: boolean
@@ -45,7 +46,7 @@ export function NewAgentDrawer({ open, onClose }: Props) {
     setSaving(true)
     let created: Agent
     try {
-      created = await studio.agents.getState().create(toInput(values))
+      created = await createItem(studio, 'agents', toInput(values))
     } catch (err) {
       return fail(err, form, agentFieldFor)
     } finally {

@@ -14,6 +14,7 @@ import { useErrorToast } from '../../ui/feedback'
 import { ExportMenu } from './ExportMenu'
 import { OriginFilter } from './OriginFilter'
 import { SessionList } from './SessionList'
+import { useCollection } from '../../queries/collections'
 
 const LAST_AGENT = LAST_CHAT_AGENT
 
@@ -30,8 +31,7 @@ export function ChatScreen() {
   const member = useAuth((a) => roleOf(a.me)) === 'member'
   const { t } = useTranslation()
   const studio = useStudio()
-  const agents = useArea('agents', (s) => s.items)
-  const loaded = useArea('agents', (s) => s.loaded)
+  const { items: agents, loaded } = useCollection('agents')
   const sessionId = useArea('chat', (s) => s.sessionId)
   const chatAgentId = useArea('chat', (s) => s.agentId)
   const sessionsError = useArea('sessions', (s) => s.error)
@@ -40,10 +40,6 @@ export function ChatScreen() {
   // Phone width only (CSS shows the toggle there): the conversation list folds away above the chat.
   const [listOpen, setListOpen] = useState(false)
   useErrorToast(sessionsError)
-
-  useEffect(() => {
-    void studio.agents.getState().load()
-  }, [studio])
 
   const agent = agents.find((a) => a.id === param) ?? null
   // Without an agent in the route, reopen the last one used (or the first).

@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next'
 import { DigitalHumanAvatar } from '../../../../digitalhuman/avatar/react-avatar'
 import { useStudio } from '../../stores/hooks'
 import { useDeleteConfirm } from '../../ui/useDeleteConfirm'
+import { removeItem } from '../../queries/collections'
 
 const KIND_COLORS = { builtin: 'blue', glb: 'purple', vrm: 'magenta', livetalking: 'green' } as const
 
@@ -47,7 +48,7 @@ export function DigitalHumanCard({ item, onEdit }: { item: DigitalHuman; onEdit:
                 kind: 'digitalHuman',
                 id: item.id,
                 title: t('digitalHumans.deleteTitle', { name: item.name }),
-                remove: () => studio.digitalHumans.getState().remove(item.id)
+                remove: () => removeItem(studio, 'digitalHumans', item.id)
               })
             }
           />

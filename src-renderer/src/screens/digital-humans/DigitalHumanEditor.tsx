@@ -11,6 +11,7 @@ import { LookPicker, PalettePicker } from './AvatarPickers'
 import { digitalHumanFieldFor, emptyDigitalHuman, toFormValues, toInput, type DigitalHumanFormValues } from './dh-form'
 import { attachModelFile } from './model-upload'
 import { VoicePreview } from './VoicePreview'
+import { createItem, updateItem, reloadCollection } from '../../queries/collections'
 
 const KINDS: DigitalHumanKind[] = ['builtin', 'glb', 'vrm', 'livetalking']
 const modelValue = (m: Model) => m.id
@@ -43,19 +44,17 @@ export function DigitalHumanEditor({ open, item, onClose }: Props) {
     form.resetFields()
     form.setFieldsValue(item ? toFormValues(item) : emptyDigitalHuman)
     setFile(null)
-    void studio.providers.getState().loadModels()
-  }, [open, item, form, studio])
+  }, [open, item, form])
 
   const save = async (values: DigitalHumanFormValues) => {
     setSaving(true)
     try {
       const input = toInput(values)
-      const store = studio.digitalHumans.getState()
-      const saved = item ? await store.update(item.id, input) : await store.create(input)
+      const saved = item ? await updateItem(studio, 'digitalHumans', item.id, input) : await createItem(studio, 'digitalHumans', input)
       if (file && (values.kind === 'glb' || values.kind === 'vrm')) {
         try {
           await attachModelFile(studio.connection, saved.id, file)
-          await store.load()
+          await reloadCollection(studio, 'digitalHumans')
         } catch (err) {
           // Saved without the file: the toast says why; the card shows it has no file yet.
           fail(err)

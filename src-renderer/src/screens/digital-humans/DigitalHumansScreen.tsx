@@ -1,30 +1,22 @@
 import { PlusOutlined } from '@ant-design/icons'
 import type { DigitalHuman } from '@contract/digital-humans'
 import { Button, Skeleton } from 'antd'
-import { useEffect, useState } from 'react'
+import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { useArea, useStudio } from '../../stores/hooks'
 import { CreateCard } from '../../ui/CreateCard'
 import { useErrorToast } from '../../ui/feedback'
 import { PageHeader } from '../../ui/PageHeader'
 import { DigitalHumanCard } from './DigitalHumanCard'
 import { DigitalHumanEditor } from './DigitalHumanEditor'
 import './digital-humans.css'
+import { useCollection } from '../../queries/collections'
 
 /** The digital humans registry: avatars (built-in looks, GLB/VRM files, LiveTalking) that agents pick, each with a voice. */
 export function DigitalHumansScreen() {
   const { t } = useTranslation()
-  const studio = useStudio()
-  const items = useArea('digitalHumans', (s) => s.items)
-  const loaded = useArea('digitalHumans', (s) => s.loaded)
-  const error = useArea('digitalHumans', (s) => s.error)
+  const { items, loaded, error } = useCollection('digitalHumans')
   const [editing, setEditing] = useState<DigitalHuman | 'new' | null>(null)
   useErrorToast(error)
-
-  useEffect(() => {
-    void studio.digitalHumans.getState().load()
-    void studio.providers.getState().load()
-  }, [studio])
 
   // The open entry follows the store (an upload or another window may change it).
   const open = editing === 'new' || editing === null ? editing : (items.find((i) => i.id === editing.id) ?? editing)

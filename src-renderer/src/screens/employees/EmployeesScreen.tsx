@@ -18,7 +18,6 @@ export function EmployeesScreen() {
   const studio = useStudio()
   useEffect(() => {
     void studio.employees.getState().load()
-    void studio.agents.getState().load()
   }, [studio])
   return id ? <TaskDetail id={id} /> : <TaskGrid />
 }

@@ -2,11 +2,12 @@ import { CaretRightOutlined, ClockCircleOutlined, FieldTimeOutlined, RobotOutlin
 import type { Schedule } from '@contract/schedules'
 import { Button, Switch, Tooltip } from 'antd'
 import { useTranslation } from 'react-i18next'
-import { useArea, useStudio } from '../../stores/hooks'
+import { useStudio } from '../../stores/hooks'
 import { useFeedback } from '../../ui/feedback'
 import { useFormatDate } from '../../ui/format'
 import { useScheduleText } from './schedule-text'
 import { RunStatusTag, TaskStatusTags } from './TaskStatus'
+import { useCollection } from '../../queries/collections'
 
 /** One digital employee in the grid: what it does, for which agent, when next, how it last went. */
 export function TaskCard({ task, onOpen }: { task: Schedule; onOpen: () => void }) {
@@ -15,9 +16,10 @@ export function TaskCard({ task, onOpen }: { task: Schedule; onOpen: () => void 
   const { fail, ok } = useFeedback()
   const formatDate = useFormatDate()
   const { describe, runTime } = useScheduleText()
-  const agent = useArea('agents', (s) => s.items.find((a) => a.id === task.agentId))
+  const agents = useCollection('agents')
+  const agent = agents.items.find((a) => a.id === task.agentId)
   // Until the agents have loaded, a missing one is not yet a deleted one.
-  const agentsLoaded = useArea('agents', (s) => s.loaded)
+  const agentsLoaded = agents.loaded
   const store = studio.employees.getState()
   const stop = (e: { stopPropagation(): void }) => e.stopPropagation()
 

@@ -10,6 +10,8 @@ import { RunHistory } from './RunHistory'
 import { useScheduleText } from './schedule-text'
 import { TaskDialog } from './TaskDialog'
 import { TaskStatusTags } from './TaskStatus'
+import { useCollection } from '../../queries/collections'
+import { useModels } from '../../queries/models'
 
 function useTaskAction() {
   const { fail, ok } = useFeedback()
@@ -102,10 +104,11 @@ function Fact({ label, children }: { label: string; children: ReactNode }) {
 function TaskFacts({ task }: { task: Schedule }) {
   const { t } = useTranslation()
   const { describe, runTime } = useScheduleText()
-  const agent = useArea('agents', (s) => s.items.find((a) => a.id === task.agentId))
+  const agents = useCollection('agents')
+  const agent = agents.items.find((a) => a.id === task.agentId)
   // Until the agents have loaded, a missing one is not yet a deleted one.
-  const agentsLoaded = useArea('agents', (s) => s.loaded)
-  const model = useArea('providers', (s) => s.models.find((m) => m.id === task.modelId))
+  const agentsLoaded = agents.loaded
+  const model = useModels().models.find((m) => m.id === task.modelId)
   const d = task.delivery
   const channels = [
     d.notify && t('employees.channels.notify'),

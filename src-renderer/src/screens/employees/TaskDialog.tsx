@@ -3,11 +3,12 @@ import type { Schedule } from '@contract/schedules'
 import { Form, Input, InputNumber, Modal, Select, Switch, type ButtonProps } from 'antd'
 import { useEffect, useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { useArea, useStudio } from '../../stores/hooks'
+import { useStudio } from '../../stores/hooks'
 import { useFeedback } from '../../ui/feedback'
 import { useModelOptions } from '../../ui/useModelOptions'
 import { ScheduleFields } from './ScheduleFields'
 import { emptyTask, fromSchedule, taskFieldFor, toTaskInput, type TaskFormValues } from './task-form'
+import { useCollection } from '../../queries/collections'
 
 interface Props {
   open: boolean
@@ -84,12 +85,11 @@ export function TaskDialog({ open, task, onClose, onSaved }: Props) {
   const { fail, ok } = useFeedback()
   const [form] = Form.useForm<TaskFormValues>()
   const [saving, setSaving] = useState(false)
-  const agents = useArea('agents', (s) => s.items)
+  const agents = useCollection('agents').items
   const models = useModelOptions('chat', modelRowId)
 
   useEffect(() => {
     if (!open) return
-    void studio.agents.getState().load()
     form.resetFields()
     form.setFieldsValue(task ? fromSchedule(task) : emptyTask())
   }, [open, task, form, studio])

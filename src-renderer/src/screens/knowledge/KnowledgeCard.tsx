@@ -2,9 +2,11 @@ import { BookOutlined, ClockCircleOutlined, DeleteOutlined, EditOutlined, FileTe
 import type { KnowledgeBase } from '@contract/entities'
 import { Button, Tag, Tooltip } from 'antd'
 import { useTranslation } from 'react-i18next'
-import { useArea, useStudio } from '../../stores/hooks'
+import { useStudio } from '../../stores/hooks'
 import { useDeleteConfirm } from '../../ui/useDeleteConfirm'
 import { useFormatDate } from '../../ui/format'
+import { removeItem } from '../../queries/collections'
+import { useModels } from '../../queries/models'
 
 interface Props {
   base: KnowledgeBase
@@ -17,7 +19,7 @@ export function KnowledgeCard({ base, onOpen, onEdit }: Props) {
   const studio = useStudio()
   const confirmDelete = useDeleteConfirm()
   const formatDate = useFormatDate()
-  const embedding = useArea('providers', (s) => s.models.find((m) => m.id === base.embeddingModelId))
+  const embedding = useModels().models.find((m) => m.id === base.embeddingModelId)
 
   const remove = () =>
     void confirmDelete({
@@ -25,7 +27,7 @@ export function KnowledgeCard({ base, onOpen, onEdit }: Props) {
       id: base.id,
       title: t('knowledge.deleteTitle', { name: base.name }),
       body: t('knowledge.deleteBody', { count: base.documentCount }),
-      remove: () => studio.knowledgeBases.getState().remove(base.id)
+      remove: () => removeItem(studio, 'knowledgeBases', base.id)
     })
   const stop = (e: { stopPropagation(): void }) => e.stopPropagation()
 

@@ -10,6 +10,8 @@ import { DocumentsPanel } from './DocumentsPanel'
 import { KnowledgeEditor } from './KnowledgeEditor'
 import { SearchPlayground } from './SearchPlayground'
 import { SourcesPanel } from './SourcesPanel'
+import { useCollection } from '../../queries/collections'
+import { useModels } from '../../queries/models'
 
 /** One knowledge base: its documents and uploads, the search playground and its sources. */
 export function KnowledgeDetail({ kbId }: { kbId: string }) {
@@ -18,14 +20,13 @@ export function KnowledgeDetail({ kbId }: { kbId: string }) {
   const { modal } = App.useApp()
   const { fail, ok } = useFeedback()
   const units = useUnits()
-  const base = useArea('knowledgeBases', (s) => s.items.find((b) => b.id === kbId))
-  const loaded = useArea('knowledgeBases', (s) => s.loaded)
+  const { items: bases, loaded } = useCollection('knowledgeBases')
+  const base = bases.find((b) => b.id === kbId)
   const status = useArea('knowledge', (s) => s.status)
-  const embedding = useArea('providers', (s) => s.models.find((m) => m.id === base?.embeddingModelId))
+  const embedding = useModels().models.find((m) => m.id === base?.embeddingModelId)
   const [editing, setEditing] = useState(false)
 
   useEffect(() => {
-    void studio.knowledgeBases.getState().load()
     void studio.knowledge.getState().open(kbId)
     void studio.knowledgeSources.getState().load(kbId)
     studio.knowledgeSearch.getState().reset()

@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next'
 import { useStudio } from '../../stores/hooks'
 import { useFeedback } from '../../ui/feedback'
 import { useModelOptions } from '../../ui/useModelOptions'
+import { createItem, updateItem } from '../../queries/collections'
 
 interface Values {
   name: string
@@ -44,8 +45,8 @@ export function KnowledgeEditor({ open, base, onClose }: Props) {
     setSaving(true)
     try {
       const input = { ...values, description: values.description ?? '', embeddingModelId: values.embeddingModelId || null }
-      if (base) await studio.knowledgeBases.getState().update(base.id, input)
-      else await studio.knowledgeBases.getState().create(input)
+      if (base) await updateItem(studio, 'knowledgeBases', base.id, input)
+      else await createItem(studio, 'knowledgeBases', input)
       ok(base ? t('common.saved') : t('knowledge.created'))
       onClose()
     } catch (err) {

@@ -1,10 +1,9 @@
 import { PlusOutlined, SearchOutlined } from '@ant-design/icons'
 import type { KnowledgeBase } from '@contract/entities'
 import { Button, Input, Skeleton } from 'antd'
-import { useEffect, useMemo, useState } from 'react'
+import { useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { routeTo, useRouteParam } from '../../shell/route'
-import { useArea, useStudio } from '../../stores/hooks'
 import { CreateCard } from '../../ui/CreateCard'
 import { useErrorToast } from '../../ui/feedback'
 import { PageHeader } from '../../ui/PageHeader'
@@ -12,6 +11,7 @@ import { KnowledgeCard } from './KnowledgeCard'
 import { KnowledgeDetail } from './KnowledgeDetail'
 import { KnowledgeEditor } from './KnowledgeEditor'
 import './knowledge.css'
+import { useCollection } from '../../queries/collections'
 
 /** The grid of knowledge bases, or one of them (#/knowledge/<id>). */
 export function KnowledgeScreen() {
@@ -21,17 +21,10 @@ export function KnowledgeScreen() {
 
 function KnowledgeList() {
   const { t } = useTranslation()
-  const studio = useStudio()
-  const bases = useArea('knowledgeBases', (s) => s.items)
-  const loaded = useArea('knowledgeBases', (s) => s.loaded)
-  const error = useArea('knowledgeBases', (s) => s.error)
+  const { items: bases, loaded, error } = useCollection('knowledgeBases')
   const [query, setQuery] = useState('')
   const [editing, setEditing] = useState<KnowledgeBase | 'new' | null>(null)
   useErrorToast(error)
-
-  useEffect(() => {
-    void studio.knowledgeBases.getState().load()
-  }, [studio])
 
   const shown = useMemo(() => {
     const q = query.trim().toLowerCase()

@@ -2,8 +2,9 @@ import type { Memory } from '@contract/memory'
 import { Form, Input, Modal, Select, type ButtonProps } from 'antd'
 import { useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { useArea, useStudio } from '../../stores/hooks'
+import { useStudio } from '../../stores/hooks'
 import { useFeedback } from '../../ui/feedback'
+import { useCollection } from '../../queries/collections'
 
 interface Values {
   userId: string
@@ -28,7 +29,7 @@ export function MemoryEditor({ open, memory, userId, agentId, onClose }: Props) 
   const { t } = useTranslation()
   const studio = useStudio()
   const { fail, ok } = useFeedback()
-  const agents = useArea('agents', (s) => s.items)
+  const agents = useCollection('agents').items
   const [form] = Form.useForm<Values>()
   const [saving, setSaving] = useState(false)
 

@@ -7,6 +7,7 @@ import type { AgentFilter } from '../../stores/memory'
 import { useArea, useStudio } from '../../stores/hooks'
 import { useErrorToast, useFeedback } from '../../ui/feedback'
 import { useFormatDate } from '../../ui/format'
+import { useCollection } from '../../queries/collections'
 
 const ALL = '*'
 const SHARED = '~'
@@ -18,9 +19,10 @@ function MemoryRow({ memory, onEdit }: { memory: Memory; onEdit: () => void }) {
   const studio = useStudio()
   const { fail, ok } = useFeedback()
   const formatDate = useFormatDate()
-  const agent = useArea('agents', (s) => s.items.find((a) => a.id === memory.agentId))
+  const agents = useCollection('agents')
+  const agent = agents.items.find((a) => a.id === memory.agentId)
   // Until the agents have loaded, a missing one is not yet a deleted one.
-  const agentsLoaded = useArea('agents', (s) => s.loaded)
+  const agentsLoaded = agents.loaded
   return (
     <div className="mem-row" data-testid="memory-row">
       <div className="mem-text" data-testid="memory-text-view">
@@ -68,7 +70,7 @@ export function MemoryList({ onAdd, onEdit }: { onAdd: () => void; onEdit: (m: M
   const loading = useArea('memory', (s) => s.loading)
   const error = useArea('memory', (s) => s.error)
   const filter = useArea('memory', (s) => s.filter)
-  const agents = useArea('agents', (s) => s.items)
+  const agents = useCollection('agents').items
   const [q, setQ] = useState('')
   useErrorToast(error)
   const store = studio.memory.getState()

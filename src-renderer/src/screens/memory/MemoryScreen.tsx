@@ -10,6 +10,7 @@ import { MemoryEditor } from './MemoryEditor'
 import { MemoryList } from './MemoryList'
 import { UserList } from './UserList'
 import './memory.css'
+import { useCollection } from '../../queries/collections'
 
 /** What agents remember about each user, visible and editable, and forgettable. */
 export function MemoryScreen() {
@@ -23,7 +24,6 @@ export function MemoryScreen() {
     void studio.memory.getState().loadUsers()
     void studio.memory.getState().reload()
     void studio.memory.getState().loadFailures()
-    void studio.agents.getState().load()
   }, [studio])
 
   return (
@@ -59,7 +59,7 @@ export function MemoryScreen() {
 function MemoryFailures() {
   const { t } = useTranslation()
   const failures = useArea('memory', (s) => s.failures)
-  const agents = useArea('agents', (s) => s.items)
+  const agents = useCollection('agents').items
   const formatDate = useFormatDate()
   if (!failures.length) return null
   return (

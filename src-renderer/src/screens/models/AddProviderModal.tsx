@@ -2,9 +2,11 @@ import type { ProviderKind, ProviderPreset } from '@contract/entities'
 import { Form, Input, Modal, type ButtonProps } from 'antd'
 import { useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { useArea, useStudio } from '../../stores/hooks'
-import { useFeedback } from '../../ui/feedback'
+import { useStudio } from '../../stores/hooks'
+import { useErrorToast, useFeedback } from '../../ui/feedback'
 import { ProviderMark } from './ProviderMark'
+import { createItem } from '../../queries/collections'
+import { usePresets } from '../../queries/models'
 
 interface Values {
   kind: ProviderKind
@@ -23,7 +25,8 @@ export function AddProviderModal({ open, onClose, onCreated }: Props) {
   const { t } = useTranslation()
   const studio = useStudio()
   const { fail, ok } = useFeedback()
-  const presets = useArea('providers', (s) => s.presets)
+  const { presets, error } = usePresets({ enabled: open })
+  useErrorToast(error)
   const [form] = Form.useForm<Values>()
   const [saving, setSaving] = useState(false)
   const kind = Form.useWatch('kind', form)
@@ -31,12 +34,8 @@ export function AddProviderModal({ open, onClose, onCreated }: Props) {
 
   useEffect(() => {
     if (!open) return
-    studio.providers
-      .getState()
-      .loadPresets()
-      .catch((err) => fail(err))
     form.resetFields()
-  }, [open, studio, form, fail])
+  }, [open, form])
 
   // Picking a preset fills in its name and URL; both stay editable.
   const onValuesChange = (changed: Partial<Values>) => {
@@ -47,7 +46,7 @@ export function AddProviderModal({ open, onClose, onCreated }: Props) {
   const save = async (values: Values) => {
     setSaving(true)
     try {
-      const created = await studio.providers.getState().create({ ...values, apiKey: values.apiKey?.trim() || undefined })
+      const created = await createItem(studio, 'providers', { ...values, apiKey: values.apiKey?.trim() || undefined })
       ok(t('models.providerAdded', { name: created.name }))
       onCreated(created.id)
     } catch (err) {

@@ -5,7 +5,7 @@ import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { translateMessage } from '../../api/errors'
 import { useStudio } from '../../stores/hooks'
-import type { TestResult } from '../../stores/providers'
+import type { TestResult } from '../../queries/models'
 import { useFeedback } from '../../ui/feedback'
 
 /** "Does this URL answer with this key?": one button and its verdict. */
@@ -20,7 +20,7 @@ export function ConnectionTest({ provider }: { provider: Provider }) {
     setTesting(true)
     setResult(null)
     try {
-      setResult(await studio.providers.getState().test(provider.id))
+      setResult(await studio.connection.api.call('providers.test', { id: provider.id }))
     } catch (err) {
       fail(err)
     } finally {

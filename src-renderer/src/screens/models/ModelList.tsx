@@ -1,11 +1,12 @@
 import { DeleteOutlined, PlusOutlined, SyncOutlined } from '@ant-design/icons'
 import { ModelType, type Model, type Provider, type ProviderKind, type SuggestedModel } from '@contract/entities'
 import { Button, Empty, Form, Input, Popover, Select, Tag } from 'antd'
-import { useEffect, useMemo, useState } from 'react'
+import { useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { useArea, useStudio } from '../../stores/hooks'
-import { useFeedback } from '../../ui/feedback'
+import { useStudio } from '../../stores/hooks'
+import { useErrorToast, useFeedback } from '../../ui/feedback'
 import { useDeleteConfirm } from '../../ui/useDeleteConfirm'
+import { addModel, refreshModels, removeModel, setModelType, useModels, usePresets } from '../../queries/models'
 
 const TYPES = ModelType.options
 const TYPE_COLORS: Record<ModelType, string> = { chat: 'blue', embedding: 'purple', rerank: 'cyan', tts: 'orange', stt: 'gold' }
@@ -14,7 +15,7 @@ export function ModelList({ provider }: { provider: Provider }) {
   const { t } = useTranslation()
   const studio = useStudio()
   const { fail, ok } = useFeedback()
-  const all = useArea('providers', (s) => s.models)
+  const all = useModels().models
   const [refreshing, setRefreshing] = useState(false)
   const models = useMemo(() => all.filter((m) => m.providerId === provider.id), [all, provider.id])
   const groups = TYPES.map((type) => ({ type, models: models.filter((m) => m.type === type) })).filter((g) => g.models.length)
@@ -22,7 +23,7 @@ export function ModelList({ provider }: { provider: Provider }) {
   const refresh = async () => {
     setRefreshing(true)
     try {
-      const r = await studio.providers.getState().refreshModels(provider.id)
+      const r = await refreshModels(studio, provider.id)
       ok(t('models.refreshed', { added: r.added, removed: r.removed }))
     } catch (err) {
       fail(err)
@@ -71,18 +72,14 @@ function ModelRow({ model }: { model: Model }) {
   const { t } = useTranslation()
   const studio = useStudio()
   const { fail } = useFeedback()
-  const setType = (type: ModelType) =>
-    studio.providers
-      .getState()
-      .setModelType(model.id, type)
-      .catch((err) => fail(err))
+  const setType = (type: ModelType) => setModelType(studio, model.id, type).catch((err) => fail(err))
   const confirmDelete = useDeleteConfirm()
   const remove = () =>
     void confirmDelete({
       kind: 'model',
       id: model.id,
       title: t('models.deleteModel'),
-      remove: () => studio.providers.getState().removeModel(model.id)
+      remove: () => removeModel(studio, model.id)
     })
   return (
     <div className="model-row" data-testid="model-row">
@@ -111,14 +108,12 @@ function AddModel({ providerId, kind, have }: { providerId: string; kind: Provid
   const { fail, ok } = useFeedback()
   const [open, setOpen] = useState(false)
   const [form] = Form.useForm<{ modelId: string; type: ModelType }>()
-  const presets = useArea('providers', (s) => s.presets)
-  useEffect(() => {
-    if (open) studio.providers.getState().loadPresets().catch(fail)
-  }, [open, studio, fail])
+  const { presets, error } = usePresets({ enabled: open })
+  useErrorToast(error)
   const suggested = (presets.find((p) => p.kind === kind)?.speechModels ?? []).filter((s) => !have.some((m) => m.modelId === s.modelId))
   const addSuggested = async (s: SuggestedModel) => {
     try {
-      await studio.providers.getState().addModel({ providerId, modelId: s.modelId, type: s.type })
+      await addModel(studio, { providerId, modelId: s.modelId, type: s.type })
       ok(t('models.modelAdded'))
     } catch (err) {
       fail(err)
@@ -126,7 +121,7 @@ function AddModel({ providerId, kind, have }: { providerId: string; kind: Provid
   }
   const save = async (v: { modelId: string; type: ModelType }) => {
     try {
-      await studio.providers.getState().addModel({ providerId, ...v })
+      await addModel(studio, { providerId, ...v })
       ok(t('models.modelAdded'))
       form.resetFields()
       setOpen(false)

@@ -1,27 +1,19 @@
-import { useEffect, useState } from 'react'
+import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Empty } from 'antd'
-import { useArea, useStudio } from '../../stores/hooks'
 import { useErrorToast } from '../../ui/feedback'
 import { PageHeader } from '../../ui/PageHeader'
 import { AddProviderModal } from './AddProviderModal'
 import { ProviderDetail } from './ProviderDetail'
 import { ProviderList } from './ProviderList'
+import { useProviders } from '../../queries/models'
 
 export function ModelsScreen() {
   const { t } = useTranslation()
-  const studio = useStudio()
-  const providers = useArea('providers', (s) => s.items)
-  const error = useArea('providers', (s) => s.error)
+  const { items: providers, error } = useProviders()
   const [selectedId, setSelectedId] = useState<string | null>(null)
   const [adding, setAdding] = useState(false)
   useErrorToast(error)
-
-  useEffect(() => {
-    const s = studio.providers.getState()
-    void s.load()
-    void s.loadModels()
-  }, [studio])
 
   // Keep a sensible selection as providers come and go.
   const selected = providers.find((p) => p.id === selectedId) ?? providers[0] ?? null

@@ -8,6 +8,7 @@ import { ConnectionTest } from './ConnectionTest'
 import { ModelList } from './ModelList'
 import { ProviderForm } from './ProviderForm'
 import { ProviderMark } from './ProviderMark'
+import { updateItem, removeItem } from '../../queries/collections'
 
 export function ProviderDetail({ provider }: { provider: Provider }) {
   const { t } = useTranslation()
@@ -15,11 +16,7 @@ export function ProviderDetail({ provider }: { provider: Provider }) {
   const { modal } = App.useApp()
   const { fail, ok } = useFeedback()
 
-  const toggle = (enabled: boolean) =>
-    studio.providers
-      .getState()
-      .update(provider.id, { enabled })
-      .catch((err) => fail(err))
+  const toggle = (enabled: boolean) => updateItem(studio, 'providers', provider.id, { enabled }).catch((err) => fail(err))
   const remove = () =>
     modal.confirm({
       title: t('models.deleteTitle', { name: provider.name }),
@@ -28,9 +25,7 @@ export function ProviderDetail({ provider }: { provider: Provider }) {
       okButtonProps: { danger: true, 'data-testid': 'confirm-delete' } as ButtonProps,
       cancelText: t('common.cancel'),
       onOk: () =>
-        studio.providers
-          .getState()
-          .remove(provider.id)
+        removeItem(studio, 'providers', provider.id)
           .then(() => ok(t('common.deleted')))
           .catch((err) => fail(err))
     })

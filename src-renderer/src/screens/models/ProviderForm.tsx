@@ -4,6 +4,7 @@ import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { useStudio } from '../../stores/hooks'
 import { useFeedback } from '../../ui/feedback'
+import { updateItem } from '../../queries/collections'
 
 interface Values {
   name: string
@@ -29,7 +30,7 @@ export function ProviderForm({ provider }: { provider: Provider }) {
     try {
       const apiKey = removeKey ? null : values.apiKey?.trim() || undefined
       const timeouts = Object.fromEntries(TIMEOUTS.map((k) => [k, Math.round(values.timeouts[k] * 1000)])) as Values['timeouts']
-      await studio.providers.getState().update(provider.id, { name: values.name, baseUrl: values.baseUrl, apiKey, timeouts })
+      await updateItem(studio, 'providers', provider.id, { name: values.name, baseUrl: values.baseUrl, apiKey, timeouts })
       form.setFieldValue('apiKey', '')
       ok(removeKey ? t('models.keyRemoved') : t('common.saved'))
     } catch (err) {

@@ -3,9 +3,11 @@ import type { Provider } from '@contract/entities'
 import { Button, Input, Switch } from 'antd'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { useArea, useStudio } from '../../stores/hooks'
+import { useStudio } from '../../stores/hooks'
 import { useFeedback } from '../../ui/feedback'
 import { ProviderMark } from './ProviderMark'
+import { updateItem } from '../../queries/collections'
+import { useProviders } from '../../queries/models'
 
 interface Props {
   selectedId: string | null
@@ -15,7 +17,7 @@ interface Props {
 
 export function ProviderList({ selectedId, onSelect, onAdd }: Props) {
   const { t } = useTranslation()
-  const providers = useArea('providers', (s) => s.items)
+  const providers = useProviders().items
   const [query, setQuery] = useState('')
   const q = query.trim().toLowerCase()
   const shown = q ? providers.filter((p) => p.name.toLowerCase().includes(q)) : providers
@@ -54,11 +56,7 @@ function ProviderItem({ provider, active, onSelect }: { provider: Provider; acti
   const { t } = useTranslation()
   const studio = useStudio()
   const { fail } = useFeedback()
-  const toggle = (enabled: boolean) =>
-    studio.providers
-      .getState()
-      .update(provider.id, { enabled })
-      .catch((err) => fail(err))
+  const toggle = (enabled: boolean) => updateItem(studio, 'providers', provider.id, { enabled }).catch((err) => fail(err))
   return (
     <div
       className={`side-item ${active ? 'active' : ''}`}

@@ -5,8 +5,9 @@ import { Button, Card, Space, Steps, Tag } from 'antd'
 import { useCallback, useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { routeTo } from '../../shell/route'
-import { useArea, useStudio } from '../../stores/hooks'
+import { useStudio } from '../../stores/hooks'
 import { useFeedback } from '../../ui/feedback'
+import { useCollection, reloadCollection } from '../../queries/collections'
 
 const DISMISSED = 'agenta.firstRun.dismissed'
 /** Studio events after which a step may have been done (by this screen or any other client). */
@@ -60,7 +61,7 @@ export function FirstRunCard({ onNewAgent, onTemplates }: { onNewAgent: () => vo
   const { t } = useTranslation()
   const studio = useStudio()
   const { fail, ok } = useFeedback()
-  const agents = useArea('agents', (s) => s.items)
+  const agents = useCollection('agents').items
   const [dismissed, setDismissed] = useState(() => localStorage.getItem(DISMISSED) === '1')
   const { status, reload } = useFirstRun()
   const [adding, setAdding] = useState<string | null>(null)
@@ -78,7 +79,7 @@ export function FirstRunCard({ onNewAgent, onTemplates }: { onNewAgent: () => vo
       const api = studio.connection.api
       const id = s.providerId ?? (await api.call('providers.create', { name: s.name, kind: s.kind, baseUrl: s.baseUrl, enabled: true })).id
       await api.call('providers.refreshModels', { id })
-      await studio.providers.getState().load()
+      await reloadCollection(studio, 'providers')
       ok(t('firstRun.localAdded', { name: s.name, count: s.models.length }))
       await reload()
     } catch (err) {

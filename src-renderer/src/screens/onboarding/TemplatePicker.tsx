@@ -3,9 +3,11 @@ import { App, Modal, Skeleton, Tag } from 'antd'
 import { useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { routeTo } from '../../shell/route'
-import { useArea, useStudio } from '../../stores/hooks'
+import { useStudio } from '../../stores/hooks'
 import { EmojiAvatar } from '../../ui/EmojiAvatar'
 import { useFeedback } from '../../ui/feedback'
+import { useSettings } from '../../queries/settings'
+import { reloadCollection } from '../../queries/collections'
 
 /** Agent templates to start from: one click makes the agent (and its knowledge base, tools or digital employee) and opens it. */
 export function TemplatePicker({ open, onClose }: { open: boolean; onClose: () => void }) {
@@ -13,7 +15,7 @@ export function TemplatePicker({ open, onClose }: { open: boolean; onClose: () =
   const studio = useStudio()
   const { fail, ok } = useFeedback()
   const { message } = App.useApp()
-  const language = useArea('settings', (s) => s.settings?.language ?? 'en')
+  const language = useSettings()?.language ?? 'en'
   const [templates, setTemplates] = useState<AgentTemplate[] | null>(null)
   const [creating, setCreating] = useState<TemplateId | null>(null)
 
@@ -26,7 +28,7 @@ export function TemplatePicker({ open, onClose }: { open: boolean; onClose: () =
     setCreating(id)
     try {
       const made = await studio.connection.api.call('agentTemplates.create', { templateId: id, language })
-      await studio.agents.getState().load()
+      await reloadCollection(studio, 'agents')
       if (made.missingTools.length) void message.warning({ content: t('templates.missingTools', { tools: made.missingTools.join(', ') }), duration: 8 })
       else ok(t('templates.created', { name: made.agent.name }))
       onClose()

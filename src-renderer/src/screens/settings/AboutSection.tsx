@@ -1,13 +1,13 @@
 import { InfoCircleOutlined } from '@ant-design/icons'
 import { Tag, Typography } from 'antd'
 import { useTranslation } from 'react-i18next'
-import { useArea } from '../../stores/hooks'
 import { Logo } from '../../ui/Logo'
 import { SettingCard, SettingRow } from './SettingRow'
+import { useAppInfo } from '../../queries/settings'
 
 export function AboutSection() {
   const { t } = useTranslation()
-  const info = useArea('settings', (s) => s.info)
+  const info = useAppInfo()
   if (!info) return null
   return (
     <SettingCard title={t('settings.about.title')} icon={<InfoCircleOutlined />} testId="settings-about">

@@ -6,12 +6,13 @@ import { useTranslation } from 'react-i18next'
 import { toApiError } from '../../api/errors'
 import { uploadBackup } from '../../api/backup-upload'
 import { pathForFile } from '../../api/upload'
-import { useArea, useStudio } from '../../stores/hooks'
+import { useStudio } from '../../stores/hooks'
 import { useFeedback } from '../../ui/feedback'
 import { useFormatDate } from '../../ui/format'
 import { formatBytes } from '../../ui/units'
 import { SettingCard, SettingRow } from './SettingRow'
 import './backup.css'
+import { useAppInfo } from '../../queries/settings'
 
 const REASONS = ['not_a_backup', 'damaged', 'newer_format', 'newer_database', 'database_damaged'] as const
 
@@ -20,7 +21,7 @@ export function BackupSection() {
   const { t } = useTranslation()
   const studio = useStudio()
   const { api, events, host } = studio.connection
-  const info = useArea('settings', (s) => s.info)
+  const info = useAppInfo()
   const { fail, ok } = useFeedback()
   const formatDate = useFormatDate()
   const [files, setFiles] = useState<BackupFile[]>([])

@@ -2,7 +2,9 @@ import { CheckCircleFilled, CloseCircleFilled, MailOutlined, SendOutlined } from
 import { Alert, Badge, Button, Form, Input, InputNumber, Space, Switch } from 'antd'
 import { useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { useArea, useStudio } from '../../stores/hooks'
+import { useStudio } from '../../stores/hooks'
+import { useApiQuery } from '../../queries/api-query'
+import { saveSmtp } from '../../queries/smtp'
 import { useErrorToast, useFeedback } from '../../ui/feedback'
 import { SettingCard } from './SettingRow'
 import './email.css'
@@ -25,7 +27,7 @@ function SmtpTest({ saveEdits }: { saveEdits: () => Promise<boolean> }) {
   const { t } = useTranslation()
   const studio = useStudio()
   const { fail } = useFeedback()
-  const configured = useArea('smtp', (s) => s.smtp?.configured ?? false)
+  const configured = useApiQuery('scheduler.smtp').data?.configured ?? false
   const [to, setTo] = useState('')
   const [sending, setSending] = useState(false)
   const [result, setResult] = useState<TestState>(null)
@@ -34,7 +36,7 @@ function SmtpTest({ saveEdits }: { saveEdits: () => Promise<boolean> }) {
     setResult(null)
     try {
       if (!(await saveEdits())) return
-      const r = await studio.smtp.getState().test(to.trim() || undefined)
+      const r = await studio.connection.api.call('scheduler.testSmtp', to.trim() ? { to: to.trim() } : {})
       setResult(r.ok ? { ok: true, to: to.trim() } : { ok: false, error: r.error ?? t('email.testFailedUnknown') })
     } catch (err) {
       fail(err)
@@ -64,23 +66,24 @@ export function EmailSection() {
   const { t } = useTranslation()
   const studio = useStudio()
   const { fail, ok } = useFeedback()
-  const smtp = useArea('smtp', (s) => s.smtp)
-  const error = useArea('smtp', (s) => s.error)
+  const { data: smtp, error } = useApiQuery('scheduler.smtp')
   const [form] = Form.useForm<Values>()
   const [saving, setSaving] = useState(false)
   useErrorToast(error)
 
   useEffect(() => {
-    void studio.smtp.getState().load()
-  }, [studio])
-  useEffect(() => {
     if (smtp) form.setFieldsValue({ host: smtp.host, port: smtp.port, secure: smtp.secure, user: smtp.user, password: '', from: smtp.from })
   }, [smtp, form])
 
   const persist = async (v: Values) => {
-    await studio.smtp
-      .getState()
-      .save({ host: v.host ?? '', port: v.port, secure: v.secure, user: v.user ?? '', from: v.from ?? '', ...(v.password && { password: v.password }) })
+    await saveSmtp(studio, {
+      host: v.host ?? '',
+      port: v.port,
+      secure: v.secure,
+      user: v.user ?? '',
+      from: v.from ?? '',
+      ...(v.password && { password: v.password })
+    })
     form.resetFields(['password'])
   }
   const save = async (v: Values) => {
@@ -106,9 +109,7 @@ export function EmailSection() {
     }
   }
   const removePassword = () =>
-    studio.smtp
-      .getState()
-      .save({ password: null })
+    saveSmtp(studio, { password: null })
       .then(() => ok(t('email.passwordRemoved')))
       .catch((err) => fail(err))
 

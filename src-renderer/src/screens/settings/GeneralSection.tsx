@@ -5,9 +5,10 @@ import { Segmented, Select } from 'antd'
 import { useContext } from 'react'
 import { useTranslation } from 'react-i18next'
 import { AuthContext, useAuth } from '../../stores/auth-context'
-import { useArea, useStudio } from '../../stores/hooks'
+import { useStudio } from '../../stores/hooks'
 import { useFeedback } from '../../ui/feedback'
 import { SettingCard, SettingRow } from './SettingRow'
+import { updateSettings, useSettings } from '../../queries/settings'
 
 const LANGUAGES: { value: Settings['language']; label: string }[] = [
   { value: 'zh-CN', label: '简体中文' },
@@ -18,16 +19,15 @@ export function GeneralSection() {
   const { t } = useTranslation()
   const studio = useStudio()
   const { fail } = useFeedback()
-  const settings = useArea('settings', (s) => s.settings)
+  const settings = useSettings()
   const auth = useContext(AuthContext)
   const person = useAuth((s) => s.me?.kind === 'user')
   const prefs = useAuth((s) => s.prefs)
   // A signed-in person changes their own language and theme; the owner (no accounts) the studio's.
   const update = (patch: Pick<ApiInput<'settings.update'>, 'language' | 'theme'>) =>
-    (person
-      ? studio.connection.api.call('me.preferences.update', patch).then((p) => auth.getState().setPrefs(p))
-      : studio.settings.getState().update(patch)
-    ).catch((err) => fail(err))
+    (person ? studio.connection.api.call('me.preferences.update', patch).then((p) => auth.getState().setPrefs(p)) : updateSettings(studio, patch)).catch(
+      (err) => fail(err)
+    )
   if (!settings) return null
   const language = (person && prefs?.language) || settings.language
   const theme = (person && prefs?.theme) || settings.theme

@@ -2,22 +2,19 @@ import { CloudServerOutlined } from '@ant-design/icons'
 import type { ApiInput } from '@contract/api'
 import { Alert, Badge, InputNumber, QRCode, Switch, Typography } from 'antd'
 import { useTranslation } from 'react-i18next'
-import { useArea, useStudio } from '../../stores/hooks'
+import { useStudio } from '../../stores/hooks'
 import { useFeedback } from '../../ui/feedback'
 import { SettingCard, SettingRow } from './SettingRow'
+import { updateSettings, useAppInfo, useServerStatus, useSettings } from '../../queries/settings'
 
 export function ServerSection() {
   const { t } = useTranslation()
   const studio = useStudio()
   const { fail } = useFeedback()
-  const settings = useArea('settings', (s) => s.settings)
-  const server = useArea('settings', (s) => s.server)
-  const info = useArea('settings', (s) => s.info)
-  const update = (patch: ApiInput<'settings.update'>) =>
-    studio.settings
-      .getState()
-      .update(patch)
-      .catch((err) => fail(err))
+  const settings = useSettings()
+  const server = useServerStatus()
+  const info = useAppInfo()
+  const update = (patch: ApiInput<'settings.update'>) => updateSettings(studio, patch).catch((err) => fail(err))
   if (!settings || !server) return null
   // Under `agenta serve` the command line chose the port and the interfaces; the saved settings
   // only drive the desktop app's server, so show what runs and lock what only the CLI sets.

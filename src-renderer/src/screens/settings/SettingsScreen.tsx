@@ -9,15 +9,15 @@ import { useAuth } from '../../stores/auth-context'
 import { EmailSection } from './EmailSection'
 import { GeneralSection } from './GeneralSection'
 import { KioskSection } from './KioskSection'
-import { useArea } from '../../stores/hooks'
 import { ServerSection } from './ServerSection'
 import { TeamServerSection } from './TeamServerSection'
+import { useAppInfo } from '../../queries/settings'
 
 export function SettingsScreen() {
   const { t } = useTranslation()
   const role = useAuth((s) => roleOf(s.me))
   // The kiosk admin PIN guards the desktop app's kiosk window; under `agenta serve` there is none to guard.
-  const desktop = useArea('settings', (s) => s.info?.host === 'electron')
+  const desktop = useAppInfo()?.host === 'electron'
   return (
     <div className="page page-narrow">
       <PageHeader title={t('nav.settings')} subtitle={t('settings.subtitle')} />

@@ -7,6 +7,7 @@ import { EmojiAvatar } from '../../ui/EmojiAvatar'
 import { useFeedback } from '../../ui/feedback'
 import { useFormatDate } from '../../ui/format'
 import { STATE_BADGE } from './use-tool-status'
+import { updateItem, removeItem } from '../../queries/collections'
 
 const TRANSPORT_COLORS = { stdio: 'geekblue', sse: 'green', 'streamable-http': 'cyan' } as const
 
@@ -20,11 +21,7 @@ export function ToolCard({ tool, status, onEdit }: { tool: Tool; status?: ToolSt
   const { fail, ok } = useFeedback()
   const formatDate = useFormatDate()
 
-  const toggle = (enabled: boolean) =>
-    studio.tools
-      .getState()
-      .update(tool.id, { enabled })
-      .catch((err) => fail(err))
+  const toggle = (enabled: boolean) => updateItem(studio, 'tools', tool.id, { enabled }).catch((err) => fail(err))
   const remove = () =>
     modal.confirm({
       title: t('tools.deleteTitle', { name: tool.name }),
@@ -33,9 +30,7 @@ export function ToolCard({ tool, status, onEdit }: { tool: Tool; status?: ToolSt
       okButtonProps: { danger: true, 'data-testid': 'confirm-delete' } as ButtonProps,
       cancelText: t('common.cancel'),
       onOk: () =>
-        studio.tools
-          .getState()
-          .remove(tool.id)
+        removeItem(studio, 'tools', tool.id)
           .then(() => ok(t('common.deleted')))
           .catch((err) => fail(err))
     })

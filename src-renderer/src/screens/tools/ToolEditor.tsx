@@ -8,6 +8,7 @@ import { EmojiPicker } from '../../ui/EmojiPicker'
 import { useFeedback } from '../../ui/feedback'
 import { translateMessage } from '../../api/errors'
 import { emptyTool, parseEnv, toFormValues, toInput, toolFieldFor, type ToolFormValues, type Transport } from './tool-form'
+import { createItem, updateItem } from '../../queries/collections'
 
 interface Props {
   open: boolean
@@ -63,8 +64,8 @@ export function ToolEditor({ open, tool, onClose }: Props) {
     setSaving(true)
     try {
       const input = toInput(values)
-      if (tool) await studio.tools.getState().update(tool.id, input)
-      else await studio.tools.getState().create(input)
+      if (tool) await updateItem(studio, 'tools', tool.id, input)
+      else await createItem(studio, 'tools', input)
       ok(tool ? t('common.saved') : t('tools.created'))
       onClose()
     } catch (err) {

@@ -1,30 +1,23 @@
 import { PlusOutlined, SearchOutlined } from '@ant-design/icons'
 import type { Tool } from '@contract/entities'
 import { Button, Input, Skeleton } from 'antd'
-import { useEffect, useMemo, useState } from 'react'
+import { useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { useArea, useStudio } from '../../stores/hooks'
 import { CreateCard } from '../../ui/CreateCard'
 import { useErrorToast } from '../../ui/feedback'
 import { PageHeader } from '../../ui/PageHeader'
 import { ToolCard } from './ToolCard'
 import { useToolStatus } from './use-tool-status'
 import { ToolEditor } from './ToolEditor'
+import { useCollection } from '../../queries/collections'
 
 export function ToolsScreen() {
   const { t } = useTranslation()
-  const studio = useStudio()
-  const tools = useArea('tools', (s) => s.items)
-  const loaded = useArea('tools', (s) => s.loaded)
-  const error = useArea('tools', (s) => s.error)
+  const { items: tools, loaded, error } = useCollection('tools')
   const [query, setQuery] = useState('')
   const [editing, setEditing] = useState<Tool | 'new' | null>(null)
   const [status] = useToolStatus()
   useErrorToast(error)
-
-  useEffect(() => {
-    void studio.tools.getState().load()
-  }, [studio])
 
   const shown = useMemo(() => {
     const q = query.trim().toLowerCase()

@@ -3,12 +3,13 @@ import type { UsagePrices, UsageReport } from '@contract/usage'
 import { Alert, Button, Empty, Input, InputNumber, Modal, Segmented, Select, Spin, Statistic, Table, type ButtonProps } from 'antd'
 import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
-import { useArea, useStudio } from '../../stores/hooks'
+import { useStudio } from '../../stores/hooks'
 import { useFeedback } from '../../ui/feedback'
 import { PageHeader } from '../../ui/PageHeader'
 import { useUnits } from '../../ui/units'
 import { UsageChart, type GroupBy, type Metric } from './UsageChart'
 import './usage.css'
+import { useCollection } from '../../queries/collections'
 
 const DAY = 86_400_000
 const PRESETS = [7, 30, 90, 365] as const
@@ -28,7 +29,7 @@ const midnight = (day: string) => {
 export function UsageScreen() {
   const { t } = useTranslation()
   const { api } = useStudio().connection
-  const agents = useArea('agents', (s) => s.items)
+  const agents = useCollection('agents').items
   const { fail } = useFeedback()
   const units = useUnits()
   const today = isoDay(Date.now())

@@ -5,9 +5,9 @@ import { Button, Form, Result, Skeleton, Tabs } from 'antd'
 import { useCallback, useEffect, useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { routeTo } from '../../../shell/route'
-import { useArea, useStudio } from '../../../stores/hooks'
+import { useStudio } from '../../../stores/hooks'
 import { EmojiAvatar } from '../../../ui/EmojiAvatar'
-import { useFeedback } from '../../../ui/feedback'
+import { useErrorToast, useFeedback } from '../../../ui/feedback'
 import { useUnsavedGuard } from '../../../ui/useUnsavedGuard'
 import { BasicsSection, CardsSection, MemorySection, ModelSection, PromptSection, ThemeSection, WelcomeSection } from './ConfigSections'
 import { agentFieldFor, toFormValues, toUpdate, type AgentFormValues } from '../agent-form'
@@ -18,6 +18,9 @@ import { PublishPanel } from './PublishPanel'
 import { SharingSection } from './SharingSection'
 import { ToolsSection } from './ToolsSection'
 import './workspace.css'
+import { useCollection, updateItem } from '../../../queries/collections'
+import { useApiQuery } from '../../../queries/api-query'
+import { apiKey } from '../../../queries/keys'
 
 const sameBindings = (a: unknown[], b: unknown[]) => JSON.stringify(a) === JSON.stringify(b)
 
@@ -26,15 +29,22 @@ export function AgentWorkspace({ agentId }: { agentId: string }) {
   const { t } = useTranslation()
   const studio = useStudio()
   const { fail, ok } = useFeedback()
-  const agent = useArea('agents', (s) => s.items.find((a) => a.id === agentId) ?? null)
-  const loaded = useArea('agents', (s) => s.loaded)
+  const agents = useCollection('agents')
+  const agent = agents.items.find((a) => a.id === agentId) ?? null
+  const loaded = agents.loaded
   const [form] = Form.useForm<AgentFormValues>()
   const [tab, setTab] = useState('config')
   const [saving, setSaving] = useState(false)
   const [formDirty, setFormDirty] = useState(false)
-  const [tools, setTools] = useState<AgentToolBinding[] | null>(null)
-  const [kbs, setKbs] = useState<AgentKnowledgeBinding[] | null>(null)
-  const [saved, setSaved] = useState<{ tools: AgentToolBinding[]; kbs: AgentKnowledgeBinding[] } | null>(null)
+  // The saved bindings, and the edits of them (null: nothing edited yet, the saved ones show).
+  const savedTools = useApiQuery('agents.tools', { id: agentId })
+  const savedKbs = useApiQuery('agents.knowledgeBases', { id: agentId })
+  useErrorToast(savedTools.error ?? savedKbs.error)
+  const saved = savedTools.data && savedKbs.data ? { tools: savedTools.data, kbs: savedKbs.data } : null
+  const [editedTools, setTools] = useState<AgentToolBinding[] | null>(null)
+  const [editedKbs, setKbs] = useState<AgentKnowledgeBinding[] | null>(null)
+  const tools = editedTools ?? saved?.tools ?? null
+  const kbs = editedKbs ?? saved?.kbs ?? null
 
   const reset = useCallback(() => {
     if (!agent) return
@@ -49,19 +59,6 @@ export function AgentWorkspace({ agentId }: { agentId: string }) {
       setInitialised(true)
     }
   }, [agent, initialised, reset])
-
-  useEffect(() => {
-    void studio.agents.getState().load()
-    const { api } = studio.connection
-    Promise.all([api.call('agents.tools', { id: agentId }), api.call('agents.knowledgeBases', { id: agentId })]).then(
-      ([tb, kb]) => {
-        setTools(tb)
-        setKbs(kb)
-        setSaved({ tools: tb, kbs: kb })
-      },
-      (err: unknown) => fail(err)
-    )
-  }, [studio, agentId, fail])
 
   const watched = Form.useWatch([], form) as AgentFormValues | undefined
   const bindingsDirty = !!saved && ((!!tools && !sameBindings(tools, saved.tools)) || (!!kbs && !sameBindings(kbs, saved.kbs)))
@@ -83,7 +80,7 @@ export function AgentWorkspace({ agentId }: { agentId: string }) {
     setSaving(true)
     try {
       const { api } = studio.connection
-      await studio.agents.getState().update(agent.id, toUpdate(values, agent))
+      await updateItem(studio, 'agents', agent.id, toUpdate(values, agent))
       const [tb, kb] = await Promise.all([
         tools && saved && !sameBindings(tools, saved.tools)
           ? api.call('agents.setTools', { id: agent.id, bindings: tools })
@@ -92,9 +89,10 @@ export function AgentWorkspace({ agentId }: { agentId: string }) {
           ? api.call('agents.setKnowledgeBases', { id: agent.id, bindings: kbs })
           : Promise.resolve(saved?.kbs ?? [])
       ])
-      setTools(tb)
-      setKbs(kb)
-      setSaved({ tools: tb, kbs: kb })
+      studio.queries.setQueryData(apiKey('agents.tools', { id: agent.id }), tb)
+      studio.queries.setQueryData(apiKey('agents.knowledgeBases', { id: agent.id }), kb)
+      setTools(null)
+      setKbs(null)
       setFormDirty(false)
       ok(t('common.saved'))
     } catch (err) {
@@ -134,10 +132,8 @@ export function AgentWorkspace({ agentId }: { agentId: string }) {
               disabled={!dirty || saving}
               onClick={() => {
                 reset()
-                if (saved) {
-                  setTools(saved.tools)
-                  setKbs(saved.kbs)
-                }
+                setTools(null)
+                setKbs(null)
               }}
             >
               {t('workspace.discard')}

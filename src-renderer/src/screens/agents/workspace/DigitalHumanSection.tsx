@@ -2,13 +2,12 @@ import { CheckCircleFilled, SmileOutlined } from '@ant-design/icons'
 import type { DigitalHuman } from '@contract/digital-humans'
 import { builtinLookRef } from '@contract/digital-humans'
 import { Button, Form } from 'antd'
-import { useEffect } from 'react'
 import { useTranslation } from 'react-i18next'
 import { DigitalHumanAvatar } from '../../../../../digitalhuman/avatar/react-avatar'
 import { routeTo } from '../../../shell/route'
-import { useArea, useStudio } from '../../../stores/hooks'
 import { Section } from './Section'
 import '../../digital-humans/digital-humans.css'
+import { useCollection } from '../../../queries/collections'
 
 interface Choice {
   id: string
@@ -67,11 +66,7 @@ function AvatarChoice({
 /** The original editor's two pickers: the avatar that chats (the kiosk's) and the one that narrates explainers. */
 export function DigitalHumanSection({ voiceOverride }: { voiceOverride: boolean }) {
   const { t } = useTranslation()
-  const studio = useStudio()
-  const items = useArea('digitalHumans', (s) => s.items)
-  useEffect(() => {
-    void studio.digitalHumans.getState().load()
-  }, [studio])
+  const items = useCollection('digitalHumans').items
   const choices = items.map(({ id, name, look, palette }) => ({ id, name, look, palette }))
   return (
     <Section

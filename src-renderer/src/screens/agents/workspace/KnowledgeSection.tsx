@@ -2,12 +2,11 @@ import { BookOutlined } from '@ant-design/icons'
 import type { AgentKnowledgeBinding, BindingSettings } from '@contract/knowledge'
 import type { Model } from '@contract/entities'
 import { Button, Empty, InputNumber, Segmented, Select, Slider, Switch } from 'antd'
-import { useEffect } from 'react'
 import { useTranslation } from 'react-i18next'
 import { routeTo } from '../../../shell/route'
-import { useArea, useStudio } from '../../../stores/hooks'
 import { useModelOptions } from '../../../ui/useModelOptions'
 import { Section } from './Section'
+import { useCollection } from '../../../queries/collections'
 
 const DEFAULTS: BindingSettings = { mode: 'hybrid', topK: 5, scoreThreshold: 0, hybridWeight: 0.5, rerankModelId: null, use: 'context' }
 const modelRowId = (m: Model) => m.id
@@ -20,13 +19,8 @@ interface Props {
 /** Knowledge bases the agent searches, and how: mode, how many passages, threshold, rerank, context or tool. */
 export function KnowledgeSection({ value, onChange }: Props) {
   const { t } = useTranslation()
-  const studio = useStudio()
-  const bases = useArea('knowledgeBases', (s) => s.items)
+  const bases = useCollection('knowledgeBases').items
   const rerankers = useModelOptions('rerank', modelRowId)
-
-  useEffect(() => {
-    void studio.knowledgeBases.getState().load()
-  }, [studio])
 
   const set = (kbId: string, settings: Partial<BindingSettings> | null) => {
     const rest = value.filter((b) => b.kbId !== kbId)

@@ -6,17 +6,19 @@ import { useTranslation } from 'react-i18next'
 import { toApiError, translateField } from '../../../api/errors'
 import { kioskOpener } from '../../../api/kiosk-window'
 import { routeTo } from '../../../shell/route'
-import { useArea, useStudio } from '../../../stores/hooks'
+import { useStudio } from '../../../stores/hooks'
 import { useFeedback } from '../../../ui/feedback'
 import { OpenKioskHere } from './OpenKioskHere'
 import { Section } from './Section'
+import { useAppInfo, useServerStatus } from '../../../queries/settings'
+import { reloadCollection, updateItem } from '../../../queries/collections'
 
 /**
  * Where phones and websites reach this server: a LAN address when LAN access is on, else the
  * address this page came from (browser) or the local server's (desktop). null: no server runs.
  */
 function useBaseUrls(): { lan: string[]; local: string | null } {
-  const server = useArea('settings', (s) => s.server)
+  const server = useServerStatus()
   const fromPage = window.location.protocol.startsWith('http') ? window.location.origin : null
   return { lan: server?.running ? server.lanUrls : [], local: fromPage ?? (server?.running ? server.url : null) }
 }
@@ -40,7 +42,7 @@ export function PublishPanel({ agent }: { agent: Agent }) {
   const { fail, ok } = useFeedback()
   const { lan, local } = useBaseUrls()
   // Under `agenta serve` only the command line starts the server or opens it to the LAN.
-  const byCli = useArea('settings', (s) => s.info?.host === 'server')
+  const byCli = useAppInfo()?.host === 'server'
   const toSettings = byCli ? undefined : (
     <Button size="small" onClick={() => routeTo('settings')}>
       {t('publish.openSettings')}
@@ -80,16 +82,15 @@ export function PublishPanel({ agent }: { agent: Agent }) {
       setBusy(null)
     }
   }
-  const agents = studio.agents.getState()
   const publish = (published: boolean) =>
-    run('publish', () => agents.update(agent.id, { published }), published ? t('publish.published') : t('publish.unpublished'))
+    run('publish', () => updateItem(studio, 'agents', agent.id, { published }), published ? t('publish.published') : t('publish.unpublished'))
   const rotate = () =>
     run(
       'rotate',
       async () => {
         const next = await studio.connection.api.call('agents.rotateKey', { id: agent.id })
-        // The collection store keeps the agent list; the new key must show at once.
-        await studio.agents.getState().load()
+        // The agents list holds the key; the new one must show at once.
+        await reloadCollection(studio, 'agents')
         return next
       },
       t('publish.rotated')
@@ -97,7 +98,7 @@ export function PublishPanel({ agent }: { agent: Agent }) {
   const saveOrigins = async () => {
     setBusy('origins')
     try {
-      await agents.update(agent.id, { allowedOrigins: origins })
+      await updateItem(studio, 'agents', agent.id, { allowedOrigins: origins })
       setSavedError(null)
       ok(t('common.saved'))
     } catch (err) {

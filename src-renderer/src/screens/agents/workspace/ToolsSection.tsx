@@ -1,15 +1,16 @@
 import { ApiOutlined, ToolOutlined } from '@ant-design/icons'
 import type { AgentToolBinding, McpToolInfo, Tool, ToolStatus } from '@contract/entities'
 import { Badge, Button, Checkbox, Empty, Switch, Tooltip } from 'antd'
-import { useCallback, useEffect, useState } from 'react'
+import { useCallback, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { routeTo } from '../../../shell/route'
-import { useArea, useStudio } from '../../../stores/hooks'
+import { useStudio } from '../../../stores/hooks'
 import { EmojiAvatar } from '../../../ui/EmojiAvatar'
 import { useFeedback } from '../../../ui/feedback'
 import { translateMessage } from '../../../api/errors'
 import { Section } from './Section'
 import { STATE_BADGE, useToolStatus } from '../../tools/use-tool-status'
+import { useCollection } from '../../../queries/collections'
 
 interface Props {
   value: AgentToolBinding[]
@@ -19,13 +20,8 @@ interface Props {
 /** MCP servers the agent may use, and which of their tools: all (now and later) or a chosen few. */
 export function ToolsSection({ value, onChange }: Props) {
   const { t } = useTranslation()
-  const studio = useStudio()
-  const tools = useArea('tools', (s) => s.items)
+  const tools = useCollection('tools').items
   const [status, putStatus] = useToolStatus()
-
-  useEffect(() => {
-    void studio.tools.getState().load()
-  }, [studio])
 
   const patch = useCallback(
     (toolId: string, next: Partial<AgentToolBinding> | null) => {

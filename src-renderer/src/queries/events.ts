@@ -1,0 +1,29 @@
+import type { QueryClient } from '@tanstack/react-query'
+import type { EndpointName, StudioEvent, StudioEventName } from '@contract/api'
+import { apiKey } from './keys'
+
+type OnEvent = { [N in StudioEventName]?: (queries: QueryClient, payload: StudioEvent<N>) => void }
+
+/** Marks every cached answer of these endpoints stale; the ones on screen refetch. */
+const invalidate = (queries: QueryClient, ...names: EndpointName[]) => {
+  for (const name of names) void queries.invalidateQueries({ queryKey: [name] })
+}
+
+/**
+ * Studio events → the cache. An event that carries the new value sets it; one that names what
+ * changed invalidates the endpoints that answer about it.
+ */
+const onEvent: OnEvent = {
+  'settings.changed': (queries, settings) => queries.setQueryData(apiKey('settings.get'), settings),
+  'server.changed': (queries, server) => queries.setQueryData(apiKey('server.status'), server),
+  'providers.changed': (queries) => invalidate(queries, 'providers.list', 'models.list'),
+  'agents.changed': (queries) => invalidate(queries, 'agents.list'),
+  'tools.changed': (queries) => invalidate(queries, 'tools.list'),
+  'knowledgeBases.changed': (queries) => invalidate(queries, 'knowledgeBases.list'),
+  'digitalHumans.changed': (queries) => invalidate(queries, 'digitalHumans.list')
+}
+
+/** Applies one studio event (its payload already checked against the contract). */
+export function applyEvent<N extends StudioEventName>(queries: QueryClient, name: N, payload: StudioEvent<N>): void {
+  onEvent[name]?.(queries, payload)
+}
