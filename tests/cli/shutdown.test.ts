@@ -191,7 +191,9 @@ describe('agenta serve shutting down', () => {
     expect(s.errors()).toMatch(/stuck at: turns/)
   })
 
-  it('stops an import at a checkpoint: after a restart every document is ready, none twice', async () => {
+  // 120 documents through a model server that answers each embedding 100 ms late, a stop, a restart
+  // and the rest of the import: ~20 s on a quiet 2-core machine, twice that under load.
+  it('stops an import at a checkpoint: after a restart every document is ready, none twice', { timeout: 120_000 }, async () => {
     const data = tempDir()
     const folder = join(data, 'corpus')
     mkdirSync(folder)

@@ -130,7 +130,8 @@ describe('two agenta serve processes on one MariaDB and Redis', () => {
     }
   })
 
-  it('fire each slot of a schedule exactly once, whichever process the task was edited through', async () => {
+  // Five slots 3 s apart on the real clock, after two processes boot: ≥ 15 s however fast the machine.
+  it('fire each slot of a schedule exactly once, whichever process the task was edited through', { timeout: 120_000 }, async () => {
     const s = shared()
     const a = await serve(s)
     const b = await serve(s)
