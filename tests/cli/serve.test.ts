@@ -1,37 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
-import { resolve } from 'node:path'
 import { tempDir } from '../utils/boot'
+import { killAgentas, runAgenta as serve } from '../utils/agenta-cli'
 import { childPids } from '../utils/proc'
 
-/** Drives the built `agenta` command as a user does (npm test builds it first). */
-const bin = resolve(import.meta.dirname, '../../bin/agenta.js')
-const children: ChildProcess[] = []
-
-function serve(args: string[], env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
-  children.push(child)
-  let out = ''
-  let err = ''
-  child.stdout!.on('data', (d) => (out += d))
-  child.stderr!.on('data', (d) => (err += d))
-  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)))
-  const started = new Promise<{ url: string; token: string }>((res, rej) => {
-    const check = () => {
-      const m = out.match(/Studio: (http:\/\/\S+)\/\?token=(\S+)/)
-      if (m) res({ url: m[1], token: m[2] })
-    }
-    child.stdout!.on('data', check)
-    void exited.then((code) => rej(new Error(`exited ${code}: ${err}`)))
-  })
-  started.catch(() => {}) // tests that expect an early exit never await it
-  return { child, started, exited, output: () => out, errors: () => err }
-}
-
-afterEach(() => {
-  for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL')
-})
+// Drives the built `agenta` command as a user does (npm test builds it first).
+afterEach(killAgentas)
 
 describe('agenta serve', () => {
   it('prints the URL with its token, serves the studio, and stops cleanly on SIGTERM', async () => {
@@ -97,19 +71,15 @@ describe('agenta serve', () => {
     expect(readFileSync(`/proc/${serverPid}/environ`, 'utf8').split('\0')).toContain('MALLOC_MMAP_THRESHOLD_=1048576')
     // A crash of the command (SIGKILL, nothing forwarded) must not leave the server running.
     s.child.kill('SIGKILL')
-    let answering = true
-    for (let i = 0; i < 50 && answering; i++) {
-      await new Promise((r) => setTimeout(r, 100))
-      answering = await fetch(`${url}/healthz`).then(
+    const answering = () =>
+      fetch(`${url}/healthz`).then(
         () => true,
         () => false
       )
-    }
-    expect(answering).toBe(false)
+    await expect.poll(answering, { timeout: 5_000, interval: 100 }).toBe(false)
     // Gone, or a zombie waiting for whichever process adopted it to reap it.
     const running = () => existsSync(`/proc/${serverPid}`) && !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${serverPid}/stat`, 'utf8'))
-    for (let i = 0; i < 50 && running(); i++) await new Promise((r) => setTimeout(r, 100))
-    expect(running()).toBe(false)
+    await expect.poll(running, { timeout: 5_000, interval: 100 }).toBe(false)
   })
 
   it('refuses bad options with a clear message', async () => {

@@ -1,9 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { spawn, type ChildProcess } from 'node:child_process'
 import http from 'node:http'
 import { mkdirSync, writeFileSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import Database from 'better-sqlite3'
+import { killAgentas, runAgenta } from '../utils/agenta-cli'
 import { bootRuntime, tempDir } from '../utils/boot'
 import { startFakeLlm, type FakeLlm } from '../utils/fake-llm'
 import { testKnowledgeOptions } from '../integration/knowledge/helpers'
@@ -12,8 +12,6 @@ import { testKnowledgeOptions } from '../integration/knowledge/helpers'
  * SIGTERM to a real `agenta serve` (the built command: `npx electron-vite build` first) while it
  * streams a turn or imports documents: shutdown runs in phases (core/shutdown.ts).
  */
-const bin = resolve(import.meta.dirname, '../../bin/agenta.js')
-const children: ChildProcess[] = []
 let llm: FakeLlm
 
 beforeAll(async () => {
@@ -24,35 +22,21 @@ afterAll(async () => {
 })
 afterEach(() => {
   llm.reset()
-  for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL')
+  killAgentas()
 })
 
 function serve(data: string, env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--data', data, '--token', 'tok'], {
-    env: { ...process.env, AGENTA_LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe']
-  })
-  children.push(child)
-  let out = ''
-  let err = ''
-  child.stdout!.on('data', (d) => (out += d))
-  child.stderr!.on('data', (d) => (err += d))
-  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)))
-  const started = new Promise<string>((res, rej) => {
-    child.stdout!.on('data', () => {
-      const m = out.match(/Studio: (http:\/\/\S+)\/\?token=/)
-      if (m) res(m[1])
-    })
-    void exited.then((code) => rej(new Error(`exited ${code}: ${err}`)))
-  })
+  const agenta = runAgenta(['serve', '--port', '0', '--data', data, '--token', 'tok'], { AGENTA_LOG_LEVEL: 'info', ...env })
+  const started = agenta.started.then((s) => s.url)
   started.catch(() => {})
   /** The JSON log lines written so far. */
   const logLines = () =>
-    out
+    agenta
+      .output()
       .split('\n')
       .filter((l) => l.startsWith('{'))
       .map((l) => JSON.parse(l) as Record<string, unknown>)
-  return { child, started, exited, logLines, errors: () => err }
+  return { ...agenta, started, logLines }
 }
 
 async function api(url: string, method: string, path: string, body?: unknown) {
@@ -171,8 +155,7 @@ describe('agenta serve shutting down', () => {
     expect(answer.content).toBe(said)
     expect(answer.meta).toMatchObject({ status: 'stopped', error: expect.stringMatching(/^Interrupted: the app shut down/) })
     // The model request was given up, not left running.
-    for (let i = 0; i < 100 && !llm.requests.at(-1)!.aborted; i++) await new Promise((r) => setTimeout(r, 20))
-    expect(llm.requests.at(-1)!.aborted).toBe(true)
+    await expect.poll(() => llm.requests.at(-1)!.aborted, { timeout: 2_000, interval: 20 }).toBe(true)
   })
 
   it('exits 1 past the deadline, naming the phase that hung', async () => {
@@ -225,13 +208,11 @@ describe('agenta serve shutting down', () => {
       const kb = await api(url, 'POST', '/api/knowledge-bases', { name: 'bulk', embeddingModelId: model.id, chunkSize: 200, chunkOverlap: 20 })
       await api(url, 'POST', `/api/knowledge-bases/${kb.id}/add-paths`, { paths: [folder] })
       // Documents are written (indexing) one by one and made ready together at the batch end.
-      let written = 0
-      for (let i = 0; i < 600 && written < 10; i++) {
-        await new Promise((r) => setTimeout(r, 50))
+      const written = async () => {
         const { byStatus } = (await api(url, 'GET', `/api/knowledge-bases/${kb.id}/status`)).counts
-        written = (byStatus.indexing ?? 0) + (byStatus.ready ?? 0)
+        return (byStatus.indexing ?? 0) + (byStatus.ready ?? 0)
       }
-      expect(written).toBeGreaterThanOrEqual(10)
+      await expect.poll(written, { timeout: 30_000, interval: 50 }).toBeGreaterThanOrEqual(10)
       s.child.kill('SIGTERM')
       expect(await s.exited).toBe(0)
 

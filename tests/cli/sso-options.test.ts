@@ -1,45 +1,40 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { readFileSync, readdirSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
+import { killAgentas, runAgenta } from '../utils/agenta-cli'
 import { tempDir } from '../utils/boot'
 import { startOidcProvider } from '../utils/oidc-provider'
 
 /** `agenta serve --oidc-*` as an operator starts it (the built command): all or nothing, the secret from the environment only. */
-const bin = resolve(import.meta.dirname, '../../bin/agenta.js')
-const children: ChildProcess[] = []
 const SECRET = 'the-client-secret-nobody-may-see'
 
-afterEach(() => {
-  for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL')
-})
+afterEach(killAgentas)
 
-const run = (args: string[], env: Record<string, string> = {}) =>
-  spawnSync(process.execPath, [bin, 'serve', '--port', '0', '--data', tempDir(), ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, AGENTA_OIDC_CLIENT_SECRET: '', ...env },
-    timeout: 30_000
-  })
+/** A start that is meant to fail: its exit status and what it said on stderr. */
+async function run(args: string[], env: Record<string, string> = {}) {
+  const agenta = runAgenta(['serve', '--port', '0', '--data', tempDir(), ...args], { AGENTA_OIDC_CLIENT_SECRET: '', ...env })
+  return { status: await agenta.exited, stderr: agenta.errors() }
+}
 
 describe('agenta serve --oidc-*', () => {
-  it('refuses to start without the client secret, and says where it goes', () => {
-    const r = run(['--accounts', '--oidc-issuer', 'https://id.example.com', '--oidc-client-id', 'studio'])
+  it('refuses to start without the client secret, and says where it goes', async () => {
+    const r = await run(['--accounts', '--oidc-issuer', 'https://id.example.com', '--oidc-client-id', 'studio'])
     expect(r.status).toBe(2)
     expect(r.stderr).toMatch(/single sign-on needs the client secret in the environment variable AGENTA_OIDC_CLIENT_SECRET/)
   })
 
-  it('refuses half a configuration and a wrong issuer, naming the option', () => {
-    const noIssuer = run(['--accounts', '--oidc-client-id', 'studio'], { AGENTA_OIDC_CLIENT_SECRET: SECRET })
+  it('refuses half a configuration and a wrong issuer, naming the option', async () => {
+    const noIssuer = await run(['--accounts', '--oidc-client-id', 'studio'], { AGENTA_OIDC_CLIENT_SECRET: SECRET })
     expect(noIssuer.status).toBe(2)
     expect(noIssuer.stderr).toMatch(/needs --oidc-issuer/)
     expect(noIssuer.stderr).not.toContain(SECRET)
-    const noClient = run(['--accounts'], { AGENTA_OIDC_ISSUER: 'https://id.example.com', AGENTA_OIDC_CLIENT_SECRET: SECRET })
+    const noClient = await run(['--accounts'], { AGENTA_OIDC_ISSUER: 'https://id.example.com', AGENTA_OIDC_CLIENT_SECRET: SECRET })
     expect(noClient.status).toBe(2)
     expect(noClient.stderr).toMatch(/needs --oidc-client-id/)
-    const wrong = run(['--accounts', '--oidc-issuer', 'id.example.com', '--oidc-client-id', 'studio'], { AGENTA_OIDC_CLIENT_SECRET: SECRET })
+    const wrong = await run(['--accounts', '--oidc-issuer', 'id.example.com', '--oidc-client-id', 'studio'], { AGENTA_OIDC_CLIENT_SECRET: SECRET })
     expect(wrong.status).toBe(2)
     expect(wrong.stderr).toMatch(/--oidc-issuer must be an http\(s\) URL/)
-    const off = run(['--no-accounts', '--oidc-issuer', 'https://id.example.com', '--oidc-client-id', 'studio'], { AGENTA_OIDC_CLIENT_SECRET: SECRET })
+    const off = await run(['--no-accounts', '--oidc-issuer', 'https://id.example.com', '--oidc-client-id', 'studio'], { AGENTA_OIDC_CLIENT_SECRET: SECRET })
     expect(off.status).toBe(2)
     expect(off.stderr).toMatch(/single sign-on \(--oidc-issuer\) needs accounts/)
   })
@@ -47,21 +42,12 @@ describe('agenta serve --oidc-*', () => {
   it('starts with a real provider: the sign-in page offers it by name; the secret is in no answer and no log', async () => {
     const idp = await startOidcProvider()
     const data = tempDir()
-    const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--data', data, '--accounts', '--oidc-name', 'Acme ID'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, AGENTA_OIDC_ISSUER: idp.issuer, AGENTA_OIDC_CLIENT_ID: idp.clientId, AGENTA_OIDC_CLIENT_SECRET: SECRET }
+    const agenta = runAgenta(['serve', '--port', '0', '--data', data, '--accounts', '--oidc-name', 'Acme ID'], {
+      AGENTA_OIDC_ISSUER: idp.issuer,
+      AGENTA_OIDC_CLIENT_ID: idp.clientId,
+      AGENTA_OIDC_CLIENT_SECRET: SECRET
     })
-    children.push(child)
-    let out = ''
-    child.stdout!.on('data', (d) => (out += d))
-    child.stderr!.on('data', (d) => (out += d))
-    const url = await new Promise<string>((res, rej) => {
-      child.stdout!.on('data', () => {
-        const m = out.match(/Studio: (http:\/\/\S+)\/\?token=/)
-        if (m) res(m[1]!)
-      })
-      child.on('exit', (code) => rej(new Error(`exited ${code}: ${out}`)))
-    })
+    const { url } = await agenta.started
     try {
       idp.register(`${url}/auth/callback/oidc`)
       const state = await (await fetch(`${url}/api/auth/state`)).text()
@@ -80,10 +66,10 @@ describe('agenta serve --oidc-*', () => {
       expect(forged.headers.get('location')).toBe('/?sso_error=failed')
       expect(forged.headers.get('set-cookie') ?? '').not.toMatch(/agenta_session=[^;]/)
       const openapi = await (await fetch(`${url}/api/openapi.json`)).text()
-      for (const text of [state, openapi, out, start.headers.get('location')!]) expect(text).not.toContain(SECRET)
+      for (const text of [state, openapi, agenta.output(), agenta.errors(), start.headers.get('location')!]) expect(text).not.toContain(SECRET)
     } finally {
-      child.kill('SIGTERM')
-      await new Promise((r) => child.once('exit', r))
+      agenta.child.kill('SIGTERM')
+      await agenta.exited
       await idp.close()
     }
     const logs = readdirSync(join(data, 'logs')).map((f) => readFileSync(join(data, 'logs', f), 'utf8'))

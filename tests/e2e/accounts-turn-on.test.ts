@@ -2,20 +2,20 @@
 // WITHOUT --accounts (the built command; run `npx electron-vite build` first): the first admin is
 // created, the core restarts, the browser must now sign in, and signing in works; an admin turns
 // them off again after a warning, and the studio asks for the server's token once more.
-import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
 import type { Browser, Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { runAgenta, type AgentaProcess } from '../utils/agenta-cli'
 import { tempDir } from '../utils/boot'
 import { launchBrowser, openPage } from '../utils/browser'
 
 const RENDERER = resolve(__dirname, '../../out/renderer/index.html')
-const bin = resolve(__dirname, '../../bin/agenta.js')
 const PASSWORD = 'a long enough secret'
 
-let child: ChildProcess
-let out = ''
+let agenta: AgentaProcess
+/** What the command wrote so far, stdout and stderr. */
+const out = () => agenta.output() + agenta.errors()
 let url = ''
 let token = ''
 let browser: Browser
@@ -23,20 +23,9 @@ let page: Page
 
 beforeAll(async () => {
   if (!existsSync(RENDERER)) throw new Error('The renderer is not built: run `npx electron-vite build` first')
-  child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--data', tempDir()], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, AGENTA_ACCOUNTS: '' }
-  })
-  child.stdout!.on('data', (d) => (out += d))
-  child.stderr!.on('data', (d) => (out += d))
-  ;[, url, token] = await new Promise<string[]>((res, rej) => {
-    child.stdout!.on('data', () => {
-      const m = out.match(/Studio: (http:\/\/\S+)\/\?token=(\S+)/)
-      if (m) res([...m])
-    })
-    child.on('exit', (code) => rej(new Error(`exited ${code}: ${out}`)))
-  })
-  expect(out).not.toMatch(/Accounts are on/)
+  agenta = runAgenta(['serve', '--port', '0', '--data', tempDir()], { AGENTA_ACCOUNTS: '' })
+  ;({ url, token } = await agenta.started)
+  expect(out()).not.toMatch(/Accounts are on/)
   // The studio speaks English for these steps.
   const en = await fetch(`${url}/api/settings`, {
     method: 'PUT',
@@ -49,9 +38,10 @@ beforeAll(async () => {
 })
 afterAll(async () => {
   await browser?.close()
-  if (child && child.exitCode === null) {
-    child.kill('SIGTERM')
-    await new Promise((r) => child.once('exit', r))
+  // Stopped with SIGTERM, as a user stops it.
+  if (agenta && agenta.child.exitCode === null) {
+    agenta.child.kill('SIGTERM')
+    await agenta.exited
   }
 })
 
@@ -80,7 +70,7 @@ describe('turning accounts on from Settings', { timeout: 120_000 }, () => {
     await byTestId('accounts-restarting').waitFor()
     // The page loads again by itself once the core is back, now asking who is there.
     await byTestId('login-screen').waitFor({ timeout: 60_000 })
-    expect(out).toMatch(/Restarting the core/)
+    expect(out()).toMatch(/Restarting the core/)
     const state = await stateOf()
     expect(state.body).toMatchObject({ accounts: true, needsSetup: false, me: null })
     expect(await page.evaluate(() => fetch('/api/agents').then((r) => r.status))).toBe(401)

@@ -1,19 +1,16 @@
 // Accounts in real Chromium against the server and the built renderer (run `npx electron-vite
 // build` first): the first-run admin setup, signing out and in (a wrong password says so), an
 // invitation link, and what a member's studio shows. Steps share one browser and run in order.
-import { existsSync } from 'node:fs'
-import { resolve } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { bootServer, type BootedServer } from '../utils/boot'
-import { launchBrowser, openPage } from '../utils/browser'
+import type { BootedServer } from '../utils/boot'
+import { openPage } from '../utils/browser'
+import { SHOTS, startStudio, type Studio } from '../utils/studio'
 
-const RENDERER = resolve(__dirname, '../../out/renderer/index.html')
-const SHOTS = resolve(__dirname, '../../test-results/screenshots')
 const PASSWORD = 'a long enough secret'
 
+let studio: Studio
 let srv: BootedServer
-let browser: Browser
 let page: Page
 let errors: string[]
 let inviteLink = ''
@@ -22,17 +19,12 @@ const byTestId = (id: string) => page.getByTestId(id)
 const shot = (name: string) => page.screenshot({ path: `${SHOTS}/${name}.png`, animations: 'disabled' })
 
 beforeAll(async () => {
-  if (!existsSync(RENDERER)) throw new Error('The renderer is not built: run `npx electron-vite build` first')
-  srv = await bootServer({ accounts: { enabled: true } })
+  studio = await startStudio({ boot: { accounts: { enabled: true } }, llm: false })
+  ;({ srv, page, errors } = studio)
   // The studio's language is English for these steps.
   await srv.runtime.settings.update({ language: 'en' })
-  browser = await launchBrowser()
-  ;({ page, errors } = await openPage(browser))
 })
-afterAll(async () => {
-  await browser?.close()
-  await srv?.close()
-})
+afterAll(() => studio?.close())
 
 // The API answers 401/403 on purpose in these steps; the page logs those fetches. Anything else is a bug.
 const realErrors = () => errors.filter((e) => !/status of 40[13]/.test(e))
@@ -82,7 +74,7 @@ describe('accounts in the browser', () => {
   })
 
   test('the invited member joins from the link and sees only chat, memory and settings', async () => {
-    const member = await openPage(browser)
+    const member = await openPage(studio.browser)
     page = member.page
     errors = member.errors
     await page.goto(inviteLink)

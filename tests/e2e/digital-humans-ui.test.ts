@@ -5,20 +5,17 @@
 // its preview and the kiosk show as a 3D model speaking with moving lips (a broken file refused
 // at upload with the reason), and a delete that names the agents using it.
 // Needs out/renderer (`npx electron-vite build`). Steps share one page and run in order.
-import { existsSync, mkdirSync } from 'node:fs'
-import { resolve } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { paletteFor } from '../../digitalhuman/avatar/looks'
-import { bootServer, type BootedServer } from '../utils/boot'
-import { AUTOPLAY, launchBrowser } from '../utils/browser'
-import { startFakeLlm, type FakeLlm } from '../utils/fake-llm'
+import type { BootedServer } from '../utils/boot'
+import { AUTOPLAY } from '../utils/browser'
+import type { FakeLlm } from '../utils/fake-llm'
 import { startLiveTalkingMock, type LiveTalkingMock } from '../utils/livetalking-mock'
 import { makeAvatarGlb } from '../utils/make-avatar-models'
+import { SHOTS, startStudio, type Studio } from '../utils/studio'
 
-const RENDERER = resolve(__dirname, '../../out/renderer/index.html')
-const SHOTS = resolve(__dirname, '../../test-results/screenshots')
-
+let studio: Studio
 let srv: BootedServer
 let llm: FakeLlm
 let mock: LiveTalkingMock
@@ -38,21 +35,22 @@ const api = async (method: string, path: string, body?: unknown) => {
 const registry = async () => (await api('GET', '/api/digital-humans')) as any[]
 
 beforeAll(async () => {
-  if (!existsSync(RENDERER)) throw new Error(`${RENDERER} is missing: run \`npx electron-vite build\` before the e2e tests`)
-  mkdirSync(SHOTS, { recursive: true })
-  ;[srv, llm, mock, browser] = await Promise.all([
-    bootServer(),
-    startFakeLlm(),
-    startLiveTalkingMock(),
-    // A kiosk runs with autoplay allowed: the photoreal stream has sound.
-    launchBrowser([AUTOPLAY])
+  ;[studio, mock] = await Promise.all([
+    startStudio({
+      // A kiosk runs with autoplay allowed: the photoreal stream has sound.
+      browserArgs: [AUTOPLAY],
+      settings: { language: 'en', theme: 'light' },
+      provider: { name: 'Fake' },
+      // The page below counts only uncaught errors.
+      context: false
+    }),
+    startLiveTalkingMock()
   ])
-  await api('PUT', '/api/settings', { language: 'en', theme: 'light' })
-  const provider = await api('POST', '/api/providers', { name: 'Fake', baseUrl: llm.baseUrl })
-  tts = await api('POST', '/api/models', { providerId: provider.id, modelId: 'fake-tts', type: 'tts' })
+  ;({ srv, llm, browser } = studio)
+  tts = await api('POST', '/api/models', { providerId: studio.providerId, modelId: 'fake-tts', type: 'tts' })
   agent = await api('POST', '/api/agents', {
     name: 'Museum Guide',
-    providerId: provider.id,
+    providerId: studio.providerId,
     model: 'fake-chat',
     published: true,
     welcomeMessage: 'Welcome to the City Museum!'
@@ -64,8 +62,7 @@ beforeAll(async () => {
 }, 120_000)
 
 afterAll(async () => {
-  await browser?.close()
-  await Promise.all([srv?.close(), llm?.close(), mock?.close()])
+  await Promise.all([studio?.close(), mock?.close()])
 })
 
 /**

@@ -97,22 +97,24 @@ describe('digital employees', () => {
     await expect.poll(() => byTestId('nav-employees').textContent()).toBe('Digital employees')
     // The saved server arrives late (as on a loaded machine, where it once landed between the typing
     // and the click on save): what is typed meanwhile must not be overwritten by it.
+    // It is held until the form is on screen and the typing has begun.
     let release = () => {}
-    const held = new Promise<void>((r) => {
-      release = r
-      setTimeout(r, 1500)
-    })
+    const held = new Promise<void>((r) => (release = r))
     // Over IPC (the e2e-ipc project) there is no HTTP answer to hold: the typing waits for the loaded form.
     const overHttp = studio.transport === 'http'
     if (overHttp) await page.route('**/api/scheduler/smtp', async (route) => (await held, route.continue()), { times: 1 })
     const smtpLoaded = overHttp ? page.waitForResponse((r) => r.url().includes('/api/scheduler/smtp') && r.request().method() === 'GET') : Promise.resolve()
     await go('settings')
-    await byTestId('smtp-host').fill('127.0.0.1')
-    await byTestId('smtp-port').fill(String(smtpPort))
-    // The sink speaks plain SMTP: TLS from the first byte must be off.
-    if ((await byTestId('smtp-secure').getAttribute('aria-checked')) === 'true') await byTestId('smtp-secure').click()
-    await byTestId('smtp-from').fill('Agenta <agenta@test.local>')
+    await byTestId('smtp-host').waitFor()
+    const typing = (async () => {
+      await byTestId('smtp-host').fill('127.0.0.1')
+      await byTestId('smtp-port').fill(String(smtpPort))
+      // The sink speaks plain SMTP: TLS from the first byte must be off.
+      if ((await byTestId('smtp-secure').getAttribute('aria-checked')) === 'true') await byTestId('smtp-secure').click()
+      await byTestId('smtp-from').fill('Agenta <agenta@test.local>')
+    })()
     release()
+    await typing
     await smtpLoaded
     await byTestId('settings-email').locator('.smtp-state').waitFor()
     await byTestId('smtp-save').click()

@@ -1,3 +1,4 @@
+// Boots by hand, not through startStudio: two servers, and a desktop bridge that carries its own KioskWindows.
 // The studio's side of the desktop kiosk window, in real Chromium against a server whose runtime is
 // the desktop app's (host 'electron') and the built renderer (run `npx electron-vite build` first).
 // Settings → Kiosk sets, changes (only with the right current PIN) and removes the admin PIN; the

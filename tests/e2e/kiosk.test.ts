@@ -203,7 +203,8 @@ describe('kiosk page', () => {
     await page.mouse.down()
     await expect.poll(() => kioskState(page)).toBe('listening')
     await page.screenshot({ path: join(SHOTS, 'kiosk-en-listening.png') })
-    // Hold the button while the visitor speaks (the fake microphone loops the espeak-ng sentence).
+    // Hold the button while the visitor speaks (the fake microphone loops the espeak-ng sentence). A
+    // fixed time on purpose: how long the button is held is the user's action under test.
     await page.waitForTimeout(2_000)
     await page.mouse.up()
     await expect.poll(() => page.getByTestId('kiosk-question').textContent(), { timeout: 10_000 }).toBe(VISITOR_SAYS)

@@ -1,3 +1,4 @@
+// Boots by hand, not through startStudio: a restore replaces the server mid-test (same folder, port and token).
 // Backup and restore from Settings (issue 15, "what newcomers expect"), in real Chromium against the
 // server and the built renderer (run `npx electron-vite build` first), in both languages. The
 // restart a restore needs is done here as `agenta serve` does it: a new runtime and server on the

@@ -1,3 +1,4 @@
+// Boots by hand, not through startStudio: each test needs a fresh server whose "Ollama" is the one fake model server.
 // Issue 15, what newcomers expect: a first-run path visible until done (a local model server found
 // and added in one click, a first agent from a template, a first chat), agent templates, and the
 // keyboard (Esc stops a stream, Ctrl+N a new chat, Ctrl+K a command palette). Real Chromium against

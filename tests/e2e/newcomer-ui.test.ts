@@ -2,18 +2,18 @@
 // `agenta serve`'s server, the built renderer and the fake LLM (run `npx electron-vite build` first).
 // Each describe block stands alone on the shared server; steps inside a block run in order.
 import { createServer, type Server } from 'node:http'
-import { existsSync, writeFileSync } from 'node:fs'
+import { writeFileSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
-import { join, resolve } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
+import { join } from 'node:path'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { everythingStdio } from '../integration/mcp/peers'
-import { bootServer, tempDir, type BootedServer } from '../utils/boot'
-import { launchBrowser, openPage } from '../utils/browser'
-import { startFakeLlm, type FakeLlm } from '../utils/fake-llm'
+import { tempDir, type BootedServer } from '../utils/boot'
+import { openPage } from '../utils/browser'
+import type { FakeLlm } from '../utils/fake-llm'
+import { startStudio, type Studio } from '../utils/studio'
 import { until } from '../utils/until'
 
-const RENDERER = resolve(__dirname, '../../out/renderer/index.html')
 const API_KEY = 'sk-test-newcomer-0000'
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true }
 const LANGS = [
@@ -21,16 +21,16 @@ const LANGS = [
   { lang: 'zh-CN', locale: 'zh-CN' }
 ] as const
 
+let studio: Studio
 let srv: BootedServer
 let llm: FakeLlm
-let browser: Browser
 let site: Server
 let siteOrigin: string
 let agent: { id: string; uuid: string; publicKey: string; name: string }
 
 /** Opens a page in its own context; closes it (and fails on script errors) when `run` ends. */
 async function withPage(opts: Parameters<typeof openPage>[1], run: (page: Page) => Promise<void>) {
-  const { page, errors } = await openPage(browser, opts)
+  const { page, errors } = await openPage(studio.browser, opts)
   page.setDefaultTimeout(20_000)
   try {
     await run(page)
@@ -43,8 +43,14 @@ async function withPage(opts: Parameters<typeof openPage>[1], run: (page: Page) 
 const setLanguage = (language: 'en' | 'zh-CN') => srv.api('PUT', '/api/settings', { language, theme: 'light' })
 
 beforeAll(async () => {
-  if (!existsSync(RENDERER)) throw new Error(`${RENDERER} is missing: run \`npx electron-vite build\` before the e2e tests`)
-  ;[srv, llm, browser] = await Promise.all([bootServer(), startFakeLlm({ apiKey: API_KEY }), launchBrowser()])
+  // Each test opens its own page (a language, a phone).
+  studio = await startStudio({
+    llm: { apiKey: API_KEY },
+    settings: { language: 'en', theme: 'light' },
+    provider: { name: 'Fake LLM', refreshModels: true },
+    context: false
+  })
+  ;({ srv, llm } = studio)
   // A website on another origin embedding the agent; `?lang=` sets the page language.
   site = createServer((req, res) => {
     const lang = new URL(req.url ?? '/', 'http://x').searchParams.get('lang') ?? 'en'
@@ -55,19 +61,15 @@ beforeAll(async () => {
   await new Promise<void>((r) => site.listen(0, '127.0.0.1', r))
   siteOrigin = `http://127.0.0.1:${(site.address() as AddressInfo).port}`
 
-  await setLanguage('en')
-  const provider = await srv.api('POST', '/api/providers', { name: 'Fake LLM', baseUrl: llm.baseUrl, apiKey: API_KEY })
-  await srv.api('POST', `/api/providers/${provider.body.id}/refresh-models`)
-  const created = await srv.api('POST', '/api/agents', { name: 'Guide', providerId: provider.body.id, model: 'fake-chat' })
+  const created = await srv.api('POST', '/api/agents', { name: 'Guide', providerId: studio.providerId, model: 'fake-chat' })
   agent = created.body
   const published = await srv.api('PUT', `/api/agents/${agent.id}`, { published: true, allowedOrigins: [siteOrigin] })
   expect(published.status).toBe(200)
 })
 
 afterAll(async () => {
-  await browser?.close()
   site?.close()
-  await Promise.all([srv?.close(), llm?.close()])
+  await studio?.close()
 })
 
 describe('1. the embed widget closes on a phone', () => {

@@ -65,7 +65,8 @@ describe('phone page voice', () => {
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2)
     await page.mouse.down()
     await expect.poll(() => page.getByTestId('phone-mic').getAttribute('data-recording')).toBe('true')
-    // Hold the button while the visitor speaks.
+    // Hold the button while the visitor speaks. A fixed time on purpose: how long the button is held
+    // is the user's action under test.
     await page.waitForTimeout(2_000)
     await page.mouse.up()
     await expect.poll(() => page.getByTestId('phone-user').last().textContent(), { timeout: 10_000 }).toBe(VISITOR_SAYS)

@@ -1,34 +1,29 @@
 // Each person's own language and theme in real Chromium (accounts on; run `npx electron-vite build`
 // first): a member switches the studio to Chinese and dark in Settings; another member still sees
 // English and light; the studio settings are unchanged.
-import { existsSync } from 'node:fs'
-import { resolve } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { bootServer, type BootedServer } from '../utils/boot'
-import { launchBrowser, openPage } from '../utils/browser'
+import type { BootedServer } from '../utils/boot'
+import { openPage } from '../utils/browser'
+import { startStudio, type Studio } from '../utils/studio'
 
-const RENDERER = resolve(__dirname, '../../out/renderer/index.html')
 const PASSWORD = 'a long enough secret'
 
+let studio: Studio
 let srv: BootedServer
-let browser: Browser
 
 beforeAll(async () => {
-  if (!existsSync(RENDERER)) throw new Error('The renderer is not built: run `npx electron-vite build` first')
-  srv = await bootServer({ accounts: { enabled: true, loginLimit: { window: 60, max: 100 } } })
+  // Each member signs in on a page of their own.
+  studio = await startStudio({ boot: { accounts: { enabled: true, loginLimit: { window: 60, max: 100 } } }, llm: false, context: false })
+  srv = studio.srv
   await srv.runtime.settings.update({ language: 'en', theme: 'light' })
   await srv.runtime.accounts.addUser({ name: 'Mia', email: 'mia@example.com', password: PASSWORD, role: 'member' })
   await srv.runtime.accounts.addUser({ name: 'Max', email: 'max@example.com', password: PASSWORD, role: 'member' })
-  browser = await launchBrowser()
 })
-afterAll(async () => {
-  await browser?.close()
-  await srv?.close()
-})
+afterAll(() => studio?.close())
 
 async function signIn(email: string): Promise<Page> {
-  const { page } = await openPage(browser, { locale: 'en-US' })
+  const { page } = await openPage(studio.browser, { locale: 'en-US' })
   await page.goto(`${srv.url}/`)
   await page.getByTestId('auth-email').fill(email)
   await page.getByTestId('auth-password').fill(PASSWORD)

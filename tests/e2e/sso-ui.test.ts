@@ -2,28 +2,29 @@
 // build` first) and a real OpenID Connect provider (oidc-provider, its development sign-in pages):
 // "Sign in with …" → the provider → back in the studio as the right person and role; someone
 // nobody invited is refused with the studio's message; an invitation for the email lets them in.
-import { existsSync } from 'node:fs'
-import { resolve } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { ownerContext } from '../../src-main/core/context'
-import { bootServer, type BootedServer } from '../utils/boot'
-import { launchBrowser, openPage } from '../utils/browser'
+import type { BootedServer } from '../utils/boot'
+import { openPage } from '../utils/browser'
 import { startOidcProvider, type TestOidcProvider } from '../utils/oidc-provider'
+import { startStudio, type Studio } from '../utils/studio'
 
-const RENDERER = resolve(__dirname, '../../out/renderer/index.html')
 const PASSWORD = 'a long enough secret'
 
+let studio: Studio
 let srv: BootedServer
 let idp: TestOidcProvider
-let browser: Browser
 
 beforeAll(async () => {
-  if (!existsSync(RENDERER)) throw new Error('The renderer is not built: run `npx electron-vite build` first')
   idp = await startOidcProvider({ unverified: ['eve@example.com'] })
-  srv = await bootServer({
-    accounts: { enabled: true, oidc: { issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret, name: 'Acme ID', signUp: false } }
+  // Each person signs in on a page of their own.
+  studio = await startStudio({
+    boot: { accounts: { enabled: true, oidc: { issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret, name: 'Acme ID', signUp: false } } },
+    llm: false,
+    context: false
   })
+  srv = studio.srv
   idp.register(`${srv.url}/auth/callback/oidc`)
   await srv.runtime.settings.update({ language: 'en' })
   const accounts = srv.runtime.accounts
@@ -31,11 +32,9 @@ beforeAll(async () => {
   await accounts.addUser({ name: 'Bob', email: 'bob@example.com', password: PASSWORD, role: 'builder' })
   await accounts.addUser({ name: 'Eve', email: 'eve@example.com', password: PASSWORD, role: 'member' })
   await accounts.invites.create({ role: 'builder', email: 'ivy@example.com', days: 7 }, ownerContext())
-  browser = await launchBrowser()
 })
 afterAll(async () => {
-  await browser?.close()
-  await srv?.close()
+  await studio?.close()
   await idp?.close()
 })
 
@@ -63,7 +62,7 @@ const stateOf = (page: Page) => page.evaluate(() => fetch('/api/auth/state').the
 // Each step crosses two servers' pages: slow on the loaded 2-core machine.
 describe('single sign-on', { timeout: 90_000 }, () => {
   test('an existing person signs in through the provider as themselves, with their role', async () => {
-    const { page, errors } = await openPage(browser)
+    const { page, errors } = await openPage(studio.browser)
     await signInWithSso(page, 'bob@example.com')
     await page.getByTestId('shell').waitFor()
     const state = await stateOf(page)
@@ -78,7 +77,7 @@ describe('single sign-on', { timeout: 90_000 }, () => {
   })
 
   test('someone nobody invited is refused with the studio message, and no account is made', async () => {
-    const { page } = await openPage(browser)
+    const { page } = await openPage(studio.browser)
     await signInWithSso(page, 'stranger@example.com')
     await page.getByTestId('login-screen').waitFor()
     await expect(page.getByTestId('auth-error').textContent()).resolves.toContain('nobody invited your email address')
@@ -90,7 +89,7 @@ describe('single sign-on', { timeout: 90_000 }, () => {
 
   test('the same message in Chinese when the studio speaks Chinese', async () => {
     await srv.runtime.settings.update({ language: 'zh-CN' })
-    const { page } = await openPage(browser, { locale: 'zh-CN' })
+    const { page } = await openPage(studio.browser, { locale: 'zh-CN' })
     try {
       await signInWithSso(page, 'stranger@example.com', '使用 Acme ID 登录')
       await page.getByTestId('login-screen').waitFor()
@@ -102,7 +101,7 @@ describe('single sign-on', { timeout: 90_000 }, () => {
   })
 
   test('an email the provider did not verify does not open the account that has it', async () => {
-    const { page } = await openPage(browser)
+    const { page } = await openPage(studio.browser)
     await signInWithSso(page, 'eve@example.com')
     await page.getByTestId('login-screen').waitFor()
     await expect(page.getByTestId('auth-error').textContent()).resolves.toContain('did not confirm this email address')
@@ -111,7 +110,7 @@ describe('single sign-on', { timeout: 90_000 }, () => {
   })
 
   test('an invitation for the email lets a new person in with its role, once', async () => {
-    const { page } = await openPage(browser)
+    const { page } = await openPage(studio.browser)
     await signInWithSso(page, 'ivy@example.com')
     await page.getByTestId('shell').waitFor()
     expect((await stateOf(page)).me).toMatchObject({ kind: 'user', user: { email: 'ivy@example.com', name: 'ivy', role: 'builder' } })

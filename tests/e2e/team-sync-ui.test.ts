@@ -1,3 +1,4 @@
+// Boots by hand, not through startStudio: two servers (the team's and the desk's, linked to it).
 // The team-sync conflict dialog in real Chromium against the built renderer (run `npx electron-vite
 // build` first): a desktop-like server linked to a team server, the agent changed on both sides →
 // "Push to team server" shows the differing fields side by side; keep writes nothing, save as a
@@ -150,19 +151,21 @@ describe.each(['en', 'zh-CN'] as const)('team sync conflict dialog (%s)', (langu
     // Settings → Team server: link again, the token field empties and is never shown; "Test" says who you are there.
     // The saved link arrives late (as on the loaded CI machine, where it once landed between the
     // typing and the click on save): what is typed meanwhile must not be overwritten by it.
+    // It is held until the form is on screen and the typing has begun.
     let release = () => {}
-    const held = new Promise<void>((r) => {
-      release = r
-      setTimeout(r, 1500)
-    })
+    const held = new Promise<void>((r) => (release = r))
     await page.route('**/api/team-link', async (route) => (await held, route.continue()), { times: 1 })
     const linkLoaded = page.waitForResponse((r) => r.url().endsWith('/api/team-link') && r.request().method() === 'GET')
     await byTestId('nav-settings').click()
     const section = byTestId('settings-team-server')
     await section.waitFor()
-    await byTestId('team-url').fill(team.url)
-    await byTestId('team-token').fill(team.token)
+    await byTestId('team-url').waitFor()
+    const typing = (async () => {
+      await byTestId('team-url').fill(team.url)
+      await byTestId('team-token').fill(team.token)
+    })()
     release()
+    await typing
     await linkLoaded
     await byTestId('team-save').click()
     await expect.poll(async () => (await desk.api('GET', '/api/team-link')).body).toEqual({ url: team.url, hasToken: true })
