@@ -102,7 +102,13 @@ export function createBetterAuth(o: AuthOptions) {
       fields: { lastRequest: 'last_request' },
       window: 60,
       max: 100,
-      customRules: { '/sign-in/email': limit }
+      customRules: {
+        '/sign-in/email': limit,
+        // Starting single sign-on checks no secret (the provider does), and people behind one
+        // address (an office's NAT, a proxy) start it one after another: Better Auth's default for
+        // "/sign-in/*" (3 in 10 s) refused the fourth. Generous, still a bound on state rows.
+        '/sign-in/social': { window: 60, max: 120 }
+      }
     },
     advanced: {
       cookiePrefix: 'agenta',
