@@ -21,6 +21,7 @@ const onEvent: OnEvent = {
   'tools.changed': (queries) => invalidate(queries, 'tools.list'),
   'knowledgeBases.changed': (queries) => invalidate(queries, 'knowledgeBases.list'),
   'digitalHumans.changed': (queries) => invalidate(queries, 'digitalHumans.list'),
+  'sessions.changed': (queries, { agentId }) => void queries.invalidateQueries({ queryKey: ['sessions.list', { agentId }] }),
   'schedules.changed': (queries) => invalidate(queries, 'schedules.list'),
   'schedules.run': (queries, run) => {
     invalidate(queries, 'schedules.list')
