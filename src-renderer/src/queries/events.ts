@@ -20,7 +20,15 @@ const onEvent: OnEvent = {
   'agents.changed': (queries) => invalidate(queries, 'agents.list'),
   'tools.changed': (queries) => invalidate(queries, 'tools.list'),
   'knowledgeBases.changed': (queries) => invalidate(queries, 'knowledgeBases.list'),
-  'digitalHumans.changed': (queries) => invalidate(queries, 'digitalHumans.list')
+  'digitalHumans.changed': (queries) => invalidate(queries, 'digitalHumans.list'),
+  'sessions.changed': (queries, { agentId }) => void queries.invalidateQueries({ queryKey: ['sessions.list', { agentId }] }),
+  'schedules.changed': (queries) => invalidate(queries, 'schedules.list'),
+  'schedules.run': (queries, run) => {
+    invalidate(queries, 'schedules.list')
+    void queries.invalidateQueries({ queryKey: ['schedules.runs', { id: run.scheduleId }] })
+    // A finished run's trace may have been read while it was still going.
+    if (run.runId && run.status !== 'running') void queries.invalidateQueries({ queryKey: apiKey('runs.get', { id: run.runId }) })
+  }
 }
 
 /** Applies one studio event (its payload already checked against the contract). */

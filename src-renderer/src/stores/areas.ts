@@ -1,19 +1,17 @@
 import type { StudioEvent } from '@contract/api'
 import type { Connection } from '../api'
 import { pathForFile, uploadFile } from '../api/upload'
-import { createEmployeesStore, type EmployeesStore } from './employees'
 import { createKnowledgeStore, type KnowledgeStore, type Uploader } from './knowledge'
 import { createKnowledgeSearchStore, type KnowledgeSearchStore } from './knowledge-search'
 import { createKnowledgeSourcesStore, type KnowledgeSourcesStore } from './knowledge-sources'
 import { createMemoryStore, type MemoryStore } from './memory'
 
-/** The stores of the knowledge detail, digital employees and memory areas. */
+/** The stores of the knowledge detail, and memory areas. */
 export interface AreaStores {
   /** The open knowledge base: documents, progress, uploads, chunks. */
   knowledge: KnowledgeStore
   knowledgeSearch: KnowledgeSearchStore
   knowledgeSources: KnowledgeSourcesStore
-  employees: EmployeesStore
   memory: MemoryStore
 }
 export type AreaStoreKey = keyof AreaStores
@@ -28,7 +26,6 @@ export function createAreaStores(connection: Connection): AreaStores {
     knowledge: createKnowledgeStore(api, uploaderFor(connection.host)),
     knowledgeSearch: createKnowledgeSearchStore(api),
     knowledgeSources: createKnowledgeSourcesStore(api),
-    employees: createEmployeesStore(api),
     memory: createMemoryStore(api)
   }
 }
@@ -39,8 +36,6 @@ export function areaRefreshers(stores: AreaStores): Record<string, (payload: unk
     'knowledge.progress': (p) => stores.knowledge.getState().onProgress(p as StudioEvent<'knowledge.progress'>),
     'knowledge.documents': (p) => stores.knowledge.getState().onDocumentsChanged((p as StudioEvent<'knowledge.documents'>).kbId),
     'knowledge.sources': (p) => stores.knowledgeSources.getState().onChanged((p as StudioEvent<'knowledge.sources'>).kbId),
-    'schedules.changed': (p) => stores.employees.getState().onChanged((p as StudioEvent<'schedules.changed'>).id),
-    'schedules.run': (p) => stores.employees.getState().onRun(p as StudioEvent<'schedules.run'>),
     'memories.changed': (p) => stores.memory.getState().onChanged((p as StudioEvent<'memories.changed'>).userId),
     'memories.failed': (p) => stores.memory.getState().onFailed(p as StudioEvent<'memories.failed'>)
   }

@@ -6,12 +6,13 @@ import { createSessionsStore, type SessionsStore } from './sessions'
 import { createAreaStores, areaRefreshers, type AreaStores } from './areas'
 import { createQueryClient } from '../queries/client'
 import { applyEvent } from '../queries/events'
+import { addSession, sessionsChanged } from '../queries/sessions'
 
 export interface Studio extends AreaStores {
   connection: Connection
   /** Server state (settings, the collections, models): cached answers keyed by endpoint, invalidated by studio events. */
   queries: QueryClient
-  /** The chat screen's sessions list and its open conversation. */
+  /** Which sessions the chat screen lists, and its open conversation. */
   sessions: SessionsStore
   chat: ConversationStore
   /** Keeps the cache and every store fresh from studio events; returns the unsubscribe function. */
@@ -21,25 +22,16 @@ export interface Studio extends AreaStores {
 /** The renderer's state, one store per area, all on one connection. */
 export function createStudio(connection: Connection): Studio {
   const { api } = connection
-  const sessions = createSessionsStore(api)
+  const server = { connection, queries: createQueryClient() }
   const studio: Omit<Studio, 'listen'> = {
-    connection,
-    queries: createQueryClient(),
-    sessions,
+    ...server,
+    sessions: createSessionsStore(),
     ...createAreaStores(connection),
     chat: createConversationStore(api, {
-      onSessionChange: (session) => {
-        if ('title' in session) sessions.getState().add(session)
-        else void sessions.getState().refresh()
-      }
+      onSessionChange: (session) => ('title' in session ? addSession(server, session) : sessionsChanged(server))
     })
   }
-  const refreshers: Record<string, (payload: unknown) => void> = {
-    'sessions.changed': (payload) => {
-      if ((payload as { agentId: string }).agentId === sessions.getState().agentId) void sessions.getState().refresh()
-    },
-    ...areaRefreshers(studio)
-  }
+  const refreshers = areaRefreshers(studio)
   return {
     ...studio,
     listen: () =>

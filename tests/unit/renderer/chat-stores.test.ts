@@ -1,3 +1,4 @@
+import { QueryObserver } from '@tanstack/react-query'
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest'
 import type { ChatMessage } from '../../../src-main/contract/chat'
 import { createApi } from '../../../src-renderer/src/api/client'
@@ -7,7 +8,10 @@ import { applyTurnEvents, emptyAssistant, groupMessages, type AssistantItem } fr
 import { protocolClient } from '../../../src-renderer/src/phone/protocol'
 import { applyChunk, createPhoneStore } from '../../../src-renderer/src/phone/store'
 import { createConversationStore } from '../../../src-renderer/src/stores/conversation'
-import { createSessionsStore, PREVIEW_USER } from '../../../src-renderer/src/stores/sessions'
+import { PREVIEW_USER } from '../../../src-renderer/src/stores/sessions'
+import { createQueryClient } from '../../../src-renderer/src/queries/client'
+import { apiKey } from '../../../src-renderer/src/queries/keys'
+import { removeSession, renameSession, sessionsInput, sessionsQuery } from '../../../src-renderer/src/queries/sessions'
 import { bootServer, type BootedServer } from '../../utils/boot'
 import { startFakeLlm, type FakeLlm } from '../../utils/fake-llm'
 
@@ -178,19 +182,21 @@ describe('conversation and sessions stores against the server', () => {
   })
 
   test('sessions: list per agent without preview sessions, search, rename, delete', async () => {
-    const sessions = createSessionsStore(api())
+    const server = { connection: { api: api() }, queries: createQueryClient() }
     await srv.api('POST', '/api/sessions', { agentId, userId: PREVIEW_USER, title: 'preview' })
-    await sessions.getState().load(agentId)
-    const all = sessions.getState().items
+    const list = (query?: string) => {
+      const shown = new QueryObserver(server.queries, sessionsQuery(server.connection.api, sessionsInput(agentId, query)))
+      return shown.refetch().then((r) => r.data ?? [])
+    }
+    const all = await list()
     expect(all.length).toBeGreaterThan(0)
     expect(all.some((s) => s.userId === PREVIEW_USER)).toBe(false)
     const first = all[0]
-    await sessions.getState().rename(first.id, 'Renamed trip')
-    await sessions.getState().load(agentId, 'Renamed')
-    expect(sessions.getState().items.map((s) => s.id)).toEqual([first.id])
-    await sessions.getState().remove(first.id)
-    expect(sessions.getState().items).toEqual([])
-    await expect(sessions.getState().rename('missing', 'x')).rejects.toMatchObject({ code: 'not_found' })
+    await renameSession(server, first.id, 'Renamed trip')
+    expect((await list('Renamed')).map((s) => s.id)).toEqual([first.id])
+    await removeSession(server, first.id)
+    expect(server.queries.getQueryData(apiKey('sessions.list', sessionsInput(agentId, 'Renamed')))).toEqual([])
+    await expect(renameSession(server, 'missing', 'x')).rejects.toMatchObject({ code: 'not_found' })
   })
 
   test('phone store: the original protocol with the public key; unpublished says why', async () => {

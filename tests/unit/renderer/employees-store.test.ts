@@ -1,14 +1,25 @@
-// The digital-employee, SMTP and memory stores against a real server and the fake LLM.
+// The digital-employee queries, SMTP settings and the memory store against a real server and the fake LLM.
+import { InfiniteQueryObserver, QueryObserver } from '@tanstack/react-query'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { ScheduleRunEvent } from '@contract/schedules'
 import { createApi, type Api } from '../../../src-renderer/src/api/client'
-import { ApiError } from '../../../src-renderer/src/api/errors'
+import { ApiError, toApiError } from '../../../src-renderer/src/api/errors'
 import { httpTransport } from '../../../src-renderer/src/api/http'
-import { createEmployeesStore } from '../../../src-renderer/src/stores/employees'
 import { createMemoryStore } from '../../../src-renderer/src/stores/memory'
 import { apiQuery } from '../../../src-renderer/src/queries/api-query'
 import { createQueryClient } from '../../../src-renderer/src/queries/client'
 import { saveSmtp } from '../../../src-renderer/src/queries/smtp'
+import {
+  createSchedule,
+  pauseSchedule,
+  removeSchedule,
+  resumeSchedule,
+  runNow,
+  runsQuery,
+  traceQuery,
+  updateSchedule
+} from '../../../src-renderer/src/queries/employees'
+import { applyEvent } from '../../../src-renderer/src/queries/events'
 import { bootServer, type BootedServer } from '../../utils/boot'
 import { startFakeLlm, type FakeLlm } from '../../utils/fake-llm'
 
@@ -29,18 +40,14 @@ beforeAll(async () => {
 })
 afterAll(() => Promise.all([srv.close(), llm.close()]))
 
-describe('employees store', () => {
+describe('employees queries', () => {
   test('previews a schedule, or rejects with what is wrong', async () => {
-    const store = createEmployeesStore(api)
-    const ok = await store.getState().preview({ schedule: { type: 'daily', time: '08:00' }, timezone: 'Asia/Shanghai', count: 3 })
+    const ok = await api.call('schedules.preview', { schedule: { type: 'daily', time: '08:00' }, timezone: 'Asia/Shanghai', count: 3 })
     expect(ok.timezone).toBe('Asia/Shanghai')
     expect(ok.nextRuns).toHaveLength(3)
     expect(ok.nextRuns[1] - ok.nextRuns[0]).toBe(24 * 3600_000)
 
-    const err = (await store
-      .getState()
-      .preview({ schedule: { type: 'cron', expression: '61 * * * *' } })
-      .catch((e: unknown) => e)) as ApiError
+    const err = (await api.call('schedules.preview', { schedule: { type: 'cron', expression: '61 * * * *' } }).catch((e: unknown) => toApiError(e))) as ApiError
     expect(err).toBeInstanceOf(ApiError)
     expect(err.status).toBe(422)
     expect(err.issues).toEqual([{ path: 'schedule.expression', message: expect.stringContaining('minute 61 is out of range') }])
@@ -48,84 +55,85 @@ describe('employees store', () => {
 
   test('creates a task, runs it now, reads the run and its trace, pauses, resumes and deletes it', async () => {
     llm.script({ text: 'Report: **all good**' })
-    const store = createEmployeesStore(api)
-    await store.getState().load()
-    expect(store.getState()).toMatchObject({ loaded: true, items: [] })
+    const server = { connection: { api }, queries: createQueryClient() }
+    const list = apiQuery(api, 'schedules.list')
+    const tasks = () => server.queries.getQueryData(list.queryKey) ?? []
+    expect(await server.queries.fetchQuery(list)).toEqual([])
 
-    const task = await store
-      .getState()
-      .create({ name: 'Daily report', instruction: 'Summarise the day', agentId, schedule: { type: 'interval', every: 2, unit: 'hours' }, timezone: 'UTC' })
-    expect(store.getState().items.map((x) => x.name)).toEqual(['Daily report'])
+    const task = await createSchedule(server, {
+      name: 'Daily report',
+      instruction: 'Summarise the day',
+      agentId,
+      schedule: { type: 'interval', every: 2, unit: 'hours' },
+      timezone: 'UTC'
+    })
+    expect(tasks().map((x) => x.name)).toEqual(['Daily report'])
     expect(task).toMatchObject({ status: 'active', running: false })
     expect(task.nextRuns.length).toBeGreaterThan(0)
 
-    const started = await store.getState().runNow(task.id)
+    // The history is open: a run started now is in it.
+    const history = new InfiniteQueryObserver(server.queries, runsQuery(api, task.id))
+    const unsubscribe = history.subscribe(() => undefined)
+    const started = await runNow(server, task.id)
     expect(started).toMatchObject({ trigger: 'manual' })
-    expect(store.getState().runs[task.id].items[0].id).toBe(started.id)
+    await expect.poll(() => history.getCurrentResult().data?.[0]?.id).toBe(started.id)
     await expect
       .poll(async () => {
-        await store.getState().loadRuns(task.id)
-        return store.getState().runs[task.id].items[0]?.status
+        await history.refetch()
+        return history.getCurrentResult().data?.[0]?.status
       })
       .toBe('ok')
-    const run = store.getState().runs[task.id].items[0]
+    const run = history.getCurrentResult().data![0]
     expect(run.output).toBe('Report: **all good**')
-    expect(store.getState().runs[task.id]).toMatchObject({ loading: false, error: null, hasMore: false })
-    const steps = await store.getState().trace(run.runId!)
+    expect(history.getCurrentResult()).toMatchObject({ error: null, hasNextPage: false })
+    unsubscribe()
+    const steps = await server.queries.fetchQuery(traceQuery(api, run.runId!))
     expect(steps[0]).toMatchObject({ kind: 'model', name: expect.stringContaining('fake-chat') })
     // Read once, then kept.
-    expect(store.getState().trace(run.runId!)).toBe(store.getState().trace(run.runId!))
+    expect(await server.queries.fetchQuery(traceQuery(api, run.runId!))).toBe(steps)
 
-    expect((await store.getState().pause(task.id)).status).toBe('paused')
-    expect(store.getState().items[0].status).toBe('paused')
-    expect((await store.getState().resume(task.id)).status).toBe('active')
+    expect((await pauseSchedule(server, task.id)).status).toBe('paused')
+    expect(tasks()[0].status).toBe('paused')
+    expect((await resumeSchedule(server, task.id)).status).toBe('active')
 
-    const edited = await store.getState().update(task.id, { schedule: { type: 'weekly', weekday: 1, time: '09:30' } })
+    const edited = await updateSchedule(server, task.id, { schedule: { type: 'weekly', weekday: 1, time: '09:30' } })
     expect(edited.schedule).toEqual({ type: 'weekly', weekday: 1, time: '09:30' })
-    const bad = (await store
-      .getState()
-      .update(task.id, { schedule: { type: 'monthly', day: 32, time: '08:00' } })
-      .catch((e: unknown) => e)) as ApiError
+    const bad = (await updateSchedule(server, task.id, { schedule: { type: 'monthly', day: 32, time: '08:00' } }).catch((e: unknown) => e)) as ApiError
     expect(bad.issues[0]?.path).toBe('schedule.day')
 
-    await store.getState().remove(task.id)
-    expect(store.getState().items).toEqual([])
-    expect(store.getState().runs[task.id]).toBeUndefined()
+    await removeSchedule(server, task.id)
+    expect(tasks()).toEqual([])
+    expect(server.queries.getQueryData(runsQuery(api, task.id).queryKey)).toBeUndefined()
   })
 
-  test('events: a run event updates an open history; a change event re-reads or drops the task', async () => {
-    const store = createEmployeesStore(api)
-    const task = await store.getState().create({ name: 'Watcher', instruction: 'Look around', agentId, schedule: { type: 'daily', time: '07:00' } })
-    await store.getState().loadRuns(task.id)
-    const event: ScheduleRunEvent = {
-      id: 'run-1',
-      scheduleId: task.id,
-      sessionId: null,
-      runId: null,
-      trigger: 'schedule',
-      status: 'running',
-      output: '',
-      error: null,
-      scheduledFor: Date.now(),
-      startedAt: Date.now(),
-      endedAt: null,
-      durationMs: null,
-      deliveries: [],
-      scheduleName: 'Watcher',
-      notify: false
-    }
-    store.getState().onRun(event)
-    expect(store.getState().runs[task.id].items.map((r) => [r.id, r.status])).toEqual([['run-1', 'running']])
-    store.getState().onRun({ ...event, status: 'ok', output: 'done', notify: true })
-    expect(store.getState().runs[task.id].items.map((r) => [r.id, r.status, r.output])).toEqual([['run-1', 'ok', 'done']])
-    // Histories never opened are left alone.
-    store.getState().onRun({ ...event, scheduleId: 'other', id: 'run-2' })
-    expect(store.getState().runs.other).toBeUndefined()
+  test("events: a run event refreshes an open history and the run's trace; a change event re-reads or drops the task", async () => {
+    const server = { connection: { api }, queries: createQueryClient() }
+    const task = await createSchedule(server, { name: 'Watcher', instruction: 'Look around', agentId, schedule: { type: 'daily', time: '07:00' } })
+    const list = new QueryObserver(server.queries, apiQuery(api, 'schedules.list'))
+    const history = new InfiniteQueryObserver(server.queries, runsQuery(api, task.id))
+    const unsubscribe = [list.subscribe(() => undefined), history.subscribe(() => undefined)]
+    await expect.poll(() => history.getCurrentResult().isSuccess && list.getCurrentResult().isSuccess).toBe(true)
+    expect(history.getCurrentResult().data).toEqual([])
+
+    // A run the studio did elsewhere: its event brings it into the open history.
+    llm.script({ text: 'Looked' })
+    const run = await api.call('schedules.runNow', { id: task.id })
+    const event: ScheduleRunEvent = { ...run, scheduleName: 'Watcher', notify: false }
+    applyEvent(server.queries, 'schedules.run', event)
+    await expect.poll(() => history.getCurrentResult().data?.map((r) => r.id)).toEqual([run.id])
+    // Its end: a trace read while it went on is read again.
+    await expect.poll(async () => (await api.call('schedules.runs', { id: task.id, limit: 1 }))[0].status).toBe('ok')
+    const ended = (await api.call('schedules.runs', { id: task.id, limit: 1 }))[0]
+    await server.queries.fetchQuery(traceQuery(api, ended.runId!))
+    applyEvent(server.queries, 'schedules.run', { ...ended, scheduleName: 'Watcher', notify: true })
+    await expect.poll(() => history.getCurrentResult().data?.map((r) => [r.id, r.status, r.output])).toEqual([[run.id, 'ok', 'Looked']])
+    expect(server.queries.getQueryState(traceQuery(api, ended.runId!).queryKey)?.isInvalidated).toBe(true)
 
     // Deleted elsewhere: the change event finds it gone.
     await api.call('schedules.delete', { id: task.id })
-    store.getState().onChanged(task.id)
-    await expect.poll(() => store.getState().items.length).toBe(0)
+    applyEvent(server.queries, 'schedules.changed', { id: task.id })
+    await expect.poll(() => list.getCurrentResult().data?.length).toBe(0)
+    for (const stop of unsubscribe) stop()
   })
 })
 

@@ -15,6 +15,7 @@ import { ExportMenu } from './ExportMenu'
 import { OriginFilter } from './OriginFilter'
 import { SessionList } from './SessionList'
 import { useCollection } from '../../queries/collections'
+import { useSessions } from '../../queries/sessions'
 
 const LAST_AGENT = LAST_CHAT_AGENT
 
@@ -34,7 +35,7 @@ export function ChatScreen() {
   const { items: agents, loaded } = useCollection('agents')
   const sessionId = useArea('chat', (s) => s.sessionId)
   const chatAgentId = useArea('chat', (s) => s.agentId)
-  const sessionsError = useArea('sessions', (s) => s.error)
+  const sessionsError = useSessions().error
   const param = useRouteParam()
   const [query, setQuery] = useState('')
   // Phone width only (CSS shows the toggle there): the conversation list folds away above the chat.
@@ -59,7 +60,7 @@ export function ChatScreen() {
   // Searching is debounced so typing does not fire a request per key.
   useEffect(() => {
     if (!agentId) return
-    const timer = setTimeout(() => void studio.sessions.getState().load(agentId, query), query ? 250 : 0)
+    const timer = setTimeout(() => studio.sessions.getState().show(agentId, query), query ? 250 : 0)
     return () => clearTimeout(timer)
   }, [studio, agentId, query])
 

@@ -6,6 +6,7 @@ import { conversationMarkdown, downloadBlob, downloadText, exportFileName, print
 import { conversationPng } from '../../chat/export/conversation-image'
 import { ResolvedThemeContext } from '../../shell/theme'
 import { groupMessages } from '../../chat/model'
+import { useSessions } from '../../queries/sessions'
 import { useArea, useStudio } from '../../stores/hooks'
 import './chat-extras.css'
 import { useFeedback } from '../../ui/feedback'
@@ -19,7 +20,7 @@ export function ExportMenu({ agentName }: { agentName: string }) {
   const formatDate = useFormatDate()
   const dark = useContext(ResolvedThemeContext) === 'dark'
   const sessionId = useArea('chat', (s) => s.sessionId)
-  const sessions = useArea('sessions', (s) => s.items)
+  const sessions = useSessions().items
 
   const build = async () => {
     if (!sessionId) return null

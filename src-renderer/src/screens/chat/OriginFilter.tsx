@@ -15,7 +15,7 @@ export function OriginFilter() {
     <Select
       className="chat-origin"
       value={origin ?? 'all'}
-      onChange={(v: SessionOrigin | 'all') => void studio.sessions.getState().setOrigin(v === 'all' ? null : v)}
+      onChange={(v: SessionOrigin | 'all') => studio.sessions.getState().setOrigin(v === 'all' ? null : v)}
       options={[{ value: 'all', label: t('chatOrigin.all') }, ...ORIGINS.map((o) => ({ value: o, label: t(`chatOrigin.${o}`) }))]}
       aria-label={t('chatOrigin.label')}
       data-testid="session-origin"

@@ -3,7 +3,8 @@ import type { ChatSession } from '@contract/chat'
 import { Button, Empty, Input, Popconfirm, Skeleton, Tag, Tooltip } from 'antd'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { useArea, useStudio } from '../../stores/hooks'
+import { removeSession, renameSession, useSessions } from '../../queries/sessions'
+import { useStudio } from '../../stores/hooks'
 import { useFeedback } from '../../ui/feedback'
 import { useFormatDate } from '../../ui/format'
 import { translateError } from '../../api/errors'
@@ -15,9 +16,7 @@ interface Props {
 
 export function SessionList({ activeId, onOpen }: Props) {
   const { t } = useTranslation()
-  const items = useArea('sessions', (s) => s.items)
-  const loading = useArea('sessions', (s) => s.loading)
-  const error = useArea('sessions', (s) => s.error)
+  const { items, loading, error } = useSessions()
   if (error) return <div className="session-error">{t('chat.sessionsFailed', { message: translateError(error) })}</div>
   if (loading && !items.length) return <Skeleton active paragraph={{ rows: 4 }} className="session-skeleton" />
   if (!items.length) return <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('chat.noSessions')} />
@@ -42,14 +41,11 @@ function SessionItem({ session, active, onOpen }: { session: ChatSession; active
     const next = renaming?.trim()
     setRenaming(null)
     if (!next || next === session.title) return
-    await studio.sessions
-      .getState()
-      .rename(session.id, next)
-      .catch((err: unknown) => fail(err))
+    await renameSession(studio, session.id, next).catch((err: unknown) => fail(err))
   }
   const remove = async () => {
     try {
-      await studio.sessions.getState().remove(session.id)
+      await removeSession(studio, session.id)
       if (active) await studio.chat.getState().open(session.agentId, null)
     } catch (err) {
       fail(err)

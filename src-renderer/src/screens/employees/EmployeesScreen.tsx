@@ -1,9 +1,9 @@
 import { PlusOutlined, SearchOutlined } from '@ant-design/icons'
 import { Button, Input, Skeleton } from 'antd'
-import { useEffect, useMemo, useState } from 'react'
+import { useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { routeTo, useRouteParam } from '../../shell/route'
-import { useArea, useStudio } from '../../stores/hooks'
+import { useSchedules } from '../../queries/employees'
 import { CreateCard } from '../../ui/CreateCard'
 import { useErrorToast } from '../../ui/feedback'
 import { PageHeader } from '../../ui/PageHeader'
@@ -15,18 +15,12 @@ import './employees.css'
 /** 数字员工: the grid of scheduled agent tasks, or one of them (#/employees/<id>). */
 export function EmployeesScreen() {
   const id = useRouteParam()
-  const studio = useStudio()
-  useEffect(() => {
-    void studio.employees.getState().load()
-  }, [studio])
   return id ? <TaskDetail id={id} /> : <TaskGrid />
 }
 
 function TaskGrid() {
   const { t } = useTranslation()
-  const tasks = useArea('employees', (s) => s.items)
-  const loaded = useArea('employees', (s) => s.loaded)
-  const error = useArea('employees', (s) => s.error)
+  const { items: tasks, loaded, error } = useSchedules()
   const [query, setQuery] = useState('')
   const [creating, setCreating] = useState(false)
   useErrorToast(error)

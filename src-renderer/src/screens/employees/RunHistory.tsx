@@ -3,7 +3,7 @@ import type { DeliveryResult, Schedule, ScheduleRun } from '@contract/schedules'
 import { Alert, Button, Empty, Spin, Table, Tabs, Tag, Tooltip, type TableColumnsType } from 'antd'
 import { lazy, Suspense, useEffect, useState, type Key } from 'react'
 import { useTranslation } from 'react-i18next'
-import { useArea, useStudio } from '../../stores/hooks'
+import { useRuns } from '../../queries/employees'
 import { useErrorToast } from '../../ui/feedback'
 import { useFormatDate } from '../../ui/format'
 import { useUnits } from '../../ui/units'
@@ -58,14 +58,13 @@ function RunDetail({ run }: { run: ScheduleRun }) {
 /** Every run of the task, newest first; a row opens to its output and trace. */
 export function RunHistory({ task }: { task: Schedule }) {
   const { t } = useTranslation()
-  const studio = useStudio()
   const formatDate = useFormatDate()
   const units = useUnits()
-  const runs = useArea('employees', (s) => s.runs[task.id])
-  useErrorToast(runs?.error ?? null)
-  const store = studio.employees.getState()
+  const runs = useRuns(task.id)
+  useErrorToast(runs.error)
+  const items = runs.data ?? []
   const [expanded, setExpanded] = useState<readonly Key[]>([])
-  const newest = runs?.items[0]?.id
+  const newest = items[0]?.id
   // The newest run opens by itself: after "run now" its output is what the user wants to see.
   useEffect(() => {
     if (newest) setExpanded((keys) => (keys.includes(newest) ? keys : [newest, ...keys]))
@@ -93,18 +92,18 @@ export function RunHistory({ task }: { task: Schedule }) {
       <div className="section-title-row">
         <div className="section-title">{t('employees.runs.title')}</div>
         <Tooltip title={t('employees.runs.refresh')}>
-          <Button size="small" type="text" icon={<ReloadOutlined />} onClick={() => void store.loadRuns(task.id)} aria-label={t('employees.runs.refresh')} />
+          <Button size="small" type="text" icon={<ReloadOutlined />} onClick={() => void runs.refetch()} aria-label={t('employees.runs.refresh')} />
         </Tooltip>
       </div>
-      {!runs || (runs.loading && !runs.items.length) ? (
+      {runs.isPending ? (
         <Spin className="emp-center" />
-      ) : runs.items.length ? (
+      ) : items.length ? (
         <>
           <Table<ScheduleRun>
             rowKey="id"
             size="middle"
             columns={columns}
-            dataSource={runs.items}
+            dataSource={items}
             pagination={false}
             expandable={{
               expandedRowRender: (r) => <RunDetail run={r} />,
@@ -114,8 +113,8 @@ export function RunHistory({ task }: { task: Schedule }) {
             }}
             rowClassName={() => 'emp-run-row'}
           />
-          {runs.hasMore && (
-            <Button block type="text" loading={runs.loading} onClick={() => void store.loadRuns(task.id, true)} className="emp-more">
+          {runs.hasNextPage && (
+            <Button block type="text" loading={runs.isFetchingNextPage} onClick={() => void runs.fetchNextPage()} className="emp-more">
               {t('employees.runs.more')}
             </Button>
           )}

@@ -1,8 +1,8 @@
 import type { RunStep } from '@contract/chat'
 import { Alert, Collapse, Spin, Tag, Tooltip } from 'antd'
 import { useTranslation } from 'react-i18next'
-import { runSpan, useRunSteps } from '../../chat/use-run-steps'
-import { useStudio } from '../../stores/hooks'
+import { runSpan } from '../../chat/use-run-steps'
+import { useTrace } from '../../queries/employees'
 import { useUnits } from '../../ui/units'
 
 function StepBody({ step }: { step: RunStep }) {
@@ -29,9 +29,8 @@ function StepBody({ step }: { step: RunStep }) {
 /** Every model and tool call of a run, on one time line, each expandable to its input and output. */
 export function RunTrace({ runId }: { runId: string }) {
   const { t } = useTranslation()
-  const studio = useStudio()
   const units = useUnits()
-  const { steps, error } = useRunSteps(studio.employees.getState().trace, runId)
+  const { steps, error } = useTrace(runId)
 
   if (error) return <Alert type="error" showIcon title={t('employees.trace.failed', { message: error })} />
   if (!steps) return <Spin size="small" />

@@ -8,6 +8,7 @@ import { useFormatDate } from '../../ui/format'
 import { useScheduleText } from './schedule-text'
 import { RunStatusTag, TaskStatusTags } from './TaskStatus'
 import { useCollection } from '../../queries/collections'
+import { pauseSchedule, resumeSchedule, runNow as startRun } from '../../queries/employees'
 
 /** One digital employee in the grid: what it does, for which agent, when next, how it last went. */
 export function TaskCard({ task, onOpen }: { task: Schedule; onOpen: () => void }) {
@@ -20,13 +21,11 @@ export function TaskCard({ task, onOpen }: { task: Schedule; onOpen: () => void 
   const agent = agents.items.find((a) => a.id === task.agentId)
   // Until the agents have loaded, a missing one is not yet a deleted one.
   const agentsLoaded = agents.loaded
-  const store = studio.employees.getState()
   const stop = (e: { stopPropagation(): void }) => e.stopPropagation()
 
-  const toggle = (on: boolean) => (on ? store.resume(task.id) : store.pause(task.id)).catch((err) => fail(err))
+  const toggle = (on: boolean) => (on ? resumeSchedule(studio, task.id) : pauseSchedule(studio, task.id)).catch((err) => fail(err))
   const runNow = () =>
-    store
-      .runNow(task.id)
+    startRun(studio, task.id)
       .then(() => ok(t('employees.started')))
       .catch((err) => fail(err))
 

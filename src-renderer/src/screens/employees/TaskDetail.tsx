@@ -1,16 +1,17 @@
 import { ArrowLeftOutlined, BorderOutlined, CaretRightOutlined, ClockCircleOutlined, DeleteOutlined, EditOutlined, PauseOutlined } from '@ant-design/icons'
 import type { Schedule } from '@contract/schedules'
 import { App, Button, Result, Skeleton, Tag, Tooltip, type ButtonProps } from 'antd'
-import { useEffect, useState, type ReactNode } from 'react'
+import { useState, type ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
 import { routeTo } from '../../shell/route'
-import { useArea, useStudio } from '../../stores/hooks'
+import { useStudio } from '../../stores/hooks'
 import { useFeedback } from '../../ui/feedback'
 import { RunHistory } from './RunHistory'
 import { useScheduleText } from './schedule-text'
 import { TaskDialog } from './TaskDialog'
 import { TaskStatusTags } from './TaskStatus'
 import { useCollection } from '../../queries/collections'
+import { cancelRun, pauseSchedule, removeSchedule, resumeSchedule, runNow, useSchedules } from '../../queries/employees'
 import { useModels } from '../../queries/models'
 
 function useTaskAction() {
@@ -35,7 +36,6 @@ function TaskActions({ task, onEdit }: { task: Schedule; onEdit: () => void }) {
   const studio = useStudio()
   const { modal } = App.useApp()
   const { busy, run } = useTaskAction()
-  const store = studio.employees.getState()
   const remove = () =>
     modal.confirm({
       title: t('employees.deleteTitle', { name: task.name }),
@@ -43,7 +43,7 @@ function TaskActions({ task, onEdit }: { task: Schedule; onEdit: () => void }) {
       okText: t('common.delete'),
       okButtonProps: { danger: true, 'data-testid': 'confirm-delete' } as ButtonProps,
       cancelText: t('common.cancel'),
-      onOk: () => run('delete', () => store.remove(task.id).then(() => routeTo('employees')), t('common.deleted'))
+      onOk: () => run('delete', () => removeSchedule(studio, task.id).then(() => routeTo('employees')), t('common.deleted'))
     })
   return (
     <div className="page-header-extra">
@@ -52,7 +52,7 @@ function TaskActions({ task, onEdit }: { task: Schedule; onEdit: () => void }) {
           danger
           icon={<BorderOutlined />}
           loading={busy === 'stop'}
-          onClick={() => void run('stop', () => store.cancelRun(task.id), t('employees.stopped'))}
+          onClick={() => void run('stop', () => cancelRun(studio, task.id), t('employees.stopped'))}
           data-testid="task-stop"
         >
           {t('employees.stop')}
@@ -62,21 +62,26 @@ function TaskActions({ task, onEdit }: { task: Schedule; onEdit: () => void }) {
           type="primary"
           icon={<CaretRightOutlined />}
           loading={busy === 'run'}
-          onClick={() => void run('run', () => store.runNow(task.id), t('employees.started'))}
+          onClick={() => void run('run', () => runNow(studio, task.id), t('employees.started'))}
           data-testid="task-run"
         >
           {t('employees.runNow')}
         </Button>
       )}
       {task.enabled ? (
-        <Button icon={<PauseOutlined />} loading={busy === 'pause'} onClick={() => void run('pause', () => store.pause(task.id))} data-testid="task-pause">
+        <Button
+          icon={<PauseOutlined />}
+          loading={busy === 'pause'}
+          onClick={() => void run('pause', () => pauseSchedule(studio, task.id))}
+          data-testid="task-pause"
+        >
           {t('employees.pause')}
         </Button>
       ) : (
         <Button
           icon={<CaretRightOutlined />}
           loading={busy === 'resume'}
-          onClick={() => void run('resume', () => store.resume(task.id))}
+          onClick={() => void run('resume', () => resumeSchedule(studio, task.id))}
           data-testid="task-resume"
         >
           {t('employees.resume')}
@@ -152,14 +157,9 @@ function TaskFacts({ task }: { task: Schedule }) {
 /** One digital employee: run now, stop, pause, edit, delete, and its run history. */
 export function TaskDetail({ id }: { id: string }) {
   const { t } = useTranslation()
-  const studio = useStudio()
-  const task = useArea('employees', (s) => s.items.find((x) => x.id === id))
-  const loaded = useArea('employees', (s) => s.loaded)
+  const { items, loaded } = useSchedules()
+  const task = items.find((x) => x.id === id)
   const [editing, setEditing] = useState(false)
-
-  useEffect(() => {
-    void studio.employees.getState().loadRuns(id)
-  }, [studio, id])
 
   if (!task) {
     if (!loaded) return <Skeleton active className="page" />

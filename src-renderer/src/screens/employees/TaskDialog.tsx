@@ -9,6 +9,7 @@ import { useModelOptions } from '../../ui/useModelOptions'
 import { ScheduleFields } from './ScheduleFields'
 import { emptyTask, fromSchedule, taskFieldFor, toTaskInput, type TaskFormValues } from './task-form'
 import { useCollection } from '../../queries/collections'
+import { createSchedule, updateSchedule } from '../../queries/employees'
 
 interface Props {
   open: boolean
@@ -98,8 +99,7 @@ export function TaskDialog({ open, task, onClose, onSaved }: Props) {
     setSaving(true)
     try {
       const input = toTaskInput({ ...emptyTask(), ...values }, task)
-      const store = studio.employees.getState()
-      const saved = task ? await store.update(task.id, input) : await store.create(input)
+      const saved = task ? await updateSchedule(studio, task.id, input) : await createSchedule(studio, input)
       ok(task ? t('common.saved') : t('employees.created'))
       onSaved?.(saved)
       onClose()

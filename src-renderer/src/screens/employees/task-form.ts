@@ -1,5 +1,5 @@
 import type { MissedPolicy, Schedule, ScheduleSpec } from '@contract/schedules'
-import type { ScheduleInput } from '../../stores/employees'
+import type { ScheduleInput } from '../../queries/employees'
 import type { FieldMap } from '../../ui/feedback'
 
 /** How the dialog splits a schedule: the original's two types, "interval" and "expression". */

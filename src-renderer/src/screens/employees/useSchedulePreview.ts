@@ -24,19 +24,16 @@ export function useSchedulePreview(spec: ScheduleSpec | null, timezone: string |
     let live = true
     setState((s) => ({ ...s, loading: true }))
     const timer = setTimeout(() => {
-      studio.employees
-        .getState()
-        .preview({ schedule, ...(tz && { timezone: tz }), count: 3 })
-        .then(
-          (p) => live && setState({ loading: false, nextRuns: p.nextRuns, error: null }),
-          (err: unknown) => {
-            if (!live) return
-            const e = toApiError(err)
-            // The fields say what is wrong (in the user's language); the message prefixes them.
-            const reason = e.fields.length ? e.fields.map((f) => translateField(f)).join('; ') : translateError(e)
-            setState({ loading: false, nextRuns: [], error: reason })
-          }
-        )
+      studio.connection.api.call('schedules.preview', { schedule, ...(tz && { timezone: tz }), count: 3 }).then(
+        (p) => live && setState({ loading: false, nextRuns: p.nextRuns, error: null }),
+        (err: unknown) => {
+          if (!live) return
+          const e = toApiError(err)
+          // The fields say what is wrong (in the user's language); the message prefixes them.
+          const reason = e.fields.length ? e.fields.map((f) => translateField(f)).join('; ') : translateError(e)
+          setState({ loading: false, nextRuns: [], error: reason })
+        }
+      )
     }, delayMs)
     return () => {
       live = false
