@@ -324,6 +324,7 @@ describe('the HTTP edge', () => {
       ['PATCH', '/mcp', 405, 'POST'],
       ['OPTIONS', '/mcp', 405, 'POST'],
       ['GET', '/mcp', 405, 'POST'],
+      ['GET', '/mcp///', 405, 'POST'],
       ['GET', '/api/nope', 404],
       ['PATCH', '/api/agents', 405, 'GET, POST'],
       ['GET', '/v1/nope', 404],
@@ -337,7 +338,7 @@ describe('the HTTP edge', () => {
       expect(res.headers['content-type'], `${method} ${path}`).toMatch(/application\/json/)
       // /v1 speaks OpenAI's error shape, the /mcp endpoint JSON-RPC's (as the MCP SDK's servers do); everything else ours.
       if (path.startsWith('/v1')) expect(res.body.error).toMatchObject({ message: expect.any(String), type: expect.any(String) })
-      else if (path === '/mcp') expect(res.body).toMatchObject({ jsonrpc: '2.0', id: null, error: { code: -32000, message: expect.any(String) } })
+      else if (/^\/mcp\/*$/.test(path)) expect(res.body).toMatchObject({ jsonrpc: '2.0', id: null, error: { code: -32000, message: expect.any(String) } })
       else expect(isErrorShape(res.body), `${method} ${path}: ${JSON.stringify(res.body)}`).toBe(true)
       if (allow) expect(res.headers.allow, `${method} ${path}`).toBe(allow)
     }

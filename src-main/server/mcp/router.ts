@@ -59,7 +59,8 @@ export function mcpRouter(runtime: Runtime, opts: { bodyLimit: string }): Router
     }
   })
   // As the SDK's own stateless servers answer: 405 with a JSON-RPC error body, which MCP clients read.
-  router.all('/', (req, res) => {
+  // `/mcp///` too: the shared 405 below all routers strips trailing slashes but speaks our shape.
+  router.all(/^\/+$/, (req, res) => {
     res.setHeader('Allow', 'POST')
     rpcError(res, 405, -32000, `Method not allowed: ${req.method} on /mcp; this endpoint is stateless, POST JSON-RPC to it`)
   })
