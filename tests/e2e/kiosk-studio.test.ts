@@ -9,7 +9,6 @@
 // table. In English and in Chinese; without the bridge (a browser) there is no button.
 // A forgotten PIN is reset from Settings → Kiosk: the owner at the desktop confirms; a signed-in
 // admin (accounts on) gives their password; the audit log (People) says so in the studio's language.
-import { EventEmitter } from 'node:events'
 import { existsSync, mkdirSync } from 'node:fs'
 import { resolve } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
@@ -20,6 +19,7 @@ import { KioskWindows, type KioskPlatform } from '../../src-main/electron/kiosk-
 import { bootServer, type BootedServer } from '../utils/boot'
 import { launchBrowser, openPage } from '../utils/browser'
 import { desktopBridge, type DesktopBridge } from '../utils/fake-bridge'
+import { FakeWindow } from '../utils/fake-platform'
 
 const RENDERER = resolve(__dirname, '../../out/renderer/index.html')
 const SHOTS = resolve(__dirname, '../../test-results/screenshots')
@@ -63,24 +63,6 @@ const TEXT = {
   }
 } as const
 
-/** The kiosk window's stand-in: records loads and closes as KioskWindows drives it. */
-class FakeWindow extends EventEmitter {
-  webContents = Object.assign(new EventEmitter(), { getURL: () => this.url })
-  url = ''
-  closed = false
-  loadURL = async (url: string) => void (this.url = url)
-  show = () => undefined
-  focus = () => undefined
-  isDestroyed = () => this.closed
-  close = () => {
-    let prevented = false
-    this.emit('close', { preventDefault: () => (prevented = true) })
-    if (prevented) return
-    this.closed = true
-    this.emit('closed')
-  }
-}
-
 let desk: BootedServer
 let serve: BootedServer
 let browser: Browser
@@ -99,8 +81,8 @@ beforeAll(async () => {
   guide = (await desk.api('POST', '/api/agents', { name: 'Museum Guide', published: true })).body
   draft = (await desk.api('POST', '/api/agents', { name: 'Draft Guide' })).body
   const platform: KioskPlatform = {
-    createWindow: () => {
-      const w = new FakeWindow()
+    createWindow: (options) => {
+      const w = new FakeWindow(options)
       windows.push(w)
       return w
     },
