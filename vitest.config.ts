@@ -5,7 +5,12 @@ import { resolve } from 'node:path'
 // Suites in layers. `unit` and `integration` run the TypeScript sources directly (no build:
 // `npm run test:unit` is the quick check); `cli`, `e2e` and `e2e-ipc` use the built app in out/ (`npm test`
 // builds first, then runs every project). Options set here are inherited by each project.
-const project = (name: string, include: string[], env?: Record<string, string>) => ({ extends: true as const, test: { name, include, env } })
+const project = (name: string, include: string[], env?: Record<string, string>, setupFiles?: string[]) => ({
+  extends: true as const,
+  test: { name, include, env, setupFiles }
+})
+// A failed browser test prints what its pages showed (tests/utils/e2e-failure-report.ts).
+const BROWSER_SETUP = ['./tests/utils/e2e-failure-report.ts']
 
 // `e2e-ipc`: browser tests once more through the desktop app's IPC transport over an in-process
 // bridge (tests/utils/studio.ts, AGENTA_E2E_TRANSPORT=ipc). Every file on the startStudio fixture
@@ -24,8 +29,8 @@ export default defineConfig({
       project('unit', ['tests/unit/**/*.test.ts', 'mcp/**/*.test.ts']),
       project('integration', ['tests/integration/**/*.test.ts', 'tests/fuzz/**/*.test.ts']),
       project('cli', ['tests/cli/**/*.test.ts']),
-      project('e2e', ['tests/e2e/**/*.test.ts']),
-      project('e2e-ipc', E2E_OVER_IPC, { AGENTA_E2E_TRANSPORT: 'ipc' })
+      project('e2e', ['tests/e2e/**/*.test.ts'], undefined, BROWSER_SETUP),
+      project('e2e-ipc', E2E_OVER_IPC, { AGENTA_E2E_TRANSPORT: 'ipc' }, BROWSER_SETUP)
     ],
     environment: 'node',
     pool: 'forks',

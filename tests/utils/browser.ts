@@ -25,8 +25,21 @@ export async function launchBrowser(extraArgs: string[] = []): Promise<Browser> 
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(`Chromium not found at ${CHROMIUM_PATH}: the browser tests need it. Install it with: apt-get install -y chromium`)
   }
-  return chromium.launch({ executablePath: CHROMIUM_PATH, args: [...ARGS, ...extraArgs], headless: true })
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...ARGS, ...extraArgs], headless: true })
+  launched.add(browser)
+  browser.on('disconnected', () => launched.delete(browser))
+  return browser
 }
+
+/** Every browser a test file launched and has not closed: what a failed test's report shows (e2e-failure-report.ts). */
+export const launched = new Set<Browser>()
+
+/** What a page shows, as text (for a failure's report). */
+export const visibleText = (page: Page): Promise<string> =>
+  page.evaluate(() => document.body?.innerText ?? '').catch((err: unknown) => `(no text: ${String(err)})`)
+
+/** Pages of openPage's contexts closed during the current test (a test's `finally` closes them before its failure is reported). */
+export const closedPages: Array<{ url: string; text: string }> = []
 
 export interface OpenedPage {
   page: Page
@@ -38,6 +51,11 @@ export interface OpenedPage {
 export async function openPage(browser: Browser, opts: BrowserContextOptions = {}): Promise<OpenedPage> {
   const context = await browser.newContext({ viewport: { width: 1360, height: 860 }, deviceScaleFactor: 1, ...opts })
   const page = await context.newPage()
+  const close = context.close.bind(context)
+  context.close = async (options) => {
+    if (!page.isClosed()) closedPages.push({ url: page.url(), text: await visibleText(page) })
+    return close(options)
+  }
   const errors: string[] = []
   page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`))
   page.on('console', (msg) => {
