@@ -5,11 +5,15 @@ import { toApiError, type ApiError } from '../api/errors'
 import { useStudio } from '../stores/hooks'
 import { apiKey } from './keys'
 
+/** One endpoint call, failing with an ApiError (what a query's error is). */
+export const callApi = <N extends EndpointName>(api: Api, name: N, input: ApiInput<N>): Promise<ApiOutput<N>> =>
+  api.call(name, input).catch((err: unknown) => Promise.reject(toApiError(err)))
+
 /** One endpoint call as a query: keyed by its name and input, failing with an ApiError. */
 export const apiQuery = <N extends EndpointName>(api: Api, name: N, input: ApiInput<N> = {} as ApiInput<N>) =>
   queryOptions<ApiOutput<N>, ApiError>({
     queryKey: apiKey(name, input),
-    queryFn: () => api.call(name, input).catch((err: unknown) => Promise.reject(toApiError(err)))
+    queryFn: () => callApi(api, name, input)
   })
 
 export interface ApiQueryOptions {

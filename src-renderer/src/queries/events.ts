@@ -1,5 +1,7 @@
 import type { QueryClient } from '@tanstack/react-query'
 import type { EndpointName, StudioEvent, StudioEventName } from '@contract/api'
+import { documentsChanged, ingestionProgress } from './knowledge'
+import { sourcesChanged } from './knowledge-sources'
 import { apiKey } from './keys'
 
 type OnEvent = { [N in StudioEventName]?: (queries: QueryClient, payload: StudioEvent<N>) => void }
@@ -20,6 +22,9 @@ const onEvent: OnEvent = {
   'agents.changed': (queries) => invalidate(queries, 'agents.list'),
   'tools.changed': (queries) => invalidate(queries, 'tools.list'),
   'knowledgeBases.changed': (queries) => invalidate(queries, 'knowledgeBases.list'),
+  'knowledge.progress': (queries, progress) => ingestionProgress(queries, progress),
+  'knowledge.documents': (queries, { kbId }) => documentsChanged(queries, kbId),
+  'knowledge.sources': (queries, { kbId }) => sourcesChanged(queries, kbId),
   'digitalHumans.changed': (queries) => invalidate(queries, 'digitalHumans.list'),
   'sessions.changed': (queries, { agentId }) => void queries.invalidateQueries({ queryKey: ['sessions.list', { agentId }] }),
   'schedules.changed': (queries) => invalidate(queries, 'schedules.list'),

@@ -1,7 +1,7 @@
-import type { ChunkView } from '@contract/knowledge'
+import type { ChunkView, KbDocument } from '@contract/knowledge'
 import { Alert, Button, Drawer, Empty, Spin, Tag } from 'antd'
 import { useTranslation } from 'react-i18next'
-import { useArea, useStudio } from '../../stores/hooks'
+import { useChunks } from '../../queries/knowledge'
 import { useUnits } from '../../ui/units'
 import { translateError } from '../../api/errors'
 
@@ -28,32 +28,33 @@ function Chunk({ chunk }: { chunk: ChunkView }) {
 }
 
 /** A document's chunks in order, with the heading path and page each one keeps. */
-export function ChunkDrawer() {
+export function ChunkDrawer({ kbId, doc, onClose }: { kbId: string; doc: KbDocument | null; onClose: () => void }) {
   const { t } = useTranslation()
-  const studio = useStudio()
   const units = useUnits()
-  const chunks = useArea('knowledge', (s) => s.chunks)
-  const store = studio.knowledge.getState()
+  const q = useChunks(kbId, doc?.id ?? null)
+  const items = q.data?.items ?? []
+  const total = q.data?.total ?? 0
+  const loading = q.isFetching
   return (
     <Drawer
-      open={!!chunks}
-      onClose={() => store.closeChunks()}
+      open={!!doc}
+      onClose={onClose}
       size={680}
-      title={chunks ? t('kb.chunks.title', { name: chunks.doc.name }) : ''}
-      extra={chunks && <span className="muted">{t('kb.chunks.summary', { count: chunks.total, chars: units.number(chunks.doc.chars) })}</span>}
+      title={doc ? t('kb.chunks.title', { name: doc.name }) : ''}
+      extra={doc && <span className="muted">{t('kb.chunks.summary', { count: total, chars: units.number(doc.chars) })}</span>}
       destroyOnHidden
     >
-      {chunks && (
+      {doc && (
         <div className="kb-chunks" data-testid="chunk-drawer">
-          {chunks.error && <Alert type="error" showIcon title={translateError(chunks.error)} className="kb-note" />}
-          {chunks.items.map((c) => (
+          {q.error && <Alert type="error" showIcon title={translateError(q.error)} className="kb-note" />}
+          {items.map((c) => (
             <Chunk key={c.id} chunk={c} />
           ))}
-          {chunks.loading && <Spin className="kb-center" />}
-          {!chunks.loading && !chunks.error && !chunks.items.length && <Empty description={t('kb.chunks.empty')} />}
-          {!chunks.loading && chunks.items.length < chunks.total && (
-            <Button block onClick={() => void store.moreChunks()}>
-              {t('kb.chunks.more', { count: chunks.total - chunks.items.length })}
+          {loading && <Spin className="kb-center" />}
+          {!loading && !q.error && !items.length && <Empty description={t('kb.chunks.empty')} />}
+          {!loading && q.hasNextPage && (
+            <Button block onClick={() => void q.fetchNextPage()}>
+              {t('kb.chunks.more', { count: total - items.length })}
             </Button>
           )}
         </div>

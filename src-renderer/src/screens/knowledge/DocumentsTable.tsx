@@ -13,7 +13,8 @@ import { DocumentStatus, type KbDocument } from '@contract/knowledge'
 import { Button, Input, Popconfirm, Select, Table, Tooltip, type TableColumnsType } from 'antd'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { useArea, useStudio } from '../../stores/hooks'
+import { removeDocument, reindexDocument, type DocumentQuery, type DocumentsView } from '../../queries/knowledge'
+import { useStudio } from '../../stores/hooks'
 import { useErrorToast, useFeedback } from '../../ui/feedback'
 import { useFormatDate } from '../../ui/format'
 import { useUnits } from '../../ui/units'
@@ -21,7 +22,7 @@ import { DocumentStatusTag } from './DocumentStatusTag'
 
 const SOURCE_ICONS = { file: <FileTextOutlined />, upload: <UploadOutlined />, database: <DatabaseOutlined />, api: <ApiOutlined /> }
 
-function RowActions({ doc }: { doc: KbDocument }) {
+function RowActions({ kbId, doc, onChunks }: { kbId: string; doc: KbDocument; onChunks: (doc: KbDocument) => void }) {
   const { t } = useTranslation()
   const studio = useStudio()
   const { fail, ok } = useFeedback()
@@ -37,7 +38,6 @@ function RowActions({ doc }: { doc: KbDocument }) {
       setBusy(false)
     }
   }
-  const store = studio.knowledge.getState()
   return (
     <span className="kb-row-actions">
       <Tooltip title={t('kb.docs.chunks')}>
@@ -45,7 +45,7 @@ function RowActions({ doc }: { doc: KbDocument }) {
           type="text"
           size="small"
           icon={<ProfileOutlined />}
-          onClick={() => void store.openChunks(doc)}
+          onClick={() => onChunks(doc)}
           disabled={!doc.chunks}
           aria-label={t('kb.docs.chunks')}
           data-testid="doc-chunks"
@@ -57,7 +57,7 @@ function RowActions({ doc }: { doc: KbDocument }) {
           size="small"
           icon={<SyncOutlined />}
           loading={busy}
-          onClick={() => void run(() => store.reindexDocument(doc.id), t('kb.docs.reindexed'))}
+          onClick={() => void run(() => reindexDocument(studio, kbId, doc.id), t('kb.docs.reindexed'))}
           aria-label={t('kb.docs.reindex')}
           data-testid="doc-reindex"
         />
@@ -68,7 +68,7 @@ function RowActions({ doc }: { doc: KbDocument }) {
         okText={t('common.delete')}
         cancelText={t('common.cancel')}
         okButtonProps={{ danger: true, 'data-testid': 'doc-delete-confirm' } as never}
-        onConfirm={() => run(() => store.removeDocument(doc.id), t('common.deleted'))}
+        onConfirm={() => run(() => removeDocument(studio, kbId, doc.id), t('common.deleted'))}
       >
         <Button type="text" size="small" danger icon={<DeleteOutlined />} aria-label={t('common.delete')} data-testid="doc-delete" />
       </Popconfirm>
@@ -76,21 +76,21 @@ function RowActions({ doc }: { doc: KbDocument }) {
   )
 }
 
+interface Props {
+  kbId: string
+  documents: DocumentsView
+  query: DocumentQuery
+  onQuery(patch: Partial<DocumentQuery>): void
+  onChunks(doc: KbDocument): void
+}
+
 /** The documents of the open knowledge base, a page at a time, refreshed live while ingesting. */
-export function DocumentsTable() {
+export function DocumentsTable({ kbId, documents: { docs, total, counts, loading, error, reload }, query, onQuery, onChunks }: Props) {
   const { t } = useTranslation()
-  const studio = useStudio()
   const formatDate = useFormatDate()
   const units = useUnits()
-  const docs = useArea('knowledge', (s) => s.docs)
-  const total = useArea('knowledge', (s) => s.total)
-  const counts = useArea('knowledge', (s) => s.counts)
-  const query = useArea('knowledge', (s) => s.query)
-  const loading = useArea('knowledge', (s) => s.docsLoading)
-  const error = useArea('knowledge', (s) => s.docsError)
   const [q, setQ] = useState(query.q)
   useErrorToast(error)
-  const store = studio.knowledge.getState()
 
   const statusOptions = [
     { value: '', label: t('kb.docs.allStatuses', { count: counts.total }) },
@@ -129,7 +129,7 @@ export function DocumentsTable() {
         </Tooltip>
       )
     },
-    { title: '', key: 'actions', width: 120, align: 'right', render: (_, d) => <RowActions doc={d} /> }
+    { title: '', key: 'actions', width: 120, align: 'right', render: (_, d) => <RowActions kbId={kbId} doc={d} onChunks={onChunks} /> }
   ]
 
   return (
@@ -142,21 +142,21 @@ export function DocumentsTable() {
           value={q}
           onChange={(e) => {
             setQ(e.target.value)
-            if (!e.target.value) void store.loadDocuments({ q: '' })
+            if (!e.target.value) onQuery({ q: '' })
           }}
-          onPressEnter={() => void store.loadDocuments({ q })}
+          onPressEnter={() => onQuery({ q })}
           className="page-search"
         />
         <Select
           value={query.status ?? ''}
           options={statusOptions}
-          onChange={(v) => void store.loadDocuments({ status: (v || null) as KbDocument['status'] | null })}
+          onChange={(v) => onQuery({ status: (v || null) as KbDocument['status'] | null })}
           className="kb-status-filter"
           data-testid="doc-status-filter"
         />
         <span className="grow" />
         <Tooltip title={t('kb.docs.refresh')}>
-          <Button icon={<ReloadOutlined />} onClick={() => void store.loadDocuments()} aria-label={t('kb.docs.refresh')} />
+          <Button icon={<ReloadOutlined />} onClick={reload} aria-label={t('kb.docs.refresh')} />
         </Tooltip>
       </div>
       <Table<KbDocument>
@@ -172,7 +172,7 @@ export function DocumentsTable() {
           total,
           showSizeChanger: true,
           hideOnSinglePage: total <= 10,
-          onChange: (page, pageSize) => void store.loadDocuments({ page, pageSize })
+          onChange: (page, pageSize) => onQuery({ page, pageSize })
         }}
       />
     </div>

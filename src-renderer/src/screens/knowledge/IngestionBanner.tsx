@@ -2,16 +2,18 @@ import { activeDocumentStatuses, type KnowledgeBaseStatus } from '@contract/know
 import { Alert, Progress } from 'antd'
 import { useTranslation } from 'react-i18next'
 import { translateMessage } from '../../api/errors'
-import { useArea } from '../../stores/hooks'
+import { useKbStatus } from '../../queries/knowledge'
 import { useUnits } from '../../ui/units'
 
-/** Live ingestion of the open knowledge base: documents, chunks, bytes and time left. */
-export function IngestionBanner() {
+/**
+ * Live ingestion of the open knowledge base: documents, chunks, bytes and time left. The progress
+ * is the status's, kept current by `knowledge.progress` events; the stages, the documents page's counts.
+ */
+export function IngestionBanner({ kbId, counts }: { kbId: string; counts: KnowledgeBaseStatus['counts'] }) {
   const { t } = useTranslation()
   const units = useUnits()
-  const progress = useArea('knowledge', (s) => s.progress)
-  const counts = useArea('knowledge', (s) => s.counts)
-  const status = useArea('knowledge', (s) => s.status)
+  const status = useKbStatus(kbId)
+  const progress = status?.progress
   const reembedError = status?.reembedError
     ? translateMessage({ reason: status.reembedReason ?? undefined, params: status.reembedParams ?? undefined, message: status.reembedError }, t)
     : null

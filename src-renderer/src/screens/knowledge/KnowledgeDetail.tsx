@@ -1,9 +1,9 @@
 import { ArrowLeftOutlined, BookOutlined, EditOutlined, SyncOutlined } from '@ant-design/icons'
 import { App, Button, Result, Skeleton, Tabs, Tag, Tooltip } from 'antd'
-import { useEffect, useState } from 'react'
+import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { routeTo } from '../../shell/route'
-import { useArea, useStudio } from '../../stores/hooks'
+import { useStudio } from '../../stores/hooks'
 import { useFeedback } from '../../ui/feedback'
 import { useUnits } from '../../ui/units'
 import { DocumentsPanel } from './DocumentsPanel'
@@ -12,6 +12,7 @@ import { SearchPlayground } from './SearchPlayground'
 import { SourcesPanel } from './SourcesPanel'
 import { useCollection } from '../../queries/collections'
 import { useModels } from '../../queries/models'
+import { reindexAll, useKbStatus } from '../../queries/knowledge'
 
 /** One knowledge base: its documents and uploads, the search playground and its sources. */
 export function KnowledgeDetail({ kbId }: { kbId: string }) {
@@ -22,16 +23,9 @@ export function KnowledgeDetail({ kbId }: { kbId: string }) {
   const units = useUnits()
   const { items: bases, loaded } = useCollection('knowledgeBases')
   const base = bases.find((b) => b.id === kbId)
-  const status = useArea('knowledge', (s) => s.status)
+  const status = useKbStatus(kbId)
   const embedding = useModels().models.find((m) => m.id === base?.embeddingModelId)
   const [editing, setEditing] = useState(false)
-
-  useEffect(() => {
-    void studio.knowledge.getState().open(kbId)
-    void studio.knowledgeSources.getState().load(kbId)
-    studio.knowledgeSearch.getState().reset()
-    return () => studio.knowledge.getState().close()
-  }, [studio, kbId])
 
   if (!base) {
     if (!loaded) return <Skeleton active className="page" />
@@ -48,24 +42,22 @@ export function KnowledgeDetail({ kbId }: { kbId: string }) {
     )
   }
 
-  const reindexAll = () =>
+  const askReindexAll = () =>
     modal.confirm({
       title: t('kb.reindexAllTitle'),
       content: t('kb.reindexAllBody'),
       okText: t('kb.reindexAll'),
       cancelText: t('common.cancel'),
       onOk: () =>
-        studio.knowledge
-          .getState()
-          .reindexAll()
+        reindexAll(studio, kbId)
           .then((n) => ok(t('kb.reindexQueued', { count: n })))
           .catch((err) => fail(err))
     })
 
   const tabs = [
-    { key: 'documents', label: t('kb.tabs.documents'), children: <DocumentsPanel /> },
+    { key: 'documents', label: t('kb.tabs.documents'), children: <DocumentsPanel kbId={kbId} /> },
     { key: 'search', label: <span data-testid="kb-tab-search">{t('kb.tabs.search')}</span>, children: <SearchPlayground kbId={kbId} /> },
-    { key: 'sources', label: <span data-testid="kb-tab-sources">{t('kb.tabs.sources')}</span>, children: <SourcesPanel /> }
+    { key: 'sources', label: <span data-testid="kb-tab-sources">{t('kb.tabs.sources')}</span>, children: <SourcesPanel kbId={kbId} /> }
   ]
 
   return (
@@ -96,7 +88,7 @@ export function KnowledgeDetail({ kbId }: { kbId: string }) {
           </div>
         </div>
         <div className="page-header-extra">
-          <Button icon={<SyncOutlined />} onClick={reindexAll} data-testid="kb-reindex-all">
+          <Button icon={<SyncOutlined />} onClick={askReindexAll} data-testid="kb-reindex-all">
             {t('kb.reindexAll')}
           </Button>
           <Button icon={<EditOutlined />} onClick={() => setEditing(true)} data-testid="kb-settings">

@@ -2,9 +2,9 @@ import { SearchOutlined } from '@ant-design/icons'
 import type { Source } from '@contract/chat'
 import { SearchMode } from '@contract/knowledge'
 import { Alert, Button, Empty, Input, InputNumber, Progress, Segmented, Slider, Tag } from 'antd'
-import { Fragment, useMemo } from 'react'
+import { Fragment, useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { useArea, useStudio } from '../../stores/hooks'
+import { defaultSearchParams, searchInput, useSearch, type SearchParams } from '../../queries/knowledge-search'
 import { translateError } from '../../api/errors'
 
 /** Splits text around the query's words (and, for Chinese, its two-character runs), case-insensitively. */
@@ -47,14 +47,16 @@ function Hit({ hit, rank, query }: { hit: Source; rank: number; query: string })
 /** Try a query the way an agent's binding would: mode, top-k and score threshold. */
 export function SearchPlayground({ kbId }: { kbId: string }) {
   const { t } = useTranslation()
-  const studio = useStudio()
-  const params = useArea('knowledgeSearch', (s) => s.params)
-  const result = useArea('knowledgeSearch', (s) => s.result)
-  const resultQuery = useArea('knowledgeSearch', (s) => s.resultQuery)
-  const searching = useArea('knowledgeSearch', (s) => s.searching)
-  const error = useArea('knowledgeSearch', (s) => s.error)
-  const store = studio.knowledgeSearch.getState()
-  const search = () => void store.search(kbId)
+  const [params, setAll] = useState<SearchParams>(defaultSearchParams)
+  const setParams = (patch: Partial<SearchParams>) => setAll((p) => ({ ...p, ...patch }))
+  const { answer, searching, error, search: run } = useSearch()
+  const result = answer?.result
+  // The query the result answers (the field may have changed since).
+  const resultQuery = answer?.query ?? ''
+  const search = () => {
+    const input = searchInput(kbId, params)
+    if (input) run(input)
+  }
 
   return (
     <div className="kb-panel" data-testid="search-playground">
@@ -64,7 +66,7 @@ export function SearchPlayground({ kbId }: { kbId: string }) {
           prefix={<SearchOutlined />}
           placeholder={t('kb.search.placeholder')}
           value={params.query}
-          onChange={(e) => store.setParams({ query: e.target.value })}
+          onChange={(e) => setParams({ query: e.target.value })}
           onPressEnter={search}
           data-testid="search-query"
         />
@@ -77,17 +79,17 @@ export function SearchPlayground({ kbId }: { kbId: string }) {
           <span>{t('kb.search.mode')}</span>
           <Segmented
             value={params.mode}
-            onChange={(mode) => store.setParams({ mode: mode as SearchMode })}
+            onChange={(mode) => setParams({ mode: mode as SearchMode })}
             options={SearchMode.options.map((m) => ({ value: m, label: <span data-testid={`search-mode-${m}`}>{t(`kb.search.modes.${m}`)}</span> }))}
           />
         </label>
         <label>
           <span>{t('kb.search.topK')}</span>
-          <InputNumber min={1} max={50} value={params.topK} onChange={(v) => v && store.setParams({ topK: v })} data-testid="search-topk" />
+          <InputNumber min={1} max={50} value={params.topK} onChange={(v) => v && setParams({ topK: v })} data-testid="search-topk" />
         </label>
         <label className="kb-threshold">
           <span>{t('kb.search.threshold', { value: params.scoreThreshold.toFixed(2) })}</span>
-          <Slider min={0} max={1} step={0.05} value={params.scoreThreshold} onChange={(v) => store.setParams({ scoreThreshold: v })} />
+          <Slider min={0} max={1} step={0.05} value={params.scoreThreshold} onChange={(v) => setParams({ scoreThreshold: v })} />
         </label>
       </div>
       {error && <Alert type="error" showIcon title={translateError(error)} className="kb-note" />}

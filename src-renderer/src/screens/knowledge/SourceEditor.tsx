@@ -2,11 +2,13 @@ import type { KnowledgeSource } from '@contract/knowledge'
 import { Form, Input, Modal, Segmented, Select, Switch, type ButtonProps } from 'antd'
 import { useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
+import { createSource, updateSource } from '../../queries/knowledge-sources'
 import { useStudio } from '../../stores/hooks'
 import { useFeedback } from '../../ui/feedback'
 import { emptySource, sourceFieldFor, toFormValues, toSourceInput, type SourceFormValues } from './source-form'
 
 interface Props {
+  kbId: string
   open: boolean
   source: KnowledgeSource | null
   kind: SourceFormValues['kind']
@@ -120,7 +122,7 @@ function ApiFields() {
 }
 
 /** Add or change a database or API source of the open knowledge base. */
-export function SourceEditor({ open, source, kind, onClose }: Props) {
+export function SourceEditor({ kbId, open, source, kind, onClose }: Props) {
   const { t } = useTranslation()
   const studio = useStudio()
   const { fail, ok } = useFeedback()
@@ -138,9 +140,8 @@ export function SourceEditor({ open, source, kind, onClose }: Props) {
     setSaving(true)
     try {
       const input = toSourceInput({ ...emptySource, ...values })
-      const store = studio.knowledgeSources.getState()
-      if (source) await store.update(source.id, input)
-      else await store.create(input)
+      if (source) await updateSource(studio, kbId, source.id, input)
+      else await createSource(studio, kbId, input)
       ok(source ? t('common.saved') : t('kb.sources.created'))
       onClose()
     } catch (err) {

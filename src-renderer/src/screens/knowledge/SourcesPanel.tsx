@@ -3,7 +3,8 @@ import type { KnowledgeSource } from '@contract/knowledge'
 import { Alert, Badge, Button, Dropdown, Empty, Popconfirm, Skeleton, Switch, Tag, Tooltip } from 'antd'
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { useArea, useStudio } from '../../stores/hooks'
+import { removeSource, syncSource, updateSource, useSources } from '../../queries/knowledge-sources'
+import { useStudio } from '../../stores/hooks'
 import { useErrorToast, useFeedback } from '../../ui/feedback'
 import { useFormatDate } from '../../ui/format'
 import { SourceEditor } from './SourceEditor'
@@ -35,19 +36,22 @@ function LastSync({ source }: { source: KnowledgeSource }) {
   )
 }
 
-function SourceCard({ source, onEdit }: { source: KnowledgeSource; onEdit: () => void }) {
+function SourceCard({ kbId, source, onEdit }: { kbId: string; source: KnowledgeSource; onEdit: () => void }) {
   const { t } = useTranslation()
   const studio = useStudio()
   const { fail, ok } = useFeedback()
-  const syncing = useArea('knowledgeSources', (s) => s.syncing.includes(source.id))
-  const store = studio.knowledgeSources.getState()
+  // "Sync now" is waiting for its answer.
+  const [syncing, setSyncing] = useState(false)
   const sync = async () => {
+    setSyncing(true)
     try {
-      const r = await store.sync(source.id)
+      const r = await syncSource(studio, kbId, source.id)
       if (r.ok) ok(t('kb.sources.synced', r.stats))
       else fail(new Error(r.error ?? t('kb.sources.syncFailed')))
     } catch (err) {
       fail(err)
+    } finally {
+      setSyncing(false)
     }
   }
   return (
@@ -63,7 +67,7 @@ function SourceCard({ source, onEdit }: { source: KnowledgeSource; onEdit: () =>
         <Switch
           size="small"
           checked={source.enabled}
-          onChange={(enabled) => store.update(source.id, { enabled }).catch((err) => fail(err))}
+          onChange={(enabled) => updateSource(studio, kbId, source.id, { enabled }).catch((err) => fail(err))}
           aria-label={t('kb.sources.enabled')}
         />
       </div>
@@ -94,8 +98,7 @@ function SourceCard({ source, onEdit }: { source: KnowledgeSource; onEdit: () =>
           cancelText={t('common.cancel')}
           okButtonProps={{ danger: true }}
           onConfirm={() =>
-            store
-              .remove(source.id)
+            removeSource(studio, kbId, source.id)
               .then(() => ok(t('common.deleted')))
               .catch((err) => fail(err))
           }
@@ -108,11 +111,9 @@ function SourceCard({ source, onEdit }: { source: KnowledgeSource; onEdit: () =>
 }
 
 /** Database and API sources: each row or item becomes a document, re-read on demand or on a schedule. */
-export function SourcesPanel() {
+export function SourcesPanel({ kbId }: { kbId: string }) {
   const { t } = useTranslation()
-  const items = useArea('knowledgeSources', (s) => s.items)
-  const loading = useArea('knowledgeSources', (s) => s.loading)
-  const error = useArea('knowledgeSources', (s) => s.error)
+  const { items, loading, error } = useSources(kbId)
   const [editing, setEditing] = useState<{ source: KnowledgeSource | null; kind: SourceFormValues['kind'] } | null>(null)
   useErrorToast(error)
 
@@ -141,13 +142,13 @@ export function SourcesPanel() {
       ) : items.length ? (
         <div className="kb-source-grid">
           {items.map((s) => (
-            <SourceCard key={s.id} source={s} onEdit={() => setEditing({ source: s, kind: s.config.kind })} />
+            <SourceCard key={s.id} kbId={kbId} source={s} onEdit={() => setEditing({ source: s, kind: s.config.kind })} />
           ))}
         </div>
       ) : (
         <Empty description={t('kb.sources.empty')} />
       )}
-      <SourceEditor open={editing !== null} source={editing?.source ?? null} kind={editing?.kind ?? 'database'} onClose={() => setEditing(null)} />
+      <SourceEditor kbId={kbId} open={editing !== null} source={editing?.source ?? null} kind={editing?.kind ?? 'database'} onClose={() => setEditing(null)} />
     </div>
   )
 }

@@ -2,8 +2,8 @@ import { CheckCircleFilled, CloseCircleFilled, LoadingOutlined } from '@ant-desi
 import { Button, Progress, Tooltip } from 'antd'
 import { useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import type { UploadItem } from '../../stores/knowledge'
-import { useArea, useStudio } from '../../stores/hooks'
+import type { UploadItem } from '../../queries/knowledge-uploads'
+import type { Uploads } from './useUploads'
 import { formatBytes } from '../../ui/units'
 
 // A dropped folder can hold thousands of files: the rows shown are capped, the summary counts all.
@@ -50,10 +50,8 @@ function UploadRow({ item }: { item: UploadItem }) {
 }
 
 /** Files on their way to the core, each with its own progress, and why any of them failed. */
-export function UploadList() {
+export function UploadList({ uploads: { items: uploads, clear } }: { uploads: Uploads }) {
   const { t } = useTranslation()
-  const studio = useStudio()
-  const uploads = useArea('knowledge', (s) => s.uploads)
   const [showDone, setShowDone] = useState(false)
   // Files that went through need no row each: the summary counts them, a click lists them.
   const shown = useMemo(
@@ -80,7 +78,7 @@ export function UploadList() {
           </Button>
         )}
         {busy === 0 && (
-          <Button size="small" type="text" onClick={() => studio.knowledge.getState().clearUploads()}>
+          <Button size="small" type="text" onClick={clear}>
             {t('kb.upload.clear')}
           </Button>
         )}

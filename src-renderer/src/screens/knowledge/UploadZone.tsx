@@ -4,6 +4,7 @@ import { useCallback, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { translateMessage } from '../../api/errors'
 import { canResolvePaths } from '../../api/upload'
+import { addPaths } from '../../queries/knowledge'
 import { useStudio } from '../../stores/hooks'
 import { useFeedback } from '../../ui/feedback'
 import { lines } from '../../ui/format'
@@ -11,7 +12,7 @@ import { isHidden, isSupported, SUPPORTED_EXTENSIONS } from './supported'
 
 /**
  * antd calls beforeUpload once per file with the whole batch: the batch is taken on its first
- * file, and every file is kept out of antd's own list and requests (the store uploads them).
+ * file, and every file is kept out of antd's own list and requests (`useUploads` sends them).
  */
 function useBatch(onBatch: (files: File[]) => void): UploadProps['beforeUpload'] {
   return useCallback<NonNullable<UploadProps['beforeUpload']>>(
@@ -24,7 +25,7 @@ function useBatch(onBatch: (files: File[]) => void): UploadProps['beforeUpload']
 }
 
 /** Drop files and folders, pick them, or name paths on the machine that runs the core. */
-export function UploadZone() {
+export function UploadZone({ kbId, upload }: { kbId: string; upload: (files: File[]) => Promise<void> }) {
   const { t } = useTranslation()
   const studio = useStudio()
   const { message } = App.useApp()
@@ -49,18 +50,18 @@ export function UploadZone() {
               .join(', ')
           })
         )
-      if (wanted.length) void studio.knowledge.getState().upload(wanted)
+      if (wanted.length) void upload(wanted)
     },
-    [studio, message, t]
+    [upload, message, t]
   )
   const beforeUpload = useBatch(take)
 
-  const addPaths = async () => {
+  const addTyped = async () => {
     const list = lines(paths)
     if (!list.length) return
     setAdding(true)
     try {
-      const r = await studio.knowledge.getState().addPaths(list)
+      const r = await addPaths(studio, kbId, list)
       ok(t('kb.upload.pathsAdded', { added: r.added, updated: r.updated, unchanged: r.unchanged }))
       if (r.skippedCount)
         void message.warning(
@@ -120,7 +121,7 @@ export function UploadZone() {
             className="mono"
             data-testid="kb-paths"
           />
-          <Button icon={<FolderOpenOutlined />} onClick={() => void addPaths()} loading={adding} disabled={!lines(paths).length} data-testid="kb-add-paths">
+          <Button icon={<FolderOpenOutlined />} onClick={() => void addTyped()} loading={adding} disabled={!lines(paths).length} data-testid="kb-add-paths">
             {t('kb.upload.addPaths')}
           </Button>
         </Space.Compact>

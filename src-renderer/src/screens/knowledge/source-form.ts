@@ -1,5 +1,5 @@
 import type { KnowledgeSource } from '@contract/knowledge'
-import type { SourceInput } from '../../stores/knowledge-sources'
+import type { SourceInput } from '../../queries/knowledge-sources'
 import type { FieldMap } from '../../ui/feedback'
 import { lines } from '../../ui/format'
 
