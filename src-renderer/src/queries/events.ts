@@ -1,6 +1,7 @@
 import type { QueryClient } from '@tanstack/react-query'
 import type { EndpointName, StudioEvent, StudioEventName } from '@contract/api'
 import { apiKey } from './keys'
+import { memoriesChanged, memoryFailed } from './memory'
 
 type OnEvent = { [N in StudioEventName]?: (queries: QueryClient, payload: StudioEvent<N>) => void }
 
@@ -22,6 +23,8 @@ const onEvent: OnEvent = {
   'knowledgeBases.changed': (queries) => invalidate(queries, 'knowledgeBases.list'),
   'digitalHumans.changed': (queries) => invalidate(queries, 'digitalHumans.list'),
   'sessions.changed': (queries, { agentId }) => void queries.invalidateQueries({ queryKey: ['sessions.list', { agentId }] }),
+  'memories.changed': (queries, { userId }) => memoriesChanged(queries, userId),
+  'memories.failed': (queries, failure) => memoryFailed(queries, failure),
   'schedules.changed': (queries) => invalidate(queries, 'schedules.list'),
   'schedules.run': (queries, run) => {
     invalidate(queries, 'schedules.list')

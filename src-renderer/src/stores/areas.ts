@@ -26,7 +26,7 @@ export function createAreaStores(connection: Connection): AreaStores {
     knowledge: createKnowledgeStore(api, uploaderFor(connection.host)),
     knowledgeSearch: createKnowledgeSearchStore(api),
     knowledgeSources: createKnowledgeSourcesStore(api),
-    memory: createMemoryStore(api)
+    memory: createMemoryStore()
   }
 }
 
@@ -35,8 +35,6 @@ export function areaRefreshers(stores: AreaStores): Record<string, (payload: unk
   return {
     'knowledge.progress': (p) => stores.knowledge.getState().onProgress(p as StudioEvent<'knowledge.progress'>),
     'knowledge.documents': (p) => stores.knowledge.getState().onDocumentsChanged((p as StudioEvent<'knowledge.documents'>).kbId),
-    'knowledge.sources': (p) => stores.knowledgeSources.getState().onChanged((p as StudioEvent<'knowledge.sources'>).kbId),
-    'memories.changed': (p) => stores.memory.getState().onChanged((p as StudioEvent<'memories.changed'>).userId),
-    'memories.failed': (p) => stores.memory.getState().onFailed(p as StudioEvent<'memories.failed'>)
+    'knowledge.sources': (p) => stores.knowledgeSources.getState().onChanged((p as StudioEvent<'knowledge.sources'>).kbId)
   }
 }

@@ -15,7 +15,7 @@ export function useStudio(): Studio {
 type StoreKey = 'sessions' | 'chat' | AreaStoreKey
 type StateOf<K extends StoreKey> = Studio[K] extends StoreApi<infer S> ? S : never
 
-/** Reads one area's store: `useArea('memory', (s) => s.items)`. */
+/** Reads one area's store: `useArea('memory', (s) => s.userId)`. */
 export function useArea<K extends StoreKey, T>(key: K, selector: (state: StateOf<K>) => T): T {
   const store = useStudio()[key] as unknown as StoreApi<StateOf<K>>
   return useStore<StoreApi<StateOf<K>>, T>(store, selector)
