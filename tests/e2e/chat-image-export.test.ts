@@ -15,7 +15,7 @@ let agent: { id: string }
 
 // Each test opens its own page, in its language.
 beforeAll(async () => {
-  studio = await startStudio({ llm: { apiKey: API_KEY }, provider: { name: 'Fake LLM', refreshModels: true }, context: false })
+  studio = await startStudio({ llm: { apiKey: API_KEY }, provider: true, context: false })
   agent = (await studio.srv.api('POST', '/api/agents', { name: 'Guide', providerId: studio.providerId, model: 'fake-chat' })).body
 })
 afterAll(() => studio?.close())

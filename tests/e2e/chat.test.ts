@@ -47,13 +47,7 @@ async function pick(selectTestId: string, label: string) {
 const words = (n: number, prefix = 'word') => Array.from({ length: n }, (_, i) => `${prefix}${i} `)
 
 beforeAll(async () => {
-  studio = await startStudio({
-    llm: { apiKey: API_KEY },
-    settings: { language: 'en', theme: 'light' },
-    provider: { name: 'Fake LLM', refreshModels: true },
-    context: { locale: 'en-US' },
-    stepTimeoutMs: 20_000
-  })
+  studio = await startStudio({ llm: { apiKey: API_KEY }, provider: true, language: 'en', stepTimeoutMs: 20_000 })
   ;({ srv, llm, browser, page, errors } = studio)
   // A plain website on another origin that embeds the agent with one script tag.
   site = createServer((req, res) => {

@@ -39,7 +39,7 @@ beforeAll(async () => {
     startStudio({
       // A kiosk runs with autoplay allowed: the photoreal stream has sound.
       browserArgs: [AUTOPLAY],
-      settings: { language: 'en', theme: 'light' },
+      language: 'en',
       provider: { name: 'Fake' },
       // The page below counts only uncaught errors.
       context: false

@@ -38,13 +38,7 @@ beforeAll(async () => {
   smtp = await startSmtpSink()
   smtpPort = smtp.port
   // Chinese first, as the original's dialog: the screenshot is compared with it.
-  studio = await startStudio({
-    llm: { apiKey: API_KEY },
-    settings: { language: 'zh-CN', theme: 'light' },
-    provider: { name: 'Fake LLM', refreshModels: true },
-    context: { locale: 'zh-CN' },
-    stepTimeoutMs: 10_000
-  })
+  studio = await startStudio({ llm: { apiKey: API_KEY }, provider: true, language: 'zh-CN', stepTimeoutMs: 10_000 })
   ;({ srv, llm, page, errors } = studio)
   const agent = await srv.api('POST', '/api/agents', { name: '景区助手', providerId: studio.providerId, model: 'fake-chat' })
   agentId = agent.body.id

@@ -9,20 +9,16 @@
 // table. In English and in Chinese; without the bridge (a browser) there is no button.
 // A forgotten PIN is reset from Settings → Kiosk: the owner at the desktop confirms; a signed-in
 // admin (accounts on) gives their password; the audit log (People) says so in the studio's language.
-import { existsSync, mkdirSync } from 'node:fs'
-import { resolve } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { EXIT_SHORTCUT } from '../../src-main/contract/kiosk'
 import { KIOSK_PIN_KEY, MAX_PIN_ATTEMPTS } from '../../src-main/core/settings/kiosk-pin'
-import { KioskWindows, type KioskPlatform } from '../../src-main/electron/kiosk-window'
+import { KioskWindows } from '../../src-main/electron/kiosk-window'
 import { bootServer, type BootedServer } from '../utils/boot'
 import { launchBrowser, openPage } from '../utils/browser'
 import { desktopBridge, type DesktopBridge } from '../utils/fake-bridge'
-import { FakeWindow } from '../utils/fake-platform'
-
-const RENDERER = resolve(__dirname, '../../out/renderer/index.html')
-const SHOTS = resolve(__dirname, '../../test-results/screenshots')
+import { fakeKioskPlatform } from '../utils/fake-platform'
+import { requireRenderer, SHOTS } from '../utils/studio'
 
 const TEXT = {
   en: {
@@ -68,30 +64,21 @@ let serve: BootedServer
 let browser: Browser
 let guide: { id: string; uuid: string }
 let draft: { id: string; uuid: string }
-const windows: FakeWindow[] = []
-/** What the PIN prompt over the kiosk answers next (null: the operator cancelled it). */
-const answers: (string | null)[] = []
+/** The kiosk's windows, and what its PIN prompt answers next (`pins`; null: the operator cancelled it). */
+let kioskState: ReturnType<typeof fakeKioskPlatform>['state']
 let kiosk: KioskWindows
 let bridge: DesktopBridge
 
 beforeAll(async () => {
-  if (!existsSync(RENDERER)) throw new Error(`${RENDERER} is missing: run \`npx electron-vite build\` before the e2e tests`)
-  mkdirSync(SHOTS, { recursive: true })
+  requireRenderer()
   ;[desk, serve, browser] = await Promise.all([bootServer({ host: 'electron' }), bootServer(), launchBrowser()])
   guide = (await desk.api('POST', '/api/agents', { name: 'Museum Guide', published: true })).body
   draft = (await desk.api('POST', '/api/agents', { name: 'Draft Guide' })).body
-  const platform: KioskPlatform = {
-    createWindow: (options) => {
-      const w = new FakeWindow(options)
-      windows.push(w)
-      return w
-    },
-    keepDisplayAwake: () => () => undefined,
-    allowMicrophone: () => undefined,
-    askPin: async () => answers.shift() ?? null,
-    serverUrl: async () => desk.url,
-    serverAlive: async () => true,
-    agentPublished: (uuid) =>
+  const fake = fakeKioskPlatform({ url: desk.url })
+  kioskState = fake.state
+  const platform = {
+    ...fake.platform,
+    agentPublished: (uuid: string) =>
       desk.runtime.agents.get(uuid).then(
         (a) => a.published,
         () => false
@@ -160,7 +147,7 @@ describe('the desktop kiosk window from the studio', () => {
       await desk.api('PUT', '/api/settings', { language: lang, theme: 'light' })
       await desk.runtime.settings.raw.set(KIOSK_PIN_KEY, null)
       kiosk.closeForQuit()
-      windows.length = 0
+      kioskState.windows.length = 0
       const { page, errors } = await desktopPage(T.locale)
       try {
         // No PIN yet and the operator cancels the prompt for one: no kiosk, and the studio says why.
@@ -170,7 +157,7 @@ describe('the desktop kiosk window from the studio', () => {
         expect(await page.getByTestId('kiosk-exit-help').textContent()).toContain(T.exit)
         await button.click()
         await poll(() => page.getByTestId('open-kiosk-error').textContent()).toBe(T.notSet)
-        expect(windows).toHaveLength(0)
+        expect(kioskState.windows).toHaveLength(0)
 
         // Settings → Kiosk: a first PIN, the contract's rule checked as one types it.
         await toSettings(page)
@@ -190,16 +177,16 @@ describe('the desktop kiosk window from the studio', () => {
         // Now the kiosk opens on this screen, and that PIN is the way out of it.
         await toPublish(page, guide.id)
         await page.getByTestId('open-kiosk').click()
-        await poll(() => windows.length).toBe(1)
-        expect(windows[0].url).toBe(`${desk.url}/kiosk/${guide.uuid}`)
+        await poll(() => kioskState.windows.length).toBe(1)
+        expect(kioskState.windows[0].url).toBe(`${desk.url}/kiosk/${guide.uuid}`)
         await poll(() => page.locator('.ant-message-success').last().textContent()).toBe(T.opened)
         expect(await page.getByTestId('open-kiosk-error').count()).toBe(0)
         await page.screenshot({ path: `${SHOTS}/publish-kiosk-window-${lang === 'en' ? 'en' : 'zh'}.png` })
-        answers.push('0000')
+        kioskState.pins.push('0000')
         expect(await kiosk.requestExit()).toBe(false)
-        answers.push('1357')
+        kioskState.pins.push('1357')
         expect(await kiosk.requestExit()).toBe(true)
-        expect(windows[0].closed).toBe(true)
+        expect(kioskState.windows[0].closed).toBe(true)
 
         // Changing it: the current PIN is required and must be right; the server's refusal is on the field.
         await toSettings(page)
@@ -268,11 +255,11 @@ describe('the desktop kiosk window from the studio', () => {
       await desk.runtime.settings.raw.set(KIOSK_PIN_KEY, null)
       expect((await desk.api('PUT', '/api/kiosk/pin', { pin: '1357' })).status).toBe(200)
       kiosk.closeForQuit()
-      windows.length = 0
+      kioskState.windows.length = 0
       await kiosk.open({ agentUuid: guide.uuid })
       // Somebody guessed at the kiosk's exit prompt: it is locked, even for the right PIN.
       for (let i = 0; i < MAX_PIN_ATTEMPTS; i++) {
-        answers.push('0000')
+        kioskState.pins.push('0000')
         expect(await kiosk.requestExit()).toBe(false)
       }
       expect(desk.runtime.kioskPin.exitGuard.lockedFor()).toBeGreaterThan(0)
@@ -296,9 +283,9 @@ describe('the desktop kiosk window from the studio', () => {
         await fillPins(page, { pin: '2468', again: '2468' })
         await page.getByTestId('kiosk-pin-save').click()
         await poll(() => pinState(page)).toBe('true')
-        answers.push('2468')
+        kioskState.pins.push('2468')
         expect(await kiosk.requestExit()).toBe(true)
-        expect(windows[0].closed).toBe(true)
+        expect(kioskState.windows[0].closed).toBe(true)
         expect(errors).toEqual([])
       } finally {
         await page.context().close()

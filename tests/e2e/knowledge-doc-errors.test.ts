@@ -2,8 +2,6 @@
 // defect 7): a corrupt PDF and an embedding provider that refuses the key, in zh-CN and en. Real
 // Chromium against the server and the built renderer (run `npx electron-vite build` first).
 import { mkdirSync, writeFileSync } from 'node:fs'
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
@@ -14,26 +12,23 @@ import { openPage } from '../utils/browser'
 let studio: Studio
 let srv: BootedServer
 let browser: Browser
-let refusing: Server
 let modelId: string
 
 beforeAll(async () => {
-  // An embedding server that refuses every key: the document fails its first attempt and waits for a retry.
-  refusing = createServer((_req, res) => {
-    res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'Incorrect API key provided' } }))
-  })
-  await new Promise<void>((r) => refusing.listen(0, '127.0.0.1', r))
   // Retries far apart, so the retrying state stays on screen while the test looks at it.
-  studio = await startStudio({ llm: false, context: false, boot: { knowledge: { ingestion: { retryBaseMs: 600_000 }, embedder: { maxRetries: 0 } } } })
+  studio = await startStudio({
+    llm: { apiKey: 'sk-kb-doc-errors-0000' },
+    context: false,
+    boot: { knowledge: { ingestion: { retryBaseMs: 600_000 }, embedder: { maxRetries: 0 } } }
+  })
   ;({ srv, browser } = studio)
-  const baseUrl = `http://127.0.0.1:${(refusing.address() as AddressInfo).port}/v1`
-  const provider = (await srv.api('POST', '/api/providers', { name: 'Refusing', kind: 'custom', baseUrl, apiKey: 'sk-wrong', enabled: true })).body
+  // The fake model server refuses another key: the document fails its first attempt and waits for a retry.
+  const provider = (
+    await srv.api('POST', '/api/providers', { name: 'Refusing', kind: 'custom', baseUrl: studio.llm.baseUrl, apiKey: 'sk-wrong', enabled: true })
+  ).body
   modelId = (await srv.api('POST', '/api/models', { providerId: provider.id, modelId: 'locked-embed', type: 'embedding' })).body.id
 })
-afterAll(async () => {
-  await studio?.close()
-  refusing?.close()
-})
+afterAll(() => studio?.close())
 
 describe('why a document failed, in the UI language', () => {
   for (const { lang, locale, corrupt, retrying } of [

@@ -2,38 +2,28 @@
 // built renderer (run `npx electron-vite build` first): a source's last sync error, a failed
 // re-embed, and the files "add paths" did not take come from the core as message codes with
 // params, and the page says them in Chinese, not in the core's English.
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { tempDir } from '../utils/boot'
 import { SHOTS, startStudio, type Studio } from '../utils/studio'
 
+const KEY = 'sk-kb-reasons-0000'
 let studio: Studio
-let refusing: Server
+/** The fake model server's address: it refuses any request without its key (the source's API, a provider with another key). */
 let refusingUrl: string
 
 beforeAll(async () => {
-  // A service that refuses every key: the source's API and the new embedding model's provider.
-  refusing = createServer((_req, res) => {
-    res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'Incorrect API key provided' } }))
-  })
-  await new Promise<void>((r) => refusing.listen(0, '127.0.0.1', r))
-  refusingUrl = `http://127.0.0.1:${(refusing.address() as AddressInfo).port}`
-  studio = await startStudio({ settings: { language: 'zh-CN', theme: 'light' }, context: { locale: 'zh-CN' }, stepTimeoutMs: 15_000 })
+  studio = await startStudio({ llm: { apiKey: KEY }, provider: { name: 'fake' }, language: 'zh-CN', stepTimeoutMs: 15_000 })
+  refusingUrl = new URL(studio.llm.baseUrl).origin
 })
 
-afterAll(async () => {
-  await studio?.close()
-  refusing?.close()
-})
+afterAll(() => studio?.close())
 
 describe('knowledge failures in Chinese', () => {
   test('a source that failed to sync, a re-embed the provider refuses, paths not taken', async () => {
     const { srv, page, errors } = studio
-    const provider = (await srv.api('POST', '/api/providers', { name: 'fake', kind: 'custom', baseUrl: studio.llm.baseUrl })).body
-    const embed = (await srv.api('POST', '/api/models', { providerId: provider.id, modelId: 'fake-embed', type: 'embedding' })).body
+    const embed = (await srv.api('POST', '/api/models', { providerId: studio.providerId, modelId: 'fake-embed', type: 'embedding' })).body
     const kb = (await srv.api('POST', '/api/knowledge-bases', { name: '游客问答', embeddingModelId: embed.id, chunkSize: 200, chunkOverlap: 0 })).body
     const dir = tempDir('agenta-kb-zh-')
     writeFileSync(join(dir, 'hours.txt'), 'The museum opens at nine.')
@@ -49,7 +39,7 @@ describe('knowledge failures in Chinese', () => {
     ).body
     expect((await srv.api('POST', `/api/knowledge-bases/${kb.id}/sources/${source.id}/sync`)).body).toMatchObject({ ok: false })
     // A new embedding model whose provider refuses the key: the re-embed fails.
-    const locked = (await srv.api('POST', '/api/providers', { name: 'locked', kind: 'custom', baseUrl: `${refusingUrl}/v1`, apiKey: 'sk-wrong' })).body
+    const locked = (await srv.api('POST', '/api/providers', { name: 'locked', kind: 'custom', baseUrl: studio.llm.baseUrl, apiKey: 'sk-wrong' })).body
     const lockedEmbed = (await srv.api('POST', '/api/models', { providerId: locked.id, modelId: 'locked-embed', type: 'embedding' })).body
     await srv.api('PUT', `/api/knowledge-bases/${kb.id}`, { embeddingModelId: lockedEmbed.id })
     srv.runtime.knowledge.queue.kick()

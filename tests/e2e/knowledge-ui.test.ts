@@ -66,7 +66,7 @@ beforeAll(async () => {
   })
   await new Promise<void>((r) => embedder.listen(0, '127.0.0.1', r))
   embedderUrl = `http://127.0.0.1:${(embedder.address() as AddressInfo).port}/v1`
-  studio = await startStudio({ llm: false, settings: { language: 'en', theme: 'light' }, context: { locale: 'en-US' }, stepTimeoutMs: 10_000 })
+  studio = await startStudio({ llm: false, language: 'en', stepTimeoutMs: 10_000 })
   ;({ srv, page, errors } = studio)
   const kb = await srv.api('POST', '/api/knowledge-bases', {
     name: 'Visitor FAQ',

@@ -46,7 +46,7 @@ async function filter(page: Page, label: string) {
 }
 
 beforeAll(async () => {
-  studio = await startStudio({ llm: { apiKey: API_KEY }, provider: { name: 'Fake LLM', refreshModels: true }, context: false })
+  studio = await startStudio({ llm: { apiKey: API_KEY }, provider: true, context: false })
   ;({ srv, browser } = studio)
   const provider = { id: studio.providerId }
   agent = (await srv.api('POST', '/api/agents', { name: 'Guide', providerId: provider.id, model: 'fake-chat' })).body

@@ -42,8 +42,8 @@ const studio = (hash: string) => fixture.url(`/${hash}`)
 beforeAll(async () => {
   fixture = await startStudio({
     llm: { apiKey: API_KEY },
-    settings: { language: 'en', theme: 'light' },
-    provider: { name: 'Fake LLM', refreshModels: true },
+    language: 'en',
+    provider: true,
     context: false
   })
   ;({ srv, llm, providerId } = fixture)

@@ -46,8 +46,8 @@ beforeAll(async () => {
   // Each test opens its own page (a language, a phone).
   studio = await startStudio({
     llm: { apiKey: API_KEY },
-    settings: { language: 'en', theme: 'light' },
-    provider: { name: 'Fake LLM', refreshModels: true },
+    language: 'en',
+    provider: true,
     context: false
   })
   ;({ srv, llm } = studio)

@@ -29,7 +29,7 @@ async function withPage(opts: Parameters<typeof openPage>[1], run: (page: Page) 
 }
 
 beforeAll(async () => {
-  studio = await startStudio({ llm: { apiKey: API_KEY }, provider: { name: 'Fake LLM', refreshModels: true }, context: false })
+  studio = await startStudio({ llm: { apiKey: API_KEY }, provider: true, context: false })
   srv = studio.srv
   const provider = { id: studio.providerId }
   const desk = (await srv.api('POST', '/api/agents', { name: 'Front desk', providerId: provider.id, model: 'fake-chat' })).body

@@ -202,17 +202,17 @@ describe('chat completions', () => {
 })
 
 describe('timing', () => {
-  it('records a client abort within 100 ms', async () => {
+  // How soon the fake notices (the baseline of bench/chat-relay/abort.ts) is measured there.
+  it('records a client abort', async () => {
     llm.script({ text: 'word '.repeat(200), chunkDelayMs: 20 })
     const ac = new AbortController()
     const stream = await client.chat.completions.create({ model: 'fake-chat', messages: user('a'), stream: true }, { signal: ac.signal })
     let n = 0
     // The SDK ends iteration quietly on abort rather than throwing.
     for await (const _ of stream) if (++n === 3) ac.abort()
-    const abortedAt = Date.now()
     expect(n).toBeLessThan(10)
     await until(() => llm.requests[0].aborted, 'the request to be aborted')
-    expect(llm.requests[0].abortedAt! - abortedAt).toBeLessThan(100)
+    expect(llm.requests[0].abortedAt).toEqual(expect.any(Number))
   })
 
   it('honours first-token and per-chunk delays', async () => {
@@ -222,13 +222,11 @@ describe('timing', () => {
     const at: number[] = []
     for await (const c of stream) if (c.choices[0]?.delta.content) at.push(performance.now() - t0)
     expect(at).toHaveLength(6)
-    // Lower bounds only count from the request: a busy client reads a chunk late, never early, so
-    // a gap between two chunks can look short. Upper bounds are loose: CI runs other suites on the
-    // same two cores.
+    // Counted from the request: a busy client reads a chunk late, never early, so a gap between two
+    // chunks can look short. How close to its schedule the fake stays is a figure, not a bound:
+    // bench/chat-relay's direct side (gap and lateness against the schedule).
     expect(at[0]).toBeGreaterThanOrEqual(149)
-    expect(at[0]).toBeLessThan(350)
     expect(at[5]).toBeGreaterThanOrEqual(349)
-    expect(at[5]).toBeLessThan(600)
   })
 
   // How fast is for bench/chat-relay (the fake is its baseline); here: all of them, whole.

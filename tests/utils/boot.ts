@@ -58,7 +58,7 @@ export async function bootServer(opts: Partial<RuntimeOptions> & { server?: Part
     host: '127.0.0.1',
     port: 0,
     token,
-    rendererDir: resolve(__dirname, '../../out/renderer'),
+    rendererDir: resolve(import.meta.dirname, '../../out/renderer'),
     ...serverOpts
   })
   booted.runtime.setServerStatusSource(server.status)

@@ -125,9 +125,10 @@ export const KIOSK_AGENT_UUID = '6f1c2b7e-3d4a-4b5c-8d9e-0f1a2b3c4d5e'
 /** The kiosk's platform: windows, the power blocker and the PIN prompt record what the rules asked. */
 export function fakeKioskPlatform(opts: { published?: boolean; pins?: (string | null)[]; url?: string; createWindow?: (options: any) => FakeWindow } = {}) {
   const store = new Map<string, unknown>()
-  const pins = [...(opts.pins ?? [])]
   const state = {
     windows: [] as FakeWindow[],
+    /** What the PIN prompt answers next (null: the operator cancelled it); a test may add more. */
+    pins: [...(opts.pins ?? [])],
     awake: 0,
     asked: [] as string[],
     alive: true,
@@ -154,7 +155,7 @@ export function fakeKioskPlatform(opts: { published?: boolean; pins?: (string | 
     },
     askPin: async (mode) => {
       state.asked.push(mode)
-      return pins.length ? pins.shift()! : null
+      return state.pins.length ? state.pins.shift()! : null
     },
     serverUrl: async () => state.url,
     serverAlive: async () => state.alive,

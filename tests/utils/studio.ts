@@ -29,13 +29,24 @@ export interface StudioOptions {
   context?: BrowserContextOptions | false
   /** The studio's settings before the page opens (`PUT /api/settings`). */
   settings?: Record<string, unknown>
-  /** A provider on the fake server, its models refreshed when `refreshModels`. Needs `llm`. */
-  provider?: { name: string; refreshModels?: boolean }
+  /**
+   * The studio's language, in the light theme the screenshots are taken in, and the page's locale
+   * to match (`settings` and `context` add to or override these).
+   */
+  language?: 'en' | 'zh-CN'
+  /**
+   * A provider on the fake server, its models refreshed when `refreshModels`; `true`: "Fake LLM"
+   * with its models, what most tests chat with. Needs `llm`.
+   */
+  provider?: true | { name: string; refreshModels?: boolean }
   /** Playwright's default timeout for each step of the page. */
   stepTimeoutMs?: number
   /** The server's own options (runtime and HTTP server), e.g. accounts on or knowledge timings. */
   boot?: Parameters<typeof bootServer>[0]
 }
+
+const LOCALE = { en: 'en-US', 'zh-CN': 'zh-CN' } as const
+const FAKE_PROVIDER = { name: 'Fake LLM', refreshModels: true }
 
 export interface Studio {
   /** E2E_TRANSPORT: how this studio's pages talk to the core. */
@@ -57,14 +68,19 @@ export interface Studio {
   close(): Promise<void>
 }
 
+/** The browser tests load the built renderer: without it they would fail on a blank page. */
+export function requireRenderer(): void {
+  if (!existsSync(RENDERER)) throw new Error(`${RENDERER} is missing: run \`npx electron-vite build\` before the e2e tests`)
+  mkdirSync(SHOTS, { recursive: true })
+}
+
 /**
  * What every browser test of the studio starts with: the built renderer checked, a server on a
  * free port, the fake model server and Chromium (in parallel), then the settings, the provider
  * and a fresh page. Call in `beforeAll`; `close()` in `afterAll`.
  */
 export async function startStudio(opts: StudioOptions = {}): Promise<Studio> {
-  if (!existsSync(RENDERER)) throw new Error(`${RENDERER} is missing: run \`npx electron-vite build\` before the e2e tests`)
-  mkdirSync(SHOTS, { recursive: true })
+  requireRenderer()
   const ipc = E2E_TRANSPORT === 'ipc'
   const [srv, llm, browser] = await Promise.all([
     bootServer(ipc ? { ...opts.boot, host: 'electron' } : opts.boot),
@@ -99,20 +115,23 @@ export async function startStudio(opts: StudioOptions = {}): Promise<Studio> {
       await Promise.all([srv.close(), llm?.close()])
     }
   }
+  const settings = opts.language ? { language: opts.language, theme: 'light', ...opts.settings } : opts.settings
+  const context = opts.language && opts.context !== false ? { locale: LOCALE[opts.language], ...opts.context } : opts.context
+  const wanted = opts.provider === true ? FAKE_PROVIDER : opts.provider
   try {
-    if (opts.settings) await srv.api('PUT', '/api/settings', opts.settings)
-    if (opts.provider) {
+    if (settings) await srv.api('PUT', '/api/settings', settings)
+    if (wanted) {
       if (!llm) throw new Error('startStudio: a provider needs the fake model server')
       const provider = await srv.api('POST', '/api/providers', {
-        name: opts.provider.name,
+        name: wanted.name,
         baseUrl: llm.baseUrl,
         apiKey: opts.llm ? opts.llm.apiKey : undefined
       })
       studio.providerId = provider.body.id
-      if (opts.provider.refreshModels) await srv.api('POST', `/api/providers/${studio.providerId}/refresh-models`)
+      if (wanted.refreshModels) await srv.api('POST', `/api/providers/${studio.providerId}/refresh-models`)
     }
-    if (opts.context !== false) {
-      ;({ page: studio.page, errors: studio.errors } = await openPage(browser, opts.context))
+    if (context !== false) {
+      ;({ page: studio.page, errors: studio.errors } = await openPage(browser, context))
       // Over IPC the page must not fall back to the HTTP API: that would be the browser's path again.
       if (ipc) studio.page.on('request', (r) => /^\/(api|socket\.io)\//.test(new URL(r.url()).pathname) && studio.errors.push(`over HTTP: ${r.url()}`))
       if (opts.stepTimeoutMs) studio.page.setDefaultTimeout(opts.stepTimeoutMs)

@@ -3,6 +3,7 @@ import type { EndpointName, StudioEvent, StudioEventName } from '@contract/api'
 import { documentsChanged, ingestionProgress } from './knowledge'
 import { sourcesChanged } from './knowledge-sources'
 import { apiKey } from './keys'
+import { memoriesChanged, memoryFailed } from './memory'
 
 type OnEvent = { [N in StudioEventName]?: (queries: QueryClient, payload: StudioEvent<N>) => void }
 
@@ -27,6 +28,8 @@ const onEvent: OnEvent = {
   'knowledge.sources': (queries, { kbId }) => sourcesChanged(queries, kbId),
   'digitalHumans.changed': (queries) => invalidate(queries, 'digitalHumans.list'),
   'sessions.changed': (queries, { agentId }) => void queries.invalidateQueries({ queryKey: ['sessions.list', { agentId }] }),
+  'memories.changed': (queries, { userId }) => memoriesChanged(queries, userId),
+  'memories.failed': (queries, failure) => memoryFailed(queries, failure),
   'schedules.changed': (queries) => invalidate(queries, 'schedules.list'),
   'schedules.run': (queries, run) => {
     invalidate(queries, 'schedules.list')

@@ -3,19 +3,21 @@ import type { Connection } from '../api'
 import type { QueryClient } from '@tanstack/react-query'
 import { createConversationStore, type ConversationStore } from './conversation'
 import { createSessionsStore, type SessionsStore } from './sessions'
-import { createAreaStores, areaRefreshers, type AreaStores } from './areas'
+import { createMemoryStore, type MemoryStore } from './memory'
 import { createQueryClient } from '../queries/client'
 import { applyEvent } from '../queries/events'
 import { addSession, sessionsChanged } from '../queries/sessions'
 
-export interface Studio extends AreaStores {
+export interface Studio {
   connection: Connection
   /** Server state (settings, the collections, models): cached answers keyed by endpoint, invalidated by studio events. */
   queries: QueryClient
   /** Which sessions the chat screen lists, and its open conversation. */
   sessions: SessionsStore
   chat: ConversationStore
-  /** Keeps the cache and every store fresh from studio events; returns the unsubscribe function. */
+  /** Which user, agent filter and search the memory screen shows. */
+  memory: MemoryStore
+  /** Keeps the cache fresh from studio events; returns the unsubscribe function. */
   listen(): () => void
 }
 
@@ -26,12 +28,11 @@ export function createStudio(connection: Connection): Studio {
   const studio: Omit<Studio, 'listen'> = {
     ...server,
     sessions: createSessionsStore(),
-    ...createAreaStores(connection),
+    memory: createMemoryStore(),
     chat: createConversationStore(api, {
       onSessionChange: (session) => ('title' in session ? addSession(server, session) : sessionsChanged(server))
     })
   }
-  const refreshers = areaRefreshers(studio)
   return {
     ...studio,
     listen: () =>
@@ -39,7 +40,6 @@ export function createStudio(connection: Connection): Studio {
         const parsed = studioEvents[name as StudioEventName]?.safeParse(payload)
         if (!parsed?.success) return
         applyEvent(studio.queries, name as StudioEventName, parsed.data)
-        refreshers[name]?.(parsed.data)
       })
   }
 }

@@ -142,26 +142,22 @@ describe('POST /chat-message', () => {
     expect(messages).toEqual(['user:first', 'assistant:re:first a b c', 'user:second', 'assistant:re:second a b c'])
   })
 
-  it('closing the response aborts the model request within 100 ms and keeps the partial answer as stopped', async () => {
+  // How soon after the close the model request ends is measured by bench/chat-relay/abort.ts.
+  it('closing the response aborts the model request and keeps the partial answer as stopped', async () => {
     const sid = await env.init(agent)
     env.llm.script({ chunks: Array.from({ length: 100 }, (_, i) => `w${i} `), chunkDelayMs: 30 })
     const ac = new AbortController()
     const res = await postMessage(env.s, msg(sid, 'long one'), { signal: ac.signal })
     let seen = ''
-    let abortedAt = 0
     try {
       for await (const d of sseData(res)) {
         if (d !== '[DONE]') seen += d.content
-        if (seen.includes('w2 ')) {
-          abortedAt = Date.now()
-          ac.abort()
-        }
+        if (seen.includes('w2 ')) ac.abort()
       }
     } catch (err) {
       expect((err as Error).name).toBe('AbortError')
     }
-    const upstream = await until(() => (env.llm.requests[0]?.aborted ? env.llm.requests[0] : undefined), 'the model request to be aborted')
-    expect(upstream.abortedAt! - abortedAt).toBeLessThan(100)
+    await until(() => env.llm.requests[0]?.aborted, 'the model request to be aborted')
     const stopped = await until(async () => {
       const messages = (await env.s.api('GET', `/api/sessions/${sid}/messages`)).body
       return messages.find((m: any) => m.role === 'assistant')

@@ -76,12 +76,11 @@ describe.each(cases)('server-everything over $transport', ({ transport, peer: mo
     expect(r.content).toMatch(/\[image 1: image\/png, [\d.]+ KB, attached for viewing\]/)
   })
 
+  // The operation takes 5 s: only the 300 ms timeout rejects with this message.
   it('gives up on a slow call at the per-call timeout and stays usable', async () => {
-    const started = Date.now()
     await expect(b.runtime.mcp.call(toolId, 'trigger-long-running-operation', { duration: 5, steps: 5 }, { timeoutMs: 300 })).rejects.toThrow(
       'trigger-long-running-operation did not answer within 300 ms and was cancelled'
     )
-    expect(Date.now() - started).toBeLessThan(2_000)
     expect((await b.runtime.mcp.call(toolId, 'echo', { message: 'still here' })).content).toBe('Echo: still here')
   })
 
@@ -96,7 +95,8 @@ describe.each(cases)('server-everything over $transport', ({ transport, peer: mo
   it('fails a call in flight when the server dies, then reconnects and works', async () => {
     const conn = await b.runtime.mcp.connection(toolId)
     const pid = conn.pid
-    const started = Date.now()
+    // A dead server never answers: a call that did not notice would end at the per-call timeout
+    // with another message, or not before the test's timeout.
     const call = b.runtime.mcp.call(toolId, 'trigger-long-running-operation', { duration: 10, steps: 10 })
     const outcome = call.then(
       () => 'answered',
@@ -106,7 +106,6 @@ describe.each(cases)('server-everything over $transport', ({ transport, peer: mo
     if (peer) await peer.kill()
     else process.kill(pid!, 'SIGKILL')
     const message = await outcome
-    expect(Date.now() - started).toBeLessThan(5_000)
     if (transport === 'stdio') expect(message).toMatch(/the server process was killed \(SIGKILL\) during the call to trigger-long-running-operation/)
     else expect(message).toMatch(/the connection to http:\/\/127\.0\.0\.1:\d+\/(sse|mcp) (was lost|closed)|connection refused/)
     await until(

@@ -1,13 +1,25 @@
-// The digital-employee queries, SMTP settings and the memory store against a real server and the fake LLM.
+// The digital-employee queries, SMTP settings and the memory queries against a real server and the fake LLM.
 import { InfiniteQueryObserver, QueryObserver } from '@tanstack/react-query'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import type { Memory } from '@contract/memory'
 import type { ScheduleRunEvent } from '@contract/schedules'
 import { createApi, type Api } from '../../../src-renderer/src/api/client'
 import { ApiError, toApiError } from '../../../src-renderer/src/api/errors'
 import { httpTransport } from '../../../src-renderer/src/api/http'
-import { createMemoryStore } from '../../../src-renderer/src/stores/memory'
+import { createMemoryStore, type AgentFilter } from '../../../src-renderer/src/stores/memory'
 import { apiQuery } from '../../../src-renderer/src/queries/api-query'
 import { createQueryClient } from '../../../src-renderer/src/queries/client'
+import { apiKey } from '../../../src-renderer/src/queries/keys'
+import {
+  createMemory,
+  forgetMemories,
+  memoriesInput,
+  memoriesQuery,
+  pickFirst,
+  removeMemory,
+  updateMemory,
+  type MemoryUser
+} from '../../../src-renderer/src/queries/memory'
 import { saveSmtp } from '../../../src-renderer/src/queries/smtp'
 import {
   createSchedule,
@@ -153,50 +165,54 @@ describe('smtp settings', () => {
   })
 })
 
-describe('memory store', () => {
+describe('memory queries', () => {
   test('picks the latest user, filters by agent and text, edits, deletes and forgets', async () => {
     await api.call('memories.create', { userId: 'bob', text: 'Visits on Sundays' })
-    const store = createMemoryStore(api)
-    await store.getState().create({ userId: 'alice', agentId, text: 'Prefers green tea' })
-    await store.getState().create({ userId: 'alice', agentId: otherAgentId, text: 'Asks about exhibits' })
-    await store.getState().create({ userId: 'alice', text: 'Lives in Hangzhou' })
+    const server = { connection: { api }, queries: createQueryClient() }
+    const view = createMemoryStore()
+    const all: AgentFilter = { kind: 'all' }
+    const allKey = apiKey('memories.list', memoriesInput('alice', all))
+    const shown = () => server.queries.getQueryData<Memory[]>(allKey) ?? []
+    const list = (filter: AgentFilter, q?: string) =>
+      new QueryObserver(server.queries, memoriesQuery(api, 'alice', filter, q)).refetch().then((r) => (r.data ?? []).map((m) => m.text))
+    await createMemory(server, { userId: 'alice', agentId, text: 'Prefers green tea' })
+    await createMemory(server, { userId: 'alice', agentId: otherAgentId, text: 'Asks about exhibits' })
+    await createMemory(server, { userId: 'alice', text: 'Lives in Hangzhou' })
 
-    await store.getState().loadUsers()
-    expect(store.getState().users.map((u) => [u.userId, u.count])).toEqual([
+    const users = await server.queries.fetchQuery(apiQuery(api, 'memories.users'))
+    expect(users.map((u) => [u.userId, u.count])).toEqual([
       ['alice', 3],
       ['bob', 1]
     ])
-    expect(store.getState().userId).toBe('alice')
-    await expect.poll(() => store.getState().items.length).toBe(3)
+    pickFirst(view, users)
+    expect(view.getState().userId).toBe('alice')
+    expect(await list(all)).toHaveLength(3)
 
-    await store.getState().setFilter({ kind: 'shared' })
-    expect(store.getState().items.map((m) => m.text)).toEqual(['Lives in Hangzhou'])
+    expect(await list({ kind: 'shared' })).toEqual(['Lives in Hangzhou'])
     // What one agent sees: its own (its memory setting is not shared, so not the pool).
-    await store.getState().setFilter({ kind: 'agent', agentId })
-    expect(store.getState().items.map((m) => m.text)).toEqual(['Prefers green tea'])
-    await store.getState().setFilter({ kind: 'all' })
-    await store.getState().search('tea')
-    expect(store.getState().items.map((m) => m.text)).toEqual(['Prefers green tea'])
-    await store.getState().search('')
+    expect(await list({ kind: 'agent', agentId })).toEqual(['Prefers green tea'])
+    expect(await list(all, 'tea')).toEqual(['Prefers green tea'])
 
-    const tea = store.getState().items.find((m) => m.text === 'Prefers green tea')!
-    await store.getState().update(tea.id, { text: 'Prefers jasmine tea' })
-    expect(store.getState().items.find((m) => m.id === tea.id)?.text).toBe('Prefers jasmine tea')
-    await store.getState().remove(tea.id)
-    expect(store.getState().items).toHaveLength(2)
+    const tea = shown().find((m) => m.text === 'Prefers green tea')!
+    await updateMemory(server, tea.id, { text: 'Prefers jasmine tea' })
+    expect(shown().find((m) => m.id === tea.id)?.text).toBe('Prefers jasmine tea')
+    await removeMemory(server, tea.id)
+    expect(shown()).toHaveLength(2)
 
-    const err = (await store
-      .getState()
-      .create({ userId: 'alice', text: ' ' })
-      .catch((e: unknown) => e)) as ApiError
+    const err = (await createMemory(server, { userId: 'alice', text: ' ' }).catch((e: unknown) => e)) as ApiError
     expect(err.issues[0]?.path).toBe('text')
 
     // One agent's own memories only, then everything.
-    expect(await store.getState().forget('alice', otherAgentId)).toBe(1)
-    expect(store.getState().items.map((m) => m.text)).toEqual(['Lives in Hangzhou'])
-    expect(await store.getState().forget('alice')).toBe(1)
-    expect(store.getState().users.map((u) => u.userId)).toEqual(['bob'])
+    expect(await forgetMemories(server, 'alice', otherAgentId)).toBe(1)
+    expect(server.queries.getQueryState(allKey)?.isInvalidated).toBe(true)
+    expect(await list(all)).toEqual(['Lives in Hangzhou'])
+    expect(await forgetMemories(server, 'alice')).toBe(1)
+    const cached = server.queries.getQueryData<MemoryUser[]>(apiKey('memories.users')) ?? []
+    expect(cached.map((u) => u.userId)).toEqual(['bob'])
+    expect((await server.queries.fetchQuery(apiQuery(api, 'memories.users'))).map((u) => u.userId)).toEqual(['bob'])
     // The page moves on to the next user.
-    expect(store.getState().userId).toBe('bob')
+    view.getState().select(null)
+    pickFirst(view, cached)
+    expect(view.getState().userId).toBe('bob')
   })
 })

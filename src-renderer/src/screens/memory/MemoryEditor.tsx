@@ -2,6 +2,7 @@ import type { Memory } from '@contract/memory'
 import { Form, Input, Modal, Select, type ButtonProps } from 'antd'
 import { useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
+import { createMemory, updateMemory } from '../../queries/memory'
 import { useStudio } from '../../stores/hooks'
 import { useFeedback } from '../../ui/feedback'
 import { useCollection } from '../../queries/collections'
@@ -44,12 +45,11 @@ export function MemoryEditor({ open, memory, userId, agentId, onClose }: Props) 
   const save = async (v: Values) => {
     setSaving(true)
     try {
-      const store = studio.memory.getState()
       const agent = v.agentId || null
-      if (memory) await store.update(memory.id, { text: v.text, agentId: agent })
+      if (memory) await updateMemory(studio, memory.id, { text: v.text, agentId: agent })
       else {
-        const created = await store.create({ userId: v.userId.trim(), agentId: agent, text: v.text })
-        if (created.userId !== store.userId) await store.select(created.userId)
+        const created = await createMemory(studio, { userId: v.userId.trim(), agentId: agent, text: v.text })
+        studio.memory.getState().select(created.userId)
       }
       ok(memory ? t('common.saved') : t('memory.added'))
       onClose()

@@ -8,6 +8,7 @@ import { useArea, useStudio } from '../../stores/hooks'
 import { useErrorToast, useFeedback } from '../../ui/feedback'
 import { useFormatDate } from '../../ui/format'
 import { useCollection } from '../../queries/collections'
+import { forgetMemories, removeMemory, useMemories } from '../../queries/memory'
 
 const ALL = '*'
 const SHARED = '~'
@@ -45,9 +46,7 @@ function MemoryRow({ memory, onEdit }: { memory: Memory; onEdit: () => void }) {
           cancelText={t('common.cancel')}
           okButtonProps={{ danger: true, 'data-testid': 'memory-delete-confirm' } as never}
           onConfirm={() =>
-            studio.memory
-              .getState()
-              .remove(memory.id)
+            removeMemory(studio, memory.id)
               .then(() => ok(t('common.deleted')))
               .catch((err) => fail(err))
           }
@@ -66,10 +65,8 @@ export function MemoryList({ onAdd, onEdit }: { onAdd: () => void; onEdit: (m: M
   const { modal } = App.useApp()
   const { fail, ok } = useFeedback()
   const userId = useArea('memory', (s) => s.userId)
-  const items = useArea('memory', (s) => s.items)
-  const loading = useArea('memory', (s) => s.loading)
-  const error = useArea('memory', (s) => s.error)
   const filter = useArea('memory', (s) => s.filter)
+  const { items, loading, error } = useMemories()
   const agents = useCollection('agents').items
   const [q, setQ] = useState('')
   useErrorToast(error)
@@ -85,11 +82,16 @@ export function MemoryList({ onAdd, onEdit }: { onAdd: () => void; onEdit: (m: M
       okText: t('memory.forget'),
       okButtonProps: { danger: true, 'data-testid': 'confirm-forget' } as ButtonProps,
       cancelText: t('common.cancel'),
-      onOk: () =>
-        store
-          .forget(userId, filter.kind === 'agent' ? filter.agentId : undefined)
-          .then((n) => ok(t('memory.forgotten', { count: n })))
+      onOk: () => {
+        const agentId = filter.kind === 'agent' ? filter.agentId : undefined
+        return forgetMemories(studio, userId, agentId)
+          .then((n) => {
+            // Forgotten entirely: the page moves on to the next user.
+            if (!agentId) store.select(null)
+            ok(t('memory.forgotten', { count: n }))
+          })
           .catch((err) => fail(err))
+      }
     })
 
   const filterOptions = [
@@ -117,7 +119,7 @@ export function MemoryList({ onAdd, onEdit }: { onAdd: () => void; onEdit: (m: M
         <Select
           value={fromFilter(filter)}
           options={filterOptions}
-          onChange={(v) => void store.setFilter(toFilter(v))}
+          onChange={(v) => store.setFilter(toFilter(v))}
           className="mem-filter"
           data-testid="memory-filter"
         />
@@ -128,9 +130,9 @@ export function MemoryList({ onAdd, onEdit }: { onAdd: () => void; onEdit: (m: M
           value={q}
           onChange={(e) => {
             setQ(e.target.value)
-            if (!e.target.value) void store.search('')
+            if (!e.target.value) store.search('')
           }}
-          onPressEnter={() => void store.search(q)}
+          onPressEnter={() => store.search(q)}
           className="page-search"
         />
         <span className="grow" />

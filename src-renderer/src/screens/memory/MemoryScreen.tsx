@@ -1,9 +1,11 @@
 import { PlusOutlined } from '@ant-design/icons'
 import type { Memory } from '@contract/memory'
 import { Alert, Button } from 'antd'
-import { useEffect, useState } from 'react'
+import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { useArea, useStudio } from '../../stores/hooks'
+import { useMemoryFailures } from '../../queries/memory'
+import { useArea } from '../../stores/hooks'
+import { useErrorToast } from '../../ui/feedback'
 import { PageHeader } from '../../ui/PageHeader'
 import { useFormatDate } from '../../ui/format'
 import { MemoryEditor } from './MemoryEditor'
@@ -15,16 +17,9 @@ import { useCollection } from '../../queries/collections'
 /** What agents remember about each user, visible and editable, and forgettable. */
 export function MemoryScreen() {
   const { t } = useTranslation()
-  const studio = useStudio()
   const userId = useArea('memory', (s) => s.userId)
   const filter = useArea('memory', (s) => s.filter)
   const [editing, setEditing] = useState<Memory | 'new' | null>(null)
-
-  useEffect(() => {
-    void studio.memory.getState().loadUsers()
-    void studio.memory.getState().reload()
-    void studio.memory.getState().loadFailures()
-  }, [studio])
 
   return (
     <div className="page page-fill">
@@ -58,7 +53,9 @@ export function MemoryScreen() {
 /** Learning that failed (model down, an answer without JSON): otherwise only in the server log. */
 function MemoryFailures() {
   const { t } = useTranslation()
-  const failures = useArea('memory', (s) => s.failures)
+  const { failures, error } = useMemoryFailures()
+  // The memories still work without it; the next event or visit asks again.
+  useErrorToast(error)
   const agents = useCollection('agents').items
   const formatDate = useFormatDate()
   if (!failures.length) return null

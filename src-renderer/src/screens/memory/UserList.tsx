@@ -2,6 +2,7 @@ import { SearchOutlined, UserOutlined } from '@ant-design/icons'
 import { Alert, Empty, Input, Skeleton } from 'antd'
 import { useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
+import { useMemoryUsers } from '../../queries/memory'
 import { useArea, useStudio } from '../../stores/hooks'
 import { useFormatDate } from '../../ui/format'
 import { translateError } from '../../api/errors'
@@ -11,9 +12,7 @@ export function UserList() {
   const { t } = useTranslation()
   const studio = useStudio()
   const formatDate = useFormatDate()
-  const users = useArea('memory', (s) => s.users)
-  const loaded = useArea('memory', (s) => s.usersLoaded)
-  const error = useArea('memory', (s) => s.usersError)
+  const { users, loaded, error } = useMemoryUsers()
   const selected = useArea('memory', (s) => s.userId)
   const [q, setQ] = useState('')
   const shown = useMemo(() => users.filter((u) => u.userId.toLowerCase().includes(q.trim().toLowerCase())), [users, q])
@@ -34,8 +33,8 @@ export function UserList() {
               className={`side-item ${u.userId === selected ? 'active' : ''}`}
               role="button"
               tabIndex={0}
-              onClick={() => void studio.memory.getState().select(u.userId)}
-              onKeyDown={(e) => e.key === 'Enter' && void studio.memory.getState().select(u.userId)}
+              onClick={() => studio.memory.getState().select(u.userId)}
+              onKeyDown={(e) => e.key === 'Enter' && studio.memory.getState().select(u.userId)}
               data-testid="memory-user"
             >
               <span className="mem-user-icon">
