@@ -105,12 +105,22 @@ describe('chat, editor, publishing, phone page and embed', () => {
   test('a streamed answer shows while it arrives, then as Markdown with highlighted code', async () => {
     await byTestId('ws-open-chat').click()
     await byTestId('chat-welcome').waitFor()
-    llm.script({ chunks: ['**Hello** ', ...words(40), '\n\n```js\nconst answer = 42\n```\n'], chunkDelayMs: 25 })
+    // The stream waits after a few words until the test has looked (a 1 s stream ended before the
+    // look now and then on the loaded CI machine).
+    let resume!: () => void
+    llm.script({
+      chunks: ['**Hello** ', ...words(40), '\n\n```js\nconst answer = 42\n```\n'],
+      chunkDelayMs: 25,
+      pauseAfterChunks: 5,
+      resume: new Promise<void>((r) => (resume = r))
+    })
     await byTestId('chat-input').fill('Hi there')
     await byTestId('chat-input').press('Enter')
     // Mid-stream: some words are on screen and the stop button is offered.
     await expect.poll(() => lastAnswer().textContent()).toMatch(/Hello word\d+/)
-    expect(await byTestId('chat-stop').isVisible()).toBe(true)
+    await byTestId('chat-stop').waitFor()
+    expect(await lastAnswer().getAttribute('data-status')).not.toBe('ok')
+    resume()
     await expect.poll(() => lastAnswer().getAttribute('data-status')).toBe('ok')
     await expect(lastAnswer().locator('strong').textContent()).resolves.toBe('Hello')
     await expect(lastAnswer().locator('.hljs-keyword').first().textContent()).resolves.toBe('const')
