@@ -2,7 +2,7 @@
 // (out/renderer: run `npx electron-vite build` first). Steps share one page and run in order.
 import { readFileSync } from 'node:fs'
 import { EVERYTHING_BIN } from '../integration/mcp/peers'
-import type { Page } from 'playwright-core'
+import type { Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { BootedServer } from '../utils/boot'
 import type { FakeLlm } from '../utils/fake-llm'
@@ -24,7 +24,13 @@ const go = async (area: string) => {
   await byTestId(`screen-${area}`).waitFor()
 }
 /** An item of the dropdown menu that is open now (closed menus stay in the DOM, hidden). */
-const menuItem = (id: string) => page.locator('.ant-dropdown:not(.ant-dropdown-hidden)').getByTestId(id)
+const openMenus = () => page.locator('.ant-dropdown:not(.ant-dropdown-hidden)')
+/** Opens a card's menu and picks an item, once the last menu has closed (antd keeps a closing one a moment: two matched). */
+async function choose(menuButton: Locator, item: string) {
+  await expect.poll(() => openMenus().count()).toBe(0)
+  await menuButton.click()
+  await openMenus().getByTestId(item).click()
+}
 /** Opens an antd Select and picks the option with this exact label. */
 async function pick(selectTestId: string, label: string) {
   await byTestId(selectTestId).click()
@@ -138,13 +144,11 @@ describe('studio shell in the browser', () => {
       quickPhrases: ['Where is the exit?']
     })
 
-    await card.getByTestId('agent-menu').click()
-    await menuItem('agent-duplicate').click()
+    await choose(card.getByTestId('agent-menu'), 'agent-duplicate')
     const copy = byTestId('agent-card').filter({ hasText: 'Museum guide (copy)' })
     await copy.waitFor()
     await shot('agents')
-    await copy.getByTestId('agent-menu').click()
-    await menuItem('agent-delete').click()
+    await choose(copy.getByTestId('agent-menu'), 'agent-delete')
     await byTestId('confirm-delete').click()
     await copy.waitFor({ state: 'detached' })
     await expect(byTestId('agent-card').count()).resolves.toBe(1)
@@ -152,8 +156,7 @@ describe('studio shell in the browser', () => {
 
   test('an agent exported to a file imports back as a new agent; a wrong file says why', async () => {
     const card = byTestId('agent-card').filter({ hasText: 'Museum guide' })
-    await card.getByTestId('agent-menu').click()
-    const [download] = await Promise.all([page.waitForEvent('download'), menuItem('agent-export').click()])
+    const [download] = await Promise.all([page.waitForEvent('download'), choose(card.getByTestId('agent-menu'), 'agent-export')])
     expect(download.suggestedFilename()).toBe('Museum guide.agent.json')
     const file = JSON.parse(readFileSync(await download.path(), 'utf8'))
     expect(file).toMatchObject({ format: 'agenta-agent', version: 1, agent: { name: 'Museum guide', quickPhrases: ['Where is the exit?'] } })
