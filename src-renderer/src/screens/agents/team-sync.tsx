@@ -5,12 +5,12 @@ import type { OnConflict, SyncDifference } from '@contract/team-sync'
 import { App, Button, Empty, List, Modal, Space, Table, Tag } from 'antd'
 import { useCallback, useState, type ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
-import type { Api } from '../../api/client'
 import { toApiError } from '../../api/errors'
 import { routeTo } from '../../shell/route'
 import { useStudio } from '../../stores/hooks'
 import { EmojiAvatar } from '../../ui/EmojiAvatar'
 import { useFeedback } from '../../ui/feedback'
+import { useTeamLink } from '../../queries/team-link'
 
 type Imported = ApiOutput<'agents.push'>
 type Direction = 'push' | 'pull'
@@ -19,15 +19,6 @@ interface Conflict {
   name: string
   differences: SyncDifference[]
   resolve(onConflict: OnConflict): void
-}
-
-/** Whether a team server is linked; asked when the menu opens (null: not allowed to know, e.g. not an admin). */
-async function linkOf(api: Api): Promise<ApiOutput<'teamLink.get'> | null> {
-  try {
-    return await api.call('teamLink.get', {})
-  } catch {
-    return null
-  }
 }
 
 const show = (v: unknown, empty: string): string => {
@@ -151,7 +142,9 @@ export function useTeamSync(agent: Agent): {
   const { api } = useStudio().connection
   const { fail, ok } = useFeedback()
   const { message } = App.useApp()
-  const [link, setLink] = useState<ApiOutput<'teamLink.get'> | null | undefined>(undefined)
+  const linkQuery = useTeamLink()
+  // Not allowed to know (null) or unreadable: no team items; not read yet: offered as not linked.
+  const link = linkQuery.isError ? null : linkQuery.data
   const [conflict, setConflict] = useState<Conflict | null>(null)
   const [pulling, setPulling] = useState(false)
   const linked = Boolean(link?.url && link.hasToken)
@@ -207,8 +200,8 @@ export function useTeamSync(agent: Agent): {
     )
 
   return {
-    // The menu asks whether a server is linked each time it opens; null (not allowed to know): no items.
-    refresh: () => void linkOf(api).then(setLink),
+    // The menu asks again whether a server is linked each time it opens (it may have been linked elsewhere).
+    refresh: () => void linkQuery.refetch(),
     items:
       link === null
         ? []

@@ -7,6 +7,7 @@ import { translateError } from '../../api/errors'
 import { useStudio } from '../../stores/hooks'
 import { useFeedback } from '../../ui/feedback'
 import { SettingCard } from './SettingRow'
+import { setTeamLink } from '../../queries/team-link'
 
 interface Values {
   url: string
@@ -19,7 +20,8 @@ type TestState = { ok: true; who: ApiOutput<'teamLink.test'> } | { ok: false; er
 /** Settings → Team server: where agents are pushed to and pulled from (core/team-link). The token is never shown again. */
 export function TeamServerSection() {
   const { t } = useTranslation()
-  const { api } = useStudio().connection
+  const studio = useStudio()
+  const { api } = studio.connection
   const { fail, ok } = useFeedback()
   const [form] = Form.useForm<Values>()
   const [link, setLink] = useState<ApiOutput<'teamLink.get'> | null>(null)
@@ -40,7 +42,7 @@ export function TeamServerSection() {
     setBusy('save')
     setTest(null)
     try {
-      const next = await api.call('teamLink.set', { url: v.url.trim() || null, ...(v.token.trim() && { token: v.token.trim() }) })
+      const next = await setTeamLink(studio, { url: v.url.trim() || null, ...(v.token.trim() && { token: v.token.trim() }) })
       setLink(next)
       form.setFieldsValue({ url: next.url ?? '', token: '' })
       ok(next.url ? t('teamSync.linked', { url: next.url }) : t('teamSync.unlinked'))
