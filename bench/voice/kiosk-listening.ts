@@ -73,16 +73,24 @@ const WATCH = `(() => {
     return f(input, init)
   }
   addEventListener('DOMContentLoaded', () => {
-    const audio = document.querySelector('[data-testid=kiosk-audio]')
     let pausedSrc = ''
-    audio.addEventListener('pause', () => {
-      if (audio.ended) return
-      w.bench.pauses.push(performance.now())
-      pausedSrc = audio.src
-    })
-    // The same sentence going on after a pause: a hold that did not become a barge-in.
-    audio.addEventListener('play', () => { if (pausedSrc && audio.src === pausedSrc) w.bench.resumed++; pausedSrc = '' })
+    // The avatar's voice plays in a frame the kiosk renews (digitalhuman/audio/framed-audio.ts):
+    // every new frame's <audio> is watched.
+    const hook = (frame) => {
+      const audio = frame.contentDocument.querySelector('audio')
+      audio.addEventListener('pause', () => {
+        if (audio.ended) return
+        w.bench.pauses.push(performance.now())
+        pausedSrc = audio.src
+      })
+      // The same sentence going on after a pause: a hold that did not become a barge-in.
+      audio.addEventListener('play', () => { if (pausedSrc && audio.src === pausedSrc) w.bench.resumed++; pausedSrc = '' })
+    }
     const root = document.querySelector('[data-testid=kiosk]')
+    root.querySelectorAll('[data-testid=kiosk-audio-frame]').forEach(hook)
+    new MutationObserver((records) => {
+      for (const r of records) for (const n of r.addedNodes) if (n.dataset?.testid === 'kiosk-audio-frame') hook(n)
+    }).observe(root, { childList: true })
     new MutationObserver(() => root.dataset.state === 'listening' && w.bench.listening.push(performance.now())).observe(root, { attributes: true, attributeFilter: ['data-state'] })
   })
 })()`
