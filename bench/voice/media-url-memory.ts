@@ -13,20 +13,26 @@
 //   offline-ctx    decode each clip in a new OfflineAudioContext (the lips' envelope, before the fix)
 //   shared-ctx     decode each clip in one OfflineAudioContext kept for the page
 //   wav-js         decode each clip's PCM in JS (digitalhuman/audio/wav.ts's decodeWav, bundled below)
+//   fetch          fetch each clip from the server (a new URL each time), as /speech/synthesize answers
+//   post           post each clip to the server, as /speech/transcribe gets an utterance
+//
+// --driver bare drives Chromium over CDP without Playwright (bare-cdp.ts): Playwright enables the
+// Network domain, whose inspector buffer keeps fetched and loaded bodies; compare both drivers.
 //
 // With a load kind, --play also plays each loaded clip to its end (at 16× speed) and --decode
 // new|shared|js also decodes it for the lips (a new OfflineAudioContext, one kept, or wav.ts), as
 // the kiosk's speaker does per sentence.
 //
-//   npx tsx bench/voice/media-url-memory.ts [--kind data] [--loads 2000] [--step 250] [--play] [--decode new]
+//   npx tsx bench/voice/media-url-memory.ts [--kind data] [--loads 2000] [--step 250] [--play] [--decode new] [--driver bare]
 import { readFileSync } from 'node:fs'
 import { createServer } from 'node:http'
 import { parseArgs } from 'node:util'
 import { decodeWav } from '../../digitalhuman/audio/wav'
 import { launchBrowser } from '../../tests/utils/browser'
+import { openBarePage } from './bare-cdp'
 import { fakeSpeechWav } from '../../tests/utils/fake-speech'
 
-const KINDS = ['blob', 'data', 'data-js', 'fresh-element', 'same-data', 'frame', 'reader', 'offline-ctx', 'shared-ctx', 'wav-js'] as const
+const KINDS = ['blob', 'data', 'data-js', 'fresh-element', 'same-data', 'frame', 'reader', 'offline-ctx', 'shared-ctx', 'wav-js', 'fetch', 'post'] as const
 type Kind = (typeof KINDS)[number]
 const { values } = parseArgs({
   options: {
@@ -34,7 +40,8 @@ const { values } = parseArgs({
     loads: { type: 'string', default: '2000' },
     step: { type: 'string', default: '250' },
     play: { type: 'boolean', default: false },
-    decode: { type: 'string', default: 'none' }
+    decode: { type: 'string', default: 'none' },
+    driver: { type: 'string', default: 'playwright' }
   }
 })
 if (!KINDS.includes(values.kind as Kind)) throw new Error(`--kind is one of ${KINDS.join(', ')}`)
@@ -42,27 +49,48 @@ const kind = values.kind as Kind
 const play = values.play
 const decode = values.decode as 'none' | 'new' | 'shared' | 'js'
 if (!['none', 'new', 'shared', 'js'].includes(decode)) throw new Error('--decode is none, new, shared or js')
-const label = `${kind}${play ? ' --play' : ''}${decode !== 'none' ? ` --decode ${decode}` : ''}`
+const bare = values.driver === 'bare'
+const label = `${bare ? '[bare CDP] ' : '[playwright] '}${kind}${play ? ' --play' : ''}${decode !== 'none' ? ` --decode ${decode}` : ''}`
 const wav = fakeSpeechWav('The exit is behind you, past the gift shop.')
 const server = createServer((req, res) => {
-  if (req.url === '/wav') return res.writeHead(200, { 'content-type': 'audio/wav' }).end(wav)
+  if (req.url?.startsWith('/wav')) return res.writeHead(200, { 'content-type': 'audio/wav' }).end(wav)
+  if (req.method === 'POST') return req.resume().on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'))
   res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><audio id=a></audio>')
 })
 await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
-const browser = await launchBrowser()
-const page = await browser.newPage()
-await page.goto(`http://127.0.0.1:${(server.address() as { port: number }).port}/`)
+const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/`
 // The page gets the same decoder the product uses (a plain function, no imports); tsx names
 // functions with a __name helper that the page lacks.
-await page.evaluate(`window.__name = (f) => f; window.decodeWav = ${decodeWav.toString()}`)
-const cdp = await page.context().newCDPSession(page)
-const browserCdp = await browser.newBrowserCDPSession()
-const rendererMb = async () => {
-  await cdp.send('HeapProfiler.collectGarbage')
-  const { processInfo } = (await browserCdp.send('SystemInfo.getProcessInfo')) as { processInfo: { type: string; id: number }[] }
-  let kb = 0
-  for (const p of processInfo.filter((x) => x.type === 'renderer')) kb += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${p.id}/status`, 'utf8'))?.[1] ?? 0)
-  return kb / 1024
+const prelude = `window.__name = (f) => f; window.decodeWav = ${decodeWav.toString()}`
+let evaluate: <A>(fn: (a: A) => Promise<void>, arg: A) => Promise<void>
+let rendererMb: () => Promise<number>
+let pressure: () => Promise<void>
+let close: () => Promise<void>
+if (bare) {
+  const page = await openBarePage(url)
+  await page.evaluate(prelude)
+  evaluate = (fn, arg) => page.evaluate(`(${fn.toString()})(${JSON.stringify(arg)})`)
+  rendererMb = () => page.rendererMb()
+  pressure = () => page.send('Memory.simulatePressureNotification', { level: 'critical' })
+  close = () => page.close()
+} else {
+  const browser = await launchBrowser()
+  const page = await browser.newPage()
+  await page.goto(url)
+  await page.evaluate(prelude)
+  const cdp = await page.context().newCDPSession(page)
+  const browserCdp = await browser.newBrowserCDPSession()
+  evaluate = (fn, arg) => page.evaluate(fn as never, arg)
+  rendererMb = async () => {
+    await cdp.send('HeapProfiler.collectGarbage')
+    const { processInfo } = (await browserCdp.send('SystemInfo.getProcessInfo')) as { processInfo: { type: string; id: number }[] }
+    let kb = 0
+    for (const p of processInfo.filter((x) => x.type === 'renderer'))
+      kb += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${p.id}/status`, 'utf8'))?.[1] ?? 0)
+    return kb / 1024
+  }
+  pressure = async () => void (await pressure())
+  close = () => browser.close()
 }
 const loads = Number(values.loads)
 const step = Number(values.step)
@@ -70,8 +98,8 @@ const first = await rendererMb()
 const mbs = [first]
 process.stdout.write(`${label}: 0 → ${first.toFixed(1)} MB\n`)
 for (let done = 0; done < loads; done += step) {
-  await page.evaluate(
-    async ({ kind, step, done, play, decode }) => {
+  await evaluate(
+    async ({ kind, step, done, play, decode }: { kind: Kind; step: number; done: number; play: boolean; decode: string }) => {
       const w = window as unknown as { decodeWav(b: Uint8Array): { samples: Float32Array }; shared?: OfflineAudioContext; sink?: number }
       const bytes = new Uint8Array(await (await fetch('/wav')).arrayBuffer())
       let audio = document.getElementById('a') as HTMLAudioElement
@@ -115,6 +143,14 @@ for (let done = 0; done < loads; done += step) {
           w.sink = w.decodeWav(bytes.slice()).samples.length
           continue
         }
+        if (kind === 'fetch') {
+          w.sink = (await (await fetch(`/wav?${n}`)).arrayBuffer()).byteLength
+          continue
+        }
+        if (kind === 'post') {
+          w.sink = (await (await fetch('/post', { method: 'POST', headers: { 'content-type': 'audio/wav' }, body: blob })).json()) ? 1 : 0
+          continue
+        }
         if (kind === 'reader') {
           w.sink = (await viaReader(blob)).length
           continue
@@ -153,8 +189,8 @@ process.stdout.write(
 )
 // What of it Chromium gives back when the system is short of memory (its caches and the allocator's
 // free pages are purged then; what stays is held by something).
-await browserCdp.send('Memory.simulatePressureNotification', { level: 'critical' })
+await pressure()
 await new Promise((r) => setTimeout(r, 3000))
 process.stdout.write(`after a critical memory-pressure signal: ${(await rendererMb()).toFixed(1)} MB\n`)
-await browser.close()
+await close()
 server.close()
