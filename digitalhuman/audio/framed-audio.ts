@@ -1,11 +1,11 @@
 /**
  * An <audio> element in its own empty same-origin <iframe>, which renew() replaces. Chromium keeps,
- * per document, something of every distinct media URL an element of that document loaded — about the
- * clip's size, even from data: URLs, after the element has moved on, until a few hundred clips — and
- * lets it go only with the document: a kiosk speaking every sentence from a new URL grew its renderer
- * ~2 MB a minute (bench/voice/README.md: `media-url-memory.ts --kind data` against `--kind frame`).
- * A page that speaks all day plays through one of these and renews it between visitors. The element
- * is still an <audio> element of this page's renderer, so echo cancellation treats it as before.
+ * per document, about a clip's size for every distinct data: URL an element of that document loaded
+ * (the speaker's sentences, ./data-url.ts), after the element has moved on, until a few hundred, and
+ * lets it go only with the document (bench/voice/README.md: `media-url-memory.ts --kind data` ~85 KB
+ * a clip, `--kind frame` nothing). A page speaking all day plays through one of these and renews it
+ * between visitors. It is still an <audio> element of this page's renderer: echo cancellation treats
+ * it as before (tests/e2e/kiosk-listening.test.ts).
  */
 export class FramedAudio {
   private frame: HTMLIFrameElement | undefined
