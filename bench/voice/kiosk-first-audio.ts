@@ -59,7 +59,7 @@ async function main() {
     for (let i = 0; i < rounds; i++) {
       llm.script({ text: 'Welcome to the hall of bronzes. The exit is behind you.' })
       await page.evaluate(() => {
-        const audio = document.querySelector('[data-testid=kiosk-audio]') as HTMLAudioElement
+        const audio = (document.querySelector('[data-testid=kiosk-audio-frame]') as HTMLIFrameElement).contentDocument!.querySelector('audio')!
         const w = window as unknown as { played: number }
         w.played = 0
         audio.addEventListener('playing', () => (w.played ||= performance.now()), { once: true })

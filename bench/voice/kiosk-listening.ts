@@ -6,7 +6,7 @@
 // Chromium, the server and the fake model server (instant ASR, TTS with a fixed latency) in one run.
 //
 //   npx electron-vite build            # the kiosk page and the VAD files come from out/renderer
-//   node --expose-gc --import tsx bench/voice/kiosk-listening.ts [--rounds 20] [--soak-minutes 30]
+//   node --expose-gc --import tsx bench/voice/kiosk-listening.ts [--rounds 20] [--soak-minutes 30] [--soak-driver bare|playwright]
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -14,13 +14,17 @@ import type { Page } from 'playwright-core'
 import { startServer } from '../../src-main/server'
 import { bootRuntime } from '../../tests/utils/boot'
 import { startFakeLlm } from '../../tests/utils/fake-llm'
-import { launchWithMic, micTrack } from '../../tests/utils/fake-mic'
+import { launchWithMic, micArgs, micTrack } from '../../tests/utils/fake-mic'
+import { openBarePage } from './bare-cdp'
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 const { values } = parseArgs({
   options: {
     rounds: { type: 'string', default: '20' },
     'soak-minutes': { type: 'string', default: '0' },
-    'tts-delay': { type: 'string', default: '100' }
+    'tts-delay': { type: 'string', default: '100' },
+    'soak-driver': { type: 'string', default: 'bare' }
   }
 })
 const rounds = Number(values.rounds)
@@ -31,8 +35,10 @@ const REDEMPTION_MS = 600
 
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))]
 const row = (name: string, xs: number[], target?: number) =>
-  `${name.padEnd(48)} p50 ${pct(xs, 50).toFixed(0).padStart(5)} ms   p90 ${pct(xs, 90).toFixed(0).padStart(5)} ms` +
-  (target ? `   p50/target ${(pct(xs, 50) / target).toFixed(2)} (target ${target} ms)` : '')
+  !xs.length
+    ? `${name.padEnd(48)} no samples`
+    : `${name.padEnd(48)} p50 ${pct(xs, 50).toFixed(0).padStart(5)} ms   p90 ${pct(xs, 90).toFixed(0).padStart(5)} ms` +
+      (target ? `   p50/target ${(pct(xs, 50) / target).toFixed(2)} (target ${target} ms)` : '')
 
 /**
  * Watches the page: the microphone's own samples (a second listener on the stream the VAD opens)
@@ -73,16 +79,24 @@ const WATCH = `(() => {
     return f(input, init)
   }
   addEventListener('DOMContentLoaded', () => {
-    const audio = document.querySelector('[data-testid=kiosk-audio]')
     let pausedSrc = ''
-    audio.addEventListener('pause', () => {
-      if (audio.ended) return
-      w.bench.pauses.push(performance.now())
-      pausedSrc = audio.src
-    })
-    // The same sentence going on after a pause: a hold that did not become a barge-in.
-    audio.addEventListener('play', () => { if (pausedSrc && audio.src === pausedSrc) w.bench.resumed++; pausedSrc = '' })
+    // The avatar's voice plays in a frame the kiosk renews (digitalhuman/audio/framed-audio.ts):
+    // every new frame's <audio> is watched.
+    const hook = (frame) => {
+      const audio = frame.contentDocument.querySelector('audio')
+      audio.addEventListener('pause', () => {
+        if (audio.ended) return
+        w.bench.pauses.push(performance.now())
+        pausedSrc = audio.src
+      })
+      // The same sentence going on after a pause: a hold that did not become a barge-in.
+      audio.addEventListener('play', () => { if (pausedSrc && audio.src === pausedSrc) w.bench.resumed++; pausedSrc = '' })
+    }
     const root = document.querySelector('[data-testid=kiosk]')
+    root.querySelectorAll('[data-testid=kiosk-audio-frame]').forEach(hook)
+    new MutationObserver((records) => {
+      for (const r of records) for (const n of r.addedNodes) if (n.dataset?.testid === 'kiosk-audio-frame') hook(n)
+    }).observe(root, { childList: true })
     new MutationObserver(() => root.dataset.state === 'listening' && w.bench.listening.push(performance.now())).observe(root, { attributes: true, attributeFilter: ['data-state'] })
   })
 })()`
@@ -176,39 +190,62 @@ async function main() {
   }
 
   // Part 2: the soak. Visitor → answer → idle reset (greeting) → the next visitor, for N minutes.
+  // Driven over bare CDP (bare-cdp.ts), not Playwright: Playwright enables the Network domain,
+  // whose inspector buffer keeps every /speech/synthesize answer (~1 MB a minute here) and would be
+  // measured as the kiosk's (`--soak-driver playwright` measures it that way, for comparison).
   if (soakMinutes > 0) {
     llm.reset()
     const idle = 3
     llm.script(...Array.from({ length: Math.ceil(soakMinutes * 10) + 20 }, () => ({ text: 'The exit is behind you, past the gift shop.' })))
     const track = micTrack([{ say: 'Excuse me, where is the exit?' }, { silence: 11 }])
-    const browser = await launchWithMic(track)
-    const page: Page = await browser.newPage()
-    const cdp = await page.context().newCDPSession(page)
-    await cdp.send('Performance.enable')
-    const browserCdp = await browser.newBrowserCDPSession()
-    /** Resident memory of the browser's renderer processes (JS heap, wasm memory, audio, DOM), from /proc. */
-    const rendererRss = async () => {
-      const { processInfo } = (await browserCdp.send('SystemInfo.getProcessInfo')) as { processInfo: { type: string; id: number }[] }
-      let kb = 0
-      for (const p of processInfo.filter((x) => x.type === 'renderer')) {
-        const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${p.id}/status`, 'utf8'))
-        kb += m ? Number(m[1]) : 0
+    const url = `${server.url}/kiosk/${agent.uuid}?lang=en&idle=${idle}`
+    let evaluate: <T>(expression: string) => Promise<T>
+    let send: (method: string, params?: object) => Promise<any>
+    let rendererRss: () => Promise<number>
+    let closeBrowser: () => Promise<void>
+    if (values['soak-driver'] === 'playwright') {
+      const browser = await launchWithMic(track)
+      const page: Page = await browser.newPage()
+      const cdp = await page.context().newCDPSession(page)
+      const browserCdp = await browser.newBrowserCDPSession()
+      await page.goto(url)
+      evaluate = (expression) => page.evaluate(expression)
+      send = (method, params) => cdp.send(method as 'Performance.enable', params)
+      /** Resident memory of the browser's renderer processes (JS heap, wasm memory, audio, DOM), from /proc. */
+      rendererRss = async () => {
+        const { processInfo } = (await browserCdp.send('SystemInfo.getProcessInfo')) as { processInfo: { type: string; id: number }[] }
+        let kb = 0
+        for (const p of processInfo.filter((x) => x.type === 'renderer')) {
+          const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${p.id}/status`, 'utf8'))
+          kb += m ? Number(m[1]) : 0
+        }
+        return kb / 1024
       }
-      return kb * 1024
+      closeBrowser = () => browser.close()
+    } else {
+      const page = await openBarePage(url, micArgs(track))
+      evaluate = page.evaluate
+      send = page.send
+      rendererRss = page.rendererMb
+      closeBrowser = page.close
     }
-    await page.goto(`${server.url}/kiosk/${agent.uuid}?lang=en&idle=${idle}`)
-    await page.waitForFunction(() => document.querySelector('[data-testid=kiosk-live]')?.getAttribute('data-live') === 'on', null, { timeout: 60_000 })
+    await send('Performance.enable')
+    const live = `document.querySelector('[data-testid=kiosk-live]')?.getAttribute('data-live') === 'on'`
+    for (let t = Date.now(); !(await evaluate<boolean>(live).catch(() => false));) {
+      if (Date.now() - t > 60_000) throw new Error('the kiosk did not start listening within 60 s')
+      await sleep(500)
+    }
     const gc = (globalThis as { gc?: () => void }).gc
     const measure = async () => {
-      await cdp.send('HeapProfiler.collectGarbage')
-      const { metrics } = await cdp.send('Performance.getMetrics')
+      await send('HeapProfiler.collectGarbage')
+      const { metrics } = await send('Performance.getMetrics')
       const m = Object.fromEntries(metrics.map((x: { name: string; value: number }) => [x.name, x.value]))
       gc?.()
       const mem = process.memoryUsage()
-      const resets = Number(await page.getByTestId('kiosk').getAttribute('data-reset'))
+      const resets = Number(await evaluate<string>(`document.querySelector('[data-testid=kiosk]').dataset.reset ?? '0'`))
       return {
         heap: m.JSHeapUsedSize as number,
-        renderer: await rendererRss(),
+        renderer: (await rendererRss()) * 1048576,
         nodes: m.Nodes as number,
         listeners: m.JSEventListeners as number,
         rss: mem.rss,
@@ -218,12 +255,12 @@ async function main() {
     }
     // Warm-up before the baseline (caches, JIT, the model's first runs, wasm memory at its peak):
     // a minute, or two visitor cycles if longer.
-    await page.waitForTimeout(Math.max(60_000, track.seconds * 2000))
+    await sleep(Math.max(60_000, track.seconds * 2000))
     const base = await measure()
     const started = Date.now()
     const samples = [base]
     while (Date.now() - started < soakMinutes * 60_000) {
-      await page.waitForTimeout(Math.min(60_000, soakMinutes * 60_000 - (Date.now() - started)))
+      await sleep(Math.min(60_000, soakMinutes * 60_000 - (Date.now() - started)))
       samples.push(await measure())
     }
     const end = samples.at(-1)!
@@ -231,7 +268,7 @@ async function main() {
     const mb = (b: number) => `${(b / 1048576).toFixed(1)} MB`
     const growth = (a: number, b: number) => `${(((b - a) / a) * 100).toFixed(1)}%`
     const soak = [
-      `kiosk soak: ${soakMinutes} min, ${chats} answered visitors, ${end.resets - base.resets} idle resets after warm-up`,
+      `kiosk soak (${values['soak-driver'] === 'playwright' ? 'Playwright, Network domain on' : 'bare CDP'}): ${soakMinutes} min, ${chats} answered visitors, ${end.resets - base.resets} idle resets after warm-up`,
       `renderer processes RSS        ${mb(base.renderer)} → ${mb(end.renderer)}   growth ${growth(base.renderer, end.renderer)} (target < 10%)`,
       `renderer JS heap (after GC)   ${mb(base.heap)} → ${mb(end.heap)}   growth ${growth(base.heap, end.heap)}`,
       `renderer DOM nodes            ${base.nodes} → ${end.nodes}   listeners ${base.listeners} → ${end.listeners}`,
@@ -242,7 +279,7 @@ async function main() {
       `            JS listeners      ${samples.map((x) => x.listeners).join(' ')}`
     ]
     process.stdout.write(soak.join('\n') + '\n')
-    await browser.close()
+    await closeBrowser()
   }
   await server.close()
   await booted.close()

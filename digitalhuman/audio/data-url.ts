@@ -1,9 +1,11 @@
 /**
- * Audio bytes as a data: URL for an <audio> element, not a blob: URL. Chromium's media stack keeps
- * what it loaded from each distinct blob: URL (≈ 0.12 MB a sentence here) after the URL is revoked
- * and the element has moved on, up to a few hundred MB: a kiosk that speaks all day grew its
- * renderer by ~2.8 MB a minute (bench/voice/README.md). A data: URL is played from memory and let
- * go with it. Pages that play these need `media-src data:` in their CSP.
+ * Audio bytes as a data: URL for an <audio> element. Each distinct data: URL an element loads keeps
+ * about the clip's size in the element's document until a few hundred of them (bench/voice/README.md,
+ * `media-url-memory.ts --kind data`, with or without DevTools): a page speaking all day plays through
+ * a FramedAudio (./framed-audio.ts) and renews it. The switch from blob: URLs came from a soak in
+ * which revoked blob: loads seemed to pile up; that was the DevTools Network buffer of the
+ * benchmark's own driver (Playwright): without DevTools they keep nothing (`--kind blob --driver
+ * bare`). Pages that play these need `media-src data:` in their CSP.
  */
 export function audioDataUrl(bytes: ArrayBuffer, mime: string): Promise<string> {
   return new Promise((resolve, reject) => {

@@ -77,7 +77,7 @@ async function openKiosk(mic: MicPart[] | 'denied', query = ''): Promise<Kiosk> 
     w.states = []
     // The avatar paused mid-sentence (a hold or a barge-in), not at a sentence's end.
     w.pauses = 0
-    const audio = document.querySelector('[data-testid=kiosk-audio]') as HTMLAudioElement
+    const audio = (document.querySelector('[data-testid=kiosk-audio-frame]') as HTMLIFrameElement).contentDocument!.querySelector('audio')!
     audio.addEventListener('pause', () => !audio.ended && w.pauses++)
     const sub = document.querySelector('[data-testid=kiosk-subtitle]')!
     new MutationObserver(() => sub.textContent && w.subtitles.push(sub.textContent)).observe(sub, { childList: true, characterData: true, subtree: true })
@@ -97,7 +97,7 @@ function sampleMouthUntilIdle(page: Page) {
     () =>
       new Promise<{ playing: number[]; silent: number[] }>((resolve, reject) => {
         const svg = () => document.querySelector('[data-testid=kiosk-avatar] svg') as SVGSVGElement
-        const audio = document.querySelector('[data-testid=kiosk-audio]') as HTMLAudioElement
+        const audio = (document.querySelector('[data-testid=kiosk-audio-frame]') as HTMLIFrameElement).contentDocument!.querySelector('audio')!
         const root = document.querySelector('[data-testid=kiosk]') as HTMLElement
         const out = { playing: [] as number[], silent: [] as number[] }
         let started = false
@@ -172,7 +172,11 @@ describe('kiosk listening hands-free', { timeout: 120_000 }, () => {
     await expect.poll(() => state(k.page), { timeout: 10_000 }).toBe('speaking')
     // The visitor's voice arrives while the avatar talks: it stops (the <audio> pauses) and listens.
     await expect.poll(() => state(k.page), { timeout: 15_000 }).toBe('listening')
-    expect(await k.page.getByTestId('kiosk-audio').evaluate((a: HTMLAudioElement) => a.paused)).toBe(true)
+    expect(
+      await k.page.evaluate(
+        () => (document.querySelector('[data-testid=kiosk-audio-frame]') as HTMLIFrameElement).contentDocument!.querySelector('audio')!.paused
+      )
+    ).toBe(true)
     await expect.poll(() => k.page.getByTestId('kiosk-subtitle').textContent(), { timeout: 20_000 }).toBe('The exit is behind you.')
     expect(chats()[0].aborted).toBe(true)
     const subs: string[] = await k.page.evaluate(() => (window as any).subtitles)

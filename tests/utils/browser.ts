@@ -4,7 +4,7 @@ import { chromium, type Browser, type BrowserContextOptions, type Page } from 'p
 export const CHROMIUM_PATH = '/usr/bin/chromium'
 
 // Quiet, deterministic Chromium: no sandbox (containers), no GPU, nothing phoning home.
-const ARGS = [
+export const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
   '--disable-background-networking',
@@ -25,7 +25,7 @@ export async function launchBrowser(extraArgs: string[] = []): Promise<Browser> 
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(`Chromium not found at ${CHROMIUM_PATH}: the browser tests need it. Install it with: apt-get install -y chromium`)
   }
-  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...ARGS, ...extraArgs], headless: true })
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, ...extraArgs], headless: true })
   launched.add(browser)
   browser.on('disconnected', () => launched.delete(browser))
   return browser

@@ -66,9 +66,14 @@ export const readTrack = (t: MicTrack) => decodeWav(new Uint8Array(readFileSync(
  * that refuses every page the microphone. Autoplay needs no gesture, as on a kiosk.
  */
 export function launchWithMic(mic: MicTrack | 'denied'): Promise<Browser> {
+  return launchBrowser(micArgs(mic))
+}
+
+/** Chromium's switches for launchWithMic (for a browser launched another way). */
+export function micArgs(mic: MicTrack | 'denied'): string[] {
   const media =
     mic === 'denied'
       ? ['--use-fake-device-for-media-stream', '--deny-permission-prompts']
       : ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-audio-capture=${mic.file}`]
-  return launchBrowser([AUTOPLAY, ...media])
+  return [AUTOPLAY, ...media]
 }

@@ -25,8 +25,8 @@ export interface StageSpeaker {
 
 export interface StageOptions {
   label: string
-  /** The element the built-in avatar's speech plays through (the kiosk keeps it in its DOM). */
-  audio: HTMLAudioElement
+  /** The element the built-in avatar's speech plays through now (the kiosk renews it per visitor). */
+  audio: () => HTMLAudioElement
   /** The page's language: the operator's messages when an avatar falls back are in it. */
   lang: KioskLang
 }
@@ -74,7 +74,7 @@ export class AvatarStage {
     this.events = events
     if (this.kind === 'photoreal' && this.photoreal) return this.photoreal
     // AvatarSpeaker already treats an item without audio as text-only (exactOptionalPropertyTypes tells the types apart).
-    return new AvatarSpeaker(this.shown, { audio: this.opts.audio, ...events }) as unknown as StageSpeaker
+    return new AvatarSpeaker(this.shown, { audio: this.opts.audio(), ...events }) as unknown as StageSpeaker
   }
 
   setState(state: AvatarState): void {
@@ -115,7 +115,7 @@ export class AvatarStage {
         onProblem: (p) => this.events.onProblem?.(p),
         onSpeaking: (on) => (this.host.dataset.speaking = String(on))
       },
-      () => new AvatarSpeaker(this.avatar, { audio: this.opts.audio })
+      () => new AvatarSpeaker(this.avatar, { audio: this.opts.audio() })
     )
     if (started.kind === 'builtin') {
       video.remove()

@@ -5,6 +5,7 @@
 // streams (segmenter → the server's /speech/synthesize → AvatarSpeaker), with subtitles. A visitor
 // who starts speaking, or a new question, interrupts the old answer (barge-in); after `idleSeconds` alone it clears the
 // conversation and greets again. No provider key reaches the page: only the agent's public key.
+import { FramedAudio } from '../../../digitalhuman/audio/framed-audio'
 import type { SentenceAudio } from '../../../digitalhuman/avatar/speaker'
 import type { AvatarState } from '../../../digitalhuman/avatar/svg-avatar'
 import { SpeechQueue } from '../../../digitalhuman/speech/speech-queue'
@@ -29,6 +30,11 @@ export interface KioskOptions {
 
 /** A recording shorter than this is a tap, not a question. */
 const MIN_RECORDING_SECONDS = 0.3
+/**
+ * Answers spoken through one <audio> frame before a new one, when no idle reset came between (a
+ * busy hall): what the frame's document keeps of each sentence goes with it (framed-audio.ts).
+ */
+const TURNS_PER_AUDIO_FRAME = 20
 
 interface Turn {
   abort: AbortController
@@ -59,7 +65,9 @@ export class Kiosk {
   private readonly mic = el('button', { class: 'k-mic', 'data-testid': 'kiosk-mic', type: 'button' })
   /** Hands-free mode: shows that the kiosk listens (data-live: starting, on, denied, off). */
   private readonly live = el('span', { class: 'k-live', 'data-testid': 'kiosk-live', hidden: '' })
-  private readonly audio = el('audio', { 'data-testid': 'kiosk-audio' })
+  /** The avatar's voice: an <audio> element in a frame renewed per visitor (framed-audio.ts). */
+  private readonly audio: FramedAudio
+  private turnsOnAudio = 0
   /** The chat avatar by its kind (built-in, photoreal, 3D): ./avatar-stage.ts. */
   private readonly stage: AvatarStage
   private readonly recorder = new PushToTalk()
@@ -110,9 +118,10 @@ export class Kiosk {
     for (const ev of ['pointerup', 'pointerleave', 'pointercancel'] as const) this.mic.addEventListener(ev, () => void this.stopListening())
     const captions = el('section', { class: 'k-captions' })
     captions.append(this.question, this.subtitle, this.notice)
-    this.root.append(top, stage, this.welcome, captions, phrases, form, this.audio)
+    this.root.append(top, stage, this.welcome, captions, phrases, form)
     host.append(this.root)
-    this.stage = new AvatarStage(stage, cfg.digitalHuman, { label: cfg.name, audio: this.audio, lang: t.lang })
+    this.audio = new FramedAudio(this.root, { 'data-testid': 'kiosk-audio' }, { 'data-testid': 'kiosk-audio-frame' })
+    this.stage = new AvatarStage(stage, cfg.digitalHuman, { label: cfg.name, audio: () => this.audio.element, lang: t.lang })
     for (const ev of ['pointerdown', 'keydown'] as const) this.root.addEventListener(ev, () => this.touch())
     this.setState('idle')
     this.touch()
@@ -164,6 +173,9 @@ export class Kiosk {
     // Nobody has asked anything since the last reset: do not greet an empty hall again and again.
     if (!this.sessionId && !this.question.textContent) return
     this.interrupt()
+    // The next visitor is heard through a fresh document: the last one's sentences are let go.
+    this.audio.renew()
+    this.turnsOnAudio = 0
     this.sessionId = null
     this.question.textContent = ''
     this.subtitle.textContent = ''
@@ -188,6 +200,11 @@ export class Kiosk {
   }
 
   private startSpeaking(): Turn {
+    // No turn speaks now (ask() waited for the last one, idleReset() interrupted it).
+    if (++this.turnsOnAudio > TURNS_PER_AUDIO_FRAME) {
+      this.audio.renew()
+      this.turnsOnAudio = 1
+    }
     const abort = new AbortController()
     // A photoreal service speaks the text itself: no audio is synthesized for it.
     const queue = new SpeechQueue<SentenceAudio | undefined>(
@@ -350,7 +367,8 @@ export class Kiosk {
 
   /** Our own voice is on the speaker: the barge-in rule is stricter then (barge-in.ts). */
   private avatarTalking(): boolean {
-    return this.state === 'speaking' || (!this.audio.paused && !this.audio.ended)
+    const audio = this.audio.element
+    return this.state === 'speaking' || (!audio.paused && !audio.ended)
   }
 
   /**
@@ -359,17 +377,18 @@ export class Kiosk {
    * a photoreal service speaks on until the barge-in itself.
    */
   private hold(on: boolean): void {
+    const audio = this.audio.element
     if (on) {
-      if (!this.turn || this.audio.paused || this.audio.ended) return
+      if (!this.turn || audio.paused || audio.ended) return
       this.held = true
-      this.audio.pause()
+      audio.pause()
       return
     }
     if (!this.held) return
     this.held = false
     // Autoplay is allowed on a kiosk; should play() fail, the sentence stays paused and the turn's
     // next barge-in or question ends it.
-    if (this.turn) this.audio.play().catch(() => undefined)
+    if (this.turn) audio.play().catch(() => undefined)
   }
 
   /** Barge-in by voice: the avatar stops at the visitor's first words and the old answer is cancelled. */
