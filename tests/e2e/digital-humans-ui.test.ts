@@ -75,7 +75,9 @@ function sampleMouth(p: Page, scope: string, mouth = 'svg') {
     ([sel, mouthSel]) =>
       new Promise<{ playing: number[]; after: number[] }>((done, fail) => {
         const root = document.querySelector(sel)!
-        const audio = root.querySelector('audio') as HTMLAudioElement
+        // The editor's preview plays through its own <audio>, the kiosk through one in a frame (framed-audio.ts).
+        const frame = root.querySelector<HTMLIFrameElement>('[data-testid=kiosk-audio-frame]')
+        const audio = (frame ? frame.contentDocument! : root).querySelector('audio')!
         const out = { playing: [] as number[], after: [] as number[] }
         let started = false
         const limit = setTimeout(() => fail(new Error('the avatar did not speak within 20 s')), 20_000)
