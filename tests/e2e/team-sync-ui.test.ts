@@ -54,35 +54,22 @@ describe.each(['en', 'zh-CN'] as const)('team sync conflict dialog (%s)', (langu
   let teamId = ''
   const s = strings[language]
   const byTestId = (id: string) => page.getByTestId(id)
-  const menuItem = (id: string) => page.locator('.ant-dropdown:not(.ant-dropdown-hidden)').getByTestId(id)
   const teamAgent = async (id: string) => (await team.api('GET', `/api/agents/${id}`)).body
   const teamNames = async () => (await team.api('GET', '/api/agents')).body.map((a: { name: string }) => a.name)
 
-  /** Opens the card's menu and clicks an item, again until it is there (a click can be lost on a loaded machine). */
+  const openMenus = () => page.locator('.ant-dropdown:not(.ant-dropdown-hidden)')
+  const openMenu = async () => {
+    // Once the last menu has closed (antd keeps a closing one a moment: two would match an item).
+    await expect.poll(() => openMenus().count()).toBe(0)
+    await byTestId('agent-card').filter({ hasText: name }).getByTestId('agent-menu').click()
+  }
+  /** Opens the card's menu and clicks an item. */
   async function menu(item: string) {
-    const card = byTestId('agent-card').filter({ hasText: name })
-    for (let i = 0; ; i++) {
-      await card.getByTestId('agent-menu').click()
-      try {
-        await menuItem(item).waitFor({ timeout: 2_000 })
-        break
-      } catch (err) {
-        if (i >= 4) throw err
-      }
-    }
-    await menuItem(item).click()
+    await openMenu()
+    await openMenus().getByTestId(item).click()
   }
-  async function conflictOpens() {
-    for (let i = 0; ; i++) {
-      try {
-        await byTestId('conflict-table').waitFor({ timeout: 4_000 })
-        return
-      } catch (err) {
-        if (i >= 2) throw err
-        await menu('agent-push')
-      }
-    }
-  }
+  /** The push's answer is a conflict: its dialog opens (two servers answer; seconds on the loaded CI machine). */
+  const conflictOpens = () => byTestId('conflict-table').waitFor({ timeout: 20_000 })
 
   beforeAll(async () => {
     await desk.api('PUT', '/api/settings', { language })
@@ -135,17 +122,9 @@ describe.each(['en', 'zh-CN'] as const)('team sync conflict dialog (%s)', (langu
 
   test('not linked: the menu items say where to set it up; Settings → Team server links it again', async () => {
     await desk.api('PUT', '/api/team-link', { url: null })
-    const card = byTestId('agent-card').filter({ hasText: name })
-    for (let i = 0; ; i++) {
-      await card.getByTestId('agent-menu').click()
-      try {
-        await expect.poll(() => menuItem('agent-push').textContent(), { timeout: 2_000 }).toContain(s.setUp)
-        break
-      } catch (err) {
-        if (i >= 4) throw err
-        await page.keyboard.press('Escape')
-      }
-    }
+    // The menu asks again as it opens: its items then say where to set it up.
+    await openMenu()
+    await expect.poll(() => openMenus().getByTestId('agent-push').textContent()).toContain(s.setUp)
     await page.keyboard.press('Escape')
 
     // Settings → Team server: link again, the token field empties and is never shown; "Test" says who you are there.
