@@ -1,8 +1,8 @@
 /**
- * An <audio> element in its own empty same-origin <iframe>, which renew() replaces. Chromium keeps,
- * per document, about a clip's size for every distinct data: URL an element of that document loaded
- * (the speaker's sentences, ./data-url.ts), after the element has moved on, until a few hundred, and
- * lets it go only with the document (bench/voice/README.md: `media-url-memory.ts --kind data` ~85 KB
+ * An <audio> element in its own empty same-origin <iframe>, which renew() replaces. Chromium keeps
+ * per document what some media loads leave behind (each distinct data: URL about a clip's size,
+ * until a few hundred; the speaker plays revoked blob: URLs, ./clip-url.ts, which keep nothing
+ * measurable) and lets it go with the document (bench/voice/README.md: `media-url-memory.ts --kind data` ~85 KB
  * a clip, `--kind frame` nothing). A page speaking all day plays through one of these and renews it
  * between visitors. It is still an <audio> element of this page's renderer: echo cancellation treats
  * it as before (tests/e2e/kiosk-listening.test.ts).

@@ -7,7 +7,7 @@ import { visemeTrack } from '../lipsync/track'
 import type { SpeechItem } from '../speech/speech-queue'
 import { envelopeOfAudio } from './audio-envelope'
 import type { LipSource, SpeakingAvatar } from './avatar-handle'
-import { audioDataUrl } from '../audio/data-url'
+import { clipUrl } from '../audio/clip-url'
 
 export interface SentenceAudio {
   audio: Uint8Array | ArrayBuffer
@@ -92,8 +92,9 @@ export class AvatarSpeaker {
   private async play(index: number, text: string, sentence: SentenceAudio): Promise<{ status: SpokenStatus; duration: number }> {
     const bytes = sentence.audio instanceof Uint8Array ? sentence.audio.slice().buffer : sentence.audio
     const audio = this.audio
+    const clip = clipUrl(bytes, sentence.mime)
     try {
-      audio.src = await audioDataUrl(bytes, sentence.mime)
+      audio.src = clip.url
       await new Promise<void>((resolve, reject) => {
         audio.onloadedmetadata = () => resolve()
         audio.onerror = () => reject(new Error(`the browser cannot play ${sentence.mime}`))
@@ -118,6 +119,7 @@ export class AvatarSpeaker {
     } finally {
       this.stopPlaying = undefined
       audio.onended = audio.onerror = audio.onloadedmetadata = null
+      clip.release()
       this.avatar.stop()
     }
   }

@@ -16,8 +16,8 @@ export function contentSecurityPolicy(loc: RendererLocation): string {
     // React and the component styles set style attributes; styles cannot run code.
     ['style-src', ["'self'", "'unsafe-inline'"]],
     ['img-src', ["'self'", 'data:', 'blob:', 'https:']],
-    // The digital humans' voice preview plays synthesized speech from data: URLs (digitalhuman/avatar/speaker.ts).
-    ['media-src', ["'self'", 'data:', 'blob:']],
+    // The digital humans' voice preview plays synthesized speech from blob: URLs (digitalhuman/audio/clip-url.ts).
+    ['media-src', ["'self'", 'blob:']],
     ['connect-src', ["'self'", 'ws:', 'wss:', 'http://127.0.0.1:*', 'http://localhost:*']],
     ['object-src', ["'none'"]],
     ['base-uri', ["'none'"]],

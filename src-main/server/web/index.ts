@@ -24,8 +24,8 @@ const normalOrigin = (o: string) => o.trim().toLowerCase().replace(/\/+$/, '')
 function pageCsp(frameAncestors: string[], opts: { wasm?: boolean; connect?: string[] } = {}): string {
   return [
     "default-src 'self'",
-    // The kiosk plays synthesized speech from data: URLs (digitalhuman/avatar/speaker.ts says why not blob:).
-    "media-src 'self' data: blob:",
+    // The kiosk and the phone page play synthesized speech from blob: URLs (digitalhuman/audio/clip-url.ts).
+    "media-src 'self' blob:",
     opts.wasm ? "script-src 'self' 'wasm-unsafe-eval'" : "script-src 'self'",
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data: blob: https:",

@@ -3,7 +3,7 @@
 // sentence synthesized by /speech/synthesize as the answer streams). No provider key on the page.
 import { useEffect, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import { audioDataUrl } from '../../../digitalhuman/audio/data-url'
+import { clipUrl } from '../../../digitalhuman/audio/clip-url'
 import { SpeechQueue } from '../../../digitalhuman/speech/speech-queue'
 import { SpeechSegmenter } from '../../../digitalhuman/speech/segmenter'
 import { PushToTalk } from '../kiosk/recorder'
@@ -126,9 +126,10 @@ async function play(queue: SpeechQueue<Clip>, audio: HTMLAudioElement, onProblem
       onProblem(item.error)
       continue
     }
+    // Revoked once the sentence is over: see clipUrl.
+    const clip = clipUrl(item.audio.audio, item.audio.mime)
     try {
-      // A data: URL, not a blob: one: see audioDataUrl (Chromium keeps each blob: URL's media).
-      audio.src = await audioDataUrl(item.audio.audio, item.audio.mime)
+      audio.src = clip.url
       await new Promise<void>((resolve, reject) => {
         audio.onended = () => resolve()
         audio.onpause = () => resolve()
@@ -139,6 +140,7 @@ async function play(queue: SpeechQueue<Clip>, audio: HTMLAudioElement, onProblem
       if (!queue.cancelled) onProblem(err)
     } finally {
       audio.onended = audio.onpause = audio.onerror = null
+      clip.release()
     }
     if (queue.cancelled) return
   }
