@@ -9,6 +9,13 @@ import { apiKey } from './keys'
 export const callApi = <N extends EndpointName>(api: Api, name: N, input: ApiInput<N>): Promise<ApiOutput<N>> =>
   api.call(name, input).catch((err: unknown) => Promise.reject(toApiError(err)))
 
+/** The same call for what only some people may read (an admin's): null for the others, not an error. */
+export const callUnlessForbidden = <N extends EndpointName>(api: Api, name: N, input: ApiInput<N>): Promise<ApiOutput<N> | null> =>
+  callApi(api, name, input).catch((err: ApiError) => {
+    if (err.code === 'forbidden') return null
+    throw err
+  })
+
 /** One endpoint call as a query: keyed by its name and input, failing with an ApiError. */
 export const apiQuery = <N extends EndpointName>(api: Api, name: N, input: ApiInput<N> = {} as ApiInput<N>) =>
   queryOptions<ApiOutput<N>, ApiError>({

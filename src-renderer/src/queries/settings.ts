@@ -2,9 +2,9 @@ import { queryOptions, useQuery } from '@tanstack/react-query'
 import type { ApiInput, ApiOutput } from '@contract/api'
 import type { ServerStatus, Settings } from '@contract/entities'
 import type { Api } from '../api/client'
-import { toApiError, type ApiError } from '../api/errors'
+import type { ApiError } from '../api/errors'
 import { useStudio } from '../stores/hooks'
-import { apiQuery } from './api-query'
+import { apiQuery, callUnlessForbidden } from './api-query'
 import { apiKey } from './keys'
 import type { ServerState } from './server-state'
 
@@ -19,11 +19,7 @@ export const appInfoQuery = (api: Api) => queryOptions({ ...apiQuery(api, 'app.i
 export const serverStatusQuery = (api: Api) =>
   queryOptions<ServerStatus | null, ApiError>({
     queryKey: apiKey('server.status'),
-    queryFn: () =>
-      api.call('server.status', {}).catch((err: unknown) => {
-        if (toApiError(err).code === 'forbidden') return null
-        throw toApiError(err)
-      }),
+    queryFn: () => callUnlessForbidden(api, 'server.status', {}),
     ...pushed
   })
 

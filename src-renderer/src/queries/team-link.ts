@@ -1,8 +1,9 @@
 import { queryOptions, useQuery } from '@tanstack/react-query'
 import type { ApiInput, ApiOutput } from '@contract/api'
 import type { Api } from '../api/client'
-import { toApiError, type ApiError } from '../api/errors'
+import type { ApiError } from '../api/errors'
 import { useStudio } from '../stores/hooks'
+import { callUnlessForbidden } from './api-query'
 import { apiKey } from './keys'
 import type { ServerState } from './server-state'
 
@@ -12,11 +13,7 @@ export type TeamLink = ApiOutput<'teamLink.get'>
 export const teamLinkQuery = (api: Api) =>
   queryOptions<TeamLink | null, ApiError>({
     queryKey: apiKey('teamLink.get'),
-    queryFn: () =>
-      api.call('teamLink.get', {}).catch((err: unknown) => {
-        if (toApiError(err).code === 'forbidden') return null
-        throw toApiError(err)
-      })
+    queryFn: () => callUnlessForbidden(api, 'teamLink.get', {})
   })
 
 /**
