@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import type { AddressInfo } from 'node:net'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { pickOption } from '../utils/antd'
 import { tempDir, type BootedServer } from '../utils/boot'
 import { openPage } from '../utils/browser'
 import type { FakeLlm } from '../utils/fake-llm'
@@ -37,13 +38,6 @@ const byTestId = (id: string, p: Page = page) => p.getByTestId(id)
 const shot = (name: string, p: Page = page) =>
   p.screenshot({ path: `${SHOTS}/${name}.png`, animations: 'disabled', style: '.ant-message { display: none !important; }' })
 const lastAnswer = () => byTestId('msg-assistant').last()
-async function pick(selectTestId: string, label: string) {
-  await byTestId(selectTestId).click()
-  await page
-    .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option')
-    .filter({ hasText: new RegExp(`^${label}$`) })
-    .click()
-}
 const words = (n: number, prefix = 'word') => Array.from({ length: n }, (_, i) => `${prefix}${i} `)
 
 beforeAll(async () => {
@@ -77,7 +71,7 @@ describe('chat, editor, publishing, phone page and embed', () => {
     await page.goto(`${srv.url}/?token=${srv.token}#/agents`)
     await byTestId('agent-new').click()
     await byTestId('agent-name').fill('Guide')
-    await pick('agent-model', 'fake-chat')
+    await pickOption(page, 'agent-model', 'fake-chat')
     await byTestId('agent-save').click()
     // A new agent opens in its editor (issue 15).
     await byTestId('agent-workspace').waitFor()

@@ -8,6 +8,7 @@
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { paletteFor } from '../../digitalhuman/avatar/looks'
+import { pickOption } from '../utils/antd'
 import type { BootedServer } from '../utils/boot'
 import { AUTOPLAY } from '../utils/browser'
 import type { FakeLlm } from '../utils/fake-llm'
@@ -114,11 +115,7 @@ describe('digital humans in the studio and on the kiosk', () => {
     await byTestId('dh-name').fill('Mei')
     await byTestId('dh-look-panda').click()
     await byTestId('dh-palette-rose').click()
-    await byTestId('dh-tts-model').click()
-    await page
-      .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option')
-      .filter({ hasText: /^fake-tts$/ })
-      .click()
+    await pickOption(page, 'dh-tts-model', 'fake-tts')
     await byTestId('dh-voice').fill('mei-voice')
     await byTestId('dh-speed').fill('1.2')
 

@@ -2,6 +2,7 @@
 // server, the fake LLM and a local SMTP sink (out/renderer must be built: `npx electron-vite build`).
 // Steps share one page and run in order.
 import type { Page } from 'playwright-core'
+import { pickOption } from '../utils/antd'
 import { startSmtpSink, type SmtpSink } from '../utils/smtp-sink'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { BootedServer } from '../utils/boot'
@@ -26,13 +27,6 @@ const go = async (area: string) => {
   await byTestId(`nav-${area}`).click()
   await byTestId(`screen-${area}`).waitFor()
 }
-async function pick(selectTestId: string, label: string) {
-  await byTestId(selectTestId).click()
-  await page
-    .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option')
-    .filter({ hasText: new RegExp(`^${label}$`) })
-    .click()
-}
 
 beforeAll(async () => {
   smtp = await startSmtpSink()
@@ -56,13 +50,13 @@ describe('digital employees', () => {
     await page.locator('.create-card').click()
     await byTestId('task-name').fill('查询客流')
     await byTestId('task-instruction').fill('查询一下景区昨天的客流数据并发送到 ops@test.local 的邮箱上')
-    await pick('task-agent', '景区助手')
+    await pickOption(page, 'task-agent', '景区助手')
     // Daily at 08:00 is the default: its next runs show before anything is typed.
     await expect.poll(() => byTestId('next-run').count()).toBe(3)
     await page.locator('.ant-modal-body').evaluate((el) => (el.scrollTop = 0))
     await shot('employee-dialog-zh')
 
-    await pick('task-expr-mode', '自定义（cron）')
+    await pickOption(page, 'task-expr-mode', '自定义（cron）')
     await byTestId('task-cron').fill('61 8 * * *')
     // The server's reason, in the page's language (issue 15, defect 7).
     await expect.poll(() => byTestId('schedule-error').textContent()).toContain('分钟 61 超出范围（0–59）')

@@ -2,6 +2,7 @@
 // Real Chromium against the server, the built renderer and the fake LLM (run `npx electron-vite build` first).
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { pickOption } from '../utils/antd'
 import { openPage } from '../utils/browser'
 import { startStudio, type Studio } from '../utils/studio'
 
@@ -51,8 +52,7 @@ describe('a model for a turn, and what each answer cost', () => {
         await withPage({ locale, ...(phone ? PHONE : {}) }, async (page) => {
           await page.goto(studio.url(`/chat/${agentId}`))
           await page.getByTestId('chat-input').waitFor()
-          await page.getByTestId('chat-model').click()
-          await page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option').filter({ hasText: 'fake-big' }).click()
+          await pickOption(page, 'chat-model', 'fake-big')
           studio.llm.script({ text: 'Big answer.' })
           await page.getByTestId('chat-input').fill('Hello')
           await page.getByTestId('chat-send').click()

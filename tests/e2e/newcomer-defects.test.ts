@@ -4,6 +4,7 @@
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { BootedServer } from '../utils/boot'
+import { clickUntil } from '../utils/antd'
 import { openPage } from '../utils/browser'
 import type { FakeLlm } from '../utils/fake-llm'
 import { startStudio, type Studio } from '../utils/studio'
@@ -149,18 +150,7 @@ describe('4. deletes name what goes with them', () => {
       await setLanguage(lang)
       await withPage({ locale }, async (page) => {
         const dialog = page.getByTestId('delete-dependents')
-        // A click while antd's dialog is still zooming in can be lost on a loaded machine: click
-        // again until the dialog has gone.
-        const cancel = async () => {
-          await poll(async () => {
-            if (await dialog.count())
-              await page
-                .getByTestId('confirm-cancel')
-                .click({ timeout: 2_000 })
-                .catch(() => undefined)
-            return dialog.count()
-          }).toBe(0)
-        }
+        const cancel = () => clickUntil(page.getByTestId('confirm-cancel'), dialog, { state: 'hidden' })
         await page.goto(studio('agents'))
         await page.getByTestId('agent-card').filter({ hasText: 'Librarian' }).getByTestId('agent-menu').click()
         await page.getByTestId('agent-delete').click()

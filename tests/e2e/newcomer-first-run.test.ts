@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { clickUntil } from '../utils/antd'
 import { bootServer, type BootedServer } from '../utils/boot'
 import { launchBrowser, openPage } from '../utils/browser'
 import { startFakeLlm, type FakeLlm } from '../utils/fake-llm'
@@ -79,21 +80,8 @@ describe('first run: model, agent, chat — visible until done', () => {
 
             // 2. A template: the agent with its knowledge base, named in the studio's language; its editor opens.
             await card.getByTestId('first-run-templates').click()
-            // A click while the picker is still opening can be lost on a loaded machine: click until the editor opens.
-            const workspace = page.getByTestId('agent-workspace')
-            await expect
-              .poll(
-                async () => {
-                  if (!(await workspace.isVisible()))
-                    await page
-                      .getByTestId('template-customer-service')
-                      .click({ timeout: 3_000 })
-                      .catch(() => undefined)
-                  return workspace.isVisible()
-                },
-                { timeout: 30_000 }
-              )
-              .toBe(true)
+            // Making the agent and its knowledge base takes a moment: a second click only once the first has had 15 s.
+            await clickUntil(page.getByTestId('template-customer-service'), page.getByTestId('agent-workspace'), { waitMs: 15_000 })
             const [agent] = (await srv.api('GET', '/api/agents')).body
             expect(agent).toMatchObject({ name: TEXT[lang].agent, model: 'fake-chat' })
             expect(page.url()).toContain(`#/agents/${agent.id}`)

@@ -3,6 +3,7 @@
 // English and light; the studio settings are unchanged.
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { pickOption } from '../utils/antd'
 import type { BootedServer } from '../utils/boot'
 import { openPage } from '../utils/browser'
 import { startStudio, type Studio } from '../utils/studio'
@@ -41,11 +42,7 @@ describe('my language and theme', { timeout: 90_000 }, () => {
   test('a member switches to Chinese and dark; another member still sees English and light', async () => {
     const mia = await signIn('mia@example.com')
     await openSettings(mia)
-    await mia.getByTestId('language-select').click()
-    await mia
-      .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option')
-      .filter({ hasText: /^简体中文$/ })
-      .click()
+    await pickOption(mia, 'language-select', '简体中文')
     await expect.poll(() => mia.getByTestId('nav-settings').textContent()).toBe('设置')
     await mia.getByTestId('theme-dark').click()
     await expect.poll(() => mia.locator('html').getAttribute('data-theme')).toBe('dark')

@@ -4,6 +4,7 @@
 // Volcengine preset says which credentials its speech needs. In Chinese (the users of these presets).
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { clickUntil } from '../utils/antd'
 import type { FakeLlm } from '../utils/fake-llm'
 import { SHOTS, startStudio, type Studio } from '../utils/studio'
 
@@ -38,20 +39,7 @@ describe('speech models in the Models screen', () => {
     await byTestId('nav-models').click()
     await addProvider('bailian', '百炼语音')
     const suggested = byTestId('suggested-speech-models')
-    // The provider's pane is still settling after it was created: a click on a loaded machine can be lost.
-    await expect
-      .poll(
-        async () => {
-          if (!(await suggested.isVisible()))
-            await page
-              .getByRole('button', { name: '新增模型' })
-              .click({ timeout: 5_000 })
-              .catch(() => undefined)
-          return suggested.isVisible()
-        },
-        { timeout: 30_000 }
-      )
-      .toBe(true)
+    await clickUntil(page.getByRole('button', { name: '新增模型' }), suggested)
     await expect(suggested.textContent()).resolves.toMatch(/cosyvoice-v2 · 语音合成.*paraformer-realtime-v2 · 语音识别/)
     await page.screenshot({ path: `${SHOTS}/models-speech-suggested-zh.png`, animations: 'disabled' })
     await byTestId('suggested-model').filter({ hasText: 'cosyvoice-v2' }).click()

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs'
 import { EVERYTHING_BIN } from '../integration/mcp/peers'
 import type { Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { pickOption } from '../utils/antd'
 import type { BootedServer } from '../utils/boot'
 import type { FakeLlm } from '../utils/fake-llm'
 import { E2E_TRANSPORT, SHOTS, startStudio, type Studio } from '../utils/studio'
@@ -33,14 +34,6 @@ async function choose(menuButton: Locator, item: string) {
   // item clicked before they settled was missed in CI over IPC, the menu grown under the pointer.
   await expect.poll(() => openMenus().getByTestId('agent-push').textContent()).toContain('Team server')
   await openMenus().getByTestId(item).click()
-}
-/** Opens an antd Select and picks the option with this exact label. */
-async function pick(selectTestId: string, label: string) {
-  await byTestId(selectTestId).click()
-  await page
-    .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option')
-    .filter({ hasText: new RegExp(`^${label}$`) })
-    .click()
 }
 
 beforeAll(async () => {
@@ -84,7 +77,7 @@ describe('studio shell in the browser', () => {
 
   test('switching the language to English applies at once', async () => {
     await go('settings')
-    await pick('language-select', 'English')
+    await pickOption(page, 'language-select', 'English')
     await expect.poll(() => byTestId('nav-agents').textContent()).toBe('Agents')
     await expect(page.locator('html').getAttribute('lang')).resolves.toBe('en')
     await expect(byTestId('server-url').textContent()).resolves.toContain(srv.url)
@@ -129,7 +122,7 @@ describe('studio shell in the browser', () => {
     await byTestId('agent-new').click()
     await byTestId('agent-name').fill('Museum guide')
     await page.getByPlaceholder('What this agent is for').fill('Answers visitors in the hall')
-    await pick('agent-model', 'fake-chat')
+    await pickOption(page, 'agent-model', 'fake-chat')
     await page.getByRole('button', { name: 'Add phrase' }).click()
     await page.getByPlaceholder("e.g. What are today's opening hours?").fill('Where is the exit?')
     await shot('agent-editor')

@@ -1,6 +1,6 @@
 import type { Model } from '@contract/entities'
 import type { Schedule } from '@contract/schedules'
-import { Form, Input, InputNumber, Modal, Select, Switch, type ButtonProps } from 'antd'
+import { Form, Input, InputNumber, Modal, Select, Spin, Switch, type ButtonProps } from 'antd'
 import { useEffect, useMemo, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { useStudio } from '../../stores/hooks'
@@ -86,7 +86,8 @@ export function TaskDialog({ open, task, onClose, onSaved }: Props) {
   const { fail, ok } = useFeedback()
   const [form] = Form.useForm<TaskFormValues>()
   const [saving, setSaving] = useState(false)
-  const agents = useCollection('agents').items
+  // The dialog may be the screen's first reader of the agents: "loading", not "no agents", until they come.
+  const { items: agents, loaded: agentsLoaded } = useCollection('agents')
   const models = useModelOptions('chat', modelRowId)
 
   useEffect(() => {
@@ -151,7 +152,8 @@ export function TaskDialog({ open, task, onClose, onSaved }: Props) {
               optionFilterProp="label"
               options={agents.map((a) => ({ value: a.id, label: a.name }))}
               placeholder={t('employees.form.agentPlaceholder')}
-              notFoundContent={t('employees.form.noAgents')}
+              loading={!agentsLoaded}
+              notFoundContent={agentsLoaded ? t('employees.form.noAgents') : <Spin size="small" />}
               data-testid="task-agent"
             />
           </Form.Item>
