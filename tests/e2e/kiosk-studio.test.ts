@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { EXIT_SHORTCUT } from '../../src-main/contract/kiosk'
 import { KIOSK_PIN_KEY, MAX_PIN_ATTEMPTS } from '../../src-main/core/settings/kiosk-pin'
 import { KioskWindows } from '../../src-main/electron/kiosk-window'
+import { clickUntil } from '../utils/antd'
 import { bootServer, type BootedServer } from '../utils/boot'
 import { launchBrowser, openPage } from '../utils/browser'
 import { desktopBridge, type DesktopBridge } from '../utils/fake-bridge'
@@ -122,14 +123,7 @@ async function toSettings(page: Page) {
 
 async function toPublish(page: Page, agentId: string) {
   await page.goto(`${desk.url}/#/agents/${agentId}`)
-  await poll(async () => {
-    if (!(await page.getByTestId('publish-panel').isVisible()))
-      await page
-        .getByTestId('ws-tab-publish')
-        .click({ timeout: 5_000 })
-        .catch(() => undefined)
-    return page.getByTestId('publish-panel').isVisible()
-  }).toBe(true)
+  await clickUntil(page.getByTestId('ws-tab-publish'), page.getByTestId('publish-panel'))
 }
 
 async function fillPins(page: Page, pins: { current?: string; pin?: string; again?: string }) {
@@ -204,14 +198,7 @@ describe('the desktop kiosk window from the studio', () => {
 
         // Removing it takes the current PIN too.
         await fillPins(page, { current: '2468' })
-        await poll(async () => {
-          if (!(await page.getByTestId('kiosk-pin-remove-ok').isVisible()))
-            await page
-              .getByTestId('kiosk-pin-remove')
-              .click({ timeout: 5_000 })
-              .catch(() => undefined)
-          return page.getByTestId('kiosk-pin-remove-ok').isVisible()
-        }).toBe(true)
+        await clickUntil(page.getByTestId('kiosk-pin-remove'), page.getByTestId('kiosk-pin-remove-ok'))
         await page.getByTestId('kiosk-pin-remove-ok').click()
         await poll(() => pinState(page)).toBe('false')
         expect(await desk.runtime.settings.raw.get(KIOSK_PIN_KEY)).toBeNull()
