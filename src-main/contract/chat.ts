@@ -117,6 +117,13 @@ export type RunStep = z.infer<typeof RunStep>
 /** A card as it travels with a turn (show_card's templates, an MCP chart): a type and its data. */
 export const TurnCard = z.object({ type: z.string(), data: z.record(z.string(), z.unknown()) })
 
+/**
+ * How far a running tool call has got, as its server reports it (MCP progress notifications):
+ * `progress` only grows; `total` when the server knows it; `message` is the server's own words.
+ */
+export const ToolProgress = z.strictObject({ progress: z.number(), total: z.number().optional(), message: z.string().optional() })
+export type ToolProgress = z.infer<typeof ToolProgress>
+
 /** Of an explainer's steps (the `explain` tool): which one (1-based) and how many there are. */
 export const ExplainStep = z.object({ index: z.number().int().min(1), count: z.number().int().min(1) })
 
@@ -132,6 +139,7 @@ export const TurnEvent = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('reasoning'), content: z.string() }),
   z.strictObject({ type: z.literal('sentence'), index: z.number().int().min(0), text: z.string().min(1) }),
   z.strictObject({ type: z.literal('tool_call'), id: z.string(), name: z.string(), arguments: z.string() }),
+  z.strictObject({ type: z.literal('tool_progress'), id: z.string(), name: z.string(), ...ToolProgress.shape }),
   z.strictObject({
     type: z.literal('tool_result'),
     id: z.string(),
@@ -221,6 +229,7 @@ export const ChatMessageChunk = z.union([
   z.strictObject({ ...chunk, type: z.literal('reasoning'), reasoning: z.string() }),
   z.strictObject({ ...chunk, type: z.literal('sentence'), sentence: z.strictObject({ index: z.number().int().min(0), text: z.string().min(1) }) }),
   z.strictObject({ ...chunk, type: z.literal('tool_call'), tool: z.strictObject({ id: z.string(), name: z.string(), arguments: z.string() }) }),
+  z.strictObject({ ...chunk, type: z.literal('tool_progress'), tool: z.strictObject({ id: z.string(), name: z.string(), ...ToolProgress.shape }) }),
   z.strictObject({
     ...chunk,
     type: z.literal('tool_result'),

@@ -198,7 +198,7 @@ function apiPaths(): Record<string, Record<string, unknown>> {
       requestBody: jsonBody(toSchema(turn.input, 'input')),
       responses: {
         '200': {
-          description: 'One `data:` frame per turn event (start, delta, tool_call, tool_result, card, sources, wait, error), ending with done',
+          description: 'One `data:` frame per turn event (start, delta, tool_call, tool_progress, tool_result, card, sources, wait, error), ending with done',
           content: sseContent('One TurnEvent (components/schemas/TurnEvent) as JSON per data: line')
         },
         ...errorsOf([400, 401, 404, 409, 413], 'Error')

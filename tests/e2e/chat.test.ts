@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import type { AddressInfo } from 'node:net'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { everythingStdio } from '../integration/mcp/peers'
 import { pickOption } from '../utils/antd'
 import { tempDir, type BootedServer } from '../utils/boot'
 import { openPage } from '../utils/browser'
@@ -142,6 +143,27 @@ describe('chat, editor, publishing, phone page and embed', () => {
     await byTestId('run-trace').waitFor({ state: 'visible' })
     await shot('chat')
     await page.keyboard.press('Escape')
+  })
+
+  test("a long MCP call shows how far it has got while it runs (the server's progress reports)", async () => {
+    const everything = (await srv.api('POST', '/api/tools', { name: 'everything', config: everythingStdio() })).body
+    const bound = (await srv.api('GET', `/api/agents/${agent.id}/tools`)).body
+    await srv.api('PUT', `/api/agents/${agent.id}/tools`, {
+      bindings: [...bound, { toolId: everything.id, enabledTools: ['trigger-long-running-operation'], requireConfirmation: false }]
+    })
+    try {
+      llm.script({ toolCalls: [{ name: 'everything__trigger-long-running-operation', arguments: { duration: 4, steps: 4 } }] }, { text: 'Finished.' })
+      await byTestId('chat-input').fill('Run the long operation')
+      await byTestId('chat-send').click()
+      await expect.poll(() => lastAnswer().getByTestId('tool-step-progress').textContent(), { timeout: 10_000 }).toMatch(/^ · [123] of 4$/)
+      await expect.poll(() => lastAnswer().getAttribute('data-status'), { timeout: 15_000 }).toBe('ok')
+      // Done: the step says so, and how far it had got is no longer shown.
+      await expect(lastAnswer().getByTestId('tool-step-label').textContent()).resolves.toMatch(/trigger-long-running-operation.*done/)
+      expect(await lastAnswer().getByTestId('tool-step-progress').count()).toBe(0)
+    } finally {
+      await srv.api('PUT', `/api/agents/${agent.id}/tools`, { bindings: bound })
+      await srv.api('DELETE', `/api/tools/${everything.id}`)
+    }
   })
 
   test('an answer from the knowledge base lists its sources with the cited passage', async () => {

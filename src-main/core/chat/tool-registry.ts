@@ -1,5 +1,5 @@
 import type { Agent } from '../../contract/entities'
-import type { TurnEvent } from '../../contract/chat'
+import type { ToolProgress, TurnEvent } from '../../contract/chat'
 import type { WaitRegistry } from './waits'
 import type { TurnSpeech } from './turn-speech'
 import { log } from '../../base/log'
@@ -32,6 +32,8 @@ export interface ToolContext {
   signal: AbortSignal
   waits: WaitRegistry
   emit(event: TurnEvent): void
+  /** Reports how far this call has got (a `tool_progress` event for the call being run). */
+  progress?(p: ToolProgress): void
 }
 
 export interface ToolSpec {

@@ -461,7 +461,7 @@ async function callTool(
       let timer: NodeJS.Timeout | undefined
       try {
         result = await Promise.race([
-          tool.execute(args, { ...ctx, signal }),
+          tool.execute(args, { ...ctx, signal, progress: (p) => ctx.emit({ type: 'tool_progress', id: call.id, name: call.name, ...p }) }),
           new Promise<ToolResult>((resolve) => {
             if (Number.isFinite(limit)) {
               timer = setTimeout(() => {

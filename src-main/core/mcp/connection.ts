@@ -2,6 +2,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js'
 import type { McpToolInfo, ToolConfig, ToolStatus } from '../../contract/entities'
+import type { ToolProgress } from '../../contract/chat'
 import { APP_VERSION } from '../version'
 import { describeCallError, describeConnectError, formatSeconds, isDisconnect, McpConnectError } from './errors'
 import { createTransport, type TransportHandle } from './transports'
@@ -265,7 +266,11 @@ export class McpConnection {
    * Calls a tool. Throws McpCallError with the reason when no answer came (unreachable, timed out,
    * crashed); an answer with isError is returned as is.
    */
-  async call(name: string, args: Record<string, unknown>, opts: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<CallToolResult> {
+  async call(
+    name: string,
+    args: Record<string, unknown>,
+    opts: { signal?: AbortSignal; timeoutMs?: number; onProgress?: (p: ToolProgress) => void } = {}
+  ): Promise<CallToolResult> {
     const timeoutMs = opts.timeoutMs ?? this.opts.callTimeoutMs
     for (let attempt = 0; ; attempt++) {
       let session: Session
@@ -281,7 +286,9 @@ export class McpConnection {
       if (opts.signal?.aborted) forward()
       opts.signal?.addEventListener('abort', forward, { once: true })
       try {
-        return (await session.client.callTool({ name, arguments: args }, undefined, { timeout: timeoutMs, signal: local.signal })) as CallToolResult
+        // With `onprogress` the SDK asks the server for progress notifications (a progress token).
+        const onprogress = opts.onProgress && ((p: ToolProgress) => opts.onProgress!({ progress: p.progress, total: p.total, message: p.message }))
+        return (await session.client.callTool({ name, arguments: args }, undefined, { timeout: timeoutMs, signal: local.signal, onprogress })) as CallToolResult
       } catch (err) {
         if (opts.signal?.aborted) throw new McpCallError(`the call to ${name} was cancelled`)
         // A remote server that restarted forgot our session: the call never ran, so one fresh

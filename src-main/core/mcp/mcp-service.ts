@@ -173,7 +173,7 @@ export function mcpService(db: Kysely<DB>, tools: ToolsService, events: StudioEv
               try {
                 // The live connection at call time: the server may have been reconfigured since the turn began.
                 const { conn } = await manager.get(tool.id)
-                return mapResult(await conn.call(info.name, args, { signal: tctx.signal }), { maxChars: opts.maxResultChars })
+                return mapResult(await conn.call(info.name, args, { signal: tctx.signal, onProgress: tctx.progress }), { maxChars: opts.maxResultChars })
               } catch (err) {
                 return { content: `${name} failed: ${(err as Error).message}`, isError: true }
               }
@@ -212,7 +212,7 @@ export function mcpService(db: Kysely<DB>, tools: ToolsService, events: StudioEv
     /** The live connection of a saved server (connects on first use): diagnostics, tests, benchmarks. */
     connection: async (toolId: string): Promise<McpConnection> => (await manager.get(toolId)).conn,
     /** Calls one tool of a saved server directly, outside any turn. */
-    async call(toolId: string, tool: string, args: Record<string, unknown>, o: { timeoutMs?: number; signal?: AbortSignal } = {}) {
+    async call(toolId: string, tool: string, args: Record<string, unknown>, o: Parameters<McpConnection['call']>[2] = {}) {
       const { conn } = await manager.get(toolId)
       return mapResult(await conn.call(tool, args, o), { maxChars: opts.maxResultChars })
     },

@@ -25,6 +25,10 @@ export function protocolFrames(): FrameMapper {
         return [{ content: '', card: e.card }]
       case 'tool_call':
         return [{ content: '', card: null, type: 'tool_call', tool: { id: e.id, name: e.name, arguments: e.arguments } }]
+      case 'tool_progress': {
+        const { type, ...tool } = e
+        return [{ content: '', card: null, type, tool }]
+      }
       case 'tool_result':
         return [
           {

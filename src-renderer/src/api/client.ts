@@ -1,4 +1,5 @@
 import { streams, type ApiClient, type ApiInput, type ApiOutput, type EndpointName, type StreamEvent, type StreamName } from '@contract/api'
+import { TurnEvent } from '@contract/chat'
 import { parseOutput } from '@contract/rest-request'
 import type { z } from 'zod'
 import { ApiError, toApiError } from './errors'
@@ -21,8 +22,8 @@ export interface ApiHooks {
   onUnauthorized?: (err: ApiError) => void
 }
 
-const TURN_EVENTS = new Set(['start', 'delta', 'reasoning', 'tool_call', 'tool_result', 'card', 'sources', 'wait', 'error', 'done'])
-// The events have no zod schema in the contract: check the tag, and skip kinds this build does not know.
+// The kinds of turn event this build knows (the contract's); a newer server's other kinds are skipped.
+const TURN_EVENTS = new Set<string>(TurnEvent.options.map((o) => o.shape.type.value))
 const isStreamEvent = (e: unknown): boolean => typeof e === 'object' && e !== null && TURN_EVENTS.has((e as { type?: unknown }).type as string)
 
 const noStreams: StreamTransport = async () => {

@@ -1,5 +1,6 @@
 import { CheckCircleFilled, CloseCircleFilled, LoadingOutlined, ToolOutlined } from '@ant-design/icons'
 import { Collapse, Image } from 'antd'
+import type { TFunction } from 'i18next'
 import { useTranslation } from 'react-i18next'
 import type { ToolStep } from './model'
 
@@ -11,6 +12,12 @@ export function pretty(text: string | undefined): string {
   } catch {
     return text
   }
+}
+
+/** "3 of 5 · Copying files" from what the tool's server last reported. */
+function progressText({ progress, total, message }: NonNullable<ToolStep['progress']>, t: TFunction): string {
+  const count = total !== undefined ? t('chat.toolProgress', { progress, total }) : String(progress)
+  return message ? `${count} · ${message}` : count
 }
 
 function StepLabel({ step }: { step: ToolStep }) {
@@ -30,6 +37,7 @@ function StepLabel({ step }: { step: ToolStep }) {
       <span className="mono">{step.name}</span>
       <span className="muted small">
         {step.result === undefined ? t('chat.toolRunning') : step.isError ? t('chat.toolFailed') : t('chat.toolDone')}
+        {step.result === undefined && step.progress && <span data-testid="tool-step-progress"> · {progressText(step.progress, t)}</span>}
         {step.durationMs !== undefined && ` · ${t('chat.ms', { ms: step.durationMs })}`}
       </span>
     </span>

@@ -1,4 +1,4 @@
-import type { Attachment, ChatMessage, Source, StoredAttachment, TurnEvent, TurnStatus, Usage } from '@contract/chat'
+import type { Attachment, ChatMessage, Source, StoredAttachment, ToolProgress, TurnEvent, TurnStatus, Usage } from '@contract/chat'
 
 /**
  * What the message list shows: a user message, or everything one run of the agent said and did
@@ -23,6 +23,8 @@ export interface ToolStep {
   result?: string
   isError?: boolean
   durationMs?: number
+  /** How far the call has got while it runs, when its server says. */
+  progress?: ToolProgress
   /** Images the tool returned (data URLs). */
   images?: string[]
 }
@@ -158,6 +160,15 @@ export function applyTurnEvent(item: AssistantItem, e: TurnEvent): AssistantItem
       return item
     case 'tool_call':
       return { ...item, parts: [...item.parts, { type: 'tool', step: { id: e.id, name: e.name, arguments: e.arguments } }] }
+    case 'tool_progress': {
+      const { progress, total, message } = e
+      return {
+        ...item,
+        parts: item.parts.map((p) =>
+          p.type === 'tool' && p.step.id === e.id ? { type: 'tool', step: { ...p.step, progress: { progress, total, message } } } : p
+        )
+      }
+    }
     case 'tool_result':
       return {
         ...item,

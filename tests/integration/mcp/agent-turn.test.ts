@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import type { TurnEvent } from '../../../src-main/contract/chat'
+import { ChatMessageChunk, type TurnEvent } from '../../../src-main/contract/chat'
+import { protocolFrames } from '../../../src-main/server/chat/protocol-frames'
 import { AgentCreate, ToolCreate, type Agent } from '../../../src-main/contract/entities'
 import { bootRuntime, type BootedRuntime } from '../../utils/boot'
 import { startFakeLlm, type FakeLlm } from '../../utils/fake-llm'
@@ -57,6 +58,28 @@ describe('an agent turn with MCP tools', () => {
     expect(toolResults(events)).toEqual([expect.objectContaining({ name: 'everything__echo', content: 'Echo: ping', isError: false })])
     const steps = await b.runtime.chat.runSteps(summary.runId)
     expect(steps.find((s) => s.kind === 'tool')).toMatchObject({ name: 'everything__echo', output: 'Echo: ping' })
+  })
+
+  it("shows a long call's progress between the call and its result, on the studio's stream and the original protocol's", async () => {
+    await b.runtime.mcp.setAgentTools(agent.id, [{ toolId: everythingId, enabledTools: ['trigger-long-running-operation'], requireConfirmation: false }])
+    llm.script(
+      { toolCalls: [{ id: 'call-long', name: 'everything__trigger-long-running-operation', arguments: { duration: 0.3, steps: 3 } }] },
+      { text: 'done' }
+    )
+    const { events } = await turn('run the long one')
+    const tools = events.filter((e) => e.type.startsWith('tool_'))
+    const progress = tools.filter((e) => e.type === 'tool_progress')
+    expect(progress.length).toBeGreaterThanOrEqual(2)
+    expect(progress[0]).toEqual({ type: 'tool_progress', id: 'call-long', name: 'everything__trigger-long-running-operation', progress: 1, total: 3 })
+    expect(progress.map((e) => e.progress)).toEqual([1, 2, 3].slice(0, progress.length))
+    expect(tools.map((e) => e.type)).toEqual(['tool_call', ...progress.map(() => 'tool_progress'), 'tool_result'])
+    const [frame] = protocolFrames()(progress[0])
+    expect(ChatMessageChunk.parse(frame)).toEqual({
+      content: '',
+      card: null,
+      type: 'tool_progress',
+      tool: { id: 'call-long', name: 'everything__trigger-long-running-operation', progress: 1, total: 3 }
+    })
   })
 
   it('passes a tool error on to the model as an error result', async () => {

@@ -84,6 +84,17 @@ describe.each(cases)('server-everything over $transport', ({ transport, peer: mo
     expect((await b.runtime.mcp.call(toolId, 'echo', { message: 'still here' })).content).toBe('Echo: still here')
   })
 
+  it("reports the server's progress while a long call runs", async () => {
+    const reports: unknown[] = []
+    const r = await b.runtime.mcp.call(toolId, 'trigger-long-running-operation', { duration: 0.3, steps: 3 }, { onProgress: (p) => reports.push(p) })
+    expect(r.content).toBe('Long running operation completed. Duration: 0.3 seconds, Steps: 3.')
+    // The server reports each step, the last right before its answer; the SDK may settle the call
+    // before it hands that last report on (stdio and SSE here), so the first two are what is certain.
+    const steps = [1, 2, 3].map((progress) => ({ progress, total: 3 }))
+    expect(reports.length).toBeGreaterThanOrEqual(2)
+    expect(reports).toEqual(steps.slice(0, reports.length))
+  })
+
   it('cancels a call when the turn is stopped', async () => {
     const stop = new AbortController()
     setTimeout(() => stop.abort(), 200)
@@ -97,12 +108,15 @@ describe.each(cases)('server-everything over $transport', ({ transport, peer: mo
     const pid = conn.pid
     // A dead server never answers: a call that did not notice would end at the per-call timeout
     // with another message, or not before the test's timeout.
-    const call = b.runtime.mcp.call(toolId, 'trigger-long-running-operation', { duration: 10, steps: 10 })
+    let underWay!: () => void
+    const progressed = new Promise<void>((r) => (underWay = r))
+    const call = b.runtime.mcp.call(toolId, 'trigger-long-running-operation', { duration: 10, steps: 10 }, { onProgress: () => underWay() })
     const outcome = call.then(
       () => 'answered',
       (err: Error) => err.message
     )
-    await new Promise((r) => setTimeout(r, 300))
+    // The server's first progress report: the call is running there.
+    await progressed
     if (peer) await peer.kill()
     else process.kill(pid!, 'SIGKILL')
     const message = await outcome

@@ -69,6 +69,19 @@ describe('chat model', () => {
     ])
     expect(item).toMatchObject({ runId: 'r', status: 'ok', cards: [{ type: 'weather' }], wait: { waitId: 'w', answered: true } })
   })
+
+  test("a running tool's step shows the last progress its server reported, on that step only", () => {
+    const running = applyTurnEvents(emptyAssistant('t'), [
+      { type: 'tool_call', id: 'c1', name: 'copy_files', arguments: '{}' },
+      { type: 'tool_call', id: 'c2', name: 'current_time', arguments: '{}' },
+      { type: 'tool_progress', id: 'c1', name: 'copy_files', progress: 1, total: 3 },
+      { type: 'tool_progress', id: 'c1', name: 'copy_files', progress: 2, total: 3, message: 'photos' }
+    ])
+    expect(running.parts).toEqual([
+      { type: 'tool', step: { id: 'c1', name: 'copy_files', arguments: '{}', progress: { progress: 2, total: 3, message: 'photos' } } },
+      { type: 'tool', step: { id: 'c2', name: 'current_time', arguments: '{}' } }
+    ])
+  })
 })
 
 describe('markdown blocks', () => {

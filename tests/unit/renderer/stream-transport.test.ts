@@ -116,11 +116,12 @@ describe('ipcStream with a fake bridge', () => {
     const h = createApi(ipcTransport(bridge), {}, ipcStream(bridge)).stream('chat.turn', { sessionId: 's', message: 'm' }, (e) => got.push(e))
     expect(bridge.stream).toHaveBeenCalledWith('chat.turn', { sessionId: 's', message: 'm' }, expect.any(Function))
     emit({ type: 'event', event: { type: 'delta', content: 'a' } })
+    emit({ type: 'event', event: { type: 'tool_progress', id: 'c', name: 'slow', progress: 1, total: 2 } })
     emit({ type: 'event', event: { type: 'not-a-turn-event' } })
     emit({ type: 'event', event: { type: 'done', status: 'ok', messageId: 'm1', usage: { promptTokens: 1, completionTokens: 1 } } })
     emit({ type: 'end' })
     await h.done
-    expect(got.map((e) => e.type)).toEqual(['delta', 'done'])
+    expect(got.map((e) => e.type)).toEqual(['delta', 'tool_progress', 'done'])
   })
 
   test('an error message rejects with an ApiError of its code', async () => {
