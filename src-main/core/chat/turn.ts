@@ -8,6 +8,7 @@ import type { RunStepsTable } from '../../store/schema'
 import { toMessage } from '../../store/repos/chat'
 import { tick } from '../util/clock'
 import { newId } from '../util/ids'
+import { throttledProgress } from './tool-progress'
 import type { Presenter } from './presenter'
 import { TurnSpeech } from './turn-speech'
 import { toModelMessages, windowHistory } from './history'
@@ -459,9 +460,10 @@ async function callTool(
       const timeout = new AbortController()
       const signal = AbortSignal.any([ctx.signal, timeout.signal])
       let timer: NodeJS.Timeout | undefined
+      const progress = throttledProgress((p) => ctx.emit({ type: 'tool_progress', id: call.id, name: call.name, ...p }))
       try {
         result = await Promise.race([
-          tool.execute(args, { ...ctx, signal, progress: (p) => ctx.emit({ type: 'tool_progress', id: call.id, name: call.name, ...p }) }),
+          tool.execute(args, { ...ctx, signal, progress: progress.report }),
           new Promise<ToolResult>((resolve) => {
             if (Number.isFinite(limit)) {
               timer = setTimeout(() => {
@@ -475,6 +477,7 @@ async function callTool(
         result = { content: `${call.name} failed: ${(err as Error)?.message ?? String(err)}`, isError: true }
       } finally {
         clearTimeout(timer)
+        progress.end()
       }
     }
   }

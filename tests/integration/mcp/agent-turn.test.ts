@@ -63,7 +63,7 @@ describe('an agent turn with MCP tools', () => {
   it("shows a long call's progress between the call and its result, on the studio's stream and the original protocol's", async () => {
     await b.runtime.mcp.setAgentTools(agent.id, [{ toolId: everythingId, enabledTools: ['trigger-long-running-operation'], requireConfirmation: false }])
     llm.script(
-      { toolCalls: [{ id: 'call-long', name: 'everything__trigger-long-running-operation', arguments: { duration: 0.3, steps: 3 } }] },
+      { toolCalls: [{ id: 'call-long', name: 'everything__trigger-long-running-operation', arguments: { duration: 0.6, steps: 3 } }] },
       { text: 'done' }
     )
     const { events } = await turn('run the long one')
