@@ -4,11 +4,18 @@
 // by Playwright measures that buffer too (bench/voice/README.md). This driver opens one page and
 // only evaluates script in it, forces GC and reads the renderer processes' RSS.
 import { spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import WebSocket from 'ws'
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../tests/utils/browser'
+import { memBytes } from '../../tests/utils/proc'
+
+/** Resident memory (MB) of a browser's renderer processes (JS heap, wasm memory, audio, DOM); `browserSend` is a browser-level CDP session's. */
+export async function rendererProcessesMb(browserSend: (method: 'SystemInfo.getProcessInfo') => Promise<unknown>): Promise<number> {
+  const { processInfo } = (await browserSend('SystemInfo.getProcessInfo')) as { processInfo: { type: string; id: number }[] }
+  return processInfo.filter((p) => p.type === 'renderer').reduce((bytes, p) => bytes + memBytes(p.id, 'VmRSS'), 0) / 1048576
+}
 
 export interface BarePage {
   /** Evaluates `expression` in the page (awaiting a promise) and returns its JSON value. */
@@ -75,11 +82,7 @@ export async function openBarePage(url: string, extraArgs: string[] = []): Promi
     send,
     async rendererMb() {
       await send('HeapProfiler.collectGarbage')
-      const { processInfo } = (await raw('SystemInfo.getProcessInfo')) as { processInfo: { type: string; id: number }[] }
-      let kb = 0
-      for (const p of processInfo.filter((x) => x.type === 'renderer'))
-        kb += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${p.id}/status`, 'utf8'))?.[1] ?? 0)
-      return kb / 1024
+      return rendererProcessesMb(raw)
     },
     async close() {
       await raw('Browser.close').catch(() => undefined)

@@ -7,7 +7,6 @@
 //
 //   npx electron-vite build            # the kiosk page and the VAD files come from out/renderer
 //   node --expose-gc --import tsx bench/voice/kiosk-listening.ts [--rounds 20] [--soak-minutes 30] [--soak-driver bare|playwright]
-import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import type { Page } from 'playwright-core'
@@ -15,7 +14,7 @@ import { startServer } from '../../src-main/server'
 import { bootRuntime } from '../../tests/utils/boot'
 import { startFakeLlm } from '../../tests/utils/fake-llm'
 import { launchWithMic, micArgs, micTrack } from '../../tests/utils/fake-mic'
-import { openBarePage } from './bare-cdp'
+import { openBarePage, rendererProcessesMb } from './bare-cdp'
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
@@ -211,16 +210,7 @@ async function main() {
       await page.goto(url)
       evaluate = (expression) => page.evaluate(expression)
       send = (method, params) => cdp.send(method as 'Performance.enable', params)
-      /** Resident memory of the browser's renderer processes (JS heap, wasm memory, audio, DOM), from /proc. */
-      rendererRss = async () => {
-        const { processInfo } = (await browserCdp.send('SystemInfo.getProcessInfo')) as { processInfo: { type: string; id: number }[] }
-        let kb = 0
-        for (const p of processInfo.filter((x) => x.type === 'renderer')) {
-          const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${p.id}/status`, 'utf8'))
-          kb += m ? Number(m[1]) : 0
-        }
-        return kb / 1024
-      }
+      rendererRss = () => rendererProcessesMb((method) => browserCdp.send(method))
       closeBrowser = () => browser.close()
     } else {
       const page = await openBarePage(url, micArgs(track))

@@ -24,12 +24,11 @@
 // the kiosk's speaker does per sentence.
 //
 //   npx tsx bench/voice/media-url-memory.ts [--kind data] [--loads 2000] [--step 250] [--play] [--decode new] [--driver bare]
-import { readFileSync } from 'node:fs'
 import { createServer } from 'node:http'
 import { parseArgs } from 'node:util'
 import { decodeWav } from '../../digitalhuman/audio/wav'
 import { AUTOPLAY, launchBrowser } from '../../tests/utils/browser'
-import { openBarePage } from './bare-cdp'
+import { openBarePage, rendererProcessesMb } from './bare-cdp'
 import { fakeSpeechWav } from '../../tests/utils/fake-speech'
 
 const KINDS = ['blob', 'data', 'data-js', 'fresh-element', 'same-data', 'frame', 'reader', 'offline-ctx', 'shared-ctx', 'wav-js', 'fetch', 'post'] as const
@@ -84,13 +83,9 @@ if (bare) {
   evaluate = (fn, arg) => page.evaluate(fn as never, arg)
   rendererMb = async () => {
     await cdp.send('HeapProfiler.collectGarbage')
-    const { processInfo } = (await browserCdp.send('SystemInfo.getProcessInfo')) as { processInfo: { type: string; id: number }[] }
-    let kb = 0
-    for (const p of processInfo.filter((x) => x.type === 'renderer'))
-      kb += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${p.id}/status`, 'utf8'))?.[1] ?? 0)
-    return kb / 1024
+    return rendererProcessesMb((method) => browserCdp.send(method))
   }
-  pressure = async () => void (await pressure())
+  pressure = async () => void (await cdp.send('Memory.simulatePressureNotification', { level: 'critical' }))
   close = () => browser.close()
 }
 const loads = Number(values.loads)
