@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs'
 import { EVERYTHING_BIN } from '../integration/mcp/peers'
 import type { Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { pickOption } from '../utils/antd'
+import { openMenu, pickOption } from '../utils/antd'
 import type { BootedServer } from '../utils/boot'
 import type { FakeLlm } from '../utils/fake-llm'
 import { E2E_TRANSPORT, SHOTS, startStudio, type Studio } from '../utils/studio'
@@ -25,15 +25,13 @@ const go = async (area: string) => {
   await byTestId(`screen-${area}`).waitFor()
 }
 /** An item of the dropdown menu that is open now (closed menus stay in the DOM, hidden). */
-const openMenus = () => page.locator('.ant-dropdown:not(.ant-dropdown-hidden)')
-/** Opens a card's menu and picks an item, once the last menu has closed (antd keeps a closing one a moment: two matched). */
+/** Opens a card's menu and picks an item. */
 async function choose(menuButton: Locator, item: string) {
-  await expect.poll(() => openMenus().count()).toBe(0)
-  await menuButton.click()
+  const menu = await openMenu(page, menuButton)
   // The team items come with what the team link says (no server here: where to set one up); an
   // item clicked before they settled was missed in CI over IPC, the menu grown under the pointer.
-  await expect.poll(() => openMenus().getByTestId('agent-push').textContent()).toContain('Team server')
-  await openMenus().getByTestId(item).click()
+  await expect.poll(() => menu.getByTestId('agent-push').textContent()).toContain('Team server')
+  await menu.getByTestId(item).click()
 }
 
 beforeAll(async () => {

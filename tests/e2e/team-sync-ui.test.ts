@@ -7,6 +7,7 @@ import { existsSync, mkdirSync } from 'node:fs'
 import { resolve } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { openMenu } from '../utils/antd'
 import { bootServer, type BootedServer } from '../utils/boot'
 import { launchBrowser, openPage } from '../utils/browser'
 
@@ -57,16 +58,10 @@ describe.each(['en', 'zh-CN'] as const)('team sync conflict dialog (%s)', (langu
   const teamAgent = async (id: string) => (await team.api('GET', `/api/agents/${id}`)).body
   const teamNames = async () => (await team.api('GET', '/api/agents')).body.map((a: { name: string }) => a.name)
 
-  const openMenus = () => page.locator('.ant-dropdown:not(.ant-dropdown-hidden)')
-  const openMenu = async () => {
-    // Once the last menu has closed (antd keeps a closing one a moment: two would match an item).
-    await expect.poll(() => openMenus().count()).toBe(0)
-    await byTestId('agent-card').filter({ hasText: name }).getByTestId('agent-menu').click()
-  }
+  const cardMenu = () => openMenu(page, byTestId('agent-card').filter({ hasText: name }).getByTestId('agent-menu'))
   /** Opens the card's menu and clicks an item. */
   async function menu(item: string) {
-    await openMenu()
-    await openMenus().getByTestId(item).click()
+    await (await cardMenu()).getByTestId(item).click()
   }
   /** The push's answer is a conflict: its dialog opens (two servers answer; seconds on the loaded CI machine). */
   const conflictOpens = () => byTestId('conflict-table').waitFor({ timeout: 20_000 })
@@ -123,8 +118,8 @@ describe.each(['en', 'zh-CN'] as const)('team sync conflict dialog (%s)', (langu
   test('not linked: the menu items say where to set it up; Settings → Team server links it again', async () => {
     await desk.api('PUT', '/api/team-link', { url: null })
     // The menu asks again as it opens: its items then say where to set it up.
-    await openMenu()
-    await expect.poll(() => openMenus().getByTestId('agent-push').textContent()).toContain(s.setUp)
+    const open = await cardMenu()
+    await expect.poll(() => open.getByTestId('agent-push').textContent()).toContain(s.setUp)
     await page.keyboard.press('Escape')
 
     // Settings → Team server: link again, the token field empties and is never shown; "Test" says who you are there.

@@ -32,6 +32,17 @@ export async function pickOption(page: Page, selectTestId: string, label: string
 }
 
 /**
+ * Opens the dropdown menu of `button` once no other menu is open (antd keeps a closing menu a
+ * moment, and an item's locator would match it too); returns the open menu to pick items from.
+ */
+export async function openMenu(page: Page, button: Locator): Promise<Locator> {
+  const open = page.locator('.ant-dropdown:not(.ant-dropdown-hidden)')
+  await expect.poll(() => open.count()).toBe(0)
+  await button.click()
+  return open
+}
+
+/**
  * Clicks `target` until `outcome` is visible (or, with `state: 'hidden'`, gone). Each click is given
  * `waitMs` to take effect before the next: a popover or a collapse toggles, and a click made while
  * the last one's effect was still rendering would close it again.
