@@ -106,6 +106,8 @@ describe.each(['en', 'zh-CN'] as const)('team sync conflict dialog (%s)', (langu
     await menu('agent-push')
     await conflictOpens()
     await byTestId('conflict-copy').click()
+    // Gone before the next push: a closing dialog's table would be taken for the next conflict's.
+    await byTestId('conflict-table').waitFor({ state: 'detached' })
     await expect.poll(teamNames).toContain(`${name} (copy)`)
     expect((await teamAgent(teamId)).systemPrompt).toBe('Greet visitors from the team.')
 
