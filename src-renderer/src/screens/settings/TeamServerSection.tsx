@@ -5,9 +5,9 @@ import { useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { translateError } from '../../api/errors'
 import { useStudio } from '../../stores/hooks'
-import { useFeedback } from '../../ui/feedback'
+import { useErrorToast, useFeedback } from '../../ui/feedback'
 import { SettingCard } from './SettingRow'
-import { setTeamLink } from '../../queries/team-link'
+import { setTeamLink, useTeamLink } from '../../queries/team-link'
 
 interface Values {
   url: string
@@ -24,26 +24,22 @@ export function TeamServerSection() {
   const { api } = studio.connection
   const { fail, ok } = useFeedback()
   const [form] = Form.useForm<Values>()
-  const [link, setLink] = useState<ApiOutput<'teamLink.get'> | null>(null)
+  // The same answer the agent cards' menus read; a save puts its answer there (setTeamLink).
+  const { data: link, error } = useTeamLink()
+  useErrorToast(error)
   const [busy, setBusy] = useState<'save' | 'test' | null>(null)
   const [test, setTest] = useState<TestState>(null)
 
   useEffect(() => {
-    api
-      .call('teamLink.get', {})
-      .then((l) => {
-        setLink(l)
-        form.setFieldsValue({ url: l.url ?? '', token: '' })
-      })
-      .catch((err) => fail(err))
-  }, [api, form, fail])
+    // The saved link fills the form when it comes, unless the person has started typing.
+    if (link && !form.isFieldsTouched()) form.setFieldsValue({ url: link.url ?? '', token: '' })
+  }, [link, form])
 
   const save = async (v: Values) => {
     setBusy('save')
     setTest(null)
     try {
       const next = await setTeamLink(studio, { url: v.url.trim() || null, ...(v.token.trim() && { token: v.token.trim() }) })
-      setLink(next)
       form.setFieldsValue({ url: next.url ?? '', token: '' })
       ok(next.url ? t('teamSync.linked', { url: next.url }) : t('teamSync.unlinked'))
     } catch (err) {
