@@ -173,9 +173,10 @@ describe('kiosk listening hands-free', { timeout: 120_000 }, () => {
     // The visitor's voice arrives while the avatar talks: it stops (the <audio> pauses) and listens.
     await expect.poll(() => state(k.page), { timeout: 15_000 }).toBe('listening')
     expect(
-      await k.page.evaluate(
-        () => (document.querySelector('[data-testid=kiosk-audio-frame]') as HTMLIFrameElement).contentDocument!.querySelector('audio')!.paused
-      )
+      await k.page
+        .frameLocator('[data-testid=kiosk-audio-frame]')
+        .getByTestId('kiosk-audio')
+        .evaluate((a: HTMLAudioElement) => a.paused)
     ).toBe(true)
     await expect.poll(() => k.page.getByTestId('kiosk-subtitle').textContent(), { timeout: 20_000 }).toBe('The exit is behind you.')
     expect(chats()[0].aborted).toBe(true)
