@@ -13,6 +13,7 @@ import { attachControlSocket } from './chat/control-socket'
 import { chatProtocolRouter } from './chat/protocol-routes'
 import { studioTurnRouter } from './chat/studio-turn'
 import { errorHandler, notFound, requestId } from './errors'
+import { wholeBody } from './whole-body'
 import { endpoints, streams } from '../contract/api'
 import { filesRouter } from './files'
 import { openApiDocument } from './openapi'
@@ -146,7 +147,7 @@ export async function startServer(runtime: Runtime, opts: ServerOptions): Promis
   app.use(streams['chat.turn'].path, express.json({ limit: '40mb' }))
   // An agent bundle carries its knowledge documents (capped at 25 MB, base64): its own limit too.
   app.use(endpoints['agents.importBundle'].path, express.json({ limit: '40mb' }))
-  app.use('/api', express.json({ limit: bodyLimit }), studioTurnRouter(runtime), restRouter(runtime))
+  app.use('/api', express.json({ limit: bodyLimit }), wholeBody, studioTurnRouter(runtime), restRouter(runtime))
   // Agents as MCP tools for other MCP clients (streamable HTTP), behind the same token.
   app.use('/mcp', authed, mcpRouter(runtime, { bodyLimit }))
 

@@ -25,8 +25,11 @@ import { until } from '../utils/until'
 const TOKEN = 'edge-token'
 const root = resolve(import.meta.dirname, '../..')
 
-/** A raw HTTP/1.1 exchange: whatever bytes we like, the answer as text (status line, headers, body). */
-function rawHttp(port: number, bytes: string | Buffer): Promise<string> {
+/**
+ * A raw HTTP/1.1 exchange: whatever bytes we like, the answer as text (status line, headers, body).
+ * `end`: our side of the connection closes after the bytes (a client gone mid-request).
+ */
+function rawHttp(port: number, bytes: string | Buffer, { end = false } = {}): Promise<string> {
   return new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1')
     let out = ''
@@ -34,7 +37,8 @@ function rawHttp(port: number, bytes: string | Buffer): Promise<string> {
     socket.on('end', () => resolve(out))
     socket.on('close', () => resolve(out))
     socket.on('error', reject)
-    socket.write(bytes)
+    if (end) socket.end(bytes)
+    else socket.write(bytes)
   })
 }
 
@@ -309,6 +313,35 @@ describe('the HTTP edge', () => {
     expect(unknown.status).toBe(415)
     expect(unknown.body.error.code).toBe('unsupported_media_type')
     expect((await post('gzip', gzipSync(JSON.stringify({ name: 'zipped' })))).status).toBe(201)
+  })
+
+  it('does not act on a request cut off inside a body no parser reads; a whole one still goes through', async () => {
+    const agent = (
+      await send(`${s.url}/api/agents`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+        body: '{"name":"Cut"}'
+      })
+    ).body
+    const keyNow = async () => (await send(`${s.url}/api/agents/${agent.id}`, { headers: { authorization: `Bearer ${TOKEN}` } })).body.publicKey
+    const before = await keyNow()
+    // Two body bytes announced, none sent, then the connection closes (found by the fuzz run, seed 1298575943 case 104).
+    const cut = await rawHttp(
+      Number(new URL(s.url).port),
+      `POST /api/agents/${agent.id}/rotate-key HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${TOKEN}\r\nContent-Type: \r\nContent-Length: 2\r\n\r\n`,
+      { end: true }
+    )
+    // Before, the key was rotated and the answer was 200 (the route ran as soon as the headers were in).
+    expect(cut).not.toMatch(/^HTTP\/1\.1 200/)
+    expect(await keyNow()).toBe(before)
+    // The same request with its two bytes (text/plain, ignored as before) rotates the key.
+    const whole = await send(`${s.url}/api/agents/${agent.id}/rotate-key`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'text/plain' },
+      body: '{}'
+    })
+    expect(whole.status).toBe(200)
+    expect(await keyNow()).not.toBe(before)
   })
 
   it('answers everything outside the studio page in the JSON error shape, 404 or 405 with Allow', async () => {
