@@ -137,8 +137,8 @@ describe('templates', () => {
           for (const id of ['daily-report', 'hall-guide', 'data-analyst']) {
             await page.goto(studio(srv, 'agents'))
             await page.getByTestId('agent-from-template').click()
-            await page.getByTestId(`template-${id}`).click()
-            await page.getByTestId('agent-workspace').waitFor()
+            // As in the first-run card: a click while the picker opens can be lost; a second only after 15 s.
+            await clickUntil(page.getByTestId(`template-${id}`), page.getByTestId('agent-workspace'), { waitMs: 15_000 })
           }
         })
         const agents = (await srv.api('GET', '/api/agents')).body as Array<{ id: string; name: string; digitalHuman: unknown }>
