@@ -326,6 +326,8 @@ describe('chat, editor, publishing, phone page and embed', () => {
     await byTestId('chat-view').waitFor()
     await byTestId('theme-toggle').click()
     await expect.poll(() => page.locator('html').getAttribute('data-theme')).toBe('dark')
+    // The page's own save first: its answer (still English) arriving after the language change would put English back.
+    await expect.poll(async () => (await srv.api('GET', '/api/settings')).body.theme).toBe('dark')
     await srv.api('PUT', '/api/settings', { language: 'zh-CN' })
     await expect.poll(() => byTestId('chat-new').textContent()).toBe('新对话')
     await byTestId('session-item').first().click()
